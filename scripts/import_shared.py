@@ -1,0 +1,155 @@
+"""One-off import of the real data gathered in ../shared/data into data/ (not run at run time).
+
+Writes data/regions.csv, data/observations/{census,divisions,plan_baseline}.csv and
+data/geo/. Re-run after the shared data change:  python scripts/import_shared.py ../shared
+Every value is copied as published, or computed with the formula noted in `note`.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+PREFECTURE = "522700"
+
+# 第一节 发展基础 of the plan text (../shared/seed/): indicator, value, the phrase quoted.
+PLAN_BASELINE = [
+    ("villages_communities", 1431, "1431个村(社区)依法有序建立健全党组织"),
+    ("community_workers", 7257, "全州有城乡社区工作者7257人"),
+    ("worker_avg_age", 48, "平均年龄48岁"),
+    ("village_rules_coverage", 100, "100建立村规民约(居民公约) [% sign lost in the source web page]"),
+    ("democratic_system_coverage", 100, "100落实村(居)民会议…民主自治制度 [% sign lost]"),
+    ("affairs_committees", 7724, "建立“事管委”“组管委”7724个"),
+    ("mass_organisations", 2531, "群团组织2531个"),
+    ("grids", 12609, "城乡社区划分网格12609个"),
+    ("grid_staff", 12824, "配备网格员12824人"),
+    ("grid_coverage", 100, "网格覆盖率100 [% sign lost]"),
+    ("police_assistants", 1631, "配备村级警务助理1631名"),
+    ("legal_advisers", 544, "法律顾问544名"),
+    ("relocation_subdistricts", 3, "在易地扶贫搬迁安置点析置街道3个"),
+    ("relocation_communities", 54, "设置安置社区54个"),
+    ("adjusted_villages", 78, "优化调整村(社区)78个"),
+    ("demo_project_funds", 1170, "累计投入1170万元城乡社区建设以奖代补项目资金"),
+    ("demo_projects", 117, "综合服务设施示范项目建设117个"),
+    ("township_service_centres", 109, "在全州109个乡镇(街道)配设社区综合服务中心"),
+    ("service_stations", 1431, "1431个村(社区)设立综合服务站"),
+    ("national_demo_villages", 8, "获国家级命名“民主法治示范村”8个"),
+    ("provincial_demo_villages", 82, "省级命名82个"),
+    ("village_rules_demo_units", 202, "获省级命名村规民约(居民公约)示范村(社区)202个"),
+    ("social_organisations", 1174, "全州共登记注册社会组织1174家"),
+    ("social_work_agencies", 17, "其中社工机构17家"),
+    ("org_poverty_activities", 2000, "社会组织参与助力脱贫攻坚2000余次 [lower bound: 余]"),
+    ("org_poverty_funds", 12678.92, "累计投入款物12678.92万元"),
+    ("org_poverty_beneficiaries", 21000, "帮助贫困群众2.1万余人 [lower bound: 余]"),
+    ("community_social_organisations", 898, "推进建立社区社会组织898个"),
+    ("registered_volunteers", 418400, "实名注册志愿者41.84万人"),
+    ("volunteer_groups", 2800, "注册志愿服务团体2800余个 [lower bound: 余]"),
+    ("volunteer_hours", 2037500, "累计志愿服务时长203.75万小时"),
+    ("sw_projects", 8, "实施“三区计划”“牵手计划”“社工黔行”项目等8个"),
+    ("sw_project_funds", 198, "投入资金198万元"),
+    ("sw_group_activities", 129, "开展小组活动129次"),
+    ("sw_people_served", 4650, "服务群众4650人"),
+]
+
+CENSUS_2020 = {
+    "population": "pop_2020", "urban_population": "urban_pop_2020", "rural_population": "rural_pop_2020",
+    "urbanisation_rate": "urbanization_rate_pct_2020", "households": "households_2020",
+    "avg_household_size": "avg_household_size_2020", "age_0_14_share": "age_0_14_pct_2020",
+    "age_60plus_share": "age_60plus_pct_2020", "age_65plus_share": "age_65plus_pct_2020",
+    "minority_share": "minority_share_pct_2020", "avg_years_schooling": "avg_years_schooling_2020",
+}
+CENSUS_2010 = {
+    "population": "pop_2010", "urban_population": "urban_pop_2010", "households": "households_2010",
+    "avg_household_size": "avg_household_size_2010", "age_0_14_share": "age_0_14_pct_2010",
+    "age_60plus_share": "age_60plus_pct_2010", "age_65plus_share": "age_65plus_pct_2010",
+    "minority_share": "minority_share_pct_2010",
+}
+CALC = {"age_60plus_share", "urbanisation_rate"}  # calculated by the shared-data compiler from published counts
+DIVISIONS = {
+    "subdistricts": "n_subdistrict", "towns": "n_town", "townships": "n_township",
+    "resident_committees": "n_resident_committee", "village_committees": "n_village_committee",
+}
+
+
+def census(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    c = pd.read_csv(shared / "census/guizhou_counties_census.csv", dtype={"code": str, "parent_code": str})
+    c = c[c["parent_code"] == PREFECTURE].sort_values("code")
+    rows = []
+    for year, cols in ((2020, CENSUS_2020), (2010, CENSUS_2010)):
+        for ind, col in cols.items():
+            for code, v in zip(c["code"], c[col], strict=True):
+                note = f"calc by compiler from published counts ({col})" if ind in CALC else f"published ({col})"
+                rows.append((code, year, ind, v, f"census{year}", note))
+    counts = ["population", "urban_population", "households"] + (["rural_population"])
+    obs = pd.DataFrame(rows, columns=["region_code", "year", "indicator", "value", "source", "note"])
+    # prefecture totals: sums of the 12 counties (equal to the published prefecture row, see SOURCES.md)
+    tot = obs[obs["indicator"].isin(counts)].groupby(["year", "indicator"], as_index=False)["value"].sum()
+    tot["region_code"], tot["note"] = PREFECTURE, "sum of counties = published prefecture total"
+    tot["source"] = "census" + tot["year"].astype(str)
+    urb = tot.pivot(index="year", columns="indicator", values="value")
+    rate = (100 * urb["urban_population"] / urb["population"]).round(2)
+    extra = pd.DataFrame({"region_code": PREFECTURE, "year": rate.index, "indicator": "urbanisation_rate",
+                          "value": rate.values, "source": "census" + rate.index.astype(str),
+                          "note": "100 × urban / population (prefecture sums)"})
+    obs = pd.concat([obs, tot, extra], ignore_index=True).dropna(subset=["value"])
+    regions = c[["code", "name_zh"]].copy()
+    return obs, regions
+
+
+def divisions(shared: Path) -> pd.DataFrame:
+    d = pd.read_csv(shared / "divisions/guizhou_division_counts.csv", dtype={"region_code": str})
+    d = d[d["region_code"].str.startswith("5227")]
+    d["village_level_units"] = d[["n_resident_committee", "n_village_committee", "n_other_village_level"]].sum(axis=1)
+    cols = {**DIVISIONS, "village_level_units": "village_level_units"}
+    long = d.melt(id_vars=["edition", "region_code"], value_vars=list(cols.values()), var_name="col")
+    long["indicator"] = long["col"].map({v: k for k, v in cols.items()})
+    long = long.rename(columns={"edition": "year"})
+    tot = long.groupby(["year", "indicator"], as_index=False)["value"].sum()
+    tot["region_code"] = PREFECTURE
+    long["note"] = "edition " + long["year"].astype(str) + "; count by name suffix"
+    tot["note"] = "sum of counties"
+    out = pd.concat([long, tot], ignore_index=True)
+    out["source"] = "nbs_divisions"
+    return out[["region_code", "year", "indicator", "value", "source", "note"]]
+
+
+def plan_baseline() -> pd.DataFrame:
+    return pd.DataFrame(
+        [(PREFECTURE, 2020, ind, v, "qiannan_plan_2022", f"“{q}”") for ind, v, q in PLAN_BASELINE],
+        columns=["region_code", "year", "indicator", "value", "source", "note"],
+    )
+
+
+def write(df: pd.DataFrame, path: Path) -> None:
+    df = df.sort_values(["indicator", "region_code", "year"]).reset_index(drop=True)
+    df["value"] = df["value"].map(lambda v: f"{v:.10g}")
+    path.write_text(df.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
+
+
+def main(shared: Path) -> None:
+    data = ROOT / "data"
+    obs, counties = census(shared / "data")
+    write(obs, data / "observations/census.csv")
+    write(divisions(shared / "data"), data / "observations/divisions.csv")
+    write(plan_baseline(), data / "observations/plan_baseline.csv")
+    geo = json.loads((shared / "data/geo/qiannan_counties.geojson").read_text(encoding="utf-8"))
+    names_en = {f["properties"]["code"]: f["properties"]["name_en"] for f in geo["features"]}
+    city = {"522701", "522702"}  # 都匀市, 福泉市: county-level cities; the rest are counties
+    regions = pd.DataFrame(
+        [("520000", "贵州省", "Guizhou", "province", "", ""),
+         (PREFECTURE, "黔南布依族苗族自治州", "Qiannan Prefecture", "prefecture", "520000", "")]
+        + [(c, n, names_en[c], "county", PREFECTURE, "city" if c in city else "county")
+           for c, n in zip(counties["code"], counties["name_zh"], strict=True)],
+        columns=["code", "name_zh", "name_en", "level", "parent_code", "group"],
+    )
+    (data / "regions.csv").write_text(regions.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
+    shutil.copyfile(shared / "data/geo/qiannan_counties.geojson", data / "geo/qiannan_counties.geojson")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else ROOT.parent / "shared"))

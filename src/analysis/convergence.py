@@ -1,0 +1,93 @@
+"""Convergence between regions: are the gaps closing?
+
+- sigma-convergence: the dispersion across regions falls over time.  Measured each year by the
+  coefficient of variation and by the standard deviation of log values; the trend is the OLS
+  slope of the CV on the year (Barro & Sala-i-Martin, *Economic Growth*, 2nd ed., 2004, ch. 11).
+- beta-convergence: regions that start lower grow faster.  OLS across regions of the average
+  annual log growth on the initial log level,
+
+      (ln x_iT - ln x_i0) / T = a + b ln x_i0 + e_i,
+
+  with statsmodels (classical standard errors).  b < 0 means convergence; the implied speed is
+  lambda = -ln(1 + b T) / T and the half-life ln 2 / lambda years (Barro & Sala-i-Martin 1992,
+  *J. Political Economy* 100(2)).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+
+from . import inequality
+
+BETA_COLUMNS = (
+    "start_year",
+    "end_year",
+    "n",
+    "beta",
+    "se",
+    "p_value",
+    "r2",
+    "speed",
+    "half_life",
+)
+
+
+def sigma(panel: pd.DataFrame, weights: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Dispersion per year of a region x year panel: ``cv`` and ``sd_log`` (of positive values)."""
+    x = panel.to_numpy(dtype=float).T
+    w = None if weights is None else weights.reindex_like(panel).to_numpy(dtype=float).T
+    with np.errstate(invalid="ignore", divide="ignore"):
+        logx = np.where(x > 0, np.log(np.where(x > 0, x, 1.0)), np.nan)
+    xv, p = inequality._shares(logx, w)
+    m = inequality._mean(xv, p)
+    sd_log = np.sqrt((p * (xv - m[..., None]) ** 2).sum(axis=-1))
+    sd_log = np.where(np.isfinite(m), sd_log, np.nan)
+    return pd.DataFrame(
+        {"cv": inequality.cv(x, w), "sd_log": sd_log},
+        index=pd.Index(panel.columns, name="year"),
+    )
+
+
+def sigma_trend(sig: pd.Series) -> dict[str, float]:
+    """OLS slope of a dispersion series on the year: slope per year, its SE and p-value."""
+    s = sig.dropna()
+    if len(s) < 3:
+        return {"slope": np.nan, "se": np.nan, "p_value": np.nan, "n": len(s)}
+    fit = sm.OLS(s.to_numpy(float), sm.add_constant(np.asarray(s.index, dtype=float))).fit()
+    return {"slope": fit.params[1], "se": fit.bse[1], "p_value": fit.pvalues[1], "n": len(s)}
+
+
+def beta(
+    panel: pd.DataFrame, start_year: int | None = None, end_year: int | None = None
+) -> dict[str, float]:
+    """Absolute beta-convergence between two years of a region x year panel.
+
+    Uses regions with positive values in both years; needs at least 3 of them (otherwise the
+    statistics are NaN).  Years default to the first and last columns with data.
+    """
+    cols = [c for c in panel.columns if panel[c].notna().any()]
+    y0 = cols[0] if start_year is None else start_year
+    y1 = cols[-1] if end_year is None else end_year
+    out = dict.fromkeys(BETA_COLUMNS, np.nan)
+    out.update(start_year=y0, end_year=y1, n=0)
+    if y0 not in panel.columns or y1 not in panel.columns or y1 <= y0:
+        return out
+    a, b = panel[y0].to_numpy(float), panel[y1].to_numpy(float)
+    ok = (a > 0) & (b > 0)
+    out["n"] = int(ok.sum())
+    if ok.sum() < 3:
+        return out
+    span = float(y1 - y0)
+    growth = (np.log(b[ok]) - np.log(a[ok])) / span
+    x0 = np.log(a[ok])
+    if np.ptp(x0) == 0:
+        return out
+    fit = sm.OLS(growth, sm.add_constant(x0)).fit()
+    coef = float(fit.params[1])
+    out.update(beta=coef, se=float(fit.bse[1]), p_value=float(fit.pvalues[1]), r2=float(fit.rsquared))
+    if coef < 0 and 1 + coef * span > 0:
+        speed = -np.log(1 + coef * span) / span
+        out.update(speed=speed, half_life=np.log(2) / speed)
+    return out

@@ -1,0 +1,71 @@
+"""User-facing errors: bilingual (Chinese first), no traceback in the CLI or in notebooks.
+
+``UserError`` is for mistakes a user can fix (a bad parameter, a bad file).  The CLI
+catches it and exits with code 2; IPython renders it without a traceback through
+``_render_traceback_``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+class UserError(Exception):
+    """An error the user can fix. ``zh`` and ``en`` carry the same message."""
+
+    def __init__(self, zh: str, en: str | None = None):
+        self.zh = zh
+        self.en = en if en is not None else zh
+        super().__init__(self.message())
+
+    def message(self) -> str:
+        return self.zh if self.zh == self.en else f"{self.zh}\n{self.en}"
+
+    def _render_traceback_(self) -> list[str]:  # IPython hook: show message, not a traceback
+        return [f"{type(self).__name__}:", *self.message().splitlines()]
+
+
+def unknown(kind_zh: str, kind_en: str, bad: Iterable[str], valid: Sequence[str]) -> UserError:
+    """Error for unknown codes, listing the valid ones."""
+    bad = ", ".join(map(str, bad))
+    valid_s = ", ".join(map(str, valid))
+    return UserError(
+        f"未知的{kind_zh}: {bad}。可用的{kind_zh}: {valid_s}",
+        f"Unknown {kind_en}: {bad}. Valid {kind_en}s: {valid_s}",
+    )
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem in an input file. ``row`` counts as a person does (header = row 1)."""
+
+    file: str
+    row: int | None
+    column: str | None
+    zh: str
+    en: str
+
+    def location(self) -> str:
+        parts = [self.file]
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        return f"{self.location()}: {self.zh} / {self.en}"
+
+
+class DataError(UserError):
+    """One or more problems found in the input data (all of them, not just the first)."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.file, p.row or 0, p.column or "", p.en))
+        n = len(self.problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(
+            f"数据有 {n} 个问题:\n{lines}",
+            f"The data has {n} problem(s) (listed above).",
+        )

@@ -1,0 +1,492 @@
+"""Plan figures, one function per figure type; each returns a matplotlib Figure.
+
+Inputs are plain pandas objects that already carry display labels (county names,
+indicator labels with units): callers do the data work, these functions only draw.
+Chinese labels by default, English with ``lang="en"``.  Colours follow the
+colour-blind-safe Okabe-Ito palette (``analysis.style``); shapes and line styles
+repeat the colour information so the figures also read in black and white.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
+
+from . import style
+from .errors import UserError
+
+TEXT: dict[str, tuple[str, str]] = {
+    "standard": ("标准", "Standard"),
+    "target": ("目标", "Target"),
+    "county": ("县(市)", "County"),
+    "prefecture": ("州(市)", "Prefecture"),
+    "history": ("实际值", "Observed"),
+    "forecast": ("预测值", "Projection"),
+    "pi80": ("80% 预测区间", "80% prediction interval"),
+    "pi95": ("95% 预测区间", "95% prediction interval"),
+    "equality": ("绝对平均线", "Line of equality"),
+    "lorenz": ("洛伦兹曲线", "Lorenz curve"),
+    "gini": ("基尼系数", "Gini coefficient"),
+    "lorenz_x_w": ("累计人口(权重)占比(%)", "Cumulative share of population (weight), %"),
+    "lorenz_x": ("累计单元数占比(%)", "Cumulative share of units, %"),
+    "lorenz_y": ("累计数量占比(%)", "Cumulative share of the total, %"),
+    "no_data": ("无数据", "No data"),
+    "year": ("年份", "Year"),
+    "highlight": ("重点关注", "Highlighted"),
+}
+
+# Progress status (SDG progress-report categories) -> (zh, en, marker, face colour, filled)
+STATUS: dict[str, tuple[str, str, str, str, bool]] = {
+    "met": ("已达标", "Target met", "o", style.GREEN, True),
+    "on_track": ("进展顺利", "On track", "^", style.SKY, True),
+    "moderate": ("进展一般", "Moderate progress", "D", style.ORANGE, True),
+    "limited": ("进展有限", "Limited progress", "v", style.VERMILLION, True),
+    "backwards": ("倒退", "Going backwards", "X", style.BLACK, True),
+    "no_data": ("无数据", "No data", "", style.LIGHT_GREY, False),
+}
+
+
+def t(key: str, lang: str = "zh") -> str:
+    """Built-in label ``key`` in ``lang``."""
+    zh, en = TEXT[key]
+    return zh if style.check_lang(lang) == "zh" else en
+
+
+def _fmt(v: float) -> str:
+    """Short number for value labels: 3 significant digits, thousands separators."""
+    if pd.isna(v):
+        return ""
+    a = abs(v)
+    if a >= 1000:
+        return f"{v:,.0f}"
+    if a >= 100:
+        return f"{v:.0f}"
+    if a >= 10:
+        return f"{v:.1f}"
+    return f"{v:.2f}".rstrip("0").rstrip(".") if a > 0 else "0"
+
+
+def _title(fig: Figure, ax: Axes | None, title: str) -> None:
+    if title:
+        (ax.set_title(title, loc="left") if ax is not None else fig.suptitle(title, x=0.02, ha="left"))
+
+
+def _check_columns(frame: pd.DataFrame, required: Iterable[str], what: str) -> None:
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise UserError(
+            f"{what}缺少列: {', '.join(missing)}。需要的列: {', '.join(required)}",
+            f"{what} is missing columns: {', '.join(missing)}. Required: {', '.join(required)}",
+        )
+
+
+def _non_empty(obj: pd.Series | pd.DataFrame, what: str) -> None:
+    if obj.empty or (isinstance(obj, pd.Series) and obj.dropna().empty):
+        raise UserError(f"{what}没有可绘制的数据", f"{what}: no data to draw")
+
+
+# -- ranked bar -----------------------------------------------------------------------
+def ranked_bar(
+    values: pd.Series,
+    *,
+    standard: float | None = None,
+    standard_label: str | None = None,
+    highlight: Iterable[str] = (),
+    title: str = "",
+    xlabel: str = "",
+    lang: str = "zh",
+) -> Figure:
+    """Horizontal bars sorted from largest (top) to smallest, with an optional standard line.
+
+    ``values`` is indexed by display label; labels in ``highlight`` are drawn in orange.
+    Missing values are listed as 无数据 at the bottom.
+    """
+    style.check_lang(lang)
+    _non_empty(values, "条形图 / ranked bar")
+    v = values.astype(float)
+    order = v.dropna().sort_values(ascending=True)
+    missing = list(v.index[v.isna()])
+    labels = [str(i) for i in missing] + [str(i) for i in order.index]
+    vals = np.r_[np.zeros(len(missing)), order.to_numpy()]
+    n = len(labels)
+    fig = style.new_figure("full", height_cm=max(5.0, 1.6 + 0.48 * n))
+    ax = fig.add_subplot()
+    hl = {str(h) for h in highlight}
+    colours = [style.ORANGE if lab in hl else style.BLUE for lab in labels]
+    y = np.arange(n)
+    ax.barh(y, vals, color=colours, height=0.65, zorder=2)
+    ax.set_yticks(y, labels)
+    ax.set_ylim(-0.6, n - 0.4)
+    span = np.nanmax(np.abs(np.r_[vals, [standard or 0.0]])) or 1.0
+    for yi, val, lab in zip(y, vals, labels, strict=True):
+        text = t("no_data", lang) if lab in {str(m) for m in missing} else _fmt(val)
+        ax.text(val + span * 0.01 if val >= 0 else val - span * 0.01, yi, text, va="center",
+                ha="left" if val >= 0 else "right", fontsize=7, color="#333333")
+    handles = []
+    if standard is not None and np.isfinite(standard):
+        ax.axvline(standard, color=style.BLACK, linestyle="--", linewidth=1.0, zorder=3)
+        label = standard_label or f"{t('standard', lang)} {_fmt(standard)}"
+        handles.append(Line2D([], [], color=style.BLACK, linestyle="--", linewidth=1.0, label=label))
+    if hl & set(labels):
+        handles.append(Line2D([], [], color=style.ORANGE, linewidth=6, label=t("highlight", lang)))
+    ax.set_xlim(min(0.0, np.nanmin(vals) * 1.12), max(span * 1.12, (standard or 0) * 1.05))
+    ax.xaxis.grid(True, zorder=0)
+    ax.tick_params(axis="y", length=0)
+    ax.spines["left"].set_visible(False)
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    if handles:
+        ax.legend(handles=handles, loc="lower right", frameon=True, facecolor="white", edgecolor="none")
+    _title(fig, ax, title)
+    return fig
+
+
+# -- dot plot -------------------------------------------------------------------------
+def dot_plot(
+    frame: pd.DataFrame,
+    *,
+    title: str = "",
+    xlabel: str = "",
+    lang: str = "zh",
+    series_labels: dict[str, str] | None = None,
+) -> Figure:
+    """County vs prefecture (vs target) per indicator: rows = indicator labels.
+
+    Columns "county", "prefecture" and optional "target", on one scale per figure
+    (e.g. % of the standard). ``series_labels`` overrides the legend names.
+    """
+    style.check_lang(lang)
+    _check_columns(frame, ["county", "prefecture"], "点图数据 / dot plot frame")
+    _non_empty(frame, "点图 / dot plot")
+    names = {k: t(k, lang) for k in ("county", "prefecture", "target")} | dict(series_labels or {})
+    f = frame.iloc[::-1]  # first row on top
+    n = len(f)
+    fig = style.new_figure("full", height_cm=max(5.0, 2.0 + 0.6 * n))
+    ax = fig.add_subplot()
+    y = np.arange(n)
+    c, p = f["county"].astype(float).to_numpy(), f["prefecture"].astype(float).to_numpy()
+    ax.hlines(y, np.fmin(c, p), np.fmax(c, p), color=style.LIGHT_GREY, linewidth=2.5, zorder=1)
+    ax.scatter(p, y, marker="D", s=30, facecolor="white", edgecolor=style.GREY, linewidth=1.2,
+               label=names["prefecture"], zorder=3)
+    ax.scatter(c, y, marker="o", s=34, color=style.BLUE, label=names["county"], zorder=4)
+    if "target" in f.columns and f["target"].notna().any():
+        ax.scatter(f["target"].astype(float), y, marker="|", s=160, linewidth=1.8, color=style.VERMILLION,
+                   label=names["target"], zorder=5)
+    ax.set_yticks(y, [str(i) for i in f.index])
+    ax.set_ylim(-0.7, n - 0.3)
+    ax.xaxis.grid(True, zorder=0)
+    ax.tick_params(axis="y", length=0)
+    ax.spines["left"].set_visible(False)
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 if xlabel else -0.06), ncol=3)
+    _title(fig, ax, title)
+    return fig
+
+
+# -- heatmap --------------------------------------------------------------------------
+def _wrap(label: str, width: int = 9) -> str:
+    """Break a long label into lines of about ``width`` characters (CJK counts 1, Latin 0.5)."""
+    if len(label) <= width:
+        return label
+    if " " in label:  # English: wrap on words
+        import textwrap
+
+        return "\n".join(textwrap.wrap(label, width=max(12, width * 2)))
+    return "\n".join(label[i : i + width] for i in range(0, len(label), width))
+
+
+def heatmap(
+    matrix: pd.DataFrame,
+    *,
+    annot: pd.DataFrame | None = None,
+    title: str = "",
+    cbar_label: str = "",
+    lang: str = "zh",
+    cmap: str | None = None,
+) -> Figure:
+    """County x indicator matrix as coloured cells (rows = county labels, columns = indicator labels).
+
+    ``annot`` (same shape) is written in the cells, e.g. the raw values when the colour
+    shows a normalised score. Missing cells are light grey, marked "—".
+    """
+    style.check_lang(lang)
+    _non_empty(matrix, "热力图 / heatmap")
+    m = matrix.astype(float)
+    nr, nc = m.shape
+    width = "full"
+    fig = style.new_figure(width, height_cm=max(6.0, 3.6 + 0.5 * nr))
+    ax = fig.add_subplot()
+    data = np.ma.masked_invalid(m.to_numpy())
+    import matplotlib as mpl
+
+    cm = mpl.colormaps[cmap or style.SEQUENTIAL_CMAP].copy()
+    cm.set_bad(style.LIGHT_GREY)
+    im = ax.imshow(data, cmap=cm, aspect="auto", interpolation="nearest")
+    ax.set_xticks(np.arange(nc), [_wrap(str(c), 7 if lang == "zh" else 9) for c in m.columns], fontsize=7)
+    ax.set_yticks(np.arange(nr), [str(i) for i in m.index])
+    ax.tick_params(length=0)
+    ax.xaxis.tick_top()
+    for s in ax.spines.values():
+        s.set_visible(False)
+    ax.set_xticks(np.arange(nc + 1) - 0.5, minor=True)
+    ax.set_yticks(np.arange(nr + 1) - 0.5, minor=True)
+    ax.grid(which="minor", color="white", linewidth=1.0)
+    ax.tick_params(which="minor", length=0)
+    if annot is not None or nr * nc <= 400:
+        lo, hi = np.nanmin(m.to_numpy()), np.nanmax(m.to_numpy())
+        norm = (m.to_numpy() - lo) / (hi - lo) if hi > lo else np.zeros_like(m.to_numpy())
+        a = annot.reindex(index=m.index, columns=m.columns) if annot is not None else None
+        for i in range(nr):
+            for j in range(nc):
+                raw = m.iat[i, j]
+                if np.isnan(raw):
+                    txt, colour = "—", "#333333"
+                else:
+                    cell = a.iat[i, j] if a is not None else raw
+                    txt = cell if isinstance(cell, str) else _fmt(cell)
+                    colour = "black" if norm[i, j] > 0.55 else "white"  # cividis: dark low, light high
+                ax.text(j, i, txt, ha="center", va="center", fontsize=6.5, color=colour)
+    cb = fig.colorbar(im, ax=ax, shrink=0.8, pad=0.02)
+    cb.outline.set_visible(False)
+    cb.ax.tick_params(labelsize=7)
+    if cbar_label:
+        cb.set_label(cbar_label)
+    _title(fig, None, title)
+    return fig
+
+
+# -- small multiples ------------------------------------------------------------------
+def small_multiples(
+    long: pd.DataFrame,
+    *,
+    targets: dict | None = None,
+    ncols: int = 3,
+    lang: str = "zh",
+    sharey: bool = False,
+) -> Figure:
+    """One panel per ``panel`` value, one line per ``series``, target marked as a star.
+
+    ``long`` has columns panel, series, year, value; ``targets`` maps panel -> (year, value).
+    Series keep the same colour and line style in every panel; one legend below.
+    """
+    style.check_lang(lang)
+    _check_columns(long, ["panel", "series", "year", "value"], "小多图数据 / small-multiples frame")
+    _non_empty(long, "小多图 / small multiples")
+    if ncols < 1:
+        raise UserError(f"列数须为正整数: {ncols}", f"ncols must be a positive integer: {ncols}")
+    panels = list(dict.fromkeys(long["panel"]))
+    series = list(dict.fromkeys(long["series"]))
+    ncols = min(ncols, len(panels))
+    nrows = int(np.ceil(len(panels) / ncols))
+    fig = style.new_figure("full", height_cm=1.2 + nrows * (13.5 / ncols + 0.4) + (0.6 if len(series) > 1 else 0))
+    axes = fig.subplots(nrows, ncols, squeeze=False, sharex=True, sharey=sharey)
+    look = {s: (style.PALETTE[k % len(style.PALETTE)], style.LINESTYLES[(k // len(style.PALETTE)) % 4],
+                style.MARKERS[k % len(style.MARKERS)]) for k, s in enumerate(series)}
+    targets = targets or {}
+    for ax, panel in zip(axes.flat, panels, strict=False):
+        d = long[long["panel"] == panel]
+        for s, g in d.groupby("series", sort=False):
+            g = g.sort_values("year")
+            colour, ls, marker = look[s]
+            ax.plot(g["year"], g["value"], color=colour, linestyle=ls, marker=marker, markersize=2.5,
+                    linewidth=1.1, label=str(s))
+        if panel in targets:
+            ty, tv = targets[panel]
+            ax.plot([ty], [tv], marker="*", markersize=8, color=style.VERMILLION, linestyle="none", zorder=5)
+            ax.axhline(tv, color=style.VERMILLION, linestyle=":", linewidth=0.8)
+            ax.annotate(f"{t('target', lang)} {_fmt(tv)}", (ty, tv), xytext=(-3, 4), textcoords="offset points",
+                        ha="right", va="bottom", fontsize=6.5, color=style.VERMILLION)
+        ax.set_title(_wrap(str(panel), 14 if lang == "zh" else 20), fontsize=8, loc="left")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
+        ax.yaxis.grid(True)
+        ax.tick_params(labelsize=6.5)
+        ax.tick_params(axis="x", labelbottom=True)
+    for ax in list(axes.flat)[len(panels):]:
+        ax.set_visible(False)
+    if len(series) > 1:
+        handles = [Line2D([], [], color=c, linestyle=ls, marker=mk, markersize=3, label=str(s))
+                   for s, (c, ls, mk) in look.items()]
+        fig.legend(handles=handles, loc="outside lower center", ncol=min(len(series), 6))
+    return fig
+
+
+# -- fan chart ------------------------------------------------------------------------
+def fan_chart(
+    history: pd.Series,
+    forecast: pd.DataFrame,
+    *,
+    target: tuple[int, float] | None = None,
+    title: str = "",
+    ylabel: str = "",
+    lang: str = "zh",
+) -> Figure:
+    """Observed series, projected mean and 80%/95% prediction bands, target as a star.
+
+    ``history`` is indexed by year; ``forecast`` by year with columns mean, lo80, hi80, lo95, hi95.
+    """
+    style.check_lang(lang)
+    _check_columns(forecast, ["mean", "lo80", "hi80", "lo95", "hi95"], "预测数据 / forecast frame")
+    _non_empty(history, "扇形图历史数据 / fan chart history")
+    fig = style.new_figure("full", aspect=0.5)
+    ax = fig.add_subplot()
+    h = history.dropna().sort_index()
+    f = forecast.sort_index()
+    # join the forecast to the last observation so the fan starts from it
+    fx = np.r_[h.index[-1], f.index.to_numpy()] if h.index[-1] < f.index.min() else f.index.to_numpy()
+
+    def ext(col: str) -> np.ndarray:
+        return np.r_[h.iloc[-1], f[col].to_numpy()] if len(fx) > len(f) else f[col].to_numpy()
+    ax.fill_between(fx, ext("lo95"), ext("hi95"), color=style.SKY, alpha=0.25, linewidth=0, label=t("pi95", lang))
+    ax.fill_between(fx, ext("lo80"), ext("hi80"), color=style.SKY, alpha=0.55, linewidth=0, label=t("pi80", lang))
+    ax.plot(fx, ext("mean"), color=style.BLUE, linestyle="--", linewidth=1.4, label=t("forecast", lang))
+    ax.plot(h.index, h.to_numpy(), color=style.BLACK, marker="o", markersize=3, linewidth=1.4, label=t("history", lang))
+    if target is not None:
+        ty, tv = target
+        ax.plot([ty], [tv], marker="*", markersize=11, color=style.VERMILLION, linestyle="none",
+                label=f"{t('target', lang)} ({ty}: {_fmt(tv)})", zorder=5)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.grid(True)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    fig.legend(loc="outside lower center", ncol=3)
+    _title(fig, ax, title)
+    return fig
+
+
+# -- Lorenz curve ---------------------------------------------------------------------
+def lorenz_points(values: pd.Series, weights: pd.Series | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Lorenz curve points (0,0)..(1,1): units sorted by ``values`` ascending.
+
+    x = cumulative share of weight, y = cumulative share of values*weights
+    (values are per-weight levels, e.g. workers per 10k residents with population weights).
+    """
+    v = values.astype(float)
+    w = pd.Series(1.0, index=v.index) if weights is None else weights.reindex(v.index).astype(float)
+    ok = v.notna() & w.notna() & (w > 0)
+    v, w = v[ok].to_numpy(), w[ok].to_numpy()
+    if v.size == 0 or (v * w).sum() <= 0:
+        raise UserError("洛伦兹曲线需要为正的数值", "A Lorenz curve needs positive values")
+    if (v < 0).any():
+        raise UserError("洛伦兹曲线的数值不能为负", "Lorenz curve values must not be negative")
+    o = np.argsort(v, kind="stable")
+    x = np.r_[0.0, np.cumsum(w[o]) / w.sum()]
+    y = np.r_[0.0, np.cumsum((v * w)[o]) / (v * w).sum()]
+    return x, y
+
+
+def gini_from_lorenz(x: np.ndarray, y: np.ndarray) -> float:
+    """Gini = 1 - sum (x_k - x_{k-1}) (y_k + y_{k-1}) (trapezoid area under the Lorenz curve)."""
+    return float(1.0 - np.sum(np.diff(x) * (y[1:] + y[:-1])))
+
+
+def lorenz(
+    values: pd.Series,
+    weights: pd.Series | None = None,
+    *,
+    title: str = "",
+    lang: str = "zh",
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+) -> Figure:
+    """Lorenz curve of ``values`` across units (optionally population-weighted), with the Gini."""
+    style.check_lang(lang)
+    x, y = lorenz_points(values, weights)
+    g = gini_from_lorenz(x, y)
+    fig = style.new_figure("half", aspect=1.0)
+    ax = fig.add_subplot()
+    ax.plot([0, 100], [0, 100], color=style.GREY, linestyle="--", linewidth=0.9, label=t("equality", lang))
+    ax.fill_between(x * 100, y * 100, x * 100, color=style.SKY, alpha=0.3, linewidth=0)
+    ax.plot(x * 100, y * 100, color=style.BLUE, marker="o", markersize=2.5, label=t("lorenz", lang))
+    ax.set_xlim(0, 100)
+    ax.set_ylim(0, 100)
+    ax.set_aspect("equal")
+    ax.set_xlabel(xlabel or t("lorenz_x_w" if weights is not None else "lorenz_x", lang))
+    ax.set_ylabel(ylabel or t("lorenz_y", lang))
+    ax.text(0.04, 0.96, f"{t('gini', lang)} G = {g:.3f}", transform=ax.transAxes, va="top", fontsize=7.5)
+    ax.legend(loc="lower right", fontsize=6.5)
+    _title(fig, ax, title)
+    return fig
+
+
+# -- status dashboard -----------------------------------------------------------------
+def status_dashboard(status: pd.DataFrame, *, title: str = "", lang: str = "zh") -> Figure:
+    """Progress status per region (rows) and indicator (columns): a symbol on a coloured disc.
+
+    Cells take one of met, on_track, moderate, limited, backwards, no_data (the CAGR-ratio
+    categories of SDG progress reports); shapes differ, so it reads in black and white.
+    """
+    style.check_lang(lang)
+    _non_empty(status, "进展状态表 / status dashboard")
+    cells = status.fillna("no_data").astype(str)
+    bad = sorted(set(cells.to_numpy().ravel()) - set(STATUS))
+    if bad:
+        raise UserError(
+            f"未知的进展状态: {', '.join(bad)}。可用: {', '.join(STATUS)}",
+            f"Unknown progress status: {', '.join(bad)}. Valid: {', '.join(STATUS)}",
+        )
+    nr, nc = cells.shape
+    fig = style.new_figure("full", height_cm=max(6.0, 4.4 + 0.55 * nr))
+    ax = fig.add_subplot()
+    idx = 0 if lang == "zh" else 1
+    for key, (zh, en, marker, colour, _filled) in STATUS.items():
+        rr, cc = np.nonzero(cells.to_numpy() == key)
+        if key == "no_data":
+            ax.scatter(cc, rr, marker="s", s=70, facecolor="white", edgecolor=style.GREY, linewidth=0.6,
+                       label=(zh, en)[idx])
+            for r, c in zip(rr, cc, strict=True):
+                ax.text(c, r, "—", ha="center", va="center", fontsize=7, color=style.GREY)
+        else:
+            edge = "white" if key != "backwards" else style.BLACK
+            ax.scatter(cc, rr, marker=marker, s=95, color=colour, edgecolor=edge, linewidth=0.5,
+                       label=(zh, en)[idx], zorder=3)
+    ax.set_xlim(-0.6, nc - 0.4)
+    ax.set_ylim(nr - 0.4, -0.6)
+    ax.set_xticks(np.arange(nc), [_wrap(str(c), 7 if lang == "zh" else 9) for c in cells.columns], fontsize=7)
+    ax.set_yticks(np.arange(nr), [str(i) for i in cells.index])
+    ax.xaxis.tick_top()
+    ax.tick_params(length=0)
+    for s in ax.spines.values():
+        s.set_visible(False)
+    ax.set_xticks(np.arange(nc + 1) - 0.5, minor=True)
+    ax.set_yticks(np.arange(nr + 1) - 0.5, minor=True)
+    ax.grid(which="minor", color=style.LIGHT_GREY, linewidth=0.6)
+    ax.tick_params(which="minor", length=0)
+    handles = [Line2D([], [], marker=mk or "s", linestyle="none", markersize=6,
+                      markerfacecolor=col if key != "no_data" else "white",
+                      markeredgecolor=style.GREY if key == "no_data" else col, label=(zh, en)[idx])
+               for key, (zh, en, mk, col, _f) in STATUS.items()]
+    fig.legend(handles=handles, loc="outside lower center", ncol=6, handletextpad=0.3, columnspacing=1.0)
+    _title(fig, None, title)
+    return fig
+
+
+# -- trend lines ----------------------------------------------------------------------
+def trend_lines(frame: pd.DataFrame, *, title: str = "", ylabel: str = "", lang: str = "zh") -> Figure:
+    """One line per column over the year index (e.g. coefficient of variation per indicator)."""
+    style.check_lang(lang)
+    _non_empty(frame, "趋势图 / trend lines")
+    fig = style.new_figure("full", aspect=0.5)
+    ax = fig.add_subplot()
+    f = frame.sort_index()
+    for k, col in enumerate(f.columns):
+        s = f[col].dropna()
+        ax.plot(s.index, s.to_numpy(), color=style.PALETTE[k % len(style.PALETTE)],
+                linestyle=style.LINESTYLES[(k // len(style.PALETTE)) % 4], marker=style.MARKERS[k % len(style.MARKERS)],
+                markersize=3, label=str(col))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.grid(True)
+    ax.set_xlabel(t("year", lang))
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    if f.shape[1] > 1:
+        fig.legend(loc="outside lower center", ncol=min(3, f.shape[1]))
+    _title(fig, ax, title)
+    return fig

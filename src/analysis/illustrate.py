@@ -1,0 +1,183 @@
+"""Illustrative (constructed) county panel of community-service indicators — 示意数据.
+
+Per-county community-service indicators are not published, so the default data set
+carries this constructed panel. It is deterministic (seed ``SEED``) and built only from
+data in the data set:
+
+* **Calibration.** For each count indicator with a published top-region (prefecture)
+  total in ``BASE_YEAR`` (e.g. 7257 community workers in the plan text), the county values
+  in ``BASE_YEAR`` are integers that sum exactly to that total (largest-remainder
+  apportionment). Indicators with no published total use a stated assumption
+  (``Spec.assumed_total``: e.g. 12 urban staff per urban community, 26 m² of facility per
+  100 households).
+* **Scaling.** County shares are proportional to a real driver (census population, urban
+  population, households, or NBS village-level units) times ``exp(spread × z + noise)``,
+  where ``z`` is the county's standardised census urbanisation rate (more urban counties
+  are ahead) and noise ~ N(0, ``noise``²).
+* **Trends.** Other years follow ``value_2020 × exp(g × (t − 2020))`` with a county growth
+  rate ``g = growth − catch_up × z`` (lagging counties grow a little faster, so the gaps
+  narrow slowly) plus small yearly noise. Rates move on the logit scale; coverage rates
+  reach 100 % in 2020 as the plan text reports full coverage of service stations.
+* **Top region.** Rows for the top region are sums (counts) or weighted means (rates) of
+  the counties, except where an official value exists (then no row is written).
+
+Every row carries source ``illustrative_panel`` (kind ``illustrative``). Regenerate with
+``analysis data illustrate``; the output is byte-identical for the same inputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+SEED = 20221124
+BASE_YEAR = 2020
+YEARS = tuple(range(2016, 2025))
+SOURCE = "illustrative_panel"
+FILE = "observations/illustrative_panel.csv"
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How one indicator is constructed (see the module docstring)."""
+
+    indicator: str
+    kind: str  # "count" | "rate" | "coverage" | "mean"
+    driver: str = "population"  # census / division indicator the county share scales with
+    spread: float = 0.3  # loading on standardised urbanisation
+    noise: float = 0.1
+    growth: float = 0.03  # yearly growth (counts: log scale; rates: logit scale; means: absolute)
+    catch_up: float = 0.01
+    assumed_total: float | None = None  # per driver unit at the top, when no total is published
+    level: float | None = None  # rates/means: top-region value in BASE_YEAR when none is published
+    weight: str | None = None  # rates/means: weight for the top-region average
+    digits: int = 1
+
+
+SPECS: tuple[Spec, ...] = (
+    Spec("community_workers", "count", "village_level_units", 0.15, 0.08, 0.025, 0.005),
+    Spec("urban_community_workers", "count", "resident_committees", 0.25, 0.12, 0.05, 0.01, assumed_total=12.0),
+    Spec("worker_avg_age", "mean", spread=-1.2, noise=0.8, growth=-0.3, catch_up=0.0, weight="community_workers"),
+    Spec("worker_sw_certified_share", "rate", spread=0.35, noise=0.15, growth=0.15, catch_up=0.02, level=2.5, weight="community_workers"),
+    Spec("grids", "count", "population", 0.1, 0.06, 0.02, 0.0),
+    Spec("grid_staff", "count", "population", 0.1, 0.06, 0.025, 0.0),
+    Spec("facility_area", "count", "households", 0.25, 0.12, 0.06, 0.015, assumed_total=0.26),
+    Spec("urban_facility_coverage", "coverage", spread=0.5, noise=0.2, weight="resident_committees"),
+    Spec("rural_facility_coverage", "coverage", spread=0.8, noise=0.3, weight="village_committees"),
+    Spec("service_stations", "count", "village_level_units", 0.0, 0.0, 0.0, 0.0),
+    Spec("social_organisations", "count", "population", 0.3, 0.12, 0.05, 0.01),
+    Spec("community_social_organisations", "count", "village_level_units", 0.3, 0.15, 0.08, 0.015),
+    Spec("registered_volunteers", "count", "population", 0.3, 0.12, 0.12, 0.02),
+    Spec("volunteer_hours", "count", "population", 0.4, 0.15, 0.16, 0.02),
+    Spec("smart_community_coverage", "rate", spread=0.6, noise=0.25, growth=0.35, catch_up=0.05, level=15.0, weight="village_level_units"),
+)
+
+
+def apportion(total: int, weights: np.ndarray) -> np.ndarray:
+    """Integers proportional to ``weights`` summing exactly to ``total`` (largest remainder, Hamilton)."""
+    quota = total * weights / weights.sum()
+    base = np.floor(quota).astype(np.int64)
+    order = np.lexsort((np.arange(len(quota)), -(quota - base)))  # ties: first unit first
+    base[order[: total - base.sum()]] += 1
+    return base
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    return np.log(p / (100 - p))
+
+
+def _expit(x: np.ndarray) -> np.ndarray:
+    return 100 / (1 + np.exp(-x))
+
+
+def _census_value(obs: pd.DataFrame, ind: str, units: list[str], year: int) -> np.ndarray:
+    o = obs[(obs["indicator"] == ind) & obs["region_code"].isin(units)]
+    o = o.loc[o.groupby("region_code")["year"].apply(lambda y: (y - year).abs().idxmin())]
+    return o.set_index("region_code").reindex(units)["value"].to_numpy(float)
+
+
+def _driver(obs: pd.DataFrame, ind: str, units: list[str]) -> pd.DataFrame:
+    """Driver values unit x year (nearest available year; a division count of the same edition)."""
+    o = obs[(obs["indicator"] == ind) & obs["region_code"].isin(units)]
+    wide = o.pivot(index="region_code", columns="year", values="value").reindex(units)
+    wide = wide.reindex(columns=sorted(set(wide.columns) | set(YEARS))).ffill(axis=1).bfill(axis=1)
+    return wide[list(YEARS)]
+
+
+def build(ds) -> pd.DataFrame:
+    """Construct the illustrative panel from a Dataset loaded with ``derive=False``."""
+    rng = np.random.default_rng(SEED)
+    units, top = ds.unit_codes, ds.top
+    obs = ds.observations[ds.observations["source"] != SOURCE]
+    official = obs[(obs["region_code"] == top) & (obs["year"] == BASE_YEAR)].set_index("indicator")["value"]
+    urb = _census_value(obs, "urbanisation_rate", units, BASE_YEAR)
+    z = (urb - urb.mean()) / urb.std(ddof=0)
+    t = np.array(YEARS) - BASE_YEAR
+    n = len(units)
+    out: dict[str, pd.DataFrame] = {}
+    for spec in SPECS:
+        eps = rng.normal(0, spec.noise, n)
+        yearly = rng.normal(0, spec.noise / 6, (n, len(YEARS)))
+        g = spec.growth - spec.catch_up * z
+        if spec.kind == "count":
+            drv = _driver(obs, spec.driver, units)
+            w = drv[BASE_YEAR].to_numpy(float) * np.exp(spec.spread * z + eps)
+            total = official.get(spec.indicator)
+            if total is None:
+                total = spec.assumed_total * drv[BASE_YEAR].sum()
+            base = apportion(int(round(total)), w)
+            if spec.growth == 0 and spec.spread == 0:  # follows the driver (e.g. stations ~ village units)
+                vals = drv.to_numpy(float) * (base / drv[BASE_YEAR].to_numpy(float))[:, None]
+            else:
+                vals = base[:, None] * np.exp(g[:, None] * t[None, :] + yearly * (t != 0))
+            vals = np.round(vals)
+            vals[:, t == 0] = base[:, None]
+            out[spec.indicator] = pd.DataFrame(vals, index=units, columns=YEARS)
+        elif spec.kind == "rate":
+            x = _logit(np.full(n, spec.level)) + spec.spread * z + eps
+            vals = _expit(x[:, None] + g[:, None] * t[None, :] + yearly)
+            out[spec.indicator] = pd.DataFrame(np.round(vals, spec.digits), index=units, columns=YEARS)
+        elif spec.kind == "coverage":
+            gap2016 = np.clip(25 - 12 * spec.spread * z + 10 * eps, 2, 60)  # points below 100 in 2016
+            frac = np.clip(-t / 4, 0, None)  # 1 in 2016 … 0 from 2020 on
+            vals = 100 - gap2016[:, None] * frac[None, :] * np.exp(yearly)
+            out[spec.indicator] = pd.DataFrame(np.round(np.clip(vals, 0, 100), spec.digits), index=units, columns=YEARS)
+        elif spec.kind == "mean":
+            level = official.get(spec.indicator, spec.level)
+            a = level + spec.spread * z + eps
+            wts = out[spec.weight][BASE_YEAR].to_numpy(float)
+            a = a - (np.sum(wts * a) / wts.sum() - level)  # weighted mean = published level
+            vals = a[:, None] + spec.growth * t[None, :] + yearly
+            out[spec.indicator] = pd.DataFrame(np.round(vals, spec.digits), index=units, columns=YEARS)
+    rows = []
+    for spec in SPECS:
+        wide = out[spec.indicator]
+        long = wide.rename_axis("region_code").reset_index().melt(id_vars="region_code", var_name="year")
+        long["indicator"] = spec.indicator
+        rows.append(long)
+        if spec.kind == "count":
+            agg = wide.sum(axis=0)
+        else:
+            wref = out[spec.weight] if spec.weight in out else _driver(obs, spec.weight, units)
+            agg = (wide * wref.to_numpy()).sum(axis=0) / wref.sum(axis=0).to_numpy()
+            agg = agg.round(spec.digits)
+        top_rows = pd.DataFrame({"region_code": top, "year": YEARS, "value": agg.to_numpy(), "indicator": spec.indicator})
+        if spec.indicator in official.index:
+            top_rows = top_rows[top_rows["year"] != BASE_YEAR]
+        rows.append(top_rows)
+    panel = pd.concat(rows, ignore_index=True)
+    panel["year"] = panel["year"].astype(int)
+    panel["source"] = SOURCE
+    panel["note"] = "示意数据 illustrative"
+    return panel.sort_values(["indicator", "region_code", "year"], ignore_index=True)[
+        ["region_code", "year", "indicator", "value", "source", "note"]
+    ]
+
+
+def to_csv_text(panel: pd.DataFrame) -> str:
+    """Deterministic CSV text (values printed with up to 10 significant digits)."""
+    p = panel.copy()
+    p["value"] = p["value"].map(lambda v: f"{v:.10g}")
+    return p.to_csv(index=False, lineterminator="\n")

@@ -1,0 +1,216 @@
+"""Inequality between regions: coefficient of variation, Gini, Theil T and Theil L, with the
+exact between/within-group decomposition of the Theil indices.
+
+Every function works along the last axis of an array, so a whole panel (years x regions, or
+indicators x years x regions) is computed in one vectorised call.  Values or weights that are
+missing (NaN) are left out of their row.  Weights are usually populations: with weights the
+measures describe the distribution over residents rather than over regions.
+
+With population shares ``p_i`` (``1/n`` without weights) and mean ``mu = sum p_i x_i``:
+
+- CV      = sqrt(sum p_i (x_i - mu)^2) / mu                (Williamson 1965 when weighted)
+- Gini    = sum_i sum_j p_i p_j |x_i - x_j| / (2 mu)
+          = 1 - sum_i p_i (L_{i-1} + L_i)  with L the Lorenz ordinates (x sorted ascending)
+- Theil T = sum p_i (x_i/mu) ln(x_i/mu)                    (GE(1); 0 ln 0 = 0)
+- Theil L = sum p_i ln(mu/x_i)                             (GE(0), mean log deviation)
+
+Decomposition by groups g (Shorrocks 1980; Cowell, *Measuring Inequality*, 3rd ed., ch. 4):
+
+- T = sum_g s_g T_g + sum_g s_g ln(mu_g/mu),   s_g = sum_{i in g} p_i x_i / mu  (value share)
+- L = sum_g P_g L_g + sum_g P_g ln(mu/mu_g),   P_g = sum_{i in g} p_i           (population share)
+
+The first sum is the *within* part, the second the *between* part; they add up to the total
+exactly.  Gini and Theil need non-negative values (Theil L strictly positive): a row that breaks
+this gives NaN (undefined), not a number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+
+MEASURES = ("cv", "gini", "theil_t", "theil_l")
+
+
+def _shares(x: ArrayLike, w: ArrayLike | None) -> tuple[np.ndarray, np.ndarray]:
+    """Values with NaN replaced by 0 and population shares p (0 where x or w is missing)."""
+    x = np.asarray(x, dtype=float)
+    w = np.ones_like(x) if w is None else np.broadcast_to(np.asarray(w, dtype=float), x.shape)
+    ok = np.isfinite(x) & np.isfinite(w) & (w > 0)
+    w = np.where(ok, w, 0.0)
+    total = w.sum(axis=-1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = w / total
+    return np.where(ok, x, 0.0), np.where(ok, p, 0.0)
+
+
+def _mean(x: np.ndarray, p: np.ndarray) -> np.ndarray:
+    mu = (p * x).sum(axis=-1)
+    return np.where(p.sum(axis=-1) > 0, mu, np.nan)
+
+
+def weighted_mean(x: ArrayLike, w: ArrayLike | None = None) -> np.ndarray:
+    """Mean ``sum p_i x_i`` along the last axis (NaN-aware)."""
+    return _mean(*_shares(x, w))
+
+
+def cv(x: ArrayLike, w: ArrayLike | None = None) -> np.ndarray:
+    """Coefficient of variation sqrt(sum p_i (x_i - mu)^2) / mu (population form, ddof = 0)."""
+    x, p = _shares(x, w)
+    mu = _mean(x, p)
+    var = (p * (x - mu[..., None]) ** 2).sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.sqrt(var) / mu
+
+
+def _valid(x: np.ndarray, p: np.ndarray, strict: bool) -> np.ndarray:
+    """Rows whose used values are all >= 0 (> 0 when strict) and whose mean is > 0."""
+    used = p > 0
+    bad = used & ((x <= 0) if strict else (x < 0))
+    return ~bad.any(axis=-1) & (_mean(x, p) > 0)
+
+
+def gini(x: ArrayLike, w: ArrayLike | None = None) -> np.ndarray:
+    """Gini coefficient along the last axis: 1 - sum_i p_i (L_{i-1} + L_i) (x sorted ascending)."""
+    x, p = _shares(x, w)
+    order = np.argsort(x, axis=-1, kind="stable")
+    xs = np.take_along_axis(x, order, axis=-1)
+    ps = np.take_along_axis(p, order, axis=-1)
+    mu = _mean(x, p)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s = ps * xs / mu[..., None]
+    lorenz = np.cumsum(s, axis=-1)
+    prev = lorenz - s
+    g = 1.0 - (ps * (prev + lorenz)).sum(axis=-1)
+    g = np.clip(g, 0.0, 1.0)  # rounding only: the exact value lies in [0, 1)
+    return np.where(_valid(x, p, strict=False), g, np.nan)
+
+
+def _xlogx_ratio(x: np.ndarray, mu: np.ndarray) -> np.ndarray:
+    """(x/mu) ln(x/mu) with 0 ln 0 = 0."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = x / mu
+        return np.where(r > 0, r * np.log(np.where(r > 0, r, 1.0)), 0.0)
+
+
+def theil_t(x: ArrayLike, w: ArrayLike | None = None) -> np.ndarray:
+    """Theil T index sum p_i (x_i/mu) ln(x_i/mu) along the last axis."""
+    x, p = _shares(x, w)
+    mu = _mean(x, p)
+    t = (p * _xlogx_ratio(x, mu[..., None])).sum(axis=-1)
+    return np.where(_valid(x, p, strict=False), t, np.nan)
+
+
+def theil_l(x: ArrayLike, w: ArrayLike | None = None) -> np.ndarray:
+    """Theil L index (mean log deviation) sum p_i ln(mu/x_i) along the last axis."""
+    x, p = _shares(x, w)
+    mu = _mean(x, p)
+    ok = _valid(x, p, strict=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        terms = np.where(p > 0, p * np.log(mu[..., None] / np.where(x > 0, x, 1.0)), 0.0)
+    return np.where(ok, terms.sum(axis=-1), np.nan)
+
+
+def theil_decompose(
+    x: ArrayLike, groups: ArrayLike, w: ArrayLike | None = None, measure: str = "theil_t"
+) -> dict[str, np.ndarray]:
+    """Exact between/within decomposition of Theil T (``theil_t``) or Theil L (``theil_l``).
+
+    ``groups`` labels the last axis (one label per region).  Returns arrays ``total``,
+    ``between``, ``within`` (``between + within == total``) over the leading axes, and
+    ``group_mean`` / ``group_share`` with a trailing group axis (groups in sorted order,
+    listed in ``labels``).
+    """
+    if measure not in ("theil_t", "theil_l"):
+        raise ValueError(f"measure must be 'theil_t' or 'theil_l', not {measure!r}")
+    x, p = _shares(x, w)
+    labels, codes = np.unique(np.asarray(groups).astype(str), return_inverse=True)
+    onehot = np.zeros((codes.size, labels.size))
+    onehot[np.arange(codes.size), codes] = 1.0
+    if onehot.shape[0] != x.shape[-1]:
+        raise ValueError("groups must give one label per region (last axis)")
+    mu = _mean(x, p)
+    pg = p @ onehot  # population share of each group
+    vg = (p * x) @ onehot  # sum p_i x_i in each group
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mug = vg / pg  # group means
+        sg = vg / mu[..., None]  # value share of each group
+        mu_i = mug[..., codes]  # each region's group mean
+    if measure == "theil_t":
+        ok = _valid(x, p, strict=False)
+        # s_g T_g = (mu_g/mu) sum_{i in g} p_i (x_i/mu_g) ln(x_i/mu_g)
+        within_g = (p * _xlogx_ratio(x, mu_i)) @ onehot
+        with np.errstate(invalid="ignore", divide="ignore"):
+            within = np.nansum(within_g * mug / mu[..., None], axis=-1)
+            between = np.nansum(np.where(sg > 0, sg * np.log(mug / mu[..., None]), 0.0), axis=-1)
+    else:
+        ok = _valid(x, p, strict=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            within = np.where(p > 0, p * np.log(mu_i / np.where(x > 0, x, 1.0)), 0.0).sum(axis=-1)
+            between = np.nansum(np.where(pg > 0, pg * np.log(mu[..., None] / mug), 0.0), axis=-1)
+    nan = np.full_like(mu, np.nan)
+    return {
+        "total": np.where(ok, between + within, nan),
+        "between": np.where(ok, between, nan),
+        "within": np.where(ok, within, nan),
+        "group_mean": mug,
+        "group_share": pg,
+        "labels": labels,
+    }
+
+
+def summary(
+    panel: pd.DataFrame,
+    weights: pd.DataFrame | None = None,
+    groups: pd.Series | None = None,
+) -> pd.DataFrame:
+    """All measures for every column (year) of a region x year ``panel`` in one call.
+
+    ``weights`` (same shape, e.g. population) and ``groups`` (region -> label) are optional.
+    Returns one row per year: n, mean, cv, gini, theil_t, theil_l and, with groups, the
+    between/within parts and the between share of both Theil indices.
+    """
+    x = panel.to_numpy(dtype=float).T  # year x region
+    w = None if weights is None else weights.reindex_like(panel).to_numpy(dtype=float).T
+    xv, p = _shares(x, w)
+    out = {
+        "n": (p > 0).sum(axis=-1),
+        "mean": _mean(xv, p),
+        "cv": cv(x, w),
+        "gini": gini(x, w),
+        "theil_t": theil_t(x, w),
+        "theil_l": theil_l(x, w),
+    }
+    if groups is not None:
+        g = groups.reindex(panel.index).fillna("").astype(str).to_numpy()
+        for m in ("theil_t", "theil_l"):
+            d = theil_decompose(x, g, w, measure=m)
+            out[f"{m}_between"] = d["between"]
+            out[f"{m}_within"] = d["within"]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                out[f"{m}_between_share"] = d["between"] / d["total"]
+    frame = pd.DataFrame(out, index=pd.Index(panel.columns, name=panel.columns.name or "year"))
+    return frame
+
+
+def lorenz_curve(x: ArrayLike, w: ArrayLike | None = None) -> pd.DataFrame:
+    """Lorenz curve points (population share, value share), starting at (0, 0)."""
+    xv, p = _shares(np.asarray(x, dtype=float), w)
+    keep = p > 0
+    xv, p = xv[keep], p[keep]
+    order = np.argsort(xv, kind="stable")
+    s = p[order] * xv[order]
+    return pd.DataFrame(
+        {
+            "population_share": np.concatenate([[0.0], np.cumsum(p[order])]),
+            "value_share": np.concatenate([[0.0], np.cumsum(s) / s.sum()]),
+        }
+    )
+
+
+def stack(panels: Sequence[pd.DataFrame]) -> np.ndarray:
+    """Stack region x year panels (same shape) into an indicator x year x region array."""
+    return np.stack([pd.DataFrame(p).to_numpy(dtype=float).T for p in panels])

@@ -1,0 +1,121 @@
+"""The data model: which files, which columns, which types.
+
+data/
+  regions.csv            code, name_zh, name_en, level, parent_code, group
+  indicators.csv         id, name_zh, name_en, unit_zh, unit_en, theme, direction, lower,
+                         upper, kind, numerator, denominator, scale, in_index,
+                         definition_zh, definition_en
+  targets.csv            indicator, region_code, base_year, base_value, target_year,
+                         target_value, attribute, source, note
+  sources.csv            id, title, publisher, date, reference, licence, kind
+  observations/*.csv     region_code, year, indicator, value, source, note
+  geo/*.geojson          boundaries (schematic)
+
+Derived indicators (``numerator``/``denominator`` set in indicators.csv) are not stored:
+``analysis.indicators.derive`` computes them on load.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # "str" | "int" | "float" | "code"
+    required: bool = True  # may the cell be empty?
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    file: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+REGIONS = TableSchema(
+    "regions.csv",
+    (
+        Column("code", "code"),
+        Column("name_zh", "str"),
+        Column("name_en", "str"),
+        Column("level", "str"),
+        Column("parent_code", "code", required=False),
+        Column("group", "str", required=False),
+    ),
+    key=("code",),
+)
+INDICATORS = TableSchema(
+    "indicators.csv",
+    (
+        Column("id", "str"),
+        Column("name_zh", "str"),
+        Column("name_en", "str"),
+        Column("unit_zh", "str", required=False),
+        Column("unit_en", "str", required=False),
+        Column("theme", "str"),
+        Column("direction", "str"),
+        Column("lower", "float", required=False),
+        Column("upper", "float", required=False),
+        Column("kind", "str"),
+        Column("numerator", "str", required=False),
+        Column("denominator", "str", required=False),
+        Column("scale", "float", required=False),
+        Column("in_index", "int", required=False),
+        Column("definition_zh", "str", required=False),
+        Column("definition_en", "str", required=False),
+    ),
+    key=("id",),
+)
+TARGETS = TableSchema(
+    "targets.csv",
+    (
+        Column("indicator", "str"),
+        Column("region_code", "code"),
+        Column("base_year", "int"),
+        Column("base_value", "float", required=False),
+        Column("target_year", "int"),
+        Column("target_value", "float"),
+        Column("attribute", "str"),
+        Column("source", "str"),
+        Column("note", "str", required=False),
+    ),
+    key=("indicator", "region_code", "target_year"),
+)
+SOURCES = TableSchema(
+    "sources.csv",
+    (
+        Column("id", "str"),
+        Column("title", "str"),
+        Column("publisher", "str"),
+        Column("date", "str"),
+        Column("reference", "str", required=False),
+        Column("licence", "str", required=False),
+        Column("kind", "str"),
+    ),
+    key=("id",),
+)
+OBSERVATIONS = TableSchema(
+    "observations/*.csv",
+    (
+        Column("region_code", "code"),
+        Column("year", "int"),
+        Column("indicator", "str"),
+        Column("value", "float"),
+        Column("source", "str"),
+        Column("note", "str", required=False),
+    ),
+    key=("region_code", "year", "indicator"),
+)
+
+LEVELS = ("country", "province", "prefecture", "county")
+DIRECTIONS = ("higher", "lower")
+SOURCE_KINDS = ("official", "derived", "illustrative")
+ATTRIBUTES = ("expected", "binding", "benchmark")
+KINDS = ("count", "rate", "ratio", "mean", "money")
+YEAR_RANGE = (1949, 2100)

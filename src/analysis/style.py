@@ -1,0 +1,216 @@
+"""Plan figure style: CJK font shipped with pip, A4 Word sizes, colour-blind-safe palette,
+deterministic PNG/SVG/PDF output.
+
+The Chinese font is Noto Sans CJK SC from the ``mplfonts`` wheel, registered directly
+with matplotlib's font manager, so no system font is needed.  Palette: Okabe & Ito
+(2008), "Color Universal Design", with grey for context.
+
+>>> use()
+>>> fig = plt.figure(figsize=size("full"))
+>>> save(fig, outputs_dir() / "figures" / "fig2_1")   # .png (300 dpi), .svg, .pdf
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import warnings
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import matplotlib
+from matplotlib import font_manager
+from matplotlib import pyplot as plt
+from matplotlib.figure import Figure
+
+from .errors import UserError
+from .io import write_bytes
+
+FULL_WIDTH_CM = 16.0
+HALF_WIDTH_CM = 7.8
+CM = 1 / 2.54  # inches per cm
+DPI = 300
+FONT_FILE = "NotoSansCJKsc-Regular.otf"
+FONT_NAME = "Noto Sans CJK SC"
+FALLBACK_FONT = "DejaVu Sans"  # ships with matplotlib; only for glyphs Noto lacks
+
+# Okabe-Ito colour-blind-safe palette (blue, orange, bluish green, vermillion,
+# reddish purple, sky blue, yellow); black and grey for reference and context.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442"]
+BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, YELLOW = PALETTE
+BLACK = "#000000"
+GREY = "#8C8C8C"
+LIGHT_GREY = "#D9D9D9"
+SEQUENTIAL_CMAP = "cividis"  # perceptually uniform and colour-blind safe
+LINESTYLES = ["-", "--", "-.", ":"]
+MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
+FORMATS = ("png", "svg", "pdf")
+LANGS = ("zh", "en")
+
+_registered = False
+
+
+def font_path() -> Path:
+    """Path of the Noto Sans CJK SC font file inside the installed ``mplfonts`` package."""
+    try:
+        import mplfonts
+    except ImportError as e:  # pragma: no cover - dependency of the project
+        raise UserError(
+            "缺少中文字体包 mplfonts,请运行 pip install mplfonts",
+            "the Chinese font package mplfonts is missing: pip install mplfonts",
+        ) from e
+    path = Path(mplfonts.__file__).resolve().parent / "fonts" / FONT_FILE
+    if not path.is_file():  # pragma: no cover
+        raise UserError(f"找不到中文字体文件: {path}", f"Chinese font file not found: {path}")
+    return path
+
+
+def register_font() -> str:
+    """Register the CJK font with matplotlib (once) and return its family name."""
+    global _registered
+    if not _registered:
+        font_manager.fontManager.addfont(str(font_path()))
+        _registered = True
+    return FONT_NAME
+
+
+def rc_params() -> dict:
+    """The plan's rcParams (sizes in points for A4 Word pages, body text 10.5 pt = 五号)."""
+    return {
+        "font.family": "sans-serif",
+        "font.sans-serif": [register_font(), FALLBACK_FONT],
+        "axes.unicode_minus": False,
+        "mathtext.fontset": "dejavusans",
+        "font.size": 8,
+        "axes.titlesize": 9,
+        "axes.labelsize": 8,
+        "xtick.labelsize": 7.5,
+        "ytick.labelsize": 7.5,
+        "legend.fontsize": 7.5,
+        "legend.frameon": False,
+        "figure.titlesize": 10,
+        "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.linewidth": 0.6,
+        "axes.edgecolor": "#333333",
+        "axes.grid": False,
+        "grid.color": LIGHT_GREY,
+        "grid.linewidth": 0.5,
+        "xtick.major.width": 0.6,
+        "ytick.major.width": 0.6,
+        "lines.linewidth": 1.4,
+        "lines.markersize": 4,
+        "figure.dpi": 100,
+        "savefig.dpi": DPI,
+        "figure.constrained_layout.use": True,
+        "svg.hashsalt": "analysis-plan-figures",
+        "svg.fonttype": "path",  # glyphs as outlines: SVG shows right without the font
+        "pdf.fonttype": 3,
+        "image.cmap": SEQUENTIAL_CMAP,
+    }
+
+
+def use() -> None:
+    """Apply the plan style to matplotlib (idempotent)."""
+    matplotlib.rcParams.update(rc_params())
+
+
+@contextlib.contextmanager
+def context() -> Iterator[None]:
+    """Temporarily apply the plan style."""
+    with matplotlib.rc_context(rc_params()):
+        yield
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` or raise a UserError listing the valid languages."""
+    if lang not in LANGS:
+        raise UserError(
+            f"未知的语言: {lang}。可用的语言: {', '.join(LANGS)}",
+            f"Unknown language: {lang}. Valid languages: {', '.join(LANGS)}",
+        )
+    return lang
+
+
+def size(width: str | float = "full", aspect: float = 0.62) -> tuple[float, float]:
+    """Figure size in inches: ``width`` is "full" (16 cm), "half" (7.8 cm) or cm; height = width*aspect."""
+    if isinstance(width, str):
+        widths = {"full": FULL_WIDTH_CM, "half": HALF_WIDTH_CM}
+        if width not in widths:
+            raise UserError(
+                f"未知的图宽: {width}。可用: full, half 或厘米数",
+                f"Unknown figure width: {width}. Valid: full, half or a number of cm",
+            )
+        width = widths[width]
+    return (width * CM, width * aspect * CM)
+
+
+def new_figure(width: str | float = "full", height_cm: float | None = None, aspect: float = 0.62, **kw) -> Figure:
+    """A new figure in the plan style (constrained layout); height in cm overrides ``aspect``."""
+    use()
+    w, h = size(width, aspect)
+    if height_cm is not None:
+        h = height_cm * CM
+    return plt.figure(figsize=(w, h), layout="constrained", **kw)
+
+
+def _metadata(fmt: str) -> dict:
+    """Metadata without dates or software versions, so reruns give identical bytes."""
+    if fmt == "png":
+        return {"Software": None}
+    if fmt == "svg":
+        return {"Date": None, "Creator": None, "Format": None, "Type": None}
+    if fmt == "pdf":
+        return {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None}
+    return {}
+
+
+def to_bytes(fig: Figure, fmt: str = "png", dpi: int = DPI) -> bytes:
+    """Render ``fig`` to bytes deterministically (no timestamps, fixed SVG ids)."""
+    if fmt not in FORMATS:
+        raise UserError(
+            f"未知的图片格式: {fmt}。可用: {', '.join(FORMATS)}",
+            f"Unknown figure format: {fmt}. Valid: {', '.join(FORMATS)}",
+        )
+    buf = io.BytesIO()
+    with matplotlib.rc_context({"svg.hashsalt": "analysis-plan-figures"}):
+        fig.savefig(buf, format=fmt, dpi=dpi, metadata=_metadata(fmt))
+    return buf.getvalue()
+
+
+def save(fig: Figure, path_without_suffix: str | os.PathLike, formats: Sequence[str] = FORMATS) -> list[Path]:
+    """Write ``fig`` as PNG (300 dpi), SVG and PDF next to each other, atomically; return the paths."""
+    base = Path(path_without_suffix)
+    out = []
+    for fmt in formats:
+        out.append(write_bytes(base.with_name(f"{base.name}.{fmt}"), to_bytes(fig, fmt)))
+    return out
+
+
+class MissingGlyphError(UserError):
+    """A label uses a character the plan font cannot draw."""
+
+
+@contextlib.contextmanager
+def strict_glyphs() -> Iterator[None]:
+    """Turn matplotlib's 'Glyph … missing from font(s)' warnings into MissingGlyphError."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    if missing:
+        raise MissingGlyphError(
+            "图中有字体无法显示的字符: " + "; ".join(sorted(set(missing))),
+            "The figure uses characters the font cannot draw: " + "; ".join(sorted(set(missing))),
+        )
+    for w in caught:  # re-emit the others
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
+def check_glyphs(fig: Figure) -> Figure:
+    """Draw ``fig`` and raise MissingGlyphError if any label has a glyph the font lacks."""
+    with strict_glyphs():
+        fig.canvas.draw()
+    return fig
