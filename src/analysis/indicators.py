@@ -41,8 +41,11 @@ def interpolate(wide: pd.DataFrame, years: list[int]) -> pd.DataFrame:
         rows = (valid == pattern).all(axis=1)
         xs, lv = x[pattern], logv[rows][:, pattern]
         yc = np.clip(y, xs[0], xs[-1])
-        hi = np.clip(np.searchsorted(xs, yc, side="left"), 1, max(len(xs) - 1, 1))
-        lo = hi - 1 if len(xs) > 1 else np.zeros_like(hi)
+        if len(xs) == 1:
+            lo = hi = np.zeros(len(y), dtype=int)
+        else:
+            hi = np.clip(np.searchsorted(xs, yc, side="left"), 1, len(xs) - 1)
+            lo = hi - 1
         span = np.where(xs[hi] > xs[lo], xs[hi] - xs[lo], 1.0)
         w = np.where(xs[hi] > xs[lo], (yc - xs[lo]) / span, 0.0)
         out[rows] = np.exp(lv[:, lo] * (1 - w) + lv[:, hi] * w)

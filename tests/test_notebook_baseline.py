@@ -1,0 +1,32 @@
+"""Notebook 01 executes through papermill with its default and with explicit parameters."""
+
+from __future__ import annotations
+
+import nbformat
+import papermill as pm
+import pytest
+
+from analysis import paths
+
+NB = paths.NOTEBOOKS_DIR / "01_baseline.ipynb"
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_baseline_notebook_executes(tmp_path, lang):
+    out = tmp_path / "01.ipynb"
+    pm.execute_notebook(str(NB), str(out), parameters={"lang": lang, "region_code": "522700"},
+                        cwd=str(paths.NOTEBOOKS_DIR), progress_bar=False, kernel_name="python3")
+    nb = nbformat.read(out, as_version=4)
+    text = "".join(str(o.get("data", {}).get("text/plain", "")) + str(o.get("text", ""))
+                   for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    assert "7,257" in text
+    assert "示意数据" not in text  # the baseline shows published figures only
+    assert "资料来源" in text if lang == "zh" else "Source" in text
+
+
+def test_notebook_is_committed_clean():
+    nb = nbformat.read(NB, as_version=4)
+    params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
