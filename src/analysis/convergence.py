@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 from . import inequality
 
@@ -50,12 +49,19 @@ def sigma(panel: pd.DataFrame, weights: pd.DataFrame | None = None) -> pd.DataFr
     )
 
 
+def _ols(y: np.ndarray, x: np.ndarray):
+    """statsmodels OLS of y on a constant and x (imported lazily: it is slow to import)."""
+    from statsmodels.regression.linear_model import OLS
+
+    return OLS(y, np.column_stack([np.ones_like(x), x])).fit()
+
+
 def sigma_trend(sig: pd.Series) -> dict[str, float]:
     """OLS slope of a dispersion series on the year: slope per year, its SE and p-value."""
     s = sig.dropna()
     if len(s) < 3:
         return {"slope": np.nan, "se": np.nan, "p_value": np.nan, "n": len(s)}
-    fit = sm.OLS(s.to_numpy(float), sm.add_constant(np.asarray(s.index, dtype=float))).fit()
+    fit = _ols(s.to_numpy(float), np.asarray(s.index, dtype=float))
     return {"slope": fit.params[1], "se": fit.bse[1], "p_value": fit.pvalues[1], "n": len(s)}
 
 
@@ -84,7 +90,7 @@ def beta(
     x0 = np.log(a[ok])
     if np.ptp(x0) == 0:
         return out
-    fit = sm.OLS(growth, sm.add_constant(x0)).fit()
+    fit = _ols(growth, x0)
     coef = float(fit.params[1])
     out.update(beta=coef, se=float(fit.bse[1]), p_value=float(fit.pvalues[1]), r2=float(fit.rsquared))
     if coef < 0 and 1 + coef * span > 0:

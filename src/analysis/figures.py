@@ -58,18 +58,40 @@ def t(key: str, lang: str = "zh") -> str:
     return zh if style.check_lang(lang) == "zh" else en
 
 
-def _fmt(v: float) -> str:
-    """Short number for value labels: 3 significant digits, thousands separators."""
+def decimals_for(values) -> int:
+    """Decimals for values shown together: 0 if all are whole or the median magnitude is >= 100,
+    1 if it is >= 10, else 2."""
+    a = np.abs(np.asarray(values, dtype=float))
+    a = a[np.isfinite(a)]
+    if a.size == 0 or np.all(a == np.round(a)):
+        return 0
+    m = float(np.median(a))
+    return 0 if m >= 100 else 1 if m >= 10 else 2
+
+
+def _fmt(v: float, decimals: int | None = None) -> str:
+    """Number for value labels with thousands separators; ``decimals`` None = by magnitude."""
     if pd.isna(v):
         return ""
-    a = abs(v)
-    if a >= 1000:
-        return f"{v:,.0f}"
-    if a >= 100:
-        return f"{v:.0f}"
-    if a >= 10:
-        return f"{v:.1f}"
-    return f"{v:.2f}".rstrip("0").rstrip(".") if a > 0 else "0"
+    d = decimals_for([v]) if decimals is None else decimals
+    return f"{v:,.{d}f}"
+
+
+def format_values(values) -> list[str]:
+    """Labels for values shown together, with one number of decimals (``decimals_for``)."""
+    d = decimals_for(values)
+    return [_fmt(v, d) for v in np.asarray(values, dtype=float)]
+
+
+MAX_HEIGHT_CM = 22.0  # an A4 page's text block is about 24.7 cm tall; leave room for the caption
+
+
+def _rows(n: int, fixed_cm: float, per_row_cm: float, min_cm: float = 5.0) -> tuple[float, float]:
+    """Figure height (cm) for ``n`` rows and the row-label font size (pt), shrinking rows so the
+    figure fits one A4 page."""
+    per_row = min(per_row_cm, (MAX_HEIGHT_CM - fixed_cm) / max(n, 1))
+    font = float(min(7.5, max(4.0, per_row / 2.54 * 72 * 0.75)))
+    return max(min_cm, fixed_cm + per_row * n), font
 
 
 def _title(fig: Figure, ax: Axes | None, title: str) -> None:
@@ -115,19 +137,21 @@ def ranked_bar(
     labels = [str(i) for i in missing] + [str(i) for i in order.index]
     vals = np.r_[np.zeros(len(missing)), order.to_numpy()]
     n = len(labels)
-    fig = style.new_figure("full", height_cm=max(5.0, 1.6 + 0.48 * n))
+    height, font = _rows(n, 1.6, 0.48)
+    fig = style.new_figure("full", height_cm=height)
     ax = fig.add_subplot()
     hl = {str(h) for h in highlight}
     colours = [style.ORANGE if lab in hl else style.BLUE for lab in labels]
     y = np.arange(n)
     ax.barh(y, vals, color=colours, height=0.65, zorder=2)
-    ax.set_yticks(y, labels)
+    ax.set_yticks(y, labels, fontsize=font)
     ax.set_ylim(-0.6, n - 0.4)
     span = np.nanmax(np.abs(np.r_[vals, [standard or 0.0]])) or 1.0
-    for yi, val, lab in zip(y, vals, labels, strict=True):
-        text = t("no_data", lang) if lab in {str(m) for m in missing} else _fmt(val)
+    shown = format_values(vals)
+    for yi, val, lab, txt in zip(y, vals, labels, shown, strict=True):
+        text = t("no_data", lang) if lab in {str(m) for m in missing} else txt
         ax.text(val + span * 0.01 if val >= 0 else val - span * 0.01, yi, text, va="center",
-                ha="left" if val >= 0 else "right", fontsize=7, color="#333333")
+                ha="left" if val >= 0 else "right", fontsize=min(7, font), color="#333333")
     handles = []
     if standard is not None and np.isfinite(standard):
         ax.axvline(standard, color=style.BLACK, linestyle="--", linewidth=1.0, zorder=3)
@@ -167,39 +191,62 @@ def dot_plot(
     names = {k: t(k, lang) for k in ("county", "prefecture", "target")} | dict(series_labels or {})
     f = frame.iloc[::-1]  # first row on top
     n = len(f)
-    fig = style.new_figure("full", height_cm=max(5.0, 2.0 + 0.6 * n))
+    height, font = _rows(n, 2.0, 0.6)
+    fig = style.new_figure("full", height_cm=height)
     ax = fig.add_subplot()
     y = np.arange(n)
     c, p = f["county"].astype(float).to_numpy(), f["prefecture"].astype(float).to_numpy()
     ax.hlines(y, np.fmin(c, p), np.fmax(c, p), color=style.LIGHT_GREY, linewidth=2.5, zorder=1)
+    ax.scatter(c, y, marker="o", s=34, color=style.BLUE, label=names["county"], zorder=4)
     ax.scatter(p, y, marker="D", s=30, facecolor="white", edgecolor=style.GREY, linewidth=1.2,
                label=names["prefecture"], zorder=3)
-    ax.scatter(c, y, marker="o", s=34, color=style.BLUE, label=names["county"], zorder=4)
     if "target" in f.columns and f["target"].notna().any():
         ax.scatter(f["target"].astype(float), y, marker="|", s=160, linewidth=1.8, color=style.VERMILLION,
                    label=names["target"], zorder=5)
-    ax.set_yticks(y, [str(i) for i in f.index])
+    ax.set_yticks(y, [str(i) for i in f.index], fontsize=font)
     ax.set_ylim(-0.7, n - 0.3)
     ax.xaxis.grid(True, zorder=0)
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
     if xlabel:
         ax.set_xlabel(xlabel)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 if xlabel else -0.06), ncol=3)
+    fig.legend(loc="outside lower center", ncol=3)
     _title(fig, ax, title)
     return fig
 
 
 # -- heatmap --------------------------------------------------------------------------
 def _wrap(label: str, width: int = 9) -> str:
-    """Break a long label into lines of about ``width`` characters (CJK counts 1, Latin 0.5)."""
-    if len(label) <= width:
-        return label
-    if " " in label:  # English: wrap on words
-        import textwrap
+    """Break a long label into lines of about ``width`` characters, keeping a trailing
+    "(unit)" together (Chinese: by characters; English: on words, about 2*width letters)."""
+    import re
+    import textwrap
 
-        return "\n".join(textwrap.wrap(label, width=max(12, width * 2)))
-    return "\n".join(label[i : i + width] for i in range(0, len(label), width))
+    m = re.match(r"^(.*?)\s*([(（][^()（）]*[)）])$", label)
+    name, unit = (m.group(1), m.group(2)) if m else (label, "")
+    if " " in name or name.isascii():
+        lines = textwrap.wrap(name, width=max(12, width * 2)) or [name]
+        limit = max(12, width * 2)
+    else:
+        lines = [name[i : i + width] for i in range(0, len(name), width)] or [name]
+        limit = width
+    if unit:
+        if len(lines[-1]) + len(unit) <= limit + 2:
+            lines[-1] = lines[-1] + unit
+        else:
+            lines.append(unit)
+    return "\n".join(lines)
+
+
+def _column_labels(ax: Axes, labels: list[str], lang: str) -> None:
+    """Column labels on top: horizontal and wrapped when few columns, vertical when many."""
+    nc = len(labels)
+    ax.xaxis.tick_top()
+    if nc <= 6:
+        ax.set_xticks(np.arange(nc), [_wrap(c, 7 if lang == "zh" else 8) for c in labels], fontsize=7)
+    else:
+        ax.set_xticks(np.arange(nc), [_wrap(c, 16 if lang == "zh" else 18) for c in labels], fontsize=6.5,
+                      rotation=90, ha="center", va="bottom")
 
 
 def heatmap(
@@ -221,18 +268,17 @@ def heatmap(
     m = matrix.astype(float)
     nr, nc = m.shape
     width = "full"
-    fig = style.new_figure(width, height_cm=max(6.0, 3.6 + 0.5 * nr))
+    height, font = _rows(nr, 3.6 if nc <= 6 else 6.0, 0.5, 6.0)
+    fig = style.new_figure(width, height_cm=height)
     ax = fig.add_subplot()
     data = np.ma.masked_invalid(m.to_numpy())
     import matplotlib as mpl
 
-    cm = mpl.colormaps[cmap or style.SEQUENTIAL_CMAP].copy()
-    cm.set_bad(style.LIGHT_GREY)
+    cm = mpl.colormaps[cmap or style.SEQUENTIAL_CMAP].with_extremes(bad=style.LIGHT_GREY)
     im = ax.imshow(data, cmap=cm, aspect="auto", interpolation="nearest")
-    ax.set_xticks(np.arange(nc), [_wrap(str(c), 7 if lang == "zh" else 9) for c in m.columns], fontsize=7)
-    ax.set_yticks(np.arange(nr), [str(i) for i in m.index])
+    _column_labels(ax, [str(c) for c in m.columns], lang)
+    ax.set_yticks(np.arange(nr), [str(i) for i in m.index], fontsize=font)
     ax.tick_params(length=0)
-    ax.xaxis.tick_top()
     for s in ax.spines.values():
         s.set_visible(False)
     ax.set_xticks(np.arange(nc + 1) - 0.5, minor=True)
@@ -243,6 +289,8 @@ def heatmap(
         lo, hi = np.nanmin(m.to_numpy()), np.nanmax(m.to_numpy())
         norm = (m.to_numpy() - lo) / (hi - lo) if hi > lo else np.zeros_like(m.to_numpy())
         a = annot.reindex(index=m.index, columns=m.columns) if annot is not None else None
+        src = a if a is not None else m
+        col_dec = [decimals_for(pd.to_numeric(src.iloc[:, j], errors="coerce")) for j in range(nc)]
         for i in range(nr):
             for j in range(nc):
                 raw = m.iat[i, j]
@@ -250,9 +298,9 @@ def heatmap(
                     txt, colour = "—", "#333333"
                 else:
                     cell = a.iat[i, j] if a is not None else raw
-                    txt = cell if isinstance(cell, str) else _fmt(cell)
+                    txt = cell if isinstance(cell, str) else _fmt(cell, col_dec[j])
                     colour = "black" if norm[i, j] > 0.55 else "white"  # cividis: dark low, light high
-                ax.text(j, i, txt, ha="center", va="center", fontsize=6.5, color=colour)
+                ax.text(j, i, txt, ha="center", va="center", fontsize=min(6.5, font), color=colour)
     cb = fig.colorbar(im, ax=ax, shrink=0.8, pad=0.02)
     cb.outline.set_visible(False)
     cb.ax.tick_params(labelsize=7)
@@ -285,7 +333,7 @@ def small_multiples(
     series = list(dict.fromkeys(long["series"]))
     ncols = min(ncols, len(panels))
     nrows = int(np.ceil(len(panels) / ncols))
-    fig = style.new_figure("full", height_cm=1.2 + nrows * (13.5 / ncols + 0.4) + (0.6 if len(series) > 1 else 0))
+    fig = style.new_figure("full", height_cm=1.0 + nrows * (11.0 / ncols + 0.9) + (0.6 if len(series) > 1 or targets else 0))
     axes = fig.subplots(nrows, ncols, squeeze=False, sharex=True, sharey=sharey)
     look = {s: (style.PALETTE[k % len(style.PALETTE)], style.LINESTYLES[(k // len(style.PALETTE)) % 4],
                 style.MARKERS[k % len(style.MARKERS)]) for k, s in enumerate(series)}
@@ -301,8 +349,6 @@ def small_multiples(
             ty, tv = targets[panel]
             ax.plot([ty], [tv], marker="*", markersize=8, color=style.VERMILLION, linestyle="none", zorder=5)
             ax.axhline(tv, color=style.VERMILLION, linestyle=":", linewidth=0.8)
-            ax.annotate(f"{t('target', lang)} {_fmt(tv)}", (ty, tv), xytext=(-3, 4), textcoords="offset points",
-                        ha="right", va="bottom", fontsize=6.5, color=style.VERMILLION)
         ax.set_title(_wrap(str(panel), 14 if lang == "zh" else 20), fontsize=8, loc="left")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
         ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
@@ -311,10 +357,14 @@ def small_multiples(
         ax.tick_params(axis="x", labelbottom=True)
     for ax in list(axes.flat)[len(panels):]:
         ax.set_visible(False)
-    if len(series) > 1:
-        handles = [Line2D([], [], color=c, linestyle=ls, marker=mk, markersize=3, label=str(s))
-                   for s, (c, ls, mk) in look.items()]
-        fig.legend(handles=handles, loc="outside lower center", ncol=min(len(series), 6))
+    handles = [Line2D([], [], color=c, linestyle=ls, marker=mk, markersize=3, label=str(s))
+               for s, (c, ls, mk) in look.items()] if len(series) > 1 else []
+    tvals = {v for _, v in targets.values()}
+    if targets:
+        label = t("target", lang) + (f" {_fmt(next(iter(tvals)))}" if len(tvals) == 1 else "")
+        handles.append(Line2D([], [], color=style.VERMILLION, linestyle=":", marker="*", markersize=7, label=label))
+    if handles:
+        fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 6))
     return fig
 
 
@@ -433,25 +483,26 @@ def status_dashboard(status: pd.DataFrame, *, title: str = "", lang: str = "zh")
             f"Unknown progress status: {', '.join(bad)}. Valid: {', '.join(STATUS)}",
         )
     nr, nc = cells.shape
-    fig = style.new_figure("full", height_cm=max(6.0, 4.4 + 0.55 * nr))
+    height, font = _rows(nr, 4.4 if nc <= 6 else 6.8, 0.55, 6.0)
+    fig = style.new_figure("full", height_cm=height)
+    size = 95 * min(1.0, font / 7.5) ** 2
     ax = fig.add_subplot()
     idx = 0 if lang == "zh" else 1
     for key, (zh, en, marker, colour, _filled) in STATUS.items():
         rr, cc = np.nonzero(cells.to_numpy() == key)
         if key == "no_data":
-            ax.scatter(cc, rr, marker="s", s=70, facecolor="white", edgecolor=style.GREY, linewidth=0.6,
+            ax.scatter(cc, rr, marker="s", s=size * 0.75, facecolor="white", edgecolor=style.GREY, linewidth=0.6,
                        label=(zh, en)[idx])
             for r, c in zip(rr, cc, strict=True):
-                ax.text(c, r, "—", ha="center", va="center", fontsize=7, color=style.GREY)
+                ax.text(c, r, "—", ha="center", va="center", fontsize=min(7, font), color=style.GREY)
         else:
             edge = "white" if key != "backwards" else style.BLACK
-            ax.scatter(cc, rr, marker=marker, s=95, color=colour, edgecolor=edge, linewidth=0.5,
+            ax.scatter(cc, rr, marker=marker, s=size, color=colour, edgecolor=edge, linewidth=0.5,
                        label=(zh, en)[idx], zorder=3)
     ax.set_xlim(-0.6, nc - 0.4)
     ax.set_ylim(nr - 0.4, -0.6)
-    ax.set_xticks(np.arange(nc), [_wrap(str(c), 7 if lang == "zh" else 9) for c in cells.columns], fontsize=7)
-    ax.set_yticks(np.arange(nr), [str(i) for i in cells.index])
-    ax.xaxis.tick_top()
+    _column_labels(ax, [str(c) for c in cells.columns], lang)
+    ax.set_yticks(np.arange(nr), [str(i) for i in cells.index], fontsize=font)
     ax.tick_params(length=0)
     for s in ax.spines.values():
         s.set_visible(False)

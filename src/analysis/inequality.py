@@ -26,8 +26,6 @@ this gives NaN (undefined), not a number.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
@@ -162,19 +160,16 @@ def theil_decompose(
     }
 
 
-def summary(
-    panel: pd.DataFrame,
-    weights: pd.DataFrame | None = None,
-    groups: pd.Series | None = None,
-) -> pd.DataFrame:
-    """All measures for every column (year) of a region x year ``panel`` in one call.
+def measures(
+    x: ArrayLike, w: ArrayLike | None = None, groups: ArrayLike | None = None
+) -> dict[str, np.ndarray]:
+    """Every measure along the last axis of ``x`` (any leading axes: indicators, years).
 
-    ``weights`` (same shape, e.g. population) and ``groups`` (region -> label) are optional.
-    Returns one row per year: n, mean, cv, gini, theil_t, theil_l and, with groups, the
-    between/within parts and the between share of both Theil indices.
+    Returns arrays over the leading axes: n, mean, cv, gini, theil_t, theil_l and, with
+    ``groups`` (one label per region), ``theil_t_between``/``_within``/``_between_share`` and
+    the same for ``theil_l``.
     """
-    x = panel.to_numpy(dtype=float).T  # year x region
-    w = None if weights is None else weights.reindex_like(panel).to_numpy(dtype=float).T
+    x = np.asarray(x, dtype=float)
     xv, p = _shares(x, w)
     out = {
         "n": (p > 0).sum(axis=-1),
@@ -185,32 +180,27 @@ def summary(
         "theil_l": theil_l(x, w),
     }
     if groups is not None:
-        g = groups.reindex(panel.index).fillna("").astype(str).to_numpy()
         for m in ("theil_t", "theil_l"):
-            d = theil_decompose(x, g, w, measure=m)
+            d = theil_decompose(x, groups, w, measure=m)
             out[f"{m}_between"] = d["between"]
             out[f"{m}_within"] = d["within"]
-            with np.errstate(invalid="ignore", divide="ignore"):
-                out[f"{m}_between_share"] = d["between"] / d["total"]
-    frame = pd.DataFrame(out, index=pd.Index(panel.columns, name=panel.columns.name or "year"))
-    return frame
+            with np.errstate(invalid="ignore", divide="ignore"):  # undefined when total is ~0
+                share = d["between"] / d["total"]
+            out[f"{m}_between_share"] = np.where(d["total"] > 1e-12, share, np.nan)
+    return out
 
 
-def lorenz_curve(x: ArrayLike, w: ArrayLike | None = None) -> pd.DataFrame:
-    """Lorenz curve points (population share, value share), starting at (0, 0)."""
-    xv, p = _shares(np.asarray(x, dtype=float), w)
-    keep = p > 0
-    xv, p = xv[keep], p[keep]
-    order = np.argsort(xv, kind="stable")
-    s = p[order] * xv[order]
-    return pd.DataFrame(
-        {
-            "population_share": np.concatenate([[0.0], np.cumsum(p[order])]),
-            "value_share": np.concatenate([[0.0], np.cumsum(s) / s.sum()]),
-        }
-    )
+def summary(
+    panel: pd.DataFrame,
+    weights: pd.DataFrame | None = None,
+    groups: pd.Series | None = None,
+) -> pd.DataFrame:
+    """``measures`` for every year (column) of a region x year ``panel``, one row per year.
 
-
-def stack(panels: Sequence[pd.DataFrame]) -> np.ndarray:
-    """Stack region x year panels (same shape) into an indicator x year x region array."""
-    return np.stack([pd.DataFrame(p).to_numpy(dtype=float).T for p in panels])
+    ``weights`` (same shape, e.g. population) and ``groups`` (region -> label) are optional.
+    """
+    x = panel.to_numpy(dtype=float).T  # year x region
+    w = None if weights is None else weights.reindex_like(panel).to_numpy(dtype=float).T
+    g = None if groups is None else groups.reindex(panel.index).fillna("").astype(str).to_numpy()
+    index = pd.Index(panel.columns, name=panel.columns.name or "year")
+    return pd.DataFrame(measures(x, w, g), index=index)

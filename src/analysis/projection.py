@@ -46,7 +46,7 @@ METHODS = (*OLS_METHODS, "damped")
 AUTO = {"auto": OLS_METHODS, "auto_ets": METHODS}
 ALL_METHODS = (*METHODS, *AUTO)
 LEVELS = (0.80, 0.95)
-LOGIT_EPS = 1e-3  # shares are squeezed into [eps, 1 - eps] before the logit
+LOGIT_EPS = 1e-3  # shares p in [0, 1] are squeezed linearly to eps + (1 - 2 eps) p before the logit
 ETS_MIN_OBS = 5  # fewer observations: damped ETS falls back to linear
 METHOD_LABELS = {
     "linear": ("线性趋势", "linear trend"),
@@ -86,8 +86,8 @@ def _forward(y: np.ndarray, method: np.ndarray, lo: np.ndarray, hi: np.ndarray) 
     lo, hi = lo[:, None], hi[:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
         logy = np.log(np.where(y > 0, y, np.nan))
-        p = np.clip((y - lo) / (hi - lo), LOGIT_EPS, 1 - LOGIT_EPS)
-        logit = special.logit(p)
+        p = np.clip((y - lo) / (hi - lo), 0.0, 1.0)
+        logit = special.logit(LOGIT_EPS + (1 - 2 * LOGIT_EPS) * p)
     return np.where(m == "log", logy, np.where(m == "logit", logit, y))
 
 
@@ -96,9 +96,8 @@ def _inverse(z: np.ndarray, method: np.ndarray, lo: np.ndarray, hi: np.ndarray) 
     m = method[:, None]
     lo, hi = lo[:, None], hi[:, None]
     with np.errstate(over="ignore", invalid="ignore"):
-        y = np.where(
-            m == "log", np.exp(z), np.where(m == "logit", lo + (hi - lo) * special.expit(z), z)
-        )
+        p = (special.expit(z) - LOGIT_EPS) / (1 - 2 * LOGIT_EPS)
+        y = np.where(m == "log", np.exp(z), np.where(m == "logit", lo + (hi - lo) * p, z))
     return np.clip(y, lo, hi)
 
 
@@ -169,7 +168,7 @@ def _ets_one(y: np.ndarray, t: np.ndarray, years: np.ndarray) -> tuple[np.ndarra
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", RuntimeWarning)
-        res = ETSModel(series, error="add", trend="add", damped_trend=True).fit(disp=False)
+        res = ETSModel(pd.Series(series), error="add", trend="add", damped_trend=True).fit(disp=False)
         steps = int(max(years.max() - last, 1))
         pred = res.get_prediction(start=len(series), end=len(series) + steps - 1)
         mean = np.asarray(pred.predicted_mean, dtype=float)
@@ -224,9 +223,7 @@ class Forecast:
         higher = np.broadcast_to(np.asarray(direction) == "higher", (n,))
         # threshold on the model's scale (the transforms are increasing)
         zt = _forward(thr[:, None], self.method, self.lower, self.upper)[:, 0]
-        thr_lo = np.where(self.method == "logit", self.lower, -np.inf)
-        zt = np.where(thr <= thr_lo, -np.inf, zt)
-        zt = np.where((self.method == "logit") & (thr >= self.upper), np.inf, zt)
+        zt = np.where(thr < self.lower, -np.inf, np.where(thr > self.upper, np.inf, zt))
         zt = np.where((self.method == "log") & (thr <= 0), -np.inf, zt)
         loc, scale = self.loc[:, j], self.scale[:, j]
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -265,14 +262,18 @@ class Forecast:
             out[f"hi{pct}"] = self.quantile(1 - a)[:, j]
         return out
 
-    def frame(self) -> pd.DataFrame:
-        """Long frame (keys…, year, mean, lo80, hi80, lo95, hi95); ``mean`` is the central
-        projection (predictive median), as ``figures.fan_chart`` expects."""
+    def _bands(self) -> dict[str, np.ndarray]:
         cols = {"mean": self.median}
         for level in LEVELS:
             a, pct = (1 - level) / 2, round(level * 100)
             cols[f"lo{pct}"] = self.quantile(a)
             cols[f"hi{pct}"] = self.quantile(1 - a)
+        return cols
+
+    def frame(self) -> pd.DataFrame:
+        """Long frame (keys…, year, mean, lo80, hi80, lo95, hi95); ``mean`` is the central
+        projection (predictive median), as ``figures.fan_chart`` expects."""
+        cols = self._bands()
         n, h = self.loc.shape
         idx = self.keys.repeat(h)
         out = pd.DataFrame({k: v.ravel() for k, v in cols.items()})
@@ -283,8 +284,14 @@ class Forecast:
     def series(self, key) -> pd.DataFrame:
         """Forecast of one series, indexed by year (columns mean, lo80, hi80, lo95, hi95)."""
         i = self.keys.get_loc(key)
-        f = self.frame().iloc[i * len(self.years) : (i + 1) * len(self.years)]
-        return f.set_index("year")[["mean", "lo80", "hi80", "lo95", "hi95"]]
+        one = Forecast(
+            keys=self.keys[i : i + 1], years=self.years, method=self.method[i : i + 1],
+            loc=self.loc[i : i + 1], scale=self.scale[i : i + 1], df=self.df[i : i + 1],
+            lower=self.lower[i : i + 1], upper=self.upper[i : i + 1], n_obs=self.n_obs[i : i + 1],
+            last_year=self.last_year[i : i + 1], last_value=self.last_value[i : i + 1],
+        )
+        bands = {k: v[0] for k, v in one._bands().items()}
+        return pd.DataFrame(bands, index=pd.Index(self.years, name="year"))
 
 
 # -- fitting ------------------------------------------------------------------------------
@@ -482,6 +489,12 @@ def choose(
     e.g. a constant training series); ties and series too short to test go to the first
     candidate."""
     acc = accuracy(panel, candidates, lower=lower, upper=upper, horizon=horizon, min_train=min_train)
+    return pick(acc, candidates)
+
+
+def pick(acc: pd.DataFrame, candidates: Sequence[str] = OLS_METHODS) -> pd.Series:
+    """The per-series choice of ``choose`` from an ``accuracy`` table already computed."""
+    acc = acc.reindex(columns=pd.MultiIndex.from_product([["mae", "mase"], list(candidates)]))
     mase = acc["mase"].to_numpy()
     mae = acc["mae"].to_numpy()
     score = np.where(np.isfinite(mase), mase, np.nan)
@@ -489,4 +502,4 @@ def choose(
     score[use_mae] = mae[use_mae]
     score = np.where(np.isfinite(score), score, np.inf)
     best = np.asarray(candidates, dtype=object)[np.argmin(score, axis=1)]
-    return pd.Series(best, index=panel.index, name="method")
+    return pd.Series(best, index=acc.index, name="method")

@@ -6,7 +6,7 @@ with matplotlib's font manager, so no system font is needed.  Palette: Okabe & I
 (2008), "Color Universal Design", with grey for context.
 
 >>> use()
->>> fig = plt.figure(figsize=size("full"))
+>>> fig = new_figure("full")
 >>> save(fig, outputs_dir() / "figures" / "fig2_1")   # .png (300 dpi), .svg, .pdf
 """
 
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import matplotlib
 from matplotlib import font_manager
-from matplotlib import pyplot as plt
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .errors import UserError
@@ -153,7 +153,9 @@ def new_figure(width: str | float = "full", height_cm: float | None = None, aspe
     w, h = size(width, aspect)
     if height_cm is not None:
         h = height_cm * CM
-    return plt.figure(figsize=(w, h), layout="constrained", **kw)
+    fig = Figure(figsize=(w, h), layout="constrained", **kw)
+    FigureCanvasAgg(fig)  # not managed by pyplot: no implicit display, nothing to close
+    return fig
 
 
 def _metadata(fmt: str) -> dict:

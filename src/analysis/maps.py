@@ -1,0 +1,225 @@
+"""Choropleth county maps from GeoJSON with shapely + matplotlib (no geopandas).
+
+Boundaries are schematic: every map says 示意图 / "Schematic map" on its face, and
+``captions.source_note(..., schematic_map=True)`` says so in the note.  County names
+are placed at each feature's label point (``label_lon``/``label_lat`` properties, or
+shapely's representative point) and pushed apart until no two labels overlap,
+with a thin leader line when a label had to move far.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+import shapely
+from matplotlib import patheffects
+from matplotlib.collections import PatchCollection
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch, PathPatch
+from matplotlib.path import Path as MplPath
+
+from . import style
+from .errors import UserError, unknown
+
+TEXT = {
+    "schematic": ("示意图", "Schematic map"),
+    "no_data": ("无数据", "No data"),
+    "north": ("N", "N"),
+}
+
+
+def _t(key: str, lang: str) -> str:
+    return TEXT[key][0 if lang == "zh" else 1]
+
+
+@lru_cache(maxsize=8)
+def _read(path: str, mtime: float) -> pd.DataFrame:
+    with open(path, encoding="utf-8") as fh:
+        gj = json.load(fh)
+    feats = gj.get("features", [])
+    if not feats:
+        raise UserError(f"地图文件没有要素: {path}", f"The map file has no features: {path}")
+    props = pd.DataFrame([f.get("properties") or {} for f in feats])
+    if "code" not in props.columns:
+        raise UserError(
+            f"地图文件缺少 code 属性: {path}", f"The map file has no 'code' property: {path}"
+        )
+    props["code"] = props["code"].astype(str)
+    props["geometry"] = shapely.from_geojson([json.dumps(f["geometry"]) for f in feats])
+    if {"label_lon", "label_lat"} <= set(props.columns):
+        lon, lat = props["label_lon"].astype(float), props["label_lat"].astype(float)
+    else:
+        pts = shapely.point_on_surface(props["geometry"].to_numpy())
+        lon, lat = shapely.get_x(pts), shapely.get_y(pts)
+    props["label_x"], props["label_y"] = np.asarray(lon, float), np.asarray(lat, float)
+    return props
+
+
+def read_features(geojson_path: str | os.PathLike) -> pd.DataFrame:
+    """GeoJSON features as a frame: properties (code, name_zh, ...) + shapely ``geometry``,
+    ``label_x``/``label_y``."""
+    p = Path(geojson_path)
+    if not p.is_file():
+        raise UserError(f"地图文件不存在: {p}", f"Map file not found: {p}")
+    return _read(str(p.resolve()), p.stat().st_mtime).copy()
+
+
+def _mpl_path(geom) -> MplPath:
+    """A (multi)polygon as one compound matplotlib Path, holes included."""
+    rings = []
+    for poly in shapely.get_parts(geom):
+        rings.append(np.asarray(poly.exterior.coords))
+        rings.extend(np.asarray(r.coords) for r in poly.interiors)
+    verts = np.concatenate(rings)
+    codes = np.concatenate(
+        [np.r_[MplPath.MOVETO, np.full(len(r) - 2, MplPath.LINETO), MplPath.CLOSEPOLY] for r in rings]
+    )
+    return MplPath(verts, codes.astype(np.uint8))
+
+
+def _repel(texts, ax, fig, anchors_disp: np.ndarray, iters: int = 200, pad: float = 2.0) -> np.ndarray:
+    """Push overlapping text boxes apart (display pixels); returns new centres in display coords."""
+    renderer = fig.canvas.get_renderer()
+    boxes = np.array([t.get_window_extent(renderer).bounds for t in texts])  # x0, y0, w, h
+    w, h = boxes[:, 2] + pad, boxes[:, 3] + pad
+    c = np.c_[boxes[:, 0] + boxes[:, 2] / 2, boxes[:, 1] + boxes[:, 3] / 2]
+    for _ in range(iters):
+        dx = c[:, None, 0] - c[None, :, 0]
+        dy = c[:, None, 1] - c[None, :, 1]
+        ox = (w[:, None] + w[None, :]) / 2 - np.abs(dx)
+        oy = (h[:, None] + h[None, :]) / 2 - np.abs(dy)
+        overlap = (ox > 0) & (oy > 0)
+        np.fill_diagonal(overlap, False)
+        if not overlap.any():
+            break
+        # separate along the axis of least overlap, half each; ties broken by index order
+        sx = np.where(dx == 0, np.sign(np.arange(len(c))[:, None] - np.arange(len(c))[None, :]), np.sign(dx))
+        sy = np.where(dy == 0, np.sign(np.arange(len(c))[:, None] - np.arange(len(c))[None, :]), np.sign(dy))
+        use_y = oy <= ox
+        push_x = np.where(overlap & ~use_y, sx * (ox / 2 + 0.5), 0).sum(axis=1)
+        push_y = np.where(overlap & use_y, sy * (oy / 2 + 0.5), 0).sum(axis=1)
+        c = c + np.c_[push_x, push_y] * 0.6
+        c = c + (anchors_disp - c) * 0.02  # gentle pull back to the anchor
+    return c
+
+
+def choropleth(
+    values: pd.Series,
+    geojson_path: str | os.PathLike,
+    *,
+    names: dict[str, str] | None = None,
+    title: str = "",
+    cbar_label: str = "",
+    lang: str = "zh",
+    cmap: str | None = None,
+    show_values: bool = True,
+    labels: bool | None = None,
+) -> Figure:
+    """County map coloured by ``values`` (indexed by region code); labelled 示意图.
+
+    ``names`` maps code -> display name (default: the GeoJSON's name_zh / name_en).
+    Labels show the name and, with ``show_values``, the value; they are placed without
+    overlap. ``labels=None`` labels maps of up to 150 units.
+    """
+    style.check_lang(lang)
+    feats = read_features(geojson_path)
+    v = values.copy()
+    v.index = v.index.astype(str)
+    extra = sorted(set(v.index) - set(feats["code"]))
+    if extra:
+        valid = [f"{c} {n}" for c, n in zip(feats["code"], feats.get("name_zh", feats["code"]), strict=True)]
+        raise unknown("地图中的地区代码", "region code in the map", extra, valid)
+    if v.dropna().empty:
+        raise UserError("地图没有可绘制的数值", "The map has no values to draw")
+    vals = v.reindex(feats["code"]).astype(float).to_numpy()
+    if names is None:
+        col = f"name_{lang}"
+        names = dict(zip(feats["code"], feats[col] if col in feats else feats["code"], strict=True))
+
+    x0, y0, x1, y1 = shapely.total_bounds(feats["geometry"].to_numpy())
+    ratio = (y1 - y0) / max((x1 - x0) * np.cos(np.deg2rad((y0 + y1) / 2)), 1e-9)  # height / width
+    height_cm = 13.0 if ratio >= 0.8 else 11.0
+    width_cm = float(np.clip(height_cm / ratio + 3.0, style.HALF_WIDTH_CM, style.FULL_WIDTH_CM))
+    fig = style.new_figure(width_cm, height_cm=height_cm)
+    ax = fig.add_subplot()
+    paths = [_mpl_path(g) for g in feats["geometry"]]
+    has = ~np.isnan(vals)
+    cm = mpl.colormaps[cmap or style.SEQUENTIAL_CMAP]
+    norm = mpl.colors.Normalize(np.nanmin(vals), np.nanmax(vals))
+    pc = PatchCollection([PathPatch(p) for p, k in zip(paths, has, strict=True) if k], cmap=cm, norm=norm,
+                         edgecolor="white", linewidth=0.8, zorder=1)
+    pc.set_array(vals[has])
+    ax.add_collection(pc)
+    if (~has).any():
+        ax.add_collection(PatchCollection([PathPatch(p) for p, k in zip(paths, has, strict=True) if not k],
+                                          facecolor=style.LIGHT_GREY, edgecolor="white", hatch="////",
+                                          linewidth=0.8, zorder=1))
+        ax.legend(handles=[Patch(facecolor=style.LIGHT_GREY, hatch="////", edgecolor="white",
+                                 label=_t("no_data", lang))], loc="lower right")
+    mx, my = (x1 - x0) * 0.03, (y1 - y0) * 0.03
+    ax.set_xlim(x0 - mx, x1 + mx)
+    ax.set_ylim(y0 - my, y1 + my)
+    ax.set_aspect(1 / np.cos(np.deg2rad((y0 + y1) / 2)))  # equirectangular at the mean latitude
+    ax.set_axis_off()
+    cb = fig.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cm), ax=ax, shrink=0.6, pad=0.02)
+    cb.outline.set_visible(False)
+    if cbar_label:
+        cb.set_label(cbar_label)
+    ax.text(0.0, 0.0, _t("schematic", lang), transform=ax.transAxes, fontsize=8, ha="left", va="bottom",
+            color="#333333")
+    ax.annotate(_t("north", lang), xy=(0.97, 0.98), xytext=(0.97, 0.88), xycoords="axes fraction",
+                ha="center", va="center", fontsize=8,
+                arrowprops={"arrowstyle": "-|>", "color": "black", "linewidth": 0.8})
+    if title:
+        ax.set_title(title, loc="left")
+    if labels is None:
+        labels = len(feats) <= 150
+    if labels:
+        _place_labels(fig, ax, feats, vals, names, show_values)
+    return fig
+
+
+def _place_labels(fig, ax, feats: pd.DataFrame, vals: np.ndarray, names: dict, show_values: bool) -> None:
+    from .figures import format_values
+
+    halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
+    texts = []
+    shown = format_values(vals)
+    for code, x, y, val, txt in zip(feats["code"], feats["label_x"], feats["label_y"], vals, shown, strict=True):
+        s = str(names.get(code, code))
+        if show_values and not np.isnan(val):
+            s = f"{s}\n{txt}"
+        texts.append(ax.text(x, y, s, ha="center", va="center", fontsize=6.5, linespacing=1.1,
+                             path_effects=halo, zorder=4))
+    fig.canvas.draw()  # settle the constrained layout, then freeze it so positions stay valid
+    fig.set_layout_engine("none")
+    anchors = ax.transData.transform(np.c_[feats["label_x"], feats["label_y"]])
+    centres = _repel(texts, ax, fig, anchors)
+    data_xy = ax.transData.inverted().transform(centres)
+    moved = np.hypot(*(centres - anchors).T) > 14  # pixels at figure dpi
+    for txt, (x, y), far, (ax_, ay_) in zip(texts, data_xy, moved, feats[["label_x", "label_y"]].to_numpy(),
+                                            strict=True):
+        txt.set_position((x, y))
+        if far:
+            ax.plot([ax_, x], [ay_, y], color="#333333", linewidth=0.5, zorder=3)
+            ax.plot([ax_], [ay_], marker="o", markersize=1.5, color="#333333", zorder=3)
+
+
+def label_overlaps(fig: Figure) -> int:
+    """Number of overlapping pairs among the text labels drawn inside the map axes (for tests)."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    boxes = [t.get_window_extent(renderer) for t in ax.texts if t.get_zorder() == 4]
+    n = 0
+    for i in range(len(boxes)):
+        for j in range(i + 1, len(boxes)):
+            if boxes[i].overlaps(boxes[j]):
+                n += 1
+    return n

@@ -1,0 +1,263 @@
+"""Plan tables: xlsx (openpyxl) with caption, formatted headers, units and notes; csv; and
+three-line tables (三线表) in docx.
+
+Text cells that begin with ``= + - @`` (or tab / carriage return) are neutralised with a
+leading apostrophe in xlsx and csv exports, so a spreadsheet never runs them as formulas
+(OWASP, "CSV Injection").  Output is deterministic: fixed document dates and zip entry
+times, so a rerun gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .io import write_bytes
+
+FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_CORE_TIME = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class Table:
+    """A display-ready table: ``frame`` columns are header labels (with units), rows as shown.
+
+    ``caption`` is the numbered title ("表1 …"), ``note`` the source note, ``formats`` maps a
+    column to an Excel number format ("0.0", "#,##0", "0.0%").
+    """
+
+    frame: pd.DataFrame
+    caption: str
+    note: str = ""
+    formats: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def number(self) -> str:
+        """The caption's number ("表1", "表2-3", "Table 2-3")."""
+        m = re.match(r"^(Table \S+|表\S+?)(?:\s|$)", self.caption)
+        return m.group(1) if m else self.caption[:10]
+
+
+def neutralise(value):
+    """Prefix text that a spreadsheet would read as a formula with an apostrophe; numbers pass."""
+    if isinstance(value, str) and value.startswith(DANGEROUS_PREFIXES):
+        return "'" + value
+    return value
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with every text cell and header neutralised (vectorised per column)."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            s = out[col]
+            is_str = s.map(lambda v: isinstance(v, str))
+            bad = is_str & s.astype(str).str.startswith(DANGEROUS_PREFIXES)
+            out[col] = s.where(~bad, "'" + s.astype(str))
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    return out
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8 CSV with a BOM (so Excel shows Chinese), '\\n' line ends, neutralised text; every text
+    field quoted, so an embedded carriage return cannot start a new row."""
+    text = neutralise_frame(frame).to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
+    return ("\ufeff" + text).encode("utf-8")
+
+
+def write_csv(table: Table | pd.DataFrame, path: str | os.PathLike) -> Path:
+    """Write the table's data as CSV, atomically."""
+    frame = table.frame if isinstance(table, Table) else table
+    return write_bytes(path, csv_bytes(frame))
+
+
+def normalise_zip(data: bytes) -> bytes:
+    """Rewrite a zip (xlsx/docx) with fixed entry times and attributes, so bytes are reproducible."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            zi = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o644 << 16
+            zi.create_system = 0
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # libraries stamp 'modified' with the clock
+                data = _CORE_TIME.sub(rb"\g<1>" + FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", data)
+            dst.writestr(zi, data)
+    return buf.getvalue()
+
+
+# -- xlsx -----------------------------------------------------------------------------
+def _text_width(s: str) -> float:
+    """Display width in Excel character units: CJK and full-width count 2."""
+    return sum(2.0 if ord(ch) > 0x2E80 else 1.0 for ch in s)
+
+
+def _sheet_name(table: Table, used: set[str]) -> str:
+    name = re.sub(r"[\[\]:*?/\\']", "_", table.number)[:31] or "Sheet"
+    base, k = name, 2
+    while name in used:
+        name = f"{base[:28]}_{k}"
+        k += 1
+    used.add(name)
+    return name
+
+
+def xlsx_bytes(tables: Sequence[Table]) -> bytes:
+    """A workbook with one sheet per table: caption, header (bold, shaded, ruled), data, note."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    thick, thin = Side(style="medium"), Side(style="thin")
+    used: set[str] = set()
+    for table in tables:
+        ws = wb.create_sheet(_sheet_name(table, used))
+        f = table.frame
+        ncol = max(1, f.shape[1])
+        ws.cell(row=1, column=1, value=neutralise(table.caption)).font = Font(bold=True, size=12)
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
+        for j, col in enumerate(f.columns, start=1):
+            c = ws.cell(row=2, column=j, value=neutralise(str(col)))
+            c.font = Font(bold=True)
+            c.fill = PatternFill("solid", fgColor="F2F2F2")
+            c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            c.border = Border(top=thick, bottom=thin)
+        values = f.to_numpy(dtype=object)
+        for i in range(values.shape[0]):
+            for j in range(values.shape[1]):
+                v = values[i, j]
+                if isinstance(v, float | np.floating) and np.isnan(v):
+                    v = None
+                elif isinstance(v, np.generic):
+                    v = v.item()
+                c = ws.cell(row=3 + i, column=1 + j, value=neutralise(v))
+                fmt = table.formats.get(f.columns[j])
+                if fmt and isinstance(v, int | float):
+                    c.number_format = fmt
+                if i == values.shape[0] - 1:
+                    c.border = Border(bottom=thick)
+        last = 2 + values.shape[0]
+        if table.note:
+            r = last + 1
+            c = ws.cell(row=r, column=1, value=neutralise(table.note))
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+            c.font = Font(size=9)
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncol)
+            total = sum(min(40, max(8, _text_width(str(x)) + 2)) for x in f.columns) or 40
+            ws.row_dimensions[r].height = 14 * (1 + int(_text_width(table.note) / total))
+        for j, col in enumerate(f.columns, start=1):
+            cells = [str(col)] + [str(x) for x in f.iloc[:, j - 1].tolist()]
+            ws.column_dimensions[get_column_letter(j)].width = min(40, max(8, max(map(_text_width, cells)) + 2))
+        ws.freeze_panes = "A3"
+    props = wb.properties
+    props.created = props.modified = FIXED_TIME
+    props.creator = "analysis"
+    props.lastModifiedBy = None
+    buf = io.BytesIO()
+    wb.save(buf)
+    return normalise_zip(buf.getvalue())
+
+
+def write_xlsx(tables: Table | Sequence[Table], path: str | os.PathLike) -> Path:
+    """Write one or more tables to an xlsx workbook, atomically and deterministically."""
+    tables = [tables] if isinstance(tables, Table) else list(tables)
+    return write_bytes(path, xlsx_bytes(tables))
+
+
+# -- docx three-line table -------------------------------------------------------------
+def display_value(v, fmt: str | None = None) -> str:
+    """Cell text for docx: numbers formatted per the Excel-style ``fmt`` ("0.0", "#,##0"), NaN empty."""
+    if v is None or (isinstance(v, float | np.floating) and np.isnan(v)):
+        return ""
+    if isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool):
+        if fmt:
+            decimals = len(fmt.split(".")[1].rstrip("%")) if "." in fmt else 0
+            pct = fmt.endswith("%")
+            x = float(v) * (100 if pct else 1)
+            s = f"{x:,.{decimals}f}" if "," in fmt else f"{x:.{decimals}f}"
+            return s + ("%" if pct else "")
+        if float(v).is_integer():
+            return f"{int(v)}"
+        return f"{float(v):.2f}"
+    return str(v)
+
+
+def _border(el, edges: dict[str, tuple[str, int]]) -> None:
+    """Set w:top/w:bottom/... borders on a w:tblPr or w:tcPr element: {edge: (val, size_eighths_pt)}."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tag = "w:tblBorders" if el.tag.endswith("tblPr") else "w:tcBorders"
+    borders = el.find(qn(tag))
+    if borders is None:
+        borders = OxmlElement(tag)
+        el.append(borders)
+    for edge, (val, sz) in edges.items():
+        e = borders.find(qn(f"w:{edge}"))
+        if e is None:
+            e = OxmlElement(f"w:{edge}")
+            borders.append(e)
+        e.set(qn("w:val"), val)
+        e.set(qn("w:sz"), str(sz))
+        e.set(qn("w:space"), "0")
+        e.set(qn("w:color"), "000000")
+
+
+def set_run_font(run, east_asia: str, latin: str = "Times New Roman", size_pt: float | None = None,
+                 bold: bool | None = None) -> None:
+    """Set a run's Latin and East-Asian fonts (w:eastAsia), size and weight."""
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    run.font.name = latin
+    rpr = run._element.get_or_add_rPr()
+    rfonts = rpr.get_or_add_rFonts()
+    rfonts.set(qn("w:eastAsia"), east_asia)
+    if size_pt is not None:
+        run.font.size = Pt(size_pt)
+    if bold is not None:
+        run.font.bold = bold
+
+
+def add_three_line_table(doc, table: Table, *, east_asia_font: str = "宋体", size_pt: float = 9.0):
+    """Append ``table`` as a 三线表: thick top and bottom rules, a thin rule under the header,
+    no vertical lines; header bold, cells centred."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    f = table.frame
+    t = doc.add_table(rows=f.shape[0] + 1, cols=f.shape[1])
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    tblpr = t._tbl.tblPr
+    _border(tblpr, {"top": ("single", 12), "bottom": ("single", 12), "left": ("nil", 0), "right": ("nil", 0),
+                    "insideH": ("nil", 0), "insideV": ("nil", 0)})
+    for j, col in enumerate(f.columns):
+        cell = t.cell(0, j)
+        _border(cell._tc.get_or_add_tcPr(), {"bottom": ("single", 6)})
+        p = cell.paragraphs[0]
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        set_run_font(p.add_run(str(col)), east_asia_font, size_pt=size_pt, bold=True)
+    values = f.to_numpy(dtype=object)
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            p = t.cell(i + 1, j).paragraphs[0]
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            set_run_font(p.add_run(display_value(values[i, j], table.formats.get(f.columns[j]))), east_asia_font,
+                         size_pt=size_pt)
+    return t

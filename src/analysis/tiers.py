@@ -1,0 +1,50 @@
+"""Tiers: leading / middle / lagging regions on each dimension, by a stated rule.
+
+Rule ``sd`` (default): with the mean m and standard deviation s (ddof = 0) of a dimension's
+scores across regions, a region is *leading* if its score >= m + k s, *lagging* if
+<= m - k s, *middle* otherwise (k = 0.5 by default) — the half-standard-deviation bands used
+in regional development grading.  Scores are oriented so that higher is better.
+
+Rule ``tertile``: the top third of ranks is leading, the bottom third lagging (rank r of n is
+leading if r <= n/3, lagging if r > 2n/3).
+
+A region without a score has tier ``no_data``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .errors import UserError
+
+TIERS = ("leading", "middle", "lagging")
+LABELS = {
+    "zh": {"leading": "领先", "middle": "中等", "lagging": "滞后", "no_data": "无数据"},
+    "en": {"leading": "leading", "middle": "middle", "lagging": "lagging", "no_data": "no data"},
+}
+RULES = ("sd", "tertile")
+
+
+def tiers(scores: pd.DataFrame, rule: str = "sd", k: float = 0.5) -> pd.DataFrame:
+    """Tier of every region (rows) on every dimension (columns) of ``scores`` (higher = better)."""
+    if rule not in RULES:
+        raise UserError(
+            f"未知的分档规则: {rule}。可用: {', '.join(RULES)}",
+            f"Unknown tier rule: {rule}. Valid: {', '.join(RULES)}",
+        )
+    s = scores.astype(float)
+    if rule == "sd":
+        m, sd = s.mean(), s.std(ddof=0)
+        lead, lag = s.ge(m + k * sd) & (sd > 0), s.le(m - k * sd) & (sd > 0)
+    else:
+        n = s.notna().sum()
+        r = s.rank(ascending=False, method="min")
+        lead, lag = r.le(n / 3), r.gt(2 * n / 3)
+    out = np.select([s.isna(), lead, lag], ["no_data", "leading", "lagging"], default="middle")
+    return pd.DataFrame(out, index=scores.index, columns=scores.columns)
+
+
+def label(tier_frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Replace tier codes with display labels (领先/中等/滞后)."""
+    return tier_frame.replace(LABELS[lang])

@@ -1,0 +1,150 @@
+"""The gap pipeline on the embedded data and on a synthetic 40-county region set."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import gaps, inequality
+from analysis.data import load
+from analysis.errors import UserError
+from analysis.synthetic import write_dataset
+
+
+@pytest.fixture(scope="module")
+def results(ds):
+    return gaps.run(ds)
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    return load(write_dataset(tmp_path_factory.mktemp("syn") / "data", n_units=40))
+
+
+def test_index_covers_every_unit(ds, results):
+    idx = results["index"]
+    assert sorted(idx.index) == sorted(ds.unit_codes)
+    assert sorted(idx["rank"]) == list(range(1, len(ds.unit_codes) + 1))
+    assert (idx["best_rank"] <= idx["median_rank"]).all() and (idx["median_rank"] <= idx["worst_rank"]).all()
+    assert results["weights"][["w_equal", "w_theme", "w_entropy"]].sum().round(12).tolist() == [1.0] * 3
+
+
+def test_inequality_decomposition_exact_and_matches_per_indicator(ds, results):
+    q = results["inequality"].dropna(subset=["theil_t"])
+    assert not q.empty
+    np.testing.assert_allclose(q["theil_t_between"] + q["theil_t_within"], q["theil_t"], rtol=0, atol=1e-12)
+    ql = results["inequality"].dropna(subset=["theil_l"])
+    np.testing.assert_allclose(ql["theil_l_between"] + ql["theil_l_within"], ql["theil_l"], rtol=0, atol=1e-12)
+    # the all-indicators array path equals a one-indicator summary built from ds.panel
+    ind = "facility_area_per_100hh"
+    panel = ds.panel(ind)
+    pop = gaps.population(ds, list(panel.columns))
+    groups = ds.regions.set_index("code")["group"]
+    ref = inequality.summary(panel, pop, groups)
+    got = q[(q["indicator"] == ind) & (q["weighting"] == "population")].set_index("year")
+    np.testing.assert_allclose(got[["cv", "gini", "theil_t", "theil_t_between"]], ref.loc[got.index, ["cv", "gini", "theil_t", "theil_t_between"]], rtol=1e-12)
+
+
+def test_shortfall_equals_need_minus_stock(ds):
+    """Facility: need 30 m² per 100 households, stock = facility area (independent formula)."""
+    spec = gaps.resolve(ds)
+    short = gaps.shortfall_table(ds, spec.year, unit_costs={"facility_area": 3000.0})
+    area = ds.values(["facility_area"], spec.year)["facility_area"]
+    # households after the last census are held at the 2020 census value (analysis.indicators)
+    hh = ds.panel("households")[2020]
+    need = (30 * hh / 100 - area).clip(lower=0)
+    got = short[short["indicator"] == "facility_area_per_100hh"].set_index("region_code")
+    assert len(got) == int((need > 1e-9).sum()) > 0
+    np.testing.assert_allclose(got["quantity"], need[got.index], rtol=1e-9)
+    np.testing.assert_allclose(got["cost"], need[got.index] * 3000 / 1e4, rtol=1e-9)  # 10k yuan
+    assert set(got["cost_basis"]) == {"once"}
+    staff = short[short["indicator"] == "workers_per_10k_urban"]
+    assert staff["cost"].isna().all() and set(staff["cost_basis"]) == {""}  # no unit cost given
+    default = gaps.shortfall_table(ds, spec.year)
+    staff = default[default["indicator"] == "workers_per_10k_urban"]
+    assert set(staff["cost_basis"]) == {"per_year"}  # persons are costed per year
+    assert short["rank"].tolist() == list(range(1, len(short) + 1))
+
+
+def test_tiers_and_profile(ds, results):
+    tiers = results["tiers"]
+    assert set(np.unique(tiers.to_numpy())) <= {"leading", "middle", "lagging", "no_data"}
+    spec = gaps.resolve(ds)
+    prof = gaps.profile(ds, "522722", spec)
+    assert set(spec.indicators) <= set(prof.index)
+    assert prof["rank"].between(1, len(ds.unit_codes)).all()
+    # the gap is what is missing to the standard: max(0, 30 - value)
+    r = prof.loc["facility_area_per_100hh"]
+    assert r["gap"] == pytest.approx(max(0.0, 30 - r["value"]))
+
+
+def test_display_is_chinese_first(ds, results):
+    t = gaps.display(results["index"], ds, "zh")
+    assert list(t.columns[:4]) == ["区划代码", "县(市)", "综合指数", "排名"]
+    assert "都匀市" in set(t["县(市)"])
+    e = gaps.display(results["index"], ds, "en")
+    assert "Index" in e.columns and "Duyun" in set(e["County"])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "needle"),
+    [
+        ({"indicators": ["no_such_indicator"]}, "facility_area_per_100hh"),
+        ({"weighting": "expert"}, "entropy"),
+        ({"normalisation": "rank"}, "zscore"),
+        ({"grouping": "colour"}, "group"),
+        ({"year": 1999}, "2024"),
+        ({"grouping": {"999999": "a"}}, "522701"),
+    ],
+)
+def test_bad_parameters_list_valid_options(ds, kwargs, needle):
+    with pytest.raises(UserError) as e:
+        gaps.resolve(ds, **kwargs)
+    assert needle in str(e.value)
+    assert str(e.value).index("。") < str(e.value).index("\n")  # Chinese line first
+
+
+def test_bad_region_code(ds):
+    with pytest.raises(UserError, match="522701"):
+        gaps.unit_code(ds, "123456")
+    with pytest.raises(UserError, match="不是县级单元"):
+        gaps.unit_code(ds, "522700")  # the prefecture is not a unit
+    assert gaps.unit_code(ds, 522722) == "522722"  # papermill may pass an int
+
+
+def test_user_weights_and_groups(ds):
+    spec = gaps.resolve(ds, weighting={"facility_area_per_100hh": 1.0}, grouping={c: c[:5] for c in ds.unit_codes})
+    idx = gaps.development_index(ds, spec)
+    v = ds.values(["facility_area_per_100hh"], spec.year)["facility_area_per_100hh"]
+    # one indicator with all the weight: index = its min-max score
+    expect = 100 * (v - v.min()) / (v.max() - v.min())
+    np.testing.assert_allclose(idx["index"], expect[idx.index], atol=1e-9)
+    assert "minmax/user" not in idx.columns  # sensitivity summary only
+    assert spec.groups.nunique() == 3  # 52270, 52272, 52273
+
+
+def test_synthetic_region_set(synthetic):
+    r = gaps.run(synthetic, weighting="entropy")
+    assert len(r["index"]) == 40
+    assert set(r["index"].index) == set(synthetic.unit_codes)
+    assert r["inequality"]["n"].max() == 40
+    assert r["beta"]["n"].max() == 40
+    assert not r["shortfall"].empty
+    assert gaps.map_input(synthetic, r["index"]) is None  # no map in this data set
+
+
+def test_findings_text(ds, results):
+    spec = gaps.resolve(ds)
+    zh = gaps.findings(results, ds, spec, "zh")
+    top = ds.name(results["index"].index[0])
+    assert top in zh and "万元" in zh
+    assert "leading" in gaps.findings(results, ds, spec, "en")
+
+
+def test_beta_table_agrees_with_sigma_direction(ds, results):
+    b = results["beta"]
+    assert set(b.index) == set(gaps.resolve(ds).indicators)
+    ok = b.dropna(subset=["half_life"])
+    assert (ok["beta"] < 0).all() and (ok["half_life"] > 0).all()
+    assert isinstance(b, pd.DataFrame)

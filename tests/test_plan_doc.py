@@ -1,0 +1,84 @@
+"""The Word document: figures at print size, numbered captions, a source note under every
+figure and table, East-Asian fonts, byte-identical reruns (PNG, SVG, PDF, xlsx, docx)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pandas as pd
+from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Cm
+
+from analysis import captions, figures, plan_doc, style
+from analysis.tables import Table
+
+
+def _items(lang="zh"):
+    n = captions.Numbering(chapter=2, lang=lang)
+    fig = figures.ranked_bar(pd.Series([3.0, 1.0], index=["都匀市", "福泉市"]), standard=2.0, lang=lang)
+    png = style.to_bytes(fig, "png", dpi=100)
+    t = Table(pd.DataFrame({"地区": ["都匀市"], "值(人)": [1.0]}), n.table("各县(市)测试"), "资料来源: 表源。")
+    return [
+        plan_doc.FigureItem(png, n.figure("各县(市)甲"), "资料来源: 甲源。注: 含示意数据(illustrative data)。"),
+        plan_doc.TableItem(t),
+        plan_doc.FigureItem(png, n.figure("各县(市)乙"), "资料来源: 乙源。", width_cm=style.HALF_WIDTH_CM),
+    ]
+
+
+def test_document_has_figures_tables_captions_and_notes(tmp_path):
+    path = plan_doc.write_docx(_items(), tmp_path / "plan.docx", title="规划图表")
+    doc = Document(path)
+    assert len(doc.inline_shapes) == 2
+    assert len(doc.tables) == 1
+    # figures at print size: 16 cm full width, 7.8 cm half width
+    assert doc.inline_shapes[0].width == Cm(16) and doc.inline_shapes[1].width == Cm(7.8)
+    paras = [p.text for p in doc.paragraphs]
+    fig_caps = [i for i, p in enumerate(paras) if p.startswith("图2-")]
+    tab_caps = [i for i, p in enumerate(paras) if p.startswith("表2-")]
+    assert [paras[i] for i in fig_caps] == ["图2-1 各县(市)甲", "图2-2 各县(市)乙"]
+    assert [paras[i] for i in tab_caps] == ["表2-1 各县(市)测试"]
+    for i in fig_caps:  # the note directly under each figure caption
+        assert paras[i + 1].startswith("资料来源")
+    assert "示意数据" in paras[fig_caps[0] + 1]
+    # the table's note is the paragraph right after the table element
+    body = list(doc.element.body)
+    tbl_pos = body.index(doc.tables[0]._tbl)
+    assert "".join(body[tbl_pos + 1].itertext()).startswith("资料来源: 表源")
+    # East-Asian font named on caption runs and in the Normal style
+    cap = next(p for p in doc.paragraphs if p.text.startswith("图2-1"))
+    assert cap.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"
+    assert doc.styles["Normal"].element.rPr.rFonts.get(qn("w:eastAsia")) == "宋体"
+    sec = doc.sections[0]
+    assert abs(sec.page_width - sec.left_margin - sec.right_margin - Cm(16)) < Cm(0.01)  # twip rounding
+
+
+def test_english_captions():
+    n = captions.Numbering(lang="en")
+    assert n.figure("Facility area") == "Figure 1 Facility area"
+    assert n.table() == "Table 1"
+    assert captions.with_unit("Workers", "persons", "en") == "Workers (unit: persons)"
+    assert captions.with_unit("社区工作者", "人") == "社区工作者(单位: 人)"
+
+
+_SCRIPT = """
+import sys, pandas as pd
+from analysis import figures, plan_doc, style, tables
+fig = figures.ranked_bar(pd.Series([3.0, 1.0, 2.0], index=["都匀市", "福泉市", "荔波县"]), standard=2.0)
+style.save(fig, sys.argv[1])
+t = tables.Table(pd.DataFrame({"地区": ["都匀市", "=1"], "值": [1.5, 2.0]}), "表1 x", "资料来源: y。")
+tables.write_xlsx(t, sys.argv[1] + ".xlsx")
+png = style.to_bytes(fig, "png")
+plan_doc.write_docx([plan_doc.FigureItem(png, "图1 x", "资料来源: y。"), plan_doc.TableItem(t)], sys.argv[1] + ".docx")
+"""
+
+
+def test_rerun_gives_byte_identical_png_svg_pdf_xlsx_docx(tmp_path):
+    subprocess.run([sys.executable, "-c", _SCRIPT, str(tmp_path / "a")], check=True)
+    time.sleep(2.1)  # past the 2-second resolution of zip entry times
+    subprocess.run([sys.executable, "-c", _SCRIPT, str(tmp_path / "b")], check=True)
+    for ext in ("png", "svg", "pdf", "xlsx", "docx"):
+        a, b = (tmp_path / f"a.{ext}").read_bytes(), (tmp_path / f"b.{ext}").read_bytes()
+        assert len(a) > 1000 and a == b, ext

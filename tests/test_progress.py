@@ -1,0 +1,125 @@
+"""Progress status (CAGR ratio) and probability of meeting a target: hand-worked cases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from analysis import progress as G
+from analysis import projection as P
+
+ORDER = ["backwards", "limited", "moderate", "on_track", "met"]
+
+
+def one(x0, xc, target, tc=2022, direction="higher", absolute=False, t0=2020, T=2025):
+    return G.status(x0, t0, xc, tc, target, T, direction, absolute)[()]
+
+
+# target 161.051 = 100 * 1.1^5: required CAGR 10 % a year from 2020 to 2025
+@pytest.mark.parametrize(
+    ("xc", "expected", "why"),
+    [
+        (121.0, "on_track", "100 * 1.10^2: observed CAGR 10 % / required 10 % = 1.0"),
+        (114.49, "moderate", "100 * 1.07^2: 7 % / 10 % = 0.7"),
+        (102.01, "limited", "100 * 1.01^2: 1 % / 10 % = 0.1"),
+        (100.0, "backwards", "no change: 0 / 10 % = 0 -> going backwards (<= 0)"),
+        (95.0, "backwards", "decline: ratio < 0"),
+        (170.0, "met", "already above the target"),
+    ],
+)
+def test_cagr_ratio_categories(xc, expected, why):
+    assert one(100.0, xc, 100 * 1.1**5) == expected, why
+
+
+def test_growth_ratio_by_hand():
+    # observed (114.49/100)^(1/2) - 1 = 0.07; required (161.051/100)^(1/5) - 1 = 0.10
+    assert G.growth_ratio(100, 2020, 114.49, 2022, 100 * 1.1**5, 2025) == pytest.approx(0.7)
+
+
+def test_thresholds_are_inclusive():
+    # absolute variant, target 100 from 0 over 5 years: required 20 a year
+    assert one(0.0, 38.0, 100.0) == "on_track"  # 19 / 20 = 0.95
+    assert one(0.0, 37.9, 100.0) == "moderate"
+    assert one(0.0, 24.0, 100.0) == "moderate"  # 12 / 20 = 0.60
+    assert one(0.0, 23.9, 100.0) == "limited"
+
+
+def test_zero_baseline_uses_absolute_change():
+    # CAGR is undefined from 0: (30 - 0)/2 = 15 a year vs (100 - 0)/5 = 20 a year -> 0.75
+    assert G.growth_ratio(0, 2020, 30, 2022, 100, 2025) == pytest.approx(0.75)
+    assert one(0.0, 30.0, 100.0) == "moderate"
+
+
+def test_bounded_percentage_uses_absolute_change():
+    # 60 % -> 70 % in two years = 5 points a year; 80 % by 2025 needs 4 a year -> 1.25
+    assert G.growth_ratio(60, 2020, 70, 2022, 80, 2025, absolute=True) == pytest.approx(1.25)
+    assert one(60.0, 70.0, 80.0, absolute=True) == "on_track"
+    # 60 -> 64: 2 a year / 4 = 0.5 -> limited; with CAGR it would be 3.28 % / 5.92 % = 0.55
+    assert one(60.0, 64.0, 80.0, absolute=True) == "limited"
+
+
+def test_target_already_met_at_baseline():
+    assert one(200.0, 210.0, 161.0) == "met"  # still met
+    assert one(200.0, 150.0, 161.0) == "backwards"  # was met, no longer
+
+
+def test_no_data_since_baseline_and_single_observation():
+    assert one(100.0, np.nan, 150.0, tc=np.nan) == "no_data"  # nothing after the baseline
+    assert one(100.0, 120.0, 150.0, tc=2020) == "no_data"  # the only value is the baseline itself
+    assert one(100.0, 120.0, 150.0, tc=2019) == "no_data"  # value before the baseline
+    assert one(np.nan, 120.0, 150.0) == "no_data"  # single observation, no baseline
+    assert one(np.nan, 160.0, 150.0) == "met"  # single observation that meets the target
+    assert one(200.0, np.nan, 150.0, tc=np.nan) == "no_data"  # met at baseline, no data since
+
+
+def test_lower_is_better():
+    # residents per grid: 1000 -> target 800 in 2025, required CAGR 0.8^(1/5) - 1 = -4.365 %
+    assert one(1000.0, 900.0, 800.0, direction="lower") == "on_track"  # 0.9^(1/2)-1 = -5.13 % -> 1.18
+    assert one(1000.0, 960.0, 800.0, direction="lower") == "limited"  # -2.02 % / -4.365 % = 0.46
+    assert one(1000.0, 930.0, 800.0, direction="lower") == "moderate"  # -3.56 % / -4.365 % = 0.82
+    assert one(1000.0, 1050.0, 800.0, direction="lower") == "backwards"
+    assert one(1000.0, 790.0, 800.0, direction="lower") == "met"
+    assert one(700.0, 750.0, 800.0, direction="lower") == "met"  # met at baseline, still met
+    assert one(700.0, 820.0, 800.0, direction="lower") == "backwards"  # met at baseline, lost
+
+
+def test_vectorised_and_labels():
+    codes = G.status([100, 100, np.nan], 2020, [121, 95, 5], [2022, 2022, 2022], [161.051, 161.051, 9], 2025,
+                     ["higher", "higher", "lower"])
+    assert codes.tolist() == ["on_track", "backwards", "met"]
+    assert G.status_labels(codes).tolist() == ["进展顺利", "倒退", "已达标"]
+    assert G.status_label("no_data", "en") == "No data since baseline"
+    assert set(G.STATUS_LABELS) == set(G.STATUSES)
+
+
+def test_required_growth():
+    assert G.required_growth(100, 2020, 100 * 1.1**5, 2025) == pytest.approx(0.10)
+    assert G.required_growth(0, 2020, 100, 2025) == pytest.approx(20.0)
+
+
+def test_prob_meet_uses_the_projection():
+    years = list(range(2016, 2025))
+    import pandas as pd
+
+    fc = P.project(pd.DataFrame([[3 + 2 * (y - 2016) for y in years]], columns=years), [2025])  # 21
+    assert G.prob_meet(fc, 20, 2025)[0] == 1.0
+    assert G.prob_meet(fc, 22, 2025)[0] == 0.0
+    assert G.prob_meet(fc, 22, 2025, "lower")[0] == 1.0
+
+
+@given(
+    x0=st.floats(1, 1000), d1=st.floats(-500, 500), d2=st.floats(0, 500), target=st.floats(1, 2000),
+    lower=st.booleans(),
+)
+def test_better_current_value_never_gets_a_worse_status(x0, d1, d2, target, lower):
+    """Invariant: improving the current value (other inputs fixed) never lowers the status."""
+    direction = "lower" if lower else "higher"
+    sign = -1 if lower else 1
+    xc1 = max(x0 + d1, 0.0)
+    xc2 = max(xc1 + sign * d2, 0.0)
+    s1 = one(x0, xc1, target, direction=direction)
+    s2 = one(x0, xc2, target, direction=direction)
+    assert s1 != "no_data" and s2 != "no_data"
+    assert ORDER.index(s2) >= ORDER.index(s1)

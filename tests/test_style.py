@@ -1,0 +1,90 @@
+"""Plan style: CJK font from the pip package, strict glyph check, deterministic bytes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+
+import matplotlib
+import pytest
+from matplotlib import font_manager
+
+from analysis import style
+from analysis.errors import UserError
+
+
+def test_font_is_shipped_by_pip_not_the_system():
+    path = style.font_path()
+    assert "site-packages" in str(path) or "mplfonts" in str(path)
+    assert style.register_font() == "Noto Sans CJK SC"
+    style.use()
+    found = font_manager.findfont(font_manager.FontProperties(family="Noto Sans CJK SC"), fallback_to_default=False)
+    assert found == str(path)
+    assert matplotlib.rcParams["axes.unicode_minus"] is False
+    assert matplotlib.rcParams["savefig.dpi"] == 300
+
+
+def test_sizes_for_a4_word_pages():
+    # 16 cm = 16 / 2.54 in = 6.2992 in; height at aspect 0.5 = 3.1496 in
+    w, h = style.size("full", 0.5)
+    assert w == pytest.approx(6.2992, abs=1e-4) and h == pytest.approx(3.1496, abs=1e-4)
+    assert style.size("half")[0] == pytest.approx(7.8 / 2.54)
+    with pytest.raises(UserError, match="full, half"):
+        style.size("quarter")
+
+
+def test_chinese_text_has_every_glyph():
+    fig = style.new_figure("half")
+    fig.add_subplot().set_title("黔南州 社区工作者(人) 每百户面积(m²) 示意数据 −5 ≥ 18 ‰")
+    style.check_glyphs(fig)  # raises on any missing glyph
+
+
+def test_missing_glyph_is_an_error():
+    fig = style.new_figure("half")
+    fig.add_subplot().set_title("\U00013000")  # Egyptian hieroglyph: in no shipped font
+    with pytest.raises(style.MissingGlyphError, match="missing from font"):
+        style.check_glyphs(fig)
+
+
+def test_unknown_language_and_format_list_valid_options():
+    with pytest.raises(UserError, match="zh, en"):
+        style.check_lang("fr")
+    with pytest.raises(UserError, match="png, svg, pdf"):
+        style.to_bytes(style.new_figure("half"), "bmp")
+
+
+def test_save_writes_three_formats(tmp_path):
+    fig = style.new_figure("half")
+    fig.add_subplot().plot([2020, 2025], [1, 2])
+    paths = style.save(fig, tmp_path / "fig1")
+    assert sorted(p.suffix for p in paths) == [".pdf", ".png", ".svg"]
+    png = (tmp_path / "fig1.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    # 7.8 cm at 300 dpi = 7.8 / 2.54 * 300 = 921 pixels wide (IHDR width at bytes 16..20)
+    assert int.from_bytes(png[16:20], "big") == 921
+    assert b"CreationDate" not in (tmp_path / "fig1.pdf").read_bytes()
+    assert b"<dc:date>" not in (tmp_path / "fig1.svg").read_bytes()
+
+
+_SCRIPT = """
+import sys
+from analysis import style
+fig = style.new_figure("half")
+ax = fig.add_subplot()
+ax.plot([2016, 2020, 2024], [1, 3, 2], label="都匀市")
+ax.legend(); ax.set_title("每百户面积(m²)")
+style.save(fig, sys.argv[1])
+"""
+
+
+def test_rerun_in_new_process_gives_identical_bytes(tmp_path):
+    for run in ("a", "b"):
+        subprocess.run([sys.executable, "-c", _SCRIPT, str(tmp_path / run)], check=True)
+    for fmt in ("png", "svg", "pdf"):
+        assert (tmp_path / f"a.{fmt}").read_bytes() == (tmp_path / f"b.{fmt}").read_bytes(), fmt
+
+
+def test_strict_glyphs_passes_other_warnings_through():
+    with pytest.warns(UserWarning, match="other"), style.strict_glyphs():
+        warnings.warn("other", UserWarning, stacklevel=1)
