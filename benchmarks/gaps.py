@@ -87,33 +87,40 @@ def make_dataset(n_units: int, seed: int = 0) -> Dataset:
                    sources=sources)
 
 
-def pipeline(raw: Dataset) -> dict[str, pd.DataFrame]:
-    ds = with_derived(raw)  # normalise: per 10k residents, per 100 households, shares
-    return gaps.run(ds, year=YEARS[-1], indicators=YEARLY + DERIVED, weighting="entropy")
-
-
-def timed(n_units: int) -> tuple[float, float, dict[str, pd.DataFrame]]:
-    raw = make_dataset(n_units)
-    tracemalloc.start()
+def pipeline(raw: Dataset) -> tuple[dict[str, pd.DataFrame], float, float]:
+    """Normalise then run every gap table; returns (tables, normalise seconds, gap seconds)."""
     t0 = time.perf_counter()
-    out = pipeline(raw)
-    seconds = time.perf_counter() - t0
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return seconds, peak / 2**20, out
+    ds = with_derived(raw)  # normalise: per 10k residents, per 100 households, shares
+    t1 = time.perf_counter()
+    out = gaps.run(ds, year=YEARS[-1], indicators=YEARLY + DERIVED, weighting="entropy")
+    return out, t1 - t0, time.perf_counter() - t1
+
+
+def best_of(raw: Dataset, repeat: int) -> tuple[float, float, dict[str, pd.DataFrame]]:
+    """Fastest of ``repeat`` runs (normalise seconds, gap seconds, tables)."""
+    runs = [pipeline(raw) for _ in range(repeat)]
+    best = min(runs, key=lambda r: r[1] + r[2])
+    return best[1], best[2], best[0]
 
 
 def main(n_units: int = 3000) -> None:
     pipeline(make_dataset(12))  # warm-up: imports, caches
-    small, _, _ = timed(12)
-    big, traced_mb, out = timed(n_units)
+    s_norm, s_gap, _ = best_of(make_dataset(12), 5)
+    raw = make_dataset(n_units)
+    b_norm, b_gap, out = best_of(raw, 2)
+    tracemalloc.start()  # separate run: tracing slows the code down
+    pipeline(raw)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     ineq = out["inequality"]
-    print(f"units={n_units} indicators={ineq['indicator'].nunique()} years={ineq['year'].nunique()} "
-          f"inequality rows={len(ineq)}")
-    print(f"time 12 units:   {small:.2f} s")
-    print(f"time {n_units} units: {big:.2f} s  (goal <= 5 s)  ratio {big / small:.1f}x")
-    print(f"peak memory: traced {traced_mb:.0f} MiB, process max RSS {rss_mb:.0f} MiB (goal <= 1024)")
+    small, big = s_norm + s_gap, b_norm + b_gap
+    print(f"units={n_units} indicators={len(YEARLY + DERIVED)} (with county data in several years: "
+          f"{ineq['indicator'].nunique()}) years={len(YEARS)} inequality rows={len(ineq)}")
+    print(f"12 units:   normalise {s_norm:.2f} s + gaps {s_gap:.2f} s = {small:.2f} s")
+    print(f"{n_units} units: normalise {b_norm:.2f} s + gaps {b_gap:.2f} s = {big:.2f} s  (goal <= 5 s)")
+    print(f"ratio {n_units} / 12 units: {big / small:.1f}x (gaps alone {b_gap / s_gap:.1f}x)")
+    print(f"peak memory: traced {peak / 2**20:.0f} MiB, process max RSS {rss_mb:.0f} MiB (goal <= 1024)")
 
 
 if __name__ == "__main__":

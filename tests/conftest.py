@@ -44,3 +44,11 @@ def make_case(case: str, dst: Path) -> Path:
             if verb == "DELETE":
                 (dst / name).unlink()
     return dst
+
+
+# Deterministic property tests (same examples on every run) and no per-example deadline:
+# the machines are noisy, and timing is measured in benchmarks/, not asserted in tests.
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("project", derandomize=True, deadline=None, print_blob=True)
+settings.load_profile("project")

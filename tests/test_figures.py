@@ -143,3 +143,23 @@ def test_wrap_keeps_unit_together():
     assert F._wrap("社区工作者平均年(岁/人次)", 7) == "社区工作者平均\n年(岁/人次)"
     assert F._wrap("社区工作者平均年龄(平方米/百户)", 7) == "社区工作者平均\n年龄\n(平方米/百户)"
     assert F._wrap("短(%)", 7) == "短(%)"
+
+
+def test_number_formatting_hand_checked():
+    assert F.decimals_for([1.0, 2.0, 3.0]) == 0  # all whole
+    assert F.decimals_for([223.1, 376.0, 276.5]) == 0  # median >= 100
+    assert F.decimals_for([13.18, 26.66, 7.26]) == 1  # median 13.18 >= 10
+    assert F.decimals_for([2.93, 4.4, 1.2]) == 2  # median 2.93 < 10
+    assert F.decimals_for([2.9, 4.4, 1.2]) == 1  # but the values carry only one decimal
+    assert F.format_values([2.93, 4.4, np.nan]) == ["2.93", "4.40", ""]
+    assert F.format_values([1234.5, 7257.25]) == ["1,234", "7,257"]  # banker's rounding of .5 -> even
+
+
+def test_titles_wrap_to_the_figure_width():
+    # 200 pt at 10 pt: 20 em per line; 25 CJK characters -> 20 + 5
+    assert F.fit_text("一" * 25, 200, 10) == "一" * 20 + "\n" + "一" * 5
+    # English: 0.55 em a letter, breaks at spaces only: "aaaa bbbb" = 9 * 0.55 = 4.95 em <= 5
+    assert F.fit_text("aaaa bbbb cccc", 50, 10) == "aaaa bbbb\ncccc"
+    fig = F.lorenz(pd.Series([1.0, 2.0]), title="各县(市)每百户居民社区综合服务设施面积的分布情况(按常住人口加权)")
+    assert "\n" in fig.axes[0].get_title(loc="left")
+    plt.close(fig)

@@ -20,6 +20,8 @@ def test_baseline_notebook_executes(tmp_path, lang):
     nb = nbformat.read(out, as_version=4)
     text = "".join(str(o.get("data", {}).get("text/plain", "")) + str(o.get("text", ""))
                    for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    images = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+    assert len(images) == 2  # urbanisation bars and village-level units over time
     assert "7,257" in text
     assert "示意数据" not in text  # the baseline shows published figures only
     assert "资料来源" in text if lang == "zh" else "Source" in text

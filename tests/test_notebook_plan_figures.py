@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+import pandas as pd
 import papermill as pm
 import pytest
 from docx import Document
@@ -13,14 +15,10 @@ from openpyxl import load_workbook
 from analysis import paths, plan_figures, style
 from analysis.data import load
 from analysis.errors import UserError
+from analysis.synthetic import write_dataset
 
 NOTEBOOK = paths.NOTEBOOKS_DIR / "04_plan_figures.ipynb"
 CJK = re.compile(r"[\u3400-\u9fff]")
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return load()
 
 
 @pytest.mark.notebook
@@ -79,3 +77,33 @@ def test_chinese_set_notes_follow_provenance(ds):
 def test_unknown_figure_set_lists_valid(ds):
     with pytest.raises(UserError, match="(?s)未知的图表集: x.*Valid: all, baseline, trends"):
         plan_figures.build(ds, "x")
+
+
+def test_scores_hand_computed():
+    # higher is better: (x - min) / (max - min) = (10-10)/20, (20-10)/20, (30-10)/20 = 0, .5, 1
+    # lower is better: reversed -> 1, .5, 0; a constant column scores 1; NaN stays NaN
+    v = pd.DataFrame({"a": [10.0, 20, 30], "b": [10.0, 20, 30], "c": [5.0, 5, 5], "d": [1.0, np.nan, 3]})
+    s = plan_figures.scores(v, pd.Series({"a": "higher", "b": "lower", "c": "higher", "d": "higher"}))
+    np.testing.assert_allclose(s["a"], [0, 0.5, 1])
+    np.testing.assert_allclose(s["b"], [1, 0.5, 0])
+    np.testing.assert_allclose(s["c"], [1, 1, 1])
+    assert s["d"].isna().tolist() == [False, True, False]
+
+
+def test_coefficient_of_variation_hand_computed():
+    # values 10, 20, 30: mean 20, population sd sqrt((100+0+100)/3) = 8.165; CV = 0.40825
+    cv = plan_figures.coefficient_of_variation(pd.DataFrame({2020: [10.0, 20, 30]}))
+    assert cv[2020] == pytest.approx(np.sqrt(200 / 3) / 20)
+
+
+def test_other_region_set_builds_and_fits_a_page(tmp_path):
+    synthetic = load(write_dataset(tmp_path / "data", n_units=40))
+    items = plan_figures.build(synthetic, "all", "zh")
+    kinds = {i.key.split("_")[0] for i in items}
+    assert {"bar", "heatmap", "trends", "sigma", "lorenz", "table"} <= kinds
+    for item in items:
+        if item.figure is not None:
+            assert item.figure.get_figheight() * 2.54 <= 22.0 + 1e-6, item.key
+        assert "示意数据" in item.note
+    trends = next(i for i in items if i.key.startswith("trends"))
+    assert len([a for a in trends.figure.axes if a.get_visible()]) == plan_figures.MAX_PANELS

@@ -75,8 +75,11 @@ def make_project(tmp: Path, *, failing: bool = False, extra_toml: str = "") -> d
     nbs = tmp / "notebooks"
     nbs.mkdir()
     show_png = f'display(Image(data=__import__("base64").b64decode("{PNG_B64}")))'
+    # a wide frame: its text form depends on pandas' import-time display settings, which
+    # must be the same in warm (forked) and cold kernels
+    wide = 'import pandas as pd\npd.DataFrame({f"column_{i}": [i * 1.5] for i in range(30)})'
     make_notebook(nbs / "overview.ipynb", 'region_code = ""\nscale = 1.0',
-                  [READ_REGION, show_png, "total"])
+                  [READ_REGION, show_png, wide, "total"])
     make_notebook(nbs / "profile.ipynb", 'region_code = "522701"\nscale = 1.0',
                   [READ_REGION, "total * 2"], md="# 县域画像 Profile")
     toml = textwrap.dedent("""\

@@ -112,3 +112,19 @@ def test_full_run_failure_isolation_site_manifest_and_incremental(tmp_path):
     assert "RuntimeError: bad 522701" in idx and 'href="profile_522701.html"' in idx
     # not selected, notebook changed: shown as out of date, not as built
     assert "out of date (not selected)" in idx
+
+
+def test_warm_kernels_give_the_same_bytes_as_cold_kernels(tmp_path):
+    p = make_project(tmp_path)
+    warm = run(opts(p, jobs=2))
+    p_cold = {**p, "outputs": tmp_path / "cold"}
+    cold = run(opts(p_cold, jobs=2, warm_kernels=False))
+    assert warm.built == cold.built and len(warm.built) == 4
+    for sub in ("notebooks", "html"):
+        a = {f.name: f.read_bytes() for f in (p["outputs"] / sub).iterdir() if f.name != "index.html"}
+        b = {f.name: f.read_bytes() for f in (p_cold["outputs"] / sub).iterdir() if f.name != "index.html"}
+        assert a.keys() == b.keys() and [n for n in a if a[n] != b[n]] == []
+    # the wide frame is shown as a kernel shows it (20 columns at most, '...' in between)
+    ov = nbformat.read(p["outputs"] / "notebooks" / "overview.ipynb", as_version=4)
+    text = ov.cells[-2].outputs[0]["data"]["text/plain"]
+    assert "column_0" in text and "column_29" in text and "..." in text and "column_15" not in text

@@ -24,12 +24,15 @@ ILLUSTRATIVE_ZH = "示意数据"
 SCHEMATIC_ZH = "示意图"
 
 
-def _titles(ds, obs: pd.DataFrame, extra_sources: Sequence[str] = ()) -> tuple[list[str], bool]:
+def _titles(ds, obs: pd.DataFrame, extra_sources: Sequence[str] = (), lang: str = "zh") -> tuple[list[str], bool]:
     src = ds.sources_of(obs)
     if extra_sources:
         more = ds.sources[ds.sources["id"].isin(list(extra_sources))]
         src = pd.concat([src, more]).drop_duplicates("id").sort_values("id")
-    titles = list(dict.fromkeys(str(t) for t in src["title"]))
+    title = src["title"].astype(str)
+    if lang == "en" and "title_en" in src.columns:  # English title where sources.csv has one
+        title = src["title_en"].fillna("").astype(str).where(lambda t: t.str.strip() != "", title)
+    titles = list(dict.fromkeys(title))
     return titles, bool((src["kind"] == "illustrative").any())
 
 
@@ -50,7 +53,7 @@ def source_note(
     are listed too.
     """
     style.check_lang(lang)
-    titles, illustrative = _titles(ds, obs, extra_sources)
+    titles, illustrative = _titles(ds, obs, extra_sources, lang)
     notes_zh, notes_en = [], []
     if method:
         notes_zh.append(method)

@@ -75,7 +75,9 @@ def normalise(
             t = best if targets is None else targets.reindex(values.columns).to_numpy(dtype=float)
             t = np.where(np.isfinite(t), t, best)
             ratio = np.where(sign > 0, x / t, t / x)
-            ratio = np.where((sign < 0) & (x <= t), 1.0, ratio)  # at or below a lower-is-better target
+            ratio = np.where(
+                (sign < 0) & (x <= t), 1.0, ratio
+            )  # at or below a lower-is-better target
             z = 100 * np.clip(ratio, 0.0, 1.0)
         const = np.nanmax(x, axis=0) == np.nanmin(x, axis=0)
         z = np.where(const & np.isfinite(x), NEUTRAL[method], z)
@@ -133,7 +135,8 @@ def weights(
     else:
         valid = ", ".join(WEIGHTINGS) + ", {indicator: weight}"
         raise UserError(
-            f"未知的权重方法: {method}。可用: {valid}", f"Unknown weighting: {method}. Valid: {valid}"
+            f"未知的权重方法: {method}。可用: {valid}",
+            f"Unknown weighting: {method}. Valid: {valid}",
         )
     return (w / w.sum()).rename("weight")
 

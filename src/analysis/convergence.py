@@ -92,7 +92,9 @@ def beta(
         return out
     fit = _ols(growth, x0)
     coef = float(fit.params[1])
-    out.update(beta=coef, se=float(fit.bse[1]), p_value=float(fit.pvalues[1]), r2=float(fit.rsquared))
+    out.update(
+        beta=coef, se=float(fit.bse[1]), p_value=float(fit.pvalues[1]), r2=float(fit.rsquared)
+    )
     if coef < 0 and 1 + coef * span > 0:
         speed = -np.log(1 + coef * span) / span
         out.update(speed=speed, half_life=np.log(2) / speed)

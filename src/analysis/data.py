@@ -63,8 +63,8 @@ class Dataset:
     def check_regions(self, codes: str | Iterable[str]) -> list[str]:
         """Return ``codes`` as a list, or raise a UserError listing the valid codes."""
         codes = [codes] if isinstance(codes, str) else [str(c) for c in codes]
-        valid = self.regions["code"].tolist()
-        bad = [c for c in codes if c not in set(valid)]
+        valid = set(self.regions["code"])
+        bad = [c for c in codes if c not in valid]
         if bad:
             listing = [f"{c} {n}" for c, n in zip(self.regions["code"], self.regions["name_zh"], strict=True)]
             raise unknown("地区代码", "region code", bad, listing)
@@ -79,10 +79,10 @@ class Dataset:
     def check_indicators(self, ids: str | Iterable[str]) -> list[str]:
         """Return ``ids`` as a list, or raise a UserError listing the valid indicator ids."""
         ids = [ids] if isinstance(ids, str) else [str(i) for i in ids]
-        valid = self.indicators["id"].tolist()
-        bad = [i for i in ids if i not in set(valid)]
+        valid = set(self.indicators["id"])
+        bad = [i for i in ids if i not in valid]
         if bad:
-            raise unknown("指标", "indicator", bad, valid)
+            raise unknown("指标", "indicator", bad, self.indicators["id"].tolist())
         return ids
 
     def label(self, ind: str, lang: str = "zh", unit: bool = True) -> str:

@@ -9,6 +9,7 @@ repeat the colour information so the figures also read in black and white.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import numpy as np
@@ -59,14 +60,16 @@ def t(key: str, lang: str = "zh") -> str:
 
 
 def decimals_for(values) -> int:
-    """Decimals for values shown together: 0 if all are whole or the median magnitude is >= 100,
-    1 if it is >= 10, else 2."""
+    """Decimals for values shown together: by the median magnitude (0 if >= 100, 1 if >= 10,
+    else 2), but never more than the values carry (26.5 and 3.0 need only 1)."""
     a = np.abs(np.asarray(values, dtype=float))
     a = a[np.isfinite(a)]
-    if a.size == 0 or np.all(a == np.round(a)):
+    if a.size == 0:
         return 0
     m = float(np.median(a))
-    return 0 if m >= 100 else 1 if m >= 10 else 2
+    by_size = 0 if m >= 100 else 1 if m >= 10 else 2
+    needed = next((d for d in (0, 1) if np.allclose(a, np.round(a, d), rtol=0, atol=1e-9)), 2)
+    return min(by_size, needed)
 
 
 def _fmt(v: float, decimals: int | None = None) -> str:
@@ -94,9 +97,35 @@ def _rows(n: int, fixed_cm: float, per_row_cm: float, min_cm: float = 5.0) -> tu
     return max(min_cm, fixed_cm + per_row * n), font
 
 
+def fit_text(text: str, width_pt: float, size_pt: float) -> str:
+    """Wrap ``text`` to lines no wider than ``width_pt`` at ``size_pt`` (CJK 1 em, other 0.55 em);
+    English breaks at spaces."""
+    limit = max(4.0, width_pt / size_pt)
+    lines, cur, w = [], "", 0.0
+    for token in re.findall(r"[\u2e80-\uffff]|[^\s\u2e80-\uffff]+|\s+", text):
+        tw = sum(1.0 if ord(ch) >= 0x2E80 else 0.55 for ch in token)
+        if cur and w + tw > limit and not token.isspace():
+            lines.append(cur.rstrip())
+            cur, w = "", 0.0
+        if not (token.isspace() and not cur):
+            cur, w = cur + token, w + tw
+    lines.append(cur.rstrip())
+    return "\n".join(lines)
+
+
 def _title(fig: Figure, ax: Axes | None, title: str) -> None:
-    if title:
-        (ax.set_title(title, loc="left") if ax is not None else fig.suptitle(title, x=0.02, ha="left"))
+    """Title at the top left, wrapped to the figure width."""
+    if not title:
+        return
+    import matplotlib as mpl
+
+    size = mpl.rcParams["axes.titlesize"]
+    size = size if isinstance(size, int | float) else 9.0
+    text = fit_text(title, fig.get_figwidth() * 72 * 0.92, float(size))
+    if ax is not None:
+        ax.set_title(text, loc="left")
+    else:
+        fig.suptitle(text, x=0.02, ha="left")
 
 
 def _check_columns(frame: pd.DataFrame, required: Iterable[str], what: str) -> None:

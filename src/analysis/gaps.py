@@ -152,8 +152,11 @@ def _obs(
     """Observations of ``ids`` (validated) for ``regions`` (default: the units), vectorised."""
     ix = _index(ds)
     pos = [ix.rows[i] for i in ds.check_indicators(list(ids)) if i in ix.rows]
-    pos = np.sort(np.concatenate(pos)) if pos else np.zeros(0, dtype=int)
-    pos = pos[ix.unit[pos]] if regions is None else pos[np.isin(ix.region[pos], list(regions))]
+    pos = np.concatenate(pos) if pos else np.zeros(0, dtype=int)
+    if regions is None:
+        pos = pos[ix.unit[pos]]
+    else:  # hash-based membership (np.isin on strings compares every pair)
+        pos = pos[pd.Index(list(regions)).get_indexer(ix.region[pos]) >= 0]
     if years is not None:
         pos = pos[np.isin(ix.year[pos], [years] if isinstance(years, int | np.integer) else list(years))]
     return ds.observations.iloc[pos].reset_index(drop=True)
@@ -161,10 +164,9 @@ def _obs(
 
 def _values(ds: Dataset, ids: Sequence[str], year: int, regions: Sequence[str] | None = None) -> pd.DataFrame:
     """Region x indicator table for one year (default regions: the units)."""
-    regions = ds.unit_codes if regions is None else list(regions)
     o = _obs(ds, ids, year, regions)
     return o.pivot(index="region_code", columns="indicator", values="value").reindex(
-        index=regions, columns=list(ids))
+        index=ds.unit_codes if regions is None else list(regions), columns=list(ids))
 
 
 def _panel(ds: Dataset, ind: str) -> pd.DataFrame:
@@ -199,12 +201,23 @@ def index_indicators(ds: Dataset, indicators: str | Sequence[str] | None = None)
     return list(dict.fromkeys(ids))
 
 
+def coverage(ds: Dataset, ids: Sequence[str]) -> pd.DataFrame:
+    """Which (indicator, year) pairs have unit data: columns indicator, year."""
+    ix = _index(ds)
+    parts = []
+    for i in ds.check_indicators(list(ids)):  # one vectorised step per indicator
+        pos = ix.rows.get(i, np.zeros(0, dtype=int))
+        yrs = np.unique(ix.year[pos[ix.unit[pos]]])
+        parts.append(pd.DataFrame({"indicator": i, "year": yrs.astype(int)}))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["indicator", "year"])
+
+
 def latest_year(ds: Dataset, ids: Sequence[str]) -> int:
     """The latest year in which most (more than half) of ``ids`` have data for the units."""
-    o = _obs(ds, ids)
-    if o.empty:
+    cov = coverage(ds, ids)
+    if cov.empty:
         raise UserError(f"所选指标没有县级数据: {', '.join(ids)}", f"No county data for: {', '.join(ids)}")
-    per_year = o.groupby("year")["indicator"].nunique()
+    per_year = cov.groupby("year")["indicator"].nunique()
     ok = per_year[per_year > len(ids) / 2]
     return int((ok if not ok.empty else per_year).index.max())
 
@@ -246,12 +259,13 @@ def resolve(
     """Validate notebook parameters; ``year = 0`` means the latest year with data."""
     ids = index_indicators(ds, indicators)
     composite.check_normalisation(normalisation)
-    if isinstance(weighting, str) and weighting not in (*composite.WEIGHTINGS, "user"):
+    if isinstance(weighting, str) and weighting not in composite.WEIGHTINGS:
         valid = ", ".join(composite.WEIGHTINGS) + ", {indicator: weight}"
         raise UserError(f"未知的权重方法: {weighting}。可用: {valid}", f"Unknown weighting: {weighting}. Valid: {valid}")
     if isinstance(weighting, Mapping):
         ds.check_indicators(list(weighting))
-    years = sorted(_obs(ds, ids)["year"].unique())
+    cov = coverage(ds, ids)
+    years = sorted(cov["year"].unique())
     if not year:
         year = latest_year(ds, ids)
     elif year not in years:
@@ -259,7 +273,7 @@ def resolve(
             f"年份 {year} 没有数据。可用年份: {', '.join(map(str, years))}",
             f"No data for year {year}. Valid years: {', '.join(map(str, years))}",
         )
-    have = set(_obs(ds, ids, int(year))["indicator"])
+    have = set(cov.loc[cov["year"] == int(year), "indicator"])
     return Spec(
         year=int(year),
         indicators=[i for i in ids if i in have],
@@ -535,7 +549,12 @@ def display(frame: pd.DataFrame, ds: Dataset, lang: str = "zh", digits: int = 2)
         f["tier"] = f["tier"].map(tiers.LABELS[lang]).fillna(f["tier"])
     if "quantity_of" in f.columns:
         f = f.rename(columns={"quantity_of": "quantity_unit"})
-    num = f.select_dtypes("number").columns.difference(["year", "n", "rank", "start_year", "end_year"])
+    counts = [c for c in ("year", "n", "rank", "median_rank", "best_rank", "worst_rank", "rank_range",
+                          "start_year", "end_year") if c in f.columns]
+    for c in counts:  # whole numbers (a median of an even count may end in .5)
+        if pd.api.types.is_numeric_dtype(f[c]) and (f[c].dropna() % 1 == 0).all():
+            f[c] = f[c].astype("Int64")
+    num = f.select_dtypes("number").columns.difference(counts)
     f[num] = f[num].round(digits)
     names = {c: HEADERS[c][k] if c in HEADERS else theme_label(c, lang) if c in THEMES else c for c in f.columns}
     return f.rename(columns=names)

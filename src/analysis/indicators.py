@@ -9,7 +9,7 @@ years, P(t) = P(t0) · (P(t1)/P(t0))^((t−t0)/(t1−t0)), i.e. constant annual 
 censuses (the usual intercensal method, e.g. UN DESA *Manual X*), and **held at the
 nearest census value** outside the census span (no official county estimates after
 2020 are in the data). Every derived value lists its inputs' sources, joined by '+',
-and its note says whether the denominator was interpolated.
+and its note says whether a census stock was interpolated.
 """
 
 from __future__ import annotations
@@ -52,53 +52,86 @@ def interpolate(wide: pd.DataFrame, years: list[int]) -> pd.DataFrame:
     return pd.DataFrame(out, index=wide.index, columns=years)
 
 
-def denominators(ds: Dataset, indicator: str, years: list[int]) -> pd.DataFrame:
-    """Denominator values region x year, observed where available, else interpolated."""
-    o = ds.observations[ds.observations["indicator"] == indicator]
-    wide = o.pivot(index="region_code", columns="year", values="value")
+STOCK_THEMES = ("population",)  # census stocks: interpolated between census years
+
+
+def filled(ds_obs: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+    """Stock values region x year: observed where available, else geometrically interpolated."""
+    wide = ds_obs.pivot(index="region_code", columns="year", values="value")
     if wide.empty:
         return wide
-    filled = interpolate(wide, years)
     observed = wide.reindex(columns=years)
-    return observed.where(observed.notna(), filled)
+    return observed.where(observed.notna(), interpolate(wide, years))
+
+
+def denominators(ds: Dataset, indicator: str, years: list[int]) -> pd.DataFrame:
+    """``indicator`` as region x year on ``years``, observed where available, else interpolated."""
+    return filled(ds.observations[ds.observations["indicator"] == indicator], years)
+
+
+def _join_sources(a: pd.Series, b: pd.Series) -> np.ndarray:
+    """Element-wise union of two '+'-joined source lists (computed once per distinct pair)."""
+    codes, pairs = pd.factorize(a.astype(str) + "|" + b.astype(str))
+    joined = [SOURCE_SEP.join(sorted(set(p.replace("|", SOURCE_SEP).split(SOURCE_SEP)))) for p in pairs]
+    return np.asarray(joined, dtype=object)[codes]
+
+
+def _side(obs: pd.DataFrame, years: list[int], name: str) -> pd.DataFrame:
+    """One side of a ratio on ``years``: observed values, interpolated ones flagged, with sources."""
+    wide = filled(obs, years)
+    long = wide.stack().rename(name).reset_index()
+    long.columns = ["region_code", "year", name]
+    src = obs.set_index(["region_code", "year"])["source"]
+    key = pd.MultiIndex.from_frame(long[["region_code", "year"]])
+    s = pd.Series(src.reindex(key).to_numpy(), index=long.index)
+    region_src = (obs[["region_code", "source"]].drop_duplicates().sort_values(["region_code", "source"])
+                  .groupby("region_code")["source"].agg(SOURCE_SEP.join))
+    long[f"{name}_interp"] = s.isna().to_numpy()
+    long[f"{name}_src"] = s.fillna(long["region_code"].map(region_src)).to_numpy()
+    return long
 
 
 def derive(ds: Dataset) -> pd.DataFrame:
-    """All derived observations of ``ds`` (long frame with provenance)."""
+    """All derived observations of ``ds`` (long frame with provenance).
+
+    The side of the ratio that is a census stock (theme ``population``) is interpolated
+    onto the years of the other side; otherwise both sides must be observed in a year.
+    """
     spec = ds.indicators[ds.indicators["numerator"].fillna("").ne("")]
+    theme = ds.indicators.set_index("id")["theme"]
+    groups = {k: g for k, g in ds.observations.groupby("indicator", sort=False)}
     parts = []
-    obs = ds.observations
-    for _, row in spec.iterrows():
-        num = obs[obs["indicator"] == row["numerator"]]
-        if num.empty:
+    for row in spec.itertuples(index=False):
+        num, den = groups.get(row.numerator), groups.get(row.denominator)
+        if num is None or den is None:
             continue
-        years = sorted(num["year"].unique())
-        den_obs = obs[obs["indicator"] == row["denominator"]]
-        if den_obs.empty:
+        num_stock, den_stock = theme[row.numerator] in STOCK_THEMES, theme[row.denominator] in STOCK_THEMES
+        if num_stock and not den_stock:
+            years = sorted(den["year"].unique())
+        elif den_stock and not num_stock:
+            years = sorted(num["year"].unique())
+        else:
+            years = sorted(set(num["year"]) & set(den["year"]))
+        if not years:
             continue
-        den = denominators(ds, row["denominator"], years)
-        den_long = den.stack().rename("den").reset_index()
-        den_long.columns = ["region_code", "year", "den"]
-        observed = den_obs.set_index(["region_code", "year"])["source"]
-        m = num.merge(den_long, on=["region_code", "year"], how="inner")
-        m = m[m["den"] > 0]
+        n = _side(num, years, "num") if num_stock else num[["region_code", "year", "value", "source"]].rename(
+            columns={"value": "num", "source": "num_src"}).assign(num_interp=False)
+        d = _side(den, years, "den") if den_stock else den[["region_code", "year", "value", "source"]].rename(
+            columns={"value": "den", "source": "den_src"}).assign(den_interp=False)
+        m = n.merge(d, on=["region_code", "year"], how="inner")
+        m = m[m["year"].isin(years) & (m["den"] > 0) & m["num"].notna()]
         if m.empty:
             continue
-        key = pd.MultiIndex.from_frame(m[["region_code", "year"]])
-        den_src = observed.reindex(key).to_numpy()
-        # interpolated denominators come from all of that region's denominator sources
-        region_src = den_obs.groupby("region_code")["source"].agg(lambda s: SOURCE_SEP.join(sorted(set(s))))
-        interp = pd.isna(den_src)
-        den_src = np.where(interp, m["region_code"].map(region_src).to_numpy(), den_src)
-        src = [SOURCE_SEP.join(sorted(set(a.split(SOURCE_SEP)) | set(b.split(SOURCE_SEP)))) for a, b in zip(m["source"], den_src, strict=True)]
-        note = np.where(interp, f"{row['numerator']}/{row['denominator']}×{row['scale']:g}; denominator interpolated (geometric)",
-                        f"{row['numerator']}/{row['denominator']}×{row['scale']:g}")
+        interp = (m["num_interp"] | m["den_interp"]).to_numpy()
+        formula = f"{row.numerator}/{row.denominator}×{row.scale:g}"
         parts.append(pd.DataFrame({
-            "region_code": m["region_code"].to_numpy(), "year": m["year"].to_numpy(), "indicator": row["id"],
-            "value": m["value"].to_numpy() / m["den"].to_numpy() * row["scale"], "source": src, "note": note,
+            "region_code": m["region_code"].to_numpy(), "year": m["year"].to_numpy(), "indicator": row.id,
+            "value": m["num"].to_numpy() / m["den"].to_numpy() * row.scale,
+            "source": _join_sources(m["num_src"], m["den_src"]),
+            "note": np.where(interp, f"{formula}; census stock interpolated (geometric)", formula),
         }))
     if not parts:
-        return obs.iloc[:0]
+        return ds.observations.iloc[:0]
     return pd.concat(parts, ignore_index=True)
 
 

@@ -240,8 +240,11 @@ def coefficient_of_variation(panel: pd.DataFrame) -> pd.Series:
 
 def _sigma(c: _Ctx, inds: list[str]) -> PlanItem:
     ds = c.ds
+    targeted = [i for i in inds if c.target(i) is not None] or inds
+    if len(targeted) < len(inds):  # the indicators with targets, when there are some: a readable chart
+        inds = targeted
     cv = pd.DataFrame({c.label(i, False): coefficient_of_variation(ds.panel(i)) for i in inds})
-    cv = cv.dropna(how="all")
+    cv = cv[cv.notna().sum(axis=1) >= max(1, cv.shape[1] / 2)]  # years where most indicators are observed
     fig = figures.trend_lines(cv, ylabel=c.tr("变异系数", "Coefficient of variation"), lang=c.lang)
     title = c.tr("各县(市)间差距变化(σ收敛)", "Gaps between counties over time (σ-convergence)")
     method = c.tr("变异系数 = 县级数值的标准差 / 均值(不加权),下降表示差距缩小",
@@ -404,7 +407,8 @@ def build(
         items += [_ranked(c, MAIN_INDICATOR), _ranked(c, WORKER_INDICATOR), _heatmap(c, inds),
                   _dot(c, inds, county), _map(c, MAIN_INDICATOR), _table_structure(c), _table_indicators(c, inds)]
     if figure_set in ("trends", "all"):
-        items += [_small_multiples(c, MAIN_INDICATOR), _sigma(c, inds), _lorenz(c, WORKER_INDICATOR),
+        targeted = sorted(set(inds) | set(ds.targets["indicator"]), key=list(ds.indicators["id"]).index)
+        items += [_small_multiples(c, MAIN_INDICATOR), _sigma(c, targeted), _lorenz(c, WORKER_INDICATOR),
                   _fan(c, MAIN_INDICATOR), _status(c)]
     return [i for i in items if i is not None]
 
@@ -442,13 +446,9 @@ def summary(items: list[PlanItem]) -> pd.DataFrame:
     return pd.DataFrame({"caption": [i.caption for i in items], "note": [i.note for i in items]})
 
 
-def preview(item: PlanItem, dpi: int = 120):
-    """An IPython image (figure) or the table frame, for showing an item in a notebook."""
-    if item.figure is None:
-        return item.table.frame
-    from IPython.display import Image
-
-    return Image(data=style.to_bytes(item.figure, "png", dpi=dpi), width=int(item.width_cm / 2.54 * 96))
+def preview(item: PlanItem):
+    """What to show for an item in a notebook: the figure, or the table's frame."""
+    return item.figure if item.figure is not None else item.table.frame
 
 
 def close(items: list[PlanItem]) -> None:

@@ -61,8 +61,12 @@ def status_labels(codes, lang: str = "zh"):
     return np.vectorize(mapping.get, otypes=[object])(np.asarray(codes, dtype=object))
 
 
+REL_TOL = 1e-9  # values equal to the target up to floating-point rounding meet it
+
+
 def _meets(x, target, higher):
-    return np.where(higher, x >= target, x <= target)
+    tol = REL_TOL * np.maximum(np.abs(target), 1.0)
+    return np.where(higher, x >= target - tol, x <= target + tol)
 
 
 def growth_ratio(x0, t0, xc, tc, target, target_year, absolute=False) -> np.ndarray:

@@ -7,7 +7,7 @@ data/
                          definition_zh, definition_en
   targets.csv            indicator, region_code, base_year, base_value, target_year,
                          target_value, attribute, source, note
-  sources.csv            id, title, publisher, date, reference, licence, kind
+  sources.csv            id, title, [title_en], publisher, date, reference, licence, kind
   observations/*.csv     region_code, year, indicator, value, source, note
   geo/*.geojson          boundaries (schematic)
 
@@ -25,6 +25,7 @@ class Column:
     name: str
     type: str  # "str" | "int" | "float" | "code"
     required: bool = True  # may the cell be empty?
+    optional: bool = False  # may the column be absent? (then read as empty)
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ SOURCES = TableSchema(
     (
         Column("id", "str"),
         Column("title", "str"),
+        Column("title_en", "str", required=False, optional=True),
         Column("publisher", "str"),
         Column("date", "str"),
         Column("reference", "str", required=False),

@@ -62,7 +62,9 @@ def ranked(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
     Ordered by cost (largest first), then by gap as % of target; ``rank`` 1 = largest.
     """
-    parts = [f.assign(indicator=k).rename_axis("region_code").reset_index() for k, f in frames.items()]
+    parts = [
+        f.assign(indicator=k).rename_axis("region_code").reset_index() for k, f in frames.items()
+    ]
     if not parts:
         return pd.DataFrame(columns=["rank", "region_code", "indicator", *COLUMNS])
     out = pd.concat(parts, ignore_index=True)

@@ -53,14 +53,15 @@ _registered = False
 
 def font_path() -> Path:
     """Path of the Noto Sans CJK SC font file inside the installed ``mplfonts`` package."""
-    try:
-        import mplfonts
-    except ImportError as e:  # pragma: no cover - dependency of the project
+    import importlib.util
+
+    spec = importlib.util.find_spec("mplfonts")  # locate the package without importing it
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - a dependency
         raise UserError(
             "缺少中文字体包 mplfonts,请运行 pip install mplfonts",
             "the Chinese font package mplfonts is missing: pip install mplfonts",
-        ) from e
-    path = Path(mplfonts.__file__).resolve().parent / "fonts" / FONT_FILE
+        )
+    path = Path(list(spec.submodule_search_locations)[0]).resolve() / "fonts" / FONT_FILE
     if not path.is_file():  # pragma: no cover
         raise UserError(f"找不到中文字体文件: {path}", f"Chinese font file not found: {path}")
     return path
@@ -147,13 +148,21 @@ def size(width: str | float = "full", aspect: float = 0.62) -> tuple[float, floa
     return (width * CM, width * aspect * CM)
 
 
+class PlanFigure(Figure):
+    """A Figure that shows itself in Jupyter (``_repr_png_``) at print size, with or without
+    ``%matplotlib inline``; not managed by pyplot, so it is shown once and never leaks."""
+
+    def _repr_png_(self):
+        return to_bytes(self, "png", dpi=120), {"width": round(self.get_figwidth() * 96)}
+
+
 def new_figure(width: str | float = "full", height_cm: float | None = None, aspect: float = 0.62, **kw) -> Figure:
     """A new figure in the plan style (constrained layout); height in cm overrides ``aspect``."""
     use()
     w, h = size(width, aspect)
     if height_cm is not None:
         h = height_cm * CM
-    fig = Figure(figsize=(w, h), layout="constrained", **kw)
+    fig = PlanFigure(figsize=(w, h), layout="constrained", **kw)
     FigureCanvasAgg(fig)  # not managed by pyplot: no implicit display, nothing to close
     return fig
 

@@ -55,6 +55,9 @@ def read_table(path: Path, table: S.TableSchema, label: str, problems: list[Prob
         problems.append(_p(label, None, None, f"无法解析 CSV: {exc}", f"cannot parse CSV: {exc}"))
         return None
     df.columns = [str(c).strip() for c in df.columns]
+    for col in table.columns:
+        if col.optional and col.name not in df.columns:
+            df[col.name] = ""
     missing = [c for c in table.names if c not in df.columns]
     for c in missing:
         problems.append(_p(label, 1, c, "缺少列", "column is missing"))

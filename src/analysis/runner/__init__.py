@@ -39,6 +39,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--config", type=Path, default=None, help="报告配置 / reports.toml (default: <root>/reports.toml)")
     p.add_argument("--data-dir", type=Path, default=None, help="数据目录 / data directory")
     p.add_argument("--outputs-dir", type=Path, default=None, help="输出目录 / outputs directory")
+    p.add_argument("--cold-kernels", action="store_true",
+                   help="每个内核全新启动 (较慢) / start every kernel from scratch (slower; see runner/zygote.py)")
     p.add_argument("--dry-run", action="store_true", help="只列出将要运行的报告 / list what would run")
     p.add_argument("--no-progress", action="store_true", help="不显示进度条 / no progress bar")
     p.set_defaults(func=command)
@@ -74,7 +76,7 @@ def command(args: argparse.Namespace) -> int:
         data_dir=args.data_dir, outputs=args.outputs_dir, only=args.only, jobs=args.jobs,
         force=args.force, executor=args.executor, scheduler=args.scheduler,
         progress=not args.no_progress,
-        dry_run=args.dry_run,
+        dry_run=args.dry_run, warm_kernels=not args.cold_kernels,
     )
     summary = run(opts)
     print(format_summary(summary, paths.outputs_dir(args.outputs_dir), args.dry_run))

@@ -45,6 +45,7 @@ class Options:
     scheduler: str | None = None
     progress: bool = True
     dry_run: bool = False
+    warm_kernels: bool = True  # fork kernels from a preloaded helper (see zygote.py)
 
 
 @dataclass
@@ -182,7 +183,7 @@ def _failed(task: Task, exc: BaseException):
         "evalue": str(exc) or "worker process died", "source_line": ""})
 
 
-def _run_local(tasks: Sequence[Task], env: dict[str, str], jobs: int, log: Path,
+def _run_local(tasks: Sequence[Task], env: dict[str, str], jobs: int, log: Path, warm: bool,
                on_done: Callable[[Task, Any], None]) -> None:
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -193,7 +194,7 @@ def _run_local(tasks: Sequence[Task], env: dict[str, str], jobs: int, log: Path,
 
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=worker_init,
                              initargs=(str(log), os.getpid())) as pool:
-        futs: dict[Future, Task] = {pool.submit(run_task, t, env): t for t in tasks}
+        futs: dict[Future, Task] = {pool.submit(run_task, t, env, warm): t for t in tasks}
         for fut in as_completed(futs):
             t = futs[fut]
             try:
@@ -204,7 +205,7 @@ def _run_local(tasks: Sequence[Task], env: dict[str, str], jobs: int, log: Path,
 
 
 def _run_dask(tasks: Sequence[Task], env: dict[str, str], jobs: int, scheduler: str | None,
-              on_done: Callable[[Task, Any], None]) -> None:
+              warm: bool, on_done: Callable[[Task, Any], None]) -> None:
     import logging
 
     from dask.distributed import Client, LocalCluster, as_completed
@@ -219,7 +220,7 @@ def _run_dask(tasks: Sequence[Task], env: dict[str, str], jobs: int, scheduler: 
                                dashboard_address=None, silence_logs=logging.ERROR)
         client = Client(cluster)
     try:
-        futs = {client.submit(run_task, t, env, key=f"analysis-report-{t.name}-{os.getpid()}-{time.time_ns()}",
+        futs = {client.submit(run_task, t, env, warm, key=f"analysis-report-{t.name}-{os.getpid()}-{time.time_ns()}",
                               pure=False, retries=0): t for t in tasks}
         for fut in as_completed(list(futs)):
             t = futs[fut]
@@ -319,10 +320,10 @@ def run(opts: Options, *, log: Callable[[str], None] | None = None) -> Summary:
             ordered = _order(plan.to_run, records)
             try:
                 if opts.executor == "dask":
-                    _run_dask(ordered, env, jobs, opts.scheduler, on_done)
+                    _run_dask(ordered, env, jobs, opts.scheduler, opts.warm_kernels, on_done)
                 else:
                     logfile = outputs / STATE_DIR / "workers.log"
-                    _run_local(ordered, env, jobs, logfile, on_done)
+                    _run_local(ordered, env, jobs, logfile, opts.warm_kernels, on_done)
             finally:
                 bar.close()
         rows = index_rows(plan, records, outputs)

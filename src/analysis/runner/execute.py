@@ -108,9 +108,17 @@ def _kernel_name(path: Path) -> str:
     return nb.metadata.get("kernelspec", {}).get("name") or "python3"
 
 
-def run_task(task: Task, env: dict[str, str]) -> Result:
-    """Execute ``task`` with papermill and render it; never raises for notebook errors."""
+def run_task(task: Task, env: dict[str, str], warm: bool = True) -> Result:
+    """Execute ``task`` with papermill and render it; never raises for notebook errors.
+
+    ``warm``: start the kernel from the worker's warm helper (``zygote``), else normally.
+    """
     os.environ.update(env)
+    extra: dict[str, Any] = {}
+    if warm and hasattr(os, "fork"):
+        from .zygote import WarmKernelManager
+
+        extra["kernel_manager_class"] = WarmKernelManager
     t0 = time.perf_counter()
     error: dict[str, Any] | None = None
     nb_bytes: bytes | None = None
@@ -121,7 +129,7 @@ def run_task(task: Task, env: dict[str, str]) -> Result:
                 str(task.notebook), str(out), parameters=dict(task.parameters),
                 kernel_name=_kernel_name(task.notebook), progress_bar=False, log_output=False,
                 cwd=str(task.cwd or task.notebook.parent), record_timing=False,
-                shutdown_kernel="immediate",
+                shutdown_kernel="immediate", **extra,
             )
         except PapermillExecutionError as exc:
             first = next((ln for ln in (exc.source or "").splitlines() if ln.strip()), "")
