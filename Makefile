@@ -35,4 +35,4 @@ lab: setup
 	$(BIN)/jupyter lab notebooks/
 
 clean:
-	rm -rf outputs/notebooks outputs/html outputs/figures outputs/tables outputs/*.docx outputs/manifest.json
+	rm -rf outputs/notebooks outputs/html outputs/figures outputs/tables outputs/*.docx outputs/manifest.json outputs/.runner

@@ -20,7 +20,10 @@ data) in a temporary directory. The copy of data/ keeps county 522701's latest-y
 ``observations/522701_latest.csv`` (as an imported county sheet would be); the rows are
 moved, not changed, so the data set is the same.
 
-Usage: .venv/bin/python benchmarks/regenerate.py [--skip-baseline] [--jobs 2]
+Finally, for information, a full build with ``--cold-kernels`` (every kernel started from
+scratch) shows what the warm kernel helper (src/analysis/runner/zygote.py) saves.
+
+Usage: .venv/bin/python benchmarks/regenerate.py [--skip-baseline] [--skip-cold] [--jobs 2]
 """
 
 from __future__ import annotations
@@ -123,6 +126,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--skip-baseline", action="store_true", help="skip the (slow) naive baseline")
+    ap.add_argument("--skip-cold", action="store_true", help="skip the run with --cold-kernels")
     a = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="regen-bench-"))
     # a frozen copy of the project (code, notebooks, reports.toml, data), so edits made
@@ -198,6 +202,13 @@ def main() -> int:
     same = [p.name for p in sorted((out / "notebooks").glob("county_sheet_*.ipynb"))
             if p.read_bytes() == (out_f / "notebooks" / p.name).read_bytes()]
     results.append(check(len(same) == n_sheets, f"skipped sheets equal a forced rebuild ({len(same)}/{n_sheets})"))
+
+    if not a.skip_cold:  # the warm-kernel lever on its own (information, not a goal)
+        out_c = tmp / "cold"
+        t_cold, proc = sh(run_cmd(config, data, out_c, a.jobs, "--cold-kernels"),
+                          {**env, "ANALYSIS_OUTPUTS_DIR": str(out_c)})
+        print(f"analysis run --cold-kernels (kernels started normally):  {t_cold:6.1f} s"
+              f"  ({built(proc)} built; warm kernels save {t_cold - t_full:.1f} s)", flush=True)
 
     print("\n".join(results))
     shutil.rmtree(tmp, ignore_errors=True)

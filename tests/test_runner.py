@@ -81,7 +81,7 @@ def make_project(tmp: Path, *, failing: bool = False, extra_toml: str = "") -> d
     make_notebook(nbs / "overview.ipynb", 'region_code = ""\nscale = 1.0',
                   [READ_REGION, show_png, wide, "total"])
     make_notebook(nbs / "profile.ipynb", 'region_code = "522701"\nscale = 1.0',
-                  [READ_REGION, "total * 2"], md="# 县域画像 Profile")
+                  [READ_REGION, "Path.cwd().name", "total * 2"], md="# 县域画像 Profile")
     toml = textwrap.dedent("""\
         [[report]]
         name = "overview"
@@ -91,12 +91,12 @@ def make_project(tmp: Path, *, failing: bool = False, extra_toml: str = "") -> d
         [[report]]
         name = "profile"
         notebook = "notebooks/profile.ipynb"
-        title = "画像 <b>Profile</b>"
+        title = "画像 {region_name} <b>Profile</b>"
         expand = { region_code = "@counties" }
         reads = "region"
         """)
     if failing:
-        make_notebook(nbs / "broken.ipynb", "divisor = 0", ["x = 1", "y = x / divisor", "y"])
+        make_notebook(nbs / "broken.ipynb", "divisor = 0", ["x = 1", "z = 2\ny = x / divisor", "y"])
         toml += textwrap.dedent("""
             [[report]]
             name = "broken"
@@ -146,6 +146,7 @@ def test_config_expands_over_counties_sorted(tmp_path):
     prof = tasks[2]
     assert prof.parameters == {"region_code": "522702"}
     assert (prof.reads, prof.region, prof.report) == ("region", "522702", "profile")
+    assert prof.title == "画像 乙 <b>Profile</b>"
     assert [t.name for t in K.select(tasks, ["profile"])] == ["profile_522701", "profile_522702", "profile_522703"]
     assert [t.name for t in K.select(tasks, ["overview", "profile_522703"])] == ["overview", "profile_522703"]
     with pytest.raises(UserError, match="nosuch"):
@@ -316,3 +317,14 @@ def test_add_parser_sets_a_callable():
     assert callable(args.func)
     with pytest.raises(SystemExit):
         parser.parse_args(["run", "--executor", "spark"])
+
+
+def test_failing_line_is_taken_from_the_cell_frame():
+    from analysis.runner.execute import failing_line
+
+    tb = ["\x1b[0;31m-----\x1b[0m\n\x1b[0;31mZeroDivisionError\x1b[0m Traceback (most recent call last)",
+          "Cell \x1b[0;32mIn[3], line 2\x1b[0m\n\x1b[1;32m      1\x1b[0m z \x1b[38;5;241m=\x1b[39m 2\n"
+          "\x1b[0;32m----> 2\x1b[0m y \x1b[38;5;241m=\x1b[39m x \x1b[38;5;241m/\x1b[39m divisor",
+          "File \x1b[0;32m/lib/x.py:9\x1b[0m\n\x1b[0;32m----> 9\x1b[0m inner()"]
+    assert failing_line(tb) == "y = x / divisor"
+    assert failing_line([]) == ""

@@ -26,12 +26,12 @@ def test_full_run_failure_isolation_site_manifest_and_incremental(tmp_path):
     assert s.built == ["overview", "profile_522701", "profile_522702", "profile_522703"]
     assert list(s.failed) == ["broken"] and s.exit_code == 1
     err = s.failed["broken"]
-    # cells: 0 markdown, 1 parameters, 2 "x = 1", 3 "y = x / divisor" (raises)
+    # cells: 0 markdown, 1 parameters, 2 "x = 1", 3 "z = 2 / y = x / divisor" (line 2 raises)
     assert (err["cell_index"], err["ename"], err["source_line"]) == (3, "ZeroDivisionError", "y = x / divisor")
     text = format_summary(s, out)
     assert "broken: cell 3 (In [3]): ZeroDivisionError: division by zero  <- y = x / divisor" in text
     kept = nbformat.read(out / "notebooks" / "broken.failed.ipynb", as_version=4)
-    failing = [c for c in kept.cells if c.cell_type == "code" and c.source == "y = x / divisor"][0]
+    failing = [c for c in kept.cells if c.cell_type == "code" and c.source == "z = 2\ny = x / divisor"][0]
     assert failing.outputs[0]["output_type"] == "error" and failing.outputs[0]["ename"] == "ZeroDivisionError"
     assert not (out / "notebooks" / "broken.ipynb").exists()
 
@@ -54,7 +54,8 @@ def test_full_run_failure_isolation_site_manifest_and_incremental(tmp_path):
     assert "甲&lt;script&gt;alert(1)&lt;/script&gt;" in html["profile_522701.html"]
     assert "ZeroDivisionError" in html["broken.failed.html"]
     idx = html["index.html"]
-    assert "画像 &lt;b&gt;Profile&lt;/b&gt;" in idx and "<b>Profile" not in idx
+    assert "画像 甲&lt;script&gt;alert(1)&lt;/script&gt; &lt;b&gt;Profile&lt;/b&gt;" in idx
+    assert "<b>Profile" not in idx and "<script>alert" not in idx
     assert idx.count("已生成 / built") == 4 and idx.count("失败 / failed") == 1
     assert "y = x / divisor" in idx and 'href="profile_522703.full.html"' in idx
 
@@ -124,7 +125,28 @@ def test_warm_kernels_give_the_same_bytes_as_cold_kernels(tmp_path):
         a = {f.name: f.read_bytes() for f in (p["outputs"] / sub).iterdir() if f.name != "index.html"}
         b = {f.name: f.read_bytes() for f in (p_cold["outputs"] / sub).iterdir() if f.name != "index.html"}
         assert a.keys() == b.keys() and [n for n in a if a[n] != b[n]] == []
+    # kernels run in the notebook's folder (papermill's cwd), warm or cold
+    prof = nbformat.read(p["outputs"] / "notebooks" / "profile_522701.ipynb", as_version=4)
+    assert prof.cells[-2].outputs[0]["data"]["text/plain"] == "'notebooks'"
     # the wide frame is shown as a kernel shows it (20 columns at most, '...' in between)
     ov = nbformat.read(p["outputs"] / "notebooks" / "overview.ipynb", as_version=4)
     text = ov.cells[-2].outputs[0]["data"]["text/plain"]
     assert "column_0" in text and "column_29" in text and "..." in text and "column_15" not in text
+
+
+def test_products_written_by_a_notebook_are_recorded_and_checked(tmp_path):
+    extra = ('\n[[report]]\nname = "writer"\nnotebook = "notebooks/writer.ipynb"\n'
+             'products = ["extra"]\n')
+    p = make_project(tmp_path, extra_toml=extra)
+    make_notebook(p["notebooks"] / "writer.ipynb", 'text = "hello"', [
+        "import os\nfrom pathlib import Path\n"
+        "d = Path(os.environ['ANALYSIS_OUTPUTS_DIR']) / 'extra'\nd.mkdir(exist_ok=True)\n"
+        "(d / 'x.txt').write_text(text)"])
+    s = run(opts(p, jobs=2, only=["writer"]))
+    assert s.built == ["writer"]
+    man = json.loads((p["outputs"] / "manifest.json").read_text(encoding="utf-8"))
+    rec = {r["name"]: r for r in man["reports"]}["writer"]
+    assert rec["outputs"]["extra/x.txt"] == {"sha256": hashlib.sha256(b"hello").hexdigest(), "size": 5}
+    assert run(opts(p, jobs=2, only=["writer"])).built == []
+    (p["outputs"] / "extra" / "x.txt").unlink()  # a product went missing: rebuild
+    assert run(opts(p, jobs=2, only=["writer"])).built == ["writer"]

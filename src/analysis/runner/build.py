@@ -157,6 +157,13 @@ def _store(res, task: Task, plan: Plan, outputs: Path, records: C.Records) -> No
         written[_rel(path, outputs)] = {"sha256": C.sha256_bytes(data), "size": len(data)}
 
     if res.ok:
+        for rel in task.products:  # written by the notebook itself: record what is there
+            target = outputs / rel
+            files = sorted(f for f in target.rglob("*") if f.is_file()) if target.is_dir() else (
+                [target] if target.is_file() else [])
+            for f in files:
+                if not f.name.startswith("."):
+                    written[_rel(f, outputs)] = {"sha256": C.sha256_file(f), "size": f.stat().st_size}
         put(nb_dir / f"{task.name}.ipynb", res.notebook)
         put(html_dir / f"{task.name}.html", res.html["report"])
         put(html_dir / f"{task.name}.full.html", res.html["full"])
@@ -188,8 +195,11 @@ def _run_local(tasks: Sequence[Task], env: dict[str, str], jobs: int, log: Path,
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["analysis.runner.warm"])
+    try:
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["analysis.runner.warm"])
+    except ValueError:  # no forkserver (Windows): fresh interpreters
+        ctx = mp.get_context("spawn")
     from .execute import run_task, worker_init
 
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=worker_init,
@@ -322,7 +332,8 @@ def run(opts: Options, *, log: Callable[[str], None] | None = None) -> Summary:
                 if opts.executor == "dask":
                     _run_dask(ordered, env, jobs, opts.scheduler, opts.warm_kernels, on_done)
                 else:
-                    logfile = outputs / STATE_DIR / "workers.log"
+                    logfile = outputs / STATE_DIR / "workers.log"  # kernel/worker messages, this run
+                    logfile.write_bytes(b"")
                     _run_local(ordered, env, jobs, logfile, opts.warm_kernels, on_done)
             finally:
                 bar.close()

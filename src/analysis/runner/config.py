@@ -6,7 +6,7 @@ Format (one ``[[report]]`` table per report; paths relative to the toml file)::
     [[report]]
     name = "county_profile"                 # letters, digits, '_' and '-' only
     notebook = "notebooks/county_profile.ipynb"
-    title = "县域画像 County profile"        # optional, shown on the index page
+    title = "{region_name} County profile"  # optional, index page; {param}, {region_name}
     parameters = { base_year = 2020 }       # optional; names must exist in the parameters cell
     expand = { region_code = "@counties" }  # optional; a list, or "@counties" / "@regions"
     output = "county_profile_{region_code}" # optional; default name + "_" + expanded values
@@ -208,6 +208,16 @@ def output_name(template: str, params: Mapping[str, Any], report: str) -> str:
     return name
 
 
+def fill_title(title: str, values: Mapping[str, Any], regions: Regions) -> str:
+    """Replace ``{param}`` and ``{region_name}`` in a title (plain substitution, no format())."""
+    fields = {k: str(v) for k, v in values.items()}
+    code = next((str(values[k]) for k in REGION_PARAMS if values.get(k)), "")
+    fields["region_name"] = regions.name.get(code, code)
+    for k, v in fields.items():
+        title = title.replace("{" + k + "}", v)
+    return title
+
+
 def _expand_values(report: str, pname: str, spec: Any, regions: Regions) -> list[Any]:
     if isinstance(spec, str):
         if spec == "@counties":
@@ -327,7 +337,7 @@ def load_config(path: str | Path, data_dir: Path) -> list[Task]:
                     )
             tasks.append(Task(
                 name=output_name(template, values, name), report=name,
-                title=str(rep.get("title", name)), notebook=nb, parameters=values,
+                title=fill_title(str(rep.get("title", name)), values, regions), notebook=nb, parameters=values,
                 reads=reads, region=region, products=tuple(products), cwd=nb.parent,
             ))
     names = [t.name for t in tasks]

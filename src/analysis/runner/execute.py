@@ -10,6 +10,7 @@ unchanged report re-executes to the same bytes when the notebook itself is deter
 from __future__ import annotations
 
 import os
+import re
 import select
 import signal
 import tempfile
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-import papermill  # noqa: F401  (imported once per worker: the warm-worker speed lever)
+import papermill  # imported once per worker process: the warm-worker speed lever
 from papermill.exceptions import PapermillExecutionError
 
 from . import render as R
@@ -63,7 +64,9 @@ def worker_init(log_path: str | None = None, main_pid: int | None = None) -> Non
 
     Workers come from the forkserver, so PR_SET_PDEATHSIG would watch the forkserver, which
     itself waits for the workers; a watchdog thread on the runner's pid breaks that cycle.
-    A killed worker takes its kernel along (ipykernel polls its parent process).
+    A killed worker takes its kernels along: the kernel helper (zygote.py) exits when its
+    parent goes, and kernels die with the helper (PR_SET_PDEATHSIG) or, when started
+    normally, with the worker (ipykernel polls its parent process).
     """
     if main_pid:
         threading.Thread(target=_die_with, args=(main_pid,), daemon=True, name="die-with-runner").start()
@@ -103,6 +106,21 @@ def normalise(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     return nb
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def failing_line(traceback: list[str]) -> str:
+    """The cell's own line that raised (IPython marks it '---->' under 'Cell In[n]')."""
+    in_cell = False
+    for chunk in traceback:
+        for line in _ANSI.sub("", chunk).splitlines():
+            if line.startswith("Cell In["):
+                in_cell = True
+            elif in_cell and line.lstrip().startswith("---->"):
+                return re.sub(r"^\s*---->\s*\d*\s?", "", line).strip()
+    return ""
+
+
 def _kernel_name(path: Path) -> str:
     nb = nbformat.read(path, as_version=4)
     return nb.metadata.get("kernelspec", {}).get("name") or "python3"
@@ -132,7 +150,8 @@ def run_task(task: Task, env: dict[str, str], warm: bool = True) -> Result:
                 shutdown_kernel="immediate", **extra,
             )
         except PapermillExecutionError as exc:
-            first = next((ln for ln in (exc.source or "").splitlines() if ln.strip()), "")
+            first = failing_line(exc.traceback or []) or next(
+                (ln for ln in (exc.source or "").splitlines() if ln.strip()), "")
             error = {
                 "cell_index": exc.cell_index, "exec_count": exc.exec_count,
                 "ename": exc.ename, "evalue": str(exc.evalue), "source_line": first,

@@ -23,7 +23,6 @@ import contextlib
 import ctypes
 import json
 import os
-import pathlib
 import select
 import signal
 import subprocess
@@ -220,11 +219,11 @@ class WarmProvisioner(LocalProvisioner):
         if zyg is None or len(cmd) < 3 or cmd[1:3] != ["-m", "ipykernel_launcher"]:
             return await super().launch_kernel(cmd, **kwargs)
         env = dict(kwargs.get("env") or os.environ)
-        cwd = kwargs.get("cwd")
-        pid = zyg.spawn(cmd[3:], env, str(cwd) if cwd else None)
+        cwd = kwargs.get("cwd") or os.getcwd()  # Popen would inherit our current directory
+        pid = zyg.spawn(cmd[3:], env, str(cwd))
         self.process = ForeignProcess(pid)  # type: ignore[assignment]
         self.pid, self.pgid = pid, pid  # the kernel leads its own session
-        self.cwd = cwd or pathlib.Path.cwd()
+        self.cwd = cwd
         return self.connection_info
 
 
