@@ -131,3 +131,14 @@ def test_apportion_sums_exactly_and_is_proportional():
     assert out.sum() == 10 and sorted(out.tolist()) == [3, 3, 4]
     out = illustrate.apportion(7257, np.arange(1, 13, dtype=float))
     assert out.sum() == 7257 and (np.diff(out) >= 0).all()
+
+
+def test_nothing_region_specific_in_the_package():
+    """Regions, names and codes come from data/: no county code or name is written into src/analysis."""
+    names = pd.read_csv(DATA / "regions.csv", dtype=str)
+    pkg = paths.PACKAGE_DIR
+    text = "\n".join(p.read_text(encoding="utf-8") for p in pkg.rglob("*.py"))
+    for code, name in zip(names["code"], names["name_zh"], strict=True):
+        if code.startswith("52"):
+            assert code not in text, code
+            assert name not in text, name

@@ -98,7 +98,7 @@ def test_county_targets_add_up_to_the_target(current, seed, factor, rule, lower)
 def test_bad_inputs_are_bilingual_errors():
     with pytest.raises(UserError) as e:
         D.split_total(10, s([1, 2, 3]), s([1, 1, 1]), "equal")
-    assert "uniform" in e.value.zh and "Valid rules" in e.value.en
+    assert "uniform" in e.value.zh and "Valid decomposition rules: uniform, gap, equal_effort" in e.value.en
     with pytest.raises(UserError):
         D.split_total(10, s([1, 2, 3]), s([1, np.nan, 1]), "uniform")
     with pytest.raises(UserError):

@@ -75,7 +75,7 @@ def test_chinese_set_notes_follow_provenance(ds):
 
 
 def test_unknown_figure_set_lists_valid(ds):
-    with pytest.raises(UserError, match="(?s)未知的图表集: x.*Valid: all, baseline, trends"):
+    with pytest.raises(UserError, match="(?s)未知的图表集: x.*Valid figure sets: all, baseline, trends"):
         plan_figures.build(ds, "x")
 
 

@@ -31,7 +31,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .errors import UserError
+from .errors import UserError, check_choice
 
 NORMALISATIONS = ("minmax", "zscore", "target")
 WEIGHTINGS = ("equal", "theme", "entropy")
@@ -44,12 +44,7 @@ def _sign(direction: pd.Series, columns: pd.Index) -> np.ndarray:
 
 
 def check_normalisation(method: str) -> str:
-    if method not in NORMALISATIONS:
-        raise UserError(
-            f"未知的标准化方法: {method}。可用: {', '.join(NORMALISATIONS)}",
-            f"Unknown normalisation: {method}. Valid: {', '.join(NORMALISATIONS)}",
-        )
-    return method
+    return check_choice(method, NORMALISATIONS, "标准化方法", "normalisation")
 
 
 def normalise(

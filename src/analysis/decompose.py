@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .errors import UserError
+from .errors import UserError, check_choice
 
 RULES = ("uniform", "gap", "equal_effort")
 RULE_LABELS = {
@@ -40,13 +40,7 @@ RULE_LABELS = {
 
 
 def check_rule(rule: str) -> str:
-    if rule not in RULES:
-        valid = ", ".join(RULES)
-        raise UserError(
-            f"未知的目标分解方法: {rule}。可用的方法: {valid}",
-            f"Unknown decomposition rule: {rule}. Valid rules: {valid}",
-        )
-    return rule
+    return check_choice(rule, RULES, "目标分解方法", "decomposition rule")
 
 
 def rule_label(rule: str, lang: str = "zh") -> str:

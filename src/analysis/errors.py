@@ -36,6 +36,13 @@ def unknown(kind_zh: str, kind_en: str, bad: Iterable[str], valid: Sequence[str]
     )
 
 
+def check_choice(value, valid: Sequence, kind_zh: str, kind_en: str):
+    """Return ``value`` if it is one of ``valid``, else raise ``unknown(...)`` listing them."""
+    if value not in valid:
+        raise unknown(kind_zh, kind_en, [value], [str(v) for v in valid])
+    return value
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One problem in an input file. ``row`` counts as a person does (header = row 1)."""

@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import composite, convergence, inequality, shortfall, tiers
 from .data import Dataset
-from .errors import UserError
+from .errors import UserError, check_choice
 from .indicators import denominators
 
 # Percentage rates whose base is a count of units: indicator -> base count indicator.
@@ -109,9 +109,7 @@ WEIGHTING_LABELS = {"equal": ("等权", "equal"), "theme": ("维度等权", "equ
 
 
 def _lang(lang: str) -> int:
-    if lang not in ("zh", "en"):
-        raise UserError(f"未知的语言: {lang}。可用: zh, en", f"Unknown language: {lang}. Valid: zh, en")
-    return 0 if lang == "zh" else 1
+    return 0 if check_choice(lang, ("zh", "en"), "语言", "language") == "zh" else 1
 
 
 def theme_label(theme: str, lang: str = "zh") -> str:

@@ -21,7 +21,7 @@ from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 
 from . import captions, figures, maps, paths, style
-from .errors import UserError
+from .errors import check_choice
 from .io import write_bytes
 from .plan_doc import FigureItem, TableItem, write_docx
 from .tables import Table, write_csv, write_xlsx
@@ -46,12 +46,7 @@ class PlanItem:
 
 
 def check_figure_set(name: str) -> str:
-    if name not in FIGURE_SETS:
-        raise UserError(
-            f"未知的图表集: {name}。可用: {', '.join(FIGURE_SETS)}",
-            f"Unknown figure set: {name}. Valid: {', '.join(FIGURE_SETS)}",
-        )
-    return name
+    return check_choice(name, FIGURE_SETS, "图表集", "figure set")
 
 
 # -- helpers --------------------------------------------------------------------------

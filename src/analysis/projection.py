@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from .errors import UserError
+from .errors import UserError, check_choice
 
 OLS_METHODS = ("linear", "log", "logit")
 METHODS = (*OLS_METHODS, "damped")
@@ -59,13 +59,7 @@ METHOD_LABELS = {
 
 def check_method(method: str) -> str:
     """Return ``method`` or raise a bilingual UserError listing the valid ones."""
-    if method not in ALL_METHODS:
-        valid = ", ".join(ALL_METHODS)
-        raise UserError(
-            f"未知的预测方法: {method}。可用的方法: {valid}",
-            f"Unknown projection method: {method}. Valid methods: {valid}",
-        )
-    return method
+    return check_choice(method, ALL_METHODS, "预测方法", "projection method")
 
 
 def method_label(method: str, lang: str = "zh") -> str:

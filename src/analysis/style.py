@@ -24,7 +24,7 @@ from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .errors import UserError
+from .errors import UserError, check_choice
 from .io import write_bytes
 
 FULL_WIDTH_CM = 16.0
@@ -127,12 +127,7 @@ def context() -> Iterator[None]:
 
 def check_lang(lang: str) -> str:
     """Return ``lang`` or raise a UserError listing the valid languages."""
-    if lang not in LANGS:
-        raise UserError(
-            f"未知的语言: {lang}。可用的语言: {', '.join(LANGS)}",
-            f"Unknown language: {lang}. Valid languages: {', '.join(LANGS)}",
-        )
-    return lang
+    return check_choice(lang, LANGS, "语言", "language")
 
 
 def size(width: str | float = "full", aspect: float = 0.62) -> tuple[float, float]:
@@ -180,11 +175,7 @@ def _metadata(fmt: str) -> dict:
 
 def to_bytes(fig: Figure, fmt: str = "png", dpi: int = DPI) -> bytes:
     """Render ``fig`` to bytes deterministically (no timestamps, fixed SVG ids)."""
-    if fmt not in FORMATS:
-        raise UserError(
-            f"未知的图片格式: {fmt}。可用: {', '.join(FORMATS)}",
-            f"Unknown figure format: {fmt}. Valid: {', '.join(FORMATS)}",
-        )
+    check_choice(fmt, FORMATS, "图片格式", "figure format")
     buf = io.BytesIO()
     with matplotlib.rc_context({"svg.hashsalt": "analysis-plan-figures"}):
         fig.savefig(buf, format=fmt, dpi=dpi, metadata=_metadata(fmt))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .errors import UserError
+from .errors import check_choice
 
 TIERS = ("leading", "middle", "lagging")
 LABELS = {
@@ -28,11 +28,7 @@ RULES = ("sd", "tertile")
 
 def tiers(scores: pd.DataFrame, rule: str = "sd", k: float = 0.5) -> pd.DataFrame:
     """Tier of every region (rows) on every dimension (columns) of ``scores`` (higher = better)."""
-    if rule not in RULES:
-        raise UserError(
-            f"未知的分档规则: {rule}。可用: {', '.join(RULES)}",
-            f"Unknown tier rule: {rule}. Valid: {', '.join(RULES)}",
-        )
+    check_choice(rule, RULES, "分档规则", "tier rule")
     s = scores.astype(float)
     if rule == "sd":
         m, sd = s.mean(), s.std(ddof=0)
