@@ -555,6 +555,7 @@ def display(frame: pd.DataFrame, ds: Dataset, lang: str = "zh", digits: int = 2)
     num = f.select_dtypes("number").columns.difference(counts)
     f[num] = f[num].round(digits)
     names = {c: HEADERS[c][k] if c in HEADERS else theme_label(c, lang) if c in THEMES else c for c in f.columns}
+    f.index = pd.RangeIndex(1, len(f) + 1, name=("序号", "No.")[k])  # rows numbered as in a printed table
     return f.rename(columns=names)
 
 
