@@ -81,3 +81,47 @@ def county_structure(ds: Dataset, census_year: int = 2020, division_year: int = 
             wide[col] = wide[col].astype("Int64")
     wide.columns = [zh if lang == "zh" else en for _, zh, en in STRUCTURE]
     return wide
+
+
+def _value(ds: Dataset, ind: str, region: str, year: int) -> float | None:
+    o = ds.obs(ind, region, year)
+    return None if o.empty else float(o["value"].iloc[0])
+
+
+def urbanisation_summary(ds: Dataset, year: int = 2020, lang: str = "zh", n: int = 2) -> str:
+    """One sentence naming the ``n`` most and least urbanised units (computed, not written in)."""
+    urb = ds.values(["urbanisation_rate"], year)["urbanisation_rate"].dropna().sort_values(ascending=False)
+    names = ds.names(lang)
+    hi = [f"{names[c]}({v:.1f}%)" if lang == "zh" else f"{names[c]} ({v:.1f} %)" for c, v in urb.head(n).items()]
+    lo = [f"{names[c]}({v:.1f}%)" if lang == "zh" else f"{names[c]} ({v:.1f} %)" for c, v in urb.tail(n).items()]
+    if lang == "zh":
+        return f"{year}年城镇化率最高的是{'、'.join(hi)},最低的是{'、'.join(lo)}。"
+    return f"In {year} urbanisation was highest in {', '.join(hi)} and lowest in {', '.join(lo)}."
+
+
+def village_units_summary(ds: Dataset, lang: str = "zh") -> str:
+    """How urban communities and villages of the top region changed across the division-code editions,
+    and where the plan's own count of villages and communities falls among them."""
+    top = ds.top
+    panel = ds.obs(["resident_committees", "village_committees", "village_level_units"], top).pivot(
+        index="year", columns="indicator", values="value")
+    if panel.empty:
+        return ""
+    first, last = int(panel.index.min()), int(panel.index.max())
+    r, v = panel["resident_committees"], panel["village_committees"]
+    plan = ds.obs("villages_communities", top)
+    if lang == "zh":
+        text = (f"统计用区划代码显示,城镇社区(居委会)由{first}年版的{r[first]:.0f}个变为{last}年版的{r[last]:.0f}个,"
+                f"行政村(村委会)由{v[first]:.0f}个变为{v[last]:.0f}个。")
+    else:
+        text = (f"In the NBS division codes, urban communities went from {r[first]:.0f} ({first} edition) to "
+                f"{r[last]:.0f} ({last}), and villages from {v[first]:.0f} to {v[last]:.0f}.")
+    if not plan.empty:
+        y, total = int(plan["year"].iloc[0]), plan["value"].iloc[0]
+        units = panel["village_level_units"]
+        near = {e: units[e] for e in (y, y + 1) if e in units.index}
+        ed = "、".join(f"{e}年版{n:.0f}个" for e, n in near.items()) if lang == "zh" else \
+            ", ".join(f"{n:.0f} in the {e} edition" for e, n in near.items())
+        text += (f"规划所列{y}年末村(社区){total:.0f}个;统计用区划代码村级单位:{ed}。" if lang == "zh"
+                 else f" The plan counts {total:.0f} villages and communities at the end of {y} (division codes: {ed}).")
+    return text
