@@ -328,3 +328,10 @@ def test_failing_line_is_taken_from_the_cell_frame():
           "File \x1b[0;32m/lib/x.py:9\x1b[0m\n\x1b[0;32m----> 9\x1b[0m inner()"]
     assert failing_line(tb) == "y = x / divisor"
     assert failing_line([]) == ""
+
+
+def test_index_warns_about_illustrative_data_and_escapes_it():
+    assert S.illustrative_notice([]) == ""
+    html = S.index_html([], notice=S.illustrative_notice(["示意数据 <b>panel</b>"]))
+    assert "示意数据" in html and "illustrative" in html
+    assert "<b>panel</b>" not in html and "&lt;b&gt;panel&lt;/b&gt;" in html

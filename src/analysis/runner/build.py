@@ -25,7 +25,7 @@ from ..errors import UserError
 from ..io import write_bytes, write_text
 from . import cache as C
 from .config import Regions, Task, load_config, select
-from .site import index_html
+from .site import illustrative_notice, index_html
 
 EXECUTORS = ("local", "dask")
 STATE_DIR = ".runner"
@@ -274,6 +274,19 @@ def index_rows(plan: Plan, records: C.Records, outputs: Path) -> list[dict[str, 
     return rows
 
 
+def _illustrative_titles(data: Path) -> list[str]:
+    """Titles of the data set's illustrative sources (none when sources.csv is unreadable)."""
+    import pandas as pd
+
+    try:
+        src = pd.read_csv(data / "sources.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, ValueError, UnicodeDecodeError):
+        return []
+    if not {"kind", "title"} <= set(src.columns):
+        return []
+    return sorted(src.loc[src["kind"] == "illustrative", "title"])
+
+
 def manifest(plan: Plan, records: C.Records, data_dir: Path) -> dict[str, Any]:
     """What was built from which inputs: data file hashes, code hash, versions, per-report records."""
     names = {t.name for t in plan.tasks}
@@ -338,7 +351,8 @@ def run(opts: Options, *, log: Callable[[str], None] | None = None) -> Summary:
             finally:
                 bar.close()
         rows = index_rows(plan, records, outputs)
-        _write_if_changed(outputs / "html" / "index.html", index_html(rows))
+        notice = illustrative_notice(_illustrative_titles(data))
+        _write_if_changed(outputs / "html" / "index.html", index_html(rows, notice=notice))
         man = json.dumps(manifest(plan, records, data), sort_keys=True, ensure_ascii=False, indent=1) + "\n"
         _write_if_changed(outputs / "manifest.json", man)
     summary.built.sort()

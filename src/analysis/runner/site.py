@@ -24,7 +24,7 @@ body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;m
 h1{font-size:1.4em}table{border-collapse:collapse;width:100%}
 th,td{border:1px solid #bbb;padding:.35em .6em;text-align:left;vertical-align:top;font-size:.92em}
 th{background:#eee}td.ok{color:#1a6b1a}td.bad{color:#a00;font-weight:bold}td.none{color:#777}
-code{font-size:.9em}.err{color:#a00;white-space:pre-wrap}
+code{font-size:.9em}.err{color:#a00;white-space:pre-wrap}.note{background:#fff4d6;padding:.5em .8em}
 """
 
 
@@ -32,8 +32,19 @@ def _link(href: str, text: str) -> str:
     return f'<a href="{escape(quote(href))}">{escape(text)}</a>'
 
 
-def index_html(rows: Sequence[dict[str, Any]], *, title: str = "报告索引 Report index") -> str:
-    """The index page. Each row: name, title, status, duration, parameters, views, error."""
+def illustrative_notice(titles: Sequence[str]) -> str:
+    """The index's warning when the data set carries illustrative (constructed) sources."""
+    if not titles:
+        return ""
+    listed = "; ".join(titles)
+    return (f"注: 本数据集含示意数据(构造数据,不是统计数据): {listed}。使用这些数据的图表和表格均在资料来源注释中标注“示意数据”。"
+            f" Note: the data set includes illustrative (constructed, not official) data: {listed}."
+            " Every figure and table that uses it says 示意数据 in its source note.")
+
+
+def index_html(rows: Sequence[dict[str, Any]], *, title: str = "报告索引 Report index", notice: str = "") -> str:
+    """The index page. Each row: name, title, status, duration, parameters, views, error;
+    ``notice`` (e.g. ``illustrative_notice``) is shown above the table."""
     body = []
     for r in rows:
         zh, en, css = STATUS.get(r["status"], (r["status"], r["status"], "none"))
@@ -58,7 +69,8 @@ def index_html(rows: Sequence[dict[str, Any]], *, title: str = "报告索引 Rep
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
         f"<h1>{escape(title)}</h1>\n<p>{escape(summary)}</p>\n"
-        "<table>\n<thead><tr><th>报告 Report</th><th>标题 Title</th><th>状态 Status</th>"
+        + (f'<p class="note">{escape(notice)}</p>\n' if notice else "")
+        + "<table>\n<thead><tr><th>报告 Report</th><th>标题 Title</th><th>状态 Status</th>"
         "<th>耗时 Duration</th><th>参数 Parameters</th><th>链接 Links</th></tr></thead>\n<tbody>\n"
         + "\n".join(body)
         + "\n</tbody>\n</table>\n</body>\n</html>\n"
