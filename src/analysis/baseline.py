@@ -83,11 +83,6 @@ def county_structure(ds: Dataset, census_year: int = 2020, division_year: int = 
     return wide
 
 
-def _value(ds: Dataset, ind: str, region: str, year: int) -> float | None:
-    o = ds.obs(ind, region, year)
-    return None if o.empty else float(o["value"].iloc[0])
-
-
 def urbanisation_summary(ds: Dataset, year: int = 2020, lang: str = "zh", n: int = 2) -> str:
     """One sentence naming the ``n`` most and least urbanised units (computed, not written in)."""
     urb = ds.values(["urbanisation_rate"], year)["urbanisation_rate"].dropna().sort_values(ascending=False)

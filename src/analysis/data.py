@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import paths
@@ -100,16 +102,29 @@ class Dataset:
         regions: str | Sequence[str] | None = None,
         years: int | Sequence[int] | None = None,
     ) -> pd.DataFrame:
-        """Observations in long form, filtered; unknown ids raise a UserError."""
+        """Observations in long form, filtered; unknown ids raise a UserError.
+
+        Vectorised through row positions per indicator (built once per data set), so a
+        selection from a national-scale panel does not scan every row.
+        """
         o = self.observations
-        if indicators is not None:
-            o = o[o["indicator"].isin(self.check_indicators(indicators))]
-        if regions is not None:
-            o = o[o["region_code"].isin(self.check_regions(regions))]
+        if indicators is None:
+            pos = np.arange(len(o))
+        else:
+            rows = self._rows_by_indicator
+            parts = [rows[i] for i in self.check_indicators(indicators) if i in rows]
+            pos = np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.intp)
+        if regions is not None:  # hash lookup (np.isin on strings compares every pair)
+            wanted = pd.Index(self.check_regions(regions))
+            pos = pos[wanted.get_indexer(o["region_code"].to_numpy()[pos]) >= 0]
         if years is not None:
-            years = [years] if isinstance(years, int) else list(years)
-            o = o[o["year"].isin(years)]
-        return o.reset_index(drop=True)
+            years = [years] if isinstance(years, int | np.integer) else list(years)
+            pos = pos[np.isin(o["year"].to_numpy()[pos], years)]
+        return o.iloc[pos].reset_index(drop=True)
+
+    @cached_property
+    def _rows_by_indicator(self) -> dict[str, np.ndarray]:
+        return self.observations.groupby("indicator", sort=False).indices
 
     def panel(self, indicator: str, regions: Sequence[str] | None = None) -> pd.DataFrame:
         """One indicator as a region x year table (regions default to the units)."""

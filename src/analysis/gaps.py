@@ -117,60 +117,12 @@ def theme_label(theme: str, lang: str = "zh") -> str:
 
 
 # -- fast data access (Dataset.obs validates codes one by one; units are valid by construction) --
-@dataclass(frozen=True)
-class _Index:
-    frame: pd.DataFrame
-    rows: dict[str, np.ndarray]  # indicator -> row positions
-    unit: np.ndarray  # row is a unit (county) observation
-    year: np.ndarray
-    region: np.ndarray
-
-
-_INDEX: dict[int, _Index] = {}  # id(observations) -> index, a few data sets at most
-
-
-def _index(ds: Dataset) -> _Index:
-    """Row positions per indicator and unit mask of ``ds.observations`` (one pass, cached)."""
-    o = ds.observations
-    hit = _INDEX.get(id(o))
-    if hit is None or hit.frame is not o:
-        if len(_INDEX) >= 4:
-            _INDEX.pop(next(iter(_INDEX)))
-        hit = _Index(o, o.groupby("indicator", sort=False).indices,
-                     o["region_code"].isin(ds.unit_codes).to_numpy(), o["year"].to_numpy(),
-                     o["region_code"].to_numpy())
-        _INDEX[id(o)] = hit
-    return hit
-
-
 def _obs(
     ds: Dataset, ids: Sequence[str], years: int | Sequence[int] | None = None,
     regions: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Observations of ``ids`` (validated) for ``regions`` (default: the units), vectorised."""
-    ix = _index(ds)
-    pos = [ix.rows[i] for i in ds.check_indicators(list(ids)) if i in ix.rows]
-    pos = np.concatenate(pos) if pos else np.zeros(0, dtype=int)
-    if regions is None:
-        pos = pos[ix.unit[pos]]
-    else:  # hash-based membership (np.isin on strings compares every pair)
-        pos = pos[pd.Index(list(regions)).get_indexer(ix.region[pos]) >= 0]
-    if years is not None:
-        pos = pos[np.isin(ix.year[pos], [years] if isinstance(years, int | np.integer) else list(years))]
-    return ds.observations.iloc[pos].reset_index(drop=True)
-
-
-def _values(ds: Dataset, ids: Sequence[str], year: int, regions: Sequence[str] | None = None) -> pd.DataFrame:
-    """Region x indicator table for one year (default regions: the units)."""
-    o = _obs(ds, ids, year, regions)
-    return o.pivot(index="region_code", columns="indicator", values="value").reindex(
-        index=ds.unit_codes if regions is None else list(regions), columns=list(ids))
-
-
-def _panel(ds: Dataset, ind: str) -> pd.DataFrame:
-    """Unit x year table of one indicator."""
-    o = _obs(ds, [ind])
-    return o.pivot(index="region_code", columns="year", values="value").reindex(ds.unit_codes)
+    """Observations of ``ids`` for ``regions`` (default: the units)."""
+    return ds.obs(list(ids), ds.unit_codes if regions is None else list(regions), years)
 
 
 # -- parameters -----------------------------------------------------------------------
@@ -201,13 +153,11 @@ def index_indicators(ds: Dataset, indicators: str | Sequence[str] | None = None)
 
 def coverage(ds: Dataset, ids: Sequence[str]) -> pd.DataFrame:
     """Which (indicator, year) pairs have unit data: columns indicator, year."""
-    ix = _index(ds)
-    parts = []
-    for i in ds.check_indicators(list(ids)):  # one vectorised step per indicator
-        pos = ix.rows.get(i, np.zeros(0, dtype=int))
-        yrs = np.unique(ix.year[pos[ix.unit[pos]]])
-        parts.append(pd.DataFrame({"indicator": i, "year": yrs.astype(int)}))
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["indicator", "year"])
+    o = _obs(ds, ids)
+    cov = o[["indicator", "year"]].drop_duplicates()
+    order = {i: n for n, i in enumerate(ds.check_indicators(list(ids)))}
+    cov = cov.assign(_o=cov["indicator"].map(order)).sort_values(["_o", "year"])
+    return cov.drop(columns="_o").astype({"year": int}).reset_index(drop=True)
 
 
 def latest_year(ds: Dataset, ids: Sequence[str]) -> int:
@@ -317,7 +267,7 @@ def development_index(ds: Dataset, spec: Spec) -> pd.DataFrame:
     Sensitivity: ranks under every normalisation x weighting (equal, theme, entropy, and the
     user weights if given); median rank, best, worst and range per unit.
     """
-    v = _values(ds, spec.indicators, spec.year)
+    v = ds.values(spec.indicators, spec.year)
     m = meta(ds, spec.indicators)
     tg = targets(ds, spec.indicators)
     res = composite.composite(v, m["direction"], m["theme"], spec.normalisation, spec.weighting, tg)
@@ -331,7 +281,7 @@ def development_index(ds: Dataset, spec: Spec) -> pd.DataFrame:
 
 def index_weights(ds: Dataset, spec: Spec) -> pd.DataFrame:
     """The weights used, per indicator, under every weighting scheme."""
-    v = _values(ds, spec.indicators, spec.year)
+    v = ds.values(spec.indicators, spec.year)
     m = meta(ds, spec.indicators)
     cols = {f"w_{w}": composite.weights(v, w, m["theme"], m["direction"]) for w in composite.WEIGHTINGS}
     if isinstance(spec.weighting, Mapping):
@@ -409,7 +359,7 @@ def beta_table(
 # -- shortfall ----------------------------------------------------------------------------
 def _latest_value(ds: Dataset, ind: str, year: int) -> pd.Series:
     """Unit values of ``ind`` in the latest year <= ``year`` (else the earliest year)."""
-    p = _panel(ds, ind)
+    p = ds.panel(ind)
     if p.empty:
         return pd.Series(np.nan, index=ds.unit_codes)
     cols = [c for c in p.columns if c <= year] or [min(p.columns)]
@@ -437,7 +387,7 @@ def shortfall_table(
     qty_of = {}
     for i, t in targets(ds, target_year=target_year).items():
         row = ind.loc[i]
-        value = _values(ds, [i], year)[i]
+        value = ds.values([i], year)[i]
         direction = row["direction"]
         base, scale, q = None, 1.0, None
         if str(row["numerator"] or "") and str(row["denominator"] or ""):
@@ -489,8 +439,8 @@ def profile(ds: Dataset, region_code: str, spec: Spec) -> pd.DataFrame:
     region_code = unit_code(ds, region_code)
     tg = targets(ds)
     ids = list(dict.fromkeys([*spec.indicators, *[i for i in tg.index if i not in spec.indicators]]))
-    v = _values(ds, ids, spec.year)
-    top = _values(ds, ids, spec.year, [ds.top]).iloc[0]
+    v = ds.values(ids, spec.year)
+    top = ds.values(ids, spec.year, [ds.top]).iloc[0]
     m = meta(ds, ids)
     sign = np.where(m["direction"].to_numpy() == "lower", -1.0, 1.0)
     oriented = v * sign
@@ -610,7 +560,7 @@ def ranked_input(ds: Dataset, ind: str, year: int, lang: str = "zh") -> dict:
     """Keyword arguments for ``figures.ranked_bar``: unit values by name and the standard line."""
     ds.check_indicators([ind])
     k = _lang(lang)
-    v = _values(ds, [ind], year)[ind].rename(ds.names(lang))
+    v = ds.values([ind], year)[ind].rename(ds.names(lang))
     t = targets(ds, [ind])
     std = float(t.iloc[0]) if len(t) else None
     return {
@@ -627,7 +577,7 @@ def heatmap_input(ds: Dataset, spec: Spec, index: pd.DataFrame, lang: str = "zh"
     """Keyword arguments for ``figures.heatmap``: min-max scores (0-100, higher = better) of every
     unit (rows, in index-rank order) on every indicator, annotated with the actual values."""
     k = _lang(lang)
-    v = _values(ds, spec.indicators, spec.year).reindex(index.index)
+    v = ds.values(spec.indicators, spec.year).reindex(index.index)
     m = meta(ds, spec.indicators)
     z = composite.normalise(v, m["direction"], "minmax")
     names = ds.names(lang)
@@ -649,7 +599,7 @@ def lorenz_input(ds: Dataset, ind: str, year: int, lang: str = "zh") -> dict:
     """Keyword arguments for ``figures.lorenz``: unit values with population weights."""
     ds.check_indicators([ind])
     k = _lang(lang)
-    v = _values(ds, [ind], year)[ind]
+    v = ds.values([ind], year)[ind]
     w = population(ds, [year])[year]
     names = ds.names(lang)
     return {
