@@ -20,7 +20,7 @@ import pandas as pd
 from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 
-from . import captions, figures, maps, paths, style
+from . import captions, composite, figures, inequality, maps, paths, style
 from .errors import check_choice
 from .io import write_bytes
 from .plan_doc import FigureItem, TableItem, write_docx
@@ -111,12 +111,9 @@ def _geo_source(ds) -> list[str]:
 def scores(values: pd.DataFrame, direction: pd.Series) -> pd.DataFrame:
     """Direction-adjusted min-max scores in [0, 1] per column: (x - min)/(max - min), reversed
     for lower-is-better; a constant column scores 1 (OECD/JRC Handbook 2008, §5.2)."""
-    lo, hi = values.min(), values.max()
-    span = (hi - lo).where(hi > lo)
-    s = (values - lo) / span
-    lower = direction.reindex(values.columns).eq("lower")
-    s.loc[:, lower] = 1 - s.loc[:, lower]
-    return s.where(span.notna().values[None, :] | values.isna(), 1.0).where(values.notna())
+    s = composite.normalise(values, direction, "minmax") / 100
+    const = values.max() == values.min()  # the index scores these neutral; the heatmap shows them as level best
+    return s.where(~const.to_numpy()[None, :] | values.isna(), 1.0).where(values.notna())
 
 
 # -- figures --------------------------------------------------------------------------
@@ -229,8 +226,9 @@ def _small_multiples(c: _Ctx, ind: str) -> PlanItem:
 
 
 def coefficient_of_variation(panel: pd.DataFrame) -> pd.Series:
-    """σ-convergence measure per year: CV = population std (ddof=0) / mean across units."""
-    return panel.std(ddof=0) / panel.mean()
+    """σ-convergence measure per year: CV = population std (ddof=0) / mean across units
+    (``analysis.inequality.cv``; missing values skipped)."""
+    return pd.Series(inequality.cv(panel.T.to_numpy(dtype=float)), index=panel.columns)
 
 
 def _sigma(c: _Ctx, inds: list[str]) -> PlanItem:
