@@ -3,10 +3,10 @@
 Synthetic data: 3,000 county-level units x 30 indicators x 11 years (2014-2024), census
 denominators for 2010 and 2020, built in memory with the embedded indicator definitions and
 targets.  Timed: normalisation (derived per-10k / per-100-household indicators,
-``analysis.indicators.with_derived``), the composite index with rank sensitivity under
+``analysis.data.derived.with_derived``), the composite index with rank sensitivity under
 3 normalisations x 3 weightings, inequality (CV, Gini, Theil T/L with between/within
 decomposition, unweighted and population-weighted) for every indicator and year, sigma and
-beta convergence, and shortfalls (``analysis.gaps.run``).
+beta convergence, and shortfalls (``analysis.analyses.gaps.run``).
 
 Goal: <= 5 s and <= 1 GB peak memory on a 2-core machine.  Prints time, peak memory and the
 ratio to the same pipeline on 12 units.
@@ -25,9 +25,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import gaps
+from analysis.analyses import gaps
 from analysis.data import Dataset, load
-from analysis.indicators import with_derived
+from analysis.data.derived import with_derived
 
 YEARS = list(range(2014, 2025))  # 11 years
 TOP = "900000"

@@ -16,7 +16,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from analysis import progress, projection
+from analysis.methods import progress, projection
 
 YEARS = list(range(2016, 2025))
 

@@ -49,7 +49,7 @@ BIN = Path(sys.executable).parent
 COUNTY = "522701"
 SHEET = """\
 from analysis.data import load
-from analysis import captions
+from analysis.present import captions
 
 ds = load(data_dir or None)
 rows = ds.obs(regions=[region_code])

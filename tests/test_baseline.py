@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analysis import baseline
+from analysis.analyses import baseline
 
 
 def test_baseline_table_lists_the_plan_figures(ds):

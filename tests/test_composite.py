@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from analysis import composite as C
-from analysis import tiers as T
 from analysis.errors import UserError
+from analysis.methods import composite as C
+from analysis.methods import tiers as T
 
 # three regions; a: higher is better, b: lower is better
 V = pd.DataFrame({"a": [10.0, 20.0, 30.0], "b": [5.0, 5.0, 15.0]}, index=["r1", "r2", "r3"])

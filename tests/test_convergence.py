@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import convergence as K
-from analysis import inequality as I
+from analysis.methods import convergence as K
+from analysis.methods import inequality as I
 
 
 def _panel(b: float, a: float = 0.1, span: int = 10, noise=None) -> pd.DataFrame:

@@ -6,12 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import illustrate, paths
+from analysis import paths
 from analysis.cli import main
-from analysis.data import load
+from analysis.data import illustrate, load
+from analysis.data.derived import interpolate
+from analysis.data.synthetic import write_dataset
 from analysis.errors import UserError
-from analysis.indicators import interpolate
-from analysis.synthetic import write_dataset
 
 DATA = paths.PROJECT_ROOT / "data"
 

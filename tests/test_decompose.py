@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis import decompose as D
 from analysis.errors import UserError
+from analysis.methods import decompose as D
 
 IDX = ["A", "B", "C"]
 

@@ -8,8 +8,8 @@ from openpyxl import load_workbook
 
 from analysis.cli import main
 from analysis.data import load
+from analysis.data.excel import THEMES, import_workbook, template_indicators, write_template
 from analysis.errors import DataError
-from analysis.excel import THEMES, import_workbook, template_indicators, write_template
 
 
 def _key(o: pd.DataFrame) -> pd.DataFrame:

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from matplotlib import pyplot as plt
 from matplotlib.text import Text
 
-from analysis import figures as F
-from analysis import style
 from analysis.errors import UserError
+from analysis.present import figures as F
+from analysis.present import style
 
 CJK = re.compile(r"[\u3400-\u9fff\uff08\uff09]")
 COUNTIES = {"zh": ["都匀市", "福泉市", "荔波县", "三都水族自治县"], "en": ["Duyun", "Fuquan", "Libo", "Sandu"]}

@@ -6,10 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import gaps, inequality
+from analysis.analyses import gaps
 from analysis.data import load
+from analysis.data.synthetic import write_dataset
 from analysis.errors import UserError
-from analysis.synthetic import write_dataset
+from analysis.methods import inequality
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +52,7 @@ def test_shortfall_equals_need_minus_stock(ds):
     spec = gaps.resolve(ds)
     short = gaps.shortfall_table(ds, spec.year, unit_costs={"facility_area": 3000.0})
     area = ds.values(["facility_area"], spec.year)["facility_area"]
-    # households after the last census are held at the 2020 census value (analysis.indicators)
+    # households after the last census are held at the 2020 census value (analysis.data.derived)
     hh = ds.panel("households")[2020]
     need = (30 * hh / 100 - area).clip(lower=0)
     got = short[short["indicator"] == "facility_area_per_100hh"].set_index("region_code")

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from analysis import inequality as I
+from analysis.methods import inequality as I
 
 X = np.array([1.0, 2.0, 3.0, 4.0])  # mean 2.5
 

@@ -10,9 +10,9 @@ import pytest
 from matplotlib import pyplot as plt
 from matplotlib.text import Text
 
-from analysis import maps, style
 from analysis.errors import UserError
 from analysis.paths import data_dir
+from analysis.present import maps, style
 
 GEO = data_dir() / "geo" / "qiannan_counties.geojson"
 

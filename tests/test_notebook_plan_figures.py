@@ -12,10 +12,11 @@ from docx import Document
 from matplotlib.text import Text
 from openpyxl import load_workbook
 
-from analysis import paths, plan_figures, style
+from analysis import paths
 from analysis.data import load
+from analysis.data.synthetic import write_dataset
 from analysis.errors import UserError
-from analysis.synthetic import write_dataset
+from analysis.present import plan_figures, style
 
 NOTEBOOK = paths.NOTEBOOKS_DIR / "04_plan_figures.ipynb"
 CJK = re.compile(r"[\u3400-\u9fff]")

@@ -7,9 +7,9 @@ import numpy as np
 import papermill as pm
 import pytest
 
-from analysis import paths, synthetic
-from analysis import targets_view as tv
-from analysis.data import load
+from analysis import paths
+from analysis.analyses import targets as tv
+from analysis.data import load, synthetic
 from analysis.errors import UserError
 
 NB = paths.NOTEBOOKS_DIR / "03_target_projection.ipynb"

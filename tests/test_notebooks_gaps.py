@@ -9,7 +9,7 @@ import papermill as pm
 import pytest
 
 from analysis import paths
-from analysis.synthetic import write_dataset
+from analysis.data.synthetic import write_dataset
 
 NB02 = paths.NOTEBOOKS_DIR / "02_county_gaps.ipynb"
 PROFILE = paths.NOTEBOOKS_DIR / "county_profile.ipynb"

@@ -12,8 +12,9 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
-from analysis import captions, figures, plan_doc, style
-from analysis.tables import Table
+from analysis.present import captions, figures, style
+from analysis.present import documents as plan_doc
+from analysis.present.tables import Table
 
 
 def _items(lang="zh"):
@@ -65,7 +66,7 @@ def test_english_captions():
 
 _SCRIPT = """
 import sys, pandas as pd
-from analysis import figures, plan_doc, style, tables
+from analysis.present import documents as plan_doc, figures, style, tables
 fig = figures.ranked_bar(pd.Series([3.0, 1.0, 2.0], index=["都匀市", "福泉市", "荔波县"]), standard=2.0)
 style.save(fig, sys.argv[1])
 t = tables.Table(pd.DataFrame({"地区": ["都匀市", "=1"], "值": [1.5, 2.0]}), "表1 x", "资料来源: y。")

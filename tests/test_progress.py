@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis import progress as G
-from analysis import projection as P
+from analysis.methods import progress as G
+from analysis.methods import projection as P
 
 ORDER = ["backwards", "limited", "moderate", "on_track", "met"]
 

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from analysis import projection as P
 from analysis.errors import UserError
+from analysis.methods import projection as P
 
 YEARS = list(range(2016, 2025))
 

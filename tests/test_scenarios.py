@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis import projection as P
-from analysis import scenarios as S
 from analysis.errors import UserError
+from analysis.methods import projection as P
+from analysis.methods import scenarios as S
 
 
 def test_growth_year_by_hand():

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import shortfall as S
+from analysis.methods import shortfall as S
 
 
 def test_higher_is_better_ratio():

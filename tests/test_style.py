@@ -10,8 +10,8 @@ import matplotlib
 import pytest
 from matplotlib import font_manager
 
-from analysis import style
 from analysis.errors import UserError
+from analysis.present import style
 
 
 def test_font_is_shipped_by_pip_not_the_system():
@@ -69,7 +69,7 @@ def test_save_writes_three_formats(tmp_path):
 
 _SCRIPT = """
 import sys
-from analysis import style
+from analysis.present import style
 fig = style.new_figure("half")
 ax = fig.add_subplot()
 ax.plot([2016, 2020, 2024], [1, 3, 2], label="都匀市")

@@ -14,7 +14,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
-from analysis import tables as T
+from analysis.present import tables as T
 
 EVIL = ["=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-2+3", "@SUM(A1:A2)", "\t=1", "\r=1", "=1"]
 
@@ -88,7 +88,7 @@ def test_docx_three_line_table_rules():
 
 _SCRIPT = """
 import sys, pandas as pd
-from analysis import tables as T
+from analysis.present import tables as T
 t = T.Table(pd.DataFrame({"地区": ["都匀市", "=1"], "值": [1.5, 2.0]}), "表1 x", "资料来源: y。")
 T.write_xlsx([t, t], sys.argv[1] + ".xlsx")
 T.write_csv(t, sys.argv[1] + ".csv")

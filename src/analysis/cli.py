@@ -16,12 +16,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import __version__
-from .errors import DataError, UserError
+from analysis import __version__
+from analysis.errors import DataError, UserError
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .data import load
+    from analysis.data import load
 
     ds = load(args.data)
     n = len(ds.observations)
@@ -31,8 +31,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _template(args: argparse.Namespace) -> int:
-    from .data import load
-    from .excel import write_template
+    from analysis.data import load
+    from analysis.data.excel import write_template
 
     path = write_template(load(args.data), args.out, filled=args.filled)
     print(f"模板已写入 Template written: {path}")
@@ -40,7 +40,7 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .excel import import_workbook
+    from analysis.data.excel import import_workbook
 
     path, n = import_workbook(args.file, args.data)
     print(f"已导入 {n} 条观测 Imported {n} observations -> {path}")
@@ -48,8 +48,8 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _illustrate(args: argparse.Namespace) -> int:
-    from . import illustrate, io
-    from .data import load
+    from analysis import io
+    from analysis.data import illustrate, load
 
     ds = load(args.data, derive=False)
     path = io.write_text(ds.root / illustrate.FILE, illustrate.to_csv_text(illustrate.build(ds)))
@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.set_defaults(func=_illustrate)
 
     try:
-        from .runner import add_parser as add_run_parser
+        from analysis.runner import add_parser as add_run_parser
     except ImportError:  # the runner is optional at import time
         add_run_parser = None
     if add_run_parser is not None:

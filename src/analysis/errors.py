@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 class UserError(Exception):
@@ -26,21 +29,32 @@ class UserError(Exception):
         return [f"{type(self).__name__}:", *self.message().splitlines()]
 
 
-def unknown(kind_zh: str, kind_en: str, bad: Iterable[str], valid: Sequence[str]) -> UserError:
-    """Error for unknown codes, listing the valid ones."""
-    bad = ", ".join(map(str, bad))
-    valid_s = ", ".join(map(str, valid))
+def unknown(kind: str, bad: Iterable[object], valid: Sequence[object]) -> UserError:
+    """Error for unknown codes or choices, listing the valid ones.
+
+    ``kind`` is a catalogue key naming what was looked up (``"kinds.region_code"``).
+    """
+    from analysis.messages import t
+
+    fields = {"bad": ", ".join(map(str, bad)), "valid": ", ".join(map(str, valid))}
     return UserError(
-        f"未知的{kind_zh}: {bad}。可用的{kind_zh}: {valid_s}",
-        f"Unknown {kind_en}: {bad}. Valid {kind_en}s: {valid_s}",
+        t("common.unknown_choice", "zh", kind=t(kind, "zh"), **fields),
+        t("common.unknown_choice", "en", kind=t(kind, "en"), **fields),
     )
 
 
-def check_choice(value, valid: Sequence, kind_zh: str, kind_en: str):
-    """Return ``value`` if it is one of ``valid``, else raise ``unknown(...)`` listing them."""
+def check_choice(value: T, valid: Sequence[T], kind: str) -> T:
+    """Return ``value`` if it is one of ``valid``, else raise ``unknown(kind, ...)``."""
     if value not in valid:
-        raise unknown(kind_zh, kind_en, [value], [str(v) for v in valid])
+        raise unknown(kind, [value], [str(v) for v in valid])
     return value
+
+
+def user_error(key: str, /, **fields: object) -> UserError:
+    """A ``UserError`` whose text is catalogue message ``key`` with ``fields``."""
+    from analysis.messages import pair
+
+    return UserError(*pair(key, **fields))
 
 
 @dataclass(frozen=True, order=True)

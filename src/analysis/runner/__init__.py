@@ -13,8 +13,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .build import EXECUTORS, Options, Summary, run
-from .site import describe_error
+from analysis.runner.build import EXECUTORS, Options, Summary, run
+from analysis.runner.site import describe_error
 
 __all__ = ["Options", "Summary", "run", "add_parser", "command", "format_summary"]
 
@@ -69,7 +69,7 @@ def format_summary(s: Summary, outputs: Path, dry_run: bool = False) -> str:
 
 def command(args: argparse.Namespace) -> int:
     """Entry point of ``analysis run``; returns the exit code (0 ok, 1 a report failed)."""
-    from .. import paths
+    from analysis import paths
 
     opts = Options(
         config=args.config or paths.PROJECT_ROOT / "reports.toml",

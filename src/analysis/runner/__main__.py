@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..errors import UserError
-from . import add_parser
+from analysis.errors import UserError
+from analysis.runner import add_parser
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import paths
-from ..errors import UserError
-from ..io import write_bytes, write_text
-from . import cache as C
-from .config import Regions, Task, load_config, select
-from .site import illustrative_notice, index_html
+from analysis import paths
+from analysis.errors import UserError
+from analysis.io import write_bytes, write_text
+from analysis.runner import cache as C
+from analysis.runner.config import Regions, Task, load_config, select
+from analysis.runner.site import illustrative_notice, index_html
 
 EXECUTORS = ("local", "dask")
 STATE_DIR = ".runner"
@@ -183,7 +183,7 @@ def _store(res, task: Task, plan: Plan, outputs: Path, records: C.Records) -> No
 
 
 def _failed(task: Task, exc: BaseException):
-    from .execute import Result
+    from analysis.runner.execute import Result
 
     return Result(task.name, False, 0.0, None, {}, {
         "cell_index": None, "exec_count": None, "ename": type(exc).__name__,
@@ -200,7 +200,7 @@ def _run_local(tasks: Sequence[Task], env: dict[str, str], jobs: int, log: Path,
         ctx.set_forkserver_preload(["analysis.runner.warm"])
     except ValueError:  # no forkserver (Windows): fresh interpreters
         ctx = mp.get_context("spawn")
-    from .execute import run_task, worker_init
+    from analysis.runner.execute import run_task, worker_init
 
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=worker_init,
                              initargs=(str(log), os.getpid())) as pool:
@@ -220,7 +220,7 @@ def _run_dask(tasks: Sequence[Task], env: dict[str, str], jobs: int, scheduler: 
 
     from dask.distributed import Client, LocalCluster, as_completed
 
-    from .execute import run_task
+    from analysis.runner.execute import run_task
 
     cluster = None
     if scheduler:
@@ -307,9 +307,9 @@ def run(opts: Options, *, log: Callable[[str], None] | None = None) -> Summary:
     """
     t0 = time.perf_counter()
     if opts.executor not in EXECUTORS:
-        from ..errors import unknown
+        from analysis.errors import unknown
 
-        raise unknown("执行器", "executor", [opts.executor], EXECUTORS)
+        raise unknown("kinds.executor", [opts.executor], EXECUTORS)
     outputs = paths.outputs_dir(opts.outputs)
     data = paths.data_dir(opts.data_dir)
     records = C.Records(outputs)

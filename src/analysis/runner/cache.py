@@ -33,8 +33,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .. import paths
-from .config import Regions, Task
+from analysis import paths
+from analysis.runner.config import Regions, Task
 
 FORMAT_VERSION = "runner-1"  # bump when the runner's output format changes
 OBS_DIR = "observations"
@@ -200,7 +200,7 @@ class Records:
             return None
 
     def put(self, record: dict[str, Any]) -> None:
-        from ..io import write_text
+        from analysis.io import write_text
 
         write_text(self.path(record["name"]), json.dumps(record, sort_keys=True, ensure_ascii=False, indent=1) + "\n")
 

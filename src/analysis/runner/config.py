@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import UserError, unknown
+from analysis.errors import UserError, unknown
 
 REPORT_KEYS = ("name", "notebook", "title", "parameters", "expand", "output", "reads", "products")
 READS = ("all", "region")
@@ -224,7 +224,7 @@ def _expand_values(report: str, pname: str, spec: Any, regions: Regions) -> list
             return regions.units()
         if spec == "@regions":
             return list(regions.codes)
-        raise unknown("展开标记", "expansion token", [f"{report}.{pname} = {spec!r}"], EXPAND_TOKENS)
+        raise unknown("kinds.expansion_token", [f"{report}.{pname} = {spec!r}"], EXPAND_TOKENS)
     if isinstance(spec, list) and spec:
         return list(spec)
     raise UserError(
@@ -253,7 +253,7 @@ def _check_params(report: str, nb: Path, values: Mapping[str, Any], declared: Ma
             )
         if k in REGION_PARAMS and v not in ("", None) and str(v) not in regions.level:
             listing = [f"{c} {regions.name.get(c, '')}".strip() for c in regions.codes]
-            err = unknown("地区代码", "region code", [str(v)], listing)
+            err = unknown("kinds.region_code", [str(v)], listing)
             raise UserError(f"报告 {report}: {err.zh}", f"report {report}: {err.en}")
 
 
@@ -272,7 +272,7 @@ def load_config(path: str | Path, data_dir: Path) -> list[Task]:
         raise UserError(f"报告配置文件 {path} 格式错误: {exc}", f"{path} is not valid TOML: {exc}") from exc
     bad_top = sorted(set(cfg) - {"report"})
     if bad_top:
-        raise unknown("配置项", "top-level key", bad_top, ["report"])
+        raise unknown("kinds.top_level_key", bad_top, ["report"])
     reports = cfg.get("report", [])
     if not isinstance(reports, list) or not reports:
         raise UserError(f"{path} 中没有 [[report]]", f"{path} has no [[report]] tables")
@@ -284,7 +284,7 @@ def load_config(path: str | Path, data_dir: Path) -> list[Task]:
         label = str(rep.get("name", f"#{i}"))
         bad = sorted(set(rep) - set(REPORT_KEYS))
         if bad:
-            err = unknown("报告配置项", "report key", bad, REPORT_KEYS)
+            err = unknown("kinds.report_key", bad, REPORT_KEYS)
             raise UserError(f"报告 {label}: {err.zh}", f"report {label}: {err.en}")
         for key in ("name", "notebook"):
             if not isinstance(rep.get(key), str) or not rep[key]:
@@ -305,7 +305,7 @@ def load_config(path: str | Path, data_dir: Path) -> list[Task]:
         if isinstance(reads, list) and reads and all(isinstance(g, str) for g in reads):
             reads = tuple(reads)  # glob patterns relative to the data directory
         elif reads not in READS:
-            raise unknown("数据依赖规则", "reads rule", [f"{name}: {reads!r}"], (*READS, "[globs]"))
+            raise unknown("kinds.reads_rule", [f"{name}: {reads!r}"], (*READS, "[globs]"))
         params = rep.get("parameters", {})
         expand = rep.get("expand", {})
         products = rep.get("products", [])
@@ -354,6 +354,6 @@ def select(tasks: Sequence[Task], only: Sequence[str] | None) -> list[Task]:
     valid = sorted({t.name for t in tasks} | {t.report for t in tasks})
     bad = [o for o in only if o not in valid]
     if bad:
-        raise unknown("报告", "report", bad, valid)
+        raise unknown("kinds.report", bad, valid)
     want = set(only)
     return [t for t in tasks if t.name in want or t.report in want]

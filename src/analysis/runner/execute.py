@@ -24,8 +24,8 @@ import nbformat
 import papermill  # imported once per worker process: the warm-worker speed lever
 from papermill.exceptions import PapermillExecutionError
 
-from . import render as R
-from .config import Task
+from analysis.runner import render as R
+from analysis.runner.config import Task
 
 TIMESTAMP_KEYS = ("start_time", "end_time", "duration")
 
@@ -134,7 +134,7 @@ def run_task(task: Task, env: dict[str, str], warm: bool = True) -> Result:
     os.environ.update(env)
     extra: dict[str, Any] = {}
     if warm and hasattr(os, "fork"):
-        from .zygote import WarmKernelManager
+        from analysis.runner.zygote import WarmKernelManager
 
         extra["kernel_manager_class"] = WarmKernelManager
     t0 = time.perf_counter()

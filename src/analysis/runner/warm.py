@@ -14,6 +14,6 @@ import sys
 
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]  # ImportError -> skipped
 
-from .execute import warm_up  # noqa: E402
+from analysis.runner.execute import warm_up  # noqa: E402
 
 warm_up()

@@ -15,9 +15,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import style
-from .io import write_bytes
-from .tables import FIXED_TIME, Table, add_three_line_table, normalise_zip, set_run_font
+from analysis.io import write_bytes
+from analysis.present import style
+from analysis.present.tables import (
+    FIXED_TIME,
+    Table,
+    add_three_line_table,
+    normalise_zip,
+    set_run_font,
+)
 
 BODY_FONT = "宋体"
 CAPTION_FONT = "黑体"

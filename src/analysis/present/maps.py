@@ -24,8 +24,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
 
-from . import style
-from .errors import UserError, unknown
+from analysis.errors import UserError, unknown
+from analysis.present import style
 
 TEXT = {
     "schematic": ("示意图", "Schematic map"),
@@ -134,7 +134,7 @@ def choropleth(
     extra = sorted(set(v.index) - set(feats["code"]))
     if extra:
         valid = [f"{c} {n}" for c, n in zip(feats["code"], feats.get("name_zh", feats["code"]), strict=True)]
-        raise unknown("地图中的地区代码", "region code in the map", extra, valid)
+        raise unknown("kinds.region_code_in_the_map", extra, valid)
     if v.dropna().empty:
         raise UserError("地图没有可绘制的数值", "The map has no values to draw")
     vals = v.reindex(feats["code"]).astype(float).to_numpy()
@@ -186,7 +186,7 @@ def choropleth(
 
 
 def _place_labels(fig, ax, feats: pd.DataFrame, vals: np.ndarray, names: dict, show_values: bool) -> None:
-    from .figures import format_values
+    from analysis.present.figures import format_values
 
     halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
     texts = []

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from .errors import UserError, check_choice
+from analysis.errors import UserError, check_choice
 
 OLS_METHODS = ("linear", "log", "logit")
 METHODS = (*OLS_METHODS, "damped")
@@ -59,7 +59,7 @@ METHOD_LABELS = {
 
 def check_method(method: str) -> str:
     """Return ``method`` or raise a bilingual UserError listing the valid ones."""
-    return check_choice(method, ALL_METHODS, "预测方法", "projection method")
+    return check_choice(method, ALL_METHODS, "kinds.projection_method")
 
 
 def method_label(method: str, lang: str = "zh") -> str:

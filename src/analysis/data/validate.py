@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import schema as S
-from .errors import Problem
+from analysis.data import schema as S
+from analysis.errors import Problem
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 

@@ -25,9 +25,10 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from . import io, paths
-from .data import Dataset, load
-from .errors import DataError, Problem, UserError
+from analysis import io, paths
+from analysis.data.dataset import Dataset
+from analysis.data.load import load
+from analysis.errors import DataError, Problem, UserError
 
 THEMES = {  # theme id -> sheet name (Chinese first: what planning staff see)
     "facilities": "服务设施",

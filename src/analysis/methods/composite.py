@@ -31,7 +31,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .errors import UserError, check_choice
+from analysis.errors import UserError, check_choice
 
 NORMALISATIONS = ("minmax", "zscore", "target")
 WEIGHTINGS = ("equal", "theme", "entropy")
@@ -44,7 +44,7 @@ def _sign(direction: pd.Series, columns: pd.Index) -> np.ndarray:
 
 
 def check_normalisation(method: str) -> str:
-    return check_choice(method, NORMALISATIONS, "标准化方法", "normalisation")
+    return check_choice(method, NORMALISATIONS, "kinds.normalisation")
 
 
 def normalise(

@@ -12,7 +12,7 @@ data/
   geo/*.geojson          boundaries (schematic)
 
 Derived indicators (``numerator``/``denominator`` set in indicators.csv) are not stored:
-``analysis.indicators.derive`` computes them on load.
+``analysis.data.derived.derive`` computes them on load.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Inputs are plain pandas objects that already carry display labels (county names,
 indicator labels with units): callers do the data work, these functions only draw.
 Chinese labels by default, English with ``lang="en"``.  Colours follow the
-colour-blind-safe Okabe-Ito palette (``analysis.style``); shapes and line styles
+colour-blind-safe Okabe-Ito palette (``analysis.present.style``); shapes and line styles
 repeat the colour information so the figures also read in black and white.
 """
 
@@ -19,8 +19,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
-from . import style
-from .errors import UserError
+from analysis.errors import UserError
+from analysis.present import style
 
 TEXT: dict[str, tuple[str, str]] = {
     "standard": ("标准", "Standard"),

@@ -24,8 +24,8 @@ from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .errors import UserError, check_choice
-from .io import write_bytes
+from analysis.errors import UserError, check_choice
+from analysis.io import write_bytes
 
 FULL_WIDTH_CM = 16.0
 HALF_WIDTH_CM = 7.8
@@ -125,9 +125,9 @@ def context() -> Iterator[None]:
         yield
 
 
-def check_lang(lang: str) -> str:
+def check_lang(lang: str) -> str:  # kept for callers in present; see analysis.messages
     """Return ``lang`` or raise a UserError listing the valid languages."""
-    return check_choice(lang, LANGS, "语言", "language")
+    return check_choice(lang, LANGS, "kinds.language")
 
 
 def size(width: str | float = "full", aspect: float = 0.62) -> tuple[float, float]:
@@ -175,7 +175,7 @@ def _metadata(fmt: str) -> dict:
 
 def to_bytes(fig: Figure, fmt: str = "png", dpi: int = DPI) -> bytes:
     """Render ``fig`` to bytes deterministically (no timestamps, fixed SVG ids)."""
-    check_choice(fmt, FORMATS, "图片格式", "figure format")
+    check_choice(fmt, FORMATS, "kinds.figure_format")
     buf = io.BytesIO()
     with matplotlib.rc_context({"svg.hashsalt": "analysis-plan-figures"}):
         fig.savefig(buf, format=fmt, dpi=dpi, metadata=_metadata(fmt))

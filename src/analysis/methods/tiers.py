@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .errors import check_choice
+from analysis.errors import check_choice
 
 TIERS = ("leading", "middle", "lagging")
 LABELS = {
@@ -28,7 +28,7 @@ RULES = ("sd", "tertile")
 
 def tiers(scores: pd.DataFrame, rule: str = "sd", k: float = 0.5) -> pd.DataFrame:
     """Tier of every region (rows) on every dimension (columns) of ``scores`` (higher = better)."""
-    check_choice(rule, RULES, "分档规则", "tier rule")
+    check_choice(rule, RULES, "kinds.tier_rule")
     s = scores.astype(float)
     if rule == "sd":
         m, sd = s.mean(), s.std(ddof=0)

@@ -19,7 +19,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from .data import SOURCE_SEP, Dataset
+from analysis.data.dataset import SOURCE_SEP, Dataset
 
 
 def interpolate(wide: pd.DataFrame, years: list[int]) -> pd.DataFrame:

@@ -3,7 +3,7 @@
 ``write_dataset(path, n_units=40)`` writes a complete, valid data directory: random but
 plausible census and division figures for ``n_units`` counties under a synthetic
 prefecture (codes 91xxxx), top-region totals for 2020, targets copied from the embedded
-data, and an illustrative panel built by ``analysis.illustrate`` — so the whole pipeline
+data, and an illustrative panel built by ``analysis.data.illustrate`` — so the whole pipeline
 can be run on a region set that is not Qiannan. Every source is kind ``illustrative``.
 """
 
@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import illustrate, io, paths
+from analysis import io, paths
+from analysis.data import illustrate
 
 TOP = "910000"
 TOTALS_PER_10K = {  # top-region 2020 totals per 10k residents (rough Qiannan ratios)
@@ -64,7 +65,7 @@ def _base_obs(codes: list[str], years: list[int], rng: np.random.Generator) -> p
 
 def write_dataset(path: str | os.PathLike, n_units: int = 40, years=range(2016, 2025), seed: int = 0) -> Path:
     """Write a complete synthetic data directory with ``n_units`` counties; return its path."""
-    from .data import load
+    from analysis.data.load import load
 
     root = Path(path)
     (root / "observations").mkdir(parents=True, exist_ok=True)
@@ -77,8 +78,8 @@ def write_dataset(path: str | os.PathLike, n_units: int = 40, years=range(2016, 
     targets["region_code"], targets["source"] = TOP, "synthetic"
     io.write_csv(root / "targets.csv", targets)
     io.write_csv(root / "sources.csv", pd.DataFrame([
-        ("synthetic", "合成测试数据 Synthetic test data", "analysis.synthetic", "2026", f"seed {seed}", "CC0", "illustrative"),
-        (illustrate.SOURCE, "示意数据 (synthetic)", "analysis.illustrate", "2026", "", "CC0", "illustrative"),
+        ("synthetic", "合成测试数据 Synthetic test data", "analysis.data.synthetic", "2026", f"seed {seed}", "CC0", "illustrative"),
+        (illustrate.SOURCE, "示意数据 (synthetic)", "analysis.data.illustrate", "2026", "", "CC0", "illustrative"),
     ], columns=["id", "title", "publisher", "date", "reference", "licence", "kind"]))
     codes = regions.loc[regions["level"] == "county", "code"].tolist()
     io.write_csv(root / "observations/base.csv", _base_obs(codes, list(years), rng))

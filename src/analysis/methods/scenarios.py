@@ -1,7 +1,7 @@
 """Scenarios: in which year does each series reach its target?
 
 - business as usual (BAU): the central path of the trend projection
-  (``analysis.projection.Forecast.median``);
+  (``analysis.methods.projection.Forecast.median``);
 - accelerated: from the latest observed value x in year t, a constant annual growth g set
   by the user in the improving direction,
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .errors import UserError
+from analysis.errors import UserError
 
 SCENARIO_LABELS = {
     "bau": ("惯性趋势", "business as usual"),

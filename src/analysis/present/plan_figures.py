@@ -6,7 +6,7 @@ provenance of exactly the observations it shows (``captions.source_note``).  Com
 here are deliberately simple and stated in the notes: direction-adjusted min-max scores
 for the heatmap (OECD/JRC Handbook on Constructing Composite Indicators, 2008), the
 coefficient of variation across counties for σ-convergence, the CAGR-ratio progress status
-(``analysis.progress``) and linear-trend projections (``analysis.projection``).
+(``analysis.methods.progress``) and linear-trend projections (``analysis.methods.projection``).
 """
 
 from __future__ import annotations
@@ -20,11 +20,13 @@ import pandas as pd
 from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 
-from . import captions, composite, figures, inequality, maps, paths, style
-from .errors import check_choice
-from .io import write_bytes
-from .plan_doc import FigureItem, TableItem, write_docx
-from .tables import Table, write_csv, write_xlsx
+from analysis import paths
+from analysis.errors import check_choice
+from analysis.io import write_bytes
+from analysis.methods import composite, inequality
+from analysis.present import captions, figures, maps, style
+from analysis.present.documents import FigureItem, TableItem, write_docx
+from analysis.present.tables import Table, write_csv, write_xlsx
 
 FIGURE_SETS = ("all", "baseline", "trends")
 MAIN_INDICATOR = "facility_area_per_100hh"
@@ -46,7 +48,7 @@ class PlanItem:
 
 
 def check_figure_set(name: str) -> str:
-    return check_choice(name, FIGURE_SETS, "图表集", "figure set")
+    return check_choice(name, FIGURE_SETS, "kinds.figure_set")
 
 
 # -- helpers --------------------------------------------------------------------------
@@ -227,7 +229,7 @@ def _small_multiples(c: _Ctx, ind: str) -> PlanItem:
 
 def coefficient_of_variation(panel: pd.DataFrame) -> pd.Series:
     """σ-convergence measure per year: CV = population std (ddof=0) / mean across units
-    (``analysis.inequality.cv``; missing values skipped)."""
+    (``analysis.methods.inequality.cv``; missing values skipped)."""
     return pd.Series(inequality.cv(panel.T.to_numpy(dtype=float)), index=panel.columns)
 
 
@@ -265,7 +267,7 @@ def _lorenz(c: _Ctx, ind: str) -> PlanItem:
 
 
 def _fan(c: _Ctx, ind: str) -> PlanItem | None:
-    from . import projection
+    from analysis.methods import projection
 
     ds = c.ds
     tgt = c.target(ind)
@@ -291,7 +293,7 @@ def _fan(c: _Ctx, ind: str) -> PlanItem | None:
 
 
 def _status(c: _Ctx) -> PlanItem | None:
-    from . import progress
+    from analysis.methods import progress
 
     ds = c.ds
     t = ds.targets[ds.targets["region_code"] == ds.top].drop_duplicates("indicator")

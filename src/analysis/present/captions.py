@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from . import style
+from analysis.present import style
 
 ILLUSTRATIVE_ZH = "示意数据"
 SCHEMATIC_ZH = "示意图"
@@ -92,7 +92,7 @@ class Numbering:
     def next(self, kind: str) -> str:
         """The next number of ``kind`` ("figure" or "table"), e.g. "图2-3"."""
         if kind not in self.counts:
-            from .errors import UserError
+            from analysis.errors import UserError
 
             raise UserError(
                 f"未知的编号类型: {kind}。可用: figure, table", f"Unknown numbering kind: {kind}. Valid: figure, table"

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import inequality
+from analysis.methods import inequality
 
 BETA_COLUMNS = (
     "start_year",

@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .errors import UserError, check_choice
+from analysis.errors import UserError, check_choice
 
 RULES = ("uniform", "gap", "equal_effort")
 RULE_LABELS = {
@@ -40,7 +40,7 @@ RULE_LABELS = {
 
 
 def check_rule(rule: str) -> str:
-    return check_choice(rule, RULES, "目标分解方法", "decomposition rule")
+    return check_choice(rule, RULES, "kinds.decomposition_rule")
 
 
 def rule_label(rule: str, lang: str = "zh") -> str:

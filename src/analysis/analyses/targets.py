@@ -11,7 +11,7 @@ Targets come from ``targets.csv`` (rows for the aggregate region and ``target_ye
 ``target_values`` {indicator: value} adds or replaces targets, e.g. for a plan period with
 no published targets in the data. A target on a rate, ratio or mean (30 m² per 100
 households, 18 per 10k, 80 % coverage) is a standard that every county must meet; a
-target on a count is a total that is split into county targets (``analysis.decompose``).
+target on a count is a total that is split into county targets (``analysis.methods.decompose``).
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import decompose, progress, projection, scenarios
-from .data import Dataset
-from .errors import UserError
-from .indicators import denominators
+from analysis.data import Dataset
+from analysis.data.derived import denominators
+from analysis.errors import UserError
+from analysis.methods import decompose, progress, projection, scenarios
 
 STANDARD_KINDS = ("rate", "ratio", "mean")
 SCENARIO_EXTRA_YEARS = 10  # the BAU scenario is followed this many years past the target year

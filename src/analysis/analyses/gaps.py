@@ -17,10 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import composite, convergence, inequality, shortfall, tiers
-from .data import Dataset
-from .errors import UserError, check_choice
-from .indicators import denominators
+from analysis.data import Dataset
+from analysis.data.derived import denominators
+from analysis.errors import UserError, check_choice
+from analysis.methods import composite, convergence, inequality, shortfall, tiers
 
 # Percentage rates whose base is a count of units: indicator -> base count indicator.
 # (share of urban communities / villages with a community service facility; share of community
@@ -109,7 +109,7 @@ WEIGHTING_LABELS = {"equal": ("等权", "equal"), "theme": ("维度等权", "equ
 
 
 def _lang(lang: str) -> int:
-    return 0 if check_choice(lang, ("zh", "en"), "语言", "language") == "zh" else 1
+    return 0 if check_choice(lang, ("zh", "en"), "kinds.language") == "zh" else 1
 
 
 def theme_label(theme: str, lang: str = "zh") -> str:
@@ -306,7 +306,7 @@ def panel_array(ds: Dataset, ids: Sequence[str]) -> tuple[np.ndarray, list[int],
 
 
 def population(ds: Dataset, years: Sequence[int]) -> pd.DataFrame:
-    """Unit population, region x year, census values interpolated (analysis.indicators)."""
+    """Unit population, region x year, census values interpolated (analysis.data.derived)."""
     return denominators(ds, "population", list(years)).reindex(ds.unit_codes)
 
 

@@ -139,5 +139,5 @@ def required_growth(x0, t0, target, target_year, absolute=False) -> np.ndarray:
 def prob_meet(forecast, target, year: int, direction="higher") -> np.ndarray:
     """Probability that each projected series meets ``target`` in ``year`` (>= when higher
     is better, <= when lower is better), from the projection's predictive distribution
-    (``analysis.projection.Forecast``)."""
+    (``analysis.methods.projection.Forecast``)."""
     return forecast.prob(target, year, direction)

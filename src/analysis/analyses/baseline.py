@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .data import Dataset
+from analysis.data import Dataset
 
 STRUCTURE = (  # indicator, zh header, en header
     ("population", "常住人口(人)", "Population"),

@@ -1,0 +1,161 @@
+"""The ``Dataset``: regions, indicators, targets, observations and sources of one
+validated data set, with provenance on every observation.
+
+>>> from analysis.data import load
+>>> ds = load()                       # the embedded data in <root>/data
+>>> ds.panel("community_workers")     # region x year
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.data import schema as S
+from analysis.errors import unknown
+
+SOURCE_SEP = "+"  # a derived value lists all its source ids joined by '+'
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A validated data set. All frames are plain pandas DataFrames, sorted and indexed 0..n-1."""
+
+    root: Path
+    regions: pd.DataFrame
+    indicators: pd.DataFrame
+    targets: pd.DataFrame
+    observations: pd.DataFrame
+    sources: pd.DataFrame
+    files: dict[str, list[str]] = field(default_factory=dict)  # observation file -> indicators
+
+    # -- regions ---------------------------------------------------------------------
+    @property
+    def top(self) -> str:
+        """Code of the aggregate region the analysis is about: the parent of the units."""
+        return str(self.units()["parent_code"].mode().iloc[0])
+
+    def units(self) -> pd.DataFrame:
+        """The analysis units (counties): regions of the lowest level, sorted by code."""
+        levels = [lv for lv in S.LEVELS if lv in set(self.regions["level"])]
+        return self.regions[self.regions["level"] == levels[-1]].reset_index(drop=True)
+
+    @property
+    def unit_codes(self) -> list[str]:
+        return self.units()["code"].tolist()
+
+    def name(self, code: str, lang: str = "zh") -> str:
+        """Region name in Chinese (``zh``) or English (``en``)."""
+        row = self.regions.loc[self.regions["code"] == code]
+        if row.empty:
+            raise unknown("kinds.region_code", [code], self.regions["code"].tolist())
+        return str(row.iloc[0][f"name_{lang}"])
+
+    def names(self, lang: str = "zh") -> dict[str, str]:
+        return dict(zip(self.regions["code"], self.regions[f"name_{lang}"], strict=True))
+
+    def check_regions(self, codes: str | Iterable[str]) -> list[str]:
+        """Return ``codes`` as a list, or raise a UserError listing the valid codes."""
+        codes = [codes] if isinstance(codes, str) else [str(c) for c in codes]
+        valid = set(self.regions["code"])
+        bad = [c for c in codes if c not in valid]
+        if bad:
+            listing = [f"{c} {n}" for c, n in zip(self.regions["code"], self.regions["name_zh"], strict=True)]
+            raise unknown("kinds.region_code", bad, listing)
+        return codes
+
+    # -- indicators ------------------------------------------------------------------
+    def indicator(self, ind: str) -> pd.Series:
+        """Metadata row of one indicator."""
+        self.check_indicators([ind])
+        return self.indicators.set_index("id").loc[ind]
+
+    def check_indicators(self, ids: str | Iterable[str]) -> list[str]:
+        """Return ``ids`` as a list, or raise a UserError listing the valid indicator ids."""
+        ids = [ids] if isinstance(ids, str) else [str(i) for i in ids]
+        valid = set(self.indicators["id"])
+        bad = [i for i in ids if i not in valid]
+        if bad:
+            raise unknown("kinds.indicator", bad, self.indicators["id"].tolist())
+        return ids
+
+    def label(self, ind: str, lang: str = "zh", unit: bool = True) -> str:
+        """Indicator name, with its unit in brackets: 社区工作者(人)."""
+        row = self.indicator(ind)
+        name, u = row[f"name_{lang}"], row[f"unit_{lang}"]
+        if not unit or not u:
+            return str(name)
+        return f"{name}({u})" if lang == "zh" else f"{name} ({u})"
+
+    # -- observations ----------------------------------------------------------------
+    def obs(
+        self,
+        indicators: str | Sequence[str] | None = None,
+        regions: str | Sequence[str] | None = None,
+        years: int | Sequence[int] | None = None,
+    ) -> pd.DataFrame:
+        """Observations in long form, filtered; unknown ids raise a UserError.
+
+        Vectorised through row positions per indicator (built once per data set), so a
+        selection from a national-scale panel does not scan every row.
+        """
+        o = self.observations
+        if indicators is None:
+            pos = np.arange(len(o))
+        else:
+            rows = self._rows_by_indicator
+            parts = [rows[i] for i in self.check_indicators(indicators) if i in rows]
+            pos = np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.intp)
+        if regions is not None:  # hash lookup (np.isin on strings compares every pair)
+            wanted = pd.Index(self.check_regions(regions))
+            pos = pos[wanted.get_indexer(o["region_code"].to_numpy()[pos]) >= 0]
+        if years is not None:
+            years = [years] if isinstance(years, int | np.integer) else list(years)
+            pos = pos[np.isin(o["year"].to_numpy()[pos], years)]
+        return o.iloc[pos].reset_index(drop=True)
+
+    @cached_property
+    def _rows_by_indicator(self) -> dict[str, np.ndarray]:
+        return self.observations.groupby("indicator", sort=False).indices
+
+    def panel(self, indicator: str, regions: Sequence[str] | None = None) -> pd.DataFrame:
+        """One indicator as a region x year table (regions default to the units)."""
+        regions = self.unit_codes if regions is None else regions
+        o = self.obs(indicator, regions)
+        return o.pivot(index="region_code", columns="year", values="value").reindex(list(regions))
+
+    def values(self, indicators: Sequence[str], year: int, regions: Sequence[str] | None = None) -> pd.DataFrame:
+        """Several indicators in one year as a region x indicator table."""
+        regions = self.unit_codes if regions is None else regions
+        o = self.obs(indicators, regions, year)
+        return o.pivot(index="region_code", columns="indicator", values="value").reindex(
+            index=list(regions), columns=list(indicators)
+        )
+
+    # -- provenance ------------------------------------------------------------------
+    def source_ids(self, obs: pd.DataFrame) -> list[str]:
+        """Sorted distinct source ids behind ``obs`` (derived values expanded to their inputs)."""
+        ids = {part for s in obs["source"].unique() for part in str(s).split(SOURCE_SEP)}
+        return sorted(ids)
+
+    def sources_of(self, obs: pd.DataFrame) -> pd.DataFrame:
+        """The sources.csv rows behind ``obs``, sorted by id."""
+        ids = self.source_ids(obs)
+        return self.sources[self.sources["id"].isin(ids)].sort_values("id").reset_index(drop=True)
+
+    def is_illustrative(self, obs: pd.DataFrame) -> bool:
+        """True when any value in ``obs`` rests on an illustrative (constructed) source."""
+        return bool((self.sources_of(obs)["kind"] == "illustrative").any())
+
+    def targets_for(self, indicator: str | None = None, target_year: int | None = None) -> pd.DataFrame:
+        t = self.targets
+        if indicator is not None:
+            t = t[t["indicator"] == indicator]
+        if target_year is not None:
+            t = t[t["target_year"] == target_year]
+        return t.reset_index(drop=True)
