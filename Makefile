@@ -22,6 +22,9 @@ report: setup
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # pytest exits 5 when it collects no test: not a failure for this target.
 test: lint

@@ -32,20 +32,47 @@ from analysis.data.derived import with_derived
 YEARS = list(range(2014, 2025))  # 11 years
 TOP = "900000"
 YEARLY = [  # raw yearly indicators (22) ...
-    "community_workers", "urban_community_workers", "worker_avg_age", "worker_sw_certified_share",
-    "grids", "grid_staff", "facility_area", "urban_facility_coverage", "rural_facility_coverage",
-    "service_stations", "social_organisations", "community_social_organisations",
-    "registered_volunteers", "volunteer_hours", "smart_community_coverage", "grid_coverage",
-    "subdistricts", "towns", "townships", "resident_committees", "village_committees",
+    "community_workers",
+    "urban_community_workers",
+    "worker_avg_age",
+    "worker_sw_certified_share",
+    "grids",
+    "grid_staff",
+    "facility_area",
+    "urban_facility_coverage",
+    "rural_facility_coverage",
+    "service_stations",
+    "social_organisations",
+    "community_social_organisations",
+    "registered_volunteers",
+    "volunteer_hours",
+    "smart_community_coverage",
+    "grid_coverage",
+    "subdistricts",
+    "towns",
+    "townships",
+    "resident_committees",
+    "village_committees",
     "village_level_units",
 ]
 DERIVED = [  # ... plus 8 derived = 30 indicators in the pipeline
-    "workers_per_10k_urban", "workers_per_10k", "facility_area_per_100hh", "social_orgs_per_10k",
-    "community_orgs_per_10k", "volunteer_share", "hours_per_volunteer", "residents_per_grid",
+    "workers_per_10k_urban",
+    "workers_per_10k",
+    "facility_area_per_100hh",
+    "social_orgs_per_10k",
+    "community_orgs_per_10k",
+    "volunteer_share",
+    "hours_per_volunteer",
+    "residents_per_grid",
 ]
-RATES = {"worker_sw_certified_share": (1, 10), "urban_facility_coverage": (60, 100),
-         "rural_facility_coverage": (40, 100), "smart_community_coverage": (5, 90),
-         "grid_coverage": (80, 100), "worker_avg_age": (38, 52)}
+RATES = {
+    "worker_sw_certified_share": (1, 10),
+    "urban_facility_coverage": (60, 100),
+    "rural_facility_coverage": (40, 100),
+    "smart_community_coverage": (5, 90),
+    "grid_coverage": (80, 100),
+    "worker_avg_age": (38, 52),
+}
 
 
 def make_dataset(n_units: int, seed: int = 0) -> Dataset:
@@ -53,18 +80,29 @@ def make_dataset(n_units: int, seed: int = 0) -> Dataset:
     base = load(derive=False)
     rng = np.random.default_rng(seed)
     codes = [f"9{i:05d}" for i in range(1, n_units + 1)]
-    regions = pd.DataFrame({
-        "code": [TOP, *codes], "name_zh": ["示例州", *[f"示例县{i}" for i in range(1, n_units + 1)]],
-        "name_en": ["Example", *[f"County {i}" for i in range(1, n_units + 1)]],
-        "level": ["prefecture", *["county"] * n_units], "parent_code": ["", *[TOP] * n_units],
-        "group": ["", *np.where(np.arange(n_units) % 5 == 0, "city", "county")],
-    })
+    regions = pd.DataFrame(
+        {
+            "code": [TOP, *codes],
+            "name_zh": ["示例州", *[f"示例县{i}" for i in range(1, n_units + 1)]],
+            "name_en": ["Example", *[f"County {i}" for i in range(1, n_units + 1)]],
+            "level": ["prefecture", *["county"] * n_units],
+            "parent_code": ["", *[TOP] * n_units],
+            "group": ["", *np.where(np.arange(n_units) % 5 == 0, "city", "county")],
+        }
+    )
     pop = rng.lognormal(np.log(250_000), 0.5, n_units)
     parts = []
-    for ind, v10, v20 in (("population", pop * 0.97, pop), ("urban_population", pop * 0.3, pop * 0.45),
-                          ("households", pop / 3.4, pop / 3.0)):
+    for ind, v10, v20 in (
+        ("population", pop * 0.97, pop),
+        ("urban_population", pop * 0.3, pop * 0.45),
+        ("households", pop / 3.4, pop / 3.0),
+    ):
         for year, v in ((2010, v10), (2020, v20)):
-            parts.append(pd.DataFrame({"region_code": codes, "year": year, "indicator": ind, "value": v.round()}))
+            parts.append(
+                pd.DataFrame(
+                    {"region_code": codes, "year": year, "indicator": ind, "value": v.round()}
+                )
+            )
     t = np.arange(len(YEARS))
     for ind in YEARLY:
         if ind in RATES:
@@ -73,18 +111,45 @@ def make_dataset(n_units: int, seed: int = 0) -> Dataset:
             values = np.clip(level + t * rng.uniform(0, 0.5, n_units)[:, None], lo, hi)
         else:
             per_cap = rng.lognormal(np.log(5e-4), 0.4, n_units)[:, None]
-            values = (pop[:, None] * per_cap * (1 + 0.04 * t) * rng.lognormal(0, 0.05, (n_units, len(YEARS)))).round()
-        parts.append(pd.DataFrame({
-            "region_code": np.repeat(codes, len(YEARS)), "year": np.tile(YEARS, n_units),
-            "indicator": ind, "value": values.ravel(),
-        }))
+            values = (
+                pop[:, None]
+                * per_cap
+                * (1 + 0.04 * t)
+                * rng.lognormal(0, 0.05, (n_units, len(YEARS)))
+            ).round()
+        parts.append(
+            pd.DataFrame(
+                {
+                    "region_code": np.repeat(codes, len(YEARS)),
+                    "year": np.tile(YEARS, n_units),
+                    "indicator": ind,
+                    "value": values.ravel(),
+                }
+            )
+        )
     obs = pd.concat(parts, ignore_index=True).assign(source="bench", note="")
-    sources = pd.DataFrame([{"id": "bench", "title": "benchmark data", "publisher": "", "date": "",
-                             "reference": "", "licence": "", "kind": "illustrative"}])
+    sources = pd.DataFrame(
+        [
+            {
+                "id": "bench",
+                "title": "benchmark data",
+                "publisher": "",
+                "date": "",
+                "reference": "",
+                "licence": "",
+                "kind": "illustrative",
+            }
+        ]
+    )
     targets = base.targets.assign(region_code=TOP, source="bench")
-    return Dataset(root=Path("."), regions=regions, indicators=base.indicators, targets=targets,
-                   observations=obs.sort_values(["indicator", "region_code", "year"], ignore_index=True),
-                   sources=sources)
+    return Dataset(
+        root=Path("."),
+        regions=regions,
+        indicators=base.indicators,
+        targets=targets,
+        observations=obs.sort_values(["indicator", "region_code", "year"], ignore_index=True),
+        sources=sources,
+    )
 
 
 def pipeline(raw: Dataset) -> tuple[dict[str, pd.DataFrame], float, float]:
@@ -115,12 +180,18 @@ def main(n_units: int = 3000) -> None:
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     ineq = out["inequality"]
     small, big = s_norm + s_gap, b_norm + b_gap
-    print(f"units={n_units} indicators={len(YEARLY + DERIVED)} (with county data in several years: "
-          f"{ineq['indicator'].nunique()}) years={len(YEARS)} inequality rows={len(ineq)}")
+    print(
+        f"units={n_units} indicators={len(YEARLY + DERIVED)} (with county data in several years: "
+        f"{ineq['indicator'].nunique()}) years={len(YEARS)} inequality rows={len(ineq)}"
+    )
     print(f"12 units:   normalise {s_norm:.2f} s + gaps {s_gap:.2f} s = {small:.2f} s")
-    print(f"{n_units} units: normalise {b_norm:.2f} s + gaps {b_gap:.2f} s = {big:.2f} s  (goal <= 5 s)")
+    print(
+        f"{n_units} units: normalise {b_norm:.2f} s + gaps {b_gap:.2f} s = {big:.2f} s  (goal <= 5 s)"
+    )
     print(f"ratio {n_units} / 12 units: {big / small:.1f}x (gaps alone {b_gap / s_gap:.1f}x)")
-    print(f"peak memory: traced {peak / 2**20:.0f} MiB, process max RSS {rss_mb:.0f} MiB (goal <= 1024)")
+    print(
+        f"peak memory: traced {peak / 2**20:.0f} MiB, process max RSS {rss_mb:.0f} MiB (goal <= 1024)"
+    )
 
 
 if __name__ == "__main__":

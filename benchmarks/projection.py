@@ -21,7 +21,9 @@ from analysis.methods import progress, projection
 YEARS = list(range(2016, 2025))
 
 
-def simulate(n_regions: int, n_indicators: int, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+def simulate(
+    n_regions: int, n_indicators: int, seed: int = 0
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """Synthetic panel: a third linear counts, a third exponential counts, a third bounded rates."""
     rng = np.random.default_rng(seed)
     n = n_regions * n_indicators
@@ -31,10 +33,17 @@ def simulate(n_regions: int, n_indicators: int, seed: int = 0) -> tuple[pd.DataF
     noise = rng.normal(0, 1, (n, len(YEARS)))
     lin = level + rng.uniform(-2, 10, n)[:, None] * t + 3 * noise
     exp = level * np.exp(rng.uniform(-0.02, 0.08, n)[:, None] * t + 0.03 * noise)
-    rate = 100 / (1 + np.exp(-(rng.uniform(-2, 2, n)[:, None] + rng.uniform(0, 0.3, n)[:, None] * t + 0.1 * noise)))
+    rate = 100 / (
+        1
+        + np.exp(
+            -(rng.uniform(-2, 2, n)[:, None] + rng.uniform(0, 0.3, n)[:, None] * t + 0.1 * noise)
+        )
+    )
     y = np.where(kind[:, None] == 0, lin, np.where(kind[:, None] == 1, exp, rate))
     y[rng.random(y.shape) < 0.03] = np.nan  # a few missing years
-    keys = pd.MultiIndex.from_product([range(n_indicators), range(n_regions)], names=["indicator", "region"])
+    keys = pd.MultiIndex.from_product(
+        [range(n_indicators), range(n_regions)], names=["indicator", "region"]
+    )
     upper = np.where(kind == 2, 100.0, np.nan)
     return pd.DataFrame(y, index=keys, columns=YEARS), np.zeros(n), upper
 
@@ -63,12 +72,16 @@ def main() -> None:
     goal = 10.0
     for method in ("linear", "auto"):
         elapsed, n = run(args.regions, args.indicators, method)
-        print(f"{method:>7}: {n:,} series ({args.regions} regions x {args.indicators} indicators) "
-              f"in {elapsed:.2f} s = {n / elapsed:,.0f} series/s; goal <= {goal:.0f} s: "
-              f"{'OK' if elapsed <= goal else 'MISSED'} (ratio {elapsed / goal:.2f})")
+        print(
+            f"{method:>7}: {n:,} series ({args.regions} regions x {args.indicators} indicators) "
+            f"in {elapsed:.2f} s = {n / elapsed:,.0f} series/s; goal <= {goal:.0f} s: "
+            f"{'OK' if elapsed <= goal else 'MISSED'} (ratio {elapsed / goal:.2f})"
+        )
     if args.ets:
         elapsed, n = run(args.ets, 1, "damped")
-        print(f" damped: {n:,} series in {elapsed:.2f} s = {n / elapsed:,.0f} series/s (series by series, statsmodels ETS)")
+        print(
+            f" damped: {n:,} series in {elapsed:.2f} s = {n / elapsed:,.0f} series/s (series by series, statsmodels ETS)"
+        )
 
 
 if __name__ == "__main__":

@@ -98,19 +98,51 @@ def naive(config: Path, data: Path, out: Path, env: dict[str, str]) -> tuple[flo
     t0 = time.perf_counter()
     for t in tasks:
         nb_out = out / "notebooks" / f"{t.name}.ipynb"
-        cmd = [str(BIN / "papermill"), str(t.notebook), str(nb_out), "--no-progress-bar",
-               "--cwd", str(t.notebook.parent), "-y", json.dumps(t.parameters)]
+        cmd = [
+            str(BIN / "papermill"),
+            str(t.notebook),
+            str(nb_out),
+            "--no-progress-bar",
+            "--cwd",
+            str(t.notebook.parent),
+            "-y",
+            json.dumps(t.parameters),
+        ]
         _, proc = sh(cmd, env)
         failures += proc.returncode != 0
-        _, proc = sh([str(BIN / "jupyter"), "nbconvert", "--to", "html", str(nb_out),
-                      "--output-dir", str(out / "html")], env)
+        _, proc = sh(
+            [
+                str(BIN / "jupyter"),
+                "nbconvert",
+                "--to",
+                "html",
+                str(nb_out),
+                "--output-dir",
+                str(out / "html"),
+            ],
+            env,
+        )
         failures += proc.returncode != 0
     return time.perf_counter() - t0, failures
 
 
 def run_cmd(config: Path, data: Path, out: Path, jobs: int, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "analysis.cli", "run", "--config", str(config), "--data-dir", str(data),
-            "--outputs-dir", str(out), "--jobs", str(jobs), "--no-progress", *extra]
+    return [
+        sys.executable,
+        "-m",
+        "analysis.cli",
+        "run",
+        "--config",
+        str(config),
+        "--data-dir",
+        str(data),
+        "--outputs-dir",
+        str(out),
+        "--jobs",
+        str(jobs),
+        "--no-progress",
+        *extra,
+    ]
 
 
 def built(proc: subprocess.CompletedProcess) -> int:
@@ -131,16 +163,23 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="regen-bench-"))
     # a frozen copy of the project (code, notebooks, reports.toml, data), so edits made
     # elsewhere while the benchmark runs do not trigger rebuilds
-    shutil.copytree(paths.PACKAGE_DIR, tmp / "src" / "analysis",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "notebooks", tmp / "notebooks",
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copytree(
+        paths.PACKAGE_DIR, tmp / "src" / "analysis", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    shutil.copytree(
+        ROOT / "notebooks", tmp / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints")
+    )
     shutil.copy2(ROOT / "reports.toml", tmp / "reports.toml")
     data = tmp / "data"
     county_file = prepare_data(data)
     config = tmp / "reports.toml"
-    env = {**os.environ, "ANALYSIS_DATA_DIR": str(data), "PYTHONHASHSEED": "0",
-           "ANALYSIS_ROOT": str(tmp), "PYTHONPATH": str(tmp / "src")}
+    env = {
+        **os.environ,
+        "ANALYSIS_DATA_DIR": str(data),
+        "PYTHONHASHSEED": "0",
+        "ANALYSIS_ROOT": str(tmp),
+        "PYTHONPATH": str(tmp / "src"),
+    }
     n_reports = len(load_config(config, data))
     results: list[str] = []
     print(f"{n_reports} reports in {config}; data copy in {data}", flush=True)
@@ -149,30 +188,46 @@ def main() -> int:
     if not a.skip_baseline:
         env_n = {**env, "ANALYSIS_OUTPUTS_DIR": str(tmp / "naive")}
         t_naive, fails = naive(config, data, tmp / "naive", env_n)
-        print(f"naive baseline (papermill CLI + nbconvert CLI, sequential): {t_naive:6.1f} s"
-              f"  ({fails} failed commands)", flush=True)
+        print(
+            f"naive baseline (papermill CLI + nbconvert CLI, sequential): {t_naive:6.1f} s"
+            f"  ({fails} failed commands)",
+            flush=True,
+        )
 
     out = tmp / "outputs"
     env_r = {**env, "ANALYSIS_OUTPUTS_DIR": str(out)}
     t_full, proc = sh(run_cmd(config, data, out, a.jobs), env_r)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    print(f"analysis run, from empty outputs:                        {t_full:6.1f} s"
-          f"  ({built(proc)} built)", flush=True)
+    print(
+        f"analysis run, from empty outputs:                        {t_full:6.1f} s"
+        f"  ({built(proc)} built)",
+        flush=True,
+    )
     if t_naive:
         ratio = t_naive / t_full
-        print(f"speed-up over the naive baseline:                        {ratio:6.2f} x", flush=True)
+        print(
+            f"speed-up over the naive baseline:                        {ratio:6.2f} x", flush=True
+        )
         results.append(check(ratio >= 2, f"speed-up {ratio:.2f}x >= 2x"))
     results.append(check(t_full <= 45, f"full build {t_full:.1f} s <= 45 s"))
 
     t_noop, proc = sh(run_cmd(config, data, out, a.jobs), env_r)
-    print(f"no-change rerun:                                         {t_noop:6.2f} s"
-          f"  ({built(proc)} built)", flush=True)
-    results.append(check(t_noop <= 2 and built(proc) == 0, f"no-change rerun {t_noop:.2f} s <= 2 s, 0 built"))
+    print(
+        f"no-change rerun:                                         {t_noop:6.2f} s"
+        f"  ({built(proc)} built)",
+        flush=True,
+    )
+    results.append(
+        check(t_noop <= 2 and built(proc) == 0, f"no-change rerun {t_noop:.2f} s <= 2 s, 0 built")
+    )
 
     os.utime(county_file)  # touch: new mtime, same bytes
     t_touch, proc = sh(run_cmd(config, data, out, a.jobs), env_r)
-    print(f"after touching {county_file.name} (mtime only):          {t_touch:6.2f} s"
-          f"  ({built(proc)} built)", flush=True)
+    print(
+        f"after touching {county_file.name} (mtime only):          {t_touch:6.2f} s"
+        f"  ({built(proc)} built)",
+        flush=True,
+    )
     results.append(check(built(proc) == 0, "touch (same content): 0 rebuilt"))
 
     # step 5: add per-county data sheets (reads = "region") and edit one county's file
@@ -180,35 +235,65 @@ def main() -> int:
     nb = nbformat.v4.new_notebook()
     params = nbformat.v4.new_code_cell(f'data_dir = ""\nregion_code = "{COUNTY}"\nlang = "zh"')
     params.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell("# 县(市)数据表 County data sheet"), params,
-                nbformat.v4.new_code_cell(SHEET)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# 县(市)数据表 County data sheet"),
+        params,
+        nbformat.v4.new_code_cell(SHEET),
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, sheet_nb)
     config2 = tmp / "reports_with_sheets.toml"
-    config2.write_text(config.read_text(encoding="utf-8") + f'\n[[report]]\nname = "county_sheet"\nnotebook = "{sheet_nb}"\n'
-                       'expand = { region_code = "@counties" }\nreads = "region"\n', encoding="utf-8")
+    config2.write_text(
+        config.read_text(encoding="utf-8")
+        + f'\n[[report]]\nname = "county_sheet"\nnotebook = "{sheet_nb}"\n'
+        'expand = { region_code = "@counties" }\nreads = "region"\n',
+        encoding="utf-8",
+    )
     _, proc = sh(run_cmd(config2, data, out, a.jobs), env_r)
     n_sheets = built(proc)
     edit_value(county_file)
     t_edit, proc = sh(run_cmd(config2, data, out, a.jobs), env_r)
     rerun = built(proc)
-    print(f"after editing one value in {county_file.name}:           {t_edit:6.1f} s"
-          f"  ({rerun} of {n_reports + n_sheets} rebuilt)", flush=True)
+    print(
+        f"after editing one value in {county_file.name}:           {t_edit:6.1f} s"
+        f"  ({rerun} of {n_reports + n_sheets} rebuilt)",
+        flush=True,
+    )
     expected = n_reports + 1  # every report of reports.toml + this county's data sheet
-    results.append(check(rerun == expected, f"edit: {rerun} rebuilt = {n_reports} reports + 1 sheet"))
+    results.append(
+        check(rerun == expected, f"edit: {rerun} rebuilt = {n_reports} reports + 1 sheet")
+    )
     out_f = tmp / "forced"
-    sh(run_cmd(config2, data, out_f, a.jobs, "--force", "--only", "county_sheet"),
-       {**env, "ANALYSIS_OUTPUTS_DIR": str(out_f)})
-    same = [p.name for p in sorted((out / "notebooks").glob("county_sheet_*.ipynb"))
-            if p.read_bytes() == (out_f / "notebooks" / p.name).read_bytes()]
-    results.append(check(len(same) == n_sheets, f"skipped sheets equal a forced rebuild ({len(same)}/{n_sheets})"))
+    sh(
+        run_cmd(config2, data, out_f, a.jobs, "--force", "--only", "county_sheet"),
+        {**env, "ANALYSIS_OUTPUTS_DIR": str(out_f)},
+    )
+    same = [
+        p.name
+        for p in sorted((out / "notebooks").glob("county_sheet_*.ipynb"))
+        if p.read_bytes() == (out_f / "notebooks" / p.name).read_bytes()
+    ]
+    results.append(
+        check(
+            len(same) == n_sheets, f"skipped sheets equal a forced rebuild ({len(same)}/{n_sheets})"
+        )
+    )
 
     if not a.skip_cold:  # the warm-kernel lever on its own (information, not a goal)
         out_c = tmp / "cold"
-        t_cold, proc = sh(run_cmd(config, data, out_c, a.jobs, "--cold-kernels"),
-                          {**env, "ANALYSIS_OUTPUTS_DIR": str(out_c)})
-        print(f"analysis run --cold-kernels (kernels started normally):  {t_cold:6.1f} s"
-              f"  ({built(proc)} built; warm kernels save {t_cold - t_full:.1f} s)", flush=True)
+        t_cold, proc = sh(
+            run_cmd(config, data, out_c, a.jobs, "--cold-kernels"),
+            {**env, "ANALYSIS_OUTPUTS_DIR": str(out_c)},
+        )
+        print(
+            f"analysis run --cold-kernels (kernels started normally):  {t_cold:6.1f} s"
+            f"  ({built(proc)} built; warm kernels save {t_cold - t_full:.1f} s)",
+            flush=True,
+        )
 
     print("\n".join(results))
     shutil.rmtree(tmp, ignore_errors=True)

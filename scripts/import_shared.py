@@ -22,7 +22,11 @@ PLAN_BASELINE = [
     ("villages_communities", 1431, "1431个村(社区)依法有序建立健全党组织"),
     ("community_workers", 7257, "全州有城乡社区工作者7257人"),
     ("worker_avg_age", 48, "平均年龄48岁"),
-    ("village_rules_coverage", 100, "100建立村规民约(居民公约) [% sign lost in the source web page]"),
+    (
+        "village_rules_coverage",
+        100,
+        "100建立村规民约(居民公约) [% sign lost in the source web page]",
+    ),
     ("democratic_system_coverage", 100, "100落实村(居)民会议…民主自治制度 [% sign lost]"),
     ("affairs_committees", 7724, "建立“事管委”“组管委”7724个"),
     ("mass_organisations", 2531, "群团组织2531个"),
@@ -57,45 +61,80 @@ PLAN_BASELINE = [
 ]
 
 CENSUS_2020 = {
-    "population": "pop_2020", "urban_population": "urban_pop_2020", "rural_population": "rural_pop_2020",
-    "urbanisation_rate": "urbanization_rate_pct_2020", "households": "households_2020",
-    "avg_household_size": "avg_household_size_2020", "age_0_14_share": "age_0_14_pct_2020",
-    "age_60plus_share": "age_60plus_pct_2020", "age_65plus_share": "age_65plus_pct_2020",
-    "minority_share": "minority_share_pct_2020", "avg_years_schooling": "avg_years_schooling_2020",
+    "population": "pop_2020",
+    "urban_population": "urban_pop_2020",
+    "rural_population": "rural_pop_2020",
+    "urbanisation_rate": "urbanization_rate_pct_2020",
+    "households": "households_2020",
+    "avg_household_size": "avg_household_size_2020",
+    "age_0_14_share": "age_0_14_pct_2020",
+    "age_60plus_share": "age_60plus_pct_2020",
+    "age_65plus_share": "age_65plus_pct_2020",
+    "minority_share": "minority_share_pct_2020",
+    "avg_years_schooling": "avg_years_schooling_2020",
 }
 CENSUS_2010 = {
-    "population": "pop_2010", "urban_population": "urban_pop_2010", "households": "households_2010",
-    "avg_household_size": "avg_household_size_2010", "age_0_14_share": "age_0_14_pct_2010",
-    "age_60plus_share": "age_60plus_pct_2010", "age_65plus_share": "age_65plus_pct_2010",
+    "population": "pop_2010",
+    "urban_population": "urban_pop_2010",
+    "households": "households_2010",
+    "avg_household_size": "avg_household_size_2010",
+    "age_0_14_share": "age_0_14_pct_2010",
+    "age_60plus_share": "age_60plus_pct_2010",
+    "age_65plus_share": "age_65plus_pct_2010",
     "minority_share": "minority_share_pct_2010",
 }
-CALC = {"age_60plus_share", "urbanisation_rate"}  # calculated by the shared-data compiler from published counts
+CALC = {
+    "age_60plus_share",
+    "urbanisation_rate",
+}  # calculated by the shared-data compiler from published counts
 DIVISIONS = {
-    "subdistricts": "n_subdistrict", "towns": "n_town", "townships": "n_township",
-    "resident_committees": "n_resident_committee", "village_committees": "n_village_committee",
+    "subdistricts": "n_subdistrict",
+    "towns": "n_town",
+    "townships": "n_township",
+    "resident_committees": "n_resident_committee",
+    "village_committees": "n_village_committee",
 }
 
 
 def census(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    c = pd.read_csv(shared / "census/guizhou_counties_census.csv", dtype={"code": str, "parent_code": str})
+    c = pd.read_csv(
+        shared / "census/guizhou_counties_census.csv", dtype={"code": str, "parent_code": str}
+    )
     c = c[c["parent_code"] == PREFECTURE].sort_values("code")
     rows = []
     for year, cols in ((2020, CENSUS_2020), (2010, CENSUS_2010)):
         for ind, col in cols.items():
             for code, v in zip(c["code"], c[col], strict=True):
-                note = f"calc by compiler from published counts ({col})" if ind in CALC else f"published ({col})"
+                note = (
+                    f"calc by compiler from published counts ({col})"
+                    if ind in CALC
+                    else f"published ({col})"
+                )
                 rows.append((code, year, ind, v, f"census{year}", note))
     counts = ["population", "urban_population", "households"] + (["rural_population"])
-    obs = pd.DataFrame(rows, columns=["region_code", "year", "indicator", "value", "source", "note"])
+    obs = pd.DataFrame(
+        rows, columns=["region_code", "year", "indicator", "value", "source", "note"]
+    )
     # prefecture totals: sums of the 12 counties (equal to the published prefecture row, see SOURCES.md)
-    tot = obs[obs["indicator"].isin(counts)].groupby(["year", "indicator"], as_index=False)["value"].sum()
+    tot = (
+        obs[obs["indicator"].isin(counts)]
+        .groupby(["year", "indicator"], as_index=False)["value"]
+        .sum()
+    )
     tot["region_code"], tot["note"] = PREFECTURE, "sum of counties = published prefecture total"
     tot["source"] = "census" + tot["year"].astype(str)
     urb = tot.pivot(index="year", columns="indicator", values="value")
     rate = (100 * urb["urban_population"] / urb["population"]).round(2)
-    extra = pd.DataFrame({"region_code": PREFECTURE, "year": rate.index, "indicator": "urbanisation_rate",
-                          "value": rate.values, "source": "census" + rate.index.astype(str),
-                          "note": "100 × urban / population (prefecture sums)"})
+    extra = pd.DataFrame(
+        {
+            "region_code": PREFECTURE,
+            "year": rate.index,
+            "indicator": "urbanisation_rate",
+            "value": rate.values,
+            "source": "census" + rate.index.astype(str),
+            "note": "100 × urban / population (prefecture sums)",
+        }
+    )
     obs = pd.concat([obs, tot, extra], ignore_index=True).dropna(subset=["value"])
     regions = c[["code", "name_zh"]].copy()
     return obs, regions
@@ -104,9 +143,13 @@ def census(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 def divisions(shared: Path) -> pd.DataFrame:
     d = pd.read_csv(shared / "divisions/guizhou_division_counts.csv", dtype={"region_code": str})
     d = d[d["region_code"].str.startswith("5227")]
-    d["village_level_units"] = d[["n_resident_committee", "n_village_committee", "n_other_village_level"]].sum(axis=1)
+    d["village_level_units"] = d[
+        ["n_resident_committee", "n_village_committee", "n_other_village_level"]
+    ].sum(axis=1)
     cols = {**DIVISIONS, "village_level_units": "village_level_units"}
-    long = d.melt(id_vars=["edition", "region_code"], value_vars=list(cols.values()), var_name="col")
+    long = d.melt(
+        id_vars=["edition", "region_code"], value_vars=list(cols.values()), var_name="col"
+    )
     long["indicator"] = long["col"].map({v: k for k, v in cols.items()})
     long = long.rename(columns={"edition": "year"})
     tot = long.groupby(["year", "indicator"], as_index=False)["value"].sum()
@@ -141,14 +184,22 @@ def main(shared: Path) -> None:
     names_en = {f["properties"]["code"]: f["properties"]["name_en"] for f in geo["features"]}
     city = {"522701", "522702"}  # 都匀市, 福泉市: county-level cities; the rest are counties
     regions = pd.DataFrame(
-        [("520000", "贵州省", "Guizhou", "province", "", ""),
-         (PREFECTURE, "黔南布依族苗族自治州", "Qiannan Prefecture", "prefecture", "520000", "")]
-        + [(c, n, names_en[c], "county", PREFECTURE, "city" if c in city else "county")
-           for c, n in zip(counties["code"], counties["name_zh"], strict=True)],
+        [
+            ("520000", "贵州省", "Guizhou", "province", "", ""),
+            (PREFECTURE, "黔南布依族苗族自治州", "Qiannan Prefecture", "prefecture", "520000", ""),
+        ]
+        + [
+            (c, n, names_en[c], "county", PREFECTURE, "city" if c in city else "county")
+            for c, n in zip(counties["code"], counties["name_zh"], strict=True)
+        ],
         columns=["code", "name_zh", "name_en", "level", "parent_code", "group"],
     )
-    (data / "regions.csv").write_text(regions.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
-    shutil.copyfile(shared / "data/geo/qiannan_counties.geojson", data / "geo/qiannan_counties.geojson")
+    (data / "regions.csv").write_text(
+        regions.to_csv(index=False, lineterminator="\n"), encoding="utf-8"
+    )
+    shutil.copyfile(
+        shared / "data/geo/qiannan_counties.geojson", data / "geo/qiannan_counties.geojson"
+    )
 
 
 if __name__ == "__main__":

@@ -37,7 +37,9 @@ def test_zscore_hand():
     assert z["a"].tolist() == pytest.approx([-10 / sd_a, 0, 10 / sd_a])
     m_b = 25 / 3
     sd_b = math.sqrt(((5 - m_b) ** 2 * 2 + (15 - m_b) ** 2) / 3)
-    assert z["b"].tolist() == pytest.approx([-(5 - m_b) / sd_b, -(5 - m_b) / sd_b, -(15 - m_b) / sd_b])
+    assert z["b"].tolist() == pytest.approx(
+        [-(5 - m_b) / sd_b, -(5 - m_b) / sd_b, -(15 - m_b) / sd_b]
+    )
     res = C.composite(V, DIR, THEME, "zscore", "equal")
     assert res["rank"].tolist() == [3.0, 1.0, 2.0]  # -0.26, 0.35, -0.09
 
@@ -97,7 +99,9 @@ def test_rank_sensitivity_summary():
 
 
 @settings(max_examples=30, deadline=None)
-@given(arrays(float, st.tuples(st.integers(3, 20), st.integers(2, 6)), elements=st.floats(0.1, 1e4)))
+@given(
+    arrays(float, st.tuples(st.integers(3, 20), st.integers(2, 6)), elements=st.floats(0.1, 1e4))
+)
 def test_index_properties(x):
     cols = [f"i{j}" for j in range(x.shape[1])]
     v = pd.DataFrame(x, columns=cols)

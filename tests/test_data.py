@@ -38,16 +38,28 @@ def test_census_counties_sum_to_published_prefecture_totals():
 
 def test_plan_baseline_numbers_are_the_plan_texts():
     p = _csv("plan_baseline.csv").set_index("indicator")["value"]
-    expected = {"villages_communities": 1431, "community_workers": 7257, "grids": 12609, "grid_staff": 12824,
-                "township_service_centres": 109, "registered_volunteers": 418_400, "social_organisations": 1174,
-                "community_social_organisations": 898, "volunteer_hours": 2_037_500, "worker_avg_age": 48}
+    expected = {
+        "villages_communities": 1431,
+        "community_workers": 7257,
+        "grids": 12609,
+        "grid_staff": 12824,
+        "township_service_centres": 109,
+        "registered_volunteers": 418_400,
+        "social_organisations": 1174,
+        "community_social_organisations": 898,
+        "volunteer_hours": 2_037_500,
+        "worker_avg_age": 48,
+    }
     for k, v in expected.items():
         assert p[k] == v, k
     assert set(_csv("plan_baseline.csv")["source"]) == {"qiannan_plan_2022"}
 
 
 def test_illustrative_2020_county_values_sum_to_the_plan_totals():
-    panel, plan = _csv("illustrative_panel.csv"), _csv("plan_baseline.csv").set_index("indicator")["value"]
+    panel, plan = (
+        _csv("illustrative_panel.csv"),
+        _csv("plan_baseline.csv").set_index("indicator")["value"],
+    )
     c2020 = panel[(panel["year"] == 2020) & (panel["region_code"] != "522700")]
     sums = c2020.groupby("indicator")["value"].sum()
     checked = 0
@@ -56,7 +68,9 @@ def test_illustrative_2020_county_values_sum_to_the_plan_totals():
             continue
         assert sums[ind] == plan[ind], ind
         checked += 1
-    assert checked >= 8  # workers, grids, grid staff, stations, orgs, community orgs, volunteers, hours
+    assert (
+        checked >= 8
+    )  # workers, grids, grid staff, stations, orgs, community orgs, volunteers, hours
     # average age: workers-weighted mean of the counties equals the plan's 48 (to rounding of 0.1 year)
     w = c2020[c2020["indicator"] == "community_workers"].set_index("region_code")["value"]
     a = c2020[c2020["indicator"] == "worker_avg_age"].set_index("region_code")["value"]

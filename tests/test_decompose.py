@@ -20,7 +20,11 @@ def s(values):
 
 def test_uniform_standard():
     # 80 over sizes 100, 100, 200 (total 400): 80 * 1/4, 1/4, 1/2
-    assert D.split_total(80, s([10, 20, 30]), s([100, 100, 200]), "uniform").tolist() == [20, 20, 40]
+    assert D.split_total(80, s([10, 20, 30]), s([100, 100, 200]), "uniform").tolist() == [
+        20,
+        20,
+        40,
+    ]
 
 
 def test_equal_effort():
@@ -41,8 +45,9 @@ def test_lower_is_better_reduction_uses_the_excess():
     t = D.split_total(60, s([10, 40, 30]), s([100, 100, 200]), "gap", "lower")
     assert t.tolist() == pytest.approx([10, 20, 30])
     # equal effort: everyone x 60/80
-    assert D.split_total(60, s([10, 40, 30]), s([100, 100, 200]), "equal_effort", "lower").tolist() == (
-        pytest.approx([7.5, 30, 22.5]))
+    assert D.split_total(
+        60, s([10, 40, 30]), s([100, 100, 200]), "equal_effort", "lower"
+    ).tolist() == (pytest.approx([7.5, 30, 22.5]))
 
 
 @pytest.mark.parametrize("rule", ["gap", "equal_effort"])
@@ -51,12 +56,17 @@ def test_a_total_already_met_asks_no_county_to_get_worse(rule):
     t = D.split_total(60, s([10, 40, 30]), s([100, 100, 200]), rule)
     assert t.tolist() == [10, 40, 30]
     # uniform is the pure standard and still sums to the target
-    assert D.split_total(60, s([10, 40, 30]), s([100, 100, 200]), "uniform").sum() == pytest.approx(60)
+    assert D.split_total(60, s([10, 40, 30]), s([100, 100, 200]), "uniform").sum() == pytest.approx(
+        60
+    )
 
 
 def test_ratio_target_split_as_numerator_amounts():
     # 30 m² per 100 households; households 1000 and 3000 -> 1200 m² in total
-    area, hh = pd.Series([100.0, 700.0], index=["A", "B"]), pd.Series([1000.0, 3000.0], index=["A", "B"])
+    area, hh = (
+        pd.Series([100.0, 700.0], index=["A", "B"]),
+        pd.Series([1000.0, 3000.0], index=["A", "B"]),
+    )
     uni = D.split_ratio(30, area, hh, 100, "uniform")
     assert uni["target_count"].tolist() == pytest.approx([300, 900])
     assert uni["target"].tolist() == pytest.approx([30, 30])
@@ -98,7 +108,10 @@ def test_county_targets_add_up_to_the_target(current, seed, factor, rule, lower)
 def test_bad_inputs_are_bilingual_errors():
     with pytest.raises(UserError) as e:
         D.split_total(10, s([1, 2, 3]), s([1, 1, 1]), "equal")
-    assert "uniform" in e.value.zh and "Valid decomposition rules: uniform, gap, equal_effort" in e.value.en
+    assert (
+        "uniform" in e.value.zh
+        and "Valid decomposition rules: uniform, gap, equal_effort" in e.value.en
+    )
     with pytest.raises(UserError):
         D.split_total(10, s([1, 2, 3]), s([1, np.nan, 1]), "uniform")
     with pytest.raises(UserError):

@@ -13,7 +13,11 @@ from analysis.errors import DataError
 
 
 def _key(o: pd.DataFrame) -> pd.DataFrame:
-    return o[["region_code", "year", "indicator", "value"]].sort_values(["indicator", "region_code", "year"]).reset_index(drop=True)
+    return (
+        o[["region_code", "year", "indicator", "value"]]
+        .sort_values(["indicator", "region_code", "year"])
+        .reset_index(drop=True)
+    )
 
 
 def test_empty_template_layout(ds, tmp_path):
@@ -31,15 +35,22 @@ def test_round_trip_reproduces_the_observations(ds, data_copy, tmp_path):
     assert main(["import", str(path), "--data", str(data_copy)]) == 0
     after = load(data_copy)
     inds = template_indicators(ds)["id"]
-    before_o = ds.observations[ds.observations["indicator"].isin(inds) & ds.observations["region_code"].isin(ds.unit_codes)]
-    after_o = after.observations[after.observations["indicator"].isin(inds) & after.observations["region_code"].isin(ds.unit_codes)]
+    before_o = ds.observations[
+        ds.observations["indicator"].isin(inds) & ds.observations["region_code"].isin(ds.unit_codes)
+    ]
+    after_o = after.observations[
+        after.observations["indicator"].isin(inds)
+        & after.observations["region_code"].isin(ds.unit_codes)
+    ]
     pd.testing.assert_frame_equal(_key(before_o), _key(after_o))
     assert set(after_o["source"]) == {"import_filled"}
     # the template said the values were illustrative, so the import keeps that flag
     assert after.sources.set_index("id").at["import_filled", "kind"] == "illustrative"
 
 
-def test_bad_cells_are_reported_as_sheet_cell_and_nothing_is_written(ds, data_copy, tmp_path, capsys):
+def test_bad_cells_are_reported_as_sheet_cell_and_nothing_is_written(
+    ds, data_copy, tmp_path, capsys
+):
     path = write_template(ds, tmp_path / "bad.xlsx", filled=True)
     wb = load_workbook(path)
     ws = wb["社区工作者"]

@@ -18,35 +18,86 @@ from analysis.present import figures as F
 from analysis.present import style
 
 CJK = re.compile(r"[\u3400-\u9fff\uff08\uff09]")
-COUNTIES = {"zh": ["都匀市", "福泉市", "荔波县", "三都水族自治县"], "en": ["Duyun", "Fuquan", "Libo", "Sandu"]}
+COUNTIES = {
+    "zh": ["都匀市", "福泉市", "荔波县", "三都水族自治县"],
+    "en": ["Duyun", "Fuquan", "Libo", "Sandu"],
+}
 INDS = {
     "zh": ["每百户居民社区综合服务设施面积(平方米/百户)", "持证社工占比(%)", "智慧社区覆盖率(%)"],
-    "en": ["Facility area per 100 households (m²/100 hh)", "Certified social workers (%)", "Smart communities (%)"],
+    "en": [
+        "Facility area per 100 households (m²/100 hh)",
+        "Certified social workers (%)",
+        "Smart communities (%)",
+    ],
 }
 
 
 def _all_figures(lang: str) -> dict:
     c, i = COUNTIES[lang], INDS[lang]
     hist = pd.Series([10.0, 12, 15, 17], index=[2020, 2021, 2022, 2023])
-    fc = pd.DataFrame({"mean": [19.0, 21], "lo80": [17.0, 18], "hi80": [21.0, 24], "lo95": [16.0, 16],
-                       "hi95": [22.0, 26]}, index=[2024, 2025])
-    long = pd.DataFrame([(p, s, y, v) for p in i for s in c[:2] for y, v in zip(range(2016, 2021), range(5), strict=True)],
-                        columns=["panel", "series", "year", "value"])
-    status = pd.DataFrame([["met", "on_track", "moderate"], ["limited", "backwards", "no_data"],
-                           ["met", "met", "met"], ["no_data", "limited", "on_track"]], index=c, columns=i)
+    fc = pd.DataFrame(
+        {
+            "mean": [19.0, 21],
+            "lo80": [17.0, 18],
+            "hi80": [21.0, 24],
+            "lo95": [16.0, 16],
+            "hi95": [22.0, 26],
+        },
+        index=[2024, 2025],
+    )
+    long = pd.DataFrame(
+        [
+            (p, s, y, v)
+            for p in i
+            for s in c[:2]
+            for y, v in zip(range(2016, 2021), range(5), strict=True)
+        ],
+        columns=["panel", "series", "year", "value"],
+    )
+    status = pd.DataFrame(
+        [
+            ["met", "on_track", "moderate"],
+            ["limited", "backwards", "no_data"],
+            ["met", "met", "met"],
+            ["no_data", "limited", "on_track"],
+        ],
+        index=c,
+        columns=i,
+    )
     return {
-        "ranked_bar": F.ranked_bar(pd.Series([3.0, 1, 2, np.nan], index=c), standard=2.5, highlight=[c[0]],
-                                   xlabel=i[0], lang=lang),
-        "dot_plot": F.dot_plot(pd.DataFrame({"county": [80.0, 50, 120], "prefecture": [90.0, 60, 100],
-                                             "target": [100.0, 100, 100]}, index=i), xlabel="%", lang=lang),
-        "heatmap": F.heatmap(pd.DataFrame(np.arange(12.0).reshape(4, 3), index=c, columns=i), cbar_label="score",
-                             lang=lang),
+        "ranked_bar": F.ranked_bar(
+            pd.Series([3.0, 1, 2, np.nan], index=c),
+            standard=2.5,
+            highlight=[c[0]],
+            xlabel=i[0],
+            lang=lang,
+        ),
+        "dot_plot": F.dot_plot(
+            pd.DataFrame(
+                {
+                    "county": [80.0, 50, 120],
+                    "prefecture": [90.0, 60, 100],
+                    "target": [100.0, 100, 100],
+                },
+                index=i,
+            ),
+            xlabel="%",
+            lang=lang,
+        ),
+        "heatmap": F.heatmap(
+            pd.DataFrame(np.arange(12.0).reshape(4, 3), index=c, columns=i),
+            cbar_label="score",
+            lang=lang,
+        ),
         "small_multiples": F.small_multiples(long, targets={i[0]: (2025, 6.0)}, lang=lang),
         "fan_chart": F.fan_chart(hist, fc, target=(2025, 30.0), ylabel=i[0], lang=lang),
         "lorenz": F.lorenz(pd.Series([1.0, 2, 3, 4]), pd.Series([1.0, 1, 1, 1]), lang=lang),
         "status_dashboard": F.status_dashboard(status, lang=lang),
-        "trend_lines": F.trend_lines(pd.DataFrame({i[0]: [0.3, 0.25, 0.2], i[1]: [0.5, 0.5, 0.4]},
-                                                  index=[2016, 2017, 2018]), ylabel="CV", lang=lang),
+        "trend_lines": F.trend_lines(
+            pd.DataFrame({i[0]: [0.3, 0.25, 0.2], i[1]: [0.5, 0.5, 0.4]}, index=[2016, 2017, 2018]),
+            ylabel="CV",
+            lang=lang,
+        ),
     }
 
 
@@ -137,7 +188,10 @@ def test_bad_inputs_raise_bilingual_errors():
 
 def test_wrap_keeps_unit_together():
     assert F._wrap("每百户居民社区综合服务设施面积(平方米/百户)", 7).split("\n") == [
-        "每百户居民社区", "综合服务设施面", "积(平方米/百户)"]
+        "每百户居民社区",
+        "综合服务设施面",
+        "积(平方米/百户)",
+    ]
     assert F._wrap("持证社工占比(%)", 7) == "持证社工占比(%)"  # 6 + 3 <= 7 + 2
     assert F._wrap("社区工作者平均年龄(岁/人)", 7) == "社区工作者平均\n年龄(岁/人)"
     assert F._wrap("社区工作者平均年(岁/人次)", 7) == "社区工作者平均\n年(岁/人次)"
@@ -152,7 +206,10 @@ def test_number_formatting_hand_checked():
     assert F.decimals_for([2.93, 4.4, 1.2]) == 2  # median 2.93 < 10
     assert F.decimals_for([2.9, 4.4, 1.2]) == 1  # but the values carry only one decimal
     assert F.format_values([2.93, 4.4, np.nan]) == ["2.93", "4.40", ""]
-    assert F.format_values([1234.5, 7257.25]) == ["1,234", "7,257"]  # banker's rounding of .5 -> even
+    assert F.format_values([1234.5, 7257.25]) == [
+        "1,234",
+        "7,257",
+    ]  # banker's rounding of .5 -> even
 
 
 def test_titles_wrap_to_the_figure_width():
@@ -160,6 +217,9 @@ def test_titles_wrap_to_the_figure_width():
     assert F.fit_text("一" * 25, 200, 10) == "一" * 20 + "\n" + "一" * 5
     # English: 0.55 em a letter, breaks at spaces only: "aaaa bbbb" = 9 * 0.55 = 4.95 em <= 5
     assert F.fit_text("aaaa bbbb cccc", 50, 10) == "aaaa bbbb\ncccc"
-    fig = F.lorenz(pd.Series([1.0, 2.0]), title="各县(市)每百户居民社区综合服务设施面积的分布情况(按常住人口加权)")
+    fig = F.lorenz(
+        pd.Series([1.0, 2.0]),
+        title="各县(市)每百户居民社区综合服务设施面积的分布情况(按常住人口加权)",
+    )
     assert "\n" in fig.axes[0].get_title(loc="left")
     plt.close(fig)

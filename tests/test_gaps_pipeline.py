@@ -27,16 +27,25 @@ def test_index_covers_every_unit(ds, results):
     idx = results["index"]
     assert sorted(idx.index) == sorted(ds.unit_codes)
     assert sorted(idx["rank"]) == list(range(1, len(ds.unit_codes) + 1))
-    assert (idx["best_rank"] <= idx["median_rank"]).all() and (idx["median_rank"] <= idx["worst_rank"]).all()
-    assert results["weights"][["w_equal", "w_theme", "w_entropy"]].sum().round(12).tolist() == [1.0] * 3
+    assert (idx["best_rank"] <= idx["median_rank"]).all() and (
+        idx["median_rank"] <= idx["worst_rank"]
+    ).all()
+    assert (
+        results["weights"][["w_equal", "w_theme", "w_entropy"]].sum().round(12).tolist()
+        == [1.0] * 3
+    )
 
 
 def test_inequality_decomposition_exact_and_matches_per_indicator(ds, results):
     q = results["inequality"].dropna(subset=["theil_t"])
     assert not q.empty
-    np.testing.assert_allclose(q["theil_t_between"] + q["theil_t_within"], q["theil_t"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        q["theil_t_between"] + q["theil_t_within"], q["theil_t"], rtol=0, atol=1e-12
+    )
     ql = results["inequality"].dropna(subset=["theil_l"])
-    np.testing.assert_allclose(ql["theil_l_between"] + ql["theil_l_within"], ql["theil_l"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        ql["theil_l_between"] + ql["theil_l_within"], ql["theil_l"], rtol=0, atol=1e-12
+    )
     # the all-indicators array path equals a one-indicator summary built from ds.panel
     ind = "facility_area_per_100hh"
     panel = ds.panel(ind)
@@ -44,7 +53,11 @@ def test_inequality_decomposition_exact_and_matches_per_indicator(ds, results):
     groups = ds.regions.set_index("code")["group"]
     ref = inequality.summary(panel, pop, groups)
     got = q[(q["indicator"] == ind) & (q["weighting"] == "population")].set_index("year")
-    np.testing.assert_allclose(got[["cv", "gini", "theil_t", "theil_t_between"]], ref.loc[got.index, ["cv", "gini", "theil_t", "theil_t_between"]], rtol=1e-12)
+    np.testing.assert_allclose(
+        got[["cv", "gini", "theil_t", "theil_t_between"]],
+        ref.loc[got.index, ["cv", "gini", "theil_t", "theil_t_between"]],
+        rtol=1e-12,
+    )
 
 
 def test_shortfall_equals_need_minus_stock(ds):
@@ -115,7 +128,9 @@ def test_bad_region_code(ds):
 
 
 def test_user_weights_and_groups(ds):
-    spec = gaps.resolve(ds, weighting={"facility_area_per_100hh": 1.0}, grouping={c: c[:5] for c in ds.unit_codes})
+    spec = gaps.resolve(
+        ds, weighting={"facility_area_per_100hh": 1.0}, grouping={c: c[:5] for c in ds.unit_codes}
+    )
     idx = gaps.development_index(ds, spec)
     v = ds.values(["facility_area_per_100hh"], spec.year)["facility_area_per_100hh"]
     # one indicator with all the weight: index = its min-max score

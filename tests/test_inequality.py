@@ -50,13 +50,17 @@ def test_weighted_hand():
 def test_decomposition_hand():
     g = ["a", "a", "b", "b"]  # group means 1.5 and 3.5; value shares 0.3 and 0.7
     d = I.theil_decompose(X, g, measure="theil_t")
-    assert d["between"] == pytest.approx(0.3 * math.log(1.5 / 2.5) + 0.7 * math.log(3.5 / 2.5), abs=1e-15)
+    assert d["between"] == pytest.approx(
+        0.3 * math.log(1.5 / 2.5) + 0.7 * math.log(3.5 / 2.5), abs=1e-15
+    )
     # within: s_g * T_g, T_a of (1, 2) around 1.5, T_b of (3, 4) around 3.5
     ta = (1 / 1.5 * math.log(1 / 1.5) + 2 / 1.5 * math.log(2 / 1.5)) / 2
     tb = (3 / 3.5 * math.log(3 / 3.5) + 4 / 3.5 * math.log(4 / 3.5)) / 2
     assert d["within"] == pytest.approx(0.3 * ta + 0.7 * tb, abs=1e-15)
     d = I.theil_decompose(X, g, measure="theil_l")
-    assert d["between"] == pytest.approx(0.5 * math.log(2.5 / 1.5) + 0.5 * math.log(2.5 / 3.5), abs=1e-15)
+    assert d["between"] == pytest.approx(
+        0.5 * math.log(2.5 / 1.5) + 0.5 * math.log(2.5 / 3.5), abs=1e-15
+    )
     la = (math.log(1.5 / 1) + math.log(1.5 / 2)) / 2
     lb = (math.log(3.5 / 3) + math.log(3.5 / 4)) / 2
     assert d["within"] == pytest.approx(0.5 * la + 0.5 * lb, abs=1e-15)
@@ -77,7 +81,9 @@ def test_summary_per_year_equals_scalar_calls():
     s = I.summary(panel, w, grp)
     for y in panel.columns:
         assert s.loc[y, "gini"] == pytest.approx(I.gini(panel[y], w[y]), abs=1e-15)
-        assert s.loc[y, "theil_t"] == pytest.approx(s.loc[y, "theil_t_between"] + s.loc[y, "theil_t_within"], abs=1e-12)
+        assert s.loc[y, "theil_t"] == pytest.approx(
+            s.loc[y, "theil_t_between"] + s.loc[y, "theil_t_within"], abs=1e-12
+        )
 
 
 positive = arrays(float, st.integers(2, 30), elements=st.floats(0.01, 1e6))
@@ -129,7 +135,11 @@ def test_integer_weights_equal_replication(data):
 @settings(max_examples=300, deadline=None)
 @given(st.data())
 def test_decomposition_is_exact(data):
-    x = data.draw(arrays(float, st.tuples(st.integers(1, 4), st.integers(2, 25)), elements=st.floats(0.01, 1e5)))
+    x = data.draw(
+        arrays(
+            float, st.tuples(st.integers(1, 4), st.integers(2, 25)), elements=st.floats(0.01, 1e5)
+        )
+    )
     n = x.shape[-1]
     w = data.draw(arrays(float, n, elements=st.floats(0.1, 1e5)))
     groups = data.draw(arrays(int, n, elements=st.integers(0, 3)))

@@ -25,11 +25,26 @@ def _grid_geojson(path, n=6, with_hole=True):
         ring = [[x, y], [x + 0.1, y], [x + 0.1, y + 0.1], [x, y + 0.1], [x, y]]
         rings = [ring]
         if with_hole and k == 0:
-            rings.append([[x + 0.03, y + 0.03], [x + 0.03, y + 0.07], [x + 0.07, y + 0.07], [x + 0.07, y + 0.03],
-                          [x + 0.03, y + 0.03]])
-        feats.append({"type": "Feature", "properties": {"code": f"{900000 + k}", "name_zh": f"很长名字的县{k}",
-                                                         "name_en": f"Long County Name {k}"},
-                      "geometry": {"type": "Polygon", "coordinates": rings}})
+            rings.append(
+                [
+                    [x + 0.03, y + 0.03],
+                    [x + 0.03, y + 0.07],
+                    [x + 0.07, y + 0.07],
+                    [x + 0.07, y + 0.03],
+                    [x + 0.03, y + 0.03],
+                ]
+            )
+        feats.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "code": f"{900000 + k}",
+                    "name_zh": f"很长名字的县{k}",
+                    "name_en": f"Long County Name {k}",
+                },
+                "geometry": {"type": "Polygon", "coordinates": rings},
+            }
+        )
     path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}), encoding="utf-8")
     return path
 
@@ -75,6 +90,8 @@ def test_features_read_with_label_points():
     f = maps.read_features(GEO)
     assert len(f) == 12 and f["code"].is_unique
     assert f["geometry"].map(lambda g: g.contains(__import__("shapely").Point(0, 0))).sum() == 0
-    inside = [g.buffer(0.01).contains(__import__("shapely").Point(x, y))
-              for g, x, y in zip(f["geometry"], f["label_x"], f["label_y"], strict=True)]
+    inside = [
+        g.buffer(0.01).contains(__import__("shapely").Point(x, y))
+        for g, x, y in zip(f["geometry"], f["label_x"], f["label_y"], strict=True)
+    ]
     assert all(inside)

@@ -15,12 +15,28 @@ NB = paths.NOTEBOOKS_DIR / "01_baseline.ipynb"
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_baseline_notebook_executes(tmp_path, lang):
     out = tmp_path / "01.ipynb"
-    pm.execute_notebook(str(NB), str(out), parameters={"lang": lang, "region_code": "522700"},
-                        cwd=str(paths.NOTEBOOKS_DIR), progress_bar=False, kernel_name="python3")
+    pm.execute_notebook(
+        str(NB),
+        str(out),
+        parameters={"lang": lang, "region_code": "522700"},
+        cwd=str(paths.NOTEBOOKS_DIR),
+        progress_bar=False,
+        kernel_name="python3",
+    )
     nb = nbformat.read(out, as_version=4)
-    text = "".join(str(o.get("data", {}).get("text/plain", "")) + str(o.get("text", ""))
-                   for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
-    images = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+    text = "".join(
+        str(o.get("data", {}).get("text/plain", "")) + str(o.get("text", ""))
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+    )
+    images = [
+        o
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if "image/png" in o.get("data", {})
+    ]
     assert len(images) == 2  # urbanisation bars and village-level units over time
     assert "7,257" in text
     assert "示意数据" not in text  # the baseline shows published figures only

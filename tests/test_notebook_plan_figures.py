@@ -26,13 +26,22 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 def test_notebook_builds_figures_tables_and_docx(tmp_path, monkeypatch):
     out = tmp_path / "outputs"
     monkeypatch.setenv("ANALYSIS_OUTPUTS_DIR", str(out))
-    pm.execute_notebook(str(NOTEBOOK), str(tmp_path / "04.ipynb"), parameters={"figure_set": "baseline"},
-                        kernel_name="python3", progress_bar=False, cwd=str(paths.NOTEBOOKS_DIR))
+    pm.execute_notebook(
+        str(NOTEBOOK),
+        str(tmp_path / "04.ipynb"),
+        parameters={"figure_set": "baseline"},
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(paths.NOTEBOOKS_DIR),
+    )
     pngs = sorted((out / "figures").glob("*.png"))
     assert len(pngs) == 5
     for ext in ("svg", "pdf"):
         assert len(list((out / "figures").glob(f"*.{ext}"))) == 5
-    assert len(list((out / "tables").glob("plan_0*.xlsx"))) == 2 and (out / "tables" / "plan_tables.xlsx").exists()
+    assert (
+        len(list((out / "tables").glob("plan_0*.xlsx"))) == 2
+        and (out / "tables" / "plan_tables.xlsx").exists()
+    )
     doc = Document(out / "plan_figures.docx")
     assert len(doc.inline_shapes) == 5 and len(doc.tables) == 2
     paras = [p.text for p in doc.paragraphs]
@@ -76,15 +85,21 @@ def test_chinese_set_notes_follow_provenance(ds):
 
 
 def test_unknown_figure_set_lists_valid(ds):
-    with pytest.raises(UserError, match="(?s)未知的图表集: x.*Valid figure sets: all, baseline, trends"):
+    with pytest.raises(
+        UserError, match="(?s)未知的图表集: x.*Valid figure sets: all, baseline, trends"
+    ):
         plan_figures.build(ds, "x")
 
 
 def test_scores_hand_computed():
     # higher is better: (x - min) / (max - min) = (10-10)/20, (20-10)/20, (30-10)/20 = 0, .5, 1
     # lower is better: reversed -> 1, .5, 0; a constant column scores 1; NaN stays NaN
-    v = pd.DataFrame({"a": [10.0, 20, 30], "b": [10.0, 20, 30], "c": [5.0, 5, 5], "d": [1.0, np.nan, 3]})
-    s = plan_figures.scores(v, pd.Series({"a": "higher", "b": "lower", "c": "higher", "d": "higher"}))
+    v = pd.DataFrame(
+        {"a": [10.0, 20, 30], "b": [10.0, 20, 30], "c": [5.0, 5, 5], "d": [1.0, np.nan, 3]}
+    )
+    s = plan_figures.scores(
+        v, pd.Series({"a": "higher", "b": "lower", "c": "higher", "d": "higher"})
+    )
     np.testing.assert_allclose(s["a"], [0, 0.5, 1])
     np.testing.assert_allclose(s["b"], [1, 0.5, 0])
     np.testing.assert_allclose(s["c"], [1, 1, 1])

@@ -13,18 +13,36 @@ from analysis.data import load, synthetic
 from analysis.errors import UserError
 
 NB = paths.NOTEBOOKS_DIR / "03_target_projection.ipynb"
-NATIONAL_STANDARDS = {"facility_area_per_100hh": 30, "workers_per_10k_urban": 18, "rural_facility_coverage": 80}
+NATIONAL_STANDARDS = {
+    "facility_area_per_100hh": 30,
+    "workers_per_10k_urban": 18,
+    "rural_facility_coverage": 80,
+}
 
 
 def _run(tmp_path, name, **parameters):
     out = tmp_path / name
-    pm.execute_notebook(str(NB), str(out), parameters=parameters, cwd=str(paths.NOTEBOOKS_DIR),
-                        progress_bar=False, kernel_name="python3")
+    pm.execute_notebook(
+        str(NB),
+        str(out),
+        parameters=parameters,
+        cwd=str(paths.NOTEBOOKS_DIR),
+        progress_bar=False,
+        kernel_name="python3",
+    )
     nb = nbformat.read(out, as_version=4)
-    text = "".join(str(o.get("data", {}).get("text/plain", "")) + str(o.get("text", ""))
-                   for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
-    images = sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code"
-                 for o in c.get("outputs", []))
+    text = "".join(
+        str(o.get("data", {}).get("text/plain", "")) + str(o.get("text", ""))
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+    )
+    images = sum(
+        "image/png" in o.get("data", {})
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+    )
     return text, images
 
 
@@ -39,8 +57,16 @@ def test_notebook_runs_for_2020_to_2025_with_defaults(tmp_path):
 
 @pytest.mark.notebook
 def test_notebook_runs_for_2025_to_2030(tmp_path):
-    text, images = _run(tmp_path, "03_2030.ipynb", base_year=2025, target_year=2030, as_of_year=2024,
-                        target_values=NATIONAL_STANDARDS, method="linear", lang="en")
+    text, images = _run(
+        tmp_path,
+        "03_2030.ipynb",
+        base_year=2025,
+        target_year=2030,
+        as_of_year=2024,
+        target_values=NATIONAL_STANDARDS,
+        method="linear",
+        lang="en",
+    )
     assert "2025 → 2030" in text
     assert images == 3 + 1
     assert "No data since baseline" in text  # nothing observed after 2025 yet
@@ -60,13 +86,22 @@ def test_notebook_is_committed_clean():
 
 @pytest.fixture(scope="module")
 def synth(tmp_path_factory):
-    return load(synthetic.write_dataset(tmp_path_factory.mktemp("synth") / "data", n_units=25, seed=3))
+    return load(
+        synthetic.write_dataset(tmp_path_factory.mktemp("synth") / "data", n_units=25, seed=3)
+    )
 
 
 def test_view_on_another_region_set(synth):
     view = tv.prepare(synth, method="linear")
     assert len(view.summary) == len(view.indicators) * 26  # 25 counties + the aggregate
-    assert set(view.summary["status"]) <= {"met", "on_track", "moderate", "limited", "backwards", "no_data"}
+    assert set(view.summary["status"]) <= {
+        "met",
+        "on_track",
+        "moderate",
+        "limited",
+        "backwards",
+        "no_data",
+    }
     p = view.summary["prob"].dropna()
     assert ((p >= 0) & (p <= 1)).all()
     assert view.status_matrix().shape == (26, len(view.indicators))
@@ -80,8 +115,15 @@ def test_view_on_another_region_set(synth):
 
 
 def test_count_targets_are_split_between_counties(synth):
-    view = tv.prepare(synth, base_year=2025, target_year=2030, as_of_year=2024,
-                      target_values={"community_workers": 1e5}, method="linear", rule="uniform")
+    view = tv.prepare(
+        synth,
+        base_year=2025,
+        target_year=2030,
+        as_of_year=2024,
+        target_values={"community_workers": 1e5},
+        method="linear",
+        rule="uniform",
+    )
     ctv = view.county_target_values["community_workers"]
     assert ctv.drop(synth.top).sum() == pytest.approx(1e5)
     assert (view.summary["status"] == "no_data").all()  # no data since the 2025 baseline
@@ -110,5 +152,8 @@ def test_parameter_errors_are_bilingual(synth):
         tv.prepare(synth, rule="equal")
     with pytest.raises(UserError):
         tv.prepare(synth, target_values={"facility_area_per_100hh": "thirty"})
-    assert np.isfinite(tv.prepare(synth, target_values={"facility_area_per_100hh": 35},
-                                  method="linear").targets.loc["facility_area_per_100hh", "target_value"])
+    assert np.isfinite(
+        tv.prepare(
+            synth, target_values={"facility_area_per_100hh": 35}, method="linear"
+        ).targets.loc["facility_area_per_100hh", "target_value"]
+    )

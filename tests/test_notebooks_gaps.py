@@ -13,24 +13,50 @@ from analysis.data.synthetic import write_dataset
 
 NB02 = paths.NOTEBOOKS_DIR / "02_county_gaps.ipynb"
 PROFILE = paths.NOTEBOOKS_DIR / "county_profile.ipynb"
-COUNTIES = ["522701", "522702", "522722", "522723", "522725", "522726",
-            "522727", "522728", "522729", "522730", "522731", "522732"]
+COUNTIES = [
+    "522701",
+    "522702",
+    "522722",
+    "522723",
+    "522725",
+    "522726",
+    "522727",
+    "522728",
+    "522729",
+    "522730",
+    "522731",
+    "522732",
+]
 
 
 def _run(nb, out, **params) -> nbformat.NotebookNode:
-    pm.execute_notebook(str(nb), str(out), parameters=params, cwd=str(paths.NOTEBOOKS_DIR),
-                        progress_bar=False, kernel_name="python3")
+    pm.execute_notebook(
+        str(nb),
+        str(out),
+        parameters=params,
+        cwd=str(paths.NOTEBOOKS_DIR),
+        progress_bar=False,
+        kernel_name="python3",
+    )
     return nbformat.read(out, as_version=4)
 
 
 def _text(nb) -> str:
-    return "".join(str(o.get("data", {}).get("text/plain", "")) + str(o.get("text", ""))
-                   for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    return "".join(
+        str(o.get("data", {}).get("text/plain", "")) + str(o.get("text", ""))
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+    )
 
 
 def _images(nb) -> int:
-    return sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code"
-               for o in c.get("outputs", []))
+    return sum(
+        "image/png" in o.get("data", {})
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+    )
 
 
 @pytest.mark.notebook
@@ -46,8 +72,14 @@ def test_county_gaps_default(tmp_path):
 @pytest.mark.notebook
 def test_county_gaps_synthetic_region_set_in_english(tmp_path):
     data = write_dataset(tmp_path / "data", n_units=40)
-    nb = _run(NB02, tmp_path / "02.ipynb", data_dir=str(data), weighting="entropy",
-              normalisation="zscore", lang="en")
+    nb = _run(
+        NB02,
+        tmp_path / "02.ipynb",
+        data_dir=str(data),
+        weighting="entropy",
+        normalisation="zscore",
+        lang="en",
+    )
     text = _text(nb)
     assert "County 1" in text and "Index" in text and "Source" in text
     assert "Qiannan" not in text and "都匀" not in text
@@ -84,4 +116,8 @@ def test_notebook_committed_clean_with_literal_parameters(path):
     for node in ast.parse(params[0].source).body:  # literals only
         assert isinstance(node, ast.Assign)
         ast.literal_eval(node.value)
-    assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb.cells if c.cell_type == "code")
+    assert all(
+        not c.get("outputs") and c.get("execution_count") is None
+        for c in nb.cells
+        if c.cell_type == "code"
+    )

@@ -19,13 +19,23 @@ from analysis.present.tables import Table
 
 def _items(lang="zh"):
     n = captions.Numbering(chapter=2, lang=lang)
-    fig = figures.ranked_bar(pd.Series([3.0, 1.0], index=["都匀市", "福泉市"]), standard=2.0, lang=lang)
+    fig = figures.ranked_bar(
+        pd.Series([3.0, 1.0], index=["都匀市", "福泉市"]), standard=2.0, lang=lang
+    )
     png = style.to_bytes(fig, "png", dpi=100)
-    t = Table(pd.DataFrame({"地区": ["都匀市"], "值(人)": [1.0]}), n.table("各县(市)测试"), "资料来源: 表源。")
+    t = Table(
+        pd.DataFrame({"地区": ["都匀市"], "值(人)": [1.0]}),
+        n.table("各县(市)测试"),
+        "资料来源: 表源。",
+    )
     return [
-        plan_doc.FigureItem(png, n.figure("各县(市)甲"), "资料来源: 甲源。注: 含示意数据(illustrative data)。"),
+        plan_doc.FigureItem(
+            png, n.figure("各县(市)甲"), "资料来源: 甲源。注: 含示意数据(illustrative data)。"
+        ),
         plan_doc.TableItem(t),
-        plan_doc.FigureItem(png, n.figure("各县(市)乙"), "资料来源: 乙源。", width_cm=style.HALF_WIDTH_CM),
+        plan_doc.FigureItem(
+            png, n.figure("各县(市)乙"), "资料来源: 乙源。", width_cm=style.HALF_WIDTH_CM
+        ),
     ]
 
 
@@ -53,7 +63,9 @@ def test_document_has_figures_tables_captions_and_notes(tmp_path):
     assert cap.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"
     assert doc.styles["Normal"].element.rPr.rFonts.get(qn("w:eastAsia")) == "宋体"
     sec = doc.sections[0]
-    assert abs(sec.page_width - sec.left_margin - sec.right_margin - Cm(16)) < Cm(0.01)  # twip rounding
+    assert abs(sec.page_width - sec.left_margin - sec.right_margin - Cm(16)) < Cm(
+        0.01
+    )  # twip rounding
 
 
 def test_english_captions():

@@ -76,7 +76,9 @@ def test_no_data_since_baseline_and_single_observation():
 
 def test_lower_is_better():
     # residents per grid: 1000 -> target 800 in 2025, required CAGR 0.8^(1/5) - 1 = -4.365 %
-    assert one(1000.0, 900.0, 800.0, direction="lower") == "on_track"  # 0.9^(1/2)-1 = -5.13 % -> 1.18
+    assert (
+        one(1000.0, 900.0, 800.0, direction="lower") == "on_track"
+    )  # 0.9^(1/2)-1 = -5.13 % -> 1.18
     assert one(1000.0, 960.0, 800.0, direction="lower") == "limited"  # -2.02 % / -4.365 % = 0.46
     assert one(1000.0, 930.0, 800.0, direction="lower") == "moderate"  # -3.56 % / -4.365 % = 0.82
     assert one(1000.0, 1050.0, 800.0, direction="lower") == "backwards"
@@ -86,8 +88,15 @@ def test_lower_is_better():
 
 
 def test_vectorised_and_labels():
-    codes = G.status([100, 100, np.nan], 2020, [121, 95, 5], [2022, 2022, 2022], [161.051, 161.051, 9], 2025,
-                     ["higher", "higher", "lower"])
+    codes = G.status(
+        [100, 100, np.nan],
+        2020,
+        [121, 95, 5],
+        [2022, 2022, 2022],
+        [161.051, 161.051, 9],
+        2025,
+        ["higher", "higher", "lower"],
+    )
     assert codes.tolist() == ["on_track", "backwards", "met"]
     assert G.status_labels(codes).tolist() == ["进展顺利", "倒退", "已达标"]
     assert G.status_label("no_data", "en") == "No data since baseline"
@@ -110,7 +119,10 @@ def test_prob_meet_uses_the_projection():
 
 
 @given(
-    x0=st.floats(1, 1000), d1=st.floats(-500, 500), d2=st.floats(0, 500), target=st.floats(1, 2000),
+    x0=st.floats(1, 1000),
+    d1=st.floats(-500, 500),
+    d2=st.floats(0, 500),
+    target=st.floats(1, 2000),
     lower=st.booleans(),
 )
 def test_better_current_value_never_gets_a_worse_status(x0, d1, d2, target, lower):

@@ -59,8 +59,12 @@ def test_intervals_match_statsmodels_ols_prediction():
     for level in (0.80, 0.95):
         sf = res.get_prediction(np.array([[1.0, 2027.0]])).summary_frame(alpha=1 - level)
         pct = round(level * 100)
-        assert fc.at(2027)[f"lo{pct}"].iloc[0] == pytest.approx(sf["obs_ci_lower"].iloc[0], rel=1e-9)
-        assert fc.at(2027)[f"hi{pct}"].iloc[0] == pytest.approx(sf["obs_ci_upper"].iloc[0], rel=1e-9)
+        assert fc.at(2027)[f"lo{pct}"].iloc[0] == pytest.approx(
+            sf["obs_ci_lower"].iloc[0], rel=1e-9
+        )
+        assert fc.at(2027)[f"hi{pct}"].iloc[0] == pytest.approx(
+            sf["obs_ci_upper"].iloc[0], rel=1e-9
+        )
     assert fc.at(2027)["projected"].iloc[0] == pytest.approx(sf["mean"].iloc[0], rel=1e-9)
 
 
@@ -81,7 +85,9 @@ def test_probability_matches_student_t_by_hand():
 
 
 def test_probability_of_an_exact_fit_is_zero_or_one():
-    fc = P.project(frame([[3 + 2 * (y - 2016) for y in YEARS]]), [2025], method="linear")  # 21 in 2025
+    fc = P.project(
+        frame([[3 + 2 * (y - 2016) for y in YEARS]]), [2025], method="linear"
+    )  # 21 in 2025
     assert fc.prob(21.0, 2025, "higher")[0] == 1.0  # meeting exactly counts
     assert fc.prob(21.5, 2025, "higher")[0] == 0.0
     assert fc.prob(21.5, 2025, "lower")[0] == 1.0
@@ -199,16 +205,33 @@ def test_damped_trend_ets_gives_intervals_and_falls_back_when_short():
     fc = P.project(panel, [2025, 2028], method="damped")
     assert fc.method.tolist() == ["damped", "linear"]
     at = fc.at(2028)
-    assert at["lo95"].iloc[0] < at["lo80"].iloc[0] < at["projected"].iloc[0] < at["hi80"].iloc[0] < at["hi95"].iloc[0]
+    assert (
+        at["lo95"].iloc[0]
+        < at["lo80"].iloc[0]
+        < at["projected"].iloc[0]
+        < at["hi80"].iloc[0]
+        < at["hi95"].iloc[0]
+    )
     assert at["projected"].iloc[1] == pytest.approx(7.0)  # 1, 2, 3 in 2022-24 -> 7 in 2028
 
 
 def test_frame_and_series_shapes():
     panel = frame([[1, 2, 3, 4, 5, 6, 7, 8, 9.5], [2, 2, 3, 3, 4, 4, 5, 5, 6]])
-    panel.index = pd.MultiIndex.from_tuples([("a", "1"), ("a", "2")], names=["indicator", "region_code"])
+    panel.index = pd.MultiIndex.from_tuples(
+        [("a", "1"), ("a", "2")], names=["indicator", "region_code"]
+    )
     fc = P.project(panel, range(2025, 2028))
     long = fc.frame()
-    assert list(long.columns) == ["indicator", "region_code", "year", "mean", "lo80", "hi80", "lo95", "hi95"]
+    assert list(long.columns) == [
+        "indicator",
+        "region_code",
+        "year",
+        "mean",
+        "lo80",
+        "hi80",
+        "lo95",
+        "hi95",
+    ]
     assert len(long) == 6
     one = fc.series(("a", "2"))
     assert one.index.tolist() == [2025, 2026, 2027]

@@ -25,9 +25,7 @@ from analysis.runner import render as R
 from analysis.runner import site as S
 
 # 1x1 PNG, so the tiny notebooks have an image to embed without importing matplotlib
-PNG_B64 = (
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
-)
+PNG_B64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 REGIONS = """code,name_zh,name_en,level,parent_code,group
 520000,省,Province,province,,
 522700,州,Prefecture,prefecture,520000,
@@ -41,7 +39,7 @@ OBS = """region_code,year,indicator,value,source,note
 522702,2020,x,20,s,
 522703,2020,x,30,s,
 """
-READ_REGION = '''\
+READ_REGION = """\
 import csv, os
 from pathlib import Path
 from IPython.display import Image, display
@@ -51,15 +49,21 @@ rows = list(csv.DictReader((root / "observations" / "obs.csv").open(encoding="ut
 names = {r["code"]: r["name_zh"] for r in csv.DictReader((root / "regions.csv").open(encoding="utf-8"))}
 total = sum(float(r["value"]) for r in rows if r["region_code"] == code) * scale
 print(names[code], total)
-'''
+"""
 
 
 def make_notebook(path: Path, params: str, body: list[str], md: str = "# 报告 Report") -> Path:
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell(params)
     cell.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell(md), cell] + [nbformat.v4.new_code_cell(b) for b in body]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_markdown_cell(md), cell] + [
+        nbformat.v4.new_code_cell(b) for b in body
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     for i, c in enumerate(nb.cells):
         c.id = f"cell-{i}"
     nbformat.write(nb, path)
@@ -78,10 +82,17 @@ def make_project(tmp: Path, *, failing: bool = False, extra_toml: str = "") -> d
     # a wide frame: its text form depends on pandas' import-time display settings, which
     # must be the same in warm (forked) and cold kernels
     wide = 'import pandas as pd\npd.DataFrame({f"column_{i}": [i * 1.5] for i in range(30)})'
-    make_notebook(nbs / "overview.ipynb", 'region_code = ""\nscale = 1.0',
-                  [READ_REGION, show_png, wide, "total"])
-    make_notebook(nbs / "profile.ipynb", 'region_code = "522701"\nscale = 1.0',
-                  [READ_REGION, "Path.cwd().name", "total * 2"], md="# 县域画像 Profile")
+    make_notebook(
+        nbs / "overview.ipynb",
+        'region_code = ""\nscale = 1.0',
+        [READ_REGION, show_png, wide, "total"],
+    )
+    make_notebook(
+        nbs / "profile.ipynb",
+        'region_code = "522701"\nscale = 1.0',
+        [READ_REGION, "Path.cwd().name", "total * 2"],
+        md="# 县域画像 Profile",
+    )
     toml = textwrap.dedent("""\
         [[report]]
         name = "overview"
@@ -108,11 +119,15 @@ def make_project(tmp: Path, *, failing: bool = False, extra_toml: str = "") -> d
 
 
 def opts(p: dict[str, Path], **kw) -> Options:
-    return Options(config=p["config"], data_dir=p["data"], outputs=p["outputs"], progress=False, **kw)
+    return Options(
+        config=p["config"], data_dir=p["data"], outputs=p["outputs"], progress=False, **kw
+    )
 
 
 def read_html(outputs: Path) -> dict[str, str]:
-    return {p.name: p.read_text(encoding="utf-8") for p in sorted((outputs / "html").glob("*.html"))}
+    return {
+        p.name: p.read_text(encoding="utf-8") for p in sorted((outputs / "html").glob("*.html"))
+    }
 
 
 # ---------------------------------------------------------------------------------------
@@ -120,10 +135,19 @@ def read_html(outputs: Path) -> dict[str, str]:
 
 
 def test_notebook_params_reads_literals_and_types(tmp_path):
-    nb = make_notebook(tmp_path / "n.ipynb", 'a = "x"\nb = 2\nc = 2.5\nd = True\ne = None\nf: int = 3\ng = [1]', [])
+    nb = make_notebook(
+        tmp_path / "n.ipynb", 'a = "x"\nb = 2\nc = 2.5\nd = True\ne = None\nf: int = 3\ng = [1]', []
+    )
     got = {k: (p.default, p.type_name) for k, p in K.notebook_params(nb).items()}
-    assert got == {"a": ("x", "str"), "b": (2, "int"), "c": (2.5, "float"), "d": (True, "bool"),
-                   "e": (None, "NoneType"), "f": (3, "int"), "g": ([1], "list")}
+    assert got == {
+        "a": ("x", "str"),
+        "b": (2, "int"),
+        "c": (2.5, "float"),
+        "d": (True, "bool"),
+        "e": (None, "NoneType"),
+        "f": (3, "int"),
+        "g": ([1], "list"),
+    }
 
 
 def test_annotation_widens_parameter_types(tmp_path):
@@ -142,13 +166,25 @@ def test_config_expands_over_counties_sorted(tmp_path):
     p = make_project(tmp_path)
     tasks = K.load_config(p["config"], p["data"])
     # regions.csv has 3 counties (522701..522703) under 522700: 1 overview + 3 profiles
-    assert [t.name for t in tasks] == ["overview", "profile_522701", "profile_522702", "profile_522703"]
+    assert [t.name for t in tasks] == [
+        "overview",
+        "profile_522701",
+        "profile_522702",
+        "profile_522703",
+    ]
     prof = tasks[2]
     assert prof.parameters == {"region_code": "522702"}
     assert (prof.reads, prof.region, prof.report) == ("region", "522702", "profile")
     assert prof.title == "画像 乙 <b>Profile</b>"
-    assert [t.name for t in K.select(tasks, ["profile"])] == ["profile_522701", "profile_522702", "profile_522703"]
-    assert [t.name for t in K.select(tasks, ["overview", "profile_522703"])] == ["overview", "profile_522703"]
+    assert [t.name for t in K.select(tasks, ["profile"])] == [
+        "profile_522701",
+        "profile_522702",
+        "profile_522703",
+    ]
+    assert [t.name for t in K.select(tasks, ["overview", "profile_522703"])] == [
+        "overview",
+        "profile_522703",
+    ]
     with pytest.raises(UserError, match="nosuch"):
         K.select(tasks, ["nosuch"])
 
@@ -156,9 +192,17 @@ def test_config_expands_over_counties_sorted(tmp_path):
 @pytest.mark.parametrize(
     ("extra", "zh", "en"),
     [
-        ('parameters = { regoin_code = "522701" }', "没有参数 regoin_code", "Valid parameters: region_code, scale"),
-        ("parameters = { scale = \"big\" }", "参数 scale 应为 float", "must be of type float"),
-        ('parameters = { region_code = "999999" }', "未知的地区代码", "Unknown region code: 999999"),
+        (
+            'parameters = { regoin_code = "522701" }',
+            "没有参数 regoin_code",
+            "Valid parameters: region_code, scale",
+        ),
+        ('parameters = { scale = "big" }', "参数 scale 应为 float", "must be of type float"),
+        (
+            'parameters = { region_code = "999999" }',
+            "未知的地区代码",
+            "Unknown region code: 999999",
+        ),
         ('expand = { region_code = "@provinces" }', "未知的展开标记", "@counties, @regions"),
         ('colour = "red"', "未知的报告配置项", "Valid report keys"),
         ('output = "x_{region_code.__class__}"', "output 模板字段", "not a parameter name"),
@@ -167,7 +211,10 @@ def test_config_expands_over_counties_sorted(tmp_path):
     ],
 )
 def test_config_errors_are_bilingual_and_name_the_problem(tmp_path, extra, zh, en):
-    p = make_project(tmp_path, extra_toml=f'\n[[report]]\nname = "extra"\nnotebook = "notebooks/profile.ipynb"\n{extra}\n')
+    p = make_project(
+        tmp_path,
+        extra_toml=f'\n[[report]]\nname = "extra"\nnotebook = "notebooks/profile.ipynb"\n{extra}\n',
+    )
     with pytest.raises(UserError) as err:
         K.load_config(p["config"], p["data"])
     assert zh in err.value.zh and en in err.value.en
@@ -175,8 +222,11 @@ def test_config_errors_are_bilingual_and_name_the_problem(tmp_path, extra, zh, e
 
 
 def test_duplicate_output_names_are_rejected(tmp_path):
-    p = make_project(tmp_path, extra_toml='\n[[report]]\nname = "again"\nnotebook = "notebooks/profile.ipynb"\n'
-                     'output = "overview"\n')
+    p = make_project(
+        tmp_path,
+        extra_toml='\n[[report]]\nname = "again"\nnotebook = "notebooks/profile.ipynb"\n'
+        'output = "overview"\n',
+    )
     with pytest.raises(UserError, match="duplicate output names: overview"):
         K.load_config(p["config"], p["data"])
 
@@ -227,21 +277,30 @@ def test_changing_one_countys_rows_changes_only_its_reports(tmp_path):
     assert changed == ["overview", "profile_522702"]
     # a new per-county file: same rule
     (p["data"] / "observations" / "522703_2021.csv").write_text(
-        "region_code,year,indicator,value,source,note\n522703,2021,x,31,s,\n", encoding="utf-8")
+        "region_code,year,indicator,value,source,note\n522703,2021,x,31,s,\n", encoding="utf-8"
+    )
     again, _, _ = _keys(p)
     assert sorted(n for n in after if after[n] != again[n]) == ["overview", "profile_522703"]
     # the prefecture's rows are read by every report
-    obs.write_text(obs.read_text(encoding="utf-8").replace("522700,2020,x,60", "522700,2020,x,61"), encoding="utf-8")
+    obs.write_text(
+        obs.read_text(encoding="utf-8").replace("522700,2020,x,60", "522700,2020,x,61"),
+        encoding="utf-8",
+    )
     last, _, _ = _keys(p)
     assert all(last[n] != again[n] for n in last)
 
 
 def test_reads_globs_select_whole_files(tmp_path):
-    p = make_project(tmp_path, extra_toml='\n[[report]]\nname = "tables"\nnotebook = "notebooks/overview.ipynb"\n'
-                     'reads = ["*.csv"]\n')
+    p = make_project(
+        tmp_path,
+        extra_toml='\n[[report]]\nname = "tables"\nnotebook = "notebooks/overview.ipynb"\n'
+        'reads = ["*.csv"]\n',
+    )
     before, h, tasks = _keys(p)
     assert list(h.inputs([t for t in tasks if t.name == "tables"][0])) == ["regions.csv"]
-    (p["data"] / "observations" / "obs.csv").write_text(OBS + "522701,2021,x,11,s,\n", encoding="utf-8")
+    (p["data"] / "observations" / "obs.csv").write_text(
+        OBS + "522701,2021,x,11,s,\n", encoding="utf-8"
+    )
     after, _, _ = _keys(p)
     assert after["tables"] == before["tables"] and after["overview"] != before["overview"]
 
@@ -251,7 +310,8 @@ def test_reordering_rows_of_other_counties_keeps_key(tmp_path):
     before, _, _ = _keys(p)
     lines = OBS.splitlines()
     (p["data"] / "observations" / "obs.csv").write_text(
-        "\n".join([lines[0], lines[1], lines[2], lines[4], lines[3]]) + "\n", encoding="utf-8")
+        "\n".join([lines[0], lines[1], lines[2], lines[4], lines[3]]) + "\n", encoding="utf-8"
+    )
     after, _, _ = _keys(p)
     assert after["profile_522701"] == before["profile_522701"]
     assert after["overview"] != before["overview"]  # whole-file rule: any byte counts
@@ -262,18 +322,32 @@ def test_reordering_rows_of_other_counties_keeps_key(tmp_path):
 
 
 def test_external_resource_detector_catches_cdn_links():
-    bad = ('<script src="https://cdnjs.cloudflare.com/x.js"></script>'
-           '<link rel="stylesheet" href="//cdn.example/x.css">'
-           '<style>@import url("https://fonts.example/f.css");</style>'
-           '<script type="module">import m from "https://cdn.example/m.mjs";</script>')
+    bad = (
+        '<script src="https://cdnjs.cloudflare.com/x.js"></script>'
+        '<link rel="stylesheet" href="//cdn.example/x.css">'
+        '<style>@import url("https://fonts.example/f.css");</style>'
+        '<script type="module">import m from "https://cdn.example/m.mjs";</script>'
+    )
     assert len(R.external_resources(bad)) == 4
-    assert R.external_resources('<a href="https://example.org">ref</a><img src="data:image/png;base64,AA">') == []
+    assert (
+        R.external_resources(
+            '<a href="https://example.org">ref</a><img src="data:image/png;base64,AA">'
+        )
+        == []
+    )
 
 
 def test_render_is_offline_and_report_view_hides_code():
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell("# 标题 $x^2$"), nbformat.v4.new_code_cell("secret_code_line = 1")]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# 标题 $x^2$"),
+        nbformat.v4.new_code_cell("secret_code_line = 1"),
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     report, full = R.render(nb, "report").decode(), R.render(nb, "full").decode()
     assert "secret_code_line" not in report and "secret_code_line" in full
     assert R.external_resources(report) == [] and R.external_resources(full) == []
@@ -281,9 +355,23 @@ def test_render_is_offline_and_report_view_hides_code():
 
 
 def test_index_escapes_every_string():
-    rows = [{"name": "a", "title": "<script>alert(1)</script>", "status": "failed", "duration": 1.25,
-             "parameters": {"region_code": "<img src=x onerror=alert(1)>"}, "views": ["failed"],
-             "error": {"cell_index": 2, "exec_count": 1, "ename": "E", "evalue": "<b>bad</b>", "source_line": "x"}}]
+    rows = [
+        {
+            "name": "a",
+            "title": "<script>alert(1)</script>",
+            "status": "failed",
+            "duration": 1.25,
+            "parameters": {"region_code": "<img src=x onerror=alert(1)>"},
+            "views": ["failed"],
+            "error": {
+                "cell_index": 2,
+                "exec_count": 1,
+                "ename": "E",
+                "evalue": "<b>bad</b>",
+                "source_line": "x",
+            },
+        }
+    ]
     html = S.index_html(rows)
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<img src=x" not in html and "<b>bad</b>" not in html
@@ -299,10 +387,23 @@ def test_index_escapes_every_string():
 def test_cli_bad_parameter_exits_2_and_touches_nothing(tmp_path, capsys):
     from analysis.runner.__main__ import main
 
-    p = make_project(tmp_path, extra_toml='\n[[report]]\nname = "x"\nnotebook = "notebooks/profile.ipynb"\n'
-                     'parameters = { region_code = "522799" }\n')
-    code = main(["run", "--config", str(p["config"]), "--data-dir", str(p["data"]),
-                 "--outputs-dir", str(p["outputs"]), "--no-progress"])
+    p = make_project(
+        tmp_path,
+        extra_toml='\n[[report]]\nname = "x"\nnotebook = "notebooks/profile.ipynb"\n'
+        'parameters = { region_code = "522799" }\n',
+    )
+    code = main(
+        [
+            "run",
+            "--config",
+            str(p["config"]),
+            "--data-dir",
+            str(p["data"]),
+            "--outputs-dir",
+            str(p["outputs"]),
+            "--no-progress",
+        ]
+    )
     assert code == 2
     err = capsys.readouterr().err
     assert err.startswith("报告 x: 未知的地区代码: 522799") and "522701 甲" in err
@@ -312,7 +413,9 @@ def test_cli_bad_parameter_exits_2_and_touches_nothing(tmp_path, capsys):
 def test_add_parser_sets_a_callable():
     parser = argparse.ArgumentParser()
     add_parser(parser.add_subparsers(dest="cmd"))
-    args = parser.parse_args(["run", "--only", "a", "b", "--jobs", "3", "--executor", "dask", "--force"])
+    args = parser.parse_args(
+        ["run", "--only", "a", "b", "--jobs", "3", "--executor", "dask", "--force"]
+    )
     assert args.only == ["a", "b"] and args.jobs == 3 and args.executor == "dask" and args.force
     assert callable(args.func)
     with pytest.raises(SystemExit):
@@ -322,10 +425,12 @@ def test_add_parser_sets_a_callable():
 def test_failing_line_is_taken_from_the_cell_frame():
     from analysis.runner.execute import failing_line
 
-    tb = ["\x1b[0;31m-----\x1b[0m\n\x1b[0;31mZeroDivisionError\x1b[0m Traceback (most recent call last)",
-          "Cell \x1b[0;32mIn[3], line 2\x1b[0m\n\x1b[1;32m      1\x1b[0m z \x1b[38;5;241m=\x1b[39m 2\n"
-          "\x1b[0;32m----> 2\x1b[0m y \x1b[38;5;241m=\x1b[39m x \x1b[38;5;241m/\x1b[39m divisor",
-          "File \x1b[0;32m/lib/x.py:9\x1b[0m\n\x1b[0;32m----> 9\x1b[0m inner()"]
+    tb = [
+        "\x1b[0;31m-----\x1b[0m\n\x1b[0;31mZeroDivisionError\x1b[0m Traceback (most recent call last)",
+        "Cell \x1b[0;32mIn[3], line 2\x1b[0m\n\x1b[1;32m      1\x1b[0m z \x1b[38;5;241m=\x1b[39m 2\n"
+        "\x1b[0;32m----> 2\x1b[0m y \x1b[38;5;241m=\x1b[39m x \x1b[38;5;241m/\x1b[39m divisor",
+        "File \x1b[0;32m/lib/x.py:9\x1b[0m\n\x1b[0;32m----> 9\x1b[0m inner()",
+    ]
     assert failing_line(tb) == "y = x / divisor"
     assert failing_line([]) == ""
 

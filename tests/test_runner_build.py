@@ -14,8 +14,11 @@ from analysis.runner import render as R
 
 
 def _files(outputs: Path) -> dict[str, bytes]:
-    return {p.relative_to(outputs).as_posix(): p.read_bytes()
-            for p in sorted(outputs.rglob("*")) if p.is_file() and ".runner" not in p.parts}
+    return {
+        p.relative_to(outputs).as_posix(): p.read_bytes()
+        for p in sorted(outputs.rglob("*"))
+        if p.is_file() and ".runner" not in p.parts
+    }
 
 
 def test_full_run_failure_isolation_site_manifest_and_incremental(tmp_path):
@@ -27,12 +30,23 @@ def test_full_run_failure_isolation_site_manifest_and_incremental(tmp_path):
     assert list(s.failed) == ["broken"] and s.exit_code == 1
     err = s.failed["broken"]
     # cells: 0 markdown, 1 parameters, 2 "x = 1", 3 "z = 2 / y = x / divisor" (line 2 raises)
-    assert (err["cell_index"], err["ename"], err["source_line"]) == (3, "ZeroDivisionError", "y = x / divisor")
+    assert (err["cell_index"], err["ename"], err["source_line"]) == (
+        3,
+        "ZeroDivisionError",
+        "y = x / divisor",
+    )
     text = format_summary(s, out)
-    assert "broken: cell 3 (In [3]): ZeroDivisionError: division by zero  <- y = x / divisor" in text
+    assert (
+        "broken: cell 3 (In [3]): ZeroDivisionError: division by zero  <- y = x / divisor" in text
+    )
     kept = nbformat.read(out / "notebooks" / "broken.failed.ipynb", as_version=4)
-    failing = [c for c in kept.cells if c.cell_type == "code" and c.source == "z = 2\ny = x / divisor"][0]
-    assert failing.outputs[0]["output_type"] == "error" and failing.outputs[0]["ename"] == "ZeroDivisionError"
+    failing = [
+        c for c in kept.cells if c.cell_type == "code" and c.source == "z = 2\ny = x / divisor"
+    ][0]
+    assert (
+        failing.outputs[0]["output_type"] == "error"
+        and failing.outputs[0]["ename"] == "ZeroDivisionError"
+    )
     assert not (out / "notebooks" / "broken.ipynb").exists()
 
     # the notebook computed the right numbers: overview = prefecture row 60, profiles 10/20/30 * 2
@@ -44,7 +58,8 @@ def test_full_run_failure_isolation_site_manifest_and_incremental(tmp_path):
 
     html = read_html(out)
     assert set(html) == {"index.html", "broken.failed.html"} | {
-        f"{n}{v}.html" for n in s.built for v in ("", ".full")}
+        f"{n}{v}.html" for n in s.built for v in ("", ".full")
+    }
     for name, page in html.items():
         assert R.external_resources(page) == [], name
         assert "<script>alert(1)" not in page, name  # region name 甲<script>... is escaped
@@ -60,8 +75,10 @@ def test_full_run_failure_isolation_site_manifest_and_incremental(tmp_path):
     assert "y = x / divisor" in idx and 'href="profile_522703.full.html"' in idx
 
     man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert man["inputs"]["observations/obs.csv"] == hashlib.sha256(
-        (p["data"] / "observations" / "obs.csv").read_bytes()).hexdigest()
+    assert (
+        man["inputs"]["observations/obs.csv"]
+        == hashlib.sha256((p["data"] / "observations" / "obs.csv").read_bytes()).hexdigest()
+    )
     by_name = {r["name"]: r for r in man["reports"]}
     assert by_name["broken"]["status"] == "failed" and by_name["overview"]["status"] == "ok"
     for rel, info in by_name["profile_522701"]["outputs"].items():
@@ -70,9 +87,13 @@ def test_full_run_failure_isolation_site_manifest_and_incremental(tmp_path):
 
     # fix the broken report through a parameter: only it reruns; its failure files go away
     cfg = p["config"]
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace(
-        'notebook = "notebooks/broken.ipynb"', 'notebook = "notebooks/broken.ipynb"\nparameters = { divisor = 2 }'),
-        encoding="utf-8")
+    cfg.write_text(
+        cfg.read_text(encoding="utf-8").replace(
+            'notebook = "notebooks/broken.ipynb"',
+            'notebook = "notebooks/broken.ipynb"\nparameters = { divisor = 2 }',
+        ),
+        encoding="utf-8",
+    )
     s = run(opts(p, jobs=2))
     assert s.built == ["broken"] and s.exit_code == 0 and len(s.skipped) == 4
     assert not (out / "notebooks" / "broken.failed.ipynb").exists()
@@ -104,11 +125,16 @@ def test_full_run_failure_isolation_site_manifest_and_incremental(tmp_path):
 
     # a report that starts failing keeps its previous good outputs untouched
     good = {f: b for f, b in _files(out).items() if "profile_522701" in f}
-    make_notebook(p["notebooks"] / "profile.ipynb", 'region_code = "522701"\nscale = 1.0',
-                  ["raise RuntimeError('bad ' + region_code)"])
+    make_notebook(
+        p["notebooks"] / "profile.ipynb",
+        'region_code = "522701"\nscale = 1.0',
+        ["raise RuntimeError('bad ' + region_code)"],
+    )
     s = run(opts(p, jobs=2, only=["profile_522701"]))
     assert list(s.failed) == ["profile_522701"] and s.exit_code == 1
-    assert {f: b for f, b in _files(out).items() if "profile_522701" in f and "failed" not in f} == good
+    assert {
+        f: b for f, b in _files(out).items() if "profile_522701" in f and "failed" not in f
+    } == good
     idx = (out / "html" / "index.html").read_text(encoding="utf-8")
     assert "RuntimeError: bad 522701" in idx and 'href="profile_522701.html"' in idx
     # not selected, notebook changed: shown as out of date, not as built
@@ -122,8 +148,14 @@ def test_warm_kernels_give_the_same_bytes_as_cold_kernels(tmp_path):
     cold = run(opts(p_cold, jobs=2, warm_kernels=False))
     assert warm.built == cold.built and len(warm.built) == 4
     for sub in ("notebooks", "html"):
-        a = {f.name: f.read_bytes() for f in (p["outputs"] / sub).iterdir() if f.name != "index.html"}
-        b = {f.name: f.read_bytes() for f in (p_cold["outputs"] / sub).iterdir() if f.name != "index.html"}
+        a = {
+            f.name: f.read_bytes() for f in (p["outputs"] / sub).iterdir() if f.name != "index.html"
+        }
+        b = {
+            f.name: f.read_bytes()
+            for f in (p_cold["outputs"] / sub).iterdir()
+            if f.name != "index.html"
+        }
         assert a.keys() == b.keys() and [n for n in a if a[n] != b[n]] == []
     # kernels run in the notebook's folder (papermill's cwd), warm or cold
     prof = nbformat.read(p["outputs"] / "notebooks" / "profile_522701.ipynb", as_version=4)
@@ -135,18 +167,27 @@ def test_warm_kernels_give_the_same_bytes_as_cold_kernels(tmp_path):
 
 
 def test_products_written_by_a_notebook_are_recorded_and_checked(tmp_path):
-    extra = ('\n[[report]]\nname = "writer"\nnotebook = "notebooks/writer.ipynb"\n'
-             'products = ["extra"]\n')
+    extra = (
+        '\n[[report]]\nname = "writer"\nnotebook = "notebooks/writer.ipynb"\nproducts = ["extra"]\n'
+    )
     p = make_project(tmp_path, extra_toml=extra)
-    make_notebook(p["notebooks"] / "writer.ipynb", 'text = "hello"', [
-        "import os\nfrom pathlib import Path\n"
-        "d = Path(os.environ['ANALYSIS_OUTPUTS_DIR']) / 'extra'\nd.mkdir(exist_ok=True)\n"
-        "(d / 'x.txt').write_text(text)"])
+    make_notebook(
+        p["notebooks"] / "writer.ipynb",
+        'text = "hello"',
+        [
+            "import os\nfrom pathlib import Path\n"
+            "d = Path(os.environ['ANALYSIS_OUTPUTS_DIR']) / 'extra'\nd.mkdir(exist_ok=True)\n"
+            "(d / 'x.txt').write_text(text)"
+        ],
+    )
     s = run(opts(p, jobs=2, only=["writer"]))
     assert s.built == ["writer"]
     man = json.loads((p["outputs"] / "manifest.json").read_text(encoding="utf-8"))
     rec = {r["name"]: r for r in man["reports"]}["writer"]
-    assert rec["outputs"]["extra/x.txt"] == {"sha256": hashlib.sha256(b"hello").hexdigest(), "size": 5}
+    assert rec["outputs"]["extra/x.txt"] == {
+        "sha256": hashlib.sha256(b"hello").hexdigest(),
+        "size": 5,
+    }
     assert run(opts(p, jobs=2, only=["writer"])).built == []
     (p["outputs"] / "extra" / "x.txt").unlink()  # a product went missing: rebuild
     assert run(opts(p, jobs=2, only=["writer"])).built == ["writer"]

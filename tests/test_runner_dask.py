@@ -18,7 +18,13 @@ def test_dask_local_cluster_matches_local_executor(tmp_path):
     assert (dask.built, list(dask.failed), dask.exit_code) == (local.built, list(local.failed), 1)
     assert dask.failed["broken"]["source_line"] == "y = x / divisor"
     for sub in ("notebooks", "html"):
-        a = {f.name: f.read_bytes() for f in (p["outputs"] / sub).iterdir() if f.name != "index.html"}
-        b = {f.name: f.read_bytes() for f in (p_dask["outputs"] / sub).iterdir() if f.name != "index.html"}
+        a = {
+            f.name: f.read_bytes() for f in (p["outputs"] / sub).iterdir() if f.name != "index.html"
+        }
+        b = {
+            f.name: f.read_bytes()
+            for f in (p_dask["outputs"] / sub).iterdir()
+            if f.name != "index.html"
+        }
         assert a.keys() == b.keys() and len(a) >= 5
         assert [n for n in a if a[n] != b[n]] == []

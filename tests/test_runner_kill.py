@@ -28,18 +28,38 @@ def _processes_using(marker: str) -> list[int]:
 
 
 def _cmd(p) -> list[str]:
-    return [sys.executable, "-m", "analysis.runner", "run", "--config", str(p["config"]),
-            "--data-dir", str(p["data"]), "--outputs-dir", str(p["outputs"]), "--jobs", "2", "--no-progress"]
+    return [
+        sys.executable,
+        "-m",
+        "analysis.runner",
+        "run",
+        "--config",
+        str(p["config"]),
+        "--data-dir",
+        str(p["data"]),
+        "--outputs-dir",
+        str(p["outputs"]),
+        "--jobs",
+        "2",
+        "--no-progress",
+    ]
 
 
 def test_sigkill_mid_run_then_rerun_completes(tmp_path):
     p = make_project(tmp_path)
     # slow reports, so the kill lands while kernels are running and files are being written
-    make_notebook(p["notebooks"] / "profile.ipynb", 'region_code = "522701"\nscale = 1.0',
-                  ["import time; time.sleep(1.5)", "region_code"])
+    make_notebook(
+        p["notebooks"] / "profile.ipynb",
+        'region_code = "522701"\nscale = 1.0',
+        ["import time; time.sleep(1.5)", "region_code"],
+    )
     records = p["outputs"] / ".runner" / "records"
-    proc = subprocess.Popen(_cmd(p), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env={**os.environ, "ANALYSIS_DATA_DIR": str(p["data"])})
+    proc = subprocess.Popen(
+        _cmd(p),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "ANALYSIS_DATA_DIR": str(p["data"])},
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not (records.is_dir() and any(records.glob("*.json"))):
         time.sleep(0.05)
@@ -63,7 +83,9 @@ def test_sigkill_mid_run_then_rerun_completes(tmp_path):
         nb = nbformat.read(out / "notebooks" / f"{n}.ipynb", as_version=4)
         nbformat.validate(nb)
         for view in ("", ".full"):
-            assert (out / "html" / f"{n}{view}.html").read_text(encoding="utf-8").endswith("</html>\n")
+            assert (
+                (out / "html" / f"{n}{view}.html").read_text(encoding="utf-8").endswith("</html>\n")
+            )
     man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert sorted(r["name"] for r in man["reports"]) == names
     leftovers = [f for f in out.rglob("*") if ".tmp" in f.name]

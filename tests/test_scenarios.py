@@ -26,7 +26,9 @@ def test_growth_year_edge_cases():
     assert S.growth_year(200, 2024, 150, 0.1)[()] == 2024  # already met
     assert np.isnan(S.growth_year(0, 2024, 150, 0.1)[()])  # zero start never grows
     assert np.isnan(S.growth_year(90, 2024, 120, 0.1, upper=100)[()])  # beyond the bound
-    assert S.growth_year(90, 2024, 100, 0.1, upper=100)[()] == 2026  # 90 * 1.1^2 = 108.9 -> capped 100
+    assert (
+        S.growth_year(90, 2024, 100, 0.1, upper=100)[()] == 2026
+    )  # 90 * 1.1^2 = 108.9 -> capped 100
 
 
 def test_paths_and_first_year():

@@ -38,10 +38,20 @@ def test_rate_with_unit_count():
 
 
 def test_ranked_list():
-    a = S.shortfall(pd.Series({"A": 25.0, "B": 29.0}), 30, base=pd.Series({"A": 100.0, "B": 1000.0}), scale=100, unit_cost=10)
+    a = S.shortfall(
+        pd.Series({"A": 25.0, "B": 29.0}),
+        30,
+        base=pd.Series({"A": 100.0, "B": 1000.0}),
+        scale=100,
+        unit_cost=10,
+    )
     b = S.shortfall(pd.Series({"A": 1.0, "B": 5.0}), 4)
     r = S.ranked({"area": a, "share": b})
     # costs: A 5*100/100*10 = 50, B 1*1000/100*10 = 100; share has a gap only for A (3), no cost
-    assert r[["region_code", "indicator"]].values.tolist() == [["B", "area"], ["A", "area"], ["A", "share"]]
+    assert r[["region_code", "indicator"]].values.tolist() == [
+        ["B", "area"],
+        ["A", "area"],
+        ["A", "share"],
+    ]
     assert r["rank"].tolist() == [1, 2, 3]
     assert r["cost"].iloc[0] == pytest.approx(100.0)

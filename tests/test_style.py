@@ -19,7 +19,9 @@ def test_font_is_shipped_by_pip_not_the_system():
     assert "site-packages" in str(path) or "mplfonts" in str(path)
     assert style.register_font() == "Noto Sans CJK SC"
     style.use()
-    found = font_manager.findfont(font_manager.FontProperties(family="Noto Sans CJK SC"), fallback_to_default=False)
+    found = font_manager.findfont(
+        font_manager.FontProperties(family="Noto Sans CJK SC"), fallback_to_default=False
+    )
     assert found == str(path)
     assert matplotlib.rcParams["axes.unicode_minus"] is False
     assert matplotlib.rcParams["savefig.dpi"] == 300

@@ -16,13 +16,20 @@ from openpyxl import load_workbook
 
 from analysis.present import tables as T
 
-EVIL = ["=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-2+3", "@SUM(A1:A2)", "\t=1", "\r=1", "=1"]
+EVIL = ['=HYPERLINK("http://x","y")', "+1+2", "-2+3", "@SUM(A1:A2)", "\t=1", "\r=1", "=1"]
 
 
 def _table(**kw) -> T.Table:
-    frame = pd.DataFrame({"地区": ["都匀市", *EVIL], "人口(人)": [1234.567, *range(len(EVIL))],
-                          "=bad header": [np.nan] * (1 + len(EVIL))})
-    return T.Table(frame, "表1 各县(市)测试", "资料来源: 测试。注: 含示意数据。", {"人口(人)": "#,##0.0"}, **kw)
+    frame = pd.DataFrame(
+        {
+            "地区": ["都匀市", *EVIL],
+            "人口(人)": [1234.567, *range(len(EVIL))],
+            "=bad header": [np.nan] * (1 + len(EVIL)),
+        }
+    )
+    return T.Table(
+        frame, "表1 各县(市)测试", "资料来源: 测试。注: 含示意数据。", {"人口(人)": "#,##0.0"}, **kw
+    )
 
 
 @pytest.mark.parametrize("value", EVIL)

@@ -14,8 +14,12 @@ from analysis.cli import main
 from analysis.data import load
 from analysis.errors import DataError
 
-CASES = sorted(p.name for p in (FIXTURES / "bad").iterdir() if (p / "expect.txt").read_text().strip() != "OK")
-OK_CASES = sorted(p.name for p in (FIXTURES / "bad").iterdir() if (p / "expect.txt").read_text().strip() == "OK")
+CASES = sorted(
+    p.name for p in (FIXTURES / "bad").iterdir() if (p / "expect.txt").read_text().strip() != "OK"
+)
+OK_CASES = sorted(
+    p.name for p in (FIXTURES / "bad").iterdir() if (p / "expect.txt").read_text().strip() == "OK"
+)
 
 
 def test_minimal_fixture_is_valid(tmp_path):
@@ -61,7 +65,11 @@ def test_bom_and_gbk_are_read_without_garbling(case, tmp_path):
 def test_all_problems_are_reported_not_just_the_first(tmp_path):
     data = make_case("wrong_type", tmp_path / "data")
     obs = data / "observations" / "obs.csv"
-    obs.write_text(obs.read_text().replace("990001,2020,urbanisation_rate,60.5", "990001,2020,urbanisation_rate,160.5"))
+    obs.write_text(
+        obs.read_text().replace(
+            "990001,2020,urbanisation_rate,60.5", "990001,2020,urbanisation_rate,160.5"
+        )
+    )
     with pytest.raises(DataError) as err:
         load(data)
     assert {p.column for p in err.value.problems} == {"value"}
@@ -70,8 +78,12 @@ def test_all_problems_are_reported_not_just_the_first(tmp_path):
 
 def test_cli_exit_code_and_no_traceback_in_a_subprocess(tmp_path):
     data = make_case("unknown_region", tmp_path / "data")
-    proc = subprocess.run([sys.executable, "-m", "analysis.cli", "validate", "--data", str(data)],
-                          capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    proc = subprocess.run(
+        [sys.executable, "-m", "analysis.cli", "validate", "--data", str(data)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "observations/obs.csv, row 4, column region_code" in proc.stderr

@@ -58,7 +58,9 @@ def _illustrate(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="analysis", description="County gaps, target projection and plan figures.")
+    parser = argparse.ArgumentParser(
+        prog="analysis", description="County gaps, target projection and plan figures."
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 

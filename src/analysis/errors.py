@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from analysis.messages import LANGS, pair, t
+
 T = TypeVar("T")
 
 
@@ -34,7 +36,6 @@ def unknown(kind: str, bad: Iterable[object], valid: Sequence[object]) -> UserEr
 
     ``kind`` is a catalogue key naming what was looked up (``"kinds.region_code"``).
     """
-    from analysis.messages import t
 
     fields = {"bad": ", ".join(map(str, bad)), "valid": ", ".join(map(str, valid))}
     return UserError(
@@ -50,9 +51,14 @@ def check_choice(value: T, valid: Sequence[T], kind: str) -> T:
     return value
 
 
+def check_lang(lang: str) -> str:
+    """Return ``lang`` ("zh" or "en") or raise a bilingual ``UserError`` listing both."""
+
+    return check_choice(lang, LANGS, "kinds.language")
+
+
 def user_error(key: str, /, **fields: object) -> UserError:
     """A ``UserError`` whose text is catalogue message ``key`` with ``fields``."""
-    from analysis.messages import pair
 
     return UserError(*pair(key, **fields))
 

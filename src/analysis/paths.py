@@ -9,9 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PROJECT_ROOT = Path(
-    os.environ.get("ANALYSIS_ROOT", Path(__file__).resolve().parents[2])
-).resolve()
+PROJECT_ROOT = Path(os.environ.get("ANALYSIS_ROOT", Path(__file__).resolve().parents[2])).resolve()
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 PACKAGE_DIR = Path(__file__).resolve().parent
 

@@ -102,10 +102,17 @@ HEADERS: dict[str, tuple[str, str]] = {
     "population": ("人口加权", "population-weighted"),
 }
 COST_BASIS = {"once": ("一次性", "one-off"), "per_year": ("每年", "per year")}
-NORMALISATION_LABELS = {"minmax": ("极差标准化", "min-max"), "zscore": ("Z分数", "z-score"),
-                        "target": ("目标距离", "distance to target")}
-WEIGHTING_LABELS = {"equal": ("等权", "equal"), "theme": ("维度等权", "equal by theme"),
-                    "entropy": ("熵权", "entropy"), "user": ("自定义", "user-given")}
+NORMALISATION_LABELS = {
+    "minmax": ("极差标准化", "min-max"),
+    "zscore": ("Z分数", "z-score"),
+    "target": ("目标距离", "distance to target"),
+}
+WEIGHTING_LABELS = {
+    "equal": ("等权", "equal"),
+    "theme": ("维度等权", "equal by theme"),
+    "entropy": ("熵权", "entropy"),
+    "user": ("自定义", "user-given"),
+}
 
 
 def _lang(lang: str) -> int:
@@ -118,7 +125,9 @@ def theme_label(theme: str, lang: str = "zh") -> str:
 
 # -- fast data access (Dataset.obs validates codes one by one; units are valid by construction) --
 def _obs(
-    ds: Dataset, ids: Sequence[str], years: int | Sequence[int] | None = None,
+    ds: Dataset,
+    ids: Sequence[str],
+    years: int | Sequence[int] | None = None,
     regions: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Observations of ``ids`` for ``regions`` (default: the units)."""
@@ -164,7 +173,9 @@ def latest_year(ds: Dataset, ids: Sequence[str]) -> int:
     """The latest year in which most (more than half) of ``ids`` have data for the units."""
     cov = coverage(ds, ids)
     if cov.empty:
-        raise UserError(f"所选指标没有县级数据: {', '.join(ids)}", f"No county data for: {', '.join(ids)}")
+        raise UserError(
+            f"所选指标没有县级数据: {', '.join(ids)}", f"No county data for: {', '.join(ids)}"
+        )
     per_year = cov.groupby("year")["indicator"].nunique()
     ok = per_year[per_year > len(ids) / 2]
     return int((ok if not ok.empty else per_year).index.max())
@@ -181,7 +192,8 @@ def groups_of(ds: Dataset, grouping: str | Mapping[str, str] | None) -> pd.Serie
         missing = g.index[g.isna()].tolist()
         if missing:
             raise UserError(
-                f"分组未覆盖以下县(市): {', '.join(missing)}", f"Grouping misses units: {', '.join(missing)}"
+                f"分组未覆盖以下县(市): {', '.join(missing)}",
+                f"Grouping misses units: {', '.join(missing)}",
             )
         return g.rename("group")
     cols = [c for c in ds.regions.columns if c not in ("code", "name_zh", "name_en", "parent_code")]
@@ -209,7 +221,10 @@ def resolve(
     composite.check_normalisation(normalisation)
     if isinstance(weighting, str) and weighting not in composite.WEIGHTINGS:
         valid = ", ".join(composite.WEIGHTINGS) + ", {indicator: weight}"
-        raise UserError(f"未知的权重方法: {weighting}。可用: {valid}", f"Unknown weighting: {weighting}. Valid: {valid}")
+        raise UserError(
+            f"未知的权重方法: {weighting}。可用: {valid}",
+            f"Unknown weighting: {weighting}. Valid: {valid}",
+        )
     if isinstance(weighting, Mapping):
         ds.check_indicators(list(weighting))
     cov = coverage(ds, ids)
@@ -232,7 +247,9 @@ def resolve(
     )
 
 
-def targets(ds: Dataset, ids: Sequence[str] | None = None, target_year: int | None = None) -> pd.Series:
+def targets(
+    ds: Dataset, ids: Sequence[str] | None = None, target_year: int | None = None
+) -> pd.Series:
     """Indicator -> target value for the top region (latest target year unless given)."""
     t = ds.targets[ds.targets["region_code"] == ds.top]
     if target_year:
@@ -283,7 +300,9 @@ def index_weights(ds: Dataset, spec: Spec) -> pd.DataFrame:
     """The weights used, per indicator, under every weighting scheme."""
     v = ds.values(spec.indicators, spec.year)
     m = meta(ds, spec.indicators)
-    cols = {f"w_{w}": composite.weights(v, w, m["theme"], m["direction"]) for w in composite.WEIGHTINGS}
+    cols = {
+        f"w_{w}": composite.weights(v, w, m["theme"], m["direction"]) for w in composite.WEIGHTINGS
+    }
     if isinstance(spec.weighting, Mapping):
         cols["w_user"] = composite.weights(v, spec.weighting, m["theme"], m["direction"])
     out = pd.DataFrame(cols)
@@ -339,7 +358,10 @@ def sigma_table(ineq: pd.DataFrame, measure: str = "cv", weighting: str = "equal
 
 
 def beta_table(
-    ds: Dataset, ids: Sequence[str], start_year: int | None = None, end_year: int | None = None,
+    ds: Dataset,
+    ids: Sequence[str],
+    start_year: int | None = None,
+    end_year: int | None = None,
     panel: tuple | None = None,
 ) -> pd.DataFrame:
     """beta-convergence (statsmodels OLS) and the sigma trend for each indicator."""
@@ -349,7 +371,7 @@ def beta_table(
         p = pd.DataFrame(x[k].T, index=units, columns=years).dropna(axis=1, how="all")
         b = convergence.beta(p, start_year, end_year)
         s = convergence.sigma(p)["cv"]
-        s = s.loc[b["start_year"]:b["end_year"]] if b["n"] else s
+        s = s.loc[b["start_year"] : b["end_year"]] if b["n"] else s
         tr = convergence.sigma_trend(s)
         b.update(sigma_slope=tr["slope"], sigma_p_value=tr["p_value"])
         rows[i] = b
@@ -397,7 +419,9 @@ def shortfall_table(
         elif i in bases and bases[i] in ind.index:
             base, scale, q = _latest_value(ds, bases[i], year), 100.0, bases[i]
         cost = costs.get(q) if q else None
-        f = shortfall.shortfall(value, t, direction=direction, base=base, scale=scale, unit_cost=cost)
+        f = shortfall.shortfall(
+            value, t, direction=direction, base=base, scale=scale, unit_cost=cost
+        )
         f["cost"] = f["cost"] / 1e4
         frames[i] = f
         qty_of[i] = q
@@ -411,13 +435,15 @@ def shortfall_table(
 def shortfall_totals(short: pd.DataFrame) -> pd.DataFrame:
     """Total quantity and cost per indicator over all units with a gap."""
     g = short.groupby("indicator", sort=True)
-    out = pd.DataFrame({
-        "n": g.size(),
-        "quantity": g["quantity"].sum(min_count=1),
-        "cost": g["cost"].sum(min_count=1),
-        "quantity_of": g["quantity_of"].first(),
-        "cost_basis": g["cost_basis"].first(),
-    })
+    out = pd.DataFrame(
+        {
+            "n": g.size(),
+            "quantity": g["quantity"].sum(min_count=1),
+            "cost": g["cost"].sum(min_count=1),
+            "quantity_of": g["quantity_of"].first(),
+            "cost_basis": g["cost_basis"].first(),
+        }
+    )
     return out.sort_values("cost", ascending=False, na_position="last", kind="stable")
 
 
@@ -438,7 +464,9 @@ def profile(ds: Dataset, region_code: str, spec: Spec) -> pd.DataFrame:
     """
     region_code = unit_code(ds, region_code)
     tg = targets(ds)
-    ids = list(dict.fromkeys([*spec.indicators, *[i for i in tg.index if i not in spec.indicators]]))
+    ids = list(
+        dict.fromkeys([*spec.indicators, *[i for i in tg.index if i not in spec.indicators]])
+    )
     v = ds.values(ids, spec.year)
     top = ds.values(ids, spec.year, [ds.top]).iloc[0]
     m = meta(ds, ids)
@@ -446,16 +474,20 @@ def profile(ds: Dataset, region_code: str, spec: Spec) -> pd.DataFrame:
     oriented = v * sign
     ranks = oriented.rank(ascending=False, method="min")
     tier = tiers.tiers(oriented)
-    out = pd.DataFrame({
-        "value": v.loc[region_code],
-        "prefecture": top,
-        "unit_median": v.median(),
-        "target": tg.reindex(ids),
-        "rank": ranks.loc[region_code],
-        "n": v.notna().sum(),
-        "tier": tier.loc[region_code],
-    })
-    gap = np.where(m["direction"] == "lower", out["value"] - out["target"], out["target"] - out["value"])
+    out = pd.DataFrame(
+        {
+            "value": v.loc[region_code],
+            "prefecture": top,
+            "unit_median": v.median(),
+            "target": tg.reindex(ids),
+            "rank": ranks.loc[region_code],
+            "n": v.notna().sum(),
+            "tier": tier.loc[region_code],
+        }
+    )
+    gap = np.where(
+        m["direction"] == "lower", out["value"] - out["target"], out["target"] - out["value"]
+    )
     out["gap"] = np.where(np.isfinite(gap), np.clip(gap, 0, None), np.nan)
     out["gap_pct"] = out["gap"] / out["target"] * 100
     return out.rename_axis("indicator")
@@ -464,11 +496,13 @@ def profile(ds: Dataset, region_code: str, spec: Spec) -> pd.DataFrame:
 def profile_dots(prof: pd.DataFrame, ds: Dataset, lang: str = "zh") -> pd.DataFrame:
     """dot_plot input: county, prefecture and target as % of the county median (median = 100)."""
     base = prof["unit_median"].where(prof["unit_median"] > 0)
-    f = pd.DataFrame({
-        "county": prof["value"] / base * 100,
-        "prefecture": prof["prefecture"] / base * 100,
-        "target": prof["target"] / base * 100,
-    }).dropna(subset=["county"])
+    f = pd.DataFrame(
+        {
+            "county": prof["value"] / base * 100,
+            "prefecture": prof["prefecture"] / base * 100,
+            "target": prof["target"] / base * 100,
+        }
+    ).dropna(subset=["county"])
     f.index = [ds.label(i, lang, unit=False) for i in f.index]
     return f
 
@@ -481,12 +515,22 @@ def display(frame: pd.DataFrame, ds: Dataset, lang: str = "zh", digits: int = 2)
     tier and weighting values.
     """
     k = _lang(lang)
-    f = frame.reset_index() if frame.index.name in ("region_code", "indicator", "year") else frame.copy()
+    f = (
+        frame.reset_index()
+        if frame.index.name in ("region_code", "indicator", "year")
+        else frame.copy()
+    )
     if "region_code" in f.columns:
-        f.insert(list(f.columns).index("region_code") + 1, "region", f["region_code"].map(ds.names(lang)))
+        f.insert(
+            list(f.columns).index("region_code") + 1, "region", f["region_code"].map(ds.names(lang))
+        )
     for col in ("indicator", "quantity_of"):
         if col in f.columns:
-            f[col] = f[col].map(lambda i: ds.label(i, lang) if isinstance(i, str) and i in set(ds.indicators["id"]) else i)
+            f[col] = f[col].map(
+                lambda i: (
+                    ds.label(i, lang) if isinstance(i, str) and i in set(ds.indicators["id"]) else i
+                )
+            )
     if "theme" in f.columns:
         f["theme"] = f["theme"].map(lambda t: theme_label(t, lang))
     if "weighting" in f.columns:
@@ -497,15 +541,33 @@ def display(frame: pd.DataFrame, ds: Dataset, lang: str = "zh", digits: int = 2)
         f["tier"] = f["tier"].map(tiers.LABELS[lang]).fillna(f["tier"])
     if "quantity_of" in f.columns:
         f = f.rename(columns={"quantity_of": "quantity_unit"})
-    counts = [c for c in ("year", "n", "rank", "median_rank", "best_rank", "worst_rank", "rank_range",
-                          "start_year", "end_year") if c in f.columns]
+    counts = [
+        c
+        for c in (
+            "year",
+            "n",
+            "rank",
+            "median_rank",
+            "best_rank",
+            "worst_rank",
+            "rank_range",
+            "start_year",
+            "end_year",
+        )
+        if c in f.columns
+    ]
     for c in counts:  # whole numbers (a median of an even count may end in .5)
         if pd.api.types.is_numeric_dtype(f[c]) and (f[c].dropna() % 1 == 0).all():
             f[c] = f[c].astype("Int64")
     num = f.select_dtypes("number").columns.difference(counts)
     f[num] = f[num].round(digits)
-    names = {c: HEADERS[c][k] if c in HEADERS else theme_label(c, lang) if c in THEMES else c for c in f.columns}
-    f.index = pd.RangeIndex(1, len(f) + 1, name=("序号", "No.")[k])  # rows numbered as in a printed table
+    names = {
+        c: HEADERS[c][k] if c in HEADERS else theme_label(c, lang) if c in THEMES else c
+        for c in f.columns
+    }
+    f.index = pd.RangeIndex(
+        1, len(f) + 1, name=("序号", "No.")[k]
+    )  # rows numbered as in a printed table
     return f.rename(columns=names)
 
 
@@ -523,23 +585,40 @@ def describe(ds: Dataset, spec: Spec, lang: str = "zh") -> str:
     """One line stating the analysis year, method choices and indicators."""
     k = _lang(lang)
     w = spec.weighting if isinstance(spec.weighting, str) else "user"
-    labels = "、".join(ds.label(i, lang) for i in spec.indicators) if k == 0 else "; ".join(
-        ds.label(i, lang) for i in spec.indicators)
+    labels = (
+        "、".join(ds.label(i, lang) for i in spec.indicators)
+        if k == 0
+        else "; ".join(ds.label(i, lang) for i in spec.indicators)
+    )
     n = len(ds.unit_codes)
     if k == 0:
-        text = (f"分析年份 {spec.year};{n} 个县(市);标准化方法: {NORMALISATION_LABELS[spec.normalisation][0]};"
-                f"权重: {WEIGHTING_LABELS.get(w, (w, w))[0]};指标({len(spec.indicators)} 项): {labels}。")
+        text = (
+            f"分析年份 {spec.year};{n} 个县(市);标准化方法: {NORMALISATION_LABELS[spec.normalisation][0]};"
+            f"权重: {WEIGHTING_LABELS.get(w, (w, w))[0]};指标({len(spec.indicators)} 项): {labels}。"
+        )
         if spec.dropped:
-            text += f"以下指标在 {spec.year} 年无县级数据,未纳入: " + "、".join(ds.label(i, lang) for i in spec.dropped) + "。"
+            text += (
+                f"以下指标在 {spec.year} 年无县级数据,未纳入: "
+                + "、".join(ds.label(i, lang) for i in spec.dropped)
+                + "。"
+            )
         return text
-    text = (f"Year {spec.year}; {n} units; normalisation: {NORMALISATION_LABELS[spec.normalisation][1]}; "
-            f"weights: {WEIGHTING_LABELS.get(w, (w, w))[1]}; indicators ({len(spec.indicators)}): {labels}.")
+    text = (
+        f"Year {spec.year}; {n} units; normalisation: {NORMALISATION_LABELS[spec.normalisation][1]}; "
+        f"weights: {WEIGHTING_LABELS.get(w, (w, w))[1]}; indicators ({len(spec.indicators)}): {labels}."
+    )
     if spec.dropped:
-        text += f" Left out (no county data in {spec.year}): " + "; ".join(ds.label(i, lang) for i in spec.dropped) + "."
+        text += (
+            f" Left out (no county data in {spec.year}): "
+            + "; ".join(ds.label(i, lang) for i in spec.dropped)
+            + "."
+        )
     return text
 
 
-def obs_used(ds: Dataset, ids: Sequence[str], year: int | None = None, top: bool = False) -> pd.DataFrame:
+def obs_used(
+    ds: Dataset, ids: Sequence[str], year: int | None = None, top: bool = False
+) -> pd.DataFrame:
     """The observations behind a table or figure (units, optionally the top region), for source notes."""
     regions = ds.unit_codes + ([ds.top] if top else [])
     return _obs(ds, list(ids), year, regions)
@@ -589,7 +668,9 @@ def heatmap_input(ds: Dataset, spec: Spec, index: pd.DataFrame, lang: str = "zh"
     return {
         "matrix": z,
         "annot": annot,
-        "title": ("各县(市)分指标得分(极差标准化, 0-100)", "Scores by indicator (min-max, 0-100)")[k],
+        "title": ("各县(市)分指标得分(极差标准化, 0-100)", "Scores by indicator (min-max, 0-100)")[
+            k
+        ],
         "cbar_label": ("得分(越高越好)", "Score (higher = better)")[k],
         "lang": lang,
     }
@@ -605,7 +686,8 @@ def lorenz_input(ds: Dataset, ind: str, year: int, lang: str = "zh") -> dict:
     return {
         "values": v.rename(names),
         "weights": w.rename(names),
-        "title": ds.label(ind, lang, unit=False) + ("(按常住人口加权, " if k == 0 else " (population-weighted, ")
+        "title": ds.label(ind, lang, unit=False)
+        + ("(按常住人口加权, " if k == 0 else " (population-weighted, ")
         + (f"{year}年)" if k == 0 else f"{year})"),
         "lang": lang,
     }
@@ -618,7 +700,10 @@ def sigma_input(ineq: pd.DataFrame, ds: Dataset, lang: str = "zh", measure: str 
     f.columns = [ds.label(c, lang, unit=False) for c in f.columns]
     return {
         "frame": f,
-        "title": ("各指标县际变异系数(σ收敛)", "Coefficient of variation across units (sigma-convergence)")[k],
+        "title": (
+            "各指标县际变异系数(σ收敛)",
+            "Coefficient of variation across units (sigma-convergence)",
+        )[k],
         "ylabel": HEADERS[measure][k],
         "lang": lang,
     }
@@ -667,21 +752,25 @@ def findings(results: dict[str, pd.DataFrame], ds: Dataset, spec: Spec, lang: st
     yearly = short.loc[short["cost_basis"] == "per_year", "cost"].sum(min_count=1)
     first = names[idx.index[0]]
     if k == 0:
-        text = (f"{spec.year}年综合发展指数最高的是{first};领先档: {lead or '无'};滞后档: {lag or '无'}。"
-                f"{len(spec.indicators)}项指标中,{len(conv)}项呈显著β收敛(县际差距缩小),{len(div)}项呈显著发散。")
+        text = (
+            f"{spec.year}年综合发展指数最高的是{first};领先档: {lead or '无'};滞后档: {lag or '无'}。"
+            f"{len(spec.indicators)}项指标中,{len(conv)}项呈显著β收敛(县际差距缩小),{len(div)}项呈显著发散。"
+        )
         if pd.notna(once):
             text += f"按假设单价估算,补齐设施等缺口约需一次性投入{once:,.0f}万元"
             text += f",补齐人员缺口每年约需{yearly:,.0f}万元。" if pd.notna(yearly) else "。"
         elif pd.notna(yearly):
             text += f"按假设单价估算,补齐人员缺口每年约需{yearly:,.0f}万元。"
         return text
-    text = (f"In {spec.year} the highest index is {first}; leading: {lead or 'none'}; lagging: {lag or 'none'}. "
-            f"Of {len(spec.indicators)} indicators, {len(conv)} show significant beta-convergence and "
-            f"{len(div)} significant divergence.")
+    text = (
+        f"In {spec.year} the highest index is {first}; leading: {lead or 'none'}; lagging: {lag or 'none'}. "
+        f"Of {len(spec.indicators)} indicators, {len(conv)} show significant beta-convergence and "
+        f"{len(div)} significant divergence."
+    )
     if pd.notna(once):
         text += f" At the assumed unit costs, closing the facility gaps needs about {once:,.0f} (10k yuan) once"
     if pd.notna(yearly):
-        text += (" and" if pd.notna(once) else " At the assumed unit costs, closing the gaps needs")
+        text += " and" if pd.notna(once) else " At the assumed unit costs, closing the gaps needs"
         text += f" {yearly:,.0f} (10k yuan) a year for staff"
     return text + ("." if pd.notna(once) or pd.notna(yearly) else "")
 
@@ -694,12 +783,16 @@ def county_position(
     region_code = ds.check_regions([str(region_code)])[0]
     dims = list(tier.columns)
     ranks = index[dims].rank(ascending=False, method="min")
-    out = pd.DataFrame({
-        HEADERS["theme"][k]: [HEADERS["index"][k] if d == "index" else theme_label(d, lang) for d in dims],
-        ("得分", "Score")[k]: index.loc[region_code, dims].astype(float).round(1).to_numpy(),
-        HEADERS["rank"][k]: [f"{int(r)}/{len(index)}" for r in ranks.loc[region_code, dims]],
-        HEADERS["tier"][k]: tier.loc[region_code, dims].map(tiers.LABELS[lang]).to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            HEADERS["theme"][k]: [
+                HEADERS["index"][k] if d == "index" else theme_label(d, lang) for d in dims
+            ],
+            ("得分", "Score")[k]: index.loc[region_code, dims].astype(float).round(1).to_numpy(),
+            HEADERS["rank"][k]: [f"{int(r)}/{len(index)}" for r in ranks.loc[region_code, dims]],
+            HEADERS["tier"][k]: tier.loc[region_code, dims].map(tiers.LABELS[lang]).to_numpy(),
+        }
+    )
     return out
 
 

@@ -80,8 +80,10 @@ def _check_year(name: str, value) -> int:
     except (TypeError, ValueError):
         y = None
     if y is None or y != value or not 1900 <= y <= 2100:
-        raise UserError(f"参数 {name} 应为年份(如 2025),收到 {value!r}",
-                        f"parameter {name} must be a year such as 2025, got {value!r}")
+        raise UserError(
+            f"参数 {name} 应为年份(如 2025),收到 {value!r}",
+            f"parameter {name} must be a year such as 2025, got {value!r}",
+        )
     return y
 
 
@@ -135,10 +137,13 @@ class TargetView:
             {
                 _t("indicator", lang): [self.ds.label(i, lang) for i in t.index],
                 _t("target", lang): t["target_value"].to_numpy(),
-                _t("attribute", lang): [TEXT.get(a, (a, a))[0 if lang == "zh" else 1] for a in t["attribute"]],
+                _t("attribute", lang): [
+                    TEXT.get(a, (a, a))[0 if lang == "zh" else 1] for a in t["attribute"]
+                ],
                 _t("scope", lang): [_t(s, lang) for s in t["scope"]],
                 _t("source", lang): [
-                    _t("parameter", lang) if s == "parameter" else titles.get(s, s) for s in t["source"]
+                    _t("parameter", lang) if s == "parameter" else titles.get(s, s)
+                    for s in t["source"]
                 ],
             }
         )
@@ -151,7 +156,10 @@ class TargetView:
         fmt = f"{{:.{digits}f}}"
 
         def interval(lo, hi):
-            return [("—" if np.isnan(a) else f"{fmt.format(a)}–{fmt.format(b)}") for a, b in zip(lo, hi, strict=True)]
+            return [
+                ("—" if np.isnan(a) else f"{fmt.format(a)}–{fmt.format(b)}")
+                for a, b in zip(lo, hi, strict=True)
+            ]
 
         out = pd.DataFrame(
             {
@@ -161,7 +169,9 @@ class TargetView:
                 _t("latest", lang): s["latest_value"].round(digits).to_numpy(),
                 _t("latest_year", lang): s["latest_year"].astype("Int64").to_numpy(),
                 _t("target", lang): s["target"].round(digits).to_numpy(),
-                _t("projected", lang) + f"({self.target_year})": s["projected"].round(digits).to_numpy(),
+                _t("projected", lang) + f"({self.target_year})": s["projected"]
+                .round(digits)
+                .to_numpy(),
                 _t("pi80", lang): interval(s["lo80"], s["hi80"]),
                 _t("pi95", lang): interval(s["lo95"], s["hi95"]),
                 _t("prob", lang): (s["prob"] * 100).round(0).to_numpy(),
@@ -189,9 +199,16 @@ class TargetView:
         (rolling origin), and how many counties each method was chosen for."""
         acc = self.accuracy
         if acc is None:
-            meta = self.ds.indicators.set_index("id").reindex(self.history.index.get_level_values(0))
-            acc = projection.accuracy(self.history, projection.OLS_METHODS, lower=meta["lower"].to_numpy(float),
-                                      upper=meta["upper"].to_numpy(float), horizon=self._horizon)
+            meta = self.ds.indicators.set_index("id").reindex(
+                self.history.index.get_level_values(0)
+            )
+            acc = projection.accuracy(
+                self.history,
+                projection.OLS_METHODS,
+                lower=meta["lower"].to_numpy(float),
+                upper=meta["upper"].to_numpy(float),
+                horizon=self._horizon,
+            )
         units = acc.index.get_level_values("region_code").isin(self.ds.unit_codes)
         acc = acc[units]
         chosen = pd.Series(self.forecast.method, index=self.forecast.keys)[units]
@@ -199,10 +216,15 @@ class TargetView:
         rows = []
         for ind in self.indicators:
             for m in acc.columns.get_level_values("method").unique():
-                rows.append({_t("indicator", lang): self.ds.label(ind, lang),
-                             _t("method", lang): projection.method_label(m, lang),
-                             _t("mae", lang): mean.loc[ind, ("mae", m)], _t("mase", lang): mean.loc[ind, ("mase", m)],
-                             _t("chosen", lang): int((chosen.loc[ind] == m).sum())})
+                rows.append(
+                    {
+                        _t("indicator", lang): self.ds.label(ind, lang),
+                        _t("method", lang): projection.method_label(m, lang),
+                        _t("mae", lang): mean.loc[ind, ("mae", m)],
+                        _t("mase", lang): mean.loc[ind, ("mase", m)],
+                        _t("chosen", lang): int((chosen.loc[ind] == m).sum()),
+                    }
+                )
         return pd.DataFrame(rows)
 
     @property
@@ -223,7 +245,10 @@ class TargetView:
         region = self.ds.top if region is None else self.ds.check_regions([region])[0]
         key = (indicator, region)
         if key not in self.forecast.keys:
-            raise UserError(f"指标 {indicator} 未参与本次预测", f"indicator {indicator} is not in this projection")
+            raise UserError(
+                f"指标 {indicator} 未参与本次预测",
+                f"indicator {indicator} is not in this projection",
+            )
         hist = self.history.loc[key].dropna()
         hist.index = hist.index.astype(int)
         fc = self.forecast.series(key)
@@ -240,7 +265,9 @@ class TargetView:
         }
 
     # -- county targets -------------------------------------------------------------------
-    def county_targets(self, indicator: str, rule: str | None = None, lang: str = "zh") -> pd.DataFrame:
+    def county_targets(
+        self, indicator: str, rule: str | None = None, lang: str = "zh"
+    ) -> pd.DataFrame:
         """County share of the prefecture target under ``rule`` (``decompose.RULES``).
 
         Ratio targets are split as amounts of their numerator (e.g. m² of facility area),
@@ -251,7 +278,10 @@ class TargetView:
         rule = decompose.check_rule(self.rule if rule is None else rule)
         self.ds.check_indicators([indicator])
         if indicator not in self.targets.index:
-            raise UserError(f"指标 {indicator} 在本期没有目标", f"indicator {indicator} has no target in this period")
+            raise UserError(
+                f"指标 {indicator} 在本期没有目标",
+                f"indicator {indicator} has no target in this period",
+            )
         meta = self.ds.indicator(indicator)
         target = float(self.targets.loc[indicator, "target_value"])
         units = self.ds.unit_codes
@@ -260,40 +290,62 @@ class TargetView:
         if meta["numerator"]:
             scale = float(meta["scale"])
             num = _latest(self.ds, meta["numerator"], units, basis)
-            dens = denominators(self.ds, meta["denominator"], [basis, self.target_year]).reindex(units)
+            dens = denominators(self.ds, meta["denominator"], [basis, self.target_year]).reindex(
+                units
+            )
             den, den_now = dens[self.target_year], dens[basis]
             tab = decompose.split_ratio(target, num, den, scale, rule, meta["direction"])
-            tab = tab.rename(columns={"current": "current_count", "share_of_increase": "share",
-                                      "target": "county_target"})
+            tab = tab.rename(
+                columns={
+                    "current": "current_count",
+                    "share_of_increase": "share",
+                    "target": "county_target",
+                }
+            )
             tab.insert(0, "current", num / den_now * scale)
             total = tab[["current_count", "target_count", "increase"]].sum()
-            top = {"current": total["current_count"] / den_now.sum() * scale,
-                   **total.to_dict(), "share": 100.0 if total["increase"] else np.nan,
-                   "county_target": total["target_count"] / den.sum() * float(meta["scale"])}
+            top = {
+                "current": total["current_count"] / den_now.sum() * scale,
+                **total.to_dict(),
+                "share": 100.0 if total["increase"] else np.nan,
+                "county_target": total["target_count"] / den.sum() * float(meta["scale"]),
+            }
         elif meta["kind"] in STANDARD_KINDS:
             cur = _latest(self.ds, indicator, units, basis)
             tab = pd.DataFrame({"current": cur, "county_target": target})
             tab["gap"] = (tab["county_target"] - tab["current"]).where(
-                _short(tab["current"], target, meta["direction"]), 0.0)
-            top = {"current": _latest(self.ds, indicator, [self.ds.top], basis).iloc[0],
-                   "county_target": target, "gap": np.nan}
+                _short(tab["current"], target, meta["direction"]), 0.0
+            )
+            top = {
+                "current": _latest(self.ds, indicator, [self.ds.top], basis).iloc[0],
+                "county_target": target,
+                "gap": np.nan,
+            }
         else:
             cur = _latest(self.ds, indicator, units, basis)
-            size = denominators(self.ds, "population", [self.target_year]).reindex(units)[self.target_year]
+            size = denominators(self.ds, "population", [self.target_year]).reindex(units)[
+                self.target_year
+            ]
             tab = decompose.split_count(target, cur, size, rule, meta["direction"])
-            tab = tab.drop(columns="target").rename(columns={"target_count": "county_target", "share_of_increase": "share"})
+            tab = tab.drop(columns="target").rename(
+                columns={"target_count": "county_target", "share_of_increase": "share"}
+            )
             total = tab[["current", "county_target", "increase"]].sum()
             top = {**total.to_dict(), "share": 100.0 if total["increase"] else np.nan}
         tab.index = [names[c] for c in units]
         tab.loc[names[self.ds.top]] = pd.Series(top)
         cols = {c: _t(c, lang) for c in tab.columns}
-        cols["current"] = _t("current", lang) + f"({_latest_year(self.ds, indicator, units, basis)})"
+        cols["current"] = (
+            _t("current", lang) + f"({_latest_year(self.ds, indicator, units, basis)})"
+        )
         return tab.rename(columns=cols).rename_axis(_t("region", lang))
 
     # -- scenarios --------------------------------------------------------------------------
     def scenario_frame(self) -> pd.DataFrame:
         """Year each region reaches its target: BAU vs accelerated (numeric, NaN = not reached)."""
-        direction = [self.ds.indicator(i)["direction"] for i in self.forecast.keys.get_level_values(0)]
+        direction = [
+            self.ds.indicator(i)["direction"] for i in self.forecast.keys.get_level_values(0)
+        ]
         tgt = [self.county_target_values.loc[r, i] for i, r in self.forecast.keys]
         tab = scenarios.scenario_table(self.forecast, tgt, self.scenario_growth, direction)
         return tab.reset_index()
@@ -311,13 +363,21 @@ class TargetView:
             return str(int(year))
 
         f["bau"] = [show(y, ly, True) for y, ly in zip(f["bau_year"], f["last_year"], strict=True)]
-        f["accelerated"] = [show(y, ly, False) for y, ly in zip(f["accelerated_year"], f["last_year"], strict=True)]
-        long = f.melt(id_vars=["indicator", "region_code"], value_vars=["bau", "accelerated"], var_name="scenario")
+        f["accelerated"] = [
+            show(y, ly, False) for y, ly in zip(f["accelerated_year"], f["last_year"], strict=True)
+        ]
+        long = f.melt(
+            id_vars=["indicator", "region_code"],
+            value_vars=["bau", "accelerated"],
+            var_name="scenario",
+        )
         wide = long.pivot(index="region_code", columns=["indicator", "scenario"], values="value")
         cols = pd.MultiIndex.from_product([self.indicators, ["bau", "accelerated"]])
         wide = wide.reindex(index=self.regions, columns=cols)
         labels = self._ind_labels(lang)
-        wide.columns = pd.MultiIndex.from_tuples([(labels[i], _t(s, lang)) for i, s in wide.columns])
+        wide.columns = pd.MultiIndex.from_tuples(
+            [(labels[i], _t(s, lang)) for i, s in wide.columns]
+        )
         wide.index = [self._region_labels(lang)[c] for c in wide.index]
         return wide.rename_axis(_t("region", lang))
 
@@ -340,19 +400,34 @@ def _short(value: pd.Series, target: float, direction: str) -> pd.Series:
     return value < target if direction == "higher" else value > target
 
 
-def targets_in_force(ds: Dataset, target_year: int, target_values: Mapping[str, float] | None = None) -> pd.DataFrame:
+def targets_in_force(
+    ds: Dataset, target_year: int, target_values: Mapping[str, float] | None = None
+) -> pd.DataFrame:
     """Targets of the aggregate region for ``target_year`` from the data, replaced or
     extended by ``target_values``; indexed by indicator, with ``scope`` standard/total."""
     t = ds.targets_for(target_year=target_year)
-    t = t[t["region_code"] == ds.top].set_index("indicator")[["target_value", "base_value", "attribute", "source"]]
+    t = t[t["region_code"] == ds.top].set_index("indicator")[
+        ["target_value", "base_value", "attribute", "source"]
+    ]
     extra = dict(target_values or {})
     if extra:
         ds.check_indicators(list(extra))
-        bad = {k: v for k, v in extra.items() if not isinstance(v, int | float) or not np.isfinite(v)}
+        bad = {
+            k: v for k, v in extra.items() if not isinstance(v, int | float) or not np.isfinite(v)
+        }
         if bad:
-            raise UserError(f"target_values 中的目标值应为数字: {bad}", f"target_values must be numbers: {bad}")
-        new = pd.DataFrame({"target_value": [float(v) for v in extra.values()], "base_value": np.nan,
-                            "attribute": "expected", "source": "parameter"}, index=list(extra))
+            raise UserError(
+                f"target_values 中的目标值应为数字: {bad}", f"target_values must be numbers: {bad}"
+            )
+        new = pd.DataFrame(
+            {
+                "target_value": [float(v) for v in extra.values()],
+                "base_value": np.nan,
+                "attribute": "expected",
+                "source": "parameter",
+            },
+            index=list(extra),
+        )
         t = pd.concat([t.drop(index=[i for i in extra if i in t.index]), new])
     order = {i: k for k, i in enumerate(ds.indicators["id"])}
     t = t.sort_index(key=lambda idx: idx.map(order))  # the order of indicators.csv
@@ -379,11 +454,15 @@ def prepare(
     target_year = _check_year("target_year", target_year)
     as_of_year = _check_year("as_of_year", as_of_year)
     if target_year <= base_year:
-        raise UserError(f"目标年份 {target_year} 应晚于基期年份 {base_year}",
-                        f"target_year {target_year} must be after base_year {base_year}")
+        raise UserError(
+            f"目标年份 {target_year} 应晚于基期年份 {base_year}",
+            f"target_year {target_year} must be after base_year {base_year}",
+        )
     if as_of_year >= target_year:
-        raise UserError(f"评估年份 as_of_year={as_of_year} 应早于目标年份 {target_year}",
-                        f"as_of_year {as_of_year} must be before target_year {target_year}")
+        raise UserError(
+            f"评估年份 as_of_year={as_of_year} 应早于目标年份 {target_year}",
+            f"as_of_year {as_of_year} must be before target_year {target_year}",
+        )
     projection.check_method(method)
     scenarios.check_growth(scenario_growth)
     decompose.check_rule(rule)
@@ -416,9 +495,14 @@ def prepare(
     o = ds.obs(inds, regions)
     o = o[o["year"] <= as_of_year]
     keys = pd.MultiIndex.from_product([inds, regions], names=["indicator", "region_code"])
-    history = o.pivot_table(index=["indicator", "region_code"], columns="year", values="value").reindex(keys)
+    history = o.pivot_table(
+        index=["indicator", "region_code"], columns="year", values="value"
+    ).reindex(keys)
     if history.shape[1] == 0:
-        raise UserError(f"{as_of_year} 年及以前没有这些指标的数据", f"no data for these indicators up to {as_of_year}")
+        raise UserError(
+            f"{as_of_year} 年及以前没有这些指标的数据",
+            f"no data for these indicators up to {as_of_year}",
+        )
 
     meta = ds.indicators.set_index("id").loc[inds]
     ind_of = keys.get_level_values(0)
@@ -429,10 +513,18 @@ def prepare(
     horizon = max(1, min(5, target_year - as_of_year))
     acc = None
     if method in projection.AUTO:  # back-test once: it chooses the models and is shown in a table
-        acc = projection.accuracy(history, projection.AUTO[method], lower=lower, upper=upper, horizon=horizon)
+        acc = projection.accuracy(
+            history, projection.AUTO[method], lower=lower, upper=upper, horizon=horizon
+        )
         chosen = projection.pick(acc, projection.AUTO[method]).to_numpy()
-    fc = projection.project(history, years, method=method if acc is None else chosen,
-                            lower=lower, upper=upper, horizon=horizon)
+    fc = projection.project(
+        history,
+        years,
+        method=method if acc is None else chosen,
+        lower=lower,
+        upper=upper,
+        horizon=horizon,
+    )
 
     # the target each region is held to: standards for every region, totals split by county
     ctv = pd.DataFrame(index=regions, columns=inds, dtype=float)
@@ -453,10 +545,24 @@ def prepare(
     given = targets["base_value"].dropna()
     for ind, v in given.items():
         base.loc[(ind, ds.top)] = v
-    after = o[o["year"] > base_year].sort_values("year").groupby(["indicator", "region_code"]).last().reindex(keys)
+    after = (
+        o[o["year"] > base_year]
+        .sort_values("year")
+        .groupby(["indicator", "region_code"])
+        .last()
+        .reindex(keys)
+    )
     absolute = (meta["unit_en"].reindex(ind_of) == "%").to_numpy()
-    status = progress.status(base.to_numpy(float), base_year, after["value"].to_numpy(float),
-                             after["year"].to_numpy(float), target_arr, target_year, direction, absolute)
+    status = progress.status(
+        base.to_numpy(float),
+        base_year,
+        after["value"].to_numpy(float),
+        after["year"].to_numpy(float),
+        target_arr,
+        target_year,
+        direction,
+        absolute,
+    )
     at = fc.at(target_year)
     latest = o.sort_values("year").groupby(["indicator", "region_code"]).last().reindex(keys)
     summary = pd.DataFrame(
@@ -468,8 +574,10 @@ def prepare(
             "latest_year": latest["year"].to_numpy(float),
             "target": target_arr,
             "projected": at["projected"].to_numpy(),
-            "lo80": at["lo80"].to_numpy(), "hi80": at["hi80"].to_numpy(),
-            "lo95": at["lo95"].to_numpy(), "hi95": at["hi95"].to_numpy(),
+            "lo80": at["lo80"].to_numpy(),
+            "hi80": at["hi80"].to_numpy(),
+            "lo95": at["lo95"].to_numpy(),
+            "hi95": at["hi95"].to_numpy(),
             "prob": fc.prob(target_arr, target_year, direction),
             "status": status,
             "method": fc.method,
@@ -477,9 +585,20 @@ def prepare(
         }
     )
     return TargetView(
-        ds=ds, base_year=base_year, target_year=target_year, as_of_year=as_of_year, indicators=inds,
-        method=method, scenario_growth=float(scenario_growth), rule=rule, targets=targets,
-        county_target_values=ctv, history=history, forecast=fc, summary=summary, accuracy=acc,
+        ds=ds,
+        base_year=base_year,
+        target_year=target_year,
+        as_of_year=as_of_year,
+        indicators=inds,
+        method=method,
+        scenario_growth=float(scenario_growth),
+        rule=rule,
+        targets=targets,
+        county_target_values=ctv,
+        history=history,
+        forecast=fc,
+        summary=summary,
+        accuracy=acc,
     )
 
 
@@ -494,23 +613,42 @@ def findings(view: TargetView, lang: str = "zh") -> str:
         top = rows.loc[view.ds.top]
         label = view.ds.label(ind, lang, unit=False)
         units = rows.loc[view.ds.unit_codes]
-        behind = [names[c] for c in units.index[units["status"].isin(["moderate", "limited", "backwards"])]]
-        unlikely = [names[c] for c in units.index[(units["prob"] < 0.5) & (units["status"] != "met")]]
+        behind = [
+            names[c]
+            for c in units.index[units["status"].isin(["moderate", "limited", "backwards"])]
+        ]
+        unlikely = [
+            names[c] for c in units.index[(units["prob"] < 0.5) & (units["status"] != "met")]
+        ]
         no_data = bool((units["status"] == "no_data").all())
         p = "—" if np.isnan(top["prob"]) else f"{top['prob'] * 100:.0f}%"
         st = progress.status_label(top["status"], lang)
         sep, comma = ("、", ";") if lang == "zh" else (", ", "; ")
         if lang == "zh":
             parts = [f"全州{st}", f"{view.target_year}年达标概率 {p}"]
-            parts.append("基期后尚无县级数据,进展待评估" if no_data else
-                         (f"进展偏慢的县(市): {sep.join(behind)}" if behind else "各县(市)均已达标或进展顺利"))
+            parts.append(
+                "基期后尚无县级数据,进展待评估"
+                if no_data
+                else (
+                    f"进展偏慢的县(市): {sep.join(behind)}"
+                    if behind
+                    else "各县(市)均已达标或进展顺利"
+                )
+            )
             if unlikely:
                 parts.append(f"按趋势达标概率低于50%的县(市): {sep.join(unlikely)}")
             lines.append(f"- {label}: " + comma.join(parts) + "。")
         else:
             parts = [f"{st} for the prefecture", f"P(meet in {view.target_year}) {p}"]
-            parts.append("no county data since the baseline yet" if no_data else
-                         (f"behind: {sep.join(behind)}" if behind else "every county has met it or is on track"))
+            parts.append(
+                "no county data since the baseline yet"
+                if no_data
+                else (
+                    f"behind: {sep.join(behind)}"
+                    if behind
+                    else "every county has met it or is on track"
+                )
+            )
             if unlikely:
                 parts.append(f"below 50 % probability on trend: {sep.join(unlikely)}")
             lines.append(f"- {label}: " + comma.join(parts) + ".")

@@ -65,7 +65,10 @@ class Dataset:
         valid = set(self.regions["code"])
         bad = [c for c in codes if c not in valid]
         if bad:
-            listing = [f"{c} {n}" for c, n in zip(self.regions["code"], self.regions["name_zh"], strict=True)]
+            listing = [
+                f"{c} {n}"
+                for c, n in zip(self.regions["code"], self.regions["name_zh"], strict=True)
+            ]
             raise unknown("kinds.region_code", bad, listing)
         return codes
 
@@ -129,7 +132,9 @@ class Dataset:
         o = self.obs(indicator, regions)
         return o.pivot(index="region_code", columns="year", values="value").reindex(list(regions))
 
-    def values(self, indicators: Sequence[str], year: int, regions: Sequence[str] | None = None) -> pd.DataFrame:
+    def values(
+        self, indicators: Sequence[str], year: int, regions: Sequence[str] | None = None
+    ) -> pd.DataFrame:
         """Several indicators in one year as a region x indicator table."""
         regions = self.unit_codes if regions is None else regions
         o = self.obs(indicators, regions, year)
@@ -152,7 +157,9 @@ class Dataset:
         """True when any value in ``obs`` rests on an illustrative (constructed) source."""
         return bool((self.sources_of(obs)["kind"] == "illustrative").any())
 
-    def targets_for(self, indicator: str | None = None, target_year: int | None = None) -> pd.DataFrame:
+    def targets_for(
+        self, indicator: str | None = None, target_year: int | None = None
+    ) -> pd.DataFrame:
         t = self.targets
         if indicator is not None:
             t = t[t["indicator"] == indicator]

@@ -72,7 +72,9 @@ def denominators(ds: Dataset, indicator: str, years: list[int]) -> pd.DataFrame:
 def _join_sources(a: pd.Series, b: pd.Series) -> np.ndarray:
     """Element-wise union of two '+'-joined source lists (computed once per distinct pair)."""
     codes, pairs = pd.factorize(a.astype(str) + "|" + b.astype(str))
-    joined = [SOURCE_SEP.join(sorted(set(p.replace("|", SOURCE_SEP).split(SOURCE_SEP)))) for p in pairs]
+    joined = [
+        SOURCE_SEP.join(sorted(set(p.replace("|", SOURCE_SEP).split(SOURCE_SEP)))) for p in pairs
+    ]
     return np.asarray(joined, dtype=object)[codes]
 
 
@@ -84,8 +86,13 @@ def _side(obs: pd.DataFrame, years: list[int], name: str) -> pd.DataFrame:
     src = obs.set_index(["region_code", "year"])["source"]
     key = pd.MultiIndex.from_frame(long[["region_code", "year"]])
     s = pd.Series(src.reindex(key).to_numpy(), index=long.index)
-    region_src = (obs[["region_code", "source"]].drop_duplicates().sort_values(["region_code", "source"])
-                  .groupby("region_code")["source"].agg(SOURCE_SEP.join))
+    region_src = (
+        obs[["region_code", "source"]]
+        .drop_duplicates()
+        .sort_values(["region_code", "source"])
+        .groupby("region_code")["source"]
+        .agg(SOURCE_SEP.join)
+    )
     long[f"{name}_interp"] = s.isna().to_numpy()
     long[f"{name}_src"] = s.fillna(long["region_code"].map(region_src)).to_numpy()
     return long
@@ -105,7 +112,10 @@ def derive(ds: Dataset) -> pd.DataFrame:
         num, den = groups.get(row.numerator), groups.get(row.denominator)
         if num is None or den is None:
             continue
-        num_stock, den_stock = theme[row.numerator] in STOCK_THEMES, theme[row.denominator] in STOCK_THEMES
+        num_stock, den_stock = (
+            theme[row.numerator] in STOCK_THEMES,
+            theme[row.denominator] in STOCK_THEMES,
+        )
         if num_stock and not den_stock:
             years = sorted(den["year"].unique())
         elif den_stock and not num_stock:
@@ -114,22 +124,40 @@ def derive(ds: Dataset) -> pd.DataFrame:
             years = sorted(set(num["year"]) & set(den["year"]))
         if not years:
             continue
-        n = _side(num, years, "num") if num_stock else num[["region_code", "year", "value", "source"]].rename(
-            columns={"value": "num", "source": "num_src"}).assign(num_interp=False)
-        d = _side(den, years, "den") if den_stock else den[["region_code", "year", "value", "source"]].rename(
-            columns={"value": "den", "source": "den_src"}).assign(den_interp=False)
+        n = (
+            _side(num, years, "num")
+            if num_stock
+            else num[["region_code", "year", "value", "source"]]
+            .rename(columns={"value": "num", "source": "num_src"})
+            .assign(num_interp=False)
+        )
+        d = (
+            _side(den, years, "den")
+            if den_stock
+            else den[["region_code", "year", "value", "source"]]
+            .rename(columns={"value": "den", "source": "den_src"})
+            .assign(den_interp=False)
+        )
         m = n.merge(d, on=["region_code", "year"], how="inner")
         m = m[m["year"].isin(years) & (m["den"] > 0) & m["num"].notna()]
         if m.empty:
             continue
         interp = (m["num_interp"] | m["den_interp"]).to_numpy()
         formula = f"{row.numerator}/{row.denominator}×{row.scale:g}"
-        parts.append(pd.DataFrame({
-            "region_code": m["region_code"].to_numpy(), "year": m["year"].to_numpy(), "indicator": row.id,
-            "value": m["num"].to_numpy() / m["den"].to_numpy() * row.scale,
-            "source": _join_sources(m["num_src"], m["den_src"]),
-            "note": np.where(interp, f"{formula}; census stock interpolated (geometric)", formula),
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "region_code": m["region_code"].to_numpy(),
+                    "year": m["year"].to_numpy(),
+                    "indicator": row.id,
+                    "value": m["num"].to_numpy() / m["den"].to_numpy() * row.scale,
+                    "source": _join_sources(m["num_src"], m["den_src"]),
+                    "note": np.where(
+                        interp, f"{formula}; census stock interpolated (geometric)", formula
+                    ),
+                }
+            )
+        )
     if not parts:
         return ds.observations.iloc[:0]
     return pd.concat(parts, ignore_index=True)

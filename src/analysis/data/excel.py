@@ -40,8 +40,12 @@ THEMES = {  # theme id -> sheet name (Chinese first: what planning staff see)
 }
 FIXED = ["指标代码 indicator", "指标 name", "单位 unit", "地区代码 region", "地区 name"]
 NOTES = "说明"
-SOURCE_FIELDS = {"title": "来源名称 source title", "publisher": "发布单位 publisher",
-                 "date": "日期 date", "kind": "类型 kind (official/illustrative)"}
+SOURCE_FIELDS = {
+    "title": "来源名称 source title",
+    "publisher": "发布单位 publisher",
+    "date": "日期 date",
+    "kind": "类型 kind (official/illustrative)",
+}
 FIXED_TIME = dt.datetime(2020, 1, 1)
 
 
@@ -51,10 +55,15 @@ def template_indicators(ds: Dataset) -> pd.DataFrame:
     return ind[ind["theme"].isin(THEMES) & ind["numerator"].fillna("").eq("")]
 
 
-def write_template(ds: Dataset, out: str | os.PathLike, *, filled: bool = False, years: list[int] | None = None) -> Path:
+def write_template(
+    ds: Dataset, out: str | os.PathLike, *, filled: bool = False, years: list[int] | None = None
+) -> Path:
     """Write the template; ``filled=True`` pre-fills it with the data set's values."""
     inds = template_indicators(ds)
-    obs = ds.observations[ds.observations["indicator"].isin(inds["id"]) & ds.observations["region_code"].isin(ds.unit_codes)]
+    obs = ds.observations[
+        ds.observations["indicator"].isin(inds["id"])
+        & ds.observations["region_code"].isin(ds.unit_codes)
+    ]
     if years is None:
         last = int(obs["year"].max()) if len(obs) else dt.date.today().year - 1
         first = int(obs["year"].min()) if len(obs) else last
@@ -84,20 +93,48 @@ def write_template(ds: Dataset, out: str | os.PathLike, *, filled: bool = False,
     src = ds.sources_of(obs) if filled and len(obs) else None
     kinds = sorted(set(src["kind"])) if src is not None else []
     notes.append(["填报说明 How to fill in"])
-    notes.append(["每个县(市)每年一个数值;空白表示无数据。请勿修改前五列和表头。 One value per county and year; leave blank when unknown. Do not edit the first five columns or the header."])
+    notes.append(
+        [
+            "每个县(市)每年一个数值;空白表示无数据。请勿修改前五列和表头。 One value per county and year; leave blank when unknown. Do not edit the first five columns or the header."
+        ]
+    )
     notes.append([])
     for key, label in SOURCE_FIELDS.items():
         default = {"title": "", "publisher": "", "date": "", "kind": "official"}[key]
         if src is not None:
-            default = {"title": "; ".join(src["title"]), "publisher": "; ".join(src["publisher"]),
-                       "date": "; ".join(src["date"]), "kind": "illustrative" if "illustrative" in kinds else "official"}[key]
+            default = {
+                "title": "; ".join(src["title"]),
+                "publisher": "; ".join(src["publisher"]),
+                "date": "; ".join(src["date"]),
+                "kind": "illustrative" if "illustrative" in kinds else "official",
+            }[key]
         notes.append([label, default])
     notes.append([])
-    notes.append(["指标代码 id", "指标 name", "Indicator", "单位 unit", "工作表 sheet", "下限 lower", "上限 upper", "定义 definition"])
+    notes.append(
+        [
+            "指标代码 id",
+            "指标 name",
+            "Indicator",
+            "单位 unit",
+            "工作表 sheet",
+            "下限 lower",
+            "上限 upper",
+            "定义 definition",
+        ]
+    )
     for _, ind in inds.iterrows():
-        notes.append([ind["id"], ind["name_zh"], ind["name_en"], ind["unit_zh"], THEMES[ind["theme"]],
-                      None if pd.isna(ind["lower"]) else ind["lower"], None if pd.isna(ind["upper"]) else ind["upper"],
-                      ind["definition_zh"]])
+        notes.append(
+            [
+                ind["id"],
+                ind["name_zh"],
+                ind["name_en"],
+                ind["unit_zh"],
+                THEMES[ind["theme"]],
+                None if pd.isna(ind["lower"]) else ind["lower"],
+                None if pd.isna(ind["upper"]) else ind["upper"],
+                ind["definition_zh"],
+            ]
+        )
     notes.column_dimensions["A"].width = 30
     notes.column_dimensions["B"].width = 40
     for cell in notes["A"]:
@@ -128,7 +165,9 @@ def read_workbook(path: str | os.PathLike, ds: Dataset) -> tuple[pd.DataFrame, d
     try:
         wb = load_workbook(path, data_only=True, read_only=True)
     except Exception as exc:  # openpyxl raises many types for a non-xlsx file
-        raise UserError(f"无法读取 Excel 文件 {path.name}: {exc}", f"cannot read Excel file {path.name}: {exc}") from None
+        raise UserError(
+            f"无法读取 Excel 文件 {path.name}: {exc}", f"cannot read Excel file {path.name}: {exc}"
+        ) from None
     inds = ds.indicators.set_index("id")
     units = set(ds.unit_codes)
     problems: list[Problem] = []
@@ -137,22 +176,46 @@ def read_workbook(path: str | os.PathLike, ds: Dataset) -> tuple[pd.DataFrame, d
         ws = wb[sheet]
         header = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
         year_cols = {}
-        for j, h in enumerate(header[len(FIXED):], start=len(FIXED) + 1):
+        for j, h in enumerate(header[len(FIXED) :], start=len(FIXED) + 1):
             if h is None:
                 continue
             if re.fullmatch(r"\d{4}", str(h).strip().removesuffix(".0")):
                 year_cols[j] = int(str(h).strip().removesuffix(".0"))
             else:
-                problems.append(Problem(path.name, None, f"{sheet}!{get_column_letter(j)}1", f"表头应为年份,实际为 '{h}'", f"header must be a year, got '{h}'"))
+                problems.append(
+                    Problem(
+                        path.name,
+                        None,
+                        f"{sheet}!{get_column_letter(j)}1",
+                        f"表头应为年份,实际为 '{h}'",
+                        f"header must be a year, got '{h}'",
+                    )
+                )
         for i, row in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
             if not row or all(v is None for v in row):
                 continue
             ind, code = str(row[0] or "").strip(), str(row[3] or "").strip().removesuffix(".0")
             if ind not in inds.index:
-                problems.append(Problem(path.name, None, f"{sheet}!A{i}", f"未知的指标 '{ind}'", f"unknown indicator '{ind}'"))
+                problems.append(
+                    Problem(
+                        path.name,
+                        None,
+                        f"{sheet}!A{i}",
+                        f"未知的指标 '{ind}'",
+                        f"unknown indicator '{ind}'",
+                    )
+                )
                 continue
             if code not in units:
-                problems.append(Problem(path.name, None, f"{sheet}!D{i}", f"未知的地区代码 '{code}'", f"unknown region code '{code}'"))
+                problems.append(
+                    Problem(
+                        path.name,
+                        None,
+                        f"{sheet}!D{i}",
+                        f"未知的地区代码 '{code}'",
+                        f"unknown region code '{code}'",
+                    )
+                )
                 continue
             lo, hi = inds.at[ind, "lower"], inds.at[ind, "upper"]
             for j, year in year_cols.items():
@@ -163,21 +226,48 @@ def read_workbook(path: str | os.PathLike, ds: Dataset) -> tuple[pd.DataFrame, d
                 try:
                     x = float(str(v).replace(",", "").strip()) if isinstance(v, str) else float(v)
                 except ValueError:
-                    problems.append(Problem(path.name, None, cell, f"应为数值,实际为 '{v}'", f"expected a number, got '{v}'"))
+                    problems.append(
+                        Problem(
+                            path.name,
+                            None,
+                            cell,
+                            f"应为数值,实际为 '{v}'",
+                            f"expected a number, got '{v}'",
+                        )
+                    )
                     continue
                 if (pd.notna(lo) and x < lo) or (pd.notna(hi) and x > hi):
-                    problems.append(Problem(path.name, None, cell, f"数值 {x:g} 超出 {ind} 的允许范围 [{'' if pd.isna(lo) else f'{lo:g}'}, {'' if pd.isna(hi) else f'{hi:g}'}]",
-                                            f"value {x:g} outside the bounds of {ind}"))
+                    problems.append(
+                        Problem(
+                            path.name,
+                            None,
+                            cell,
+                            f"数值 {x:g} 超出 {ind} 的允许范围 [{'' if pd.isna(lo) else f'{lo:g}'}, {'' if pd.isna(hi) else f'{hi:g}'}]",
+                            f"value {x:g} outside the bounds of {ind}",
+                        )
+                    )
                     continue
                 rows.append((code, year, ind, x, cell))
     if not rows and not problems:
-        problems.append(Problem(path.name, None, None, "工作簿中没有可导入的数值", "no values to import in the workbook"))
+        problems.append(
+            Problem(
+                path.name,
+                None,
+                None,
+                "工作簿中没有可导入的数值",
+                "no values to import in the workbook",
+            )
+        )
     if problems:
         raise DataError(problems)
-    return pd.DataFrame(rows, columns=["region_code", "year", "indicator", "value", "note"]), _source_fields(wb)
+    return pd.DataFrame(
+        rows, columns=["region_code", "year", "indicator", "value", "note"]
+    ), _source_fields(wb)
 
 
-def import_workbook(path: str | os.PathLike, data_dir: str | os.PathLike | None = None) -> tuple[Path, int]:
+def import_workbook(
+    path: str | os.PathLike, data_dir: str | os.PathLike | None = None
+) -> tuple[Path, int]:
     """Import a filled template into ``data_dir``; validate the result first, write nothing on error."""
     root = paths.data_dir(data_dir)
     ds = load(root, derive=False)
@@ -186,14 +276,32 @@ def import_workbook(path: str | os.PathLike, data_dir: str | os.PathLike | None 
     source_id = f"import_{stem}"
     kind = fields.get("kind") or "official"
     if kind not in ("official", "illustrative", "derived"):
-        raise DataError([Problem(Path(path).name, None, f"{NOTES}!B", f"来源类型 '{kind}' 无效", f"invalid source kind '{kind}'")])
+        raise DataError(
+            [
+                Problem(
+                    Path(path).name,
+                    None,
+                    f"{NOTES}!B",
+                    f"来源类型 '{kind}' 无效",
+                    f"invalid source kind '{kind}'",
+                )
+            ]
+        )
     obs["source"] = source_id
     obs["note"] = "Excel " + Path(path).name + " " + obs["note"]
-    sources = pd.read_csv(root / "sources.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    sources = pd.read_csv(
+        root / "sources.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig"
+    )
     sources = sources[sources["id"] != source_id]
-    new_src = {"id": source_id, "title": fields.get("title") or f"Excel 导入 {Path(path).name}",
-               "publisher": fields.get("publisher") or "", "date": fields.get("date") or "",
-               "reference": f"imported from {Path(path).name}", "licence": "", "kind": kind}
+    new_src = {
+        "id": source_id,
+        "title": fields.get("title") or f"Excel 导入 {Path(path).name}",
+        "publisher": fields.get("publisher") or "",
+        "date": fields.get("date") or "",
+        "reference": f"imported from {Path(path).name}",
+        "licence": "",
+        "kind": kind,
+    }
     sources = pd.concat([sources, pd.DataFrame([new_src])], ignore_index=True)
     keys = set(zip(obs["region_code"], obs["year"], obs["indicator"], strict=True))
     illustrative = set(sources.loc[sources["kind"] == "illustrative", "id"]) - {source_id}
@@ -208,12 +316,16 @@ def import_workbook(path: str | os.PathLike, data_dir: str | os.PathLike | None 
                 f.unlink()
                 continue
             o = pd.read_csv(f, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-            key = pd.MultiIndex.from_arrays([o["region_code"], o["year"].astype(int), o["indicator"]])
+            key = pd.MultiIndex.from_arrays(
+                [o["region_code"], o["year"].astype(int), o["indicator"]]
+            )
             drop = o["source"].isin(illustrative) & key.isin(list(keys))
             if drop.any():
                 changed[f.name] = o[~drop]
                 io.write_csv(f, o[~drop])
-        obs_out = obs[["region_code", "year", "indicator", "value", "source", "note"]].sort_values(["indicator", "region_code", "year"])
+        obs_out = obs[["region_code", "year", "indicator", "value", "source", "note"]].sort_values(
+            ["indicator", "region_code", "year"]
+        )
         io.write_csv(stage / "observations" / out_file, obs_out)
         load(stage)  # raises DataError before anything in data_dir is touched
         io.write_csv(root / "sources.csv", sources)

@@ -58,20 +58,57 @@ class Spec:
 
 SPECS: tuple[Spec, ...] = (
     Spec("community_workers", "count", "village_level_units", 0.15, 0.08, 0.025, 0.005),
-    Spec("urban_community_workers", "count", "resident_committees", 0.25, 0.12, 0.05, 0.01, assumed_total=12.0),
-    Spec("worker_avg_age", "mean", spread=-1.2, noise=0.8, growth=-0.3, catch_up=0.0, weight="community_workers"),
-    Spec("worker_sw_certified_share", "rate", spread=0.35, noise=0.15, growth=0.15, catch_up=0.02, level=2.5, weight="community_workers"),
+    Spec(
+        "urban_community_workers",
+        "count",
+        "resident_committees",
+        0.25,
+        0.12,
+        0.05,
+        0.01,
+        assumed_total=12.0,
+    ),
+    Spec(
+        "worker_avg_age",
+        "mean",
+        spread=-1.2,
+        noise=0.8,
+        growth=-0.3,
+        catch_up=0.0,
+        weight="community_workers",
+    ),
+    Spec(
+        "worker_sw_certified_share",
+        "rate",
+        spread=0.35,
+        noise=0.15,
+        growth=0.15,
+        catch_up=0.02,
+        level=2.5,
+        weight="community_workers",
+    ),
     Spec("grids", "count", "population", 0.1, 0.06, 0.02, 0.0),
     Spec("grid_staff", "count", "population", 0.1, 0.06, 0.025, 0.0),
     Spec("facility_area", "count", "households", 0.25, 0.12, 0.06, 0.015, assumed_total=0.26),
-    Spec("urban_facility_coverage", "coverage", spread=0.5, noise=0.2, weight="resident_committees"),
+    Spec(
+        "urban_facility_coverage", "coverage", spread=0.5, noise=0.2, weight="resident_committees"
+    ),
     Spec("rural_facility_coverage", "coverage", spread=0.8, noise=0.3, weight="village_committees"),
     Spec("service_stations", "count", "village_level_units", 0.0, 0.0, 0.0, 0.0),
     Spec("social_organisations", "count", "population", 0.3, 0.12, 0.05, 0.01),
     Spec("community_social_organisations", "count", "village_level_units", 0.3, 0.15, 0.08, 0.015),
     Spec("registered_volunteers", "count", "population", 0.3, 0.12, 0.12, 0.02),
     Spec("volunteer_hours", "count", "population", 0.4, 0.15, 0.16, 0.02),
-    Spec("smart_community_coverage", "rate", spread=0.6, noise=0.25, growth=0.35, catch_up=0.05, level=15.0, weight="village_level_units"),
+    Spec(
+        "smart_community_coverage",
+        "rate",
+        spread=0.6,
+        noise=0.25,
+        growth=0.35,
+        catch_up=0.05,
+        level=15.0,
+        weight="village_level_units",
+    ),
 )
 
 
@@ -111,7 +148,9 @@ def build(ds) -> pd.DataFrame:
     rng = np.random.default_rng(SEED)
     units, top = ds.unit_codes, ds.top
     obs = ds.observations[ds.observations["source"] != SOURCE]
-    official = obs[(obs["region_code"] == top) & (obs["year"] == BASE_YEAR)].set_index("indicator")["value"]
+    official = obs[(obs["region_code"] == top) & (obs["year"] == BASE_YEAR)].set_index("indicator")[
+        "value"
+    ]
     urb = _census_value(obs, "urbanisation_rate", units, BASE_YEAR)
     z = (urb - urb.mean()) / urb.std(ddof=0)
     t = np.array(YEARS) - BASE_YEAR
@@ -128,7 +167,9 @@ def build(ds) -> pd.DataFrame:
             if total is None:
                 total = spec.assumed_total * drv[BASE_YEAR].sum()
             base = apportion(int(round(total)), w)
-            if spec.growth == 0 and spec.spread == 0:  # follows the driver (e.g. stations ~ village units)
+            if (
+                spec.growth == 0 and spec.spread == 0
+            ):  # follows the driver (e.g. stations ~ village units)
                 vals = drv.to_numpy(float) * (base / drv[BASE_YEAR].to_numpy(float))[:, None]
             else:
                 vals = base[:, None] * np.exp(g[:, None] * t[None, :] + yearly * (t != 0))
@@ -138,23 +179,35 @@ def build(ds) -> pd.DataFrame:
         elif spec.kind == "rate":
             x = _logit(np.full(n, spec.level)) + spec.spread * z + eps
             vals = _expit(x[:, None] + g[:, None] * t[None, :] + yearly)
-            out[spec.indicator] = pd.DataFrame(np.round(vals, spec.digits), index=units, columns=YEARS)
+            out[spec.indicator] = pd.DataFrame(
+                np.round(vals, spec.digits), index=units, columns=YEARS
+            )
         elif spec.kind == "coverage":
-            gap2016 = np.clip(25 - 12 * spec.spread * z + 10 * eps, 2, 60)  # points below 100 in 2016
+            gap2016 = np.clip(
+                25 - 12 * spec.spread * z + 10 * eps, 2, 60
+            )  # points below 100 in 2016
             frac = np.clip(-t / 4, 0, None)  # 1 in 2016 … 0 from 2020 on
             vals = 100 - gap2016[:, None] * frac[None, :] * np.exp(yearly)
-            out[spec.indicator] = pd.DataFrame(np.round(np.clip(vals, 0, 100), spec.digits), index=units, columns=YEARS)
+            out[spec.indicator] = pd.DataFrame(
+                np.round(np.clip(vals, 0, 100), spec.digits), index=units, columns=YEARS
+            )
         elif spec.kind == "mean":
             level = official.get(spec.indicator, spec.level)
             a = level + spec.spread * z + eps
             wts = out[spec.weight][BASE_YEAR].to_numpy(float)
             a = a - (np.sum(wts * a) / wts.sum() - level)  # weighted mean = published level
             vals = a[:, None] + spec.growth * t[None, :] + yearly
-            out[spec.indicator] = pd.DataFrame(np.round(vals, spec.digits), index=units, columns=YEARS)
+            out[spec.indicator] = pd.DataFrame(
+                np.round(vals, spec.digits), index=units, columns=YEARS
+            )
     rows = []
     for spec in SPECS:
         wide = out[spec.indicator]
-        long = wide.rename_axis("region_code").reset_index().melt(id_vars="region_code", var_name="year")
+        long = (
+            wide.rename_axis("region_code")
+            .reset_index()
+            .melt(id_vars="region_code", var_name="year")
+        )
         long["indicator"] = spec.indicator
         rows.append(long)
         if spec.kind == "count":
@@ -163,7 +216,14 @@ def build(ds) -> pd.DataFrame:
             wref = out[spec.weight] if spec.weight in out else _driver(obs, spec.weight, units)
             agg = (wide * wref.to_numpy()).sum(axis=0) / wref.sum(axis=0).to_numpy()
             agg = agg.round(spec.digits)
-        top_rows = pd.DataFrame({"region_code": top, "year": YEARS, "value": agg.to_numpy(), "indicator": spec.indicator})
+        top_rows = pd.DataFrame(
+            {
+                "region_code": top,
+                "year": YEARS,
+                "value": agg.to_numpy(),
+                "indicator": spec.indicator,
+            }
+        )
         if spec.indicator in official.index:
             top_rows = top_rows[top_rows["year"] != BASE_YEAR]
         rows.append(top_rows)

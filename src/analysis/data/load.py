@@ -24,26 +24,48 @@ def _drop_private(df: pd.DataFrame) -> pd.DataFrame:
     return df.drop(columns=[c for c in ("_row", "_file") if c in df.columns]).reset_index(drop=True)
 
 
-def read_all(root: Path) -> tuple[dict[str, pd.DataFrame | None], dict[str, list[str]], list[Problem]]:
+def read_all(
+    root: Path,
+) -> tuple[dict[str, pd.DataFrame | None], dict[str, list[str]], list[Problem]]:
     """Read every file of the data set, collecting type and structure problems."""
     problems: list[Problem] = []
     frames: dict[str, pd.DataFrame | None] = {}
-    for name, table in (("regions", S.REGIONS), ("indicators", S.INDICATORS), ("sources", S.SOURCES), ("targets", S.TARGETS)):
+    for name, table in (
+        ("regions", S.REGIONS),
+        ("indicators", S.INDICATORS),
+        ("sources", S.SOURCES),
+        ("targets", S.TARGETS),
+    ):
         frames[name] = V.read_table(root / table.file, table, table.file, problems)
     obs_dir = root / "observations"
     files = sorted(obs_dir.glob("*.csv")) if obs_dir.is_dir() else []
     if not files:
-        problems.append(Problem("observations/", None, None, "没有观测数据文件 (*.csv)", "no observation files (*.csv)"))
+        problems.append(
+            Problem(
+                "observations/",
+                None,
+                None,
+                "没有观测数据文件 (*.csv)",
+                "no observation files (*.csv)",
+            )
+        )
     parts = [V.read_table(f, S.OBSERVATIONS, f"observations/{f.name}", problems) for f in files]
     parts = [p for p in parts if p is not None]
     frames["observations"] = pd.concat(parts, ignore_index=True) if parts else None
-    by_file = {} if not parts else {
-        str(f): sorted(g["indicator"].unique()) for f, g in frames["observations"].groupby("_file")
-    }
+    by_file = (
+        {}
+        if not parts
+        else {
+            str(f): sorted(g["indicator"].unique())
+            for f, g in frames["observations"].groupby("_file")
+        }
+    )
     return frames, by_file, problems
 
 
-def check(frames: dict[str, pd.DataFrame | None], problems: list[Problem]) -> dict[str, pd.DataFrame]:
+def check(
+    frames: dict[str, pd.DataFrame | None], problems: list[Problem]
+) -> dict[str, pd.DataFrame]:
     """Cross-file checks (codes, references, bounds, years); returns the frames with bad rows dropped."""
     regions, inds, srcs = frames["regions"], frames["indicators"], frames["sources"]
     region_codes = set(regions["code"]) if regions is not None else set()
@@ -53,7 +75,13 @@ def check(frames: dict[str, pd.DataFrame | None], problems: list[Problem]) -> di
         V.check_allowed(regions, "level", S.LEVELS, problems)
         # every region but those of the highest level present needs a parent in the set
         rank = regions["level"].map({lv: i for i, lv in enumerate(S.LEVELS)})
-        V.check_refs(regions[rank > rank.min()], "parent_code", region_codes, ("上级地区代码", "parent region code"), problems)
+        V.check_refs(
+            regions[rank > rank.min()],
+            "parent_code",
+            region_codes,
+            ("上级地区代码", "parent region code"),
+            problems,
+        )
     if inds is not None:
         V.check_allowed(inds, "direction", S.DIRECTIONS, problems)
         V.check_allowed(inds, "kind", S.KINDS, problems)
@@ -63,29 +91,68 @@ def check(frames: dict[str, pd.DataFrame | None], problems: list[Problem]) -> di
         V.check_allowed(srcs, "kind", S.SOURCE_KINDS, problems)
     obs = frames["observations"]
     if obs is not None:
-        ok = V.check_refs(obs, "region_code", region_codes, ("地区代码", "region code"), problems) if regions is not None else True
+        ok = (
+            V.check_refs(obs, "region_code", region_codes, ("地区代码", "region code"), problems)
+            if regions is not None
+            else True
+        )
         if inds is not None:
             ok &= V.check_refs(obs, "indicator", ind_ids, ("指标", "indicator"), problems)
             derived = set(inds.loc[inds["numerator"].ne(""), "id"])
             stored = obs["indicator"].isin(derived)
-            for f, r, i in zip(obs.loc[stored, "_file"], obs.loc[stored, "_row"], obs.loc[stored, "indicator"], strict=True):
-                problems.append(Problem(f, int(r), "indicator", f"派生指标 {i} 由程序计算,不能录入", f"derived indicator {i} is computed, not stored"))
+            for f, r, i in zip(
+                obs.loc[stored, "_file"],
+                obs.loc[stored, "_row"],
+                obs.loc[stored, "indicator"],
+                strict=True,
+            ):
+                problems.append(
+                    Problem(
+                        f,
+                        int(r),
+                        "indicator",
+                        f"派生指标 {i} 由程序计算,不能录入",
+                        f"derived indicator {i} is computed, not stored",
+                    )
+                )
             ok &= ~stored
             ok &= V.check_bounds(obs, "value", inds, problems)
         if srcs is not None:
-            ok &= V.check_refs(obs, "source", source_ids, ("来源", "source id"), problems, split=SOURCE_SEP)
+            ok &= V.check_refs(
+                obs, "source", source_ids, ("来源", "source id"), problems, split=SOURCE_SEP
+            )
         ok &= V.check_years(obs, "year", problems)
         frames["observations"] = obs[ok]
     t = frames["targets"]
     if t is not None:
-        ok = V.check_refs(t, "indicator", ind_ids, ("指标", "indicator"), problems) if inds is not None else True
+        ok = (
+            V.check_refs(t, "indicator", ind_ids, ("指标", "indicator"), problems)
+            if inds is not None
+            else True
+        )
         ok &= V.check_refs(t, "region_code", region_codes, ("地区代码", "region code"), problems)
-        ok &= V.check_refs(t, "source", source_ids, ("来源", "source id"), problems, split=SOURCE_SEP)
+        ok &= V.check_refs(
+            t, "source", source_ids, ("来源", "source id"), problems, split=SOURCE_SEP
+        )
         ok &= V.check_allowed(t, "attribute", S.ATTRIBUTES, problems)
         ok &= V.check_years(t, "base_year", problems) & V.check_years(t, "target_year", problems)
         late = t["target_year"] <= t["base_year"]
-        for f, r, b, y in zip(t.loc[late, "_file"], t.loc[late, "_row"], t.loc[late, "base_year"], t.loc[late, "target_year"], strict=True):
-            problems.append(Problem(f, int(r), "target_year", f"目标年份 {y} 应晚于基期年份 {b}", f"target year {y} must be after base year {b}"))
+        for f, r, b, y in zip(
+            t.loc[late, "_file"],
+            t.loc[late, "_row"],
+            t.loc[late, "base_year"],
+            t.loc[late, "target_year"],
+            strict=True,
+        ):
+            problems.append(
+                Problem(
+                    f,
+                    int(r),
+                    "target_year",
+                    f"目标年份 {y} 应晚于基期年份 {b}",
+                    f"target year {y} must be after base year {b}",
+                )
+            )
         ok &= ~late
         if inds is not None:
             tv = t.rename(columns={"target_value": "_v"})

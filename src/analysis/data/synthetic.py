@@ -21,31 +21,53 @@ from analysis.data import illustrate
 
 TOP = "910000"
 TOTALS_PER_10K = {  # top-region 2020 totals per 10k residents (rough Qiannan ratios)
-    "community_workers": 20.8, "grids": 36.1, "grid_staff": 36.7, "social_organisations": 3.36,
-    "community_social_organisations": 2.57, "registered_volunteers": 1197, "volunteer_hours": 5831,
+    "community_workers": 20.8,
+    "grids": 36.1,
+    "grid_staff": 36.7,
+    "social_organisations": 3.36,
+    "community_social_organisations": 2.57,
+    "registered_volunteers": 1197,
+    "volunteer_hours": 5831,
     "service_stations": 4.1,
 }
 
 
 def _regions(n: int) -> pd.DataFrame:
     codes = [f"91{i:04d}" for i in range(1, n + 1)]
-    rows = [("900000", "示例省", "Example Province", "province", "", ""),
-            (TOP, "示例州", "Example Prefecture", "prefecture", "900000", "")]
-    rows += [(c, f"示例县{i}", f"County {i}", "county", TOP, "city" if i % 5 == 1 else "county")
-             for i, c in enumerate(codes, start=1)]
-    return pd.DataFrame(rows, columns=["code", "name_zh", "name_en", "level", "parent_code", "group"])
+    rows = [
+        ("900000", "示例省", "Example Province", "province", "", ""),
+        (TOP, "示例州", "Example Prefecture", "prefecture", "900000", ""),
+    ]
+    rows += [
+        (c, f"示例县{i}", f"County {i}", "county", TOP, "city" if i % 5 == 1 else "county")
+        for i, c in enumerate(codes, start=1)
+    ]
+    return pd.DataFrame(
+        rows, columns=["code", "name_zh", "name_en", "level", "parent_code", "group"]
+    )
 
 
 def _base_obs(codes: list[str], years: list[int], rng: np.random.Generator) -> pd.DataFrame:
     n = len(codes)
     pop20 = rng.lognormal(np.log(250_000), 0.4, n).round()
     urb20 = (pop20 * rng.uniform(0.3, 0.7, n)).round()
-    pop10, urb10 = (pop20 / rng.uniform(0.95, 1.15, n)).round(), (urb20 / rng.uniform(1.3, 2.2, n)).round()
-    hh20, hh10 = (pop20 / rng.uniform(2.6, 3.4, n)).round(), (pop10 / rng.uniform(3.0, 3.8, n)).round()
+    pop10, urb10 = (
+        (pop20 / rng.uniform(0.95, 1.15, n)).round(),
+        (urb20 / rng.uniform(1.3, 2.2, n)).round(),
+    )
+    hh20, hh10 = (
+        (pop20 / rng.uniform(2.6, 3.4, n)).round(),
+        (pop10 / rng.uniform(3.0, 3.8, n)).round(),
+    )
     rows = []
     for year, pop, urb, hh in ((2010, pop10, urb10, hh10), (2020, pop20, urb20, hh20)):
-        for ind, v in (("population", pop), ("urban_population", urb), ("households", hh),
-                       ("rural_population", pop - urb), ("urbanisation_rate", (100 * urb / pop).round(2))):
+        for ind, v in (
+            ("population", pop),
+            ("urban_population", urb),
+            ("households", hh),
+            ("rural_population", pop - urb),
+            ("urbanisation_rate", (100 * urb / pop).round(2)),
+        ):
             rows += [(c, year, ind, x, "synthetic") for c, x in zip(codes, v, strict=True)]
     res = rng.integers(5, 40, n)
     vil = rng.integers(40, 180, n)
@@ -53,7 +75,11 @@ def _base_obs(codes: list[str], years: list[int], rng: np.random.Generator) -> p
         drift = year - 2020
         r = np.maximum(res + np.round(drift * rng.uniform(0, 2, n)), 1)
         v = np.maximum(vil - np.round(drift * rng.uniform(0, 3, n)), 1)
-        for ind, val in (("resident_committees", r), ("village_committees", v), ("village_level_units", r + v)):
+        for ind, val in (
+            ("resident_committees", r),
+            ("village_committees", v),
+            ("village_level_units", r + v),
+        ):
             rows += [(c, year, ind, x, "synthetic") for c, x in zip(codes, val, strict=True)]
     for ind, per in TOTALS_PER_10K.items():
         rows.append((TOP, 2020, ind, round(per * pop20.sum() / 1e4), "synthetic"))
@@ -63,7 +89,9 @@ def _base_obs(codes: list[str], years: list[int], rng: np.random.Generator) -> p
     return obs
 
 
-def write_dataset(path: str | os.PathLike, n_units: int = 40, years=range(2016, 2025), seed: int = 0) -> Path:
+def write_dataset(
+    path: str | os.PathLike, n_units: int = 40, years=range(2016, 2025), seed: int = 0
+) -> Path:
     """Write a complete synthetic data directory with ``n_units`` counties; return its path."""
     from analysis.data.load import load
 
@@ -77,10 +105,32 @@ def write_dataset(path: str | os.PathLike, n_units: int = 40, years=range(2016, 
     targets = pd.read_csv(embedded / "targets.csv", dtype=str, keep_default_na=False)
     targets["region_code"], targets["source"] = TOP, "synthetic"
     io.write_csv(root / "targets.csv", targets)
-    io.write_csv(root / "sources.csv", pd.DataFrame([
-        ("synthetic", "合成测试数据 Synthetic test data", "analysis.data.synthetic", "2026", f"seed {seed}", "CC0", "illustrative"),
-        (illustrate.SOURCE, "示意数据 (synthetic)", "analysis.data.illustrate", "2026", "", "CC0", "illustrative"),
-    ], columns=["id", "title", "publisher", "date", "reference", "licence", "kind"]))
+    io.write_csv(
+        root / "sources.csv",
+        pd.DataFrame(
+            [
+                (
+                    "synthetic",
+                    "合成测试数据 Synthetic test data",
+                    "analysis.data.synthetic",
+                    "2026",
+                    f"seed {seed}",
+                    "CC0",
+                    "illustrative",
+                ),
+                (
+                    illustrate.SOURCE,
+                    "示意数据 (synthetic)",
+                    "analysis.data.illustrate",
+                    "2026",
+                    "",
+                    "CC0",
+                    "illustrative",
+                ),
+            ],
+            columns=["id", "title", "publisher", "date", "reference", "licence", "kind"],
+        ),
+    )
     codes = regions.loc[regions["level"] == "county", "code"].tolist()
     io.write_csv(root / "observations/base.csv", _base_obs(codes, list(years), rng))
     panel = illustrate.build(load(root, derive=False))

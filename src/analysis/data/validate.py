@@ -39,12 +39,20 @@ def read_text(path: Path, label: str, problems: list[Problem]) -> str | None:
             return None
         return text
     problems.append(
-        _p(label, None, None, "文件编码无法识别(请保存为 UTF-8)", "unknown text encoding (save as UTF-8)")
+        _p(
+            label,
+            None,
+            None,
+            "文件编码无法识别(请保存为 UTF-8)",
+            "unknown text encoding (save as UTF-8)",
+        )
     )
     return None
 
 
-def read_table(path: Path, table: S.TableSchema, label: str, problems: list[Problem]) -> pd.DataFrame | None:
+def read_table(
+    path: Path, table: S.TableSchema, label: str, problems: list[Problem]
+) -> pd.DataFrame | None:
     """Read one CSV against ``table``; return typed frame with a ``_row`` column, or None."""
     text = read_text(path, label, problems)
     if text is None:
@@ -75,7 +83,9 @@ def read_table(path: Path, table: S.TableSchema, label: str, problems: list[Prob
         empty = s.eq("")
         if col.required:
             for r in df.loc[empty, "_row"]:
-                problems.append(_p(label, int(r), col.name, "必填单元格为空", "required value is empty"))
+                problems.append(
+                    _p(label, int(r), col.name, "必填单元格为空", "required value is empty")
+                )
             ok &= ~empty
         if col.type in ("int", "float"):
             num = pd.to_numeric(s.where(~empty), errors="coerce")
@@ -85,36 +95,75 @@ def read_table(path: Path, table: S.TableSchema, label: str, problems: list[Prob
             for r, v in zip(df.loc[bad, "_row"], s[bad], strict=True):
                 want_zh = "整数" if col.type == "int" else "数值"
                 problems.append(
-                    _p(label, int(r), col.name, f"应为{want_zh},实际为 '{v}'", f"expected a {'whole number' if col.type == 'int' else 'number'}, got '{v}'")
+                    _p(
+                        label,
+                        int(r),
+                        col.name,
+                        f"应为{want_zh},实际为 '{v}'",
+                        f"expected a {'whole number' if col.type == 'int' else 'number'}, got '{v}'",
+                    )
                 )
             ok &= ~bad
             df[col.name] = num.astype("Int64") if col.type == "int" else num.astype(float)
         elif col.type == "code":
             bad = ~empty & ~s.str.fullmatch(r"\d{6}")
             for r, v in zip(df.loc[bad, "_row"], s[bad], strict=True):
-                problems.append(_p(label, int(r), col.name, f"代码应为6位数字,实际为 '{v}'", f"code must be 6 digits, got '{v}'"))
+                problems.append(
+                    _p(
+                        label,
+                        int(r),
+                        col.name,
+                        f"代码应为6位数字,实际为 '{v}'",
+                        f"code must be 6 digits, got '{v}'",
+                    )
+                )
             ok &= ~bad
     df = df[ok].copy()
     if table.key:
         dup = df.duplicated(list(table.key), keep="first")
-        for r, key in zip(df.loc[dup, "_row"], df.loc[dup, list(table.key)].itertuples(index=False), strict=True):
+        for r, key in zip(
+            df.loc[dup, "_row"], df.loc[dup, list(table.key)].itertuples(index=False), strict=True
+        ):
             k = ", ".join(map(str, key))
-            problems.append(_p(label, int(r), ",".join(table.key), f"重复的记录 ({k})", f"duplicate record ({k})"))
+            problems.append(
+                _p(
+                    label,
+                    int(r),
+                    ",".join(table.key),
+                    f"重复的记录 ({k})",
+                    f"duplicate record ({k})",
+                )
+            )
         df = df[~dup]
     return df
 
 
-def check_allowed(df: pd.DataFrame, column: str, allowed: tuple[str, ...], problems: list[Problem]) -> pd.Series:
+def check_allowed(
+    df: pd.DataFrame, column: str, allowed: tuple[str, ...], problems: list[Problem]
+) -> pd.Series:
     """Flag values of ``column`` not in ``allowed``; return the mask of good rows."""
     bad = ~df[column].isin(allowed) & df[column].ne("")
     for f, r, v in zip(df.loc[bad, "_file"], df.loc[bad, "_row"], df.loc[bad, column], strict=True):
         problems.append(
-            _p(f, int(r), column, f"取值 '{v}' 无效,应为 {'/'.join(allowed)}", f"invalid value '{v}', expected one of {'/'.join(allowed)}")
+            _p(
+                f,
+                int(r),
+                column,
+                f"取值 '{v}' 无效,应为 {'/'.join(allowed)}",
+                f"invalid value '{v}', expected one of {'/'.join(allowed)}",
+            )
         )
     return ~bad
 
 
-def check_refs(df: pd.DataFrame, column: str, valid: set[str], what: tuple[str, str], problems: list[Problem], split: str | None = None) -> pd.Series:
+def check_refs(
+    df: pd.DataFrame,
+    column: str,
+    valid: set[str],
+    what: tuple[str, str],
+    problems: list[Problem],
+    split: str | None = None,
+) -> pd.Series:
     """Flag references in ``column`` that are not in ``valid`` (``split``: several ids in one cell)."""
     values = df[column].fillna("")
     if split:
@@ -131,11 +180,15 @@ def check_years(df: pd.DataFrame, column: str, problems: list[Problem]) -> pd.Se
     y = df[column]
     bad = y.notna() & ((y < lo) | (y > hi))
     for f, r, v in zip(df.loc[bad, "_file"], df.loc[bad, "_row"], y[bad], strict=True):
-        problems.append(_p(f, int(r), column, f"年份 {v} 超出范围 {lo}-{hi}", f"year {v} outside {lo}-{hi}"))
+        problems.append(
+            _p(f, int(r), column, f"年份 {v} 超出范围 {lo}-{hi}", f"year {v} outside {lo}-{hi}")
+        )
     return ~bad.fillna(False).astype(bool)
 
 
-def check_bounds(df: pd.DataFrame, value_col: str, indicators: pd.DataFrame, problems: list[Problem]) -> pd.Series:
+def check_bounds(
+    df: pd.DataFrame, value_col: str, indicators: pd.DataFrame, problems: list[Problem]
+) -> pd.Series:
     """Flag values outside the indicator's [lower, upper] bounds (e.g. a rate over 100, a negative count)."""
     ind = indicators.set_index("id")
     key = "indicator" if "indicator" in df.columns else "id"
@@ -143,9 +196,23 @@ def check_bounds(df: pd.DataFrame, value_col: str, indicators: pd.DataFrame, pro
     hi = df[key].map(ind["upper"])
     v = df[value_col]
     bad = (lo.notna() & (v < lo)) | (hi.notna() & (v > hi))
-    for f, r, val, i, a, b in zip(df.loc[bad, "_file"], df.loc[bad, "_row"], v[bad], df.loc[bad, key], lo[bad], hi[bad], strict=True):
+    for f, r, val, i, a, b in zip(
+        df.loc[bad, "_file"],
+        df.loc[bad, "_row"],
+        v[bad],
+        df.loc[bad, key],
+        lo[bad],
+        hi[bad],
+        strict=True,
+    ):
         rng = f"[{'' if pd.isna(a) else f'{a:g}'}, {'' if pd.isna(b) else f'{b:g}'}]"
         problems.append(
-            _p(f, int(r), value_col, f"指标 {i} 的值 {val:g} 超出允许范围 {rng}", f"value {val:g} of indicator {i} is outside its bounds {rng}")
+            _p(
+                f,
+                int(r),
+                value_col,
+                f"指标 {i} 的值 {val:g} 超出允许范围 {rng}",
+                f"value {val:g} of indicator {i} is outside its bounds {rng}",
+            )
         )
     return ~bad

@@ -54,16 +54,13 @@ def catalogue() -> dict[str, dict[str, str]]:
 
 
 def check_lang(lang: str) -> str:
-    """Return ``lang`` if it is a supported language, else raise a bilingual ``UserError``."""
-    if lang not in LANGS:
-        from analysis.errors import UserError
+    """Return ``lang`` if supported; else raise ``CatalogueError``.
 
-        raise UserError(
-            t("common.unknown_choice", "zh", kind=t("common.kind_language", "zh"),
-              bad=lang, valid=", ".join(LANGS)),
-            t("common.unknown_choice", "en", kind=t("common.kind_language", "en"),
-              bad=lang, valid=", ".join(LANGS)),
-        )
+    Entry points check a user's ``lang`` with ``analysis.errors.check_lang``, which gives a
+    bilingual user error; this lower-level check guards programming errors only.
+    """
+    if lang not in LANGS:
+        raise CatalogueError(f"unsupported language {lang!r}; use one of {LANGS}")
     return lang
 
 
@@ -90,4 +87,4 @@ def has(key: str) -> bool:
 def labels(prefix: str, lang: str = "zh") -> dict[str, str]:
     """Every message under ``prefix`` as ``{name: text}`` (``labels("status")``)."""
     p = prefix.rstrip(".") + "."
-    return {k[len(p):]: v[check_lang(lang)] for k, v in catalogue().items() if k.startswith(p)}
+    return {k[len(p) :]: v[check_lang(lang)] for k, v in catalogue().items() if k.startswith(p)}

@@ -57,16 +57,20 @@ def split_total(
     x = current.astype(float)
     d = size.reindex(x.index).astype(float)
     if d.isna().any() or (d < 0).any() or d.sum() <= 0:
-        raise UserError("分解目标需要每个县的规模(人口或户数)且为正数",
-                        "splitting a target needs a positive size (residents or households) for every county")
+        raise UserError(
+            "分解目标需要每个县的规模(人口或户数)且为正数",
+            "splitting a target needs a positive size (residents or households) for every county",
+        )
     share = d / d.sum()
     standard = total * share
     if rule == "uniform":
         return standard.rename("target")
     if x.isna().any():
         missing = ", ".join(map(str, x.index[x.isna()]))
-        raise UserError(f"以下县缺少基数,无法按 {rule} 分解: {missing}",
-                        f"these counties have no current value, so rule {rule} cannot be used: {missing}")
+        raise UserError(
+            f"以下县缺少基数,无法按 {rule} 分解: {missing}",
+            f"these counties have no current value, so rule {rule} cannot be used: {missing}",
+        )
     delta = total - x.sum()
     if (delta <= 0) if direction == "higher" else (delta >= 0):
         return x.rename("target")  # already met in total: nobody is asked to get worse

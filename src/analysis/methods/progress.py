@@ -126,7 +126,9 @@ def status(
 
 def required_growth(x0, t0, target, target_year, absolute=False) -> np.ndarray:
     """Annual growth needed from baseline to target: CAGR, or absolute change per year."""
-    x0, t0, target, target_year = (np.asarray(v, dtype=float) for v in (x0, t0, target, target_year))
+    x0, t0, target, target_year = (
+        np.asarray(v, dtype=float) for v in (x0, t0, target, target_year)
+    )
     absolute = np.asarray(absolute, dtype=bool) | (x0 <= 0) | (target <= 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(

@@ -68,9 +68,11 @@ def method_label(method: str, lang: str = "zh") -> str:
 
 # -- transforms ---------------------------------------------------------------------------
 def _bounds(value, n: int, fill: float) -> np.ndarray:
-    arr = np.full(n, fill, dtype=float) if value is None else np.broadcast_to(
-        np.asarray(value, dtype=float), (n,)
-    ).copy()
+    arr = (
+        np.full(n, fill, dtype=float)
+        if value is None
+        else np.broadcast_to(np.asarray(value, dtype=float), (n,)).copy()
+    )
     return np.where(np.isnan(arr), fill, arr)
 
 
@@ -162,7 +164,9 @@ def _ets_one(y: np.ndarray, t: np.ndarray, years: np.ndarray) -> tuple[np.ndarra
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", RuntimeWarning)
-        res = ETSModel(pd.Series(series), error="add", trend="add", damped_trend=True).fit(disp=False)
+        res = ETSModel(pd.Series(series), error="add", trend="add", damped_trend=True).fit(
+            disp=False
+        )
         steps = int(max(years.max() - last, 1))
         pred = res.get_prediction(start=len(series), end=len(series) + steps - 1)
         mean = np.asarray(pred.predicted_mean, dtype=float)
@@ -233,7 +237,10 @@ class Forecast:
         hit = np.flatnonzero(self.years == year)
         if not len(hit):
             yrs = ", ".join(map(str, self.years))
-            raise UserError(f"预测年份 {year} 不在 {yrs} 中", f"year {year} is not among the forecast years {yrs}")
+            raise UserError(
+                f"预测年份 {year} 不在 {yrs} 中",
+                f"year {year} is not among the forecast years {yrs}",
+            )
         return int(hit[0])
 
     def at(self, year: int) -> pd.DataFrame:
@@ -279,10 +286,17 @@ class Forecast:
         """Forecast of one series, indexed by year (columns mean, lo80, hi80, lo95, hi95)."""
         i = self.keys.get_loc(key)
         one = Forecast(
-            keys=self.keys[i : i + 1], years=self.years, method=self.method[i : i + 1],
-            loc=self.loc[i : i + 1], scale=self.scale[i : i + 1], df=self.df[i : i + 1],
-            lower=self.lower[i : i + 1], upper=self.upper[i : i + 1], n_obs=self.n_obs[i : i + 1],
-            last_year=self.last_year[i : i + 1], last_value=self.last_value[i : i + 1],
+            keys=self.keys[i : i + 1],
+            years=self.years,
+            method=self.method[i : i + 1],
+            loc=self.loc[i : i + 1],
+            scale=self.scale[i : i + 1],
+            df=self.df[i : i + 1],
+            lower=self.lower[i : i + 1],
+            upper=self.upper[i : i + 1],
+            n_obs=self.n_obs[i : i + 1],
+            last_year=self.last_year[i : i + 1],
+            last_value=self.last_value[i : i + 1],
         )
         bands = {k: v[0] for k, v in one._bands().items()}
         return pd.DataFrame(bands, index=pd.Index(self.years, name="year"))
@@ -351,8 +365,9 @@ def project(
     if isinstance(method, str):
         check_method(method)
         if method in AUTO:
-            method = choose(panel, AUTO[method], lower=lo, upper=hi, horizon=horizon,
-                            min_train=min_train).to_numpy()
+            method = choose(
+                panel, AUTO[method], lower=lo, upper=hi, horizon=horizon, min_train=min_train
+            ).to_numpy()
     else:
         for m in set(method):
             check_method(m)
@@ -363,8 +378,17 @@ def project(
     last_year = np.where(last_idx >= 0, t[np.maximum(last_idx, 0)], -1)
     last_value = np.where(last_idx >= 0, y[np.arange(n), np.maximum(last_idx, 0)], np.nan)
     return Forecast(
-        keys=panel.index, years=years, method=methods, loc=loc, scale=scale, df=df,
-        lower=lo, upper=hi, n_obs=ok.sum(axis=1), last_year=last_year, last_value=last_value,
+        keys=panel.index,
+        years=years,
+        method=methods,
+        loc=loc,
+        scale=scale,
+        df=df,
+        lower=lo,
+        upper=hi,
+        n_obs=ok.sum(axis=1),
+        last_year=last_year,
+        last_value=last_value,
     )
 
 
@@ -422,7 +446,17 @@ def backtest(
         part["scale"] = np.repeat(sc, k)
         part["scaled_error"] = part["error"] / part["scale"]
         parts.append(part)
-    cols = [*keys.columns, "origin", "year", "h", "forecast", "actual", "error", "scale", "scaled_error"]
+    cols = [
+        *keys.columns,
+        "origin",
+        "year",
+        "h",
+        "forecast",
+        "actual",
+        "error",
+        "scale",
+        "scaled_error",
+    ]
     if not parts:
         return pd.DataFrame(columns=cols)
     out = pd.concat(parts, ignore_index=True)
@@ -482,7 +516,9 @@ def choose(
     """Per series, the candidate with the lowest back-test MASE (MAE where MASE is undefined,
     e.g. a constant training series); ties and series too short to test go to the first
     candidate."""
-    acc = accuracy(panel, candidates, lower=lower, upper=upper, horizon=horizon, min_train=min_train)
+    acc = accuracy(
+        panel, candidates, lower=lower, upper=upper, horizon=horizon, min_train=min_train
+    )
     return pick(acc, candidates)
 
 

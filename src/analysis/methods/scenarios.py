@@ -45,13 +45,17 @@ def first_year(paths: np.ndarray, years, target, direction="higher") -> np.ndarr
     return np.where(any_, years[np.argmax(meets, axis=1)], np.nan)
 
 
-def growth_year(value, year, target, growth, direction="higher", lower=None, upper=None) -> np.ndarray:
+def growth_year(
+    value, year, target, growth, direction="higher", lower=None, upper=None
+) -> np.ndarray:
     """Year the target is first met with constant growth ``growth`` from ``value`` in ``year``
     (closed form, see module docstring); NaN when it is never met (e.g. zero start value,
     or a target beyond the indicator's bounds)."""
     g = check_growth(growth)
     x = np.asarray(value, dtype=float)
-    x, year, target = np.broadcast_arrays(x, np.asarray(year, dtype=float), np.asarray(target, dtype=float))
+    x, year, target = np.broadcast_arrays(
+        x, np.asarray(year, dtype=float), np.asarray(target, dtype=float)
+    )
     higher = np.broadcast_to(np.asarray(direction) == "higher", x.shape)
     lo = np.broadcast_to(np.asarray(-np.inf if lower is None else lower, dtype=float), x.shape)
     hi = np.broadcast_to(np.asarray(np.inf if upper is None else upper, dtype=float), x.shape)
@@ -68,7 +72,9 @@ def growth_year(value, year, target, growth, direction="higher", lower=None, upp
     return np.where(met, year, np.where(reachable & np.isfinite(k), year + k, np.nan))
 
 
-def growth_paths(value, year, growth, years, direction="higher", lower=None, upper=None) -> np.ndarray:
+def growth_paths(
+    value, year, growth, years, direction="higher", lower=None, upper=None
+) -> np.ndarray:
     """Accelerated paths (series x ``years``), capped at the bounds; NaN before ``year``."""
     g = check_growth(growth)
     x = np.asarray(value, dtype=float)[:, None]
@@ -96,7 +102,9 @@ def scenario_table(forecast, target, growth: float, direction="higher") -> pd.Da
     already = np.where(higher, last >= target, last <= target)
     bau = first_year(forecast.median, forecast.years, target, direction)
     bau = np.where(already, forecast.last_year, bau)
-    acc = growth_year(last, forecast.last_year, target, growth, direction, forecast.lower, forecast.upper)
+    acc = growth_year(
+        last, forecast.last_year, target, growth, direction, forecast.lower, forecast.upper
+    )
     return pd.DataFrame(
         {
             "last_year": forecast.last_year,

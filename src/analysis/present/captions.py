@@ -24,7 +24,9 @@ ILLUSTRATIVE_ZH = "示意数据"
 SCHEMATIC_ZH = "示意图"
 
 
-def _titles(ds, obs: pd.DataFrame, extra_sources: Sequence[str] = (), lang: str = "zh") -> tuple[list[str], bool]:
+def _titles(
+    ds, obs: pd.DataFrame, extra_sources: Sequence[str] = (), lang: str = "zh"
+) -> tuple[list[str], bool]:
     src = ds.sources_of(obs)
     if extra_sources:
         more = ds.sources[ds.sources["id"].isin(list(extra_sources))]
@@ -95,12 +97,17 @@ class Numbering:
             from analysis.errors import UserError
 
             raise UserError(
-                f"未知的编号类型: {kind}。可用: figure, table", f"Unknown numbering kind: {kind}. Valid: figure, table"
+                f"未知的编号类型: {kind}。可用: figure, table",
+                f"Unknown numbering kind: {kind}. Valid: figure, table",
             )
         self.counts[kind] += 1
         k = self.counts[kind]
-        prefix = {("figure", "zh"): "图", ("table", "zh"): "表", ("figure", "en"): "Figure ",
-                  ("table", "en"): "Table "}[(kind, self.lang)]
+        prefix = {
+            ("figure", "zh"): "图",
+            ("table", "zh"): "表",
+            ("figure", "en"): "Figure ",
+            ("table", "en"): "Table ",
+        }[(kind, self.lang)]
         return f"{prefix}{self.chapter}-{k}" if self.chapter not in (None, "") else f"{prefix}{k}"
 
     def figure(self, title: str = "") -> str:

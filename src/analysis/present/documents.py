@@ -58,8 +58,17 @@ class TableItem:
 Item = FigureItem | TableItem
 
 
-def _paragraph(doc, text: str, *, font: str, size_pt: float, bold: bool = False, align=None,
-               space_after_pt: float = 6, keep_with_next: bool = False):
+def _paragraph(
+    doc,
+    text: str,
+    *,
+    font: str,
+    size_pt: float,
+    bold: bool = False,
+    align=None,
+    space_after_pt: float = 6,
+    keep_with_next: bool = False,
+):
     from docx.shared import Pt
 
     p = doc.add_paragraph()
@@ -88,8 +97,15 @@ def docx_bytes(items: Sequence[Item], *, title: str = "", intro: str = "") -> by
     normal.font.size = Pt(10.5)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
     if title:
-        _paragraph(doc, title, font=CAPTION_FONT, size_pt=16, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
-                   space_after_pt=12)
+        _paragraph(
+            doc,
+            title,
+            font=CAPTION_FONT,
+            size_pt=16,
+            bold=True,
+            align=WD_ALIGN_PARAGRAPH.CENTER,
+            space_after_pt=12,
+        )
     if intro:
         _paragraph(doc, intro, font=BODY_FONT, size_pt=10.5)
     for item in items:
@@ -98,12 +114,28 @@ def docx_bytes(items: Sequence[Item], *, title: str = "", intro: str = "") -> by
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             p.paragraph_format.keep_with_next = True
             p.add_run().add_picture(io.BytesIO(item.png), width=Cm(item.width_cm))
-            _paragraph(doc, item.caption, font=CAPTION_FONT, size_pt=10.5, bold=True,
-                       align=WD_ALIGN_PARAGRAPH.CENTER, space_after_pt=2, keep_with_next=True)
+            _paragraph(
+                doc,
+                item.caption,
+                font=CAPTION_FONT,
+                size_pt=10.5,
+                bold=True,
+                align=WD_ALIGN_PARAGRAPH.CENTER,
+                space_after_pt=2,
+                keep_with_next=True,
+            )
             _paragraph(doc, item.note, font=BODY_FONT, size_pt=9, space_after_pt=14)
         else:
-            _paragraph(doc, item.caption, font=CAPTION_FONT, size_pt=10.5, bold=True,
-                       align=WD_ALIGN_PARAGRAPH.CENTER, space_after_pt=4, keep_with_next=True)
+            _paragraph(
+                doc,
+                item.caption,
+                font=CAPTION_FONT,
+                size_pt=10.5,
+                bold=True,
+                align=WD_ALIGN_PARAGRAPH.CENTER,
+                space_after_pt=4,
+                keep_with_next=True,
+            )
             add_three_line_table(doc, item.table, east_asia_font=BODY_FONT)
             _paragraph(doc, item.note, font=BODY_FONT, size_pt=9, space_after_pt=14)
     cp = doc.core_properties
@@ -118,6 +150,8 @@ def docx_bytes(items: Sequence[Item], *, title: str = "", intro: str = "") -> by
     return normalise_zip(buf.getvalue())
 
 
-def write_docx(items: Sequence[Item], path: str | os.PathLike, *, title: str = "", intro: str = "") -> Path:
+def write_docx(
+    items: Sequence[Item], path: str | os.PathLike, *, title: str = "", intro: str = ""
+) -> Path:
     """Write the plan document atomically."""
     return write_bytes(path, docx_bytes(items, title=title, intro=intro))

@@ -179,13 +179,22 @@ def ranked_bar(
     shown = format_values(vals)
     for yi, val, lab, txt in zip(y, vals, labels, shown, strict=True):
         text = t("no_data", lang) if lab in {str(m) for m in missing} else txt
-        ax.text(val + span * 0.01 if val >= 0 else val - span * 0.01, yi, text, va="center",
-                ha="left" if val >= 0 else "right", fontsize=min(7, font), color="#333333")
+        ax.text(
+            val + span * 0.01 if val >= 0 else val - span * 0.01,
+            yi,
+            text,
+            va="center",
+            ha="left" if val >= 0 else "right",
+            fontsize=min(7, font),
+            color="#333333",
+        )
     handles = []
     if standard is not None and np.isfinite(standard):
         ax.axvline(standard, color=style.BLACK, linestyle="--", linewidth=1.0, zorder=3)
         label = standard_label or f"{t('standard', lang)} {_fmt(standard)}"
-        handles.append(Line2D([], [], color=style.BLACK, linestyle="--", linewidth=1.0, label=label))
+        handles.append(
+            Line2D([], [], color=style.BLACK, linestyle="--", linewidth=1.0, label=label)
+        )
     if hl & set(labels):
         handles.append(Line2D([], [], color=style.ORANGE, linewidth=6, label=t("highlight", lang)))
     ax.set_xlim(min(0.0, np.nanmin(vals) * 1.12), max(span * 1.12, (standard or 0) * 1.05))
@@ -195,7 +204,9 @@ def ranked_bar(
     if xlabel:
         ax.set_xlabel(xlabel)
     if handles:
-        ax.legend(handles=handles, loc="lower right", frameon=True, facecolor="white", edgecolor="none")
+        ax.legend(
+            handles=handles, loc="lower right", frameon=True, facecolor="white", edgecolor="none"
+        )
     _title(fig, ax, title)
     return fig
 
@@ -227,11 +238,28 @@ def dot_plot(
     c, p = f["county"].astype(float).to_numpy(), f["prefecture"].astype(float).to_numpy()
     ax.hlines(y, np.fmin(c, p), np.fmax(c, p), color=style.LIGHT_GREY, linewidth=2.5, zorder=1)
     ax.scatter(c, y, marker="o", s=34, color=style.BLUE, label=names["county"], zorder=4)
-    ax.scatter(p, y, marker="D", s=30, facecolor="white", edgecolor=style.GREY, linewidth=1.2,
-               label=names["prefecture"], zorder=3)
+    ax.scatter(
+        p,
+        y,
+        marker="D",
+        s=30,
+        facecolor="white",
+        edgecolor=style.GREY,
+        linewidth=1.2,
+        label=names["prefecture"],
+        zorder=3,
+    )
     if "target" in f.columns and f["target"].notna().any():
-        ax.scatter(f["target"].astype(float), y, marker="|", s=160, linewidth=1.8, color=style.VERMILLION,
-                   label=names["target"], zorder=5)
+        ax.scatter(
+            f["target"].astype(float),
+            y,
+            marker="|",
+            s=160,
+            linewidth=1.8,
+            color=style.VERMILLION,
+            label=names["target"],
+            zorder=5,
+        )
     ax.set_yticks(y, [str(i) for i in f.index], fontsize=font)
     ax.set_ylim(-0.7, n - 0.3)
     ax.xaxis.grid(True, zorder=0)
@@ -272,10 +300,18 @@ def _column_labels(ax: Axes, labels: list[str], lang: str) -> None:
     nc = len(labels)
     ax.xaxis.tick_top()
     if nc <= 6:
-        ax.set_xticks(np.arange(nc), [_wrap(c, 7 if lang == "zh" else 8) for c in labels], fontsize=7)
+        ax.set_xticks(
+            np.arange(nc), [_wrap(c, 7 if lang == "zh" else 8) for c in labels], fontsize=7
+        )
     else:
-        ax.set_xticks(np.arange(nc), [_wrap(c, 16 if lang == "zh" else 18) for c in labels], fontsize=6.5,
-                      rotation=90, ha="center", va="bottom")
+        ax.set_xticks(
+            np.arange(nc),
+            [_wrap(c, 16 if lang == "zh" else 18) for c in labels],
+            fontsize=6.5,
+            rotation=90,
+            ha="center",
+            va="bottom",
+        )
 
 
 def heatmap(
@@ -328,7 +364,9 @@ def heatmap(
                 else:
                     cell = a.iat[i, j] if a is not None else raw
                     txt = cell if isinstance(cell, str) else _fmt(cell, col_dec[j])
-                    colour = "black" if norm[i, j] > 0.55 else "white"  # cividis: dark low, light high
+                    colour = (
+                        "black" if norm[i, j] > 0.55 else "white"
+                    )  # cividis: dark low, light high
                 ax.text(j, i, txt, ha="center", va="center", fontsize=min(6.5, font), color=colour)
     cb = fig.colorbar(im, ax=ax, shrink=0.8, pad=0.02)
     cb.outline.set_visible(False)
@@ -362,21 +400,46 @@ def small_multiples(
     series = list(dict.fromkeys(long["series"]))
     ncols = min(ncols, len(panels))
     nrows = int(np.ceil(len(panels) / ncols))
-    fig = style.new_figure("full", height_cm=1.0 + nrows * (11.0 / ncols + 0.9) + (0.6 if len(series) > 1 or targets else 0))
+    fig = style.new_figure(
+        "full",
+        height_cm=1.0 + nrows * (11.0 / ncols + 0.9) + (0.6 if len(series) > 1 or targets else 0),
+    )
     axes = fig.subplots(nrows, ncols, squeeze=False, sharex=True, sharey=sharey)
-    look = {s: (style.PALETTE[k % len(style.PALETTE)], style.LINESTYLES[(k // len(style.PALETTE)) % 4],
-                style.MARKERS[k % len(style.MARKERS)]) for k, s in enumerate(series)}
+    look = {
+        s: (
+            style.PALETTE[k % len(style.PALETTE)],
+            style.LINESTYLES[(k // len(style.PALETTE)) % 4],
+            style.MARKERS[k % len(style.MARKERS)],
+        )
+        for k, s in enumerate(series)
+    }
     targets = targets or {}
     for ax, panel in zip(axes.flat, panels, strict=False):
         d = long[long["panel"] == panel]
         for s, g in d.groupby("series", sort=False):
             g = g.sort_values("year")
             colour, ls, marker = look[s]
-            ax.plot(g["year"], g["value"], color=colour, linestyle=ls, marker=marker, markersize=2.5,
-                    linewidth=1.1, label=str(s))
+            ax.plot(
+                g["year"],
+                g["value"],
+                color=colour,
+                linestyle=ls,
+                marker=marker,
+                markersize=2.5,
+                linewidth=1.1,
+                label=str(s),
+            )
         if panel in targets:
             ty, tv = targets[panel]
-            ax.plot([ty], [tv], marker="*", markersize=8, color=style.VERMILLION, linestyle="none", zorder=5)
+            ax.plot(
+                [ty],
+                [tv],
+                marker="*",
+                markersize=8,
+                color=style.VERMILLION,
+                linestyle="none",
+                zorder=5,
+            )
             ax.axhline(tv, color=style.VERMILLION, linestyle=":", linewidth=0.8)
         ax.set_title(_wrap(str(panel), 14 if lang == "zh" else 20), fontsize=8, loc="left")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
@@ -384,14 +447,24 @@ def small_multiples(
         ax.yaxis.grid(True)
         ax.tick_params(labelsize=6.5)
         ax.tick_params(axis="x", labelbottom=True)
-    for ax in list(axes.flat)[len(panels):]:
+    for ax in list(axes.flat)[len(panels) :]:
         ax.set_visible(False)
-    handles = [Line2D([], [], color=c, linestyle=ls, marker=mk, markersize=3, label=str(s))
-               for s, (c, ls, mk) in look.items()] if len(series) > 1 else []
+    handles = (
+        [
+            Line2D([], [], color=c, linestyle=ls, marker=mk, markersize=3, label=str(s))
+            for s, (c, ls, mk) in look.items()
+        ]
+        if len(series) > 1
+        else []
+    )
     tvals = {v for _, v in targets.values()}
     if targets:
         label = t("target", lang) + (f" {_fmt(next(iter(tvals)))}" if len(tvals) == 1 else "")
-        handles.append(Line2D([], [], color=style.VERMILLION, linestyle=":", marker="*", markersize=7, label=label))
+        handles.append(
+            Line2D(
+                [], [], color=style.VERMILLION, linestyle=":", marker="*", markersize=7, label=label
+            )
+        )
     if handles:
         fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 6))
     return fig
@@ -419,18 +492,57 @@ def fan_chart(
     h = history.dropna().sort_index()
     f = forecast.sort_index()
     # join the forecast to the last observation so the fan starts from it
-    fx = np.r_[h.index[-1], f.index.to_numpy()] if h.index[-1] < f.index.min() else f.index.to_numpy()
+    fx = (
+        np.r_[h.index[-1], f.index.to_numpy()]
+        if h.index[-1] < f.index.min()
+        else f.index.to_numpy()
+    )
 
     def ext(col: str) -> np.ndarray:
         return np.r_[h.iloc[-1], f[col].to_numpy()] if len(fx) > len(f) else f[col].to_numpy()
-    ax.fill_between(fx, ext("lo95"), ext("hi95"), color=style.SKY, alpha=0.25, linewidth=0, label=t("pi95", lang))
-    ax.fill_between(fx, ext("lo80"), ext("hi80"), color=style.SKY, alpha=0.55, linewidth=0, label=t("pi80", lang))
-    ax.plot(fx, ext("mean"), color=style.BLUE, linestyle="--", linewidth=1.4, label=t("forecast", lang))
-    ax.plot(h.index, h.to_numpy(), color=style.BLACK, marker="o", markersize=3, linewidth=1.4, label=t("history", lang))
+
+    ax.fill_between(
+        fx,
+        ext("lo95"),
+        ext("hi95"),
+        color=style.SKY,
+        alpha=0.25,
+        linewidth=0,
+        label=t("pi95", lang),
+    )
+    ax.fill_between(
+        fx,
+        ext("lo80"),
+        ext("hi80"),
+        color=style.SKY,
+        alpha=0.55,
+        linewidth=0,
+        label=t("pi80", lang),
+    )
+    ax.plot(
+        fx, ext("mean"), color=style.BLUE, linestyle="--", linewidth=1.4, label=t("forecast", lang)
+    )
+    ax.plot(
+        h.index,
+        h.to_numpy(),
+        color=style.BLACK,
+        marker="o",
+        markersize=3,
+        linewidth=1.4,
+        label=t("history", lang),
+    )
     if target is not None:
         ty, tv = target
-        ax.plot([ty], [tv], marker="*", markersize=11, color=style.VERMILLION, linestyle="none",
-                label=f"{t('target', lang)} ({ty}: {_fmt(tv)})", zorder=5)
+        ax.plot(
+            [ty],
+            [tv],
+            marker="*",
+            markersize=11,
+            color=style.VERMILLION,
+            linestyle="none",
+            label=f"{t('target', lang)} ({ty}: {_fmt(tv)})",
+            zorder=5,
+        )
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.grid(True)
     if ylabel:
@@ -441,7 +553,9 @@ def fan_chart(
 
 
 # -- Lorenz curve ---------------------------------------------------------------------
-def lorenz_points(values: pd.Series, weights: pd.Series | None = None) -> tuple[np.ndarray, np.ndarray]:
+def lorenz_points(
+    values: pd.Series, weights: pd.Series | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Lorenz curve points (0,0)..(1,1): units sorted by ``values`` ascending.
 
     x = cumulative share of weight, y = cumulative share of values*weights
@@ -481,7 +595,14 @@ def lorenz(
     g = gini_from_lorenz(x, y)
     fig = style.new_figure("half", aspect=1.0)
     ax = fig.add_subplot()
-    ax.plot([0, 100], [0, 100], color=style.GREY, linestyle="--", linewidth=0.9, label=t("equality", lang))
+    ax.plot(
+        [0, 100],
+        [0, 100],
+        color=style.GREY,
+        linestyle="--",
+        linewidth=0.9,
+        label=t("equality", lang),
+    )
     ax.fill_between(x * 100, y * 100, x * 100, color=style.SKY, alpha=0.3, linewidth=0)
     ax.plot(x * 100, y * 100, color=style.BLUE, marker="o", markersize=2.5, label=t("lorenz", lang))
     ax.set_xlim(0, 100)
@@ -489,7 +610,9 @@ def lorenz(
     ax.set_aspect("equal")
     ax.set_xlabel(xlabel or t("lorenz_x_w" if weights is not None else "lorenz_x", lang))
     ax.set_ylabel(ylabel or t("lorenz_y", lang))
-    ax.text(0.04, 0.96, f"{t('gini', lang)} G = {g:.3f}", transform=ax.transAxes, va="top", fontsize=7.5)
+    ax.text(
+        0.04, 0.96, f"{t('gini', lang)} G = {g:.3f}", transform=ax.transAxes, va="top", fontsize=7.5
+    )
     ax.legend(loc="lower right", fontsize=6.5)
     _title(fig, ax, title)
     return fig
@@ -520,14 +643,33 @@ def status_dashboard(status: pd.DataFrame, *, title: str = "", lang: str = "zh")
     for key, (zh, en, marker, colour, _filled) in STATUS.items():
         rr, cc = np.nonzero(cells.to_numpy() == key)
         if key == "no_data":
-            ax.scatter(cc, rr, marker="s", s=size * 0.75, facecolor="white", edgecolor=style.GREY, linewidth=0.6,
-                       label=(zh, en)[idx])
+            ax.scatter(
+                cc,
+                rr,
+                marker="s",
+                s=size * 0.75,
+                facecolor="white",
+                edgecolor=style.GREY,
+                linewidth=0.6,
+                label=(zh, en)[idx],
+            )
             for r, c in zip(rr, cc, strict=True):
-                ax.text(c, r, "—", ha="center", va="center", fontsize=min(7, font), color=style.GREY)
+                ax.text(
+                    c, r, "—", ha="center", va="center", fontsize=min(7, font), color=style.GREY
+                )
         else:
             edge = "white" if key != "backwards" else style.BLACK
-            ax.scatter(cc, rr, marker=marker, s=size, color=colour, edgecolor=edge, linewidth=0.5,
-                       label=(zh, en)[idx], zorder=3)
+            ax.scatter(
+                cc,
+                rr,
+                marker=marker,
+                s=size,
+                color=colour,
+                edgecolor=edge,
+                linewidth=0.5,
+                label=(zh, en)[idx],
+                zorder=3,
+            )
     ax.set_xlim(-0.6, nc - 0.4)
     ax.set_ylim(nr - 0.4, -0.6)
     _column_labels(ax, [str(c) for c in cells.columns], lang)
@@ -539,17 +681,30 @@ def status_dashboard(status: pd.DataFrame, *, title: str = "", lang: str = "zh")
     ax.set_yticks(np.arange(nr + 1) - 0.5, minor=True)
     ax.grid(which="minor", color=style.LIGHT_GREY, linewidth=0.6)
     ax.tick_params(which="minor", length=0)
-    handles = [Line2D([], [], marker=mk or "s", linestyle="none", markersize=6,
-                      markerfacecolor=col if key != "no_data" else "white",
-                      markeredgecolor=style.GREY if key == "no_data" else col, label=(zh, en)[idx])
-               for key, (zh, en, mk, col, _f) in STATUS.items()]
-    fig.legend(handles=handles, loc="outside lower center", ncol=6, handletextpad=0.3, columnspacing=1.0)
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker=mk or "s",
+            linestyle="none",
+            markersize=6,
+            markerfacecolor=col if key != "no_data" else "white",
+            markeredgecolor=style.GREY if key == "no_data" else col,
+            label=(zh, en)[idx],
+        )
+        for key, (zh, en, mk, col, _f) in STATUS.items()
+    ]
+    fig.legend(
+        handles=handles, loc="outside lower center", ncol=6, handletextpad=0.3, columnspacing=1.0
+    )
     _title(fig, None, title)
     return fig
 
 
 # -- trend lines ----------------------------------------------------------------------
-def trend_lines(frame: pd.DataFrame, *, title: str = "", ylabel: str = "", lang: str = "zh") -> Figure:
+def trend_lines(
+    frame: pd.DataFrame, *, title: str = "", ylabel: str = "", lang: str = "zh"
+) -> Figure:
     """One line per column over the year index (e.g. coefficient of variation per indicator)."""
     style.check_lang(lang)
     _non_empty(frame, "趋势图 / trend lines")
@@ -558,9 +713,15 @@ def trend_lines(frame: pd.DataFrame, *, title: str = "", ylabel: str = "", lang:
     f = frame.sort_index()
     for k, col in enumerate(f.columns):
         s = f[col].dropna()
-        ax.plot(s.index, s.to_numpy(), color=style.PALETTE[k % len(style.PALETTE)],
-                linestyle=style.LINESTYLES[(k // len(style.PALETTE)) % 4], marker=style.MARKERS[k % len(style.MARKERS)],
-                markersize=3, label=str(col))
+        ax.plot(
+            s.index,
+            s.to_numpy(),
+            color=style.PALETTE[k % len(style.PALETTE)],
+            linestyle=style.LINESTYLES[(k // len(style.PALETTE)) % 4],
+            marker=style.MARKERS[k % len(style.MARKERS)],
+            markersize=3,
+            label=str(col),
+        )
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.grid(True)
     ax.set_xlabel(t("year", lang))

@@ -78,12 +78,17 @@ def _mpl_path(geom) -> MplPath:
         rings.extend(np.asarray(r.coords) for r in poly.interiors)
     verts = np.concatenate(rings)
     codes = np.concatenate(
-        [np.r_[MplPath.MOVETO, np.full(len(r) - 2, MplPath.LINETO), MplPath.CLOSEPOLY] for r in rings]
+        [
+            np.r_[MplPath.MOVETO, np.full(len(r) - 2, MplPath.LINETO), MplPath.CLOSEPOLY]
+            for r in rings
+        ]
     )
     return MplPath(verts, codes.astype(np.uint8))
 
 
-def _repel(texts, ax, fig, anchors_disp: np.ndarray, iters: int = 200, pad: float = 2.0) -> np.ndarray:
+def _repel(
+    texts, ax, fig, anchors_disp: np.ndarray, iters: int = 200, pad: float = 2.0
+) -> np.ndarray:
     """Push overlapping text boxes apart (display pixels); returns new centres in display coords."""
     renderer = fig.canvas.get_renderer()
     boxes = np.array([t.get_window_extent(renderer).bounds for t in texts])  # x0, y0, w, h
@@ -99,8 +104,12 @@ def _repel(texts, ax, fig, anchors_disp: np.ndarray, iters: int = 200, pad: floa
         if not overlap.any():
             break
         # separate along the axis of least overlap, half each; ties broken by index order
-        sx = np.where(dx == 0, np.sign(np.arange(len(c))[:, None] - np.arange(len(c))[None, :]), np.sign(dx))
-        sy = np.where(dy == 0, np.sign(np.arange(len(c))[:, None] - np.arange(len(c))[None, :]), np.sign(dy))
+        sx = np.where(
+            dx == 0, np.sign(np.arange(len(c))[:, None] - np.arange(len(c))[None, :]), np.sign(dx)
+        )
+        sy = np.where(
+            dy == 0, np.sign(np.arange(len(c))[:, None] - np.arange(len(c))[None, :]), np.sign(dy)
+        )
         use_y = oy <= ox
         push_x = np.where(overlap & ~use_y, sx * (ox / 2 + 0.5), 0).sum(axis=1)
         push_y = np.where(overlap & use_y, sy * (oy / 2 + 0.5), 0).sum(axis=1)
@@ -133,7 +142,10 @@ def choropleth(
     v.index = v.index.astype(str)
     extra = sorted(set(v.index) - set(feats["code"]))
     if extra:
-        valid = [f"{c} {n}" for c, n in zip(feats["code"], feats.get("name_zh", feats["code"]), strict=True)]
+        valid = [
+            f"{c} {n}"
+            for c, n in zip(feats["code"], feats.get("name_zh", feats["code"]), strict=True)
+        ]
         raise unknown("kinds.region_code_in_the_map", extra, valid)
     if v.dropna().empty:
         raise UserError("地图没有可绘制的数值", "The map has no values to draw")
@@ -152,16 +164,38 @@ def choropleth(
     has = ~np.isnan(vals)
     cm = mpl.colormaps[cmap or style.SEQUENTIAL_CMAP]
     norm = mpl.colors.Normalize(np.nanmin(vals), np.nanmax(vals))
-    pc = PatchCollection([PathPatch(p) for p, k in zip(paths, has, strict=True) if k], cmap=cm, norm=norm,
-                         edgecolor="white", linewidth=0.8, zorder=1)
+    pc = PatchCollection(
+        [PathPatch(p) for p, k in zip(paths, has, strict=True) if k],
+        cmap=cm,
+        norm=norm,
+        edgecolor="white",
+        linewidth=0.8,
+        zorder=1,
+    )
     pc.set_array(vals[has])
     ax.add_collection(pc)
     if (~has).any():
-        ax.add_collection(PatchCollection([PathPatch(p) for p, k in zip(paths, has, strict=True) if not k],
-                                          facecolor=style.LIGHT_GREY, edgecolor="white", hatch="////",
-                                          linewidth=0.8, zorder=1))
-        ax.legend(handles=[Patch(facecolor=style.LIGHT_GREY, hatch="////", edgecolor="white",
-                                 label=_t("no_data", lang))], loc="lower right")
+        ax.add_collection(
+            PatchCollection(
+                [PathPatch(p) for p, k in zip(paths, has, strict=True) if not k],
+                facecolor=style.LIGHT_GREY,
+                edgecolor="white",
+                hatch="////",
+                linewidth=0.8,
+                zorder=1,
+            )
+        )
+        ax.legend(
+            handles=[
+                Patch(
+                    facecolor=style.LIGHT_GREY,
+                    hatch="////",
+                    edgecolor="white",
+                    label=_t("no_data", lang),
+                )
+            ],
+            loc="lower right",
+        )
     mx, my = (x1 - x0) * 0.03, (y1 - y0) * 0.03
     ax.set_xlim(x0 - mx, x1 + mx)
     ax.set_ylim(y0 - my, y1 + my)
@@ -171,11 +205,26 @@ def choropleth(
     cb.outline.set_visible(False)
     if cbar_label:
         cb.set_label(cbar_label)
-    ax.text(0.0, 0.0, _t("schematic", lang), transform=ax.transAxes, fontsize=8, ha="left", va="bottom",
-            color="#333333")
-    ax.annotate(_t("north", lang), xy=(0.97, 0.98), xytext=(0.97, 0.88), xycoords="axes fraction",
-                ha="center", va="center", fontsize=8,
-                arrowprops={"arrowstyle": "-|>", "color": "black", "linewidth": 0.8})
+    ax.text(
+        0.0,
+        0.0,
+        _t("schematic", lang),
+        transform=ax.transAxes,
+        fontsize=8,
+        ha="left",
+        va="bottom",
+        color="#333333",
+    )
+    ax.annotate(
+        _t("north", lang),
+        xy=(0.97, 0.98),
+        xytext=(0.97, 0.88),
+        xycoords="axes fraction",
+        ha="center",
+        va="center",
+        fontsize=8,
+        arrowprops={"arrowstyle": "-|>", "color": "black", "linewidth": 0.8},
+    )
     if title:
         ax.set_title(title, loc="left")
     if labels is None:
@@ -185,26 +234,42 @@ def choropleth(
     return fig
 
 
-def _place_labels(fig, ax, feats: pd.DataFrame, vals: np.ndarray, names: dict, show_values: bool) -> None:
+def _place_labels(
+    fig, ax, feats: pd.DataFrame, vals: np.ndarray, names: dict, show_values: bool
+) -> None:
     from analysis.present.figures import format_values
 
     halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
     texts = []
     shown = format_values(vals)
-    for code, x, y, val, txt in zip(feats["code"], feats["label_x"], feats["label_y"], vals, shown, strict=True):
+    for code, x, y, val, txt in zip(
+        feats["code"], feats["label_x"], feats["label_y"], vals, shown, strict=True
+    ):
         s = str(names.get(code, code))
         if show_values and not np.isnan(val):
             s = f"{s}\n{txt}"
-        texts.append(ax.text(x, y, s, ha="center", va="center", fontsize=6.5, linespacing=1.1,
-                             path_effects=halo, zorder=4))
+        texts.append(
+            ax.text(
+                x,
+                y,
+                s,
+                ha="center",
+                va="center",
+                fontsize=6.5,
+                linespacing=1.1,
+                path_effects=halo,
+                zorder=4,
+            )
+        )
     fig.canvas.draw()  # settle the constrained layout, then freeze it so positions stay valid
     fig.set_layout_engine("none")
     anchors = ax.transData.transform(np.c_[feats["label_x"], feats["label_y"]])
     centres = _repel(texts, ax, fig, anchors)
     data_xy = ax.transData.inverted().transform(centres)
     moved = np.hypot(*(centres - anchors).T) > 14  # pixels at figure dpi
-    for txt, (x, y), far, (ax_, ay_) in zip(texts, data_xy, moved, feats[["label_x", "label_y"]].to_numpy(),
-                                            strict=True):
+    for txt, (x, y), far, (ax_, ay_) in zip(
+        texts, data_xy, moved, feats[["label_x", "label_y"]].to_numpy(), strict=True
+    ):
         txt.set_position((x, y))
         if far:
             ax.plot([ax_, x], [ay_, y], color="#333333", linewidth=0.5, zorder=3)

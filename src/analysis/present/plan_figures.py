@@ -77,10 +77,21 @@ class _Ctx:
         t = t[t["region_code"] == self.ds.top]
         return None if t.empty else t.iloc[0]
 
-    def note(self, obs: pd.DataFrame, extra: list[str] | None = None, method: str = "",
-             schematic_map: bool = False) -> str:
-        return captions.source_note(self.ds, obs, self.lang, extra_sources=extra or [], method=method,
-                                    schematic_map=schematic_map)
+    def note(
+        self,
+        obs: pd.DataFrame,
+        extra: list[str] | None = None,
+        method: str = "",
+        schematic_map: bool = False,
+    ) -> str:
+        return captions.source_note(
+            self.ds,
+            obs,
+            self.lang,
+            extra_sources=extra or [],
+            method=method,
+            schematic_map=schematic_map,
+        )
 
     def county_labels(self, codes) -> list[str]:
         return [self.names[c] for c in codes]
@@ -106,7 +117,9 @@ def _geo_file(ds) -> Path | None:
 def _geo_source(ds) -> list[str]:
     """Source ids of boundary data (sources whose id or title mentions geo/边界)."""
     s = ds.sources
-    hit = s["id"].str.contains("geo", case=False) | s["title"].str.contains("边界|示意图", regex=True)
+    hit = s["id"].str.contains("geo", case=False) | s["title"].str.contains(
+        "边界|示意图", regex=True
+    )
     return s.loc[hit, "id"].tolist()
 
 
@@ -114,7 +127,9 @@ def scores(values: pd.DataFrame, direction: pd.Series) -> pd.DataFrame:
     """Direction-adjusted min-max scores in [0, 1] per column: (x - min)/(max - min), reversed
     for lower-is-better; a constant column scores 1 (OECD/JRC Handbook 2008, §5.2)."""
     s = composite.normalise(values, direction, "minmax") / 100
-    const = values.max() == values.min()  # the index scores these neutral; the heatmap shows them as level best
+    const = (
+        values.max() == values.min()
+    )  # the index scores these neutral; the heatmap shows them as level best
     return s.where(~const.to_numpy()[None, :] | values.isna(), 1.0).where(values.notna())
 
 
@@ -127,18 +142,38 @@ def _ranked(c: _Ctx, ind: str) -> PlanItem:
     std = None if tgt is None else float(tgt["target_value"])
     top = ds.values([ind], c.year, [ds.top])[ind].iloc[0]
     series = pd.Series(v.to_numpy(), index=c.county_labels(v.index))
-    lag = [series.index[i] for i in np.flatnonzero(v.to_numpy() < (std if std is not None else top))]
+    lag = [
+        series.index[i] for i in np.flatnonzero(v.to_numpy() < (std if std is not None else top))
+    ]
     std_label = None
     if std is not None:
-        std_label = c.tr(f"{tgt['target_year']}年目标 {figures._fmt(std)}", f"{tgt['target_year']} target {figures._fmt(std)}")
-    fig = figures.ranked_bar(series, standard=std, standard_label=std_label, highlight=lag,
-                             xlabel=c.label(ind), lang=c.lang)
-    title = c.tr(f"{c.year}年各县(市){c.label(ind, False)}", f"{c.label(ind, False)} by county, {c.year}")
-    method = c.tr("橙色为低于目标(无目标时为低于全域水平)的县(市)",
-                  "orange bars: below the target (or below the aggregate when there is no target)")
+        std_label = c.tr(
+            f"{tgt['target_year']}年目标 {figures._fmt(std)}",
+            f"{tgt['target_year']} target {figures._fmt(std)}",
+        )
+    fig = figures.ranked_bar(
+        series,
+        standard=std,
+        standard_label=std_label,
+        highlight=lag,
+        xlabel=c.label(ind),
+        lang=c.lang,
+    )
+    title = c.tr(
+        f"{c.year}年各县(市){c.label(ind, False)}", f"{c.label(ind, False)} by county, {c.year}"
+    )
+    method = c.tr(
+        "橙色为低于目标(无目标时为低于全域水平)的县(市)",
+        "orange bars: below the target (or below the aggregate when there is no target)",
+    )
     extra = [str(tgt["source"])] if tgt is not None else []
-    return PlanItem(f"bar_{ind}", "figure", c.num.figure(captions.with_unit(title, c.unit(ind), c.lang)),
-                    c.note(obs, extra, method), fig)
+    return PlanItem(
+        f"bar_{ind}",
+        "figure",
+        c.num.figure(captions.with_unit(title, c.unit(ind), c.lang)),
+        c.note(obs, extra, method),
+        fig,
+    )
 
 
 def _heatmap(c: _Ctx, inds: list[str]) -> PlanItem:
@@ -148,15 +183,31 @@ def _heatmap(c: _Ctx, inds: list[str]) -> PlanItem:
     sc = scores(vals, direction)
     labels = [c.label(i) for i in inds]
     matrix = pd.DataFrame(sc.to_numpy(), index=c.county_labels(vals.index), columns=labels)
-    annot = pd.DataFrame({lab: figures.format_values(vals[i]) for lab, i in zip(labels, inds, strict=True)})
+    annot = pd.DataFrame(
+        {lab: figures.format_values(vals[i]) for lab, i in zip(labels, inds, strict=True)}
+    )
     annot.index = matrix.index
-    fig = figures.heatmap(matrix, annot=annot, cbar_label=c.tr("标准化得分(1 = 最好)", "Score (1 = best)"),
-                          lang=c.lang)
-    title = c.tr(f"{c.year}年各县(市)社区服务发展指标对比", f"Community-service indicators by county, {c.year}")
-    method = c.tr("格内为指标值,颜色为按方向调整的极差标准化得分(低者为优的指标已反向)",
-                  "cells show values; colours show direction-adjusted min-max scores (lower-is-better reversed)")
-    return PlanItem("heatmap_indicators", "figure", c.num.figure(title),
-                    c.note(ds.obs(inds, c.units, c.year), method=method), fig)
+    fig = figures.heatmap(
+        matrix,
+        annot=annot,
+        cbar_label=c.tr("标准化得分(1 = 最好)", "Score (1 = best)"),
+        lang=c.lang,
+    )
+    title = c.tr(
+        f"{c.year}年各县(市)社区服务发展指标对比",
+        f"Community-service indicators by county, {c.year}",
+    )
+    method = c.tr(
+        "格内为指标值,颜色为按方向调整的极差标准化得分(低者为优的指标已反向)",
+        "cells show values; colours show direction-adjusted min-max scores (lower-is-better reversed)",
+    )
+    return PlanItem(
+        "heatmap_indicators",
+        "figure",
+        c.num.figure(title),
+        c.note(ds.obs(inds, c.units, c.year), method=method),
+        fig,
+    )
 
 
 def _dot(c: _Ctx, inds: list[str], county: str) -> PlanItem | None:
@@ -168,18 +219,36 @@ def _dot(c: _Ctx, inds: list[str], county: str) -> PlanItem | None:
     ids = [i for i, _ in rows]
     both = ds.values(ids, c.year, [county, ds.top])
     tv = np.array([float(t["target_value"]) for _, t in rows])
-    frame = pd.DataFrame({"county": both.loc[county].to_numpy() / tv * 100,
-                          "prefecture": both.loc[ds.top].to_numpy() / tv * 100,
-                          "target": 100.0}, index=[c.label(i) for i in ids])
-    fig = figures.dot_plot(frame, xlabel=c.tr("占目标值的百分比(%)", "% of target"), lang=c.lang,
-                           series_labels={"county": c.names[county], "prefecture": c.names[ds.top]})
-    title = c.tr(f"{c.names[county]}与全域主要指标达标程度({c.year}年)",
-                 f"{c.names[county]} vs {c.names[ds.top]}: indicators as % of target, {c.year}")
+    frame = pd.DataFrame(
+        {
+            "county": both.loc[county].to_numpy() / tv * 100,
+            "prefecture": both.loc[ds.top].to_numpy() / tv * 100,
+            "target": 100.0,
+        },
+        index=[c.label(i) for i in ids],
+    )
+    fig = figures.dot_plot(
+        frame,
+        xlabel=c.tr("占目标值的百分比(%)", "% of target"),
+        lang=c.lang,
+        series_labels={"county": c.names[county], "prefecture": c.names[ds.top]},
+    )
+    title = c.tr(
+        f"{c.names[county]}与全域主要指标达标程度({c.year}年)",
+        f"{c.names[county]} vs {c.names[ds.top]}: indicators as % of target, {c.year}",
+    )
     obs = ds.obs(ids, [county, ds.top], c.year)
     extra = sorted({str(t["source"]) for _, t in rows})
-    method = c.tr("数值为指标值占目标值的百分比", "values are the indicator as a percentage of its target")
-    return PlanItem(f"dot_{county}", "figure", captions.with_unit(c.num.figure(title), "%", c.lang),
-                    c.note(obs, extra, method), fig)
+    method = c.tr(
+        "数值为指标值占目标值的百分比", "values are the indicator as a percentage of its target"
+    )
+    return PlanItem(
+        f"dot_{county}",
+        "figure",
+        captions.with_unit(c.num.figure(title), "%", c.lang),
+        c.note(obs, extra, method),
+        fig,
+    )
 
 
 def _map(c: _Ctx, ind: str) -> PlanItem | None:
@@ -188,43 +257,74 @@ def _map(c: _Ctx, ind: str) -> PlanItem | None:
         return None
     ds = c.ds
     v = ds.values([ind], c.year)[ind]
-    fig = maps.choropleth(v, geo, names={k: c.names[k] for k in v.index}, cbar_label=c.label(ind), lang=c.lang)
-    title = c.tr(f"{c.year}年各县(市){c.label(ind, False)}分布", f"{c.label(ind, False)} by county, {c.year} (map)")
-    return PlanItem(f"map_{ind}", "figure", c.num.figure(captions.with_unit(title, c.unit(ind), c.lang)),
-                    c.note(ds.obs(ind, c.units, c.year), _geo_source(ds), schematic_map=True), fig,
-                    width_cm=fig.get_figwidth() * 2.54)
+    fig = maps.choropleth(
+        v, geo, names={k: c.names[k] for k in v.index}, cbar_label=c.label(ind), lang=c.lang
+    )
+    title = c.tr(
+        f"{c.year}年各县(市){c.label(ind, False)}分布",
+        f"{c.label(ind, False)} by county, {c.year} (map)",
+    )
+    return PlanItem(
+        f"map_{ind}",
+        "figure",
+        c.num.figure(captions.with_unit(title, c.unit(ind), c.lang)),
+        c.note(ds.obs(ind, c.units, c.year), _geo_source(ds), schematic_map=True),
+        fig,
+        width_cm=fig.get_figwidth() * 2.54,
+    )
 
 
 def _small_multiples(c: _Ctx, ind: str) -> PlanItem:
     ds = c.ds
     units, shown_note = c.units, ""
-    if len(units) > MAX_PANELS:  # show the lagging units: lowest latest value (highest if lower is better)
+    if (
+        len(units) > MAX_PANELS
+    ):  # show the lagging units: lowest latest value (highest if lower is better)
         last = ds.panel(ind, units).ffill(axis=1).iloc[:, -1]
         lower = ds.indicator(ind)["direction"] == "lower"
         units = last.sort_values(ascending=lower, kind="stable").index[:MAX_PANELS].tolist()
-        shown_note = c.tr(f"仅显示最新值最落后的{MAX_PANELS}个县(市)", f"only the {MAX_PANELS} lagging counties are shown")
+        shown_note = c.tr(
+            f"仅显示最新值最落后的{MAX_PANELS}个县(市)",
+            f"only the {MAX_PANELS} lagging counties are shown",
+        )
     pan = ds.panel(ind, units + [ds.top])
     long = pan.stack().rename("value").reset_index()
     long.columns = ["region_code", "year", "value"]
     top_rows = long[long["region_code"] == ds.top]
     parts = []
     for code in units:  # one panel per county: the county and the aggregate
-        a = long[long["region_code"] == code].assign(panel=c.names[code], series=c.tr("本县(市)", "County"))
+        a = long[long["region_code"] == code].assign(
+            panel=c.names[code], series=c.tr("本县(市)", "County")
+        )
         b = top_rows.assign(panel=c.names[code], series=c.names[ds.top])
         parts += [a, b]
     df = pd.concat(parts, ignore_index=True)[["panel", "series", "year", "value"]]
     tgt = c.target(ind)
-    targets = None if tgt is None else {c.names[k]: (int(tgt["target_year"]), float(tgt["target_value"]))
-                                        for k in units}
+    targets = (
+        None
+        if tgt is None
+        else {c.names[k]: (int(tgt["target_year"]), float(tgt["target_value"])) for k in units}
+    )
     fig = figures.small_multiples(df, targets=targets, ncols=4, lang=c.lang, sharey=True)
     years = sorted(long["year"].unique())
-    title = c.tr(f"{years[0]}—{years[-1]}年各县(市){c.label(ind, False)}变化",
-                 f"{c.label(ind, False)} by county, {years[0]}–{years[-1]}")
+    title = c.tr(
+        f"{years[0]}—{years[-1]}年各县(市){c.label(ind, False)}变化",
+        f"{c.label(ind, False)} by county, {years[0]}–{years[-1]}",
+    )
     extra = [str(tgt["source"])] if tgt is not None else []
     method = c.tr("星号为目标值", "stars mark the target") if tgt is not None else ""
-    method = ";".join(m for m in (method, shown_note) if m) if c.zh else "; ".join(m for m in (method, shown_note) if m)
-    return PlanItem(f"trends_{ind}", "figure", c.num.figure(captions.with_unit(title, c.unit(ind), c.lang)),
-                    c.note(ds.obs(ind, units + [ds.top]), extra, method), fig)
+    method = (
+        ";".join(m for m in (method, shown_note) if m)
+        if c.zh
+        else "; ".join(m for m in (method, shown_note) if m)
+    )
+    return PlanItem(
+        f"trends_{ind}",
+        "figure",
+        c.num.figure(captions.with_unit(title, c.unit(ind), c.lang)),
+        c.note(ds.obs(ind, units + [ds.top]), extra, method),
+        fig,
+    )
 
 
 def coefficient_of_variation(panel: pd.DataFrame) -> pd.Series:
@@ -236,16 +336,27 @@ def coefficient_of_variation(panel: pd.DataFrame) -> pd.Series:
 def _sigma(c: _Ctx, inds: list[str]) -> PlanItem:
     ds = c.ds
     targeted = [i for i in inds if c.target(i) is not None] or inds
-    if len(targeted) < len(inds):  # the indicators with targets, when there are some: a readable chart
+    if len(targeted) < len(
+        inds
+    ):  # the indicators with targets, when there are some: a readable chart
         inds = targeted
     cv = pd.DataFrame({c.label(i, False): coefficient_of_variation(ds.panel(i)) for i in inds})
-    cv = cv[cv.notna().sum(axis=1) >= max(1, cv.shape[1] / 2)]  # years where most indicators are observed
+    cv = cv[
+        cv.notna().sum(axis=1) >= max(1, cv.shape[1] / 2)
+    ]  # years where most indicators are observed
     fig = figures.trend_lines(cv, ylabel=c.tr("变异系数", "Coefficient of variation"), lang=c.lang)
     title = c.tr("各县(市)间差距变化(σ收敛)", "Gaps between counties over time (σ-convergence)")
-    method = c.tr("变异系数 = 县级数值的标准差 / 均值(不加权),下降表示差距缩小",
-                  "CV = standard deviation / mean across counties (unweighted); falling = gaps narrowing")
-    return PlanItem("sigma_convergence", "figure", c.num.figure(title), c.note(ds.obs(inds, c.units), method=method),
-                    fig)
+    method = c.tr(
+        "变异系数 = 县级数值的标准差 / 均值(不加权),下降表示差距缩小",
+        "CV = standard deviation / mean across counties (unweighted); falling = gaps narrowing",
+    )
+    return PlanItem(
+        "sigma_convergence",
+        "figure",
+        c.num.figure(title),
+        c.note(ds.obs(inds, c.units), method=method),
+        fig,
+    )
 
 
 def _lorenz(c: _Ctx, ind: str) -> PlanItem:
@@ -254,16 +365,37 @@ def _lorenz(c: _Ctx, ind: str) -> PlanItem:
     denom = str(meta["denominator"]) if str(meta["denominator"]) else None
     v = ds.values([ind], c.year)[ind]
     w = ds.values([denom], c.year)[denom] if denom else None
-    fig = figures.lorenz(v, w, lang=c.lang, xlabel=(c.tr(f"{c.label(denom, False)}累计占比(%)",
-                                                         f"Cumulative share of {c.label(denom, False).lower()}, %")
-                                                    if denom else None))
-    title = c.tr(f"{c.year}年{c.label(ind, False)}的县际分布(洛伦兹曲线)",
-                 f"Distribution of {c.label(ind, False).lower()} across counties, {c.year} (Lorenz curve)")
-    method = c.tr("县(市)按指标值由低到高排序" + (f",以{c.label(denom, False)}加权" if denom else ""),
-                  "counties sorted by value" + (f", weighted by {c.label(denom, False).lower()}" if denom else ""))
+    fig = figures.lorenz(
+        v,
+        w,
+        lang=c.lang,
+        xlabel=(
+            c.tr(
+                f"{c.label(denom, False)}累计占比(%)",
+                f"Cumulative share of {c.label(denom, False).lower()}, %",
+            )
+            if denom
+            else None
+        ),
+    )
+    title = c.tr(
+        f"{c.year}年{c.label(ind, False)}的县际分布(洛伦兹曲线)",
+        f"Distribution of {c.label(ind, False).lower()} across counties, {c.year} (Lorenz curve)",
+    )
+    method = c.tr(
+        "县(市)按指标值由低到高排序" + (f",以{c.label(denom, False)}加权" if denom else ""),
+        "counties sorted by value"
+        + (f", weighted by {c.label(denom, False).lower()}" if denom else ""),
+    )
     obs = ds.obs([ind] + ([denom] if denom else []), c.units, c.year)
-    return PlanItem(f"lorenz_{ind}", "figure", c.num.figure(title), c.note(obs, method=method), fig,
-                    width_cm=style.HALF_WIDTH_CM)
+    return PlanItem(
+        f"lorenz_{ind}",
+        "figure",
+        c.num.figure(title),
+        c.note(obs, method=method),
+        fig,
+        width_cm=style.HALF_WIDTH_CM,
+    )
 
 
 def _fan(c: _Ctx, ind: str) -> PlanItem | None:
@@ -279,17 +411,30 @@ def _fan(c: _Ctx, ind: str) -> PlanItem | None:
     years = list(range(last + 1, end + 1))
     meta = ds.indicator(ind)
     fc = projection.project(pan, years, method="linear", lower=meta["lower"], upper=meta["upper"])
-    q = {k: fc.quantile(p)[0] for k, p in {"lo80": 0.1, "hi80": 0.9, "lo95": 0.025, "hi95": 0.975}.items()}
+    q = {
+        k: fc.quantile(p)[0]
+        for k, p in {"lo80": 0.1, "hi80": 0.9, "lo95": 0.025, "hi95": 0.975}.items()
+    }
     forecast = pd.DataFrame({"mean": fc.median[0], **q}, index=years)
     history = pan.iloc[0]
     target = None if tgt is None else (int(tgt["target_year"]), float(tgt["target_value"]))
     fig = figures.fan_chart(history, forecast, target=target, ylabel=c.label(ind), lang=c.lang)
-    title = c.tr(f"{c.names[ds.top]}{c.label(ind, False)}趋势外推", f"{c.label(ind, False)}, {c.names[ds.top]}: projection")
-    method = c.tr("线性趋势外推(最小二乘),阴影为80%和95%预测区间",
-                  "linear trend (least squares); shading: 80% and 95% prediction intervals")
+    title = c.tr(
+        f"{c.names[ds.top]}{c.label(ind, False)}趋势外推",
+        f"{c.label(ind, False)}, {c.names[ds.top]}: projection",
+    )
+    method = c.tr(
+        "线性趋势外推(最小二乘),阴影为80%和95%预测区间",
+        "linear trend (least squares); shading: 80% and 95% prediction intervals",
+    )
     extra = [str(tgt["source"])] if tgt is not None else []
-    return PlanItem(f"fan_{ind}", "figure", c.num.figure(captions.with_unit(title, c.unit(ind), c.lang)),
-                    c.note(ds.obs(ind, [ds.top]), extra, method), fig)
+    return PlanItem(
+        f"fan_{ind}",
+        "figure",
+        c.num.figure(captions.with_unit(title, c.unit(ind), c.lang)),
+        c.note(ds.obs(ind, [ds.top]), extra, method),
+        fig,
+    )
 
 
 def _status(c: _Ctx) -> PlanItem | None:
@@ -309,21 +454,36 @@ def _status(c: _Ctx) -> PlanItem | None:
     direction = ds.indicators.set_index("id")["direction"].reindex(ind_level).to_numpy()
     kind = ds.indicators.set_index("id")["kind"].reindex(ind_level).to_numpy()
     codes = progress.status(
-        base.reindex(grid).to_numpy(), c.year, later["value"].reindex(grid).to_numpy(),
-        later["year"].reindex(grid).to_numpy(dtype=float), tt["target_value"].reindex(ind_level).to_numpy(),
-        tt["target_year"].reindex(ind_level).to_numpy(), direction=direction, absolute=kind == "rate",
+        base.reindex(grid).to_numpy(),
+        c.year,
+        later["value"].reindex(grid).to_numpy(),
+        later["year"].reindex(grid).to_numpy(dtype=float),
+        tt["target_value"].reindex(ind_level).to_numpy(),
+        tt["target_year"].reindex(ind_level).to_numpy(),
+        direction=direction,
+        absolute=kind == "rate",
     )
     st = pd.Series(codes, index=grid).unstack("indicator").reindex(index=c.units, columns=inds)
     st.index = c.county_labels(st.index)
     st.columns = [c.label(i) for i in inds]
     fig = figures.status_dashboard(st, lang=c.lang)
     last_year = int(later["year"].max()) if not later.empty else c.year
-    title = c.tr(f"各县(市)目标进展状态({c.year}—{last_year}年)", f"Progress towards targets by county, {c.year}–{last_year}")
-    method = c.tr("按实际年均增速与所需年均增速之比判定(≥0.95 进展顺利,≥0.60 进展一般,>0 进展有限);比率类指标用年均变化量",
-                  "ratio of observed to required annual growth (≥0.95 on track, ≥0.60 moderate, >0 limited); "
-                  "rates use absolute change")
-    return PlanItem("status_targets", "figure", c.num.figure(title),
-                    c.note(o[o["year"] >= c.year], sorted(set(t["source"])), method), fig)
+    title = c.tr(
+        f"各县(市)目标进展状态({c.year}—{last_year}年)",
+        f"Progress towards targets by county, {c.year}–{last_year}",
+    )
+    method = c.tr(
+        "按实际年均增速与所需年均增速之比判定(≥0.95 进展顺利,≥0.60 进展一般,>0 进展有限);比率类指标用年均变化量",
+        "ratio of observed to required annual growth (≥0.95 on track, ≥0.60 moderate, >0 limited); "
+        "rates use absolute change",
+    )
+    return PlanItem(
+        "status_targets",
+        "figure",
+        c.num.figure(title),
+        c.note(o[o["year"] >= c.year], sorted(set(t["source"])), method),
+        fig,
+    )
 
 
 # -- tables ---------------------------------------------------------------------------
@@ -336,8 +496,14 @@ def _with_top(ds, frame: pd.DataFrame, names: dict) -> pd.DataFrame:
 def _table_structure(c: _Ctx) -> PlanItem | None:
     ds = c.ds
     census_year = int(ds.obs("population")["year"].max())
-    want = ["population", "urbanisation_rate", "households", "age_60plus_share", "resident_committees",
-            "village_committees"]
+    want = [
+        "population",
+        "urbanisation_rate",
+        "households",
+        "age_60plus_share",
+        "resident_committees",
+        "village_committees",
+    ]
     inds = [i for i in want if i in set(ds.indicators["id"])]
     regions = c.units + [ds.top]
     vals = ds.values(inds, census_year, regions)
@@ -346,10 +512,18 @@ def _table_structure(c: _Ctx) -> PlanItem | None:
     frame.columns = [c.label(i) for i in inds]
     frame.insert(0, c.tr("地区", "Region"), frame.index)
     fmts = {c.label(i): ("#,##0" if ds.indicator(i)["kind"] == "count" else "0.0") for i in inds}
-    title = c.tr(f"{census_year}年各县(市)人口与村(社区)基本情况", f"Population and communities by county, {census_year}")
+    title = c.tr(
+        f"{census_year}年各县(市)人口与村(社区)基本情况",
+        f"Population and communities by county, {census_year}",
+    )
     caption = c.num.table(title)
-    return PlanItem("table_structure", "table", caption, c.note(obs),
-                    table=Table(frame.reset_index(drop=True), caption, c.note(obs), fmts))
+    return PlanItem(
+        "table_structure",
+        "table",
+        caption,
+        c.note(obs),
+        table=Table(frame.reset_index(drop=True), caption, c.note(obs), fmts),
+    )
 
 
 def _table_indicators(c: _Ctx, inds: list[str]) -> PlanItem:
@@ -358,16 +532,26 @@ def _table_indicators(c: _Ctx, inds: list[str]) -> PlanItem:
     vals = ds.values(inds, c.year, regions)
     frame = _with_top(ds, vals, c.names)
     std = {i: c.target(i) for i in inds}
-    frame.loc[c.tr("目标值", "Target")] = [np.nan if std[i] is None else float(std[i]["target_value"]) for i in inds]
+    frame.loc[c.tr("目标值", "Target")] = [
+        np.nan if std[i] is None else float(std[i]["target_value"]) for i in inds
+    ]
     frame.columns = [c.label(i) for i in inds]
     frame.insert(0, c.tr("地区", "Region"), frame.index)
     fmts = {c.label(i): "0.0" for i in inds}
-    title = c.tr(f"{c.year}年各县(市)社区服务主要指标", f"Main community-service indicators by county, {c.year}")
+    title = c.tr(
+        f"{c.year}年各县(市)社区服务主要指标",
+        f"Main community-service indicators by county, {c.year}",
+    )
     caption = c.num.table(title)
     extra = sorted({str(t["source"]) for t in std.values() if t is not None})
     note = c.note(ds.obs(inds, regions, c.year), extra)
-    return PlanItem("table_indicators", "table", caption, note,
-                    table=Table(frame.reset_index(drop=True), caption, note, fmts))
+    return PlanItem(
+        "table_indicators",
+        "table",
+        caption,
+        note,
+        table=Table(frame.reset_index(drop=True), caption, note, fmts),
+    )
 
 
 # -- the set --------------------------------------------------------------------------
@@ -399,17 +583,37 @@ def build(
             county = str(sc.mean(axis=1).idxmin())
         else:
             ds.check_regions([county])
-        items += [_ranked(c, MAIN_INDICATOR), _ranked(c, WORKER_INDICATOR), _heatmap(c, inds),
-                  _dot(c, inds, county), _map(c, MAIN_INDICATOR), _table_structure(c), _table_indicators(c, inds)]
+        items += [
+            _ranked(c, MAIN_INDICATOR),
+            _ranked(c, WORKER_INDICATOR),
+            _heatmap(c, inds),
+            _dot(c, inds, county),
+            _map(c, MAIN_INDICATOR),
+            _table_structure(c),
+            _table_indicators(c, inds),
+        ]
     if figure_set in ("trends", "all"):
-        targeted = sorted(set(inds) | set(ds.targets["indicator"]), key=list(ds.indicators["id"]).index)
-        items += [_small_multiples(c, MAIN_INDICATOR), _sigma(c, targeted), _lorenz(c, WORKER_INDICATOR),
-                  _fan(c, MAIN_INDICATOR), _status(c)]
+        targeted = sorted(
+            set(inds) | set(ds.targets["indicator"]), key=list(ds.indicators["id"]).index
+        )
+        items += [
+            _small_multiples(c, MAIN_INDICATOR),
+            _sigma(c, targeted),
+            _lorenz(c, WORKER_INDICATOR),
+            _fan(c, MAIN_INDICATOR),
+            _status(c),
+        ]
     return [i for i in items if i is not None]
 
 
-def write(items: list[PlanItem], outputs: str | os.PathLike | None = None, *, lang: str = "zh",
-          title: str = "", formats: tuple[str, ...] = style.FORMATS) -> dict[str, list[Path]]:
+def write(
+    items: list[PlanItem],
+    outputs: str | os.PathLike | None = None,
+    *,
+    lang: str = "zh",
+    title: str = "",
+    formats: tuple[str, ...] = style.FORMATS,
+) -> dict[str, list[Path]]:
     """Write figures (PNG/SVG/PDF), tables (xlsx/csv, plus one workbook of all tables) and the docx."""
     out = paths.outputs_dir(outputs)
     sfx = "" if lang == "zh" else "_en"

@@ -24,7 +24,7 @@ from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from analysis.errors import UserError, check_choice
+from analysis.errors import UserError, check_choice, check_lang  # noqa: F401 (re-exported)
 from analysis.io import write_bytes
 
 FULL_WIDTH_CM = 16.0
@@ -125,11 +125,6 @@ def context() -> Iterator[None]:
         yield
 
 
-def check_lang(lang: str) -> str:  # kept for callers in present; see analysis.messages
-    """Return ``lang`` or raise a UserError listing the valid languages."""
-    return check_choice(lang, LANGS, "kinds.language")
-
-
 def size(width: str | float = "full", aspect: float = 0.62) -> tuple[float, float]:
     """Figure size in inches: ``width`` is "full" (16 cm), "half" (7.8 cm) or cm; height = width*aspect."""
     if isinstance(width, str):
@@ -151,7 +146,9 @@ class PlanFigure(Figure):
         return to_bytes(self, "png", dpi=120), {"width": round(self.get_figwidth() * 96)}
 
 
-def new_figure(width: str | float = "full", height_cm: float | None = None, aspect: float = 0.62, **kw) -> Figure:
+def new_figure(
+    width: str | float = "full", height_cm: float | None = None, aspect: float = 0.62, **kw
+) -> Figure:
     """A new figure in the plan style (constrained layout); height in cm overrides ``aspect``."""
     use()
     w, h = size(width, aspect)
@@ -182,7 +179,9 @@ def to_bytes(fig: Figure, fmt: str = "png", dpi: int = DPI) -> bytes:
     return buf.getvalue()
 
 
-def save(fig: Figure, path_without_suffix: str | os.PathLike, formats: Sequence[str] = FORMATS) -> list[Path]:
+def save(
+    fig: Figure, path_without_suffix: str | os.PathLike, formats: Sequence[str] = FORMATS
+) -> list[Path]:
     """Write ``fig`` as PNG (300 dpi), SVG and PDF next to each other, atomically; return the paths."""
     base = Path(path_without_suffix)
     out = []

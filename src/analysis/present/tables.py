@@ -26,7 +26,9 @@ from analysis.io import write_bytes
 
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-_CORE_TIME = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
+_CORE_TIME = re.compile(
+    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)"
+)
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -73,7 +75,9 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8 CSV with a BOM (so Excel shows Chinese), '\\n' line ends, neutralised text; every text
     field quoted, so an embedded carriage return cannot start a new row."""
-    text = neutralise_frame(frame).to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
+    text = neutralise_frame(frame).to_csv(
+        index=False, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC
+    )
     return ("\ufeff" + text).encode("utf-8")
 
 
@@ -95,7 +99,9 @@ def normalise_zip(data: bytes) -> bytes:
             zi.create_system = 0
             data = src.read(info.filename)
             if info.filename == "docProps/core.xml":  # libraries stamp 'modified' with the clock
-                data = _CORE_TIME.sub(rb"\g<1>" + FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", data)
+                data = _CORE_TIME.sub(
+                    rb"\g<1>" + FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", data
+                )
             dst.writestr(zi, data)
     return buf.getvalue()
 
@@ -163,7 +169,9 @@ def xlsx_bytes(tables: Sequence[Table]) -> bytes:
             ws.row_dimensions[r].height = 14 * (1 + int(_text_width(table.note) / total))
         for j, col in enumerate(f.columns, start=1):
             cells = [str(col)] + [str(x) for x in f.iloc[:, j - 1].tolist()]
-            ws.column_dimensions[get_column_letter(j)].width = min(40, max(8, max(map(_text_width, cells)) + 2))
+            ws.column_dimensions[get_column_letter(j)].width = min(
+                40, max(8, max(map(_text_width, cells)) + 2)
+            )
         ws.freeze_panes = "A3"
     props = wb.properties
     props.created = props.modified = FIXED_TIME
@@ -219,8 +227,13 @@ def _border(el, edges: dict[str, tuple[str, int]]) -> None:
         e.set(qn("w:color"), "000000")
 
 
-def set_run_font(run, east_asia: str, latin: str = "Times New Roman", size_pt: float | None = None,
-                 bold: bool | None = None) -> None:
+def set_run_font(
+    run,
+    east_asia: str,
+    latin: str = "Times New Roman",
+    size_pt: float | None = None,
+    bold: bool | None = None,
+) -> None:
     """Set a run's Latin and East-Asian fonts (w:eastAsia), size and weight."""
     from docx.oxml.ns import qn
     from docx.shared import Pt
@@ -245,8 +258,17 @@ def add_three_line_table(doc, table: Table, *, east_asia_font: str = "宋体", s
     t = doc.add_table(rows=f.shape[0] + 1, cols=f.shape[1])
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     tblpr = t._tbl.tblPr
-    _border(tblpr, {"top": ("single", 12), "bottom": ("single", 12), "left": ("nil", 0), "right": ("nil", 0),
-                    "insideH": ("nil", 0), "insideV": ("nil", 0)})
+    _border(
+        tblpr,
+        {
+            "top": ("single", 12),
+            "bottom": ("single", 12),
+            "left": ("nil", 0),
+            "right": ("nil", 0),
+            "insideH": ("nil", 0),
+            "insideV": ("nil", 0),
+        },
+    )
     for j, col in enumerate(f.columns):
         cell = t.cell(0, j)
         _border(cell._tc.get_or_add_tcPr(), {"bottom": ("single", 6)})
@@ -258,6 +280,9 @@ def add_three_line_table(doc, table: Table, *, east_asia_font: str = "宋体", s
         for j in range(values.shape[1]):
             p = t.cell(i + 1, j).paragraphs[0]
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            set_run_font(p.add_run(display_value(values[i, j], table.formats.get(f.columns[j]))), east_asia_font,
-                         size_pt=size_pt)
+            set_run_font(
+                p.add_run(display_value(values[i, j], table.formats.get(f.columns[j]))),
+                east_asia_font,
+                size_pt=size_pt,
+            )
     return t

@@ -89,7 +89,11 @@ def make_plan(opts: Options, records: C.Records) -> Plan:
         nb_sha.setdefault(str(t.notebook), C.sha256_file(t.notebook))
         inputs[t.name] = hasher.inputs(t)
         keys[t.name] = C.task_key(t, inputs[t.name], nb_sha[str(t.notebook)])
-    to_run = [t for t in selected if opts.force or not records.up_to_date(t.name, keys[t.name], t.products)]
+    to_run = [
+        t
+        for t in selected
+        if opts.force or not records.up_to_date(t.name, keys[t.name], t.products)
+    ]
     all_inputs = {hasher.rel(p): hasher.file(p) for p in hasher.files}
     return Plan(tasks, selected, keys, inputs, nb_sha, all_inputs, to_run)
 
@@ -130,9 +134,11 @@ def clean_temp(outputs: Path) -> list[Path]:
 
 def _order(tasks: Sequence[Task], records: C.Records) -> list[Task]:
     """Longest first (last recorded duration; unknown counts as long): shorter makespan."""
+
     def dur(t: Task) -> float:
         rec = records.get(t.name)
         return float(rec.get("duration", 1e9)) if rec else 1e9
+
     return sorted(tasks, key=lambda t: (-dur(t), t.name))
 
 
@@ -144,11 +150,18 @@ def _store(res, task: Task, plan: Plan, outputs: Path, records: C.Records) -> No
     """Write a result's files atomically, then its record."""
     nb_dir, html_dir = outputs / "notebooks", outputs / "html"
     base_rec = {
-        "name": task.name, "report": task.report, "title": task.title,
-        "notebook": task.notebook.name, "notebook_sha256": plan.notebook_sha[str(task.notebook)],
-        "parameters": task.parameters, "reads": task.reads, "region": task.region,
-        "key": plan.keys[task.name], "data_inputs": plan.inputs[task.name],
-        "duration": res.duration, "products": list(task.products),
+        "name": task.name,
+        "report": task.report,
+        "title": task.title,
+        "notebook": task.notebook.name,
+        "notebook_sha256": plan.notebook_sha[str(task.notebook)],
+        "parameters": task.parameters,
+        "reads": task.reads,
+        "region": task.region,
+        "key": plan.keys[task.name],
+        "data_inputs": plan.inputs[task.name],
+        "duration": res.duration,
+        "products": list(task.products),
     }
     written: dict[str, dict[str, Any]] = {}
 
@@ -159,11 +172,17 @@ def _store(res, task: Task, plan: Plan, outputs: Path, records: C.Records) -> No
     if res.ok:
         for rel in task.products:  # written by the notebook itself: record what is there
             target = outputs / rel
-            files = sorted(f for f in target.rglob("*") if f.is_file()) if target.is_dir() else (
-                [target] if target.is_file() else [])
+            files = (
+                sorted(f for f in target.rglob("*") if f.is_file())
+                if target.is_dir()
+                else ([target] if target.is_file() else [])
+            )
             for f in files:
                 if not f.name.startswith("."):
-                    written[_rel(f, outputs)] = {"sha256": C.sha256_file(f), "size": f.stat().st_size}
+                    written[_rel(f, outputs)] = {
+                        "sha256": C.sha256_file(f),
+                        "size": f.stat().st_size,
+                    }
         put(nb_dir / f"{task.name}.ipynb", res.notebook)
         put(html_dir / f"{task.name}.html", res.html["report"])
         put(html_dir / f"{task.name}.full.html", res.html["full"])
@@ -178,20 +197,44 @@ def _store(res, task: Task, plan: Plan, outputs: Path, records: C.Records) -> No
             put(html_dir / f"{task.name}.failed.html", res.html["full"])
         prev = records.get(task.name) or {}
         keep = prev.get("outputs", {}) if prev.get("status") == "ok" else prev.get("last_good", {})
-        records.put({**base_rec, "status": "failed", "error": res.error, "outputs": written,
-                     "last_good": keep})
+        records.put(
+            {
+                **base_rec,
+                "status": "failed",
+                "error": res.error,
+                "outputs": written,
+                "last_good": keep,
+            }
+        )
 
 
 def _failed(task: Task, exc: BaseException):
     from analysis.runner.execute import Result
 
-    return Result(task.name, False, 0.0, None, {}, {
-        "cell_index": None, "exec_count": None, "ename": type(exc).__name__,
-        "evalue": str(exc) or "worker process died", "source_line": ""})
+    return Result(
+        task.name,
+        False,
+        0.0,
+        None,
+        {},
+        {
+            "cell_index": None,
+            "exec_count": None,
+            "ename": type(exc).__name__,
+            "evalue": str(exc) or "worker process died",
+            "source_line": "",
+        },
+    )
 
 
-def _run_local(tasks: Sequence[Task], env: dict[str, str], jobs: int, log: Path, warm: bool,
-               on_done: Callable[[Task, Any], None]) -> None:
+def _run_local(
+    tasks: Sequence[Task],
+    env: dict[str, str],
+    jobs: int,
+    log: Path,
+    warm: bool,
+    on_done: Callable[[Task, Any], None],
+) -> None:
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -202,8 +245,9 @@ def _run_local(tasks: Sequence[Task], env: dict[str, str], jobs: int, log: Path,
         ctx = mp.get_context("spawn")
     from analysis.runner.execute import run_task, worker_init
 
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=worker_init,
-                             initargs=(str(log), os.getpid())) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=ctx, initializer=worker_init, initargs=(str(log), os.getpid())
+    ) as pool:
         futs: dict[Future, Task] = {pool.submit(run_task, t, env, warm): t for t in tasks}
         for fut in as_completed(futs):
             t = futs[fut]
@@ -214,8 +258,14 @@ def _run_local(tasks: Sequence[Task], env: dict[str, str], jobs: int, log: Path,
             on_done(t, res)
 
 
-def _run_dask(tasks: Sequence[Task], env: dict[str, str], jobs: int, scheduler: str | None,
-              warm: bool, on_done: Callable[[Task, Any], None]) -> None:
+def _run_dask(
+    tasks: Sequence[Task],
+    env: dict[str, str],
+    jobs: int,
+    scheduler: str | None,
+    warm: bool,
+    on_done: Callable[[Task, Any], None],
+) -> None:
     import logging
 
     from dask.distributed import Client, LocalCluster, as_completed
@@ -226,12 +276,27 @@ def _run_dask(tasks: Sequence[Task], env: dict[str, str], jobs: int, scheduler: 
     if scheduler:
         client = Client(scheduler)
     else:
-        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=logging.ERROR)
+        cluster = LocalCluster(
+            n_workers=jobs,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
         client = Client(cluster)
     try:
-        futs = {client.submit(run_task, t, env, warm, key=f"analysis-report-{t.name}-{os.getpid()}-{time.time_ns()}",
-                              pure=False, retries=0): t for t in tasks}
+        futs = {
+            client.submit(
+                run_task,
+                t,
+                env,
+                warm,
+                key=f"analysis-report-{t.name}-{os.getpid()}-{time.time_ns()}",
+                pure=False,
+                retries=0,
+            ): t
+            for t in tasks
+        }
         for fut in as_completed(list(futs)):
             t = futs[fut]
             try:
@@ -266,11 +331,26 @@ def index_rows(plan: Plan, records: C.Records, outputs: Path) -> list[dict[str, 
             status = "built" if rec.get("key") == plan.keys[t.name] else "stale"
         else:
             status = "not_built"
-        views = [v for v, f in (("report", f"{t.name}.html"), ("full", f"{t.name}.full.html"),
-                                ("failed", f"{t.name}.failed.html")) if (html_dir / f).exists()]
-        rows.append({"name": t.name, "title": t.title, "status": status, "parameters": t.parameters,
-                     "duration": rec.get("duration"), "views": views,
-                     "error": rec.get("error") if status == "failed" else None})
+        views = [
+            v
+            for v, f in (
+                ("report", f"{t.name}.html"),
+                ("full", f"{t.name}.full.html"),
+                ("failed", f"{t.name}.failed.html"),
+            )
+            if (html_dir / f).exists()
+        ]
+        rows.append(
+            {
+                "name": t.name,
+                "title": t.title,
+                "status": status,
+                "parameters": t.parameters,
+                "duration": rec.get("duration"),
+                "views": views,
+                "error": rec.get("error") if status == "failed" else None,
+            }
+        )
     return rows
 
 
@@ -279,7 +359,9 @@ def _illustrative_titles(data: Path) -> list[str]:
     import pandas as pd
 
     try:
-        src = pd.read_csv(data / "sources.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        src = pd.read_csv(
+            data / "sources.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig"
+        )
     except (OSError, ValueError, UnicodeDecodeError):
         return []
     if not {"kind", "title"} <= set(src.columns):
@@ -324,12 +406,21 @@ def run(opts: Options, *, log: Callable[[str], None] | None = None) -> Summary:
         clean_temp(outputs)
         if plan.to_run:
             jobs = max(1, min(opts.jobs or os.cpu_count() or 1, len(plan.to_run)))
-            env = {"ANALYSIS_DATA_DIR": str(data), "ANALYSIS_OUTPUTS_DIR": str(outputs),
-                   "PYTHONHASHSEED": "0"}
+            env = {
+                "ANALYSIS_DATA_DIR": str(data),
+                "ANALYSIS_OUTPUTS_DIR": str(outputs),
+                "PYTHONHASHSEED": "0",
+            }
             from tqdm import tqdm
 
-            bar = tqdm(total=len(plan.to_run), desc="报告 reports", unit="report", file=sys.stderr,
-                       disable=not opts.progress, dynamic_ncols=True)
+            bar = tqdm(
+                total=len(plan.to_run),
+                desc="报告 reports",
+                unit="report",
+                file=sys.stderr,
+                disable=not opts.progress,
+                dynamic_ncols=True,
+            )
 
             def on_done(task: Task, res) -> None:
                 _store(res, task, plan, outputs, records)
@@ -345,7 +436,9 @@ def run(opts: Options, *, log: Callable[[str], None] | None = None) -> Summary:
                 if opts.executor == "dask":
                     _run_dask(ordered, env, jobs, opts.scheduler, opts.warm_kernels, on_done)
                 else:
-                    logfile = outputs / STATE_DIR / "workers.log"  # kernel/worker messages, this run
+                    logfile = (
+                        outputs / STATE_DIR / "workers.log"
+                    )  # kernel/worker messages, this run
                     logfile.write_bytes(b"")
                     _run_local(ordered, env, jobs, logfile, opts.warm_kernels, on_done)
             finally:
@@ -353,7 +446,10 @@ def run(opts: Options, *, log: Callable[[str], None] | None = None) -> Summary:
         rows = index_rows(plan, records, outputs)
         notice = illustrative_notice(_illustrative_titles(data))
         _write_if_changed(outputs / "html" / "index.html", index_html(rows, notice=notice))
-        man = json.dumps(manifest(plan, records, data), sort_keys=True, ensure_ascii=False, indent=1) + "\n"
+        man = (
+            json.dumps(manifest(plan, records, data), sort_keys=True, ensure_ascii=False, indent=1)
+            + "\n"
+        )
         _write_if_changed(outputs / "manifest.json", man)
     summary.built.sort()
     summary.seconds = time.perf_counter() - t0

@@ -83,7 +83,14 @@ def versions() -> dict[str, str]:
     try:
         for req in metadata.requires("qiannan-community-analysis") or []:
             if "extra ==" not in req:
-                names.add(req.split(";")[0].split("[")[0].split(">")[0].split("<")[0].split("=")[0].strip())
+                names.add(
+                    req.split(";")[0]
+                    .split("[")[0]
+                    .split(">")[0]
+                    .split("<")[0]
+                    .split("=")[0]
+                    .strip()
+                )
     except metadata.PackageNotFoundError:
         pass
     out = {"python": platform.python_version()}
@@ -137,9 +144,13 @@ class DataHasher:
                 uniq, start = np.unique(codes[order], return_index=True)
                 bounds = np.append(start, len(order))
                 hs = h[order]
-                self._rows[p] = (header, {
-                    str(c): hs[a:b].tobytes() for c, a, b in zip(uniq, bounds[:-1], bounds[1:], strict=True)
-                })
+                self._rows[p] = (
+                    header,
+                    {
+                        str(c): hs[a:b].tobytes()
+                        for c, a, b in zip(uniq, bounds[:-1], bounds[1:], strict=True)
+                    },
+                )
         return self._rows[p]
 
     def inputs(self, task: Task) -> dict[str, str]:
@@ -162,8 +173,8 @@ class DataHasher:
             header, by_code = groups
             rows = [by_code[c] for c in keep if c in by_code]
             if rows:
-                out[f"{self.rel(p)}#rows={'+'.join(c for c in keep if c in by_code)}"] = sha256_bytes(
-                    header + b"\0" + b"\0".join(rows)
+                out[f"{self.rel(p)}#rows={'+'.join(c for c in keep if c in by_code)}"] = (
+                    sha256_bytes(header + b"\0" + b"\0".join(rows))
                 )
         return out
 
@@ -180,7 +191,9 @@ def task_key(task: Task, data_inputs: dict[str, str], notebook_sha: str) -> str:
         "versions": versions(),
         "products": list(task.products),
     }
-    return sha256_bytes(json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode())
+    return sha256_bytes(
+        json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()
+    )
 
 
 class Records:
@@ -202,7 +215,10 @@ class Records:
     def put(self, record: dict[str, Any]) -> None:
         from analysis.io import write_text
 
-        write_text(self.path(record["name"]), json.dumps(record, sort_keys=True, ensure_ascii=False, indent=1) + "\n")
+        write_text(
+            self.path(record["name"]),
+            json.dumps(record, sort_keys=True, ensure_ascii=False, indent=1) + "\n",
+        )
 
     def all(self) -> list[dict[str, Any]]:
         out = []

@@ -125,9 +125,13 @@ def notebook_params(path: Path) -> dict[str, Param]:
     try:
         nb = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise UserError(f"无法读取笔记本 {path}: {exc}", f"cannot read notebook {path}: {exc}") from exc
+        raise UserError(
+            f"无法读取笔记本 {path}: {exc}", f"cannot read notebook {path}: {exc}"
+        ) from exc
     for cell in nb.get("cells", []):
-        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get(
+            "tags", []
+        ):
             src = cell.get("source", "")
             src = "".join(src) if isinstance(src, list) else src
             try:
@@ -139,8 +143,14 @@ def notebook_params(path: Path) -> dict[str, Param]:
                 ) from exc
             out: dict[str, Param] = {}
             for node in tree.body:
-                targets = node.targets if isinstance(node, ast.Assign) else (
-                    [node.target] if isinstance(node, ast.AnnAssign) and node.value is not None else []
+                targets = (
+                    node.targets
+                    if isinstance(node, ast.Assign)
+                    else (
+                        [node.target]
+                        if isinstance(node, ast.AnnAssign) and node.value is not None
+                        else []
+                    )
                 )
                 for t in targets:
                     if isinstance(t, ast.Name):
@@ -149,10 +159,19 @@ def notebook_params(path: Path) -> dict[str, Param]:
                         except ValueError:
                             value = None
                         ann = node.annotation if isinstance(node, ast.AnnAssign) else None
-                        allowed = tuple(sorted(
-                            "NoneType" if (isinstance(n, ast.Constant) and n.value is None) else n.id
-                            for n in ast.walk(ann) if isinstance(n, ast.Name | ast.Constant)
-                        )) if ann is not None else ()
+                        allowed = (
+                            tuple(
+                                sorted(
+                                    "NoneType"
+                                    if (isinstance(n, ast.Constant) and n.value is None)
+                                    else n.id
+                                    for n in ast.walk(ann)
+                                    if isinstance(n, ast.Name | ast.Constant)
+                                )
+                            )
+                            if ann is not None
+                            else ()
+                        )
                         out[t.id] = Param(t.id, value, type(value).__name__, allowed)
             return out
     return {}
@@ -186,7 +205,10 @@ def output_name(template: str, params: Mapping[str, Any], report: str) -> str:
     try:
         parsed = list(string.Formatter().parse(template))
     except ValueError as exc:
-        raise UserError(f"报告 {report} 的 output 模板无效: {exc}", f"report {report}: invalid output template: {exc}") from exc
+        raise UserError(
+            f"报告 {report} 的 output 模板无效: {exc}",
+            f"report {report}: invalid output template: {exc}",
+        ) from exc
     for literal, fld, spec, conv in parsed:
         pieces.append(literal)
         if fld is None:
@@ -233,8 +255,13 @@ def _expand_values(report: str, pname: str, spec: Any, regions: Regions) -> list
     )
 
 
-def _check_params(report: str, nb: Path, values: Mapping[str, Any], declared: Mapping[str, Param],
-                  regions: Regions) -> None:
+def _check_params(
+    report: str,
+    nb: Path,
+    values: Mapping[str, Any],
+    declared: Mapping[str, Param],
+    regions: Regions,
+) -> None:
     bad = sorted(set(values) - set(declared))
     if bad:
         valid = sorted(declared) or ["(无 none)"]
@@ -267,9 +294,13 @@ def load_config(path: str | Path, data_dir: Path) -> list[Task]:
     try:
         cfg = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise UserError(f"找不到报告配置文件: {path}", f"report configuration not found: {path}") from exc
+        raise UserError(
+            f"找不到报告配置文件: {path}", f"report configuration not found: {path}"
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise UserError(f"报告配置文件 {path} 格式错误: {exc}", f"{path} is not valid TOML: {exc}") from exc
+        raise UserError(
+            f"报告配置文件 {path} 格式错误: {exc}", f"{path} is not valid TOML: {exc}"
+        ) from exc
     bad_top = sorted(set(cfg) - {"report"})
     if bad_top:
         raise unknown("kinds.top_level_key", bad_top, ["report"])
@@ -300,7 +331,9 @@ def load_config(path: str | Path, data_dir: Path) -> list[Task]:
         seen_reports.add(name)
         nb = (base / rep["notebook"]).resolve()
         if not nb.is_file():
-            raise UserError(f"报告 {name}: 找不到笔记本 {nb}", f"report {name}: notebook not found: {nb}")
+            raise UserError(
+                f"报告 {name}: 找不到笔记本 {nb}", f"report {name}: notebook not found: {nb}"
+            )
         reads = rep.get("reads", "all")
         if isinstance(reads, list) and reads and all(isinstance(g, str) for g in reads):
             reads = tuple(reads)  # glob patterns relative to the data directory
@@ -310,20 +343,38 @@ def load_config(path: str | Path, data_dir: Path) -> list[Task]:
         expand = rep.get("expand", {})
         products = rep.get("products", [])
         if not isinstance(params, dict) or not isinstance(expand, dict):
-            raise UserError(f"报告 {name}: parameters/expand 必须是表", f"report {name}: parameters/expand must be tables")
+            raise UserError(
+                f"报告 {name}: parameters/expand 必须是表",
+                f"report {name}: parameters/expand must be tables",
+            )
         if not isinstance(products, list) or not all(isinstance(p, str) for p in products):
-            raise UserError(f"报告 {name}: products 必须是字符串列表", f"report {name}: products must be a list of strings")
+            raise UserError(
+                f"报告 {name}: products 必须是字符串列表",
+                f"report {name}: products must be a list of strings",
+            )
         for p in products:
             pp = Path(p)
             if pp.is_absolute() or ".." in pp.parts:
-                raise UserError(f"报告 {name}: products 路径 {p!r} 必须在 outputs/ 内", f"report {name}: product path {p!r} must stay inside outputs/")
+                raise UserError(
+                    f"报告 {name}: products 路径 {p!r} 必须在 outputs/ 内",
+                    f"report {name}: product path {p!r} must stay inside outputs/",
+                )
         declared = notebook_params(nb)
-        combos = [dict(zip(expand, vals, strict=True)) for vals in itertools.product(
-            *[_expand_values(name, k, v, regions) for k, v in expand.items()]
-        )] if expand else [{}]
+        combos = (
+            [
+                dict(zip(expand, vals, strict=True))
+                for vals in itertools.product(
+                    *[_expand_values(name, k, v, regions) for k, v in expand.items()]
+                )
+            ]
+            if expand
+            else [{}]
+        )
         template = rep.get("output") or (name + "".join(f"_{{{k}}}" for k in expand))
         if not isinstance(template, str):
-            raise UserError(f"报告 {name}: output 必须是字符串", f"report {name}: output must be a string")
+            raise UserError(
+                f"报告 {name}: output 必须是字符串", f"report {name}: output must be a string"
+            )
         for combo in combos:
             values = {**params, **combo}
             _check_params(name, nb, values, declared, regions)
@@ -332,18 +383,28 @@ def load_config(path: str | Path, data_dir: Path) -> list[Task]:
                 region = next((str(values[k]) for k in REGION_PARAMS if values.get(k)), None)
                 if region is None:
                     raise UserError(
-                        f"报告 {name}: reads = \"region\" 需要参数 region_code",
-                        f"report {name}: reads = \"region\" needs a region_code parameter",
+                        f'报告 {name}: reads = "region" 需要参数 region_code',
+                        f'report {name}: reads = "region" needs a region_code parameter',
                     )
-            tasks.append(Task(
-                name=output_name(template, values, name), report=name,
-                title=fill_title(str(rep.get("title", name)), values, regions), notebook=nb, parameters=values,
-                reads=reads, region=region, products=tuple(products), cwd=nb.parent,
-            ))
+            tasks.append(
+                Task(
+                    name=output_name(template, values, name),
+                    report=name,
+                    title=fill_title(str(rep.get("title", name)), values, regions),
+                    notebook=nb,
+                    parameters=values,
+                    reads=reads,
+                    region=region,
+                    products=tuple(products),
+                    cwd=nb.parent,
+                )
+            )
     names = [t.name for t in tasks]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
-        raise UserError(f"输出名重复: {', '.join(dup)}", f"duplicate output names: {', '.join(dup)}")
+        raise UserError(
+            f"输出名重复: {', '.join(dup)}", f"duplicate output names: {', '.join(dup)}"
+        )
     return sorted(tasks, key=lambda t: t.name)
 
 

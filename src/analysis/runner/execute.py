@@ -69,7 +69,9 @@ def worker_init(log_path: str | None = None, main_pid: int | None = None) -> Non
     normally, with the worker (ipykernel polls its parent process).
     """
     if main_pid:
-        threading.Thread(target=_die_with, args=(main_pid,), daemon=True, name="die-with-runner").start()
+        threading.Thread(
+            target=_die_with, args=(main_pid,), daemon=True, name="die-with-runner"
+        ).start()
     if log_path:
         fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
         os.dup2(fd, 1)
@@ -144,28 +146,48 @@ def run_task(task: Task, env: dict[str, str], warm: bool = True) -> Result:
         out = Path(tmp) / f"{task.name}.ipynb"
         try:
             papermill.execute_notebook(
-                str(task.notebook), str(out), parameters=dict(task.parameters),
-                kernel_name=_kernel_name(task.notebook), progress_bar=False, log_output=False,
-                cwd=str(task.cwd or task.notebook.parent), record_timing=False,
-                shutdown_kernel="immediate", **extra,
+                str(task.notebook),
+                str(out),
+                parameters=dict(task.parameters),
+                kernel_name=_kernel_name(task.notebook),
+                progress_bar=False,
+                log_output=False,
+                cwd=str(task.cwd or task.notebook.parent),
+                record_timing=False,
+                shutdown_kernel="immediate",
+                **extra,
             )
         except PapermillExecutionError as exc:
             first = failing_line(exc.traceback or []) or next(
-                (ln for ln in (exc.source or "").splitlines() if ln.strip()), "")
+                (ln for ln in (exc.source or "").splitlines() if ln.strip()), ""
+            )
             error = {
-                "cell_index": exc.cell_index, "exec_count": exc.exec_count,
-                "ename": exc.ename, "evalue": str(exc.evalue), "source_line": first,
+                "cell_index": exc.cell_index,
+                "exec_count": exc.exec_count,
+                "ename": exc.ename,
+                "evalue": str(exc.evalue),
+                "source_line": first,
             }
         except Exception as exc:  # kernel died, bad notebook, ...: report, do not crash the run
-            error = {"cell_index": None, "exec_count": None, "ename": type(exc).__name__,
-                     "evalue": str(exc), "source_line": ""}
+            error = {
+                "cell_index": None,
+                "exec_count": None,
+                "ename": type(exc).__name__,
+                "evalue": str(exc),
+                "source_line": "",
+            }
         if out.exists():
             try:
                 nb = normalise(nbformat.read(out, as_version=4), task.name)
                 nb_bytes = nbformat.writes(nb).encode("utf-8") + b"\n"
             except Exception as exc:
-                error = error or {"cell_index": None, "exec_count": None, "ename": type(exc).__name__,
-                                  "evalue": str(exc), "source_line": ""}
+                error = error or {
+                    "cell_index": None,
+                    "exec_count": None,
+                    "ename": type(exc).__name__,
+                    "evalue": str(exc),
+                    "source_line": "",
+                }
     html: dict[str, bytes] = {}
     if nb_bytes is not None:
         views = ("report", "full") if error is None else ("full",)
@@ -173,6 +195,13 @@ def run_task(task: Task, env: dict[str, str], warm: bool = True) -> Result:
             try:
                 html[view] = R.render(nb_bytes, view, title=task.title)
             except Exception as exc:
-                error = error or {"cell_index": None, "exec_count": None, "ename": type(exc).__name__,
-                                  "evalue": f"HTML rendering failed: {exc}", "source_line": ""}
-    return Result(task.name, error is None, round(time.perf_counter() - t0, 3), nb_bytes, html, error)
+                error = error or {
+                    "cell_index": None,
+                    "exec_count": None,
+                    "ename": type(exc).__name__,
+                    "evalue": f"HTML rendering failed: {exc}",
+                    "source_line": "",
+                }
+    return Result(
+        task.name, error is None, round(time.perf_counter() - t0, 3), nb_bytes, html, error
+    )

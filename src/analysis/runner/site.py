@@ -37,20 +37,28 @@ def illustrative_notice(titles: Sequence[str]) -> str:
     if not titles:
         return ""
     listed = "; ".join(titles)
-    return (f"注: 本数据集含示意数据(构造数据,不是统计数据): {listed}。使用这些数据的图表和表格均在资料来源注释中标注“示意数据”。"
-            f" Note: the data set includes illustrative (constructed, not official) data: {listed}."
-            " Every figure and table that uses it says 示意数据 in its source note.")
+    return (
+        f"注: 本数据集含示意数据(构造数据,不是统计数据): {listed}。使用这些数据的图表和表格均在资料来源注释中标注“示意数据”。"
+        f" Note: the data set includes illustrative (constructed, not official) data: {listed}."
+        " Every figure and table that uses it says 示意数据 in its source note."
+    )
 
 
-def index_html(rows: Sequence[dict[str, Any]], *, title: str = "报告索引 Report index", notice: str = "") -> str:
+def index_html(
+    rows: Sequence[dict[str, Any]], *, title: str = "报告索引 Report index", notice: str = ""
+) -> str:
     """The index page. Each row: name, title, status, duration, parameters, views, error;
     ``notice`` (e.g. ``illustrative_notice``) is shown above the table."""
     body = []
     for r in rows:
         zh, en, css = STATUS.get(r["status"], (r["status"], r["status"], "none"))
-        links = [_link(f"{r['name']}.html", "报告 report") if "report" in r.get("views", ()) else "",
-                 _link(f"{r['name']}.full.html", "含代码 full") if "full" in r.get("views", ()) else "",
-                 _link(f"{r['name']}.failed.html", "失败页 failure") if "failed" in r.get("views", ()) else ""]
+        links = [
+            _link(f"{r['name']}.html", "报告 report") if "report" in r.get("views", ()) else "",
+            _link(f"{r['name']}.full.html", "含代码 full") if "full" in r.get("views", ()) else "",
+            _link(f"{r['name']}.failed.html", "失败页 failure")
+            if "failed" in r.get("views", ())
+            else "",
+        ]
         params = json.dumps(r.get("parameters", {}), ensure_ascii=False, sort_keys=True)
         err = r.get("error")
         err_html = f'<div class="err">{escape(describe_error(err))}</div>' if err else ""

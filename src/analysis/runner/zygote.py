@@ -35,9 +35,19 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
 PRELOAD = (
-    "numpy", "pandas", "scipy.stats", "statsmodels.api", "matplotlib", "matplotlib.figure",
-    "matplotlib.font_manager", "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel",
-    "docx", "openpyxl", "PIL.Image",
+    "numpy",
+    "pandas",
+    "scipy.stats",
+    "statsmodels.api",
+    "matplotlib",
+    "matplotlib.figure",
+    "matplotlib.font_manager",
+    "IPython",
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "docx",
+    "openpyxl",
+    "PIL.Image",
 )
 INLINE = "module://matplotlib_inline.backend_inline"
 
@@ -136,8 +146,10 @@ class Zygote:
 
     def __init__(self, env: dict[str, str] | None = None):
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "analysis.runner.zygote"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, env=env or dict(os.environ),
+            [sys.executable, "-m", "analysis.runner.zygote"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env or dict(os.environ),
         )
         self.ready = False
 
@@ -158,7 +170,9 @@ class Zygote:
                 if json.loads(self.proc.stdout.readline() or b"{}").get("ready") is not True:
                     raise RuntimeError("kernel helper did not start")
                 self.ready = True
-            self.proc.stdin.write(json.dumps({"argv": argv, "env": env, "cwd": cwd}).encode() + b"\n")
+            self.proc.stdin.write(
+                json.dumps({"argv": argv, "env": env, "cwd": cwd}).encode() + b"\n"
+            )
             self.proc.stdin.flush()
             return int(json.loads(self.proc.stdout.readline())["pid"])
 
@@ -235,8 +249,9 @@ class WarmKernelManager(AsyncKernelManager):
             import uuid
 
             self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
-            self.provisioner = WarmProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
-                                               parent=self)
+            self.provisioner = WarmProvisioner(
+                kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
+            )
         return await super()._async_pre_start_kernel(**kw)
 
 
