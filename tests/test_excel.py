@@ -71,3 +71,21 @@ def test_template_is_deterministic(ds, tmp_path):
     a = write_template(ds, tmp_path / "a.xlsx", filled=True).read_bytes()
     b = write_template(ds, tmp_path / "b.xlsx", filled=True).read_bytes()
     assert a == b
+
+
+def test_template_bytes_do_not_depend_on_the_clock(tmp_path, monkeypatch):
+    """Two templates written at different wall-clock times are byte-identical."""
+    import time
+
+    from analysis.data import load
+    from analysis.data.excel import write_template
+
+    ds = load()
+    a = write_template(ds, tmp_path / "a.xlsx").read_bytes()
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 3 * 86400 + 7)
+    monkeypatch.setattr(
+        time, "localtime", lambda *a: __import__("time").gmtime(real() + 3 * 86400 + 7)
+    )
+    b = write_template(ds, tmp_path / "b.xlsx").read_bytes()
+    assert a == b

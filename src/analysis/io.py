@@ -7,8 +7,12 @@ good file in place.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import io
 import os
+import re
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,6 +45,42 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
+"""The one timestamp written into every xlsx/docx the project makes (document properties)."""
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+"""The one modification time of every entry of every zip (xlsx/docx) the project writes."""
+_CORE_TIME = re.compile(
+    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)"
+)
+
+
+def normalise_zip(data: bytes) -> bytes:
+    """Rewrite a zip (xlsx/docx) with fixed entry times, attributes and document dates.
+
+    Libraries stamp zip entries and ``docProps/core.xml`` with the clock; after this the
+    bytes depend only on the content.
+    """
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            zi = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o644 << 16
+            zi.create_system = 0
+            entry = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                entry = _CORE_TIME.sub(rb"\g<1>" + stamp + rb"\g<2>", entry)
+            dst.writestr(zi, entry)
+    return buf.getvalue()
+
+
+def write_zip(path: str | os.PathLike, data: bytes) -> Path:
+    """Write an xlsx/docx atomically after ``normalise_zip``: same content, same bytes."""
+    return write_bytes(path, normalise_zip(data))
 
 
 def write_bytes(path: str | os.PathLike, data: bytes) -> Path:

@@ -14,6 +14,7 @@ Import validates everything before writing anything; each problem is reported as
 from __future__ import annotations
 
 import datetime as dt
+import io as _io
 import os
 import re
 import shutil
@@ -46,7 +47,6 @@ SOURCE_FIELDS = {
     "date": "日期 date",
     "kind": "类型 kind (official/illustrative)",
 }
-FIXED_TIME = dt.datetime(2020, 1, 1)
 
 
 def template_indicators(ds: Dataset) -> pd.DataFrame:
@@ -140,10 +140,10 @@ def write_template(
     for cell in notes["A"]:
         cell.alignment = Alignment(wrap_text=False)
     wb.properties.creator = "analysis"
-    wb.properties.created = wb.properties.modified = FIXED_TIME
-    with io.atomic_path(out) as tmp:
-        wb.save(tmp)
-    return Path(out)
+    wb.properties.created = wb.properties.modified = io.FIXED_TIME
+    buf = _io.BytesIO()
+    wb.save(buf)
+    return io.write_zip(out, buf.getvalue())
 
 
 def _source_fields(wb) -> dict[str, str]:

@@ -15,13 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis.io import write_bytes
+from analysis.io import FIXED_TIME, normalise_zip, write_bytes
 from analysis.present import style
 from analysis.present.tables import (
-    FIXED_TIME,
     Table,
     add_three_line_table,
-    normalise_zip,
     set_run_font,
 )
 

@@ -10,11 +10,9 @@ times, so a rerun gives byte-identical files.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import os
 import re
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,13 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.io import write_bytes
+from analysis.io import FIXED_TIME, normalise_zip, write_bytes
 
-FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-_CORE_TIME = re.compile(
-    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)"
-)
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -85,25 +78,6 @@ def write_csv(table: Table | pd.DataFrame, path: str | os.PathLike) -> Path:
     """Write the table's data as CSV, atomically."""
     frame = table.frame if isinstance(table, Table) else table
     return write_bytes(path, csv_bytes(frame))
-
-
-def normalise_zip(data: bytes) -> bytes:
-    """Rewrite a zip (xlsx/docx) with fixed entry times and attributes, so bytes are reproducible."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            zi = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o644 << 16
-            zi.create_system = 0
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":  # libraries stamp 'modified' with the clock
-                data = _CORE_TIME.sub(
-                    rb"\g<1>" + FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", data
-                )
-            dst.writestr(zi, data)
-    return buf.getvalue()
 
 
 # -- xlsx -----------------------------------------------------------------------------
