@@ -26,10 +26,11 @@ lint: setup
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
+# Unit, property and notebook tests in one parallel session: tests/ plus every notebook
+# executed top to bottom by nbval (outputs go to a temporary directory, see conftest.py).
 # pytest exits 5 when it collects no test: not a failure for this target.
 test: lint
-	$(BIN)/python -m pytest -n $(JOBS) tests || [ $$? -eq 5 ]
-	$(BIN)/python -m pytest --nbval-lax notebooks/ || [ $$? -eq 5 ]
+	$(BIN)/python -m pytest -n $(JOBS) --nbval-lax tests notebooks || [ $$? -eq 5 ]
 
 validate: setup
 	$(BIN)/analysis validate
