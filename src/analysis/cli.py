@@ -136,9 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
     try:
         from analysis.runner import add_parser as add_run_parser
     except ImportError:  # the runner is optional at import time
-        add_run_parser = None
-    if add_run_parser is not None:
-        add_run_parser(sub)
+        return parser
+    add_run_parser(sub)
     return parser
 
 

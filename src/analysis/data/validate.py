@@ -227,7 +227,7 @@ def shape_rows(
         if f is None:
             log.add("csv_error", label, rec.row, header.names[0], reason=rec.error)
             continue
-        if len(f) > width and any(f[width:]):
+        if len(f) > width:
             log.add("too_many_fields", label, rec.row, header.names[-1], n=len(f), expected=width)
             continue
         if len(f) < width:
