@@ -614,9 +614,9 @@ def _drop_rows(file: Path, keys: pd.MultiIndex, illustrative: set[str]) -> tuple
 
 
 def _sources(root: Path, source_id: str, wb: Workbook_) -> pd.DataFrame:
+    """sources.csv with the workbook's source row, replaced in place on re-import."""
     enc = V.detect_encoding(root / "sources.csv") or "utf-8-sig"
     sources = pd.read_csv(root / "sources.csv", dtype=str, keep_default_na=False, encoding=enc)
-    sources = sources[sources["id"] != source_id]
     new = {c: "" for c in sources.columns} | {
         "id": source_id,
         "title": wb.fields.get("title") or t("data.template.default_title", "zh", name=wb.name),
@@ -625,7 +625,11 @@ def _sources(root: Path, source_id: str, wb: Workbook_) -> pd.DataFrame:
         "reference": f"imported from {wb.name}",
         "kind": wb.fields.get("kind") or "official",
     }
-    return pd.concat([sources, pd.DataFrame([new])], ignore_index=True)
+    row = pd.DataFrame([new])[sources.columns.union(list(new), sort=False)]
+    if source_id in set(sources["id"]):
+        at = int((sources["id"] == source_id).to_numpy().argmax())
+        return pd.concat([sources.iloc[:at], row, sources.iloc[at + 1 :]], ignore_index=True)
+    return pd.concat([sources, row], ignore_index=True)
 
 
 def _translate(
