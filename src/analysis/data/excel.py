@@ -543,7 +543,7 @@ def _check_values(obs: pd.DataFrame, inds: pd.DataFrame, log: V.ProblemLog) -> N
 
 # -- import -----------------------------------------------------------------------------------
 def import_name(path: str | os.PathLike) -> str:
-    """``import_<stem>``: letters of any script kept (都匀市 stays 都匀市); when the stem had
+    """``import_<stem>``: letters of any script kept (Chinese names stay Chinese); when the stem had
     to be changed, a short hash of the original keeps two different names apart."""
     stem = Path(path).stem
     slug = re.sub(r"[^\w]+", "_", unicodedata.normalize("NFKC", stem)).strip("_").lower()
