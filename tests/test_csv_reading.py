@@ -52,7 +52,8 @@ def test_duplicate_and_unknown_header_names_are_reported(tmp_path):
     assert msgs[(1, "value")] == "column is missing"
 
 
-def test_messages_are_capped_per_kind_with_a_count_of_the_rest(tmp_path):
+def test_messages_are_capped_per_kind_with_a_count_of_the_rest(tmp_path, monkeypatch):
+    monkeypatch.setattr(V, "CHUNK", 64)  # the error path spans many chunks
     data = make_case("wrong_type", tmp_path / "data")
     lines = [HEADER] + [f"990001,{1950 + i % 100},population,x{i},census," for i in range(1000)]
     (data / "observations" / "many.csv").write_text("\n".join(lines) + "\n")
@@ -148,3 +149,12 @@ def test_random_edits_validate_or_name_an_existing_file_row_and_column(tmp_path,
             table = S.TARGETS if p.file == "targets.csv" else S.OBSERVATIONS
             # a duplicate names its key columns, joined: "region_code,year,indicator"
             assert p.column and set(p.column.split(",")) <= set(header) | set(table.names), p
+
+
+def test_infinite_and_overflowing_numbers_are_rejected(tmp_path):
+    data = make_case("inf_value", tmp_path / "data")
+    got = {(p.row, p.column): p.en for p in _problems(data)}
+    assert got == {
+        (7, "value"): "value must be a finite number, got 'inf'",
+        (8, "value"): "value must be a finite number, got '1e400'",
+    }

@@ -35,6 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io as _io
+import math
 import os
 import re
 import shutil
@@ -341,6 +342,8 @@ def text_number(text: str, meta: Meta) -> tuple[float | None, str, dict[str, obj
         return None, "not_finite", {}
     if not re.fullmatch(V.NUMBER, s):
         return None, "not_number", {}
+    if not math.isfinite(float(s)):  # 1e400
+        return None, "not_finite", {}
     return float(s), "", {}
 
 
@@ -354,7 +357,7 @@ def cell_number(
         return None, "xl_date", {}
     if isinstance(value, int | float):
         x = float(value)
-        if x != x or x in (float("inf"), float("-inf")):
+        if not math.isfinite(x):
             return None, "not_finite", {}
         if meta.percent and "%" in (number_format or ""):
             x *= 100

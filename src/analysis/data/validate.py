@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import csv
 import itertools
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -267,10 +268,12 @@ def check_cells(
             ok &= ~empty
         if col.type in ("int", "float"):
             num, bad = _numbers(s, empty)
-            for r, v in zip(df.loc[bad, "_row"], s[bad], strict=True):
-                key = "not_finite" if v.strip().lstrip("+-").lower() in _NONFINITE else "not_number"
-                log.add(key, label, int(r), col.name, value=v)
-            ok &= ~bad
+            huge = ~empty & ~bad & ~np.isfinite(num)  # 1e400: inf, or NaN from to_numeric
+            for r, v in zip(df.loc[bad | huge, "_row"], s[bad | huge], strict=True):
+                finite = v.strip().lstrip("+-").lower() not in _NONFINITE and not _overflows(v)
+                log.add("not_number" if finite else "not_finite", label, int(r), col.name, value=v)
+            ok &= ~(bad | huge)
+            num = num.where(~huge)
             if col.type == "int":
                 frac = num.notna() & ((num % 1 != 0) | (num.abs() > 2**53))
                 for r, v in zip(df.loc[frac, "_row"], s[frac], strict=True):
@@ -287,6 +290,11 @@ def check_cells(
 
 
 _NONFINITE = {"inf", "infinity", "nan"}
+
+
+def _overflows(text: str) -> bool:
+    """A number in the accepted notation too large for a float (``1e400``)."""
+    return bool(re.fullmatch(NUMBER, text.strip())) and not np.isfinite(float(text.strip()))
 
 
 def _compact(df: pd.DataFrame) -> pd.DataFrame:
