@@ -308,3 +308,19 @@ def test_template_years_option(data, tmp_path, capsys):
     capsys.readouterr()
     assert main(["template", "--data", str(data), "--out", str(out), "--years", "20x6"]) == 2
     assert "2016-2025" in capsys.readouterr().err
+
+
+def test_a_value_given_twice_in_the_workbook_names_both_cells(data, tmp_path, capsys):
+    path = _fill(_template(data, tmp_path / "b.xlsx"), {"F2": 100})
+    wb = load_workbook(path)
+    ws = wb[SHEET]
+    ws.append([c.value for c in ws[2]][:5] + [101])  # the same county and indicator again
+    wb.save(path)
+    msgs = _import_fails(path, data, capsys)
+    assert f"{SHEET}!F2" in msgs[f"{SHEET}!F4"]
+
+
+def test_values_outside_the_indicator_bounds_name_the_cell(data, tmp_path, capsys):
+    path = _fill(_template(data, tmp_path / "b.xlsx"), {"G3": -5})
+    msgs = _import_fails(path, data, capsys)
+    assert "outside its bounds [0, ]" in msgs[f"{SHEET}!G3"]

@@ -533,21 +533,19 @@ def _check_values(obs: pd.DataFrame, inds: pd.DataFrame, log: V.ProblemLog) -> N
     """Bounds, year range and cells given twice, with the same checks as the data files."""
     V.check_bounds(obs, "value", inds, log)
     V.check_years(obs, "year", log)
-    key = ["indicator", "region_code", "year"]
-    dup = obs.duplicated(key, keep=False)
-    first = obs[dup].groupby(key)["_col"].first()
-    for (i, r, y), cell, f in obs.loc[dup & obs.duplicated(key), [*key, "_col", "_file"]].pipe(
-        lambda d: zip(d[key].itertuples(index=False), d["_col"], d["_file"], strict=True)
+    first: dict[tuple[str, str, int], str] = {}
+    for i, r, y, cell, f in zip(
+        obs["indicator"], obs["region_code"], obs["year"], obs["_col"], obs["_file"], strict=True
     ):
-        log.add(
-            "xl_duplicate", f, None, cell, indicator=i, region=r, year=y, other=first[(i, r, y)]
-        )
+        other = first.setdefault((i, r, y), cell)
+        if other != cell:
+            log.add("xl_duplicate", f, None, cell, indicator=i, region=r, year=y, other=other)
 
 
 # -- import -----------------------------------------------------------------------------------
 def import_name(path: str | os.PathLike) -> str:
-    """``import_<stem>``: letters of any script kept (Chinese names stay Chinese); when the stem had
-    to be changed, a short hash of the original keeps two different names apart."""
+    """``import_<stem>``: letters of any script kept (Chinese names stay Chinese); when the
+    stem had to be changed, a short hash of the original keeps two different names apart."""
     stem = Path(path).stem
     slug = re.sub(r"[^\w]+", "_", unicodedata.normalize("NFKC", stem)).strip("_").lower()
     if slug != stem:
