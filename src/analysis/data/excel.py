@@ -15,9 +15,10 @@ cell is imported, or it is an error. The rule for a value cell (``cell_number``)
 
 * a number is taken as is; with a percent number format (Excel shows ``85%`` for 0.85) it
   is multiplied by 100 for a percentage indicator;
-* text is normalised (NFKC: full-width digits and signs become ASCII), then ``1,234``
-  (thousands separators in groups of three) loses its commas and ``85%`` means 85 for a
-  percentage indicator (an error for others); anything else must be a plain decimal number;
+* text is normalised (NFKC: full-width digits and signs become ASCII; spaces dropped),
+  then ``1,234`` (thousands separators in groups of three) loses its commas and ``85%``
+  means 85 for a percentage indicator (an error for others); anything else must be a plain
+  decimal number;
 * ``inf``/``nan``, dates, booleans and error values (``#DIV/0!``) are errors;
 * a formula is imported as its computed (cached) value with a warning naming the cell; a
   formula without a computed value (never opened in Excel) is an error.
@@ -480,7 +481,7 @@ def source_fields(book: Book, log: V.ProblemLog) -> tuple[dict[str, str], dict[s
 
 
 @dataclass
-class Workbook_:
+class FilledWorkbook:
     """A filled template, read: observations (``_col`` is the cell), source fields, warnings."""
 
     name: str
@@ -490,7 +491,7 @@ class Workbook_:
     warnings: list[Problem]
 
 
-def read_workbook(path: str | os.PathLike, ds: Dataset) -> Workbook_:
+def read_workbook(path: str | os.PathLike, ds: Dataset) -> FilledWorkbook:
     """Parse a filled template into observations; raise DataError with sheet!cell problems."""
     book = open_book(path)
     log, warn = V.ProblemLog(), V.ProblemLog()
@@ -526,7 +527,7 @@ def read_workbook(path: str | os.PathLike, ds: Dataset) -> Workbook_:
         log.add("xl_no_values", book.name, None, None)
     if log:
         raise DataError(log.problems())
-    return Workbook_(book.name, obs, fields, cells, warn.problems())
+    return FilledWorkbook(book.name, obs, fields, cells, warn.problems())
 
 
 def _check_values(obs: pd.DataFrame, inds: pd.DataFrame, log: V.ProblemLog) -> None:
@@ -614,7 +615,7 @@ def _drop_rows(file: Path, keys: pd.MultiIndex, illustrative: set[str]) -> tuple
     return raw[~drop], int(drop.sum())
 
 
-def _sources(root: Path, source_id: str, wb: Workbook_) -> pd.DataFrame:
+def _sources(root: Path, source_id: str, wb: FilledWorkbook) -> pd.DataFrame:
     """sources.csv with the workbook's source row, replaced in place on re-import."""
     enc = V.detect_encoding(root / "sources.csv") or "utf-8-sig"
     sources = pd.read_csv(root / "sources.csv", dtype=str, keep_default_na=False, encoding=enc)
@@ -634,7 +635,7 @@ def _sources(root: Path, source_id: str, wb: Workbook_) -> pd.DataFrame:
 
 
 def _translate(
-    problems: list[Problem], out_label: str, cells: list[str], wb: Workbook_
+    problems: list[Problem], out_label: str, cells: list[str], wb: FilledWorkbook
 ) -> list[Problem]:
     """Problems found in the staged data, in the user's terms: sheet!cell where it is ours."""
     out = []
