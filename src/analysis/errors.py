@@ -109,11 +109,15 @@ class Problem:
 
 
 class DataError(UserError):
-    """One or more problems found in the input data (all of them, not just the first)."""
+    """One or more problems found in the input data (all of them, not just the first).
 
-    def __init__(self, problems: Sequence[Problem]):
+    ``total`` counts problems not listed one by one (a capped kind lists its first few and
+    the number of the rest); it defaults to the number listed.
+    """
+
+    def __init__(self, problems: Sequence[Problem], total: int | None = None):
         self.problems = sorted(problems, key=lambda p: (p.file, p.row or 0, p.column or "", p.en))
-        n = len(self.problems)
+        n = len(self.problems) if total is None else total
         lines = "\n".join(f"  - {p}" for p in self.problems)
         super().__init__(
             t("data.problems_header", "zh", n=n) + "\n" + lines,

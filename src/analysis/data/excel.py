@@ -526,7 +526,7 @@ def read_workbook(path: str | os.PathLike, ds: Dataset) -> FilledWorkbook:
     elif not log:
         log.add("xl_no_values", book.name, None, None)
     if log:
-        raise DataError(log.problems())
+        raise log.error()
     return FilledWorkbook(book.name, obs, fields, cells, warn.problems())
 
 
@@ -666,7 +666,7 @@ def import_workbook(
     log = V.ProblemLog()
     changed, replaced = _plan(root, wb.observations, out_file, illustrative, log)
     if log:
-        raise DataError(log.problems())
+        raise log.error()
     obs = wb.observations.sort_values(["indicator", "region_code", "year"], kind="stable")
     obs = obs.assign(
         source=source_id, note=[t("data.xl_note", "zh", name=wb.name, cell=c) for c in obs["_col"]]

@@ -23,7 +23,7 @@ from analysis import paths
 from analysis.data import schema as S
 from analysis.data import validate as V
 from analysis.data.dataset import SOURCE_SEP, Dataset
-from analysis.errors import DataError, user_error
+from analysis.errors import user_error
 
 Frames = dict[str, pd.DataFrame | None]
 
@@ -288,7 +288,7 @@ def load(data_dir: str | os.PathLike | None = None, *, derive: bool = True) -> D
         or any(frames[k] is None for k in ("regions", "indicators", "sources", "observations"))
         or targets is None
     ):
-        raise DataError(log.problems())
+        raise log.error()
     regions = _drop_private(frames["regions"]).sort_values("code", ignore_index=True)
     indicators = _drop_private(frames["indicators"])
     indicators["in_index"] = indicators["in_index"].fillna(0).astype(int)
@@ -310,5 +310,5 @@ def load(data_dir: str | os.PathLike | None = None, *, derive: bool = True) -> D
     full = with_derived(ds)
     check_target_data(targets, full, log)
     if log:
-        raise DataError(log.problems())
+        raise log.error()
     return full

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.data import schema as S
-from analysis.errors import Problem, escape_controls
+from analysis.errors import DataError, Problem, escape_controls
 from analysis.messages import pair, t
 
 ENCODINGS = ("utf-8-sig", "gb18030")
@@ -91,6 +91,10 @@ class ProblemLog:
 
     def __bool__(self) -> bool:
         return bool(self.kept)
+
+    def error(self) -> DataError:
+        """A ``DataError`` listing the problems, counting the capped ones too."""
+        return DataError(self.problems(), total=len(self))
 
     def problems(self) -> list[Problem]:
         """Every kept problem, plus one line per capped kind with the count of the rest."""
