@@ -70,9 +70,13 @@ def main() -> int:
             env={**os.environ, "PYTHONWARNINGS": "ignore"},
         )
         elapsed = time.perf_counter() - t0
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_mb, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
     lines = proc.stderr.count("\n  - ")
-    print(f"exit code {proc.returncode}; {lines} problem lines printed; {elapsed:.1f} s")
+    print(
+        f"exit code {proc.returncode}; {lines} problem lines printed; "
+        f"{elapsed:.1f} s wall, {cpu:.1f} s CPU"
+    )
     print(f"peak memory (max RSS of the validate process): {peak_mb:.0f} MiB (goal < 1024)")
     print("Traceback" in proc.stderr and "TRACEBACK FOUND" or "no traceback")
     print("\n".join(proc.stderr.splitlines()[:3] + ["..."] + proc.stderr.splitlines()[-4:]))
