@@ -176,7 +176,7 @@ def records(lines: Iterator[str]) -> Iterator[Record]:
         except csv.Error as exc:
             yield Record(start, None, str(exc))
             continue
-        if not any(f.strip() for f in fields) or fields[0].lstrip().startswith("#"):
+        if not "".join(fields).strip() or fields[0].lstrip().startswith("#"):
             continue
         yield Record(start, [f.strip() for f in fields])
 
@@ -225,6 +225,8 @@ def shape_rows(
     """Records -> string frame of the schema's columns; malformed lines reported and skipped."""
     width = len(header.names)
     required = {c.name for c in table.columns if c.required}
+    order = [header.position.get(c.name) for c in table.columns]
+    same = order == list(range(width))  # the usual case: the schema's columns, in order
     rows: list[list[str]] = []
     where: list[int] = []
     for rec in chunk:
@@ -241,9 +243,7 @@ def shape_rows(
                 log.add("too_few_fields", label, rec.row, missing[0], n=len(f), expected=width)
                 continue
             f = f + [""] * (width - len(f))
-        rows.append(
-            [f[header.position[c.name]] if c.name in header.position else "" for c in table.columns]
-        )
+        rows.append(f if same else ["" if k is None else f[k] for k in order])
         where.append(rec.row)
     df = pd.DataFrame(rows, columns=table.names, dtype=object)
     df["_row"] = np.asarray(where, dtype=np.int64)
@@ -408,11 +408,10 @@ def check_refs(
     ``split``: several ids joined in one cell.
     """
     values = df[column].fillna("").astype(str)
-    if split:
-        bad = values.map(lambda v: v != "" and any(p not in valid for p in v.split(split)))
-    else:
-        bad = values.ne("") & ~values.isin(valid)
-    bad = bad.astype(bool)
+    bad = (values.ne("") & ~values.isin(valid)).astype(bool)
+    if split and bad.any():  # only cells not valid as a whole can hold several ids
+        parts = values[bad].map(lambda v: all(p in valid for p in v.split(split)))
+        bad[parts[parts].index] = False
     for (f, r, c), v in zip(_places(df, bad, column), values[bad], strict=True):
         log.add(key, f, r, c, value=v)
     return ~bad
