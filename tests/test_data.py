@@ -71,7 +71,8 @@ def test_illustrative_2020_county_values_sum_to_the_plan_totals():
     assert (
         checked >= 8
     )  # workers, grids, grid staff, stations, orgs, community orgs, volunteers, hours
-    # average age: workers-weighted mean of the counties equals the plan's 48 (to rounding of 0.1 year)
+    # average age: workers-weighted mean of the counties equals the plan's 48
+    # (to rounding of 0.1 year)
     w = c2020[c2020["indicator"] == "community_workers"].set_index("region_code")["value"]
     a = c2020[c2020["indicator"] == "worker_avg_age"].set_index("region_code")["value"]
     assert (a * w).sum() / w.sum() == pytest.approx(48, abs=0.05)
@@ -148,7 +149,7 @@ def test_apportion_sums_exactly_and_is_proportional():
 
 
 def test_nothing_region_specific_in_the_package():
-    """Regions, names and codes come from data/: no county code or name is written into src/analysis."""
+    """Regions, names and codes come from data/: no county code or name in src/analysis."""
     names = pd.read_csv(DATA / "regions.csv", dtype=str)
     pkg = paths.PACKAGE_DIR
     text = "\n".join(p.read_text(encoding="utf-8") for p in pkg.rglob("*.py"))

@@ -7,6 +7,7 @@ catches it and exits with code 2; IPython renders it without a traceback through
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -25,7 +26,9 @@ class UserError(Exception):
         super().__init__(self.message())
 
     def message(self) -> str:
-        return self.zh if self.zh == self.en else f"{self.zh}\n{self.en}"
+        """Both languages, control characters from data escaped (terminal safety)."""
+        text = self.zh if self.zh == self.en else f"{self.zh}\n{self.en}"
+        return escape_controls(text, keep_newlines=True)
 
     def _render_traceback_(self) -> list[str]:  # IPython hook: show message, not a traceback
         return [f"{type(self).__name__}:", *self.message().splitlines()]
@@ -63,6 +66,23 @@ def user_error(key: str, /, **fields: object) -> UserError:
     return UserError(*pair(key, **fields))
 
 
+def escape_controls(text: str, *, keep_newlines: bool = False) -> str:
+    """``text`` with control and format characters (``\\x1b``, ``\\u202e`` ...) escaped.
+
+    Data can hold any character; printed raw, an escape sequence or a bidi override would
+    rewrite the user's terminal. Tabs become ``\\t``; newlines are kept only on request.
+    """
+    out = []
+    for ch in text:
+        if ch == "\n" and keep_newlines:
+            out.append(ch)
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") and ch != "\u200d":
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One problem in an input file. ``row`` counts as a person does (header = row 1)."""
@@ -74,25 +94,32 @@ class Problem:
     en: str
 
     def location(self) -> str:
+        """``file, row 3, column value``; a workbook cell reads ``book.xlsx, sheet!G7``."""
         parts = [self.file]
         if self.row is not None:
             parts.append(f"row {self.row}")
-        if self.column:
+        if self.column and "!" in self.column:
+            parts.append(self.column)
+        elif self.column:
             parts.append(f"column {self.column}")
-        return ", ".join(parts)
+        return escape_controls(", ".join(parts))
 
     def __str__(self) -> str:
-        return f"{self.location()}: {self.zh} / {self.en}"
+        return escape_controls(f"{self.location()}: {self.zh} / {self.en}")
 
 
 class DataError(UserError):
-    """One or more problems found in the input data (all of them, not just the first)."""
+    """One or more problems found in the input data (all of them, not just the first).
 
-    def __init__(self, problems: Sequence[Problem]):
+    ``total`` counts problems not listed one by one (a capped kind lists its first few and
+    the number of the rest); it defaults to the number listed.
+    """
+
+    def __init__(self, problems: Sequence[Problem], total: int | None = None):
         self.problems = sorted(problems, key=lambda p: (p.file, p.row or 0, p.column or "", p.en))
-        n = len(self.problems)
+        n = len(self.problems) if total is None else total
         lines = "\n".join(f"  - {p}" for p in self.problems)
         super().__init__(
-            f"数据有 {n} 个问题:\n{lines}",
-            f"The data has {n} problem(s) (listed above).",
+            t("data.problems_header", "zh", n=n) + "\n" + lines,
+            t("data.problems_footer", "en", n=n),
         )

@@ -18,6 +18,7 @@ import pandas as pd
 
 from analysis.data import schema as S
 from analysis.errors import unknown
+from analysis.messages import t
 
 SOURCE_SEP = "+"  # a derived value lists all its source ids joined by '+'
 
@@ -88,12 +89,12 @@ class Dataset:
         return ids
 
     def label(self, ind: str, lang: str = "zh", unit: bool = True) -> str:
-        """Indicator name, with its unit in brackets: 社区工作者(人)."""
+        """Indicator name with its unit in brackets (catalogue ``data.label_with_unit``)."""
         row = self.indicator(ind)
         name, u = row[f"name_{lang}"], row[f"unit_{lang}"]
         if not unit or not u:
             return str(name)
-        return f"{name}({u})" if lang == "zh" else f"{name} ({u})"
+        return t("data.label_with_unit", lang, name=name, unit=u)
 
     # -- observations ----------------------------------------------------------------
     def obs(

@@ -79,7 +79,7 @@ def _join_sources(a: pd.Series, b: pd.Series) -> np.ndarray:
 
 
 def _side(obs: pd.DataFrame, years: list[int], name: str) -> pd.DataFrame:
-    """One side of a ratio on ``years``: observed values, interpolated ones flagged, with sources."""
+    """One side of a ratio on ``years``: observed values, interpolated ones flagged, sources."""
     wide = filled(obs, years)
     long = wide.stack().rename(name).reset_index()
     long.columns = ["region_code", "year", name]

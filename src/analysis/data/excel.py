@@ -1,52 +1,112 @@
 """Excel round trip for planning staff: a template to fill, and its import.
 
-Template layout: one sheet per theme (服务设施, 社区工作者 …); each row is one indicator
-for one county; columns 指标代码 | 指标 | 单位 | 地区代码 | 地区 | <years…>. A sheet 说明
-(notes) lists every indicator's name, unit, definition and bounds, and the source
-fields (title, publisher, date, kind) that the import records in sources.csv.
+Template layout: one sheet per theme (names: ``data.sheet.<theme>``); each row is one
+indicator for one county; columns indicator id | name | unit | region code | region name |
+<years...>. A notes sheet (``data.sheet.notes``) lists every indicator's name, unit,
+definition and bounds, and the source fields (title, publisher, date, kind) that the
+import records in sources.csv. Every text cell written from data is made safe to open:
+characters Excel cannot hold are dropped and text that Excel would run as a formula
+(``= + - @`` first) gets a leading apostrophe (``safe_text``).
 
-Import validates everything before writing anything; each problem is reported as
-``sheet!cell`` (e.g. ``社区工作者!G7``). Imported values go to
-``observations/import_<name>.csv``; rows of *illustrative* files with the same
-(region, year, indicator) are dropped, so real figures replace 示意数据.
+Import reads every cell the workbook really holds (not the declared dimension; at most
+``MAX_CELLS`` per sheet, ``MAX_XML`` bytes of sheet XML) and validates everything before
+writing anything; each problem names ``sheet!cell``. No typed value is lost silently: a
+cell is imported, or it is an error. The rule for a value cell (``cell_number``):
+
+* a number is taken as is; with a percent number format (Excel shows ``85%`` for 0.85) it
+  is multiplied by 100 for a percentage indicator;
+* text is normalised (NFKC: full-width digits and signs become ASCII; spaces dropped),
+  then ``1,234`` (thousands separators in groups of three) loses its commas and ``85%``
+  means 85 for a percentage indicator (an error for others); anything else must be a plain
+  decimal number;
+* ``inf``/``nan``, dates, booleans and error values (``#DIV/0!``) are errors;
+* a formula is imported as its computed (cached) value with a warning naming the cell; a
+  formula without a computed value (never opened in Excel) is an error.
+
+Unknown, renamed, missing or extra sheets and a moved or deleted header row are errors
+naming the sheet. Imported values go to ``observations/import_<name>.csv`` (source id
+``import_<name>``), one file per workbook name: importing another workbook keeps earlier
+imports, re-importing the same workbook replaces its own earlier import. Rows of
+*illustrative* files with the same (region, year, indicator) are dropped, so real figures
+replace illustrative ones.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io as _io
+import math
 import os
 import re
 import shutil
 import tempfile
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from analysis import io, paths
+from analysis.data import schema as S
+from analysis.data import validate as V
 from analysis.data.dataset import Dataset
 from analysis.data.load import load
-from analysis.errors import DataError, Problem, UserError
+from analysis.errors import DataError, Problem, user_error
+from analysis.messages import t
 
-THEMES = {  # theme id -> sheet name (Chinese first: what planning staff see)
-    "facilities": "服务设施",
-    "workforce": "社区工作者",
-    "governance": "网格治理",
-    "organisations": "社会组织",
-    "volunteering": "志愿服务",
-    "informatisation": "信息化",
-}
-FIXED = ["指标代码 indicator", "指标 name", "单位 unit", "地区代码 region", "地区 name"]
-NOTES = "说明"
-SOURCE_FIELDS = {
-    "title": "来源名称 source title",
-    "publisher": "发布单位 publisher",
-    "date": "日期 date",
-    "kind": "类型 kind (official/illustrative)",
-}
+_THEME_IDS = (
+    "facilities",
+    "workforce",
+    "governance",
+    "organisations",
+    "volunteering",
+    "informatisation",
+)
+THEMES = {th: t(f"data.sheet.{th}", "zh") for th in _THEME_IDS}
+"""Theme id -> sheet name (Chinese: what planning staff see)."""
+NOTES = t("data.sheet.notes", "zh")
+
+
+def _both(key: str) -> str:
+    return f"{t(key, 'zh')} {t(key, 'en')}"
+
+
+FIXED = [
+    _both(f"data.template.col_{c}") for c in ("indicator", "name", "unit", "region", "region_name")
+]
+"""Header of the five fixed columns A-E."""
+SOURCE_FIELDS = {k: _both(f"data.template.src_{k}") for k in ("title", "publisher", "date", "kind")}
+IMPORT_KINDS = ("official", "illustrative", "derived")
+MAX_XML = 16 * 2**20
+"""Budget of uncompressed sheet XML in a workbook (the filled template is far below)."""
+MAX_CELLS = 200_000
+"""Cells scanned per sheet at most."""
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_OBS_COLUMNS = ["region_code", "year", "indicator", "value", "source", "note"]
+
+
+# -- writing ----------------------------------------------------------------------------------
+def safe_text(value: object) -> str:
+    """Text for a template cell: characters Excel cannot hold removed, formulas neutralised."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))[:32_000]
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _cell(value: object) -> object:
+    """A template cell value: numbers as numbers, missing as blank, text made safe."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return safe_text(value)
 
 
 def template_indicators(ds: Dataset) -> pd.DataFrame:
@@ -55,90 +115,99 @@ def template_indicators(ds: Dataset) -> pd.DataFrame:
     return ind[ind["theme"].isin(THEMES) & ind["numerator"].fillna("").eq("")]
 
 
-def write_template(
-    ds: Dataset, out: str | os.PathLike, *, filled: bool = False, years: list[int] | None = None
-) -> Path:
-    """Write the template; ``filled=True`` pre-fills it with the data set's values."""
-    inds = template_indicators(ds)
-    obs = ds.observations[
-        ds.observations["indicator"].isin(inds["id"])
-        & ds.observations["region_code"].isin(ds.unit_codes)
-    ]
-    if years is None:
-        last = int(obs["year"].max()) if len(obs) else dt.date.today().year - 1
-        first = int(obs["year"].min()) if len(obs) else last
-        years = list(range(first, last + (1 if filled else 2)))
-    units = ds.units()
-    wb = Workbook()
-    wb.remove(wb.active)
-    head = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DDEBF7")
-    values = obs.set_index(["indicator", "region_code", "year"])["value"] if filled else None
-    for theme, sheet in THEMES.items():
-        ws = wb.create_sheet(sheet)
-        ws.append(FIXED + [int(y) for y in years])
-        for cell in ws[1]:
-            cell.font, cell.fill = head, fill
-        for _, ind in inds[inds["theme"] == theme].iterrows():
-            for code, name in zip(units["code"], units["name_zh"], strict=True):
-                row = [ind["id"], ind["name_zh"], ind["unit_zh"], code, name]
-                for y in years:
-                    v = values.get((ind["id"], code, y)) if values is not None else None
-                    row.append(None if v is None or pd.isna(v) else float(v))
-                ws.append(row)
-        ws.freeze_panes = "F2"
-        for i, width in enumerate([26, 30, 10, 10, 16] + [9] * len(years), start=1):
-            ws.column_dimensions[get_column_letter(i)].width = width
+def template_years(obs: pd.DataFrame, years: list[int] | None) -> list[int]:
+    """``years``, or by default the panel years of the template indicators (first to last)."""
+    if years is not None:
+        return [int(y) for y in years]
+    if obs.empty:
+        return [dt.date.today().year - 1]
+    return list(range(int(obs["year"].min()), int(obs["year"].max()) + 1))
+
+
+def _theme_sheet(
+    wb: Workbook,
+    theme: str,
+    inds: pd.DataFrame,
+    units: pd.DataFrame,
+    years: list[int],
+    values: pd.Series | None,
+) -> None:
+    ws = wb.create_sheet(THEMES[theme])
+    ws.append([*FIXED, *years])
+    head, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    for cell in ws[1]:
+        cell.font, cell.fill = head, fill
+    for _, ind in inds[inds["theme"] == theme].iterrows():
+        for code, name in zip(units["code"], units["name_zh"], strict=True):
+            row = [_cell(x) for x in (ind["id"], ind["name_zh"], ind["unit_zh"], code, name)]
+            for y in years:
+                v = values.get((ind["id"], code, y)) if values is not None else None
+                row.append(None if v is None or pd.isna(v) else float(v))
+            ws.append(row)
+    ws.freeze_panes = "F2"
+    for i, width in enumerate([26, 30, 10, 10, 16] + [9] * len(years), start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+
+
+def _source_defaults(ds: Dataset, obs: pd.DataFrame, filled: bool) -> dict[str, str]:
+    if not filled or obs.empty:
+        return {"title": "", "publisher": "", "date": "", "kind": "official"}
+    src = ds.sources_of(obs)
+    kind = "illustrative" if "illustrative" in set(src["kind"]) else "official"
+    return {k: "; ".join(src[k].astype(str)) for k in ("title", "publisher", "date")} | {
+        "kind": kind
+    }
+
+
+def _notes_sheet(wb: Workbook, inds: pd.DataFrame, defaults: dict[str, str]) -> None:
     notes = wb.create_sheet(NOTES)
-    src = ds.sources_of(obs) if filled and len(obs) else None
-    kinds = sorted(set(src["kind"])) if src is not None else []
-    notes.append(["填报说明 How to fill in"])
-    notes.append(
-        [
-            "每个县(市)每年一个数值;空白表示无数据。请勿修改前五列和表头。 One value per county and year; leave blank when unknown. Do not edit the first five columns or the header."
-        ]
-    )
+    notes.append([_both("data.template.notes_title")])
+    notes.append([f"{t('data.template.notes_text', 'zh')} {t('data.template.notes_text', 'en')}"])
     notes.append([])
     for key, label in SOURCE_FIELDS.items():
-        default = {"title": "", "publisher": "", "date": "", "kind": "official"}[key]
-        if src is not None:
-            default = {
-                "title": "; ".join(src["title"]),
-                "publisher": "; ".join(src["publisher"]),
-                "date": "; ".join(src["date"]),
-                "kind": "illustrative" if "illustrative" in kinds else "official",
-            }[key]
-        notes.append([label, default])
+        notes.append([label, _cell(defaults[key])])
     notes.append([])
-    notes.append(
-        [
-            "指标代码 id",
-            "指标 name",
-            "Indicator",
-            "单位 unit",
-            "工作表 sheet",
-            "下限 lower",
-            "上限 upper",
-            "定义 definition",
-        ]
-    )
+    cols = ("id", "name", "name_en", "unit", "sheet", "lower", "upper", "definition")
+    notes.append([_both(f"data.template.notes_{c}") for c in cols])
     for _, ind in inds.iterrows():
         notes.append(
             [
-                ind["id"],
-                ind["name_zh"],
-                ind["name_en"],
-                ind["unit_zh"],
+                _cell(ind["id"]),
+                _cell(ind["name_zh"]),
+                _cell(ind["name_en"]),
+                _cell(ind["unit_zh"]),
                 THEMES[ind["theme"]],
-                None if pd.isna(ind["lower"]) else ind["lower"],
-                None if pd.isna(ind["upper"]) else ind["upper"],
-                ind["definition_zh"],
+                _cell(ind["lower"]),
+                _cell(ind["upper"]),
+                _cell(ind["definition_zh"]),
             ]
         )
     notes.column_dimensions["A"].width = 30
     notes.column_dimensions["B"].width = 40
     for cell in notes["A"]:
         cell.alignment = Alignment(wrap_text=False)
+
+
+def write_template(
+    ds: Dataset, out: str | os.PathLike, *, filled: bool = False, years: list[int] | None = None
+) -> Path:
+    """Write the template; ``filled=True`` pre-fills it with the data set's values.
+
+    ``years`` defaults to the data set's panel years of the template indicators.
+    """
+    inds = template_indicators(ds)
+    obs = ds.observations[
+        ds.observations["indicator"].isin(inds["id"])
+        & ds.observations["region_code"].isin(ds.unit_codes)
+    ]
+    years = template_years(obs, years)
+    values = obs.set_index(["indicator", "region_code", "year"])["value"] if filled else None
+    wb = Workbook()
+    wb.remove(wb.active)
+    units = ds.units()
+    for theme in THEMES:
+        _theme_sheet(wb, theme, inds, units, years, values)
+    _notes_sheet(wb, inds, _source_defaults(ds, obs, filled))
     wb.properties.creator = "analysis"
     wb.properties.created = wb.properties.modified = io.FIXED_TIME
     buf = _io.BytesIO()
@@ -146,190 +215,477 @@ def write_template(
     return io.write_zip(out, buf.getvalue())
 
 
-def _source_fields(wb) -> dict[str, str]:
-    if NOTES not in wb.sheetnames:
-        return {}
-    labels = {v: k for k, v in SOURCE_FIELDS.items()}
-    out = {}
-    for row in wb[NOTES].iter_rows(min_row=1, max_row=12, max_col=2, values_only=True):
-        if row and row[0] in labels:
-            out[labels[row[0]]] = "" if row[1] is None else str(row[1]).strip()
+# -- opening a workbook -----------------------------------------------------------------------
+@dataclass
+class Book:
+    """A workbook as typed (formulas) and as last computed (cached values)."""
+
+    name: str
+    typed: Any
+    computed: Any | None  # loaded only when a formula is present
+
+
+def _xml_size(path: Path) -> int:
+    with zipfile.ZipFile(path) as z:
+        return sum(
+            i.file_size
+            for i in z.infolist()
+            if i.filename.startswith("xl/worksheets/") or i.filename == "xl/sharedStrings.xml"
+        )
+
+
+def open_book(path: str | os.PathLike) -> Book:
+    """Open a workbook within the size budget, or raise a bilingual user error."""
+    path = Path(path)
+    if not path.is_file():
+        raise user_error("data.xl_file_missing", path=path)
+    try:
+        size = _xml_size(path)
+    except Exception as exc:  # not a zip file, or a broken one
+        raise user_error("data.xl_unreadable", name=path.name, reason=V.show(exc)) from None
+    if size > MAX_XML:
+        raise user_error("data.xl_too_big", name=path.name, mb=size >> 20, limit=MAX_XML >> 20)
+    try:
+        typed = load_workbook(path, data_only=False)
+        has_formula = any(c.data_type == "f" for ws in typed.worksheets for c in ws._cells.values())
+        computed = load_workbook(path, data_only=True) if has_formula else None
+    except Exception as exc:  # openpyxl raises many types for broken XML
+        raise user_error("data.xl_unreadable", name=path.name, reason=V.show(exc)) from None
+    return Book(path.name, typed, computed)
+
+
+# -- reading: layout (the spec) ---------------------------------------------------------------
+@dataclass
+class Layout:
+    """Where the values of one theme sheet are: year of each value column."""
+
+    sheet: str
+    years: dict[int, int] = field(default_factory=dict)  # column index -> year
+
+
+def check_sheets(book: Book, log: V.ProblemLog) -> list[str]:
+    """Every template sheet present, nothing else; return the theme sheets to read."""
+    expected = [*THEMES.values(), NOTES]
+    names = book.typed.sheetnames
+    for s in names:
+        if s not in expected:
+            log.add(
+                "xl_sheet_unknown", book.name, None, f"{s}!A1", sheet=s, valid=", ".join(expected)
+            )
+    for s in expected:
+        if s not in names:
+            log.add("xl_sheet_missing", book.name, None, f"{s}!A1", sheet=s)
+    return [s for s in THEMES.values() if s in names]
+
+
+def _text(value: object) -> str:
+    return unicodedata.normalize("NFKC", "" if value is None else str(value)).strip()
+
+
+def parse_layout(ws: Any, sheet: str, name: str, log: V.ProblemLog) -> Layout | None:
+    """Row 1 holds the five fixed headers, then years; anything else is an error."""
+    cells = ws._cells
+    for j, want in enumerate(FIXED, start=1):
+        c = cells.get((1, j))
+        got = _text(c.value if c is not None else "")
+        if got != _text(want):
+            log.add(
+                "xl_header_moved",
+                name,
+                None,
+                f"{sheet}!{get_column_letter(j)}1",
+                expected=want,
+                got=got,
+            )
+            return None
+    layout = Layout(sheet)
+    lo, hi = S.YEAR_RANGE
+    seen: set[int] = set()
+    for (r, j), c in sorted(cells.items()):
+        if r != 1 or j <= len(FIXED) or c.value is None or _text(c.value) == "":
+            continue
+        text = _text(c.value).removesuffix(".0")
+        ref = f"{sheet}!{c.coordinate}"
+        if not re.fullmatch(r"\d{4}", text) or not lo <= int(text) <= hi:
+            log.add("xl_header_not_year", name, None, ref, value=c.value)
+        elif int(text) in seen:
+            log.add("xl_header_duplicate_year", name, None, ref, year=text)
+        else:
+            seen.add(int(text))
+            layout.years[j] = int(text)
+    return layout
+
+
+# -- reading: values --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Meta:
+    """What the value rule needs to know about an indicator."""
+
+    id: str
+    unit: str
+    percent: bool
+
+
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+
+
+def text_number(text: str, meta: Meta) -> tuple[float | None, str, dict[str, object]]:
+    """Apply the text rule: (value, or None with the problem key and its fields)."""
+    s = _text(text).replace(" ", "")
+    pct = s.endswith("%")
+    if pct:
+        if not meta.percent:
+            return None, "xl_percent_not_allowed", {"indicator": meta.id, "unit": meta.unit}
+        s = s[:-1]
+    if _THOUSANDS.fullmatch(s):
+        s = s.replace(",", "")
+    if s.lstrip("+-").lower() in ("inf", "infinity", "nan"):
+        return None, "not_finite", {}
+    if not re.fullmatch(V.NUMBER, s):
+        return None, "not_number", {}
+    if not math.isfinite(float(s)):  # 1e400
+        return None, "not_finite", {}
+    return float(s), "", {}
+
+
+def cell_number(
+    value: object, number_format: str, meta: Meta
+) -> tuple[float | None, str, dict[str, object]]:
+    """The documented value rule for one typed (or computed) cell value."""
+    if isinstance(value, bool):
+        return None, "xl_bool", {}
+    if isinstance(value, dt.datetime | dt.date | dt.time | dt.timedelta):
+        return None, "xl_date", {}
+    if isinstance(value, int | float):
+        x = float(value)
+        if not math.isfinite(x):
+            return None, "not_finite", {}
+        if meta.percent and "%" in (number_format or ""):
+            x *= 100
+        return x, "", {}
+    text = str(value)
+    if text.startswith("#") and text.endswith(("!", "?", "A")):
+        return None, "xl_error_value", {}
+    return text_number(text, meta)
+
+
+@dataclass
+class Sheet:
+    """Values read from one theme sheet."""
+
+    rows: list[tuple[str, int, str, float, str]] = field(default_factory=list)
+
+
+def _id_cell(c: Any) -> str:
+    """An indicator id or region code cell: text, neutraliser apostrophe and '.0' removed."""
+    if c is None or c.value is None:
+        return ""
+    v = c.value
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return _text(v).removeprefix("'").removesuffix(".0")
+
+
+def _by_row(cells: dict[tuple[int, int], Any]) -> Iterator[tuple[int, dict[int, Any]]]:
+    rows: dict[int, dict[int, Any]] = {}
+    for (r, j), c in cells.items():
+        if r > 1 and c.value is not None and not (isinstance(c.value, str) and not c.value.strip()):
+            rows.setdefault(r, {})[j] = c
+    yield from sorted(rows.items())
+
+
+def read_sheet(
+    book: Book,
+    layout: Layout,
+    metas: dict[str, Meta],
+    derived: set[str],
+    units: set[str],
+    log: V.ProblemLog,
+    warn: V.ProblemLog,
+) -> Sheet:
+    """Every value cell of one theme sheet, converted by the value rule or reported."""
+    sheet, name = layout.sheet, book.name
+    ws = book.typed[sheet]
+    computed = book.computed[sheet] if book.computed is not None else None
+    out = Sheet()
+    for r, row in _by_row(ws._cells):
+        values = {j: c for j, c in row.items() if j > len(FIXED)}
+        for j, c in values.items():
+            if j not in layout.years:
+                log.add("xl_outside_table", name, None, f"{sheet}!{c.coordinate}", value=c.value)
+        values = {j: c for j, c in values.items() if j in layout.years}
+        if not values:
+            continue
+        ind, code = _id_cell(row.get(1)), _id_cell(row.get(4))
+        if ind not in metas:
+            log.add("xl_unknown_indicator", name, None, f"{sheet}!A{r}", value=ind)
+            continue
+        if ind in derived:
+            log.add("xl_derived", name, None, f"{sheet}!A{r}", value=ind)
+            continue
+        if code not in units:
+            log.add("xl_unknown_region", name, None, f"{sheet}!D{r}", value=code)
+            continue
+        for j, c in sorted(values.items()):
+            ref = f"{sheet}!{c.coordinate}"
+            value = c.value
+            if c.data_type == "f":
+                formula = getattr(value, "text", value)
+                cached = computed._cells.get((r, j)) if computed is not None else None
+                if cached is None or cached.value is None:
+                    log.add("xl_formula_no_value", name, None, ref, formula=formula)
+                    continue
+                value = cached.value
+                warn.add("xl_formula_cached", name, None, ref, formula=formula, value=value)
+            x, key, fields = cell_number(value, c.number_format, metas[ind])
+            if x is None:
+                log.add(key, name, None, ref, value=value, **fields)
+                continue
+            out.rows.append((code, layout.years[j], ind, x, ref))
     return out
 
 
-def read_workbook(path: str | os.PathLike, ds: Dataset) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Parse a filled template into observations; raise DataError with sheet!cell problems."""
-    path = Path(path)
-    if not path.exists():
-        raise UserError(f"文件不存在: {path}", f"file not found: {path}")
-    try:
-        wb = load_workbook(path, data_only=True, read_only=True)
-    except Exception as exc:  # openpyxl raises many types for a non-xlsx file
-        raise UserError(
-            f"无法读取 Excel 文件 {path.name}: {exc}", f"cannot read Excel file {path.name}: {exc}"
-        ) from None
-    inds = ds.indicators.set_index("id")
-    units = set(ds.unit_codes)
-    problems: list[Problem] = []
-    rows = []
-    for sheet in [s for s in wb.sheetnames if s in THEMES.values()]:
-        ws = wb[sheet]
-        header = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
-        year_cols = {}
-        for j, h in enumerate(header[len(FIXED) :], start=len(FIXED) + 1):
-            if h is None:
-                continue
-            if re.fullmatch(r"\d{4}", str(h).strip().removesuffix(".0")):
-                year_cols[j] = int(str(h).strip().removesuffix(".0"))
-            else:
-                problems.append(
-                    Problem(
-                        path.name,
-                        None,
-                        f"{sheet}!{get_column_letter(j)}1",
-                        f"表头应为年份,实际为 '{h}'",
-                        f"header must be a year, got '{h}'",
-                    )
-                )
-        for i, row in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
-            if not row or all(v is None for v in row):
-                continue
-            ind, code = str(row[0] or "").strip(), str(row[3] or "").strip().removesuffix(".0")
-            if ind not in inds.index:
-                problems.append(
-                    Problem(
-                        path.name,
-                        None,
-                        f"{sheet}!A{i}",
-                        f"未知的指标 '{ind}'",
-                        f"unknown indicator '{ind}'",
-                    )
-                )
-                continue
-            if code not in units:
-                problems.append(
-                    Problem(
-                        path.name,
-                        None,
-                        f"{sheet}!D{i}",
-                        f"未知的地区代码 '{code}'",
-                        f"unknown region code '{code}'",
-                    )
-                )
-                continue
-            lo, hi = inds.at[ind, "lower"], inds.at[ind, "upper"]
-            for j, year in year_cols.items():
-                v = row[j - 1] if j - 1 < len(row) else None
-                if v is None or (isinstance(v, str) and not v.strip()):
-                    continue
-                cell = f"{sheet}!{get_column_letter(j)}{i}"
-                try:
-                    x = float(str(v).replace(",", "").strip()) if isinstance(v, str) else float(v)
-                except ValueError:
-                    problems.append(
-                        Problem(
-                            path.name,
-                            None,
-                            cell,
-                            f"应为数值,实际为 '{v}'",
-                            f"expected a number, got '{v}'",
-                        )
-                    )
-                    continue
-                if (pd.notna(lo) and x < lo) or (pd.notna(hi) and x > hi):
-                    problems.append(
-                        Problem(
-                            path.name,
-                            None,
-                            cell,
-                            f"数值 {x:g} 超出 {ind} 的允许范围 [{'' if pd.isna(lo) else f'{lo:g}'}, {'' if pd.isna(hi) else f'{hi:g}'}]",
-                            f"value {x:g} outside the bounds of {ind}",
-                        )
-                    )
-                    continue
-                rows.append((code, year, ind, x, cell))
-    if not rows and not problems:
-        problems.append(
-            Problem(
-                path.name,
-                None,
-                None,
-                "工作簿中没有可导入的数值",
-                "no values to import in the workbook",
-            )
+def source_fields(book: Book, log: V.ProblemLog) -> tuple[dict[str, str], dict[str, str]]:
+    """The source fields of the notes sheet: (values, cell of each field)."""
+    if NOTES not in book.typed.sheetnames:
+        return {}, {}
+    labels = {_text(v): k for k, v in SOURCE_FIELDS.items()}
+    ws = book.typed[NOTES]
+    computed = book.computed[NOTES] if book.computed is not None else None
+    values, cells = {}, {}
+    for r in range(1, 21):
+        a = ws._cells.get((r, 1))
+        key = labels.get(_text(a.value)) if a is not None else None
+        if key is None:
+            continue
+        b = ws._cells.get((r, 2))
+        v = None if b is None else b.value
+        if b is not None and b.data_type == "f":
+            c = computed._cells.get((r, 2)) if computed is not None else None
+            v = None if c is None else c.value
+        if isinstance(v, dt.datetime | dt.date):
+            v = v.isoformat()[:10]
+        values[key] = _text(v)
+        cells[key] = f"{NOTES}!B{r}"
+    kind = values.get("kind") or "official"
+    if kind not in IMPORT_KINDS:
+        log.add(
+            "xl_bad_kind",
+            book.name,
+            None,
+            cells.get("kind", f"{NOTES}!B1"),
+            kind=kind,
+            allowed="/".join(IMPORT_KINDS),
         )
-    if problems:
-        raise DataError(problems)
-    return pd.DataFrame(
-        rows, columns=["region_code", "year", "indicator", "value", "note"]
-    ), _source_fields(wb)
+    return values, cells
+
+
+@dataclass
+class FilledWorkbook:
+    """A filled template, read: observations (``_col`` is the cell), source fields, warnings."""
+
+    name: str
+    observations: pd.DataFrame
+    fields: dict[str, str]
+    field_cells: dict[str, str]
+    warnings: list[Problem]
+
+
+def read_workbook(path: str | os.PathLike, ds: Dataset) -> FilledWorkbook:
+    """Parse a filled template into observations; raise DataError with sheet!cell problems."""
+    book = open_book(path)
+    log, warn = V.ProblemLog(), V.ProblemLog()
+    inds = ds.indicators
+    pct = V.is_percentage(inds)
+    metas = {
+        i: Meta(i, str(u), bool(p))
+        for i, u, p in zip(inds["id"], inds["unit_zh"].fillna(""), pct, strict=True)
+    }
+    derived = set(inds.loc[inds["numerator"].fillna("").ne(""), "id"])
+    rows: list[tuple[str, int, str, float, str]] = []
+    for sheet in check_sheets(book, log):
+        ws = book.typed[sheet]
+        if len(ws._cells) > MAX_CELLS:
+            log.add(
+                "xl_too_many_cells",
+                book.name,
+                None,
+                f"{sheet}!A1",
+                n=len(ws._cells),
+                limit=MAX_CELLS,
+            )
+            continue
+        layout = parse_layout(ws, sheet, book.name, log)
+        if layout is not None:
+            rows += read_sheet(book, layout, metas, derived, set(ds.unit_codes), log, warn).rows
+    fields, cells = source_fields(book, log)
+    obs = pd.DataFrame(rows, columns=["region_code", "year", "indicator", "value", "_col"])
+    obs["_file"], obs["_row"] = book.name, None
+    if len(obs):
+        _check_values(obs, inds, log)
+    elif not log:
+        log.add("xl_no_values", book.name, None, None)
+    if log:
+        raise log.error()
+    return FilledWorkbook(book.name, obs, fields, cells, warn.problems())
+
+
+def _check_values(obs: pd.DataFrame, inds: pd.DataFrame, log: V.ProblemLog) -> None:
+    """Bounds, year range and cells given twice, with the same checks as the data files."""
+    V.check_bounds(obs, "value", inds, log)
+    V.check_years(obs, "year", log)
+    first: dict[tuple[str, str, int], str] = {}
+    for i, r, y, cell, f in zip(
+        obs["indicator"], obs["region_code"], obs["year"], obs["_col"], obs["_file"], strict=True
+    ):
+        other = first.setdefault((i, r, y), cell)
+        if other != cell:
+            log.add("xl_duplicate", f, None, cell, indicator=i, region=r, year=y, other=other)
+
+
+# -- import -----------------------------------------------------------------------------------
+def import_name(path: str | os.PathLike) -> str:
+    """``import_<stem>``: letters of any script kept (Chinese names stay Chinese); when the
+    stem had to be changed, a short hash of the original keeps two different names apart."""
+    stem = Path(path).stem
+    slug = re.sub(r"[^\w]+", "_", unicodedata.normalize("NFKC", stem)).strip("_").lower()
+    if slug != stem:
+        slug = f"{slug or 'workbook'}_{hashlib.sha1(stem.encode()).hexdigest()[:6]}"
+    return f"import_{slug}"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    path: Path
+    count: int
+    replaced: int
+    warnings: list[Problem]
+
+
+def _existing(root: Path, own: str) -> Iterator[tuple[str, pd.DataFrame]]:
+    """Each observation file of ``root`` but the workbook's own earlier import, with rows."""
+    for f in sorted((root / "observations").glob("*.csv")):
+        if f.name == own:
+            continue
+        frame = V.read_table(f, S.OBSERVATIONS, f"observations/{f.name}", V.ProblemLog())
+        if frame is not None:
+            yield f.name, frame
+
+
+def _plan(
+    root: Path, obs: pd.DataFrame, own: str, illustrative: set[str], log: V.ProblemLog
+) -> tuple[dict[str, pd.DataFrame], int]:
+    """Files whose illustrative rows the import replaces (and how many rows); values given
+    in another, non-illustrative file are errors naming the cell and that file's row."""
+    keys = pd.MultiIndex.from_frame(obs[["region_code", "year", "indicator"]])
+    cell = dict(zip(keys, obs["_col"], strict=True))
+    changed, replaced = {}, 0
+    for name, frame in _existing(root, own):
+        k = pd.MultiIndex.from_arrays(
+            [frame["region_code"], frame["year"].astype(int), frame["indicator"]]
+        )
+        hit = k.isin(keys)
+        illus = frame["source"].isin(illustrative)
+        for key, r in zip(k[hit & ~illus], frame.loc[hit & ~illus, "_row"], strict=True):
+            log.add(
+                "xl_already_stored",
+                str(obs["_file"].iloc[0]),
+                None,
+                cell[key],
+                indicator=key[2],
+                region=key[0],
+                year=key[1],
+                file=f"observations/{name}",
+                row=int(r),
+            )
+        if (hit & illus).any():
+            changed[name], n = _drop_rows(root / "observations" / name, keys, illustrative)
+            replaced += n
+    return changed, replaced
+
+
+def _drop_rows(file: Path, keys: pd.MultiIndex, illustrative: set[str]) -> tuple[pd.DataFrame, int]:
+    """The file's rows as text, without the illustrative ones whose key the import gives."""
+    raw = pd.read_csv(
+        file, dtype=str, keep_default_na=False, encoding=V.detect_encoding(file) or "utf-8-sig"
+    )
+    year = pd.to_numeric(raw["year"], errors="coerce").fillna(-1).astype(int)
+    k = pd.MultiIndex.from_arrays([raw["region_code"], year, raw["indicator"]])
+    drop = k.isin(keys) & raw["source"].isin(illustrative).to_numpy()
+    return raw[~drop], int(drop.sum())
+
+
+def _sources(root: Path, source_id: str, wb: FilledWorkbook) -> pd.DataFrame:
+    """sources.csv with the workbook's source row, replaced in place on re-import."""
+    enc = V.detect_encoding(root / "sources.csv") or "utf-8-sig"
+    sources = pd.read_csv(root / "sources.csv", dtype=str, keep_default_na=False, encoding=enc)
+    new = {c: "" for c in sources.columns} | {
+        "id": source_id,
+        "title": wb.fields.get("title") or t("data.template.default_title", "zh", name=wb.name),
+        "publisher": wb.fields.get("publisher") or "",
+        "date": wb.fields.get("date") or "",
+        "reference": f"imported from {wb.name}",
+        "kind": wb.fields.get("kind") or "official",
+    }
+    row = pd.DataFrame([new])[sources.columns.union(list(new), sort=False)]
+    if source_id in set(sources["id"]):
+        at = int((sources["id"] == source_id).to_numpy().argmax())
+        return pd.concat([sources.iloc[:at], row, sources.iloc[at + 1 :]], ignore_index=True)
+    return pd.concat([sources, row], ignore_index=True)
+
+
+def _translate(
+    problems: list[Problem], out_label: str, cells: list[str], wb: FilledWorkbook
+) -> list[Problem]:
+    """Problems found in the staged data, in the user's terms: sheet!cell where it is ours."""
+    out = []
+    for p in problems:
+        if p.file == out_label and p.row is not None and 2 <= p.row < len(cells) + 2:
+            out.append(Problem(wb.name, None, cells[p.row - 2], p.zh, p.en))
+        elif p.file == S.SOURCES.file and p.column in SOURCE_FIELDS:
+            out.append(
+                Problem(wb.name, None, wb.field_cells.get(p.column, f"{NOTES}!B1"), p.zh, p.en)
+            )
+        else:
+            out.append(p)
+    return out
 
 
 def import_workbook(
     path: str | os.PathLike, data_dir: str | os.PathLike | None = None
-) -> tuple[Path, int]:
-    """Import a filled template into ``data_dir``; validate the result first, write nothing on error."""
+) -> ImportResult:
+    """Import a filled template into ``data_dir``; validate the result first, write nothing on
+    error. Problems name the workbook's sheet!cell (or the data file a clash is with)."""
     root = paths.data_dir(data_dir)
     ds = load(root, derive=False)
-    obs, fields = read_workbook(path, ds)
-    stem = re.sub(r"[^0-9A-Za-z_]+", "_", Path(path).stem).strip("_").lower() or "workbook"
-    source_id = f"import_{stem}"
-    kind = fields.get("kind") or "official"
-    if kind not in ("official", "illustrative", "derived"):
-        raise DataError(
-            [
-                Problem(
-                    Path(path).name,
-                    None,
-                    f"{NOTES}!B",
-                    f"来源类型 '{kind}' 无效",
-                    f"invalid source kind '{kind}'",
-                )
-            ]
-        )
-    obs["source"] = source_id
-    obs["note"] = "Excel " + Path(path).name + " " + obs["note"]
-    sources = pd.read_csv(
-        root / "sources.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig"
-    )
-    sources = sources[sources["id"] != source_id]
-    new_src = {
-        "id": source_id,
-        "title": fields.get("title") or f"Excel 导入 {Path(path).name}",
-        "publisher": fields.get("publisher") or "",
-        "date": fields.get("date") or "",
-        "reference": f"imported from {Path(path).name}",
-        "licence": "",
-        "kind": kind,
-    }
-    sources = pd.concat([sources, pd.DataFrame([new_src])], ignore_index=True)
-    keys = set(zip(obs["region_code"], obs["year"], obs["indicator"], strict=True))
+    wb = read_workbook(path, ds)
+    source_id = import_name(path)
+    out_file = f"{source_id}.csv"
+    sources = _sources(root, source_id, wb)
     illustrative = set(sources.loc[sources["kind"] == "illustrative", "id"]) - {source_id}
-    out_file = f"import_{stem}.csv"
+    log = V.ProblemLog()
+    changed, replaced = _plan(root, wb.observations, out_file, illustrative, log)
+    if log:
+        raise log.error()
+    obs = wb.observations.sort_values(["indicator", "region_code", "year"], kind="stable")
+    obs = obs.assign(
+        source=source_id, note=[t("data.xl_note", "zh", name=wb.name, cell=c) for c in obs["_col"]]
+    )
     with tempfile.TemporaryDirectory() as tmp:
         stage = Path(tmp) / "data"
         shutil.copytree(root, stage)
         io.write_csv(stage / "sources.csv", sources)
-        changed = {}
-        for f in sorted((stage / "observations").glob("*.csv")):
-            if f.name == out_file:
-                f.unlink()
-                continue
-            o = pd.read_csv(f, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-            key = pd.MultiIndex.from_arrays(
-                [o["region_code"], o["year"].astype(int), o["indicator"]]
-            )
-            drop = o["source"].isin(illustrative) & key.isin(list(keys))
-            if drop.any():
-                changed[f.name] = o[~drop]
-                io.write_csv(f, o[~drop])
-        obs_out = obs[["region_code", "year", "indicator", "value", "source", "note"]].sort_values(
-            ["indicator", "region_code", "year"]
-        )
-        io.write_csv(stage / "observations" / out_file, obs_out)
-        load(stage)  # raises DataError before anything in data_dir is touched
-        io.write_csv(root / "sources.csv", sources)
         for name, frame in changed.items():
-            io.write_csv(root / "observations" / name, frame)
-        io.write_csv(root / "observations" / out_file, obs_out)
-    return root / "observations" / out_file, len(obs)
+            io.write_csv(stage / "observations" / name, frame)
+        io.write_csv(stage / "observations" / out_file, obs[_OBS_COLUMNS])
+        try:
+            load(stage)
+        except DataError as err:
+            raise DataError(
+                _translate(err.problems, f"observations/{out_file}", list(obs["_col"]), wb)
+            ) from None
+    io.write_csv(root / "sources.csv", sources)
+    for name, frame in changed.items():
+        io.write_csv(root / "observations" / name, frame)
+    io.write_csv(root / "observations" / out_file, obs[_OBS_COLUMNS])
+    return ImportResult(root / "observations" / out_file, len(obs), replaced, wb.warnings)

@@ -4,6 +4,12 @@ observations, sources), with provenance on every observation.
 >>> ds = load()                       # the embedded data in <root>/data
 >>> ds.panel("community_workers")     # region x year
 >>> ds.sources_of(ds.obs(["community_workers"]))   # which sources a figure uses
+
+Checks, in reading order: each file's cells (``validate.read_table``); the region tree
+(``check_regions``); indicator bounds (``check_indicators``); every observation chunk
+against regions, indicators, sources, bounds and years while it streams
+(``observation_checker``); targets against all of these; and, once everything else is
+clean, that every target has observations to be measured against (``check_target_data``).
 """
 
 from __future__ import annotations
@@ -17,88 +23,142 @@ from analysis import paths
 from analysis.data import schema as S
 from analysis.data import validate as V
 from analysis.data.dataset import SOURCE_SEP, Dataset
-from analysis.errors import DataError, Problem, UserError
+from analysis.errors import user_error
+
+Frames = dict[str, pd.DataFrame | None]
 
 
 def _drop_private(df: pd.DataFrame) -> pd.DataFrame:
     return df.drop(columns=[c for c in ("_row", "_file") if c in df.columns]).reset_index(drop=True)
 
 
-def read_all(
-    root: Path,
-) -> tuple[dict[str, pd.DataFrame | None], dict[str, list[str]], list[Problem]]:
-    """Read every file of the data set, collecting type and structure problems."""
-    problems: list[Problem] = []
-    frames: dict[str, pd.DataFrame | None] = {}
-    for name, table in (
-        ("regions", S.REGIONS),
-        ("indicators", S.INDICATORS),
-        ("sources", S.SOURCES),
-        ("targets", S.TARGETS),
+# -- regions ----------------------------------------------------------------------------------
+def _rank(levels: pd.Series) -> pd.Series:
+    return levels.map({lv: i for i, lv in enumerate(S.LEVELS)})
+
+
+def check_regions(regions: pd.DataFrame, log: V.ProblemLog) -> None:
+    """The region tree: known levels and parents, one root, no self-parent, no cycle, and
+    levels strictly decreasing from parent to child (a county's parent is above a county)."""
+    V.check_allowed(regions, "level", S.LEVELS, log)
+    codes = set(regions["code"])
+    parent = regions["parent_code"].fillna("").astype(str)
+    selfp = parent.eq(regions["code"])
+    for f, r, c in zip(
+        regions.loc[selfp, "_file"],
+        regions.loc[selfp, "_row"],
+        regions.loc[selfp, "code"],
+        strict=True,
     ):
-        frames[name] = V.read_table(root / table.file, table, table.file, problems)
-    obs_dir = root / "observations"
-    files = sorted(obs_dir.glob("*.csv")) if obs_dir.is_dir() else []
-    if not files:
-        problems.append(
-            Problem(
-                "observations/",
-                None,
-                None,
-                "没有观测数据文件 (*.csv)",
-                "no observation files (*.csv)",
-            )
-        )
-    parts = [V.read_table(f, S.OBSERVATIONS, f"observations/{f.name}", problems) for f in files]
-    parts = [p for p in parts if p is not None]
-    frames["observations"] = pd.concat(parts, ignore_index=True) if parts else None
-    by_file = (
-        {}
-        if not parts
-        else {
-            str(f): sorted(g["indicator"].unique())
-            for f, g in frames["observations"].groupby("_file")
-        }
-    )
-    return frames, by_file, problems
-
-
-def check(
-    frames: dict[str, pd.DataFrame | None], problems: list[Problem]
-) -> dict[str, pd.DataFrame]:
-    """Cross-file checks (codes, references, bounds, years); returns the frames with bad rows dropped."""
-    regions, inds, srcs = frames["regions"], frames["indicators"], frames["sources"]
-    region_codes = set(regions["code"]) if regions is not None else set()
-    ind_ids = set(inds["id"]) if inds is not None else set()
-    source_ids = set(srcs["id"]) if srcs is not None else set()
-    if regions is not None:
-        V.check_allowed(regions, "level", S.LEVELS, problems)
-        # every region but those of the highest level present needs a parent in the set
-        rank = regions["level"].map({lv: i for i, lv in enumerate(S.LEVELS)})
-        V.check_refs(
-            regions[rank > rank.min()],
+        log.add("self_parent", f, int(r), "parent_code", code=c)
+    V.check_refs(regions[~selfp], "parent_code", codes, "unknown_parent", log)
+    roots = regions.loc[parent.eq(""), "code"].tolist()
+    if len(roots) > 1:
+        first = regions[parent.eq("")].iloc[1]
+        log.add(
+            "many_roots",
+            first["_file"],
+            int(first["_row"]),
             "parent_code",
-            region_codes,
-            ("上级地区代码", "parent region code"),
-            problems,
+            n=len(roots),
+            codes=", ".join(roots),
         )
-    if inds is not None:
-        V.check_allowed(inds, "direction", S.DIRECTIONS, problems)
-        V.check_allowed(inds, "kind", S.KINDS, problems)
-        for col in ("numerator", "denominator"):
-            V.check_refs(inds, col, ind_ids, ("指标", "indicator"), problems)
-    if srcs is not None:
-        V.check_allowed(srcs, "kind", S.SOURCE_KINDS, problems)
-    obs = frames["observations"]
-    if obs is not None:
-        ok = (
-            V.check_refs(obs, "region_code", region_codes, ("地区代码", "region code"), problems)
-            if regions is not None
-            else True
-        )
-        if inds is not None:
-            ok &= V.check_refs(obs, "indicator", ind_ids, ("指标", "indicator"), problems)
-            derived = set(inds.loc[inds["numerator"].ne(""), "id"])
+    elif not roots and len(regions):
+        log.add("no_root", S.REGIONS.file, None, "parent_code")
+    rank = _rank(regions["level"])
+    by_code = dict(zip(regions["code"], zip(rank, regions["level"], strict=True), strict=True))
+    for f, r, code, p, rk, lv in zip(
+        regions["_file"],
+        regions["_row"],
+        regions["code"],
+        parent,
+        rank,
+        regions["level"],
+        strict=True,
+    ):
+        known = p in by_code and p != code and pd.notna(rk) and pd.notna(by_code[p][0])
+        if known and by_code[p][0] >= rk:
+            log.add(
+                "level_order",
+                f,
+                int(r),
+                "parent_code",
+                code=code,
+                level=lv,
+                parent=p,
+                parent_level=by_code[p][1],
+            )
+    _check_cycles(regions, parent, log)
+
+
+def _check_cycles(regions: pd.DataFrame, parent: pd.Series, log: V.ProblemLog) -> None:
+    """Report each parent cycle once, at the row of its smallest code."""
+    up = {c: p for c, p in zip(regions["code"], parent, strict=True) if p and p != c}
+    row = dict(zip(regions["code"], regions["_row"], strict=True))
+    file = S.REGIONS.file
+    done: set[str] = set()
+    for start in sorted(up):
+        path: list[str] = []
+        node = start
+        while node in up and node not in done and node not in path:
+            path.append(node)
+            node = up[node]
+        if node in path:
+            cycle = path[path.index(node) :]
+            first = min(cycle)
+            log.add(
+                "parent_cycle",
+                file,
+                int(row[first]),
+                "parent_code",
+                codes=" -> ".join([*cycle, cycle[0]]),
+            )
+        done.update(path)
+
+
+def descendants(regions: pd.DataFrame) -> dict[str, set[str]]:
+    """Every region's code mapped to itself and all regions below it."""
+    children: dict[str, list[str]] = {}
+    for c, p in zip(regions["code"], regions["parent_code"].fillna(""), strict=True):
+        children.setdefault(str(p), []).append(str(c))
+    out: dict[str, set[str]] = {}
+    for code in regions["code"]:
+        seen, stack = {code}, [code]
+        while stack:
+            for ch in children.get(stack.pop(), []):
+                if ch not in seen:
+                    seen.add(ch)
+                    stack.append(ch)
+        out[code] = seen
+    return out
+
+
+# -- indicators, sources ----------------------------------------------------------------------
+def check_indicators(inds: pd.DataFrame, log: V.ProblemLog) -> None:
+    """Allowed direction and kind, numerator/denominator references, bounds."""
+    ids = set(inds["id"])
+    V.check_allowed(inds, "direction", S.DIRECTIONS, log)
+    V.check_allowed(inds, "kind", S.KINDS, log)
+    for col in ("numerator", "denominator"):
+        V.check_refs(inds, col, ids, "unknown_indicator", log)
+    V.check_indicator_bounds(inds, log)
+
+
+# -- observations -----------------------------------------------------------------------------
+def observation_checker(frames: Frames) -> V.Checker:
+    """The cross-file checks of one chunk of observations, against the frames read before."""
+    regions, inds, srcs = frames["regions"], frames["indicators"], frames["sources"]
+    region_codes = set(regions["code"]) if regions is not None else None
+    ind_ids = set(inds["id"]) if inds is not None else None
+    derived = set(inds.loc[inds["numerator"].ne(""), "id"]) if inds is not None else set()
+    source_ids = set(srcs["id"]) if srcs is not None else None
+
+    def check(obs: pd.DataFrame, log: V.ProblemLog) -> pd.Series:
+        ok = pd.Series(True, index=obs.index)
+        if region_codes is not None:
+            ok &= V.check_refs(obs, "region_code", region_codes, "unknown_region", log)
+        if ind_ids is not None and inds is not None:
+            ok &= V.check_refs(obs, "indicator", ind_ids, "unknown_indicator", log)
             stored = obs["indicator"].isin(derived)
             for f, r, i in zip(
                 obs.loc[stored, "_file"],
@@ -106,93 +166,149 @@ def check(
                 obs.loc[stored, "indicator"],
                 strict=True,
             ):
-                problems.append(
-                    Problem(
-                        f,
-                        int(r),
-                        "indicator",
-                        f"派生指标 {i} 由程序计算,不能录入",
-                        f"derived indicator {i} is computed, not stored",
-                    )
-                )
+                log.add("derived_stored", f, int(r), "indicator", indicator=i)
             ok &= ~stored
-            ok &= V.check_bounds(obs, "value", inds, problems)
-        if srcs is not None:
-            ok &= V.check_refs(
-                obs, "source", source_ids, ("来源", "source id"), problems, split=SOURCE_SEP
-            )
-        ok &= V.check_years(obs, "year", problems)
-        frames["observations"] = obs[ok]
-    t = frames["targets"]
-    if t is not None:
-        ok = (
-            V.check_refs(t, "indicator", ind_ids, ("指标", "indicator"), problems)
-            if inds is not None
-            else True
-        )
-        ok &= V.check_refs(t, "region_code", region_codes, ("地区代码", "region code"), problems)
+            ok &= V.check_bounds(obs, "value", inds, log)
+        if source_ids is not None:
+            ok &= V.check_refs(obs, "source", source_ids, "unknown_source", log, split=SOURCE_SEP)
+        ok &= V.check_years(obs, "year", log)
+        return ok
+
+    return check
+
+
+def read_all(root: Path, log: V.ProblemLog) -> tuple[Frames, dict[str, list[str]]]:
+    """Read every file of the data set (observations streamed and checked chunk by chunk)."""
+    frames: Frames = {}
+    for name, table in (
+        ("regions", S.REGIONS),
+        ("indicators", S.INDICATORS),
+        ("sources", S.SOURCES),
+    ):
+        frames[name] = V.read_table(root / table.file, table, table.file, log)
+    if frames["regions"] is not None:
+        check_regions(frames["regions"], log)
+    if frames["indicators"] is not None:
+        check_indicators(frames["indicators"], log)
+    if frames["sources"] is not None:
+        V.check_allowed(frames["sources"], "kind", S.SOURCE_KINDS, log)
+    frames["targets"] = V.read_table(root / S.TARGETS.file, S.TARGETS, S.TARGETS.file, log)
+    obs_dir = root / "observations"
+    files = sorted(obs_dir.glob("*.csv")) if obs_dir.is_dir() else []
+    if not files:
+        log.add("no_observation_files", "observations/", None, None)
+    check = observation_checker(frames)
+    parts = [V.read_table(f, S.OBSERVATIONS, f"observations/{f.name}", log, check) for f in files]
+    kept = [p for p in parts if p is not None]
+    obs = pd.concat(kept, ignore_index=True) if kept else None
+    if obs is not None and len(kept) > 1:
+        obs = V.check_duplicates(obs, S.OBSERVATIONS, log)
+    frames["observations"] = obs
+    by_file = (
+        {}
+        if obs is None
+        else {str(f): sorted(g["indicator"].unique()) for f, g in obs.groupby("_file")}
+    )
+    return frames, by_file
+
+
+def check_targets(frames: Frames, log: V.ProblemLog) -> pd.DataFrame | None:
+    """Targets: known indicator, region and source; allowed attribute; years; bounds."""
+    t, inds = frames["targets"], frames["indicators"]
+    if t is None:
+        return None
+    ok = pd.Series(True, index=t.index)
+    if inds is not None:
+        ok &= V.check_refs(t, "indicator", set(inds["id"]), "unknown_indicator", log)
+    if frames["regions"] is not None:
+        ok &= V.check_refs(t, "region_code", set(frames["regions"]["code"]), "unknown_region", log)
+    if frames["sources"] is not None:
         ok &= V.check_refs(
-            t, "source", source_ids, ("来源", "source id"), problems, split=SOURCE_SEP
+            t, "source", set(frames["sources"]["id"]), "unknown_source", log, split=SOURCE_SEP
         )
-        ok &= V.check_allowed(t, "attribute", S.ATTRIBUTES, problems)
-        ok &= V.check_years(t, "base_year", problems) & V.check_years(t, "target_year", problems)
-        late = t["target_year"] <= t["base_year"]
-        for f, r, b, y in zip(
-            t.loc[late, "_file"],
-            t.loc[late, "_row"],
-            t.loc[late, "base_year"],
-            t.loc[late, "target_year"],
-            strict=True,
-        ):
-            problems.append(
-                Problem(
-                    f,
-                    int(r),
-                    "target_year",
-                    f"目标年份 {y} 应晚于基期年份 {b}",
-                    f"target year {y} must be after base year {b}",
-                )
+    ok &= V.check_allowed(t, "attribute", S.ATTRIBUTES, log)
+    ok &= V.check_years(t, "base_year", log) & V.check_years(t, "target_year", log)
+    late = (t["target_year"] <= t["base_year"]).fillna(False).astype(bool)
+    for f, r, b, y in zip(
+        t.loc[late, "_file"],
+        t.loc[late, "_row"],
+        t.loc[late, "base_year"],
+        t.loc[late, "target_year"],
+        strict=True,
+    ):
+        log.add("target_not_after_base", f, int(r), "target_year", year=y, base=b)
+    ok &= ~late
+    if inds is not None:
+        ok &= V.check_bounds(t.rename(columns={"target_value": "_v"}), "_v", inds, log).to_numpy()
+    return t[ok]
+
+
+def check_target_data(targets: pd.DataFrame, ds: Dataset, log: V.ProblemLog) -> None:
+    """Every target needs observations of its indicator (derived ones included) for its region
+    or a region below it, at or before its base year: otherwise progress cannot be measured."""
+    below = descendants(ds.regions)
+    obs = ds.observations
+    first = obs.groupby(["indicator", "region_code"])["year"].min()
+    for f, r, ind, reg, base in zip(
+        targets["_file"],
+        targets["_row"],
+        targets["indicator"],
+        targets["region_code"],
+        targets["base_year"],
+        strict=True,
+    ):
+        years = first.get(ind)
+        regions = below.get(reg, {reg})
+        if years is None or not any(y <= base for c, y in years.items() if c in regions):
+            log.add(
+                "target_no_data", f, int(r), "indicator", indicator=ind, region=reg, year=int(base)
             )
-        ok &= ~late
-        if inds is not None:
-            tv = t.rename(columns={"target_value": "_v"})
-            ok &= V.check_bounds(tv, "_v", inds, problems).values
-        frames["targets"] = t[ok]
-    return frames  # type: ignore[return-value]
 
 
 def load(data_dir: str | os.PathLike | None = None, *, derive: bool = True) -> Dataset:
     """Read, validate and return the data set in ``data_dir`` (default: the project's data/).
 
     Raises ``DataError`` listing every problem found (file, row, column, zh/en message).
-    With ``derive=True`` the derived indicators (per 10k residents, per 100 households …)
-    are computed and added to the observations (see ``analysis.data.derived``).
+    With ``derive=True`` the derived indicators (per 10k residents, per 100 households ...)
+    are computed and added to the observations (see ``analysis.data.derived``), and every
+    target is checked to have observations at or before its base year (``check_target_data``,
+    which needs the derived values; ``derive=False`` is the raw read used by data maintenance
+    such as regenerating the illustrative panel, and skips it).
     """
+    from analysis.data.derived import with_derived
+
     root = paths.data_dir(data_dir)
     if not root.is_dir():
-        raise UserError(f"数据目录不存在: {root}", f"data directory does not exist: {root}")
-    frames, by_file, problems = read_all(root)
-    frames = check(frames, problems)
-    if problems:
-        raise DataError(problems)
+        raise user_error("data.data_dir_missing", path=root)
+    log = V.ProblemLog()
+    frames, by_file = read_all(root, log)
+    targets = check_targets(frames, log)
+    if (
+        log
+        or any(frames[k] is None for k in ("regions", "indicators", "sources", "observations"))
+        or targets is None
+    ):
+        raise log.error()
     regions = _drop_private(frames["regions"]).sort_values("code", ignore_index=True)
     indicators = _drop_private(frames["indicators"])
     indicators["in_index"] = indicators["in_index"].fillna(0).astype(int)
     obs = _drop_private(frames["observations"])
     obs["year"] = obs["year"].astype(int)
-    targets = _drop_private(frames["targets"])
-    targets[["base_year", "target_year"]] = targets[["base_year", "target_year"]].astype(int)
+    tgt = _drop_private(targets)
+    tgt[["base_year", "target_year"]] = tgt[["base_year", "target_year"]].astype(int)
     ds = Dataset(
         root=root,
         regions=regions,
         indicators=indicators,
-        targets=targets.sort_values(["indicator", "region_code", "target_year"], ignore_index=True),
+        targets=tgt.sort_values(["indicator", "region_code", "target_year"], ignore_index=True),
         observations=obs.sort_values(["indicator", "region_code", "year"], ignore_index=True),
         sources=_drop_private(frames["sources"]).sort_values("id", ignore_index=True),
         files=by_file,
     )
-    if derive:
-        from analysis.data.derived import with_derived
-
-        ds = with_derived(ds)
-    return ds
+    if not derive:
+        return ds
+    full = with_derived(ds)
+    check_target_data(targets, full, log)
+    if log:
+        raise log.error()
+    return full
