@@ -1,0 +1,344 @@
+"""The JupyterLab explorer panel (ipywidgets): pick indicator(s), year, region level,
+normalisation, weighting and a county; the ranked bar with the standard, the county map, the
+trend with target and projection fan, the county profile and the composite-index ranks with
+their sensitivity range update in place, without re-running the notebook.
+
+>>> from analysis.present.explore import explore
+>>> ex = explore()                    # shows the panel in a notebook
+>>> ex.set(indicator="workers_per_10k", county="522702")
+>>> ex.view.ranked_values             # what the ranked bar shows
+
+Every view calls the project's own functions: ``gaps.ranked_input`` / ``figures.ranked_bar``,
+``gaps.map_input`` / ``maps.choropleth``, ``targets.prepare(...).fan_inputs`` /
+``figures.fan_chart``, ``gaps.profile`` / ``gaps.display``, ``gaps.development_index``.
+Results are cached by their inputs, so changing the county redraws only what depends on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from analysis.analyses import gaps
+from analysis.analyses import targets as targets_mod
+from analysis.data import Dataset, load
+from analysis.errors import UserError, check_lang, user_error
+from analysis.messages import t
+from analysis.methods import composite
+from analysis.present import figures, maps
+from analysis.present.explore.export import levels, unit_indicators
+
+
+@dataclass
+class View:
+    """What the panel shows for one choice of the controls."""
+
+    ranked: Figure
+    ranked_values: pd.Series  # region name -> value, as drawn
+    standard: float | None
+    map: Figure | None
+    trend: Figure | None
+    profile: pd.DataFrame  # gaps.profile of the county (code-like columns)
+    profile_table: pd.DataFrame  # the same for reading (gaps.display)
+    index: pd.DataFrame  # gaps.development_index: index, rank, median/best/worst rank
+    index_table: pd.DataFrame
+    messages: list[str] = field(default_factory=list)
+
+
+class Explorer:
+    """State, computation and (lazily) the widgets of the explorer panel."""
+
+    def __init__(self, ds: Dataset, lang: str = "zh"):
+        self.ds = ds
+        self.lang = check_lang(lang)
+        self.indicators = unit_indicators(ds)
+        std = gaps.standard_indicators(ds)
+        first = std[0] if std else self.indicators[0]
+        self.state: dict[str, Any] = {
+            "indicator": first,
+            "index_indicators": tuple(gaps.index_indicators(ds)),
+            "year": self._latest(first),
+            "level": levels(ds)[0],
+            "normalisation": "minmax",
+            "weighting": "equal",
+            "county": ds.unit_codes[0],
+        }
+        self._cache: dict[tuple, Any] = {}
+        self.view = self.compute()
+
+    # -- data helpers --------------------------------------------------------------------
+    def years(self, indicator: str) -> list[int]:
+        o = self.ds.obs(indicator, self.ds.unit_codes)
+        return sorted(int(y) for y in o["year"].unique())
+
+    def _latest(self, indicator: str) -> int:
+        return self.years(indicator)[-1]
+
+    def level_codes(self, level: str) -> list[str]:
+        return self.ds.regions.loc[self.ds.regions["level"] == level, "code"].astype(str).tolist()
+
+    @cached_property
+    def target_view(self) -> targets_mod.TargetView | None:
+        """Projection of every target indicator (the plan period of the data's targets)."""
+        tg = self.ds.targets[self.ds.targets["region_code"] == self.ds.top]
+        if tg.empty:
+            return None
+        target_year = int(tg["target_year"].max())
+        ys = sorted(int(y) for y in self.ds.observations["year"].unique() if y < target_year)
+        if not ys:
+            return None
+        try:
+            return targets_mod.prepare(
+                self.ds,
+                base_year=int(tg["base_year"].max()),
+                target_year=target_year,
+                as_of_year=ys[-1],
+            )
+        except UserError:
+            return None
+
+    def _cached(self, key: tuple, make):
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    # -- the views ----------------------------------------------------------------------
+    def ranked(self, s: dict[str, Any]) -> tuple[Figure, pd.Series, float | None]:
+        ind, year, level, lang = s["indicator"], s["year"], s["level"], self.lang
+        kw = gaps.ranked_input(self.ds, ind, year, lang)
+        if level != levels(self.ds)[0]:
+            codes = self.level_codes(level)
+            kw["values"] = self.ds.values([ind], year, codes)[ind].rename(self.ds.names(lang))
+        name = self.ds.name(s["county"], lang)
+        fig = figures.ranked_bar(**kw, highlight=[name])
+        return fig, kw["values"], kw["standard"]
+
+    def county_map(self, s: dict[str, Any]) -> Figure | None:
+        if s["level"] != levels(self.ds)[0]:
+            return None
+        kw = gaps.map_input(self.ds, pd.DataFrame({"index": []}), self.lang)
+        if kw is None:
+            return None
+        v = self.ds.values([s["indicator"]], s["year"])[s["indicator"]]
+        if v.dropna().empty:
+            return None
+        kw.update(
+            values=v,
+            title=self.ds.label(s["indicator"], self.lang, unit=False) + f" ({s['year']})",
+            cbar_label=self.ds.label(s["indicator"], self.lang),
+        )
+        return maps.choropleth(**kw)
+
+    def trend(self, s: dict[str, Any]) -> Figure | None:
+        ind, code, lang = s["indicator"], s["county"], self.lang
+        view = self.target_view
+        if view is not None and ind in view.indicators:
+            try:
+                return figures.fan_chart(**view.fan_inputs(ind, code, lang))
+            except UserError:
+                pass
+        regions = [code] + ([self.ds.top] if self.ds.top != code else [])
+        frame = pd.DataFrame(
+            {self.ds.name(r, lang): self.ds.panel(ind, [r]).iloc[0] for r in regions}
+        )
+        if frame.dropna(how="all").empty:
+            return None
+        return figures.trend_lines(
+            frame,
+            title=f"{self.ds.name(code, lang)}: {self.ds.label(ind, lang, unit=False)}",
+            ylabel=self.ds.label(ind, lang),
+            lang=lang,
+        )
+
+    def spec(self, s: dict[str, Any]) -> gaps.Spec:
+        return gaps.resolve(
+            self.ds, s["year"], list(s["index_indicators"]), s["normalisation"], s["weighting"]
+        )
+
+    def compute(self, s: dict[str, Any] | None = None) -> View:
+        """Every view for the state ``s`` (default: the current state)."""
+        s = dict(self.state if s is None else s)
+        msgs: list[str] = []
+        k_ranked = ("ranked", s["indicator"], s["year"], s["level"], s["county"])
+        fig, values, std = self._cached(k_ranked, lambda: self.ranked(s))
+        k_map = ("map", s["indicator"], s["year"], s["level"])
+        mp = self._cached(k_map, lambda: self.county_map(s))
+        trend = self._cached(("trend", s["indicator"], s["county"]), lambda: self.trend(s))
+        try:
+            spec = self._cached(
+                ("spec", s["year"], s["index_indicators"], s["normalisation"], s["weighting"]),
+                lambda: self.spec(s),
+            )
+        except UserError as exc:  # e.g. no index indicator has data in this year
+            msgs.append(exc.zh if self.lang == "zh" else exc.en)
+            spec = self._cached(("spec-latest", s["index_indicators"]), lambda: self.spec({**s, "year": 0}))
+        key = (spec.year, tuple(spec.indicators), spec.normalisation, spec.weighting)
+        index = self._cached(("index", *key), lambda: gaps.development_index(self.ds, spec))
+        county = s["county"] if s["county"] in self.ds.unit_codes else self.ds.unit_codes[0]
+        prof = self._cached(("profile", county, *key), lambda: gaps.profile(self.ds, county, spec))
+        cols = ["index", "rank", "median_rank", "best_rank", "worst_rank", "rank_range"]
+        return View(
+            ranked=fig,
+            ranked_values=values,
+            standard=std,
+            map=mp,
+            trend=trend,
+            profile=prof,
+            profile_table=gaps.display(prof, self.ds, self.lang),
+            index=index,
+            index_table=gaps.display(index[cols], self.ds, self.lang),
+            messages=msgs,
+        )
+
+    def set(self, **changes: Any) -> View:
+        """Change controls by name (as the widgets do) and recompute; returns the new view."""
+        bad = sorted(set(changes) - set(self.state))
+        if bad:
+            raise user_error("explore.bad_choice", name="control", bad=bad, valid=list(self.state))
+        new = {**self.state, **changes}
+        if "indicator" in changes:
+            if new["indicator"] not in self.indicators:
+                raise user_error(
+                    "explore.bad_choice", name="indicator", bad=new["indicator"],
+                    valid=", ".join(self.indicators),
+                )
+            if new["year"] not in self.years(new["indicator"]):
+                new["year"] = self._latest(new["indicator"])
+        if new["level"] not in levels(self.ds):
+            raise user_error("explore.bad_choice", name="level", bad=new["level"], valid=levels(self.ds))
+        if new["year"] not in self.years(new["indicator"]):
+            raise user_error(
+                "explore.bad_choice", name="year", bad=new["year"],
+                valid=self.years(new["indicator"]),
+            )
+        if new["county"] not in self.ds.unit_codes:
+            raise user_error(
+                "explore.bad_choice", name="county", bad=new["county"], valid=self.ds.unit_codes
+            )
+        if isinstance(new["index_indicators"], str | list):
+            new["index_indicators"] = tuple(gaps.index_indicators(self.ds, new["index_indicators"]))
+        self.state = new
+        self.view = self.compute()
+        return self.view
+
+    # -- widgets ------------------------------------------------------------------------
+    @cached_property
+    def controls(self) -> dict[str, Any]:
+        """The ipywidgets controls by state name; changing ``.value`` updates the panel."""
+        import ipywidgets as W
+
+        ds, lang, s = self.ds, self.lang, self.state
+
+        def lab(key: str) -> str:
+            return t(f"explore.{key}", lang)
+
+        inds = [(ds.label(i, lang), i) for i in self.indicators]
+        index_ids = gaps.index_indicators(ds)
+        c: dict[str, Any] = {
+            "indicator": W.Dropdown(options=inds, value=s["indicator"], description=lab("indicator")),
+            "index_indicators": W.SelectMultiple(
+                options=[(ds.label(i, lang), i) for i in self.indicators],
+                value=tuple(index_ids),
+                rows=6,
+                description=lab("index_indicators"),
+            ),
+            "year": W.Dropdown(
+                options=self.years(s["indicator"]), value=s["year"], description=lab("year")
+            ),
+            "level": W.Dropdown(
+                options=[(lab(f"level_{lv}"), lv) for lv in levels(ds)],
+                value=s["level"],
+                description=lab("level"),
+            ),
+            "normalisation": W.Dropdown(
+                options=[(lab(f"norm_{n}"), n) for n in composite.NORMALISATIONS],
+                value=s["normalisation"],
+                description=lab("normalisation"),
+            ),
+            "weighting": W.Dropdown(
+                options=[(lab(f"weight_{w}"), w) for w in composite.WEIGHTINGS],
+                value=s["weighting"],
+                description=lab("weighting"),
+            ),
+            "county": W.Dropdown(
+                options=[(ds.name(code, lang), code) for code in ds.unit_codes],
+                value=s["county"],
+                description=lab("county"),
+            ),
+        }
+        for name, w in c.items():
+            w.observe(lambda ch, n=name: self._on_change(n, ch["new"]), names="value")
+        return c
+
+    @cached_property
+    def outputs(self) -> dict[str, Any]:
+        import ipywidgets as W
+
+        return {k: W.Output() for k in ("messages", "ranked", "map", "trend", "profile", "index")}
+
+    def _on_change(self, name: str, value: Any) -> None:
+        if self.state.get(name) == value:
+            return
+        self.set(**{name: value})
+        if name == "indicator":
+            w = self.controls["year"]
+            years = self.years(value)
+            if list(w.options) != years:
+                with w.hold_trait_notifications():
+                    w.options = years
+                    w.value = self.state["year"]
+        if "widget" in self.__dict__:  # the panel is on screen: redraw it
+            self.show()
+
+    def show(self) -> None:
+        """Redraw every output widget from ``self.view``."""
+        from IPython.display import display
+
+        v, o = self.view, self.outputs
+        for key, obj in (
+            ("messages", "\n".join(v.messages) or None),
+            ("ranked", v.ranked),
+            ("map", v.map if v.map is not None else t("explore.no_map", self.lang)),
+            ("trend", v.trend),
+            ("profile", v.profile_table),
+            ("index", v.index_table),
+        ):
+            o[key].clear_output(wait=True)
+            with o[key]:
+                if obj is not None:
+                    display(obj)
+
+    @cached_property
+    def widget(self) -> Any:
+        """The panel: controls on top, figures and tables in tabs of a grid below."""
+        import ipywidgets as W
+
+        c, o = self.controls, self.outputs
+        left = W.VBox([c["indicator"], c["year"], c["level"], c["county"]])
+        right = W.VBox([c["index_indicators"], c["normalisation"], c["weighting"]])
+        title = W.HTML(f"<b>{t('explore.title', self.lang)}</b>")
+        views = W.Tab(children=[o["ranked"], o["map"], o["trend"], o["profile"], o["index"]])
+        for k, key in enumerate(
+            ("ranked_title", "map_title", "trend_title", "profile_title", "index_title")
+        ):
+            views.set_title(k, t(f"explore.{key}", self.lang))
+        self.show()
+        return W.VBox([title, W.HBox([left, right]), o["messages"], views])
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+
+def explore(ds: Dataset | None = None, lang: str = "zh") -> Explorer:
+    """Open the explorer panel on ``ds`` (default: the embedded data set)."""
+    return Explorer(load() if ds is None else ds, lang)
+
+
+__all__: Sequence[str] = ("Explorer", "View", "explore")
