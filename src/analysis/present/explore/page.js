@@ -308,6 +308,9 @@
     var rs = rows();
     drawTable(rs); drawBar(rs); drawMap(rs); drawTrend(); drawIndex();
     document.body.setAttribute("data-ready", [st.ind, st.year, st.level, st.code, st.lang].join("|"));
+    if (!document.body.hasAttribute("data-ms")) {  /* first render: time since navigation */
+      document.body.setAttribute("data-ms", String(Math.round(performance.now())));
+    }
   }
   function select(code) { st.code = code; render(); }
 

@@ -17,7 +17,6 @@ Results are cached by their inputs, so changing the county redraws only what dep
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -34,20 +33,92 @@ from analysis.present import figures, maps
 from analysis.present.explore.export import levels, unit_indicators
 
 
-@dataclass
-class View:
-    """What the panel shows for one choice of the controls."""
+MAP_LABELS_UP_TO = 30  # name labels on the panel's map up to this many units (placing is slow)
 
-    ranked: Figure
-    ranked_values: pd.Series  # region name -> value, as drawn
-    standard: float | None
-    map: Figure | None
-    trend: Figure | None
-    profile: pd.DataFrame  # gaps.profile of the county (code-like columns)
-    profile_table: pd.DataFrame  # the same for reading (gaps.display)
-    index: pd.DataFrame  # gaps.development_index: index, rank, median/best/worst rank
-    index_table: pd.DataFrame
-    messages: list[str] = field(default_factory=list)
+
+class View:
+    """What the panel shows for one choice of the controls, computed on first access (the
+    panel draws only the visible tab) and cached by input in the ``Explorer``."""
+
+    def __init__(self, ex: Explorer, state: dict[str, Any]):
+        self._ex, self.state = ex, dict(state)
+        self.messages: list[str] = []
+
+    @cached_property
+    def _ranked(self) -> tuple[Figure, pd.Series, float | None]:
+        s = self.state
+        key = ("ranked", s["indicator"], s["year"], s["level"], s["county"])
+        return self._ex._cached(key, lambda: self._ex.ranked(s))
+
+    @property
+    def ranked(self) -> Figure:
+        """Ranked bar with the standard line, the county highlighted."""
+        return self._ranked[0]
+
+    @property
+    def ranked_values(self) -> pd.Series:
+        """Region name -> value, as drawn in the ranked bar."""
+        return self._ranked[1]
+
+    @property
+    def standard(self) -> float | None:
+        return self._ranked[2]
+
+    @cached_property
+    def map(self) -> Figure | None:
+        s = self.state
+        key = ("map", s["indicator"], s["year"], s["level"])
+        return self._ex._cached(key, lambda: self._ex.county_map(s))
+
+    @cached_property
+    def trend(self) -> Figure | None:
+        s = self.state
+        return self._ex._cached(("trend", s["indicator"], s["county"]), lambda: self._ex.trend(s))
+
+    @cached_property
+    def spec(self) -> gaps.Spec:
+        s, ex = self.state, self._ex
+        key = ("spec", s["year"], s["index_indicators"], s["normalisation"], s["weighting"])
+        try:
+            return ex._cached(key, lambda: ex.spec(s))
+        except UserError as exc:  # e.g. no index indicator has data in this year
+            self.messages.append(exc.zh if ex.lang == "zh" else exc.en)
+            return ex._cached(("latest", *key[2:]), lambda: ex.spec({**s, "year": 0}))
+
+    @property
+    def _key(self) -> tuple:
+        sp = self.spec
+        return (sp.year, tuple(sp.indicators), sp.normalisation, str(sp.weighting))
+
+    @cached_property
+    def index(self) -> pd.DataFrame:
+        """gaps.development_index: index, rank, median/best/worst rank and range."""
+        return self._ex._cached(
+            ("index", *self._key), lambda: gaps.development_index(self._ex.ds, self.spec)
+        )
+
+    @cached_property
+    def index_table(self) -> pd.DataFrame:
+        cols = ["index", "rank", "median_rank", "best_rank", "worst_rank", "rank_range"]
+        return gaps.display(self.index[cols], self._ex.ds, self._ex.lang)
+
+    @cached_property
+    def profile(self) -> pd.DataFrame:
+        """gaps.profile of the county (code-like columns)."""
+        code = self.state["county"]
+        return self._ex._cached(
+            ("profile", code, *self._key), lambda: gaps.profile(self._ex.ds, code, self.spec)
+        )
+
+    @cached_property
+    def profile_table(self) -> pd.DataFrame:
+        return gaps.display(self.profile, self._ex.ds, self._ex.lang)
+
+    def compute_all(self) -> View:
+        """Compute every view now (tests, benchmarks)."""
+        for name in ("ranked", "map", "trend", "profile_table", "index_table"):
+            getattr(self, name)
+        return self
 
 
 class Explorer:
@@ -131,6 +202,7 @@ class Explorer:
             values=v,
             title=self.ds.label(s["indicator"], self.lang, unit=False) + f" ({s['year']})",
             cbar_label=self.ds.label(s["indicator"], self.lang),
+            labels=len(v) <= MAP_LABELS_UP_TO,
         )
         return maps.choropleth(**kw)
 
@@ -161,39 +233,8 @@ class Explorer:
         )
 
     def compute(self, s: dict[str, Any] | None = None) -> View:
-        """Every view for the state ``s`` (default: the current state)."""
-        s = dict(self.state if s is None else s)
-        msgs: list[str] = []
-        k_ranked = ("ranked", s["indicator"], s["year"], s["level"], s["county"])
-        fig, values, std = self._cached(k_ranked, lambda: self.ranked(s))
-        k_map = ("map", s["indicator"], s["year"], s["level"])
-        mp = self._cached(k_map, lambda: self.county_map(s))
-        trend = self._cached(("trend", s["indicator"], s["county"]), lambda: self.trend(s))
-        try:
-            spec = self._cached(
-                ("spec", s["year"], s["index_indicators"], s["normalisation"], s["weighting"]),
-                lambda: self.spec(s),
-            )
-        except UserError as exc:  # e.g. no index indicator has data in this year
-            msgs.append(exc.zh if self.lang == "zh" else exc.en)
-            spec = self._cached(("spec-latest", s["index_indicators"]), lambda: self.spec({**s, "year": 0}))
-        key = (spec.year, tuple(spec.indicators), spec.normalisation, spec.weighting)
-        index = self._cached(("index", *key), lambda: gaps.development_index(self.ds, spec))
-        county = s["county"] if s["county"] in self.ds.unit_codes else self.ds.unit_codes[0]
-        prof = self._cached(("profile", county, *key), lambda: gaps.profile(self.ds, county, spec))
-        cols = ["index", "rank", "median_rank", "best_rank", "worst_rank", "rank_range"]
-        return View(
-            ranked=fig,
-            ranked_values=values,
-            standard=std,
-            map=mp,
-            trend=trend,
-            profile=prof,
-            profile_table=gaps.display(prof, self.ds, self.lang),
-            index=index,
-            index_table=gaps.display(index[cols], self.ds, self.lang),
-            messages=msgs,
-        )
+        """The views for the state ``s`` (default: the current state), computed on access."""
+        return View(self, self.state if s is None else s)
 
     def set(self, **changes: Any) -> View:
         """Change controls by name (as the widgets do) and recompute; returns the new view."""
@@ -295,40 +336,64 @@ class Explorer:
         if "widget" in self.__dict__:  # the panel is on screen: redraw it
             self.show()
 
-    def show(self) -> None:
-        """Redraw every output widget from ``self.view``."""
+    TABS = ("ranked", "map", "trend", "profile", "index")
+
+    def show(self, tab: int | None = None) -> None:
+        """Redraw the messages and the visible tab (or tab ``tab``) from ``self.view``."""
         from IPython.display import display
 
-        v, o = self.view, self.outputs
-        for key, obj in (
-            ("messages", "\n".join(v.messages) or None),
-            ("ranked", v.ranked),
-            ("map", v.map if v.map is not None else t("explore.no_map", self.lang)),
-            ("trend", v.trend),
-            ("profile", v.profile_table),
-            ("index", v.index_table),
+        o, v = self.outputs, self.view
+        k = self.tabs.selected_index or 0 if tab is None else tab
+        name = self.TABS[k]
+        obj = {
+            "ranked": lambda: v.ranked,
+            "map": lambda: v.map if v.map is not None else t("explore.no_map", self.lang),
+            "trend": lambda: v.trend,
+            "profile": lambda: v.profile_table,
+            "index": lambda: v.index_table,
+        }[name]()
+        o[name].clear_output(wait=True)
+        with o[name]:
+            if obj is not None:
+                display(obj)
+        self._drawn[name] = v
+        o["messages"].clear_output()
+        if v.messages:
+            with o["messages"]:
+                print("\n".join(v.messages))
+
+    @cached_property
+    def tabs(self) -> Any:
+        import ipywidgets as W
+
+        o = self.outputs
+        tabs = W.Tab(children=[o[k] for k in self.TABS])
+        for k, key in enumerate(
+            ("ranked_title", "map_title", "trend_title", "profile_title", "index_title")
         ):
-            o[key].clear_output(wait=True)
-            with o[key]:
-                if obj is not None:
-                    display(obj)
+            tabs.set_title(k, t(f"explore.{key}", self.lang))
+        self._drawn: dict[str, View] = {}
+
+        def on_tab(change: dict) -> None:
+            k = change["new"] or 0
+            if self._drawn.get(self.TABS[k]) is not self.view:
+                self.show(k)
+
+        tabs.observe(on_tab, names="selected_index")
+        return tabs
 
     @cached_property
     def widget(self) -> Any:
-        """The panel: controls on top, figures and tables in tabs of a grid below."""
+        """The panel: controls on top, the views in tabs below (only the visible one is drawn)."""
         import ipywidgets as W
 
         c, o = self.controls, self.outputs
         left = W.VBox([c["indicator"], c["year"], c["level"], c["county"]])
         right = W.VBox([c["index_indicators"], c["normalisation"], c["weighting"]])
         title = W.HTML(f"<b>{t('explore.title', self.lang)}</b>")
-        views = W.Tab(children=[o["ranked"], o["map"], o["trend"], o["profile"], o["index"]])
-        for k, key in enumerate(
-            ("ranked_title", "map_title", "trend_title", "profile_title", "index_title")
-        ):
-            views.set_title(k, t(f"explore.{key}", self.lang))
+        tabs = self.tabs
         self.show()
-        return W.VBox([title, W.HBox([left, right]), o["messages"], views])
+        return W.VBox([title, W.HBox([left, right]), o["messages"], tabs])
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
