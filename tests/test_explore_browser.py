@@ -55,7 +55,8 @@ def browser(tmp_path_factory):
     ):
         opts.add_argument(arg)
     opts.add_experimental_option(
-        "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
+        "prefs",
+        {"download.default_directory": str(downloads), "download.prompt_for_download": False},
     )
     opts.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     drv = webdriver.Chrome(service=Service(DRIVER), options=opts)
@@ -124,11 +125,11 @@ def test_page_in_headless_chromium(browser, ds, tmp_path):
         "return document.getElementById('map').data.map(t => t.text).filter(Boolean)"
     )
     assert f"{ds.name(code)}: {_fmt(expected[code])}" in " ".join(hover)
-    bar = browser.execute_script("var t = document.getElementById('bar').data[0]; return [t.y, t.x]")
-    assert dict(zip(bar[0], bar[1], strict=True))[ds.name(code)] == pytest.approx(expected[code])
-    trend = browser.execute_script(
-        "return document.getElementById('trend').data.map(t => t.name)"
+    bar = browser.execute_script(
+        "var t = document.getElementById('bar').data[0]; return [t.y, t.x]"
     )
+    assert dict(zip(bar[0], bar[1], strict=True))[ds.name(code)] == pytest.approx(expected[code])
+    trend = browser.execute_script("return document.getElementById('trend').data.map(t => t.name)")
     assert any(ds.name(code) in (n or "") for n in trend)
 
     # the CSV download: UTF-8 with BOM, the selected data, marked 示意数据

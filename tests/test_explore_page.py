@@ -123,7 +123,9 @@ def test_page_is_offline_deterministic_and_marks_illustrative_data(tmp_path, ds)
     refs = re.findall(r'(?:src|href)="([^"]+)"', text)
     assert refs == [f"assets/{assets[0].name}"]
     assert "示意数据" in text
-    blob = re.search(r'<script id="explore-data" type="application/json">(.*?)</script>', text, re.S)
+    blob = re.search(
+        r'<script id="explore-data" type="application/json">(.*?)</script>', text, re.S
+    )
     assert json.loads(blob.group(1).replace("<\\/", "</"))["illustrative"] is True
     assert len(first) < 400_000
 

@@ -95,7 +95,9 @@ def test_weighting_and_indicator_selection_change_the_index(ex, ds):
     # the readable table has Chinese headers and no NaN
     assert "综合指数" in ex.view.index_table.columns
     assert not ex.view.index_table.isna().any().any()
-    ex.set(index_indicators=tuple(gaps.index_indicators(ds)), weighting="equal", normalisation="minmax")
+    ex.set(
+        index_indicators=tuple(gaps.index_indicators(ds)), weighting="equal", normalisation="minmax"
+    )
 
 
 def test_level_switch_shows_the_upper_region(ex, ds):

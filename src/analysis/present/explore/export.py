@@ -122,7 +122,9 @@ def _fan(ds: Dataset, codes: list[str]) -> dict[str, dict[str, Any]]:
                 "history": [[int(y), num(v)] for y, v in f["history"].items()],
                 "forecast": {
                     "year": [int(y) for y in fc.index],
-                    **{c: [num(v) for v in fc[c]] for c in ("mean", "lo80", "hi80", "lo95", "hi95")},
+                    **{
+                        c: [num(v) for v in fc[c]] for c in ("mean", "lo80", "hi80", "lo95", "hi95")
+                    },
                 },
                 "target": None if f["target"] is None else [f["target"][0], num(f["target"][1])],
             }
@@ -140,9 +142,7 @@ def _index(ds: Dataset) -> dict[str, Any] | None:
     cols = ["index", "rank", "median_rank", "best_rank", "worst_rank"]
     return {
         "year": spec.year,
-        "rows": [
-            {"code": str(c), **{k: num(idx.loc[c, k]) for k in cols}} for c in idx.index
-        ],
+        "rows": [{"code": str(c), **{k: num(idx.loc[c, k]) for k in cols}} for c in idx.index],
     }
 
 

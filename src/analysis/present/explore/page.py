@@ -30,7 +30,8 @@ ASSETS = "assets"
 KEY_META = "explore-key"
 
 CSS = """
-body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:1.2em 2em;color:#222}
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;
+margin:1.2em 2em;color:#222}
 h1{font-size:1.35em;margin:.2em 0}h2{font-size:1.05em;margin:.8em 0 .3em}
 .bar{display:flex;flex-wrap:wrap;gap:.8em;align-items:end;margin:.6em 0}
 .bar label{display:flex;flex-direction:column;font-size:.85em;color:#555}
@@ -169,4 +170,3 @@ def write_explore_page(
         if log is not None:
             log(t("explore.page_skipped", "zh", reason=exc.zh))
         return None
-

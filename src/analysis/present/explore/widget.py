@@ -32,7 +32,6 @@ from analysis.methods import composite
 from analysis.present import figures, maps
 from analysis.present.explore.export import levels, unit_indicators
 
-
 MAP_LABELS_UP_TO = 30  # name labels on the panel's map up to this many units (placing is slow)
 
 
@@ -82,7 +81,7 @@ class View:
         try:
             return ex._cached(key, lambda: ex.spec(s))
         except UserError as exc:  # e.g. no index indicator has data in this year
-            self.messages.append(exc.zh if ex.lang == "zh" else exc.en)
+            self.messages.append(getattr(exc, ex.lang))
             return ex._cached(("latest", *key[2:]), lambda: ex.spec({**s, "year": 0}))
 
     @property
@@ -245,16 +244,22 @@ class Explorer:
         if "indicator" in changes:
             if new["indicator"] not in self.indicators:
                 raise user_error(
-                    "explore.bad_choice", name="indicator", bad=new["indicator"],
+                    "explore.bad_choice",
+                    name="indicator",
+                    bad=new["indicator"],
                     valid=", ".join(self.indicators),
                 )
             if new["year"] not in self.years(new["indicator"]):
                 new["year"] = self._latest(new["indicator"])
         if new["level"] not in levels(self.ds):
-            raise user_error("explore.bad_choice", name="level", bad=new["level"], valid=levels(self.ds))
+            raise user_error(
+                "explore.bad_choice", name="level", bad=new["level"], valid=levels(self.ds)
+            )
         if new["year"] not in self.years(new["indicator"]):
             raise user_error(
-                "explore.bad_choice", name="year", bad=new["year"],
+                "explore.bad_choice",
+                name="year",
+                bad=new["year"],
                 valid=self.years(new["indicator"]),
             )
         if new["county"] not in self.ds.unit_codes:
@@ -281,7 +286,9 @@ class Explorer:
         inds = [(ds.label(i, lang), i) for i in self.indicators]
         index_ids = gaps.index_indicators(ds)
         c: dict[str, Any] = {
-            "indicator": W.Dropdown(options=inds, value=s["indicator"], description=lab("indicator")),
+            "indicator": W.Dropdown(
+                options=inds, value=s["indicator"], description=lab("indicator")
+            ),
             "index_indicators": W.SelectMultiple(
                 options=[(ds.label(i, lang), i) for i in self.indicators],
                 value=tuple(index_ids),
