@@ -149,11 +149,25 @@ def test_page_in_headless_chromium(browser, ds, tmp_path):
     assert got.to_dict() == pytest.approx(expected.dropna().to_dict(), rel=1e-5)
     assert all(r[-1] == "示意数据" for r in body)
 
+    # another region level: the prefecture's own figure
+    Select(browser.find_element(By.ID, "indicator")).select_by_value("community_workers")
+    _wait_ready(browser, "community_workers")
+    Select(browser.find_element(By.ID, "year")).select_by_value("2020")
+    _wait_ready(browser, "2020")
+    Select(browser.find_element(By.ID, "level")).select_by_value("prefecture")
+    _wait_ready(browser, "prefecture")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#table tbody tr")
+    assert [r.get_attribute("data-code") for r in rows] == [ds.top]
+    top = ds.values(["community_workers"], 2020, [ds.top]).iloc[0, 0]
+    assert rows[0].find_element(By.CSS_SELECTOR, "td.v").text == _fmt(top)
+    assert not browser.find_element(By.ID, "map").is_displayed()
+
     # the language switch
     browser.find_element(By.ID, "lang").click()
     _wait_ready(browser, "en")
     label = Select(browser.find_element(By.ID, "indicator")).first_selected_option.text
-    assert label == ds.label(ind, "en")
+    assert label == ds.label("community_workers", "en")
+    assert browser.find_element(By.CSS_SELECTOR, "#table th").text == "Code"
 
     # every request the page made was to a local file, data: or blob: URL
     urls = _requests(browser)
