@@ -7,6 +7,8 @@ import matplotlib.colors as mcolors
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from analysis.analyses import gaps
 from analysis.data import load
@@ -14,6 +16,7 @@ from analysis.data.synthetic import write_dataset
 from analysis.errors import UserError
 from analysis.present import style
 from analysis.present.explore import explore
+from analysis.present.explore.export import num, ranks
 
 pytest.importorskip("ipywidgets")
 
@@ -112,6 +115,9 @@ def test_level_switch_shows_the_upper_region(ex, ds):
     assert list(v.ranked_values.index) == [ds.name(top)]
     assert v.ranked_values.iloc[0] == ds.values(["community_workers"], year, [top]).iloc[0, 0]
     assert v.map is None
+    # a level without data for the indicator: no figure, a message instead of an exception
+    ex.controls["level"].value = "province"
+    assert ex.view.ranked is None and ex.view.messages
     ex.controls["level"].value = "county"
     assert len(ex.view.ranked_values) == len(ds.unit_codes)
 
@@ -142,3 +148,22 @@ def test_another_region_set(tmp_path):
     ex.set(indicator="workers_per_10k", county=sds.unit_codes[-1])
     exp = sds.values(["workers_per_10k"], ex.state["year"])["workers_per_10k"]
     assert np.allclose(ex.view.ranked_values.to_numpy(), exp.to_numpy(), equal_nan=True)
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(-5, 5).map(float)), min_size=1, max_size=20))
+def test_page_ranks_are_min_ranks_in_the_indicator_direction(values):
+    """export.ranks (the page's rank rule) = pandas min rank of the oriented values."""
+    s = pd.Series([np.nan if v is None else v for v in values], dtype=float)
+    for direction, oriented in (("higher", s), ("lower", -s)):
+        exp = oriented.rank(ascending=False, method="min")
+        got = ranks(values, direction)
+        assert [None if np.isnan(e) else int(e) for e in exp] == got
+        have = [r for r in got if r is not None]
+        assert all(1 <= r <= len(have) for r in have)
+
+
+def test_num_keeps_six_significant_digits_and_no_negative_zero():
+    assert num(1234.5678) == 1234.57
+    assert num(0.000123456789) == 0.000123457
+    assert num(-0.0000001) == -1e-07 and str(num(-0.0)) == "0.0"
+    assert num(float("nan")) is None and num(None) is None

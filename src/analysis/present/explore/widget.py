@@ -44,13 +44,17 @@ class View:
         self.messages: list[str] = []
 
     @cached_property
-    def _ranked(self) -> tuple[Figure, pd.Series, float | None]:
+    def _ranked(self) -> tuple[Figure | None, pd.Series, float | None]:
         s = self.state
         key = ("ranked", s["indicator"], s["year"], s["level"], s["county"])
-        return self._ex._cached(key, lambda: self._ex.ranked(s))
+        try:
+            return self._ex._cached(key, lambda: self._ex.ranked(s))
+        except UserError as exc:  # e.g. no region of this level has the indicator
+            self.messages.append(getattr(exc, self._ex.lang))
+            return None, pd.Series(dtype=float), None
 
     @property
-    def ranked(self) -> Figure:
+    def ranked(self) -> Figure | None:
         """Ranked bar with the standard line, the county highlighted."""
         return self._ranked[0]
 
