@@ -90,22 +90,32 @@ def _values(ds: Dataset, ids: Sequence[str], codes: list[str]) -> dict[str, dict
     return out
 
 
-def _fan(ds: Dataset, codes: list[str]) -> dict[str, dict[str, Any]]:
-    """Projection fan (observed, mean, 80/95 % bands, target) per target indicator and region."""
-    years = sorted(int(y) for y in ds.observations["year"].unique())
+def plan_view(ds: Dataset) -> targets_mod.TargetView | None:
+    """The projection behind the trend charts (panel and page): the data's latest plan period
+    (latest target year of the top region, its base year), as of the last observed year
+    before the target year; None when the data has no such period."""
     tgt = ds.targets[ds.targets["region_code"] == ds.top]
     if tgt.empty:
-        return {}
+        return None
     target_year = int(tgt["target_year"].max())
-    base_year = int(tgt["base_year"].max())
-    as_of = max([y for y in years if y < target_year], default=0)
-    if not as_of or as_of < base_year - 5:
-        return {}
+    years = [int(y) for y in ds.observations["year"].unique() if int(y) < target_year]
+    if not years:
+        return None
     try:
-        view = targets_mod.prepare(
-            ds, base_year=base_year, target_year=target_year, as_of_year=as_of
+        return targets_mod.prepare(
+            ds,
+            base_year=int(tgt["base_year"].max()),
+            target_year=target_year,
+            as_of_year=max(years),
         )
     except UserError:
+        return None
+
+
+def _fan(ds: Dataset, codes: list[str]) -> dict[str, dict[str, Any]]:
+    """Projection fan (observed, mean, 80/95 % bands, target) per target indicator and region."""
+    view = plan_view(ds)
+    if view is None:
         return {}
     out: dict[str, dict[str, Any]] = {}
     for ind in view.indicators:

@@ -5,7 +5,7 @@ their sensitivity range update in place, without re-running the notebook.
 
 >>> from analysis.present.explore import explore
 >>> ex = explore()                    # shows the panel in a notebook
->>> ex.set(indicator="workers_per_10k", county="522702")
+>>> ex.set(indicator="workers_per_10k", county=ex.ds.unit_codes[1])
 >>> ex.view.ranked_values             # what the ranked bar shows
 
 Every view calls the project's own functions: ``gaps.ranked_input`` / ``figures.ranked_bar``,
@@ -30,7 +30,7 @@ from analysis.errors import UserError, check_lang, user_error
 from analysis.messages import t
 from analysis.methods import composite
 from analysis.present import figures, maps
-from analysis.present.explore.export import levels, unit_indicators
+from analysis.present.explore.export import levels, plan_view, unit_indicators
 
 MAP_LABELS_UP_TO = 30  # name labels on the panel's map up to this many units (placing is slow)
 
@@ -158,23 +158,8 @@ class Explorer:
 
     @cached_property
     def target_view(self) -> targets_mod.TargetView | None:
-        """Projection of every target indicator (the plan period of the data's targets)."""
-        tg = self.ds.targets[self.ds.targets["region_code"] == self.ds.top]
-        if tg.empty:
-            return None
-        target_year = int(tg["target_year"].max())
-        ys = sorted(int(y) for y in self.ds.observations["year"].unique() if y < target_year)
-        if not ys:
-            return None
-        try:
-            return targets_mod.prepare(
-                self.ds,
-                base_year=int(tg["base_year"].max()),
-                target_year=target_year,
-                as_of_year=ys[-1],
-            )
-        except UserError:
-            return None
+        """Projection of every target indicator (``export.plan_view``, as on the page)."""
+        return plan_view(self.ds)
 
     def _cached(self, key: tuple, make):
         if key not in self._cache:
