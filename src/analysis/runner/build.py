@@ -446,6 +446,9 @@ def run(opts: Options, *, log: Callable[[str], None] | None = None) -> Summary:
         rows = index_rows(plan, records, outputs)
         notice = illustrative_notice(_illustrative_titles(data))
         _write_if_changed(outputs / "html" / "index.html", index_html(rows, notice=notice))
+        from analysis.present.explore import write_explore_page  # explore.html (issue 14)
+
+        write_explore_page(data, outputs, log=log)
         man = (
             json.dumps(manifest(plan, records, data), sort_keys=True, ensure_ascii=False, indent=1)
             + "\n"

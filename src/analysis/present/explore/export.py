@@ -1,0 +1,224 @@
+"""The explorer's data export: one function, ``explore_data``, from a Dataset to plain
+JSON-ready numbers for the offline page (``page.py``).
+
+Every number comes from the project's analysis functions, not a second implementation:
+unit values and the standard from ``analyses.gaps.ranked_input`` (the ranked-bar input of
+notebook 02 and the plan figures), values of other levels from ``Dataset.values``, the
+projection fan from ``analyses.targets.prepare(...).fan_inputs`` (notebook 03), and the
+composite index with its rank sensitivity from ``analyses.gaps.development_index``.
+``tests/test_explore_page.py`` checks the exported numbers against those functions.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from analysis.analyses import gaps
+from analysis.analyses import targets as targets_mod
+from analysis.data import Dataset
+from analysis.data import schema as S
+from analysis.errors import UserError, user_error
+from analysis.messages import labels
+from analysis.present import maps
+
+SIGNIFICANT = 6  # significant digits kept in the page (tables show at most 2 decimals)
+GEO_DECIMALS = 4  # about 10 m: plenty for a schematic map
+
+
+def num(v: Any) -> float | None:
+    """A float rounded to ``SIGNIFICANT`` digits, None for missing (JSON null)."""
+    if v is None:
+        return None
+    f = float(v)
+    if not math.isfinite(f):
+        return None
+    r = float(f"{f:.{SIGNIFICANT}g}")
+    return 0.0 if r == 0 else r  # no -0.0
+
+
+def levels(ds: Dataset) -> list[str]:
+    """Region levels of the data set, the unit level first, then upwards."""
+    present = set(ds.regions["level"])
+    return [lv for lv in reversed(S.LEVELS) if lv in present]
+
+
+def unit_indicators(ds: Dataset) -> list[str]:
+    """Indicators with unit (county) observations, in indicators.csv order."""
+    have = set(ds.obs(None, ds.unit_codes)["indicator"])
+    return [i for i in ds.indicators["id"] if i in have]
+
+
+def _geo(ds: Dataset) -> dict[str, list[list[list[float]]]]:
+    """Unit polygons (outer rings, simplified) by region code from the data set's map file."""
+    files = sorted((ds.root / "geo").glob("*.geojson")) if (ds.root / "geo").is_dir() else []
+    if not files:
+        return {}
+    feats = maps.read_features(files[0])
+    feats = feats[feats["code"].isin(ds.unit_codes)]
+    if feats.empty:
+        return {}
+    x0, y0, x1, y1 = shapely.total_bounds(feats["geometry"].to_numpy())
+    tol = max(x1 - x0, y1 - y0) / 800  # below a pixel at page size
+    out: dict[str, list[list[list[float]]]] = {}
+    for code, geom in zip(feats["code"], feats["geometry"], strict=True):
+        g = shapely.simplify(geom, tol, preserve_topology=True)
+        polys = list(getattr(g, "geoms", [g]))
+        out[str(code)] = [
+            [[round(x, GEO_DECIMALS), round(y, GEO_DECIMALS)] for x, y in p.exterior.coords]
+            for p in polys
+            if hasattr(p, "exterior")
+        ]
+    return out
+
+
+def _values(ds: Dataset, ids: Sequence[str], codes: list[str]) -> dict[str, dict[str, list]]:
+    """indicator -> year -> values aligned with ``codes`` (None where missing)."""
+    o = ds.obs(list(ids), codes)
+    pos = pd.Index(codes).get_indexer(o["region_code"])
+    out: dict[str, dict[str, list]] = {}
+    for (ind, year), part in o.assign(_p=pos).groupby(["indicator", "year"], sort=True):
+        row: list[float | None] = [None] * len(codes)
+        for p, v in zip(part["_p"], part["value"], strict=True):
+            row[int(p)] = num(v)
+        out.setdefault(str(ind), {})[str(int(year))] = row
+    return out
+
+
+def plan_view(ds: Dataset) -> targets_mod.TargetView | None:
+    """The projection behind the trend charts (panel and page): the data's latest plan period
+    (latest target year of the top region, its base year), as of the last observed year
+    before the target year; None when the data has no such period."""
+    tgt = ds.targets[ds.targets["region_code"] == ds.top]
+    if tgt.empty:
+        return None
+    target_year = int(tgt["target_year"].max())
+    years = [int(y) for y in ds.observations["year"].unique() if int(y) < target_year]
+    if not years:
+        return None
+    try:
+        return targets_mod.prepare(
+            ds,
+            base_year=int(tgt["base_year"].max()),
+            target_year=target_year,
+            as_of_year=max(years),
+        )
+    except UserError:
+        return None
+
+
+def _fan(ds: Dataset, codes: list[str]) -> dict[str, dict[str, Any]]:
+    """Projection fan (observed, mean, 80/95 % bands, target) per target indicator and region."""
+    view = plan_view(ds)
+    if view is None:
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for ind in view.indicators:
+        per: dict[str, Any] = {}
+        for code in codes:
+            try:
+                f = view.fan_inputs(ind, code)
+            except UserError:
+                continue
+            if f["history"].empty:
+                continue
+            fc = f["forecast"]
+            per[code] = {
+                "history": [[int(y), num(v)] for y, v in f["history"].items()],
+                "forecast": {
+                    "year": [int(y) for y in fc.index],
+                    **{
+                        c: [num(v) for v in fc[c]] for c in ("mean", "lo80", "hi80", "lo95", "hi95")
+                    },
+                },
+                "target": None if f["target"] is None else [f["target"][0], num(f["target"][1])],
+            }
+        out[ind] = per
+    return out
+
+
+def _index(ds: Dataset) -> dict[str, Any] | None:
+    """Composite index (default parameters, latest year) with rank sensitivity per unit."""
+    try:
+        spec = gaps.resolve(ds)
+        idx = gaps.development_index(ds, spec)
+    except UserError:
+        return None
+    cols = ["index", "rank", "median_rank", "best_rank", "worst_rank"]
+    return {
+        "year": spec.year,
+        "rows": [{"code": str(c), **{k: num(idx.loc[c, k]) for k in cols}} for c in idx.index],
+    }
+
+
+def _indicator_meta(ds: Dataset, ids: Sequence[str]) -> list[dict[str, Any]]:
+    meta = ds.indicators.set_index("id")
+    std = gaps.targets(ds, list(ids))
+    out = []
+    units = ds.unit_codes
+    for i in ids:
+        row = meta.loc[i]
+        obs = ds.obs(i, units)
+        out.append(
+            {
+                "id": i,
+                "name": {lg: str(row[f"name_{lg}"]) for lg in ("zh", "en")},
+                "label": {lg: ds.label(i, lg) for lg in ("zh", "en")},
+                "unit": {lg: str(row[f"unit_{lg}"] or "") for lg in ("zh", "en")},
+                "direction": str(row["direction"]),
+                "standard": num(std[i]) if i in std.index else None,
+                "illustrative": ds.is_illustrative(obs),
+            }
+        )
+    return out
+
+
+def explore_data(ds: Dataset) -> dict[str, Any]:
+    """Everything the explorer page shows, as JSON-ready Python objects.
+
+    ``values[indicator][year]`` lists one value per entry of ``regions`` (same order), for
+    every level; unit values equal ``gaps.ranked_input(ds, indicator, year)["values"]``.
+    """
+    lv = levels(ds)
+    regions = ds.regions.assign(
+        _l=ds.regions["level"].map({x: k for k, x in enumerate(lv)})
+    ).sort_values(["_l", "code"], kind="stable")
+    codes = regions["code"].astype(str).tolist()
+    ids = unit_indicators(ds)
+    if not ids:
+        raise user_error("explore.no_unit_data")
+    top = ds.top
+    fan_codes = [top, *ds.unit_codes]
+    return {
+        "top": top,
+        "levels": lv,
+        "regions": [
+            {
+                "code": str(r.code),
+                "name": {"zh": str(r.name_zh), "en": str(r.name_en)},
+                "level": str(r.level),
+                "parent": str(r.parent_code or ""),
+            }
+            for r in regions.itertuples()
+        ],
+        "indicators": _indicator_meta(ds, ids),
+        "values": _values(ds, ids, codes),
+        "fan": _fan(ds, fan_codes),
+        "index": _index(ds),
+        "geo": _geo(ds),
+        "labels": {lg: labels("explore", lg) for lg in ("zh", "en")},
+        "illustrative": bool(ds.is_illustrative(ds.obs(ids, ds.unit_codes))),
+    }
+
+
+def ranks(values: Sequence[float | None], direction: str) -> list[int | None]:
+    """Rank 1 = best in the indicator's direction, ties share the best rank (method "min"),
+    as in ``analyses.gaps.profile``; None for missing values."""
+    s = pd.Series([np.nan if v is None else v for v in values], dtype=float)
+    r = (s if direction != "lower" else -s).rank(ascending=False, method="min")
+    return [None if np.isnan(x) else int(x) for x in r]

@@ -1,0 +1,172 @@
+"""The offline explorer page ``outputs/html/explore.html``: pickers, county map with hover
+values, ranked bar and trend linked to the selection, county table, zh/en switch and a CSV
+download (UTF-8 with BOM). No server, no network: Plotly's JavaScript, shipped inside the
+``plotly`` Python package, is written once to ``outputs/html/assets/`` and the page refers to
+it; the numbers are ``export.explore_data`` embedded as JSON.
+
+>>> write_explore_page("data", "outputs")     # what ``analysis run`` calls after index.html
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from html import escape
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from analysis import io, paths
+from analysis.data import Dataset, load
+from analysis.errors import UserError, check_lang, user_error
+from analysis.messages import t
+from analysis.present.explore.export import explore_data, unit_indicators
+
+HERE = Path(__file__).resolve().parent
+PAGE = "explore.html"
+ASSETS = "assets"
+KEY_META = "explore-key"
+
+CSS = """
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;
+margin:1.2em 2em;color:#222}
+h1{font-size:1.35em;margin:.2em 0}h2{font-size:1.05em;margin:.8em 0 .3em}
+.bar{display:flex;flex-wrap:wrap;gap:.8em;align-items:end;margin:.6em 0}
+.bar label{display:flex;flex-direction:column;font-size:.85em;color:#555}
+select,button{font-size:.95em;padding:.25em .4em}
+.badge{background:#fff4d6;border:1px solid #e6b800;padding:.1em .5em;font-weight:bold}
+.note{color:#555;font-size:.88em}.grid{display:grid;grid-template-columns:1fr 1fr;gap:1em}
+@media (max-width:900px){.grid{grid-template-columns:1fr}}
+table{border-collapse:collapse;font-size:.88em;width:100%}
+th,td{border:1px solid #ccc;padding:.2em .5em;text-align:left}th{background:#eee}
+td.v,td.r,td.g{text-align:right}tr.sel td{background:#ffe9b3}tbody tr{cursor:pointer}
+#selection{font-weight:bold}
+"""
+
+
+def plotly_js() -> tuple[str, str]:
+    """(file name, source) of the plotly.min.js bundled in the ``plotly`` package."""
+    from plotly.offline import get_plotlyjs
+
+    return f"plotly-{metadata.version('plotly')}.min.js", get_plotlyjs()
+
+
+def write_asset(html_dir: Path) -> str:
+    """Write Plotly's JavaScript once to ``html_dir/assets/``; return its relative path."""
+    name, src = plotly_js()
+    path = html_dir / ASSETS / name
+    data = src.encode("utf-8")
+    if not (path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data):
+        io.write_bytes(path, data)
+    return f"{ASSETS}/{name}"
+
+
+def _defaults(data: dict[str, Any]) -> dict[str, str]:
+    """Initial indicator (the first with a projection, else with a standard, else the first)
+    and region (the first unit)."""
+    inds = data["indicators"]
+    with_fan = [i["id"] for i in inds if i["id"] in data["fan"]]
+    with_std = [i["id"] for i in inds if i["standard"] is not None]
+    first = (with_fan or with_std or [inds[0]["id"]])[0]
+    unit = next(r["code"] for r in data["regions"] if r["level"] == data["levels"][0])
+    return {"indicator": first, "code": unit}
+
+
+def page_html(data: dict[str, Any], asset: str, lang: str = "zh", key: str = "") -> str:
+    """The page: static skeleton, the data as JSON, the app script (``page.js``) inline."""
+    lang = check_lang(lang)
+    payload = {**data, "lang": lang, "defaults": _defaults(data)}
+    blob = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    blob = blob.replace("</", "<\\/")  # never closes the script element
+    app = (HERE / "page.js").read_text(encoding="utf-8")
+
+    def lab(k: str) -> str:
+        return f'<span data-l="{k}">{escape(t("explore." + k, lang))}</span>'
+
+    def pick(k: str) -> str:
+        return f'<label>{lab(k)}<select id="{k if k != "county" else "county"}"></select></label>'
+
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="{KEY_META}" content="{escape(key)}">\n'
+        f"<title>{escape(t('explore.title', lang))}</title>\n<style>{CSS}</style>\n"
+        f'<script src="{escape(asset)}"></script>\n</head>\n<body>\n'
+        f'<h1>{lab("title")} <span id="badge" class="badge">{lab("illustrative")}</span></h1>\n'
+        f'<p class="note">{lab("subtitle")}</p>\n'
+        '<div class="bar">'
+        + "".join(pick(k) for k in ("indicator", "year", "level", "county"))
+        + f'<button id="lang" type="button">{lab("language")}</button>'
+        f'<button id="download" type="button">{lab("download")}</button></div>\n'
+        '<p id="data-note" class="note"></p>\n<p id="selection"></p>\n'
+        '<div class="grid">\n'
+        f'<div><div id="map"></div><p id="map-missing" class="note">{lab("no_map")}</p></div>\n'
+        '<div><div id="bar"></div></div>\n'
+        '<div><div id="trend"></div><p id="trend-note" class="note"></p></div>\n'
+        f'<div><h2>{lab("table_title")}</h2><table id="table"></table></div>\n'
+        "</div>\n"
+        f'<div id="index-box"><h2>{lab("index_title")}</h2><p id="index-note" class="note"></p>'
+        '<table id="index-table"></table></div>\n'
+        f'<script id="explore-data" type="application/json">{blob}</script>\n'
+        f"<script>\n{app}</script>\n</body>\n</html>\n"
+    )
+
+
+def input_key(data_dir: Path) -> str:
+    """Hash of what the page is built from: every data file, the analysis package's code and
+    the Plotly version (same inputs -> page not rebuilt)."""
+    h = hashlib.sha256()
+    src = Path(__file__).resolve().parents[2]  # src/analysis
+    for root, suffixes in ((data_dir, None), (src, (".py", ".toml", ".js"))):
+        for p in sorted(q for q in root.rglob("*") if q.is_file()):
+            if suffixes is None or p.suffix in suffixes:
+                h.update(p.relative_to(root).as_posix().encode())
+                h.update(hashlib.sha256(p.read_bytes()).digest())
+    h.update(metadata.version("plotly").encode())
+    return h.hexdigest()
+
+
+def _current_key(page: Path) -> str:
+    try:
+        with page.open(encoding="utf-8") as fh:
+            head = fh.read(2048)
+    except OSError:
+        return ""
+    mark = f'<meta name="{KEY_META}" content="'
+    i = head.find(mark)
+    return head[i + len(mark) : head.find('"', i + len(mark))] if i >= 0 else ""
+
+
+def build_page(ds: Dataset, html_dir: Path, lang: str = "zh", key: str = "") -> Path:
+    """Write the asset and ``explore.html`` for ``ds`` into ``html_dir``; return the page."""
+    asset = write_asset(html_dir)
+    return io.write_text(html_dir / PAGE, page_html(explore_data(ds), asset, lang, key))
+
+
+def write_explore_page(
+    data_dir: str | os.PathLike | None = None,
+    outputs: str | os.PathLike | None = None,
+    *,
+    lang: str = "zh",
+    log: Callable[[str], None] | None = None,
+) -> Path | None:
+    """Build ``outputs/html/explore.html`` from the data set in ``data_dir`` unless it is up to
+    date. A data set that does not load or has no county values gives no page (and a line on
+    ``log``), never a failed run."""
+    data = paths.data_dir(data_dir)
+    html_dir = paths.outputs_dir(outputs) / "html"
+    page = html_dir / PAGE
+    try:
+        key = input_key(data)
+        if page.is_file() and _current_key(page) == key:
+            return page
+        ds = load(data)
+        if not unit_indicators(ds):
+            raise user_error("explore.no_unit_data")
+        return build_page(ds, html_dir, lang, key)
+    except UserError as exc:
+        if log is not None:
+            log(t("explore.page_skipped", "zh", reason=exc.zh))
+        return None

@@ -1,0 +1,163 @@
+"""The offline explorer page: its numbers equal the analysis results, it is written
+deterministically with Plotly's JavaScript once in assets/, and it builds for other data sets
+(88 counties, three levels, a map)."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.analyses import gaps
+from analysis.analyses import targets as targets_mod
+from analysis.data import load
+from analysis.data.synthetic import write_dataset
+from analysis.present.explore import explore_data, write_explore_page
+from analysis.present.explore.export import num, ranks
+from analysis.present.explore.page import PAGE, build_page
+
+pytest.importorskip("plotly")
+
+
+def write_grid_map(root: Path) -> Path:
+    """A square-grid GeoJSON for the county codes of a synthetic data set (schematic)."""
+    codes = pd.read_csv(root / "regions.csv", dtype=str).query("level == 'county'")["code"]
+    side = math.ceil(math.sqrt(len(codes)))
+    feats = []
+    for k, code in enumerate(codes):
+        x, y = 100 + (k % side) * 0.2, 25 + (k // side) * 0.2
+        ring = [[x, y], [x + 0.2, y], [x + 0.2, y + 0.2], [x, y + 0.2], [x, y]]
+        feats.append(
+            {
+                "type": "Feature",
+                "properties": {"code": code},
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            }
+        )
+    path = root / "geo" / "grid.geojson"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}), "utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def data(ds):
+    return explore_data(ds)
+
+
+def _unit_pos(data) -> list[int]:
+    return [k for k, r in enumerate(data["regions"]) if r["level"] == data["levels"][0]]
+
+
+def test_page_values_equal_the_ranked_bar_input_of_the_reports(data, ds):
+    pos = _unit_pos(data)
+    assert [data["regions"][k]["code"] for k in pos] == ds.unit_codes
+    assert {i["id"] for i in data["indicators"]} >= set(gaps.index_indicators(ds))
+    n = 0
+    for ind, per_year in data["values"].items():
+        for year, row in per_year.items():
+            ref = gaps.ranked_input(ds, ind, int(year), "zh")
+            page = [row[k] for k in pos]
+            assert page == [num(v) for v in ref["values"]], (ind, year)
+            n += 1
+    assert n > 100
+    meta = {i["id"]: i for i in data["indicators"]}
+    std = gaps.targets(ds)
+    for ind, m in meta.items():
+        assert m["standard"] == (num(std[ind]) if ind in std.index else None)
+    # the top region's values sit in the same arrays
+    top = [k for k, r in enumerate(data["regions"]) if r["code"] == ds.top][0]
+    assert data["values"]["community_workers"]["2020"][top] == num(
+        ds.values(["community_workers"], 2020, [ds.top]).iloc[0, 0]
+    )
+
+
+def test_page_ranks_and_gaps_equal_the_county_profile(data, ds):
+    spec = gaps.resolve(ds)
+    pos = _unit_pos(data)
+    meta = {i["id"]: i for i in data["indicators"]}
+    for code in ds.unit_codes[:4]:
+        prof = gaps.profile(ds, code, spec)
+        k = ds.unit_codes.index(code)
+        for ind in prof.index:
+            row = [data["values"][ind][str(spec.year)][p] for p in pos]
+            assert ranks(row, meta[ind]["direction"])[k] == prof.loc[ind, "rank"]
+
+
+def test_page_fan_and_index_equal_the_analysis(data, ds):
+    view = targets_mod.prepare(ds, base_year=2020, target_year=2025, as_of_year=2024)
+    assert set(data["fan"]) == set(view.indicators)
+    for ind in view.indicators:
+        for code in [ds.top, ds.unit_codes[0]]:
+            f = view.fan_inputs(ind, code)
+            page = data["fan"][ind].get(code)
+            if f["history"].empty:
+                assert page is None
+                continue
+            assert page["history"] == [[int(y), num(v)] for y, v in f["history"].items()]
+            assert page["forecast"]["hi95"] == [num(v) for v in f["forecast"]["hi95"]]
+            assert page["target"] == [f["target"][0], num(f["target"][1])]
+    idx = gaps.development_index(ds, gaps.resolve(ds))
+    rows = {r["code"]: r for r in data["index"]["rows"]}
+    for code in ds.unit_codes:
+        assert rows[code]["index"] == num(idx.loc[code, "index"])
+        assert rows[code]["best_rank"] == idx.loc[code, "best_rank"]
+        assert rows[code]["worst_rank"] == idx.loc[code, "worst_rank"]
+
+
+def test_page_is_offline_deterministic_and_marks_illustrative_data(tmp_path, ds):
+    html = tmp_path / "html"
+    page = build_page(ds, html)
+    first = page.read_bytes()
+    assert build_page(ds, html).read_bytes() == first
+    assets = sorted((html / "assets").iterdir())
+    assert len(assets) == 1 and assets[0].name.startswith("plotly-")
+    text = first.decode("utf-8")
+    assert f'<script src="assets/{assets[0].name}">' in text
+    assert text.count("Plotly") < 100  # the library is not inlined
+    # nothing is loaded from elsewhere
+    refs = re.findall(r'(?:src|href)="([^"]+)"', text)
+    assert refs == [f"assets/{assets[0].name}"]
+    assert "示意数据" in text
+    blob = re.search(
+        r'<script id="explore-data" type="application/json">(.*?)</script>', text, re.S
+    )
+    assert json.loads(blob.group(1).replace("<\\/", "</"))["illustrative"] is True
+    assert len(first) < 400_000
+
+
+def test_write_explore_page_skips_when_up_to_date_and_bad_data(tmp_path, data_copy):
+    out = tmp_path / "out"
+    page = write_explore_page(data_copy, out)
+    assert page == out / "html" / PAGE
+    stamp = page.stat().st_mtime_ns
+    assert write_explore_page(data_copy, out) == page and page.stat().st_mtime_ns == stamp
+    # a changed observation file rebuilds it
+    obs = sorted((data_copy / "observations").glob("*.csv"))[0]
+    obs.write_text(obs.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    write_explore_page(data_copy, out)
+    assert page.stat().st_mtime_ns != stamp
+    # a data set that does not load gives no page and a line in the log, no exception
+    bad = tmp_path / "bad"
+    (bad / "observations").mkdir(parents=True)
+    (bad / "regions.csv").write_text("code,name_zh\n", encoding="utf-8")
+    lines: list[str] = []
+    assert write_explore_page(bad, tmp_path / "out2", log=lines.append) is None
+    assert len(lines) == 1 and "explore.html" in lines[0]
+    assert not (tmp_path / "out2" / "html" / PAGE).exists()
+
+
+def test_88_counties_three_levels_with_a_map(tmp_path):
+    root = write_dataset(tmp_path / "d88", n_units=88)
+    write_grid_map(root)
+    sds = load(root)
+    data = explore_data(sds)
+    assert data["levels"] == ["county", "prefecture", "province"]
+    assert len(data["geo"]) == 88
+    assert sum(r["level"] == "county" for r in data["regions"]) == 88
+    page = build_page(sds, tmp_path / "html")
+    assert page.stat().st_size < 2_000_000
