@@ -87,3 +87,53 @@ def test_sum_of_the_root_equals_sum_of_the_leaves(values):
     rows, _ = aggregate(o, REGIONS, INDS)
     x = rows[(rows["region_code"] == "X") & (rows["indicator"] == "workers")]["value"].iloc[0]
     assert x == pytest.approx(sum(values), rel=1e-12, abs=1e-9)
+
+
+def _county_only_copy(tmp_path):
+    import shutil
+
+    from analysis import paths
+
+    dst = tmp_path / "data"
+    shutil.copytree(paths.PROJECT_ROOT / "data", dst)
+    for f in (dst / "observations").glob("*.csv"):
+        d = pd.read_csv(f, dtype=str, keep_default_na=False)
+        d = d[d["region_code"] == d["region_code"].where(~d["region_code"].str.endswith("00"))]
+        if d.empty:
+            f.unlink()
+        else:
+            d.to_csv(f, index=False)
+    return dst
+
+
+def test_county_only_data_get_prefecture_totals_by_hand(tmp_path):
+    """Without any prefecture row, the prefecture's count is the county sum and its
+    per-10k ratio is recomputed from the summed numerator and denominator."""
+    from analysis.data import load
+
+    ds = load(_county_only_copy(tmp_path))
+    assert ds.top == "522700"
+    o = ds.observations.query("year == 2020")
+    county = o[o["region_code"].isin(ds.unit_codes)]
+    pref = o[o["region_code"] == "522700"].set_index("indicator")
+    workers = county[county["indicator"] == "community_workers"]["value"].sum()
+    pop = county[county["indicator"] == "population"]["value"].sum()
+    assert pref.loc["community_workers", "value"] == pytest.approx(workers)
+    assert pref.loc["workers_per_10k", "value"] == pytest.approx(workers / pop * 10_000)
+    assert "sum of 12 sub-regions" in pref.loc["community_workers", "note"]
+    # a ratio of sums is not the mean of the county ratios
+    ratios = county[county["indicator"] == "workers_per_10k"]["value"]
+    assert pref.loc["workers_per_10k", "value"] != pytest.approx(ratios.mean())
+
+
+def test_top_is_the_lowest_common_ancestor_or_explicit(ds):
+    from analysis.data import load
+    from analysis.errors import UserError
+
+    assert ds.top == "522700"  # the data also list the province 520000 above it
+    one = load(top="522700", unit_level="county")
+    assert one.top == "522700" and len(one.unit_codes) == 12
+    with pytest.raises(UserError):
+        load(top="999999")
+    with pytest.raises(UserError):
+        load(unit_level="township")

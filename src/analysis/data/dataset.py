@@ -34,17 +34,62 @@ class Dataset:
     observations: pd.DataFrame
     sources: pd.DataFrame
     files: dict[str, list[str]] = field(default_factory=dict)  # observation file -> indicators
+    scope: tuple[str | None, str | None] = (None, None)  # explicit (top code, unit level)
+    discrepancies: pd.DataFrame | None = None  # observed totals unlike their parts' aggregate
 
     # -- regions ---------------------------------------------------------------------
     @property
+    def unit_level(self) -> str:
+        """Level of the analysis units: explicit, else the lowest level in the data."""
+        if self.scope[1]:
+            return self.scope[1]
+        levels = [lv for lv in S.LEVELS if lv in set(self.regions["level"])]
+        return levels[-1]
+
+    @cached_property
+    def _parents(self) -> dict[str, str]:
+        codes = self.regions["code"].astype(str)
+        return dict(zip(codes, self.regions["parent_code"].fillna("").astype(str), strict=True))
+
+    def ancestors(self, code: str) -> list[str]:
+        """``code``'s chain of parents, nearest first (cycles are rejected when loading)."""
+        out, c = [], self._parents.get(code, "")
+        while c and c not in out:
+            out.append(c)
+            c = self._parents.get(c, "")
+        return out
+
+    def descendants(self, code: str) -> set[str]:
+        """Every region below ``code`` in the tree."""
+        return {c for c in self._parents if code in self.ancestors(c)}
+
+    @cached_property
     def top(self) -> str:
-        """Code of the aggregate region the analysis is about: the parent of the units."""
-        return str(self.units()["parent_code"].mode().iloc[0])
+        """Code of the region the analysis is about.
+
+        Explicit when loaded with ``top=``; otherwise the lowest common ancestor of all
+        units of ``unit_level`` (the region whose whole territory the units cover), so a
+        data set that also lists the province of one prefecture still analyses the
+        prefecture, and a province with all its counties analyses the province.
+        Never guessed by majority.
+        """
+        if self.scope[0]:
+            return self.scope[0]
+        level = self.regions["level"] == self.unit_level
+        chains = [self.ancestors(str(c))[::-1] for c in self.regions.loc[level, "code"]]
+        common: list[str] = []
+        for step in zip(*chains, strict=False):
+            if len(set(step)) != 1:
+                break
+            common.append(step[0])
+        return common[-1] if common else ""
 
     def units(self) -> pd.DataFrame:
-        """The analysis units (counties): regions of the lowest level, sorted by code."""
-        levels = [lv for lv in S.LEVELS if lv in set(self.regions["level"])]
-        return self.regions[self.regions["level"] == levels[-1]].reset_index(drop=True)
+        """The analysis units: regions of ``unit_level`` below ``top``, sorted by code."""
+        f = self.regions[self.regions["level"] == self.unit_level]
+        if self.scope[0]:
+            f = f[f["code"].astype(str).isin(self.descendants(self.scope[0]))]
+        return f.reset_index(drop=True)
 
     @property
     def unit_codes(self) -> list[str]:

@@ -15,6 +15,7 @@ clean, that every target has observations to be measured against (``check_target
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -22,8 +23,9 @@ import pandas as pd
 from analysis import paths
 from analysis.data import schema as S
 from analysis.data import validate as V
+from analysis.data.aggregate import aggregate
 from analysis.data.dataset import SOURCE_SEP, Dataset
-from analysis.errors import user_error
+from analysis.errors import check_choice, unknown, user_error
 
 Frames = dict[str, pd.DataFrame | None]
 
@@ -265,7 +267,45 @@ def check_target_data(targets: pd.DataFrame, ds: Dataset, log: V.ProblemLog) -> 
             )
 
 
-def load(data_dir: str | os.PathLike | None = None, *, derive: bool = True) -> Dataset:
+def _check_scope(
+    regions: pd.DataFrame, top: str | None, unit_level: str | None
+) -> tuple[str | None, str | None]:
+    """``(top, unit_level)`` if both name something in the data, else a UserError."""
+    if top not in (None, ""):
+        top = str(top)
+        if top not in set(regions["code"].astype(str)):
+            raise unknown("kinds.region_code", [top], regions["code"].astype(str).tolist())
+    if unit_level not in (None, ""):
+        present = [lv for lv in S.LEVELS if lv in set(regions["level"])]
+        check_choice(unit_level, present, "kinds.region_level")
+    return (top or None, unit_level or None)
+
+
+def with_aggregates(ds: Dataset) -> Dataset:
+    """``ds`` with unobserved values of regions from its units up to its top aggregated
+    from their children; discrepancies between observed totals and parts recorded."""
+    top = ds.top
+    if not top:
+        return ds
+    inside = ds.descendants(top) | {top}
+    units = set(ds.unit_codes)
+    below_units = set().union(*(ds.descendants(u) for u in units)) if units else set()
+    tree = ds.regions[ds.regions["code"].astype(str).isin(inside - below_units)].copy()
+    tree.loc[tree["code"].astype(str) == top, "parent_code"] = ""  # aggregate up to top only
+    rows, disc = aggregate(ds.observations, tree, ds.indicators)
+    rows = rows[rows["region_code"].isin(inside - units - below_units)]
+    obs = pd.concat([ds.observations, rows], ignore_index=True)
+    obs = obs.sort_values(["indicator", "region_code", "year"], ignore_index=True)
+    return replace(ds, observations=obs, discrepancies=disc)
+
+
+def load(
+    data_dir: str | os.PathLike | None = None,
+    *,
+    derive: bool = True,
+    top: str | None = None,
+    unit_level: str | None = None,
+) -> Dataset:
     """Read, validate and return the data set in ``data_dir`` (default: the project's data/).
 
     Raises ``DataError`` listing every problem found (file, row, column, zh/en message).
@@ -274,6 +314,12 @@ def load(data_dir: str | os.PathLike | None = None, *, derive: bool = True) -> D
     target is checked to have observations at or before its base year (``check_target_data``,
     which needs the derived values; ``derive=False`` is the raw read used by data maintenance
     such as regenerating the illustrative panel, and skips it).
+
+    ``top`` (a region code) and ``unit_level`` (e.g. ``"prefecture"``) choose what is
+    analysed; by default the units are the lowest level and the top is their lowest common
+    ancestor (``Dataset.top``). With ``derive=True``, values of regions between the units
+    and the top that are not observed are aggregated from their children
+    (``analysis.data.aggregate``; kind ``derived``, sources kept).
     """
     from analysis.data.derived import with_derived
 
@@ -304,10 +350,11 @@ def load(data_dir: str | os.PathLike | None = None, *, derive: bool = True) -> D
         observations=obs.sort_values(["indicator", "region_code", "year"], ignore_index=True),
         sources=_drop_private(frames["sources"]).sort_values("id", ignore_index=True),
         files=by_file,
+        scope=_check_scope(regions, top, unit_level),
     )
     if not derive:
         return ds
-    full = with_derived(ds)
+    full = with_derived(with_aggregates(ds))
     check_target_data(targets, full, log)
     if log:
         raise log.error()
