@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.data import schema as S
+from analysis.data import words
 from analysis.errors import unknown
 from analysis.messages import t
 
@@ -83,6 +84,17 @@ class Dataset:
                 break
             common.append(step[0])
         return common[-1] if common else ""
+
+    def whole_word(self, lang: str = "zh", code: str | None = None) -> str:
+        """全州 / 全省 / 全市 / 全国 … for ``code`` (default: the top region)."""
+        row = self.regions.loc[self.regions["code"] == (code or self.top)]
+        if row.empty:
+            return words.whole_word("", "", lang)
+        return words.whole_word(str(row.iloc[0]["level"]), str(row.iloc[0]["name_zh"]), lang)
+
+    def units_word(self, lang: str = "zh") -> str:
+        """县(市) / 县(市、区) / 市(州) … for the analysis units."""
+        return words.units_word(self.unit_level, self.units()["name_zh"], lang)
 
     def units(self) -> pd.DataFrame:
         """The analysis units: regions of ``unit_level`` below ``top``, sorted by code."""

@@ -1,0 +1,76 @@
+"""Words for regions from their level and type: 全州 / 全省 / 全市 / 全国, 县(市) / 县(市、区)
+/ 市(州) and their English forms (catalogue ``regions.*``).
+
+A region's type comes from its level and the ending of its Chinese name (autonomous
+prefecture, prefecture-level city, league, province, autonomous region, municipality ...);
+the endings themselves are catalogue entries, so no Chinese text lives in code and no
+region code is ever consulted.
+
+>>> whole_word("prefecture", "Qiannan Buyei and Miao Autonomous Prefecture", "en")
+'the whole region'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from analysis.messages import t
+
+_SUFFIXES = (
+    "autonomous_prefecture",
+    "autonomous_region",
+    "prefecture_area",
+    "league",
+    "province",
+    "city",
+    "district",
+    "banner",
+    "county",
+)
+
+
+def region_type(level: str, name_zh: str) -> str:
+    """Type of a region: its level refined by the ending of its Chinese name."""
+    name = str(name_zh).strip()
+    ending = next((s for s in _SUFFIXES if name.endswith(t(f"regions.suffix_{s}", "zh"))), "")
+    if level == "country":
+        return "country"
+    if level == "province":
+        if ending == "autonomous_region":
+            return "autonomous_region"
+        return "municipality" if ending == "city" else "province"
+    if level == "prefecture":
+        if ending in ("autonomous_prefecture", "prefecture_area", "league"):
+            return ending
+        return "city" if ending == "city" else "region"
+    if level == "county":
+        return ending or "county"
+    return "region"
+
+
+def whole_word(level: str, name_zh: str, lang: str = "zh") -> str:
+    """全州 / 全省 / 全市 / 全国 … for the region as a whole (全域 when the type is unknown)."""
+    kind = region_type(level, name_zh)
+    key = f"regions.whole_{kind}"
+    if kind in ("district", "banner"):
+        key = "regions.whole_county"
+    try:
+        return t(key, lang)
+    except KeyError:
+        return t("regions.whole_region", lang)
+
+
+def units_word(level: str, names_zh: Iterable[str], lang: str = "zh") -> str:
+    """What the analysis units are called together: 县(市), 县(市、区), 市(州), 省(区、市)."""
+    if level == "prefecture":
+        return t("regions.units_prefectures", lang)
+    if level == "province":
+        return t("regions.units_provinces", lang)
+    if level != "county":
+        return t("regions.units_regions", lang)
+    kinds = {region_type("county", n) for n in names_zh}
+    if "district" in kinds:
+        return t("regions.units_counties_districts", lang)
+    if "banner" in kinds:
+        return t("regions.units_counties_banners", lang)
+    return t("regions.units_counties", lang)
