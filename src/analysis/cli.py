@@ -58,8 +58,13 @@ def parse_years(text: str) -> list[int]:
 def _validate(args: argparse.Namespace) -> int:
     from analysis.data import load
 
-    ds = load(args.data)
+    ds = load(args.data, top=args.top, unit_level=args.level)
     _say("validate_ok", root=ds.root, units=len(ds.unit_codes), n=len(ds.observations))
+    disc = ds.discrepancies
+    if disc is not None and not disc.empty:
+        _say("totals_differ", n=len(disc))
+        for r in disc.head(10).itertuples(index=False):
+            print(f"  {r.region_code} {r.year} {r.indicator}: {r.observed:g} / {r.aggregated:g}")
     return 0
 
 
@@ -69,7 +74,12 @@ def _template(args: argparse.Namespace) -> int:
     from analysis.data.excel import write_template
 
     years = parse_years(args.years) if args.years else None
-    path = write_template(load(args.data), args.out, filled=args.filled, years=years)
+    path = write_template(
+        load(args.data, top=args.top, unit_level=args.level),
+        args.out,
+        filled=args.filled,
+        years=years,
+    )
     _say("template_written", path=path)
     return 0
 
@@ -102,6 +112,13 @@ def _help(key: str) -> str:
     return f"{t(key, 'en')} / {t(key, 'zh')}"
 
 
+def _scope_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--top", help="code of the region analysed (default: the units' common parent)")
+    p.add_argument(
+        "--level", help="level of the units: county, prefecture, province (default: the lowest)"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="analysis", description="County gaps, target projection and plan figures."
@@ -111,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help=_help("cli.help_validate"))
     p.add_argument("--data", help="data directory (default: the project's data/)")
+    _scope_args(p)
     p.set_defaults(func=_validate)
 
     p = sub.add_parser("template", help=_help("cli.help_template"))
@@ -120,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--years", help="year columns, e.g. 2016-2025 or 2016,2020 (default: the panel's years)"
     )
+    _scope_args(p)
     p.set_defaults(func=_template)
 
     p = sub.add_parser("import", help=_help("cli.help_import"))

@@ -18,7 +18,7 @@ import pandas as pd
 
 from analysis.data import schema as S
 from analysis.data import words
-from analysis.errors import unknown
+from analysis.errors import unknown, user_error
 from analysis.messages import t
 
 SOURCE_SEP = "+"  # a derived value lists all its source ids joined by '+'
@@ -84,6 +84,12 @@ class Dataset:
                 break
             common.append(step[0])
         return common[-1] if common else ""
+
+    def check_scope(self) -> Dataset:
+        """``self`` if it has analysis units below its top, else a UserError saying so."""
+        if self.units().empty:
+            raise user_error("data.scope_without_units", top=self.top or "-", level=self.unit_level)
+        return self
 
     def whole_word(self, lang: str = "zh", code: str | None = None) -> str:
         """全州 / 全省 / 全市 / 全国 … for ``code`` (default: the top region)."""

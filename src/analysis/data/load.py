@@ -294,6 +294,8 @@ def with_aggregates(ds: Dataset) -> Dataset:
     tree.loc[tree["code"].astype(str) == top, "parent_code"] = ""  # aggregate up to top only
     rows, disc = aggregate(ds.observations, tree, ds.indicators)
     rows = rows[rows["region_code"].isin(inside - units - below_units)]
+    if rows.empty:
+        return replace(ds, discrepancies=disc)
     obs = pd.concat([ds.observations, rows], ignore_index=True)
     obs = obs.sort_values(["indicator", "region_code", "year"], ignore_index=True)
     return replace(ds, observations=obs, discrepancies=disc)
@@ -351,7 +353,7 @@ def load(
         sources=_drop_private(frames["sources"]).sort_values("id", ignore_index=True),
         files=by_file,
         scope=_check_scope(regions, top, unit_level),
-    )
+    ).check_scope()
     if not derive:
         return ds
     full = with_derived(with_aggregates(ds))
