@@ -75,7 +75,9 @@ def test_display_value_hand_checked():
     assert T.display_value(0.1234, "0.0%") == "12.3%"
     assert T.display_value(26.0, "0.0") == "26.0"
     assert T.display_value(7257.0) == "7257"
-    assert T.display_value(np.nan, "0.0") == ""
+    assert T.display_value(np.nan, "0.0") == "—"  # missing shown as a dash
+    assert T.display_value(-0.0001, "0.0") == "0.0"  # never "-0.0"
+    assert T.display_value(-0.001) == "0.00"
     assert T.display_value("都匀市", "0.0") == "都匀市"
 
 

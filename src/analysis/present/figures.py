@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -116,6 +117,18 @@ def _title(fig: Figure, ax: Axes | None, title: str) -> None:
         fig.suptitle(text, x=0.02, ha="left")
 
 
+def colorbar_below(fig: Figure, mappable, ax: Axes, text: str):
+    """A horizontal colour bar under ``ax`` with its label written below it: a label rotated
+    along a vertical bar is misread in Chinese, and a title above one collides with its top
+    tick label."""
+    cb = fig.colorbar(mappable, ax=ax, location="bottom", shrink=0.6, aspect=35, pad=0.02)
+    cb.outline.set_visible(False)
+    cb.ax.tick_params(labelsize=7)
+    if text:
+        cb.set_label(text, fontsize=7.5)
+    return cb
+
+
 def _ylabel(ax: Axes, text: str) -> None:
     """The y label written horizontally above the axis: a rotated Chinese label or unit
     (a unit such as "ge" on its side) is misread."""
@@ -188,7 +201,7 @@ def ranked_bar(
         texts.append(
             ax.text(
                 val + span * 0.01 if val >= 0 else val - span * 0.01,
-                yi,
+                float(yi),
                 text,
                 va="center",
                 ha="left" if val >= 0 else "right",
@@ -197,10 +210,11 @@ def ranked_bar(
             )
         )
     handles = []
-    has_std = standard is not None and np.isfinite(standard)
+    std = float(standard) if standard is not None else float("nan")
+    has_std = bool(np.isfinite(std))
     if has_std:
-        ax.axvline(standard, color=style.BLACK, linestyle="--", linewidth=1.0, zorder=3, gid=REF)
-        label = standard_label or f"{flabel('standard', lang)} {_fmt(standard)}"
+        ax.axvline(std, color=style.BLACK, linestyle="--", linewidth=1.0, zorder=3, gid=REF)
+        label = standard_label or f"{flabel('standard', lang)} {_fmt(std)}"
         handles.append(
             Line2D([], [], color=style.BLACK, linestyle="--", linewidth=1.0, label=label)
         )
@@ -218,7 +232,7 @@ def ranked_bar(
         fig.legend(handles=handles, loc="outside lower center", ncol=len(handles))
     _title(fig, ax, title)
     if has_std:
-        _clear_line(fig, ax, texts, float(standard), span)  # type: ignore[arg-type]
+        _clear_line(fig, ax, texts, std, span)
     return fig
 
 
@@ -263,7 +277,9 @@ def dot_plot(
     style.check_lang(lang)
     _check_columns(frame, ["county", "prefecture"], "what_dot_plot")
     _non_empty(frame, "what_dot_plot")
-    names = {k: flabel(k, lang) for k in ("county", "prefecture", "target")} | dict(series_labels or {})
+    names = {k: flabel(k, lang) for k in ("county", "prefecture", "target")} | dict(
+        series_labels or {}
+    )
     f = frame.iloc[::-1]  # first row on top
     n = len(f)
     height, font = _rows(n, 2.0, 0.6)
@@ -367,8 +383,7 @@ def _column_labels(ax: Axes, labels: list[str], lang: str) -> None:
     """Column labels on top, horizontal, wrapped between words to the column width."""
     nc = len(labels)
     ax.xaxis.tick_top()
-    fig = ax.get_figure()
-    assert fig is not None
+    fig = cast(Figure, ax.get_figure(root=True))
     col_pt = fig.get_figwidth() * 72 * 0.72 / max(nc, 1)
     size = 7.0 if nc <= 6 else 6.0
     width = max(3, int(col_pt / size))
@@ -384,7 +399,7 @@ def heatmap(
     lang: str = "zh",
     cmap: str | None = None,
 ) -> Figure:
-    """County x indicator matrix as coloured cells (rows = county labels, columns = indicator labels).
+    """County x indicator matrix as coloured cells (rows = counties, columns = indicators).
 
     ``annot`` (same shape) is written in the cells, e.g. the raw values when the colour
     shows a normalised score. Missing cells are light grey, marked "—".
@@ -429,11 +444,7 @@ def heatmap(
                         "black" if norm[i, j] > 0.55 else "white"
                     )  # cividis: dark low, light high
                 ax.text(j, i, txt, ha="center", va="center", fontsize=min(6.5, font), color=colour)
-    cb = fig.colorbar(im, ax=ax, shrink=0.8, pad=0.02)
-    cb.outline.set_visible(False)
-    cb.ax.tick_params(labelsize=7)
-    if cbar_label:
-        cb.set_label(cbar_label)
+    colorbar_below(fig, im, ax, cbar_label)
     _title(fig, None, title)
     return fig
 
@@ -512,7 +523,7 @@ def small_multiples(
         ax.set_visible(False)
     handles = (
         [
-            Line2D([], [], color=c, linestyle=ls, marker=mk, markersize=3, label=str(s))
+            Line2D([], [], color=c, linestyle=cast(Any, ls), marker=mk, markersize=3, label=str(s))
             for s, (c, ls, mk) in look.items()
         ]
         if len(series) > 1
@@ -581,7 +592,12 @@ def fan_chart(
         label=flabel("pi80", lang),
     )
     ax.plot(
-        fx, ext("mean"), color=style.BLUE, linestyle="--", linewidth=1.4, label=flabel("forecast", lang)
+        fx,
+        ext("mean"),
+        color=style.BLUE,
+        linestyle="--",
+        linewidth=1.4,
+        label=flabel("forecast", lang),
     )
     ax.plot(
         h.index,
@@ -601,7 +617,7 @@ def fan_chart(
             markersize=11,
             color=style.VERMILLION,
             linestyle="none",
-            label=f"{flabel('target', lang)} ({ty}: {_fmt(tv)})",
+            label=t("figures.target_at", lang, year=ty, value=_fmt(tv)),
             zorder=5,
         )
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -664,14 +680,21 @@ def lorenz(
         label=flabel("equality", lang),
     )
     ax.fill_between(x * 100, y * 100, x * 100, color=style.SKY, alpha=0.3, linewidth=0)
-    ax.plot(x * 100, y * 100, color=style.BLUE, marker="o", markersize=2.5, label=flabel("lorenz", lang))
+    ax.plot(
+        x * 100, y * 100, color=style.BLUE, marker="o", markersize=2.5, label=flabel("lorenz", lang)
+    )
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 100)
     ax.set_aspect("equal")
     ax.set_xlabel(xlabel or flabel("lorenz_x_w" if weights is not None else "lorenz_x", lang))
     _ylabel(ax, ylabel or flabel("lorenz_y", lang))
     ax.text(
-        0.04, 0.96, f"{flabel('gini', lang)} G = {g:.3f}", transform=ax.transAxes, va="top", fontsize=7.5
+        0.04,
+        0.96,
+        f"{flabel('gini', lang)} G = {g:.3f}",
+        transform=ax.transAxes,
+        va="top",
+        fontsize=7.5,
     )
     ax.legend(loc="lower right", fontsize=6.5)
     _title(fig, ax, title)
@@ -710,7 +733,13 @@ def status_dashboard(status: pd.DataFrame, *, title: str = "", lang: str = "zh")
             )
             for r, c in zip(rr, cc, strict=True):
                 ax.text(
-                    c, r, "—", ha="center", va="center", fontsize=min(7, font), color=style.GREY
+                    float(c),
+                    float(r),
+                    "\u2014",
+                    ha="center",
+                    va="center",
+                    fontsize=min(7, font),
+                    color=style.GREY,
                 )
         else:
             edge = "white" if key != "backwards" else style.BLACK

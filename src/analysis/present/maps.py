@@ -125,7 +125,8 @@ def choropleth(
     labels: bool | None = None,
     illustrative: bool = False,
 ) -> Figure:
-    """County map coloured by ``values`` (indexed by region code); labelled as schematic (``figures.schematic``).
+    """County map coloured by ``values`` (indexed by region code), labelled as schematic
+    (``figures.schematic``).
 
     ``names`` maps code -> display name (default: the GeoJSON's name_zh / name_en).
     Labels show the name and, with ``show_values``, the value; they are placed without
@@ -197,10 +198,9 @@ def choropleth(
     ax.set_ylim(y0 - my, y1 + my)
     ax.set_aspect(1 / np.cos(np.deg2rad((y0 + y1) / 2)))  # equirectangular at the mean latitude
     ax.set_axis_off()
-    cb = fig.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cm), ax=ax, shrink=0.6, pad=0.02)
-    cb.outline.set_visible(False)
-    if cbar_label:
-        cb.set_label(cbar_label)
+    from analysis.present.figures import colorbar_below
+
+    colorbar_below(fig, mpl.cm.ScalarMappable(norm=norm, cmap=cm), ax, cbar_label)
     ax.text(
         0.0,
         0.0,

@@ -211,8 +211,7 @@ def _heatmap(c: _Ctx) -> PlanItem:
 
 def _dot(c: _Ctx, county: str) -> PlanItem | None:
     ds = c.ds
-    rows = [(i, c.target(i)) for i in c.spec.indicators]
-    rows = [(i, tg) for i, tg in rows if tg is not None]
+    rows = [(i, tg) for i in c.spec.indicators if (tg := c.target(i)) is not None]
     if not rows:
         return None
     ids = [i for i, _ in rows]
@@ -467,9 +466,9 @@ def _table_indicators(c: _Ctx) -> PlanItem:
     regions = c.units + [ds.top]
     frame = ds.values(inds, c.year, regions)
     frame.index = [c.names[k] for k in frame.index]
-    std = {i: c.target(i) for i in inds}
+    std = {i: tg for i in inds if (tg := c.target(i)) is not None}
     frame.loc[c.tr("target_row")] = [
-        np.nan if std[i] is None else float(std[i]["target_value"]) for i in inds
+        float(std[i]["target_value"]) if i in std else np.nan for i in inds
     ]
     frame.columns = [c.label(i) for i in inds]
     frame.insert(0, c.tr("region"), frame.index)
@@ -534,7 +533,12 @@ def _table_shortfall(c: _Ctx) -> PlanItem | None:
         ds.obs(ids, c.units, c.year),
         fmts,
         extra=extra,
-        method=c.tr("shortfall_method", year=c.year),
+        method=c.tr(
+            "shortfall_method",
+            year=c.year,
+            area_cost=f"{gaps.DEFAULT_UNIT_COSTS['facility_area']:,.0f}",
+            worker_cost=f"{gaps.DEFAULT_UNIT_COSTS['urban_community_workers']:,.0f}",
+        ),
     )
 
 

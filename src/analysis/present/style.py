@@ -20,9 +20,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import matplotlib
+from cycler import cycler
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from analysis.errors import UserError, check_choice, check_lang, user_error  # noqa: F401
 from analysis.io import write_bytes
@@ -75,7 +77,7 @@ def register_font() -> str:
 
 
 def rc_params() -> dict:
-    """The plan's rcParams (sizes in points for A4 Word pages, body text 10.5 pt, Chinese size 5)."""
+    """The plan's rcParams (sizes in points for A4 Word pages, body text 10.5 pt)."""
     return {
         "font.family": "sans-serif",
         "font.sans-serif": [register_font(), FALLBACK_FONT],
@@ -89,7 +91,7 @@ def rc_params() -> dict:
         "legend.fontsize": 7.5,
         "legend.frameon": False,
         "figure.titlesize": 10,
-        "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+        "axes.prop_cycle": cycler(color=PALETTE),
         "axes.spines.top": False,
         "axes.spines.right": False,
         "axes.linewidth": 0.6,
@@ -117,7 +119,8 @@ def use() -> None:
 
 
 def size(width: str | float = "full", aspect: float = 0.62) -> tuple[float, float]:
-    """Figure size in inches: ``width`` is "full" (16 cm), "half" (7.8 cm) or cm; height = width*aspect."""
+    """Figure size in inches: ``width`` is "full" (16 cm), "half" (7.8 cm) or cm;
+    height = width * aspect."""
     if isinstance(width, str):
         widths = {"full": FULL_WIDTH_CM, "half": HALF_WIDTH_CM}
         if width not in widths:
@@ -152,15 +155,15 @@ MARK_GID = "illustrative-mark"
 
 
 def mark_illustrative(fig: Figure, lang: str = "zh") -> Figure:
-    """Write a small illustrative-data mark (``figures.illustrative_mark``) in the top right corner of
-    ``fig``, in a strip the constrained layout keeps free, so the image says it even when
+    """Write a small illustrative-data mark (``figures.illustrative_mark``) in the top right
+    corner of ``fig``, in a strip the constrained layout keeps free, so the image says it even when
     copied out of its document."""
     text = t("figures.illustrative_mark", check_lang(lang))
     if any(x.get_gid() == MARK_GID for x in fig.texts):
         return fig
     strip = (MARK_PT * 1.6) / (fig.get_figheight() * 72)
     engine = fig.get_layout_engine()
-    if engine is not None and hasattr(engine, "set"):
+    if isinstance(engine, ConstrainedLayoutEngine):
         engine.set(rect=(0.0, 0.0, 1.0, 1.0 - strip))
     fig.text(
         0.995,
@@ -198,7 +201,7 @@ def to_bytes(fig: Figure, fmt: str = "png", dpi: int = DPI) -> bytes:
 def save(
     fig: Figure, path_without_suffix: str | os.PathLike, formats: Sequence[str] = FORMATS
 ) -> list[Path]:
-    """Write ``fig`` as PNG (300 dpi), SVG and PDF next to each other, atomically; return the paths."""
+    """Write ``fig`` as PNG (300 dpi), SVG and PDF side by side, atomically; return the paths."""
     base = Path(path_without_suffix)
     out = []
     for fmt in formats:
@@ -218,7 +221,9 @@ def strict_glyphs() -> Iterator[None]:
         yield
     missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
     if missing:
-        raise MissingGlyphError(*pair("figures.missing_glyphs", detail="; ".join(sorted(set(missing)))))
+        raise MissingGlyphError(
+            *pair("figures.missing_glyphs", detail="; ".join(sorted(set(missing))))
+        )
     for w in caught:  # re-emit the others
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 

@@ -220,7 +220,8 @@ def display_value(v, fmt: str | None = None) -> str:
 
 
 def _border(el, edges: dict[str, tuple[str, int]]) -> None:
-    """Set w:top/w:bottom/... borders on a w:tblPr or w:tcPr element: {edge: (val, size_eighths_pt)}."""
+    """Set w:top/w:bottom/... borders on a w:tblPr or w:tcPr element:
+    ``{edge: (val, size in eighths of a point)}``."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
