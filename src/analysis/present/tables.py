@@ -262,22 +262,37 @@ def set_run_font(
         run.font.bold = bold
 
 
-def column_widths_cm(table: Table, size_pt: float = 9.0) -> list[float]:
-    """Printed width of every column (cm): the longest cell or the header's longest word, at
-    ``size_pt`` (CJK 1 em, others 0.55 em), plus 0.4 cm padding; headers may wrap between
-    words, data cells never wrap."""
+def _widths(table: Table, size_pt: float) -> tuple[list[float], list[float]]:
+    """(least, preferred) printed width of every column in cm at ``size_pt`` (CJK 1 em, others
+    0.55 em, plus 0.4 cm padding): data cells never wrap (least), headers wrap between words
+    in at most two lines (preferred)."""
     from analysis.present.figures import words
 
     em_cm = size_pt / 72 * 2.54
     f = table.frame
-    out = []
+    least, pref = [], []
     for j, col in enumerate(f.columns):
         cells = [display_value(v, table.formats.get(col)) for v in f.iloc[:, j].tolist()]
         data = max((_text_width(c) / 2 for c in cells), default=1.0)
-        head_words = max((_text_width(w) / 2 for w in words(str(col))), default=1.0)
-        head = max(head_words, min(_text_width(str(col)) / 2, 8.0) / 2)  # at most 2 header lines
-        out.append(round(max(data, head, 1.5) * em_cm + 0.4, 2))
-    return out
+        head_word = max((_text_width(w) / 2 for w in words(str(col))), default=1.0)
+        head = max(head_word, _text_width(str(col)) / 4)  # two header lines
+        least.append(round(max(data, 2.0) * em_cm + 0.4, 2))
+        pref.append(round(max(data, head, 2.0) * em_cm + 0.4, 2))
+    return least, pref
+
+
+def column_widths_cm(table: Table, size_pt: float = 9.0, width_cm: float | None = None):
+    """Printed column widths (cm): the preferred widths, and when they exceed ``width_cm``,
+    each column's least width plus a share of the remaining space in proportion to what it
+    would still like (data columns keep their text on one line)."""
+    least, pref = _widths(table, size_pt)
+    if width_cm is None or sum(pref) <= width_cm:
+        return pref
+    spare = width_cm - sum(least)
+    want = [p - m for p, m in zip(pref, least, strict=True)]
+    if spare <= 0 or sum(want) <= 0:
+        return least
+    return [m + spare * w / sum(want) for m, w in zip(least, want, strict=True)]
 
 
 def add_three_line_table(
@@ -297,9 +312,7 @@ def add_three_line_table(
     t_ = doc.add_table(rows=f.shape[0] + 1, cols=f.shape[1])
     t_.alignment = WD_TABLE_ALIGNMENT.CENTER
     t_.autofit = False
-    widths = column_widths_cm(table, size_pt)
-    if width_cm is not None and sum(widths) > width_cm:
-        widths = [w * width_cm / sum(widths) for w in widths]
+    widths = column_widths_cm(table, size_pt, width_cm)
     tblpr = t_._tbl.tblPr
     _border(
         tblpr,
