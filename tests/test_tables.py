@@ -122,8 +122,8 @@ def test_xlsx_prints_landscape_one_page_wide_with_titles_repeated_and_panes_froz
     assert ws.page_setup.orientation == "landscape"
     assert int(ws.page_setup.paperSize) == 9  # A4
     assert ws.sheet_properties.pageSetUpPr.fitToPage is True
-    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0  # 0 = as many as needed
-    assert ws.print_title_rows == "1:2"  # title and header on every printed page
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0  # 0: any number
+    assert ws.print_title_rows == "$1:$2"  # title and header on every printed page
     assert ws.freeze_panes == "B3"  # first data cell: region column and header stay in view
     assert ws["A1"].value == "表1 各县(市)测试（示意数据）"  # illustrative: said in the title
 

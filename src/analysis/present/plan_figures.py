@@ -27,7 +27,6 @@ from analysis.analyses import baseline, gaps, targets
 from analysis.errors import check_choice
 from analysis.io import write_bytes
 from analysis.messages import t
-from analysis.methods import inequality
 from analysis.present import captions, figures, maps, style
 from analysis.present.documents import FigureItem, TableItem, write_docx
 from analysis.present.tables import Table, write_csv, write_xlsx
@@ -167,12 +166,6 @@ def _geo_source(ds) -> list[str]:
     """Source ids of boundary data (sources whose id mentions geo or whose kind is a map)."""
     s = ds.sources
     return s.loc[s["id"].str.contains("geo", case=False), "id"].tolist()
-
-
-def coefficient_of_variation(panel: pd.DataFrame) -> pd.Series:
-    """sigma-convergence measure per year: CV = population std (ddof=0) / mean across units
-    (``analysis.methods.inequality.cv``; missing values skipped)."""
-    return pd.Series(inequality.cv(panel.T.to_numpy(dtype=float)), index=panel.columns)
 
 
 # -- figures --------------------------------------------------------------------------
@@ -340,6 +333,8 @@ def _fan(c: _Ctx, ind: str) -> PlanItem | None:
         return None
     kw = view.fan_inputs(ind, lang=c.lang)
     kw.pop("title")
+    if kw["history"].dropna().size < 4:  # too short a series for a trend of the whole region
+        return None
     fig = figures.fan_chart(**kw)
     key = (ind, c.ds.top)
     method = view.summary.set_index(["indicator", "region_code"]).loc[key, "method"]
