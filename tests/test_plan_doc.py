@@ -143,12 +143,15 @@ def test_chinese_punctuation_is_full_width_numbers_and_links_are_kept():
 _SCRIPT = """
 import sys, pandas as pd
 from analysis.present import documents as plan_doc, figures, style, tables
-fig = figures.ranked_bar(pd.Series([3.0, 1.0, 2.0], index=["都匀市", "福泉市", "荔波县"]), standard=2.0)
+values = pd.Series([3.0, 1.0, 2.0], index=["都匀市", "福泉市", "荔波县"])
+fig = style.mark_illustrative(figures.ranked_bar(values, standard=2.0))
 style.save(fig, sys.argv[1])
-t = tables.Table(pd.DataFrame({"地区": ["都匀市", "=1"], "值": [1.5, 2.0]}), "表1 x", "资料来源: y。")
+frame = pd.DataFrame({"地区": ["都匀市", "=1"], "值": [1.5, 2.0]})
+t = tables.Table(frame, "表1 x", "资料来源: y。", illustrative=True)
 tables.write_xlsx(t, sys.argv[1] + ".xlsx")
 png = style.to_bytes(fig, "png")
-plan_doc.write_docx([plan_doc.FigureItem(png, "图1 x", "资料来源: y。"), plan_doc.TableItem(t)], sys.argv[1] + ".docx")
+items = [plan_doc.FigureItem(png, "图1 x", "资料来源: y。"), plan_doc.TableItem(t)]
+plan_doc.write_docx(items, sys.argv[1] + ".docx")
 """
 
 

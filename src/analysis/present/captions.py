@@ -62,9 +62,12 @@ def _titles(
     return titles, bool((src["kind"] == "illustrative").any())
 
 
+_PUNCTUATION = {"zh": zh_punctuation}  # languages whose punctuation differs from ASCII
+
+
 def localise(text: str, lang: str) -> str:
     """``text`` with the punctuation of ``lang`` (full-width for Chinese)."""
-    return zh_punctuation(text) if lang == "zh" else text
+    return _PUNCTUATION.get(lang, str)(text)
 
 
 def source_note(

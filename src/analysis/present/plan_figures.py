@@ -636,10 +636,15 @@ def build(
     return [i for i in items if i is not None]
 
 
+def _suffix(lang: str) -> str:
+    """File-name suffix of a language: none for Chinese (the default), "_en" for English."""
+    return {"zh": ""}.get(lang, f"_{lang}")
+
+
 def stem(item: PlanItem, lang: str = "zh") -> str:
     """File stem numbered as the caption: ``plan_fig06_status_targets`` for figure 6."""
     kind = "fig" if item.kind == "figure" else "tab"
-    return f"plan_{kind}{item.number:02d}_{item.key}" + ("" if lang == "zh" else f"_{lang}")
+    return f"plan_{kind}{item.number:02d}_{item.key}{_suffix(lang)}"
 
 
 def write(
@@ -653,7 +658,7 @@ def write(
     """Write figures (PNG/SVG/PDF), tables (xlsx/csv, plus one workbook of all tables) and
     the docx."""
     out = paths.outputs_dir(outputs)
-    sfx = "" if lang == "zh" else f"_{lang}"
+    sfx = _suffix(lang)
     written: dict[str, list[Path]] = {"figures": [], "tables": [], "docx": []}
     doc_items: list[FigureItem | TableItem] = []
     tables = []

@@ -1,5 +1,5 @@
 """Plan tables: xlsx (openpyxl) with caption, formatted headers, units and notes; csv; and
-three-line tables (三线表) in docx.
+three-line tables in docx.
 
 Text cells that begin with ``= + - @`` (or tab / carriage return) are neutralised with a
 leading apostrophe in xlsx and csv exports, so a spreadsheet never runs them as formulas
@@ -30,7 +30,7 @@ DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 class Table:
     """A display-ready table: ``frame`` columns are header labels (with units), rows as shown.
 
-    ``caption`` is the numbered title ("表1 …"), ``note`` the source note, ``formats`` maps a
+    ``caption`` is the numbered title ("Table 1 ..."), ``note`` the source note, ``formats`` maps a
     column to an Excel number format ("0.0", "#,##0", "0.0%").
     """
 
@@ -51,7 +51,7 @@ class Table:
 
     @property
     def number(self) -> str:
-        """The caption's number ("表1", "表2-3", "Table 2-3")."""
+        """The caption's number ("Table 1", "Table 2-3"; ``present.table_prefix``)."""
         prefixes = "|".join(re.escape(t("present.table_prefix", lang)) for lang in LANGS)
         m = re.match(rf"^((?:{prefixes})\S+?)(?:\s|$)", self.caption)
         return m.group(1) if m else self.caption[:10]
