@@ -125,6 +125,7 @@ def _paragraph(doc, text: str, *, size_pt: float, space_after_pt: float = 6, ali
     from docx.shared import Pt
 
     p = doc.add_paragraph()
+    p.paragraph_format.keep_together = True  # a note is never split over two pages
     if align is not None:
         p.alignment = align
     p.paragraph_format.space_after = Pt(space_after_pt)

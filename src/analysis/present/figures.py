@@ -341,6 +341,9 @@ def words(text: str) -> list[str]:
     out: list[str] = []
     pending = ""
     for tok in rjieba.cut(name):
+        if len(tok) == 1 and not tok.isalnum() and out and not pending:
+            out[-1] += tok  # punctuation ("/", "、") stays with the word before it
+            continue
         if len(tok) == 1 and _CJK.match(tok):
             pending += tok  # one character: keep it with the next word (or the previous at the end)
             continue

@@ -262,6 +262,14 @@ def set_run_font(
         run.font.bold = bold
 
 
+def wrap_header(text: str, width_em: float) -> list[str]:
+    """Header lines no wider than ``width_em`` (floored), broken only between words
+    (``figures._wrap``)."""
+    from analysis.present.figures import _wrap
+
+    return _wrap(text, max(1, int(width_em + 1e-9))).split("\n")
+
+
 def _widths(table: Table, size_pt: float) -> tuple[list[float], list[float]]:
     """(least, preferred) printed width of every column in cm at ``size_pt`` (CJK 1 em, others
     0.55 em, plus 0.4 cm padding): data cells never wrap (least), headers wrap between words
@@ -325,6 +333,14 @@ def add_three_line_table(
             "insideV": ("nil", 0),
         },
     )
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    for grid_col, w in zip(t_._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        grid_col.set(qn("w:w"), str(int(round(w / 2.54 * 1440))))  # twips: what Writer reads
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tblpr.append(layout)
     for k, row in enumerate(t_.rows):
         trpr = row._tr.get_or_add_trPr()
         cant = OxmlElement("w:cantSplit")
@@ -339,12 +355,20 @@ def add_three_line_table(
         _border(cell._tc.get_or_add_tcPr(), {"bottom": ("single", 6)})
         p = cell.paragraphs[0]
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        set_run_font(p.add_run(str(col)), font, size_pt=size_pt, bold=True)
+        p.paragraph_format.space_after = p.paragraph_format.space_before = Pt(1)
+        em = max(1.0, (widths[j] - 0.4) / (size_pt / 72 * 2.54))
+        lines = wrap_header(str(col), em)
+        for k, line in enumerate(lines):  # explicit breaks between words: Word and Writer
+            run = p.add_run(line)  # would otherwise break Chinese inside a word
+            set_run_font(run, font, size_pt=size_pt, bold=True)
+            if k < len(lines) - 1:
+                run.add_break()
     values = f.to_numpy(dtype=object)
     for i in range(values.shape[0]):
         for j in range(values.shape[1]):
             p = t_.cell(i + 1, j).paragraphs[0]
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            p.paragraph_format.space_after = p.paragraph_format.space_before = Pt(1)
             set_run_font(
                 p.add_run(display_value(values[i, j], table.formats.get(f.columns[j]))),
                 font,
