@@ -163,7 +163,7 @@ def _covers(geo: Path, codes: list[str]) -> bool:
 
 
 def _geo_source(ds) -> list[str]:
-    """Source ids of boundary data (sources whose id mentions geo or whose kind is a map)."""
+    """Source ids of boundary data (sources whose id mentions "geo")."""
     s = ds.sources
     return s.loc[s["id"].str.contains("geo", case=False), "id"].tolist()
 
