@@ -12,8 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib import pyplot as plt
 from matplotlib.text import Text
+from textboxes import overlapping_texts, texts_on_reference_lines, visible_texts
 
 from analysis.errors import UserError
+from analysis.messages import t
 from analysis.present import figures as F
 from analysis.present import style
 
@@ -101,20 +103,55 @@ def _all_figures(lang: str) -> dict:
     }
 
 
+_FIGURE_TYPES = (
+    "ranked_bar",
+    "dot_plot",
+    "heatmap",
+    "small_multiples",
+    "fan_chart",
+    "lorenz",
+    "status_dashboard",
+    "trend_lines",
+)
+
+
 def _texts(fig) -> list[str]:
     return [t.get_text() for t in fig.findobj(Text) if t.get_text()]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_every_figure_type_renders_without_missing_glyphs(lang, tmp_path):
+def test_every_figure_type_renders_without_glyph_gaps_or_text_collisions(lang, tmp_path):
+    """Every figure type, with the illustrative mark added: no missing glyph, no two text
+    boxes overlapping (renderer bounding boxes), no text struck by a reference line, no
+    rotated Chinese text; each PNG is a distinct image."""
+    pngs = set()
     with style.strict_glyphs():
-        figs = _all_figures(lang)
-        for name, fig in figs.items():
+        for name, fig in _all_figures(lang).items():
+            style.mark_illustrative(fig, lang)
             style.check_glyphs(fig)
-            paths = style.save(fig, tmp_path / name, formats=("png",))
-            assert paths[0].stat().st_size > 5000
+            assert overlapping_texts(fig) == [], name
+            assert texts_on_reference_lines(fig) == [], name
+            rotated = [x.get_text() for x in visible_texts(fig) if x.get_rotation() % 360 != 0]
+            assert not [r for r in rotated if CJK.search(r)], (name, rotated)
+            mark = t("figures.illustrative_mark", lang)
+            assert [x.get_text() for x in fig.texts].count(mark) == 1, name
+            path = style.save(fig, tmp_path / name, formats=("png",))[0]
+            pngs.add(path.read_bytes())
             plt.close(fig)
-    assert len(figs) == 8
+    assert len(pngs) == len(_FIGURE_TYPES)
+
+
+def test_value_labels_next_to_the_standard_line_are_moved_clear_of_it():
+    # 28.7 ends just short of the standard 30: its label would be struck through by the line
+    values = pd.Series([33.6, 28.7, 29.6, 15.1], index=["a", "b", "c", "d"])
+    fig = F.ranked_bar(values, standard=30.0, highlight=["b"], standard_label="Standard 30")
+    assert texts_on_reference_lines(fig) == []
+    assert overlapping_texts(fig) == []
+    ax = fig.axes[0]
+    moved = {x.get_text(): x.get_position()[0] for x in ax.texts}
+    assert moved["28.7"] > 30.0 and moved["29.6"] > 30.0  # right of the line
+    assert moved["15.1"] == pytest.approx(15.1 + 33.6 * 0.01)  # far from it: at the bar end
+    plt.close(fig)
 
 
 def test_chinese_by_default_and_english_throughout_with_en():
@@ -176,7 +213,7 @@ def test_lorenz_invariants(vals, scale):
 def test_bad_inputs_raise_bilingual_errors():
     with pytest.raises(UserError, match="(?s)未知的进展状态.*Valid: met, on_track"):
         F.status_dashboard(pd.DataFrame({"a": ["met", "great"]}))
-    with pytest.raises(UserError, match="(?s)缺少列: prefecture.*Required: county, prefecture"):
+    with pytest.raises(UserError, match="(?s)缺少列：prefecture.*Required: county, prefecture"):
         F.dot_plot(pd.DataFrame({"county": [1.0]}))
     with pytest.raises(UserError, match="未知的语言"):
         F.ranked_bar(pd.Series([1.0]), lang="fr")
@@ -186,17 +223,29 @@ def test_bad_inputs_raise_bilingual_errors():
         F.lorenz_points(pd.Series([-1.0, 5.0]))
 
 
-def test_wrap_keeps_unit_together():
-    assert F._wrap("每百户居民社区综合服务设施面积(平方米/百户)", 7).split("\n") == [
-        "每百户居民社区",
-        "综合服务设施面",
-        "积(平方米/百户)",
-    ]
-    assert F._wrap("持证社工占比(%)", 7) == "持证社工占比(%)"  # 6 + 3 <= 7 + 2
-    assert F._wrap("社区工作者平均年龄(岁/人)", 7) == "社区工作者平均\n年龄(岁/人)"
-    assert F._wrap("社区工作者平均年(岁/人次)", 7) == "社区工作者平均\n年(岁/人次)"
-    assert F._wrap("社区工作者平均年龄(平方米/百户)", 7) == "社区工作者平均\n年龄\n(平方米/百户)"
-    assert F._wrap("短(%)", 7) == "短(%)"
+def test_wrap_breaks_between_words_and_keeps_the_unit_together():
+    label = "每百户居民社区综合服务设施面积(平方米/百户)"
+    lines = F._wrap(label, 7).split("\n")
+    assert "".join(lines) == label
+    # each line is whole words: never "设施面" / "积"
+    # 7 em a line: 每百户居民社区 is 7 em; the unit (5 CJK + 3 x 0.55 em) cannot join 面积
+    assert lines == ["每百户居民社区", "综合服务设施", "面积", "(平方米/百户)"]
+    assert F._wrap("持证社工占比(%)", 9) == "持证社工占比(%)"  # 6 + 3 * 0.55 em fits 9
+    assert F._wrap("都匀市", 2) == "都匀市"  # a word longer than the width stays whole
+    assert F._wrap("城市社区综合服务设施覆盖率(%)", 6) == "城市社区综合\n服务设施\n覆盖率(%)"
+    # English: 0.55 em a letter, breaks at spaces: "Facility area per 100" = 21 x 0.55 <= 12
+    assert F._wrap("Facility area per 100 households (m2/100 hh)", 12) == (
+        "Facility area per 100\nhouseholds\n(m2/100 hh)"
+    )
+
+
+def test_status_names_come_from_the_catalogue():
+    assert F.status_label("limited") == "进展有限"
+    assert F.status_label("limited", "en") == "Limited progress"
+    fig = F.status_dashboard(pd.DataFrame({"x": ["met", "backwards"]}), lang="en")
+    legend = [x.get_text() for x in fig.legends[0].get_texts()]
+    assert legend == [F.status_label(k, "en") for k in F.STATUS]
+    plt.close(fig)
 
 
 def test_number_formatting_hand_checked():
@@ -221,5 +270,7 @@ def test_titles_wrap_to_the_figure_width():
         pd.Series([1.0, 2.0]),
         title="各县(市)每百户居民社区综合服务设施面积的分布情况(按常住人口加权)",
     )
-    assert "\n" in fig.axes[0].get_title(loc="left")
+    # the y label sits horizontally above the axis, so the title is the figure's
+    title = fig.get_suptitle()
+    assert "\n" in title and title.replace("\n", "").startswith("各县(市)每百户")
     plt.close(fig)

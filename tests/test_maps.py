@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from matplotlib import pyplot as plt
 from matplotlib.text import Text
+from textboxes import map_label_overlaps
 
 from analysis.errors import UserError
 from analysis.paths import data_dir
@@ -61,7 +62,7 @@ def test_county_map_is_schematic_and_labels_do_not_overlap(lang):
     assert ("示意图" if lang == "zh" else "Schematic map") in texts
     name = props[0]["properties"][f"name_{lang}"]
     assert any(t.startswith(name) for t in texts)
-    assert maps.label_overlaps(fig) == 0
+    assert map_label_overlaps(fig) == 0
     plt.close(fig)
 
 
@@ -70,7 +71,7 @@ def test_crowded_labels_are_pushed_apart_and_holes_kept(tmp_path):
     values = pd.Series(np.arange(36.0), index=[f"{900000 + k}" for k in range(36)])
     values.iloc[5] = np.nan
     fig = maps.choropleth(values, geo)
-    assert maps.label_overlaps(fig) == 0
+    assert map_label_overlaps(fig) == 0
     # the hole in square 0 is a second closed ring of its path: 5 + 5 vertices
     coll = fig.axes[0].collections[0]
     assert len(coll.get_paths()[0].vertices) == 10

@@ -9,6 +9,7 @@ import time
 
 import pandas as pd
 from docx import Document
+from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
@@ -49,8 +50,9 @@ def test_document_has_figures_tables_captions_and_notes(tmp_path):
     paras = [p.text for p in doc.paragraphs]
     fig_caps = [i for i, p in enumerate(paras) if p.startswith("图2-")]
     tab_caps = [i for i, p in enumerate(paras) if p.startswith("表2-")]
-    assert [paras[i] for i in fig_caps] == ["图2-1 各县(市)甲", "图2-2 各县(市)乙"]
-    assert [paras[i] for i in tab_caps] == ["表2-1 各县(市)测试"]
+    # full-width brackets in Chinese captions
+    assert [paras[i] for i in fig_caps] == ["图2-1 各县（市）甲", "图2-2 各县（市）乙"]
+    assert [paras[i] for i in tab_caps] == ["表2-1 各县（市）测试"]
     for i in fig_caps:  # the note directly under each figure caption
         assert paras[i + 1].startswith("资料来源")
     assert "示意数据" in paras[fig_caps[0] + 1]
@@ -58,7 +60,7 @@ def test_document_has_figures_tables_captions_and_notes(tmp_path):
     body = list(doc.element.body)
     tbl_pos = body.index(doc.tables[0]._tbl)
     assert "".join(body[tbl_pos + 1].itertext()).startswith("资料来源: 表源")
-    # East-Asian font named on caption runs and in the Normal style
+    # East-Asian fonts named in the Caption and Normal styles and on caption runs
     cap = next(p for p in doc.paragraphs if p.text.startswith("图2-1"))
     assert cap.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"
     assert doc.styles["Normal"].element.rPr.rFonts.get(qn("w:eastAsia")) == "宋体"
@@ -68,23 +70,88 @@ def test_document_has_figures_tables_captions_and_notes(tmp_path):
     )  # twip rounding
 
 
+def _instructions(element) -> list[str]:
+    return [e.text.strip() for e in element.iter(qn("w:instrText"))]
+
+
+def test_captions_are_word_captions_with_seq_fields_and_pages_are_numbered(tmp_path):
+    doc = Document(plan_doc.write_docx(_items(), tmp_path / "plan.docx"))
+    caps = [p for p in doc.paragraphs if p.style.name == "Caption"]
+    assert [p.text for p in caps] == [
+        "图2-1 各县（市）甲",
+        "表2-1 各县（市）测试",
+        "图2-2 各县（市）乙",
+    ]
+    # each caption's number is a SEQ field named after its prefix, with the number as result
+    assert [_instructions(p._p) for p in caps] == [
+        ["SEQ 图 \\* ARABIC"],
+        ["SEQ 表 \\* ARABIC"],
+        ["SEQ 图 \\* ARABIC"],
+    ]
+    kinds = [e.get(qn("w:fldCharType")) for e in caps[0]._p.iter(qn("w:fldChar"))]
+    assert kinds == ["begin", "separate", "end"]
+    # a PAGE field in the footer
+    assert "PAGE" in _instructions(doc.sections[0].footer._element)
+
+
+def test_header_row_repeats_and_wide_tables_get_landscape_pages(tmp_path):
+    narrow = Table(
+        pd.DataFrame({"地区": ["都匀市", "福泉市"], "值": [1.0, 2.0]}), "表1 窄表", "注。"
+    )
+    wide_frame = pd.DataFrame(
+        {f"每百户居民社区综合服务设施面积{k}(平方米/百户)": [1.0] * 40 for k in range(12)}
+    )
+    wide_frame.insert(0, "地区", ["三都水族自治县"] * 40)
+    wide = Table(wide_frame, "表2 宽表", "注。")
+    assert not plan_doc.needs_landscape(narrow) and plan_doc.needs_landscape(wide)
+    items = [plan_doc.TableItem(narrow), plan_doc.TableItem(wide), plan_doc.TableItem(narrow)]
+    doc = Document(plan_doc.write_docx(items, tmp_path / "plan.docx"))
+    orient = [s.orientation for s in doc.sections]
+    assert orient == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+    land = doc.sections[1]
+    assert land.page_width > land.page_height
+    for tbl in doc.tables:
+        rows = tbl._tbl.findall(qn("w:tr"))
+        assert rows[0].trPr.find(qn("w:tblHeader")) is not None  # repeats on every page
+        assert all(r.trPr.find(qn("w:tblHeader")) is None for r in rows[1:])
+    # the wide table fits the landscape text width, and region names are not broken
+    widths = [c.width for c in doc.tables[1].rows[0].cells]
+    assert sum(widths) <= Cm(29.7 - 2 * 2.54) + Cm(0.05)
+    name_cm = widths[0] / Cm(1)
+    assert name_cm >= 7 * 9 / 72 * 2.54  # 7 characters of 9 pt on one line
+
+
 def test_english_captions():
     n = captions.Numbering(lang="en")
     assert n.figure("Facility area") == "Figure 1 Facility area"
     assert n.table() == "Table 1"
     assert captions.with_unit("Workers", "persons", "en") == "Workers (unit: persons)"
-    assert captions.with_unit("社区工作者", "人") == "社区工作者(单位: 人)"
+    assert captions.with_unit("社区工作者", "人") == "社区工作者（单位：人）"
+
+
+def test_chinese_punctuation_is_full_width_numbers_and_links_are_kept():
+    z = captions.zh_punctuation
+    assert z("资料来源: 甲; 乙。注: 含示意数据(illustrative data)") == (
+        "资料来源：甲；乙。注：含示意数据（illustrative data）"
+    )
+    assert z("共1,431个, 时间12:30") == "共1,431个，时间12:30"
+    assert z("见 https://example.org") == "见 https://example.org"
+    n = captions.Numbering()
+    assert n.figure("各县(市)面积") == "图1 各县（市）面积"
 
 
 _SCRIPT = """
 import sys, pandas as pd
 from analysis.present import documents as plan_doc, figures, style, tables
-fig = figures.ranked_bar(pd.Series([3.0, 1.0, 2.0], index=["都匀市", "福泉市", "荔波县"]), standard=2.0)
+values = pd.Series([3.0, 1.0, 2.0], index=["都匀市", "福泉市", "荔波县"])
+fig = style.mark_illustrative(figures.ranked_bar(values, standard=2.0))
 style.save(fig, sys.argv[1])
-t = tables.Table(pd.DataFrame({"地区": ["都匀市", "=1"], "值": [1.5, 2.0]}), "表1 x", "资料来源: y。")
+frame = pd.DataFrame({"地区": ["都匀市", "=1"], "值": [1.5, 2.0]})
+t = tables.Table(frame, "表1 x", "资料来源: y。", illustrative=True)
 tables.write_xlsx(t, sys.argv[1] + ".xlsx")
 png = style.to_bytes(fig, "png")
-plan_doc.write_docx([plan_doc.FigureItem(png, "图1 x", "资料来源: y。"), plan_doc.TableItem(t)], sys.argv[1] + ".docx")
+items = [plan_doc.FigureItem(png, "图1 x", "资料来源: y。"), plan_doc.TableItem(t)]
+plan_doc.write_docx(items, sys.argv[1] + ".docx")
 """
 
 

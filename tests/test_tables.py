@@ -75,7 +75,9 @@ def test_display_value_hand_checked():
     assert T.display_value(0.1234, "0.0%") == "12.3%"
     assert T.display_value(26.0, "0.0") == "26.0"
     assert T.display_value(7257.0) == "7257"
-    assert T.display_value(np.nan, "0.0") == ""
+    assert T.display_value(np.nan, "0.0") == "—"  # missing shown as a dash
+    assert T.display_value(-0.0001, "0.0") == "0.0"  # never "-0.0"
+    assert T.display_value(-0.001) == "0.00"
     assert T.display_value("都匀市", "0.0") == "都匀市"
 
 
@@ -112,3 +114,32 @@ def test_xlsx_and_csv_identical_across_runs(tmp_path):
         assert (tmp_path / f"a.{ext}").read_bytes() == (tmp_path / f"b.{ext}").read_bytes(), ext
     wb = load_workbook(tmp_path / "a.xlsx")
     assert wb.sheetnames == ["表1", "表1_2"]
+
+
+def test_xlsx_prints_landscape_one_page_wide_with_titles_repeated_and_panes_frozen(tmp_path):
+    path = T.write_xlsx(_table(illustrative=True), tmp_path / "t.xlsx")
+    ws = load_workbook(path).worksheets[0]
+    assert ws.page_setup.orientation == "landscape"
+    assert int(ws.page_setup.paperSize) == 9  # A4
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0  # 0: any number
+    assert ws.print_title_rows == "$1:$2"  # title and header on every printed page
+    assert ws.freeze_panes == "B3"  # first data cell: region column and header stay in view
+    assert ws["A1"].value == "表1 各县(市)测试（示意数据）"  # illustrative: said in the title
+
+
+def test_xlsx_title_without_illustrative_values_is_the_caption(tmp_path):
+    ws = load_workbook(T.write_xlsx(_table(), tmp_path / "t.xlsx")).worksheets[0]
+    assert ws["A1"].value == "表1 各县(市)测试"
+
+
+def test_xlsx_note_wraps_in_a_row_tall_enough_for_it(tmp_path):
+    note = "资料来源: " + "很长的资料来源名称；" * 30  # 310 characters, 300 of them CJK
+    t = T.Table(pd.DataFrame({"地区": ["都匀市"], "值": [1.0]}), "表1 x", note)
+    ws = load_workbook(T.write_xlsx(t, tmp_path / "t.xlsx")).worksheets[0]
+    cell = ws.cell(row=4, column=1)
+    assert cell.value == note and cell.alignment.wrap_text
+    # columns 8 + 8 = 16 character units of 11 pt = 19.6 units of 9 pt a line; the note is
+    # 6 + 2 x 300 + 4 = 610 units wide: ceil(610 / 19.6) = 32 lines, + 1 spare, x 9 x 1.35 pt
+    assert ws.row_dimensions[4].height == pytest.approx(33 * 9 * 1.35, abs=0.1)
+    assert ws.row_dimensions[4].height > 14  # not the fixed 14 pt that clipped notes

@@ -1,41 +1,73 @@
 """Captions and source notes generated from provenance.
 
-Every figure and table in the plan carries a number (图2-1 / 表3-2), a title with its
-unit, and a source note that lists the titles of every source behind the values
-shown, adding 示意数据 when any value is illustrative and 示意图 on maps.
+Every figure and table in the plan carries a number (figure 2-1 / table 3-2), a title with its
+unit, and a source note that lists the titles of every source behind the values shown, adding
+the illustrative-data note (``present.illustrative_note``) when any value is illustrative and
+the schematic-map note (``present.schematic_note``) on maps. Chinese text uses full-width
+punctuation (``zh_punctuation``).
 
->>> n = Numbering(chapter=2)
->>> n.figure("各县(市)每百户居民社区综合服务设施面积")
-'图2-1 各县(市)每百户居民社区综合服务设施面积'
->>> source_note(ds, ds.obs("facility_area_per_100hh", years=2020))
-'资料来源: 《中国人口普查分县资料—2020》; 示意数据: ...。注: 含示意数据(illustrative data)。'
+>>> n = Numbering(chapter=2, lang="en")
+>>> n.figure("Facility area by county")
+'Figure 2-1 Facility area by county'
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from analysis.errors import user_error
+from analysis.messages import t
 from analysis.present import style
 
-ILLUSTRATIVE_ZH = "示意数据"
-SCHEMATIC_ZH = "示意图"
+_CJK = r"[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]"
+
+
+def zh_punctuation(text: str) -> str:
+    """Chinese text with full-width brackets, colons and semicolons (GB/T 15834-2011);
+    a comma becomes full-width only between Chinese characters (1,431 stays as it is),
+    and a half-width ``:``/``;``/``,`` loses the space after it."""
+    out = re.sub(r"\s*\(\s*", "\uff08", text)
+    out = re.sub(r"\s*\)", "\uff09", out)
+    out = re.sub(r"(?<!\d):(?!//)\s*|:(?!\d|//)\s*", "\uff1a", out)
+    out = re.sub(r";\s*", "\uff1b", out)
+    out = re.sub(rf"(?<={_CJK}),\s*|,\s*(?={_CJK})", "\uff0c", out)
+    return out
+
+
+def _sources(ds, obs: pd.DataFrame, extra_sources: Sequence[str] = ()) -> pd.DataFrame:
+    src = ds.sources_of(obs)
+    if extra_sources:
+        more = ds.sources[ds.sources["id"].isin(list(extra_sources))]
+        src = pd.concat([src, more]).drop_duplicates("id").sort_values("id")
+    return src
+
+
+def is_illustrative(ds, obs: pd.DataFrame, extra_sources: Sequence[str] = ()) -> bool:
+    """Whether any value in ``obs`` (or any source in ``extra_sources``) is illustrative."""
+    return bool((_sources(ds, obs, extra_sources)["kind"] == "illustrative").any())
 
 
 def _titles(
     ds, obs: pd.DataFrame, extra_sources: Sequence[str] = (), lang: str = "zh"
 ) -> tuple[list[str], bool]:
-    src = ds.sources_of(obs)
-    if extra_sources:
-        more = ds.sources[ds.sources["id"].isin(list(extra_sources))]
-        src = pd.concat([src, more]).drop_duplicates("id").sort_values("id")
+    src = _sources(ds, obs, extra_sources)
     title = src["title"].astype(str)
     if lang == "en" and "title_en" in src.columns:  # English title where sources.csv has one
         title = src["title_en"].fillna("").astype(str).where(lambda t: t.str.strip() != "", title)
     titles = list(dict.fromkeys(title))
     return titles, bool((src["kind"] == "illustrative").any())
+
+
+_PUNCTUATION = {"zh": zh_punctuation}  # languages whose punctuation differs from ASCII
+
+
+def localise(text: str, lang: str) -> str:
+    """``text`` with the punctuation of ``lang`` (full-width for Chinese)."""
+    return _PUNCTUATION.get(lang, str)(text)
 
 
 def source_note(
@@ -49,39 +81,33 @@ def source_note(
 ) -> str:
     """Source note for the values in ``obs`` (rows of ``ds.obs``), in Chinese or English.
 
-    zh: "资料来源: <titles>。" + "注: 含示意数据(illustrative data)。" when any source is
-    illustrative + "地图为示意图(schematic map)。" for maps; ``method`` adds a sentence on
-    how values were computed. Source ids in ``extra_sources`` (e.g. the map boundaries)
-    are listed too.
+    ``present.source`` with the source titles, then ``present.note`` with ``method`` (how the
+    values were computed), the illustrative-data note when any source is illustrative and the
+    schematic-map note for maps. Source ids in ``extra_sources`` (e.g. the map boundaries) are
+    listed too.
     """
     style.check_lang(lang)
     titles, illustrative = _titles(ds, obs, extra_sources, lang)
-    notes_zh, notes_en = [], []
-    if method:
-        notes_zh.append(method)
-        notes_en.append(method)
+    notes = [method] if method else []
     if illustrative:
-        notes_zh.append(f"含{ILLUSTRATIVE_ZH}(illustrative data),不代表实际统计数")
-        notes_en.append(f"includes illustrative data ({ILLUSTRATIVE_ZH}), not official statistics")
+        notes.append(t("present.illustrative_note", lang))
     if schematic_map:
-        notes_zh.append(f"地图为{SCHEMATIC_ZH}(schematic map),不作为行政区划界线依据")
-        notes_en.append(f"the map is schematic ({SCHEMATIC_ZH}), not an authoritative boundary")
-    if lang == "zh":
-        text = "资料来源: " + ("; ".join(titles) if titles else "无") + "。"
-        if notes_zh:
-            text += "注: " + ";".join(n.rstrip("。") for n in notes_zh) + "。"
-        return text
-    text = "Source: " + ("; ".join(titles) if titles else "none") + "."
-    if notes_en:
-        text += " Note: " + "; ".join(n.rstrip(".") for n in notes_en) + "."
-    return text
+        notes.append(t("present.schematic_note", lang))
+    sep = t("present.source_sep", lang)
+    listed = sep.join(titles) if titles else t("present.source_none", lang)
+    text = t("present.source", lang, titles=listed)
+    if notes:
+        joined = t("present.note_sep", lang).join(n.rstrip("\u3002.") for n in notes)
+        text += t("present.note", lang, notes=joined)
+    return localise(text, lang)
 
 
 @dataclass
 class Numbering:
-    """Hands out figure and table numbers: 图2-1, 表2-1 (chapter given) or 图1, 表1.
+    """Hands out figure and table numbers: figure 2-1, table 2-1 (chapter given) or 1, 2 ...
 
-    ``lang="en"`` gives "Figure 2-1" / "Table 2-1". Each kind counts separately.
+    The prefixes are ``present.figure_prefix`` / ``present.table_prefix``. Each kind counts
+    separately.
     """
 
     chapter: int | str | None = None
@@ -92,35 +118,25 @@ class Numbering:
         style.check_lang(self.lang)
 
     def next(self, kind: str) -> str:
-        """The next number of ``kind`` ("figure" or "table"), e.g. "图2-3"."""
+        """The next number of ``kind`` ("figure" or "table"), e.g. "Figure 2-3"."""
         if kind not in self.counts:
-            from analysis.errors import UserError
-
-            raise UserError(
-                f"未知的编号类型: {kind}。可用: figure, table",
-                f"Unknown numbering kind: {kind}. Valid: figure, table",
-            )
+            raise user_error("present.unknown_numbering", kind=kind)
         self.counts[kind] += 1
         k = self.counts[kind]
-        prefix = {
-            ("figure", "zh"): "图",
-            ("table", "zh"): "表",
-            ("figure", "en"): "Figure ",
-            ("table", "en"): "Table ",
-        }[(kind, self.lang)]
+        prefix = t(f"present.{kind}_prefix", self.lang)
         return f"{prefix}{self.chapter}-{k}" if self.chapter not in (None, "") else f"{prefix}{k}"
 
     def figure(self, title: str = "") -> str:
-        """Next figure caption: "图2-1 title" (just the number when no title)."""
-        return f"{self.next('figure')} {title}".strip()
+        """Next figure caption: number, space, title."""
+        return localise(f"{self.next('figure')} {title}".strip(), self.lang)
 
     def table(self, title: str = "") -> str:
-        """Next table caption: "表2-1 title"."""
-        return f"{self.next('table')} {title}".strip()
+        """Next table caption: number, space, title."""
+        return localise(f"{self.next('table')} {title}".strip(), self.lang)
 
 
 def with_unit(title: str, unit: str, lang: str = "zh") -> str:
-    """Title with the unit: "社区工作者(单位: 人)" / "Community workers (unit: persons)"."""
+    """Title with the unit (``present.with_unit``): "Community workers (unit: persons)"."""
     if not unit:
         return title
-    return f"{title}(单位: {unit})" if lang == "zh" else f"{title} (unit: {unit})"
+    return localise(t("present.with_unit", lang, title=title, unit=unit), lang)

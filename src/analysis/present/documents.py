@@ -1,31 +1,39 @@
 """Assemble the plan's figures and tables into one Word document (python-docx).
 
-Figures at print size with the caption below (图1 …), tables as 三线表 with the caption
-above (表1 …), and a source note directly under every figure and table.  Chinese text uses
-an East-Asian font name (宋体 body, 黑体 captions) set on every run; the document just
-names the font, Word supplies it.  Core properties and zip entry times are fixed, so a
-rerun gives byte-identical bytes.
+Figures at print size with the caption below, tables as three-line tables with the caption
+above, and a source note directly under every figure and table. Captions use Word's Caption
+style with SEQ fields (they renumber when pasted into the plan); the footer carries a PAGE
+field; tables wider than the portrait text block go into landscape sections; header rows
+repeat on every page. East-Asian font names (``present.body_font``, ``present.caption_font``)
+are set on every run; Word supplies the fonts. Core properties and zip entry times are fixed
+(``analysis.io``), so a rerun gives identical bytes.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.io import FIXED_TIME, normalise_zip, write_bytes
+from analysis.messages import LANGS, t
 from analysis.present import style
-from analysis.present.tables import (
-    Table,
-    add_three_line_table,
-    set_run_font,
-)
+from analysis.present.tables import Table, add_three_line_table, column_widths_cm, set_run_font
 
-BODY_FONT = "宋体"
-CAPTION_FONT = "黑体"
 LATIN_FONT = "Times New Roman"
+PORTRAIT_TEXT_CM = style.FULL_WIDTH_CM  # A4 21 cm - 2 x 2.5 cm margins
+LANDSCAPE_TEXT_CM = 29.7 - 2 * 2.54
+
+
+def body_font() -> str:
+    return t("present.body_font", "zh")
+
+
+def caption_font() -> str:
+    return t("present.caption_font", "zh")
 
 
 @dataclass
@@ -56,86 +64,158 @@ class TableItem:
 Item = FigureItem | TableItem
 
 
-def _paragraph(
-    doc,
-    text: str,
-    *,
-    font: str,
-    size_pt: float,
-    bold: bool = False,
-    align=None,
-    space_after_pt: float = 6,
-    keep_with_next: bool = False,
-):
+def split_caption(caption: str) -> tuple[str, str, str, str]:
+    """``(prefix, chapter part, number, title)`` of a caption made by ``captions.Numbering``:
+    "Figure 2-3 Title" -> ("Figure ", "2-", "3", "Title"); no number -> ("", "", "", caption)."""
+    prefixes = [t(f"present.{k}_prefix", lang) for k in ("figure", "table") for lang in LANGS]
+    alt = "|".join(re.escape(p) for p in prefixes)
+    m = re.match(rf"^({alt})(\S+-)?(\d+)\s*(.*)$", caption, flags=re.S)
+    if not m:
+        return "", "", "", caption
+    return m.group(1), m.group(2) or "", m.group(3), m.group(4)
+
+
+def _field(paragraph, instruction: str, shown: str, font: str, size_pt: float, bold: bool):
+    """Append a complex field (begin, instruction, separate, cached result, end)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def fld(kind: str):
+        r = paragraph.add_run()
+        set_run_font(r, font, LATIN_FONT, size_pt=size_pt, bold=bold)
+        el = OxmlElement("w:fldChar")
+        el.set(qn("w:fldCharType"), kind)
+        r._r.append(el)
+        return r
+
+    fld("begin")
+    r = paragraph.add_run()
+    set_run_font(r, font, LATIN_FONT, size_pt=size_pt, bold=bold)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    r._r.append(instr)
+    fld("separate")
+    set_run_font(paragraph.add_run(shown), font, LATIN_FONT, size_pt=size_pt, bold=bold)
+    fld("end")
+
+
+def _caption(doc, caption: str, *, space_after_pt: float, keep_with_next: bool):
+    """A paragraph in the Caption style: prefix, a SEQ field named after the prefix (the number
+    renumbers in Word), then the title."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    p = doc.add_paragraph(style="Caption")
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.space_after = Pt(space_after_pt)
+    p.paragraph_format.keep_with_next = keep_with_next
+    prefix, chapter, number, title = split_caption(caption)
+    font, size = caption_font(), 10.5
+    if not number:
+        set_run_font(p.add_run(caption), font, LATIN_FONT, size_pt=size, bold=True)
+        return p
+    set_run_font(p.add_run(prefix + chapter), font, LATIN_FONT, size_pt=size, bold=True)
+    _field(p, f"SEQ {prefix.strip()} \\* ARABIC", number, font, size, True)
+    set_run_font(p.add_run(" " + title), font, LATIN_FONT, size_pt=size, bold=True)
+    return p
+
+
+def _paragraph(doc, text: str, *, size_pt: float, space_after_pt: float = 6, align=None):
     from docx.shared import Pt
 
     p = doc.add_paragraph()
+    p.paragraph_format.keep_together = True  # a note is never split over two pages
     if align is not None:
         p.alignment = align
     p.paragraph_format.space_after = Pt(space_after_pt)
-    p.paragraph_format.keep_with_next = keep_with_next
-    set_run_font(p.add_run(text), font, LATIN_FONT, size_pt=size_pt, bold=bold)
+    set_run_font(p.add_run(text), body_font(), LATIN_FONT, size_pt=size_pt)
     return p
+
+
+def _set_orientation(section, landscape: bool) -> None:
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm
+
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    w, h = (Cm(29.7), Cm(21.0)) if landscape else (Cm(21.0), Cm(29.7))
+    section.page_width, section.page_height = w, h
+    section.left_margin = section.right_margin = Cm(2.54 if landscape else 2.5)
+    section.top_margin = section.bottom_margin = Cm(2.5 if landscape else 2.54)
+
+
+def _page_numbers(section) -> None:
+    """A centred PAGE field in the footer (later sections link to it)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    p = section.footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _field(p, "PAGE", "1", body_font(), 9, False)
+
+
+def _styles(doc) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
+    normal = doc.styles["Normal"]
+    normal.font.name = LATIN_FONT
+    normal.font.size = Pt(10.5)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), body_font())
+    names = [s.name for s in doc.styles]
+    cap = (
+        doc.styles["Caption"]
+        if "Caption" in names
+        else doc.styles.add_style("Caption", WD_STYLE_TYPE.PARAGRAPH)
+    )
+    cap.base_style = normal
+    cap.font.size = Pt(10.5)
+    cap.font.bold = True
+    cap.font.italic = False
+    cap.font.color.rgb = RGBColor(0, 0, 0)
+    cap.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), caption_font())
+
+
+def needs_landscape(table: Table) -> bool:
+    """Whether ``table`` is wider than the portrait text block."""
+    return sum(column_widths_cm(table)) > PORTRAIT_TEXT_CM
 
 
 def docx_bytes(items: Sequence[Item], *, title: str = "", intro: str = "") -> bytes:
     """The Word document holding ``items`` in order, as deterministic bytes."""
     from docx import Document
+    from docx.enum.section import WD_SECTION
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm
 
     doc = Document()
     sec = doc.sections[0]
-    sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)  # A4
-    sec.left_margin = sec.right_margin = Cm(2.5)  # 16 cm text width = style.FULL_WIDTH_CM
-    sec.top_margin = sec.bottom_margin = Cm(2.54)
-    normal = doc.styles["Normal"]
-    normal.font.name = LATIN_FONT
-    normal.font.size = Pt(10.5)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    _set_orientation(sec, False)  # A4; 16 cm text width = style.FULL_WIDTH_CM
+    _styles(doc)
+    _page_numbers(sec)
     if title:
-        _paragraph(
-            doc,
-            title,
-            font=CAPTION_FONT,
-            size_pt=16,
-            bold=True,
-            align=WD_ALIGN_PARAGRAPH.CENTER,
-            space_after_pt=12,
-        )
+        p = _paragraph(doc, title, size_pt=16, space_after_pt=12, align=WD_ALIGN_PARAGRAPH.CENTER)
+        set_run_font(p.runs[0], caption_font(), LATIN_FONT, size_pt=16, bold=True)
     if intro:
-        _paragraph(doc, intro, font=BODY_FONT, size_pt=10.5)
+        _paragraph(doc, intro, size_pt=10.5)
+    landscape = False
     for item in items:
+        wide = isinstance(item, TableItem) and needs_landscape(item.table)
+        if wide != landscape:
+            _set_orientation(doc.add_section(WD_SECTION.NEW_PAGE), wide)
+            landscape = wide
         if isinstance(item, FigureItem):
             p = doc.add_paragraph()
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             p.paragraph_format.keep_with_next = True
             p.add_run().add_picture(io.BytesIO(item.png), width=Cm(item.width_cm))
-            _paragraph(
-                doc,
-                item.caption,
-                font=CAPTION_FONT,
-                size_pt=10.5,
-                bold=True,
-                align=WD_ALIGN_PARAGRAPH.CENTER,
-                space_after_pt=2,
-                keep_with_next=True,
-            )
-            _paragraph(doc, item.note, font=BODY_FONT, size_pt=9, space_after_pt=14)
+            _caption(doc, item.caption, space_after_pt=2, keep_with_next=True)
+            _paragraph(doc, item.note, size_pt=9, space_after_pt=14)
         else:
-            _paragraph(
-                doc,
-                item.caption,
-                font=CAPTION_FONT,
-                size_pt=10.5,
-                bold=True,
-                align=WD_ALIGN_PARAGRAPH.CENTER,
-                space_after_pt=4,
-                keep_with_next=True,
-            )
-            add_three_line_table(doc, item.table, east_asia_font=BODY_FONT)
-            _paragraph(doc, item.note, font=BODY_FONT, size_pt=9, space_after_pt=14)
+            _caption(doc, item.caption, space_after_pt=4, keep_with_next=True)
+            text_cm = LANDSCAPE_TEXT_CM if landscape else PORTRAIT_TEXT_CM
+            add_three_line_table(doc, item.table, east_asia_font=body_font(), width_cm=text_cm)
+            _paragraph(doc, item.note, size_pt=9, space_after_pt=14)
     cp = doc.core_properties
     cp.created = cp.modified = FIXED_TIME
     cp.last_printed = FIXED_TIME

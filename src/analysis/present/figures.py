@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -19,44 +20,32 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
-from analysis.errors import UserError
+from analysis.errors import user_error
+from analysis.messages import t
 from analysis.present import style
 
-TEXT: dict[str, tuple[str, str]] = {
-    "standard": ("标准", "Standard"),
-    "target": ("目标", "Target"),
-    "county": ("县(市)", "County"),
-    "prefecture": ("州(市)", "Prefecture"),
-    "history": ("实际值", "Observed"),
-    "forecast": ("预测值", "Projection"),
-    "pi80": ("80% 预测区间", "80% prediction interval"),
-    "pi95": ("95% 预测区间", "95% prediction interval"),
-    "equality": ("绝对平均线", "Line of equality"),
-    "lorenz": ("洛伦兹曲线", "Lorenz curve"),
-    "gini": ("基尼系数", "Gini coefficient"),
-    "lorenz_x_w": ("累计人口(权重)占比(%)", "Cumulative share of population (weight), %"),
-    "lorenz_x": ("累计单元数占比(%)", "Cumulative share of units, %"),
-    "lorenz_y": ("累计数量占比(%)", "Cumulative share of the total, %"),
-    "no_data": ("无数据", "No data"),
-    "year": ("年份", "Year"),
-    "highlight": ("重点关注", "Highlighted"),
-}
+REF = "reference"  # gid of reference lines (standard, target): no text may cross them
 
-# Progress status (SDG progress-report categories) -> (zh, en, marker, face colour, filled)
-STATUS: dict[str, tuple[str, str, str, str, bool]] = {
-    "met": ("已达标", "Target met", "o", style.GREEN, True),
-    "on_track": ("进展顺利", "On track", "^", style.SKY, True),
-    "moderate": ("进展一般", "Moderate progress", "D", style.ORANGE, True),
-    "limited": ("进展有限", "Limited progress", "v", style.VERMILLION, True),
-    "backwards": ("倒退", "Going backwards", "X", style.BLACK, True),
-    "no_data": ("无数据", "No data", "", style.LIGHT_GREY, False),
+# Progress status (SDG progress-report categories) -> (marker, face colour); the reader-facing
+# name is catalogue message ``figures.status.<code>``.
+STATUS: dict[str, tuple[str, str]] = {
+    "met": ("o", style.GREEN),
+    "on_track": ("^", style.SKY),
+    "moderate": ("D", style.ORANGE),
+    "limited": ("v", style.VERMILLION),
+    "backwards": ("X", style.BLACK),
+    "no_data": ("", style.LIGHT_GREY),
 }
 
 
-def t(key: str, lang: str = "zh") -> str:
-    """Built-in label ``key`` in ``lang``."""
-    zh, en = TEXT[key]
-    return zh if style.check_lang(lang) == "zh" else en
+def flabel(key: str, lang: str = "zh") -> str:
+    """Figure label ``figures.<key>`` in ``lang``."""
+    return t(f"figures.{key}", style.check_lang(lang))
+
+
+def status_label(code: str, lang: str = "zh") -> str:
+    """Reader-facing name of progress status ``code`` (``figures.status.<code>``)."""
+    return t(f"figures.status.{code}", style.check_lang(lang))
 
 
 def decimals_for(values) -> int:
@@ -122,24 +111,53 @@ def _title(fig: Figure, ax: Axes | None, title: str) -> None:
     size = mpl.rcParams["axes.titlesize"]
     size = size if isinstance(size, int | float) else 9.0
     text = fit_text(title, fig.get_figwidth() * 72 * 0.92, float(size))
-    if ax is not None:
+    if ax is not None and not ax.get_ylabel():
         ax.set_title(text, loc="left")
-    else:
+    else:  # above a horizontal y label (``_ylabel``) the title goes to the figure
         fig.suptitle(text, x=0.02, ha="left")
 
 
+def colorbar_below(fig: Figure, mappable, ax: Axes, text: str):
+    """A horizontal colour bar under ``ax`` with its label written below it: a label rotated
+    along a vertical bar is misread in Chinese, and a title above one collides with its top
+    tick label."""
+    cb = fig.colorbar(mappable, ax=ax, location="bottom", shrink=0.6, aspect=35, pad=0.02)
+    cb.outline.set_visible(False)
+    cb.ax.tick_params(labelsize=7)
+    if text:
+        cb.set_label(text, fontsize=7.5)
+    return cb
+
+
+def _ylabel(ax: Axes, text: str) -> None:
+    """The y label written horizontally above the axis: a rotated Chinese label or unit
+    (a unit such as "ge" on its side) is misread."""
+    if not text:
+        return
+    ax.set_ylabel(text, rotation=0, ha="left", va="bottom")
+    ax.yaxis.set_label_coords(0.0, 1.02)
+
+
+def _what(key: str) -> str:
+    """Name of an input in both languages, for bilingual errors ("zh / en")."""
+    return f"{t(f'figures.{key}', 'zh')} / {t(f'figures.{key}', 'en')}"
+
+
 def _check_columns(frame: pd.DataFrame, required: Iterable[str], what: str) -> None:
+    required = list(required)
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        raise UserError(
-            f"{what}缺少列: {', '.join(missing)}。需要的列: {', '.join(required)}",
-            f"{what} is missing columns: {', '.join(missing)}. Required: {', '.join(required)}",
+        raise user_error(
+            "figures.missing_columns",
+            what=_what(what),
+            missing=", ".join(missing),
+            required=", ".join(required),
         )
 
 
 def _non_empty(obj: pd.Series | pd.DataFrame, what: str) -> None:
     if obj.empty or (isinstance(obj, pd.Series) and obj.dropna().empty):
-        raise UserError(f"{what}没有可绘制的数据", f"{what}: no data to draw")
+        raise user_error("figures.no_data_to_draw", what=_what(what))
 
 
 # -- ranked bar -----------------------------------------------------------------------
@@ -156,10 +174,10 @@ def ranked_bar(
     """Horizontal bars sorted from largest (top) to smallest, with an optional standard line.
 
     ``values`` is indexed by display label; labels in ``highlight`` are drawn in orange.
-    Missing values are listed as 无数据 at the bottom.
+    Missing values are listed as ``figures.no_data`` at the bottom.
     """
     style.check_lang(lang)
-    _non_empty(values, "条形图 / ranked bar")
+    _non_empty(values, "what_ranked_bar")
     v = values.astype(float)
     order = v.dropna().sort_values(ascending=True)
     missing = list(v.index[v.isna()])
@@ -177,38 +195,69 @@ def ranked_bar(
     ax.set_ylim(-0.6, n - 0.4)
     span = np.nanmax(np.abs(np.r_[vals, [standard or 0.0]])) or 1.0
     shown = format_values(vals)
+    texts = []
     for yi, val, lab, txt in zip(y, vals, labels, shown, strict=True):
-        text = t("no_data", lang) if lab in {str(m) for m in missing} else txt
-        ax.text(
-            val + span * 0.01 if val >= 0 else val - span * 0.01,
-            yi,
-            text,
-            va="center",
-            ha="left" if val >= 0 else "right",
-            fontsize=min(7, font),
-            color="#333333",
+        text = flabel("no_data", lang) if lab in {str(m) for m in missing} else txt
+        texts.append(
+            ax.text(
+                val + span * 0.01 if val >= 0 else val - span * 0.01,
+                float(yi),
+                text,
+                va="center",
+                ha="left" if val >= 0 else "right",
+                fontsize=min(7, font),
+                color="#333333",
+            )
         )
     handles = []
-    if standard is not None and np.isfinite(standard):
-        ax.axvline(standard, color=style.BLACK, linestyle="--", linewidth=1.0, zorder=3)
-        label = standard_label or f"{t('standard', lang)} {_fmt(standard)}"
+    std = float(standard) if standard is not None else float("nan")
+    has_std = bool(np.isfinite(std))
+    if has_std:
+        ax.axvline(std, color=style.BLACK, linestyle="--", linewidth=1.0, zorder=3, gid=REF)
+        label = standard_label or f"{flabel('standard', lang)} {_fmt(std)}"
         handles.append(
             Line2D([], [], color=style.BLACK, linestyle="--", linewidth=1.0, label=label)
         )
     if hl & set(labels):
-        handles.append(Line2D([], [], color=style.ORANGE, linewidth=6, label=t("highlight", lang)))
+        handles.append(
+            Line2D([], [], color=style.ORANGE, linewidth=6, label=flabel("highlight", lang))
+        )
     ax.set_xlim(min(0.0, np.nanmin(vals) * 1.12), max(span * 1.12, (standard or 0) * 1.05))
     ax.xaxis.grid(True, zorder=0)
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
     if xlabel:
         ax.set_xlabel(xlabel)
-    if handles:
-        ax.legend(
-            handles=handles, loc="lower right", frameon=True, facecolor="white", edgecolor="none"
-        )
+    if handles:  # below the axes: never on the standard line or a bar
+        fig.legend(handles=handles, loc="outside lower center", ncol=len(handles))
     _title(fig, ax, title)
+    if has_std:
+        _clear_line(fig, ax, texts, std, span)
     return fig
+
+
+def _clear_line(fig: Figure, ax: Axes, texts: list, x_line: float, span: float) -> None:
+    """Move value labels that the vertical line at ``x_line`` would strike through to just right
+    of the line, widening the axis when a moved label would leave it."""
+    for _ in range(4):  # widening the axis shrinks the scale: check again
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        to_data = ax.transData.inverted()
+        xd = ax.transData.transform((x_line, 0))[0]
+        right = ax.get_xlim()[1]
+        moved = False
+        for txt in texts:
+            box = txt.get_window_extent(renderer)
+            if box.x0 - 1 <= xd <= box.x1 + 1:
+                txt.set_x(x_line + span * 0.01)
+                txt.set_horizontalalignment("left")
+                moved = True
+                width = to_data.transform((box.x1, 0))[0] - to_data.transform((box.x0, 0))[0]
+                right = max(right, x_line + span * 0.01 + width * 1.15)
+        if right > ax.get_xlim()[1]:
+            ax.set_xlim(ax.get_xlim()[0], right)
+        if not moved:
+            return
 
 
 # -- dot plot -------------------------------------------------------------------------
@@ -226,9 +275,11 @@ def dot_plot(
     (e.g. % of the standard). ``series_labels`` overrides the legend names.
     """
     style.check_lang(lang)
-    _check_columns(frame, ["county", "prefecture"], "点图数据 / dot plot frame")
-    _non_empty(frame, "点图 / dot plot")
-    names = {k: t(k, lang) for k in ("county", "prefecture", "target")} | dict(series_labels or {})
+    _check_columns(frame, ["county", "prefecture"], "what_dot_plot")
+    _non_empty(frame, "what_dot_plot")
+    names = {k: flabel(k, lang) for k in ("county", "prefecture", "target")} | dict(
+        series_labels or {}
+    )
     f = frame.iloc[::-1]  # first row on top
     n = len(f)
     height, font = _rows(n, 2.0, 0.6)
@@ -273,45 +324,73 @@ def dot_plot(
 
 
 # -- heatmap --------------------------------------------------------------------------
-def _wrap(label: str, width: int = 9) -> str:
-    """Break a long label into lines of about ``width`` characters, keeping a trailing
-    "(unit)" together (Chinese: by characters; English: on words, about 2*width letters)."""
-    import re
-    import textwrap
+_UNIT = re.compile(r"^(.*?)\s*([(\uff08][^()\uff08\uff09]*[)\uff09])$")
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
-    m = re.match(r"^(.*?)\s*([(（][^()（）]*[)）])$", label)
-    name, unit = (m.group(1), m.group(2)) if m else (label, "")
-    if " " in name or name.isascii():
-        lines = textwrap.wrap(name, width=max(12, width * 2)) or [name]
-        limit = max(12, width * 2)
-    else:
-        lines = [name[i : i + width] for i in range(0, len(name), width)] or [name]
-        limit = width
-    if unit:
-        if len(lines[-1]) + len(unit) <= limit + 2:
-            lines[-1] = lines[-1] + unit
+
+def words(text: str) -> list[str]:
+    """Break points of a label: Chinese words (``rjieba``, the Rust port of jieba), a single
+    character joined to its neighbour, a bracketed unit kept whole; other text on spaces."""
+    import rjieba
+
+    m = _UNIT.match(text)
+    name, unit = (m.group(1), m.group(2)) if m else (text, "")
+    if not _CJK.search(name):
+        tokens = name.split()
+        return tokens + ([unit] if unit else [])
+    out: list[str] = []
+    pending = ""
+    for tok in rjieba.cut(name):
+        if len(tok) == 1 and not tok.isalnum() and out and not pending:
+            out[-1] += tok  # punctuation ("/", "、") stays with the word before it
+            continue
+        if len(tok) == 1 and _CJK.match(tok):
+            pending += tok  # one character: keep it with the next word (or the previous at the end)
+            continue
+        out.append(pending + tok)
+        pending = ""
+    if pending:
+        if out:
+            out[-1] += pending
         else:
-            lines.append(unit)
+            out.append(pending)
+    return out + ([unit] if unit else [])
+
+
+def _width(s: str) -> float:
+    """Width in em: CJK and full-width characters 1, others 0.55."""
+    return sum(1.0 if _CJK.match(ch) else 0.55 for ch in s)
+
+
+def _wrap(label: str, width: int = 9) -> str:
+    """Break a label into lines of at most about ``width`` em, only between words (``words``):
+    a Chinese word, a unit in brackets or an English word is never split."""
+    tokens = words(label)
+    ascii_text = not _CJK.search(label)
+    sep = " " if ascii_text else ""
+    lines: list[str] = []
+    cur = ""
+    for tok in tokens:
+        cand = f"{cur}{sep}{tok}" if cur else tok
+        if cur and _width(cand) > width:
+            lines.append(cur)
+            cur = tok
+        else:
+            cur = cand
+    if cur:
+        lines.append(cur)
     return "\n".join(lines)
 
 
 def _column_labels(ax: Axes, labels: list[str], lang: str) -> None:
-    """Column labels on top: horizontal and wrapped when few columns, vertical when many."""
+    """Column labels on top, horizontal, wrapped between words to the column width."""
     nc = len(labels)
     ax.xaxis.tick_top()
-    if nc <= 6:
-        ax.set_xticks(
-            np.arange(nc), [_wrap(c, 7 if lang == "zh" else 8) for c in labels], fontsize=7
-        )
-    else:
-        ax.set_xticks(
-            np.arange(nc),
-            [_wrap(c, 16 if lang == "zh" else 18) for c in labels],
-            fontsize=6.5,
-            rotation=90,
-            ha="center",
-            va="bottom",
-        )
+    fig = cast(Figure, ax.get_figure(root=True))
+    col_pt = fig.get_figwidth() * 72 * 0.72 / max(nc, 1)
+    size = 7.0 if nc <= 6 else 6.0
+    width = max(3, int(col_pt / size))
+    ax.set_xticks(np.arange(nc), [_wrap(c, width) for c in labels], fontsize=size)
 
 
 def heatmap(
@@ -323,13 +402,13 @@ def heatmap(
     lang: str = "zh",
     cmap: str | None = None,
 ) -> Figure:
-    """County x indicator matrix as coloured cells (rows = county labels, columns = indicator labels).
+    """County x indicator matrix as coloured cells (rows = counties, columns = indicators).
 
     ``annot`` (same shape) is written in the cells, e.g. the raw values when the colour
     shows a normalised score. Missing cells are light grey, marked "—".
     """
     style.check_lang(lang)
-    _non_empty(matrix, "热力图 / heatmap")
+    _non_empty(matrix, "what_heatmap")
     m = matrix.astype(float)
     nr, nc = m.shape
     width = "full"
@@ -368,11 +447,7 @@ def heatmap(
                         "black" if norm[i, j] > 0.55 else "white"
                     )  # cividis: dark low, light high
                 ax.text(j, i, txt, ha="center", va="center", fontsize=min(6.5, font), color=colour)
-    cb = fig.colorbar(im, ax=ax, shrink=0.8, pad=0.02)
-    cb.outline.set_visible(False)
-    cb.ax.tick_params(labelsize=7)
-    if cbar_label:
-        cb.set_label(cbar_label)
+    colorbar_below(fig, im, ax, cbar_label)
     _title(fig, None, title)
     return fig
 
@@ -392,10 +467,10 @@ def small_multiples(
     Series keep the same colour and line style in every panel; one legend below.
     """
     style.check_lang(lang)
-    _check_columns(long, ["panel", "series", "year", "value"], "小多图数据 / small-multiples frame")
-    _non_empty(long, "小多图 / small multiples")
+    _check_columns(long, ["panel", "series", "year", "value"], "what_small_multiples")
+    _non_empty(long, "what_small_multiples")
     if ncols < 1:
-        raise UserError(f"列数须为正整数: {ncols}", f"ncols must be a positive integer: {ncols}")
+        raise user_error("figures.ncols_positive", ncols=ncols)
     panels = list(dict.fromkeys(long["panel"]))
     series = list(dict.fromkeys(long["series"]))
     ncols = min(ncols, len(panels))
@@ -440,8 +515,8 @@ def small_multiples(
                 linestyle="none",
                 zorder=5,
             )
-            ax.axhline(tv, color=style.VERMILLION, linestyle=":", linewidth=0.8)
-        ax.set_title(_wrap(str(panel), 14 if lang == "zh" else 20), fontsize=8, loc="left")
+            ax.axhline(tv, color=style.VERMILLION, linestyle=":", linewidth=0.8, gid=REF)
+        ax.set_title(_wrap(str(panel), 14), fontsize=8, loc="left")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
         ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
         ax.yaxis.grid(True)
@@ -451,7 +526,7 @@ def small_multiples(
         ax.set_visible(False)
     handles = (
         [
-            Line2D([], [], color=c, linestyle=ls, marker=mk, markersize=3, label=str(s))
+            Line2D([], [], color=c, linestyle=cast(Any, ls), marker=mk, markersize=3, label=str(s))
             for s, (c, ls, mk) in look.items()
         ]
         if len(series) > 1
@@ -459,7 +534,7 @@ def small_multiples(
     )
     tvals = {v for _, v in targets.values()}
     if targets:
-        label = t("target", lang) + (f" {_fmt(next(iter(tvals)))}" if len(tvals) == 1 else "")
+        label = flabel("target", lang) + (f" {_fmt(next(iter(tvals)))}" if len(tvals) == 1 else "")
         handles.append(
             Line2D(
                 [], [], color=style.VERMILLION, linestyle=":", marker="*", markersize=7, label=label
@@ -485,8 +560,8 @@ def fan_chart(
     ``history`` is indexed by year; ``forecast`` by year with columns mean, lo80, hi80, lo95, hi95.
     """
     style.check_lang(lang)
-    _check_columns(forecast, ["mean", "lo80", "hi80", "lo95", "hi95"], "预测数据 / forecast frame")
-    _non_empty(history, "扇形图历史数据 / fan chart history")
+    _check_columns(forecast, ["mean", "lo80", "hi80", "lo95", "hi95"], "what_forecast")
+    _non_empty(history, "what_fan_chart")
     fig = style.new_figure("full", aspect=0.5)
     ax = fig.add_subplot()
     h = history.dropna().sort_index()
@@ -508,7 +583,7 @@ def fan_chart(
         color=style.SKY,
         alpha=0.25,
         linewidth=0,
-        label=t("pi95", lang),
+        label=flabel("pi95", lang),
     )
     ax.fill_between(
         fx,
@@ -517,10 +592,15 @@ def fan_chart(
         color=style.SKY,
         alpha=0.55,
         linewidth=0,
-        label=t("pi80", lang),
+        label=flabel("pi80", lang),
     )
     ax.plot(
-        fx, ext("mean"), color=style.BLUE, linestyle="--", linewidth=1.4, label=t("forecast", lang)
+        fx,
+        ext("mean"),
+        color=style.BLUE,
+        linestyle="--",
+        linewidth=1.4,
+        label=flabel("forecast", lang),
     )
     ax.plot(
         h.index,
@@ -529,7 +609,7 @@ def fan_chart(
         marker="o",
         markersize=3,
         linewidth=1.4,
-        label=t("history", lang),
+        label=flabel("history", lang),
     )
     if target is not None:
         ty, tv = target
@@ -540,13 +620,12 @@ def fan_chart(
             markersize=11,
             color=style.VERMILLION,
             linestyle="none",
-            label=f"{t('target', lang)} ({ty}: {_fmt(tv)})",
+            label=t("figures.target_at", lang, year=ty, value=_fmt(tv)),
             zorder=5,
         )
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.grid(True)
-    if ylabel:
-        ax.set_ylabel(ylabel)
+    _ylabel(ax, ylabel)
     fig.legend(loc="outside lower center", ncol=3)
     _title(fig, ax, title)
     return fig
@@ -566,9 +645,9 @@ def lorenz_points(
     ok = v.notna() & w.notna() & (w > 0)
     v, w = v[ok].to_numpy(), w[ok].to_numpy()
     if v.size == 0 or (v * w).sum() <= 0:
-        raise UserError("洛伦兹曲线需要为正的数值", "A Lorenz curve needs positive values")
+        raise user_error("figures.lorenz_positive")
     if (v < 0).any():
-        raise UserError("洛伦兹曲线的数值不能为负", "Lorenz curve values must not be negative")
+        raise user_error("figures.lorenz_negative")
     o = np.argsort(v, kind="stable")
     x = np.r_[0.0, np.cumsum(w[o]) / w.sum()]
     y = np.r_[0.0, np.cumsum((v * w)[o]) / (v * w).sum()]
@@ -601,17 +680,24 @@ def lorenz(
         color=style.GREY,
         linestyle="--",
         linewidth=0.9,
-        label=t("equality", lang),
+        label=flabel("equality", lang),
     )
     ax.fill_between(x * 100, y * 100, x * 100, color=style.SKY, alpha=0.3, linewidth=0)
-    ax.plot(x * 100, y * 100, color=style.BLUE, marker="o", markersize=2.5, label=t("lorenz", lang))
+    ax.plot(
+        x * 100, y * 100, color=style.BLUE, marker="o", markersize=2.5, label=flabel("lorenz", lang)
+    )
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 100)
     ax.set_aspect("equal")
-    ax.set_xlabel(xlabel or t("lorenz_x_w" if weights is not None else "lorenz_x", lang))
-    ax.set_ylabel(ylabel or t("lorenz_y", lang))
+    ax.set_xlabel(xlabel or flabel("lorenz_x_w" if weights is not None else "lorenz_x", lang))
+    _ylabel(ax, ylabel or flabel("lorenz_y", lang))
     ax.text(
-        0.04, 0.96, f"{t('gini', lang)} G = {g:.3f}", transform=ax.transAxes, va="top", fontsize=7.5
+        0.04,
+        0.96,
+        f"{flabel('gini', lang)} G = {g:.3f}",
+        transform=ax.transAxes,
+        va="top",
+        fontsize=7.5,
     )
     ax.legend(loc="lower right", fontsize=6.5)
     _title(fig, ax, title)
@@ -626,21 +712,17 @@ def status_dashboard(status: pd.DataFrame, *, title: str = "", lang: str = "zh")
     categories of SDG progress reports); shapes differ, so it reads in black and white.
     """
     style.check_lang(lang)
-    _non_empty(status, "进展状态表 / status dashboard")
+    _non_empty(status, "what_status")
     cells = status.fillna("no_data").astype(str)
     bad = sorted(set(cells.to_numpy().ravel()) - set(STATUS))
     if bad:
-        raise UserError(
-            f"未知的进展状态: {', '.join(bad)}。可用: {', '.join(STATUS)}",
-            f"Unknown progress status: {', '.join(bad)}. Valid: {', '.join(STATUS)}",
-        )
+        raise user_error("figures.unknown_status", bad=", ".join(bad), valid=", ".join(STATUS))
     nr, nc = cells.shape
     height, font = _rows(nr, 4.4 if nc <= 6 else 6.8, 0.55, 6.0)
     fig = style.new_figure("full", height_cm=height)
     size = 95 * min(1.0, font / 7.5) ** 2
     ax = fig.add_subplot()
-    idx = 0 if lang == "zh" else 1
-    for key, (zh, en, marker, colour, _filled) in STATUS.items():
+    for key, (marker, colour) in STATUS.items():
         rr, cc = np.nonzero(cells.to_numpy() == key)
         if key == "no_data":
             ax.scatter(
@@ -651,24 +733,21 @@ def status_dashboard(status: pd.DataFrame, *, title: str = "", lang: str = "zh")
                 facecolor="white",
                 edgecolor=style.GREY,
                 linewidth=0.6,
-                label=(zh, en)[idx],
             )
             for r, c in zip(rr, cc, strict=True):
                 ax.text(
-                    c, r, "—", ha="center", va="center", fontsize=min(7, font), color=style.GREY
+                    float(c),
+                    float(r),
+                    "\u2014",
+                    ha="center",
+                    va="center",
+                    fontsize=min(7, font),
+                    color=style.GREY,
                 )
         else:
             edge = "white" if key != "backwards" else style.BLACK
             ax.scatter(
-                cc,
-                rr,
-                marker=marker,
-                s=size,
-                color=colour,
-                edgecolor=edge,
-                linewidth=0.5,
-                label=(zh, en)[idx],
-                zorder=3,
+                cc, rr, marker=marker, s=size, color=colour, edgecolor=edge, linewidth=0.5, zorder=3
             )
     ax.set_xlim(-0.6, nc - 0.4)
     ax.set_ylim(nr - 0.4, -0.6)
@@ -690,12 +769,12 @@ def status_dashboard(status: pd.DataFrame, *, title: str = "", lang: str = "zh")
             markersize=6,
             markerfacecolor=col if key != "no_data" else "white",
             markeredgecolor=style.GREY if key == "no_data" else col,
-            label=(zh, en)[idx],
+            label=status_label(key, lang),
         )
-        for key, (zh, en, mk, col, _f) in STATUS.items()
+        for key, (mk, col) in STATUS.items()
     ]
     fig.legend(
-        handles=handles, loc="outside lower center", ncol=6, handletextpad=0.3, columnspacing=1.0
+        handles=handles, loc="outside lower center", ncol=3, handletextpad=0.3, columnspacing=1.0
     )
     _title(fig, None, title)
     return fig
@@ -707,7 +786,7 @@ def trend_lines(
 ) -> Figure:
     """One line per column over the year index (e.g. coefficient of variation per indicator)."""
     style.check_lang(lang)
-    _non_empty(frame, "趋势图 / trend lines")
+    _non_empty(frame, "what_trend")
     fig = style.new_figure("full", aspect=0.5)
     ax = fig.add_subplot()
     f = frame.sort_index()
@@ -724,9 +803,8 @@ def trend_lines(
         )
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.grid(True)
-    ax.set_xlabel(t("year", lang))
-    if ylabel:
-        ax.set_ylabel(ylabel)
+    ax.set_xlabel(flabel("year", lang))
+    _ylabel(ax, ylabel)
     if f.shape[1] > 1:
         fig.legend(loc="outside lower center", ncol=min(3, f.shape[1]))
     _title(fig, ax, title)

@@ -1,6 +1,6 @@
 """Choropleth county maps from GeoJSON with shapely + matplotlib (no geopandas).
 
-Boundaries are schematic: every map says 示意图 / "Schematic map" on its face, and
+Boundaries are schematic: every map says so on its face (``figures.schematic``), and
 ``captions.source_note(..., schematic_map=True)`` says so in the note.  County names
 are placed at each feature's label point (``label_lon``/``label_lat`` properties, or
 shapely's representative point) and pushed apart until no two labels overlap,
@@ -24,18 +24,14 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
 
-from analysis.errors import UserError, unknown
+from analysis.errors import unknown, user_error
+from analysis.messages import t
 from analysis.present import style
-
-TEXT = {
-    "schematic": ("示意图", "Schematic map"),
-    "no_data": ("无数据", "No data"),
-    "north": ("N", "N"),
-}
 
 
 def _t(key: str, lang: str) -> str:
-    return TEXT[key][0 if lang == "zh" else 1]
+    """Map label ``figures.<key>`` (schematic, no_data, north)."""
+    return t(f"figures.{key}", lang)
 
 
 @lru_cache(maxsize=8)
@@ -44,12 +40,10 @@ def _read(path: str, mtime: float) -> pd.DataFrame:
         gj = json.load(fh)
     feats = gj.get("features", [])
     if not feats:
-        raise UserError(f"地图文件没有要素: {path}", f"The map file has no features: {path}")
+        raise user_error("figures.map_no_features", path=path)
     props = pd.DataFrame([f.get("properties") or {} for f in feats])
     if "code" not in props.columns:
-        raise UserError(
-            f"地图文件缺少 code 属性: {path}", f"The map file has no 'code' property: {path}"
-        )
+        raise user_error("figures.map_no_code", path=path)
     props["code"] = props["code"].astype(str)
     props["geometry"] = shapely.from_geojson([json.dumps(f["geometry"]) for f in feats])
     if {"label_lon", "label_lat"} <= set(props.columns):
@@ -66,7 +60,7 @@ def read_features(geojson_path: str | os.PathLike) -> pd.DataFrame:
     ``label_x``/``label_y``."""
     p = Path(geojson_path)
     if not p.is_file():
-        raise UserError(f"地图文件不存在: {p}", f"Map file not found: {p}")
+        raise user_error("figures.map_not_found", path=p)
     return _read(str(p.resolve()), p.stat().st_mtime).copy()
 
 
@@ -129,12 +123,15 @@ def choropleth(
     cmap: str | None = None,
     show_values: bool = True,
     labels: bool | None = None,
+    illustrative: bool = False,
 ) -> Figure:
-    """County map coloured by ``values`` (indexed by region code); labelled 示意图.
+    """County map coloured by ``values`` (indexed by region code), labelled as schematic
+    (``figures.schematic``).
 
     ``names`` maps code -> display name (default: the GeoJSON's name_zh / name_en).
     Labels show the name and, with ``show_values``, the value; they are placed without
-    overlap. ``labels=None`` labels maps of up to 150 units.
+    overlap. ``labels=None`` labels maps of up to 150 units. ``illustrative`` adds the
+    illustrative-data mark (``style.mark_illustrative``).
     """
     style.check_lang(lang)
     feats = read_features(geojson_path)
@@ -148,7 +145,7 @@ def choropleth(
         ]
         raise unknown("kinds.region_code_in_the_map", extra, valid)
     if v.dropna().empty:
-        raise UserError("地图没有可绘制的数值", "The map has no values to draw")
+        raise user_error("figures.map_no_values")
     vals = v.reindex(feats["code"]).astype(float).to_numpy()
     if names is None:
         col = f"name_{lang}"
@@ -201,10 +198,9 @@ def choropleth(
     ax.set_ylim(y0 - my, y1 + my)
     ax.set_aspect(1 / np.cos(np.deg2rad((y0 + y1) / 2)))  # equirectangular at the mean latitude
     ax.set_axis_off()
-    cb = fig.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cm), ax=ax, shrink=0.6, pad=0.02)
-    cb.outline.set_visible(False)
-    if cbar_label:
-        cb.set_label(cbar_label)
+    from analysis.present.figures import colorbar_below
+
+    colorbar_below(fig, mpl.cm.ScalarMappable(norm=norm, cmap=cm), ax, cbar_label)
     ax.text(
         0.0,
         0.0,
@@ -227,6 +223,8 @@ def choropleth(
     )
     if title:
         ax.set_title(title, loc="left")
+    if illustrative:
+        style.mark_illustrative(fig, lang)
     if labels is None:
         labels = len(feats) <= 150
     if labels:
@@ -274,17 +272,3 @@ def _place_labels(
         if far:
             ax.plot([ax_, x], [ay_, y], color="#333333", linewidth=0.5, zorder=3)
             ax.plot([ax_], [ay_], marker="o", markersize=1.5, color="#333333", zorder=3)
-
-
-def label_overlaps(fig: Figure) -> int:
-    """Number of overlapping pairs among the text labels drawn inside the map axes (for tests)."""
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
-    ax = fig.axes[0]
-    boxes = [t.get_window_extent(renderer) for t in ax.texts if t.get_zorder() == 4]
-    n = 0
-    for i in range(len(boxes)):
-        for j in range(i + 1, len(boxes)):
-            if boxes[i].overlaps(boxes[j]):
-                n += 1
-    return n

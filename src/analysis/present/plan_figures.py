@@ -1,12 +1,14 @@
 """The plan's figure and table set (notebook 04): built from a Dataset, written to
 outputs/figures, outputs/tables and outputs/plan_figures.docx.
 
-Each item carries a numbered caption with its unit and a source note generated from the
-provenance of exactly the observations it shows (``captions.source_note``).  Computations
-here are deliberately simple and stated in the notes: direction-adjusted min-max scores
-for the heatmap (OECD/JRC Handbook on Constructing Composite Indicators, 2008), the
-coefficient of variation across counties for σ-convergence, the CAGR-ratio progress status
-(``analysis.methods.progress``) and linear-trend projections (``analysis.methods.projection``).
+Every figure input comes from the same builder as in the analysis notebooks: ranked bar,
+heatmap (0-100 min-max scores), Lorenz curve, sigma-convergence lines and the index map from
+``analysis.analyses.gaps``; the fan chart, progress status and county targets from
+``analysis.analyses.targets``; the baseline tables from ``analysis.analyses.baseline``. Each
+item carries a numbered caption with its unit and a source note generated from the provenance
+of exactly the observations it shows (``captions.source_note``); a note names every
+difference between a county sum and a published total. Files are numbered as their captions
+(figure 6 is ``plan_fig06_*``, table 2 ``plan_tab02_*``).
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 
 from analysis import paths
+from analysis.analyses import baseline, gaps, targets
 from analysis.errors import check_choice
 from analysis.io import write_bytes
-from analysis.methods import composite, inequality
+from analysis.messages import t
 from analysis.present import captions, figures, maps, style
 from analysis.present.documents import FigureItem, TableItem, write_docx
 from analysis.present.tables import Table, write_csv, write_xlsx
@@ -32,38 +35,42 @@ FIGURE_SETS = ("all", "baseline", "trends")
 MAIN_INDICATOR = "facility_area_per_100hh"
 WORKER_INDICATOR = "workers_per_10k_urban"
 MAX_PANELS = 12  # small multiples: at most 12 county panels (3 rows of 4) on one page
+TARGET_YEAR = 2025
+AS_OF_YEAR = 2024
 
 
 @dataclass
 class PlanItem:
-    """One figure or table of the plan set."""
+    """One figure or table of the plan set; ``number`` is its caption number."""
 
-    key: str  # file stem
+    key: str  # file stem after the number
     kind: str  # "figure" | "table"
     caption: str
     note: str
     figure: Figure | None = None
     table: Table | None = None
     width_cm: float = style.FULL_WIDTH_CM
+    number: int = 0
 
 
 def check_figure_set(name: str) -> str:
     return check_choice(name, FIGURE_SETS, "kinds.figure_set")
 
 
-# -- helpers --------------------------------------------------------------------------
 class _Ctx:
-    """What every builder needs: data set, language, year, names, numbering."""
+    """What every builder needs: data set, language, year, names, numbering, the gap analysis."""
 
     def __init__(self, ds, lang: str, year: int, chapter):
         self.ds, self.lang, self.year = ds, lang, year
         self.names = ds.names(lang)
         self.units = ds.unit_codes
         self.num = captions.Numbering(chapter=chapter, lang=lang)
-        self.zh = lang == "zh"
+        self._spec: gaps.Spec | None = None
+        self._index: pd.DataFrame | None = None
+        self._view: targets.TargetView | None = None
 
-    def tr(self, zh: str, en: str) -> str:
-        return zh if self.zh else en
+    def tr(self, key: str, **fields) -> str:
+        return t(f"plan.{key}", self.lang, **fields)
 
     def label(self, ind: str, unit: bool = True) -> str:
         return self.ds.label(ind, self.lang, unit=unit)
@@ -71,19 +78,39 @@ class _Ctx:
     def unit(self, ind: str) -> str:
         return str(self.ds.indicator(ind)[f"unit_{self.lang}"] or "")
 
+    @property
+    def top_name(self) -> str:
+        return self.names[self.ds.top]
+
+    @property
+    def spec(self) -> gaps.Spec:
+        """The gap analysis of notebook 02 in the plan year (equal weights, min-max)."""
+        if self._spec is None:
+            self._spec = gaps.resolve(self.ds, self.year, grouping=None)
+        return self._spec
+
+    @property
+    def index(self) -> pd.DataFrame:
+        if self._index is None:
+            self._index = gaps.development_index(self.ds, self.spec)
+        return self._index
+
+    @property
+    def view(self) -> targets.TargetView:
+        """The target projection of notebook 03 for the plan period."""
+        if self._view is None:
+            self._view = targets.prepare(
+                self.ds, base_year=self.year, target_year=TARGET_YEAR, as_of_year=AS_OF_YEAR
+            )
+        return self._view
+
     def target(self, ind: str) -> pd.Series | None:
         """The first target row of ``ind`` for the top region (None when there is none)."""
-        t = self.ds.targets_for(ind)
-        t = t[t["region_code"] == self.ds.top]
-        return None if t.empty else t.iloc[0]
+        tg = self.ds.targets_for(ind)
+        tg = tg[tg["region_code"] == self.ds.top]
+        return None if tg.empty else tg.iloc[0]
 
-    def note(
-        self,
-        obs: pd.DataFrame,
-        extra: list[str] | None = None,
-        method: str = "",
-        schematic_map: bool = False,
-    ) -> str:
+    def note(self, obs, extra=None, method: str = "", schematic_map: bool = False) -> str:
         return captions.source_note(
             self.ds,
             obs,
@@ -93,132 +120,96 @@ class _Ctx:
             schematic_map=schematic_map,
         )
 
-    def county_labels(self, codes) -> list[str]:
-        return [self.names[c] for c in codes]
+    def illustrative(self, obs, extra=None) -> bool:
+        return captions.is_illustrative(self.ds, obs, extra or [])
+
+    def figure(self, key, title, obs, fig, *, extra=None, method="", unit="", **kw) -> PlanItem:
+        """A figure item: caption, note, and the illustrative-data mark when it applies."""
+        if self.illustrative(obs, extra):
+            style.mark_illustrative(fig, self.lang)
+        caption = self.num.figure(captions.with_unit(title, unit, self.lang) if unit else title)
+        note = self.note(obs, extra, method, kw.pop("schematic_map", False))
+        number = self.num.counts["figure"]
+        return PlanItem(key, "figure", caption, note, fig, number=number, **kw)
+
+    def table(self, key, title, frame, obs, fmts, *, extra=None, method="") -> PlanItem:
+        """A table item: caption, note (with the sum check), Excel formats."""
+        caption = self.num.table(title)
+        note = self.note(obs, extra, method)
+        tab = Table(
+            frame.reset_index(drop=True),
+            caption,
+            note,
+            fmts,
+            illustrative=self.illustrative(obs, extra),
+            lang=self.lang,
+        )
+        return PlanItem(key, "table", caption, note, table=tab, number=self.num.counts["table"])
+
+    def join(self, *parts: str) -> str:
+        return t("present.note_sep", self.lang).join(p for p in parts if p)
 
 
 def default_year(ds) -> int:
-    """The plan's base year: the base year of the targets, else the latest year of the main indicator."""
+    """The plan's base year: the base year of the targets, else the latest year of the main
+    indicator."""
     if not ds.targets.empty:
         return int(ds.targets["base_year"].min())
     return int(ds.obs(MAIN_INDICATOR)["year"].max())
 
 
-def _geo_file(ds) -> Path | None:
-    geo = Path(ds.root) / "geo"
-    files = sorted(geo.glob("*.geojson")) if geo.is_dir() else []
-    for f in files:
-        codes = set(maps.read_features(f)["code"])
-        if set(ds.unit_codes) <= codes:
-            return f
-    return None
+def _covers(geo: Path, codes: list[str]) -> bool:
+    return set(codes) <= set(maps.read_features(geo)["code"])
 
 
 def _geo_source(ds) -> list[str]:
-    """Source ids of boundary data (sources whose id or title mentions geo/边界)."""
+    """Source ids of boundary data (sources whose id mentions "geo")."""
     s = ds.sources
-    hit = s["id"].str.contains("geo", case=False) | s["title"].str.contains(
-        "边界|示意图", regex=True
-    )
-    return s.loc[hit, "id"].tolist()
-
-
-def scores(values: pd.DataFrame, direction: pd.Series) -> pd.DataFrame:
-    """Direction-adjusted min-max scores in [0, 1] per column: (x - min)/(max - min), reversed
-    for lower-is-better; a constant column scores 1 (OECD/JRC Handbook 2008, §5.2)."""
-    s = composite.normalise(values, direction, "minmax") / 100
-    const = (
-        values.max() == values.min()
-    )  # the index scores these neutral; the heatmap shows them as level best
-    return s.where(~const.to_numpy()[None, :] | values.isna(), 1.0).where(values.notna())
+    return s.loc[s["id"].str.contains("geo", case=False), "id"].tolist()
 
 
 # -- figures --------------------------------------------------------------------------
 def _ranked(c: _Ctx, ind: str) -> PlanItem:
-    ds = c.ds
-    obs = ds.obs(ind, c.units, c.year)
-    v = ds.values([ind], c.year)[ind]
-    tgt = c.target(ind)
-    std = None if tgt is None else float(tgt["target_value"])
-    top = ds.values([ind], c.year, [ds.top])[ind].iloc[0]
-    series = pd.Series(v.to_numpy(), index=c.county_labels(v.index))
-    lag = [
-        series.index[i] for i in np.flatnonzero(v.to_numpy() < (std if std is not None else top))
-    ]
-    std_label = None
-    if std is not None:
-        std_label = c.tr(
-            f"{tgt['target_year']}年目标 {figures._fmt(std)}",
-            f"{tgt['target_year']} target {figures._fmt(std)}",
-        )
-    fig = figures.ranked_bar(
-        series,
-        standard=std,
-        standard_label=std_label,
-        highlight=lag,
-        xlabel=c.label(ind),
-        lang=c.lang,
-    )
-    title = c.tr(
-        f"{c.year}年各县(市){c.label(ind, False)}", f"{c.label(ind, False)} by county, {c.year}"
-    )
-    method = c.tr(
-        "橙色为低于目标(无目标时为低于全域水平)的县(市)",
-        "orange bars: below the target (or below the aggregate when there is no target)",
-    )
-    extra = [str(tgt["source"])] if tgt is not None else []
-    return PlanItem(
+    kw = gaps.ranked_input(c.ds, ind, c.year, c.lang)
+    kw.pop("title")  # the caption carries the title
+    values, std = kw["values"], kw["standard"]
+    ref = std if std is not None else c.ds.values([ind], c.year, [c.ds.top])[ind].iloc[0]
+    lower = c.ds.indicator(ind)["direction"] == "lower"
+    behind = values > ref if lower else values < ref
+    fig = figures.ranked_bar(highlight=list(values.index[behind.to_numpy()]), **kw)
+    tg = c.target(ind)
+    return c.figure(
         f"bar_{ind}",
-        "figure",
-        c.num.figure(captions.with_unit(title, c.unit(ind), c.lang)),
-        c.note(obs, extra, method),
+        c.tr("bar_title", year=c.year, indicator=c.label(ind, False)),
+        c.ds.obs(ind, c.units, c.year),
         fig,
+        extra=[str(tg["source"])] if tg is not None else [],
+        method=c.tr("bar_method"),
+        unit=c.unit(ind),
     )
 
 
-def _heatmap(c: _Ctx, inds: list[str]) -> PlanItem:
-    ds = c.ds
-    vals = ds.values(inds, c.year)
-    direction = ds.indicators.set_index("id")["direction"]
-    sc = scores(vals, direction)
-    labels = [c.label(i) for i in inds]
-    matrix = pd.DataFrame(sc.to_numpy(), index=c.county_labels(vals.index), columns=labels)
-    annot = pd.DataFrame(
-        {lab: figures.format_values(vals[i]) for lab, i in zip(labels, inds, strict=True)}
-    )
-    annot.index = matrix.index
-    fig = figures.heatmap(
-        matrix,
-        annot=annot,
-        cbar_label=c.tr("标准化得分(1 = 最好)", "Score (1 = best)"),
-        lang=c.lang,
-    )
-    title = c.tr(
-        f"{c.year}年各县(市)社区服务发展指标对比",
-        f"Community-service indicators by county, {c.year}",
-    )
-    method = c.tr(
-        "格内为指标值,颜色为按方向调整的极差标准化得分(低者为优的指标已反向)",
-        "cells show values; colours show direction-adjusted min-max scores (lower-is-better reversed)",
-    )
-    return PlanItem(
+def _heatmap(c: _Ctx) -> PlanItem:
+    kw = gaps.heatmap_input(c.ds, c.spec, c.index, c.lang)
+    kw.pop("title")
+    fig = figures.heatmap(**kw)
+    return c.figure(
         "heatmap_indicators",
-        "figure",
-        c.num.figure(title),
-        c.note(ds.obs(inds, c.units, c.year), method=method),
+        c.tr("heatmap_title", year=c.year),
+        c.ds.obs(c.spec.indicators, c.units, c.year),
         fig,
+        method=c.tr("heatmap_method"),
     )
 
 
-def _dot(c: _Ctx, inds: list[str], county: str) -> PlanItem | None:
+def _dot(c: _Ctx, county: str) -> PlanItem | None:
     ds = c.ds
-    rows = [(i, c.target(i)) for i in inds]
-    rows = [(i, t) for i, t in rows if t is not None]
+    rows = [(i, tg) for i in c.spec.indicators if (tg := c.target(i)) is not None]
     if not rows:
         return None
     ids = [i for i, _ in rows]
     both = ds.values(ids, c.year, [county, ds.top])
-    tv = np.array([float(t["target_value"]) for _, t in rows])
+    tv = np.array([float(tg["target_value"]) for _, tg in rows])
     frame = pd.DataFrame(
         {
             "county": both.loc[county].to_numpy() / tv * 100,
@@ -229,47 +220,36 @@ def _dot(c: _Ctx, inds: list[str], county: str) -> PlanItem | None:
     )
     fig = figures.dot_plot(
         frame,
-        xlabel=c.tr("占目标值的百分比(%)", "% of target"),
+        xlabel=c.tr("dot_axis"),
         lang=c.lang,
-        series_labels={"county": c.names[county], "prefecture": c.names[ds.top]},
+        series_labels={"county": c.names[county], "prefecture": c.top_name},
     )
-    title = c.tr(
-        f"{c.names[county]}与全域主要指标达标程度({c.year}年)",
-        f"{c.names[county]} vs {c.names[ds.top]}: indicators as % of target, {c.year}",
-    )
-    obs = ds.obs(ids, [county, ds.top], c.year)
-    extra = sorted({str(t["source"]) for _, t in rows})
-    method = c.tr(
-        "数值为指标值占目标值的百分比", "values are the indicator as a percentage of its target"
-    )
-    return PlanItem(
+    return c.figure(
         f"dot_{county}",
-        "figure",
-        captions.with_unit(c.num.figure(title), "%", c.lang),
-        c.note(obs, extra, method),
+        c.tr("dot_title", county=c.names[county], top=c.top_name, year=c.year),
+        ds.obs(ids, [county, ds.top], c.year),
         fig,
+        extra=sorted({str(tg["source"]) for _, tg in rows}),
+        method=c.tr("dot_method"),
+        unit="%",
     )
 
 
-def _map(c: _Ctx, ind: str) -> PlanItem | None:
-    geo = _geo_file(c.ds)
-    if geo is None:
+def _map(c: _Ctx) -> PlanItem | None:
+    kw = gaps.map_input(c.ds, c.index, c.lang)
+    if kw is None or not _covers(kw["geojson_path"], c.units):
         return None
-    ds = c.ds
-    v = ds.values([ind], c.year)[ind]
-    fig = maps.choropleth(
-        v, geo, names={k: c.names[k] for k in v.index}, cbar_label=c.label(ind), lang=c.lang
-    )
-    title = c.tr(
-        f"{c.year}年各县(市){c.label(ind, False)}分布",
-        f"{c.label(ind, False)} by county, {c.year} (map)",
-    )
-    return PlanItem(
-        f"map_{ind}",
-        "figure",
-        c.num.figure(captions.with_unit(title, c.unit(ind), c.lang)),
-        c.note(ds.obs(ind, c.units, c.year), _geo_source(ds), schematic_map=True),
+    kw.pop("title")
+    obs = c.ds.obs(c.spec.indicators, c.units, c.year)
+    fig = maps.choropleth(**kw, illustrative=c.illustrative(obs))
+    return c.figure(
+        "map_index",
+        c.tr("map_title", year=c.year),
+        obs,
         fig,
+        extra=_geo_source(c.ds),
+        method=c.tr("map_method"),
+        schematic_map=True,
         width_cm=fig.get_figwidth() * 2.54,
     )
 
@@ -277,16 +257,11 @@ def _map(c: _Ctx, ind: str) -> PlanItem | None:
 def _small_multiples(c: _Ctx, ind: str) -> PlanItem:
     ds = c.ds
     units, shown_note = c.units, ""
-    if (
-        len(units) > MAX_PANELS
-    ):  # show the lagging units: lowest latest value (highest if lower is better)
+    if len(units) > MAX_PANELS:  # the lagging units: lowest latest value (highest if lower)
         last = ds.panel(ind, units).ffill(axis=1).iloc[:, -1]
         lower = ds.indicator(ind)["direction"] == "lower"
         units = last.sort_values(ascending=lower, kind="stable").index[:MAX_PANELS].tolist()
-        shown_note = c.tr(
-            f"仅显示最新值最落后的{MAX_PANELS}个县(市)",
-            f"only the {MAX_PANELS} lagging counties are shown",
-        )
+        shown_note = c.tr("trends_shown", n=MAX_PANELS)
     pan = ds.panel(ind, units + [ds.top])
     long = pan.stack().rename("value").reset_index()
     long.columns = ["region_code", "year", "value"]
@@ -294,106 +269,58 @@ def _small_multiples(c: _Ctx, ind: str) -> PlanItem:
     parts = []
     for code in units:  # one panel per county: the county and the aggregate
         a = long[long["region_code"] == code].assign(
-            panel=c.names[code], series=c.tr("本县(市)", "County")
+            panel=c.names[code], series=c.tr("county_series")
         )
-        b = top_rows.assign(panel=c.names[code], series=c.names[ds.top])
+        b = top_rows.assign(panel=c.names[code], series=c.top_name)
         parts += [a, b]
     df = pd.concat(parts, ignore_index=True)[["panel", "series", "year", "value"]]
-    tgt = c.target(ind)
-    targets = (
+    tg = c.target(ind)
+    tgts = (
         None
-        if tgt is None
-        else {c.names[k]: (int(tgt["target_year"]), float(tgt["target_value"])) for k in units}
+        if tg is None
+        else {c.names[k]: (int(tg["target_year"]), float(tg["target_value"])) for k in units}
     )
-    fig = figures.small_multiples(df, targets=targets, ncols=4, lang=c.lang, sharey=True)
+    fig = figures.small_multiples(df, targets=tgts, ncols=4, lang=c.lang, sharey=True)
     years = sorted(long["year"].unique())
-    title = c.tr(
-        f"{years[0]}—{years[-1]}年各县(市){c.label(ind, False)}变化",
-        f"{c.label(ind, False)} by county, {years[0]}–{years[-1]}",
-    )
-    extra = [str(tgt["source"])] if tgt is not None else []
-    method = c.tr("星号为目标值", "stars mark the target") if tgt is not None else ""
-    method = (
-        ";".join(m for m in (method, shown_note) if m)
-        if c.zh
-        else "; ".join(m for m in (method, shown_note) if m)
-    )
-    return PlanItem(
+    stars = c.tr("trends_stars") if tg is not None else ""
+    return c.figure(
         f"trends_{ind}",
-        "figure",
-        c.num.figure(captions.with_unit(title, c.unit(ind), c.lang)),
-        c.note(ds.obs(ind, units + [ds.top]), extra, method),
+        c.tr("trends_title", first=years[0], last=years[-1], indicator=c.label(ind, False)),
+        ds.obs(ind, units + [ds.top]),
         fig,
+        extra=[str(tg["source"])] if tg is not None else [],
+        method=c.join(stars, shown_note),
+        unit=c.unit(ind),
     )
 
 
-def coefficient_of_variation(panel: pd.DataFrame) -> pd.Series:
-    """σ-convergence measure per year: CV = population std (ddof=0) / mean across units
-    (``analysis.methods.inequality.cv``; missing values skipped)."""
-    return pd.Series(inequality.cv(panel.T.to_numpy(dtype=float)), index=panel.columns)
-
-
-def _sigma(c: _Ctx, inds: list[str]) -> PlanItem:
-    ds = c.ds
-    targeted = [i for i in inds if c.target(i) is not None] or inds
-    if len(targeted) < len(
-        inds
-    ):  # the indicators with targets, when there are some: a readable chart
-        inds = targeted
-    cv = pd.DataFrame({c.label(i, False): coefficient_of_variation(ds.panel(i)) for i in inds})
-    cv = cv[
-        cv.notna().sum(axis=1) >= max(1, cv.shape[1] / 2)
-    ]  # years where most indicators are observed
-    fig = figures.trend_lines(cv, ylabel=c.tr("变异系数", "Coefficient of variation"), lang=c.lang)
-    title = c.tr("各县(市)间差距变化(σ收敛)", "Gaps between counties over time (σ-convergence)")
-    method = c.tr(
-        "变异系数 = 县级数值的标准差 / 均值(不加权),下降表示差距缩小",
-        "CV = standard deviation / mean across counties (unweighted); falling = gaps narrowing",
-    )
-    return PlanItem(
+def _sigma(c: _Ctx) -> PlanItem:
+    ids = c.spec.indicators
+    ineq = gaps.inequality_table(c.ds, ids)
+    kw = gaps.sigma_input(ineq, c.ds, c.lang)
+    kw.pop("title")
+    fig = figures.trend_lines(**kw)
+    return c.figure(
         "sigma_convergence",
-        "figure",
-        c.num.figure(title),
-        c.note(ds.obs(inds, c.units), method=method),
+        c.tr("sigma_title"),
+        c.ds.obs(ids, c.units),
         fig,
+        method=c.tr("sigma_method"),
     )
 
 
 def _lorenz(c: _Ctx, ind: str) -> PlanItem:
-    ds = c.ds
-    meta = ds.indicator(ind)
-    denom = str(meta["denominator"]) if str(meta["denominator"]) else None
-    v = ds.values([ind], c.year)[ind]
-    w = ds.values([denom], c.year)[denom] if denom else None
-    fig = figures.lorenz(
-        v,
-        w,
-        lang=c.lang,
-        xlabel=(
-            c.tr(
-                f"{c.label(denom, False)}累计占比(%)",
-                f"Cumulative share of {c.label(denom, False).lower()}, %",
-            )
-            if denom
-            else None
-        ),
-    )
-    title = c.tr(
-        f"{c.year}年{c.label(ind, False)}的县际分布(洛伦兹曲线)",
-        f"Distribution of {c.label(ind, False).lower()} across counties, {c.year} (Lorenz curve)",
-    )
-    method = c.tr(
-        "县(市)按指标值由低到高排序" + (f",以{c.label(denom, False)}加权" if denom else ""),
-        "counties sorted by value"
-        + (f", weighted by {c.label(denom, False).lower()}" if denom else ""),
-    )
-    obs = ds.obs([ind] + ([denom] if denom else []), c.units, c.year)
-    return PlanItem(
+    kw = gaps.lorenz_input(c.ds, ind, c.year, c.lang)
+    kw.pop("title")
+    fig = figures.lorenz(**kw)
+    obs = c.ds.obs([ind, "population"], c.units)
+    obs = obs[(obs["indicator"] == ind) & (obs["year"] == c.year) | (obs["indicator"] != ind)]
+    return c.figure(
         f"lorenz_{ind}",
-        "figure",
-        c.num.figure(title),
-        c.note(obs, method=method),
+        c.tr("lorenz_title", year=c.year, indicator=c.label(ind, False)),
+        obs,
         fig,
+        method=c.tr("lorenz_method"),
         width_cm=style.HALF_WIDTH_CM,
     )
 
@@ -401,156 +328,259 @@ def _lorenz(c: _Ctx, ind: str) -> PlanItem:
 def _fan(c: _Ctx, ind: str) -> PlanItem | None:
     from analysis.methods import projection
 
-    ds = c.ds
-    tgt = c.target(ind)
-    pan = ds.panel(ind, [ds.top]).dropna(axis=1)
-    if pan.shape[1] < 4:
+    view = c.view
+    if ind not in view.indicators:
         return None
-    last = int(pan.columns.max())
-    end = max(int(tgt["target_year"]) if tgt is not None else last + 5, last + 1)
-    years = list(range(last + 1, end + 1))
-    meta = ds.indicator(ind)
-    fc = projection.project(pan, years, method="linear", lower=meta["lower"], upper=meta["upper"])
-    q = {
-        k: fc.quantile(p)[0]
-        for k, p in {"lo80": 0.1, "hi80": 0.9, "lo95": 0.025, "hi95": 0.975}.items()
-    }
-    forecast = pd.DataFrame({"mean": fc.median[0], **q}, index=years)
-    history = pan.iloc[0]
-    target = None if tgt is None else (int(tgt["target_year"]), float(tgt["target_value"]))
-    fig = figures.fan_chart(history, forecast, target=target, ylabel=c.label(ind), lang=c.lang)
-    title = c.tr(
-        f"{c.names[ds.top]}{c.label(ind, False)}趋势外推",
-        f"{c.label(ind, False)}, {c.names[ds.top]}: projection",
-    )
-    method = c.tr(
-        "线性趋势外推(最小二乘),阴影为80%和95%预测区间",
-        "linear trend (least squares); shading: 80% and 95% prediction intervals",
-    )
-    extra = [str(tgt["source"])] if tgt is not None else []
-    return PlanItem(
+    kw = view.fan_inputs(ind, lang=c.lang)
+    kw.pop("title")
+    if kw["history"].dropna().size < 4:  # too short a series for a trend of the whole region
+        return None
+    fig = figures.fan_chart(**kw)
+    key = (ind, c.ds.top)
+    method = view.summary.set_index(["indicator", "region_code"]).loc[key, "method"]
+    tg = c.target(ind)
+    return c.figure(
         f"fan_{ind}",
-        "figure",
-        c.num.figure(captions.with_unit(title, c.unit(ind), c.lang)),
-        c.note(ds.obs(ind, [ds.top]), extra, method),
+        c.tr("fan_title", top=c.top_name, indicator=c.label(ind, False)),
+        view.obs_used(ind).query("region_code == @c.ds.top"),
         fig,
+        extra=[str(tg["source"])] if tg is not None else [],
+        method=c.tr("fan_method", method=projection.method_label(str(method), c.lang)),
+        unit=c.unit(ind),
     )
 
 
 def _status(c: _Ctx) -> PlanItem | None:
-    from analysis.methods import progress
-
-    ds = c.ds
-    t = ds.targets[ds.targets["region_code"] == ds.top].drop_duplicates("indicator")
-    if t.empty:
+    view = c.view
+    if not view.indicators:
         return None
-    inds = t["indicator"].tolist()
-    o = ds.obs(inds, c.units)
-    base = o[o["year"] == c.year].set_index(["region_code", "indicator"])["value"]
-    later = o[o["year"] > c.year].sort_values("year").groupby(["region_code", "indicator"]).last()
-    grid = pd.MultiIndex.from_product([c.units, inds], names=["region_code", "indicator"])
-    tt = t.set_index("indicator")
-    ind_level = grid.get_level_values("indicator")
-    direction = ds.indicators.set_index("id")["direction"].reindex(ind_level).to_numpy()
-    kind = ds.indicators.set_index("id")["kind"].reindex(ind_level).to_numpy()
-    codes = progress.status(
-        base.reindex(grid).to_numpy(),
-        c.year,
-        later["value"].reindex(grid).to_numpy(),
-        later["year"].reindex(grid).to_numpy(dtype=float),
-        tt["target_value"].reindex(ind_level).to_numpy(),
-        tt["target_year"].reindex(ind_level).to_numpy(),
-        direction=direction,
-        absolute=kind == "rate",
-    )
-    st = pd.Series(codes, index=grid).unstack("indicator").reindex(index=c.units, columns=inds)
-    st.index = c.county_labels(st.index)
-    st.columns = [c.label(i) for i in inds]
-    fig = figures.status_dashboard(st, lang=c.lang)
-    last_year = int(later["year"].max()) if not later.empty else c.year
-    title = c.tr(
-        f"各县(市)目标进展状态({c.year}—{last_year}年)",
-        f"Progress towards targets by county, {c.year}–{last_year}",
-    )
-    method = c.tr(
-        "按实际年均增速与所需年均增速之比判定(≥0.95 进展顺利,≥0.60 进展一般,>0 进展有限);比率类指标用年均变化量",
-        "ratio of observed to required annual growth (≥0.95 on track, ≥0.60 moderate, >0 limited); "
-        "rates use absolute change",
-    )
-    return PlanItem(
+    fig = figures.status_dashboard(view.status_matrix(c.lang), lang=c.lang)
+    obs = view.obs_used()
+    obs = obs[obs["year"] >= view.base_year]
+    return c.figure(
         "status_targets",
-        "figure",
-        c.num.figure(title),
-        c.note(o[o["year"] >= c.year], sorted(set(t["source"])), method),
+        c.tr("status_title", target_year=view.target_year, as_of=view.as_of_year),
+        obs,
         fig,
+        extra=sorted(set(view.targets["source"]) & set(c.ds.sources["id"])),
+        method=c.tr("status_method"),
     )
 
 
 # -- tables ---------------------------------------------------------------------------
-def _with_top(ds, frame: pd.DataFrame, names: dict) -> pd.DataFrame:
-    frame = frame.copy()
-    frame.index = [names[k] for k in frame.index]
-    return frame
+def _sum_notes(c: _Ctx, frame: pd.DataFrame, columns: list[str]) -> list[str]:
+    """One sentence per count column whose county sum differs from the top region's row."""
+    units = frame.iloc[:-1]
+    total_row = frame.iloc[-1]
+    out = []
+    for col in columns:
+        s = pd.to_numeric(units[col], errors="coerce").sum(min_count=1)
+        tot = pd.to_numeric(pd.Series([total_row[col]]), errors="coerce").iloc[0]
+        if pd.isna(s) or pd.isna(tot) or np.isclose(s, tot, rtol=0, atol=0.5):
+            continue
+        out.append(
+            c.tr(
+                "sum_differs",
+                column=col,
+                sum=f"{s:,.0f}",
+                top=c.top_name,
+                total=f"{tot:,.0f}",
+                diff=f"{abs(tot - s):,.0f}",
+            )
+        )
+    return out
 
 
-def _table_structure(c: _Ctx) -> PlanItem | None:
+def _plan_count_note(c: _Ctx, division_year: int) -> str:
+    """Why the division-code count of urban communities and villages differs from the plan's
+    count of villages and communities (both for the top region)."""
+    ds = c.ds
+    top = ds.top
+    div = ds.obs(["resident_committees", "village_committees"], top, division_year)
+    plan = ds.obs("villages_communities", top)
+    if len(div) < 2 or plan.empty:
+        return ""
+    urban = float(div.loc[div["indicator"] == "resident_committees", "value"].iloc[0])
+    rural = float(div.loc[div["indicator"] == "village_committees", "value"].iloc[0])
+    total = float(plan["value"].iloc[0])
+    if total == urban + rural:
+        return ""
+    return c.tr(
+        "plan_count_differs",
+        urban=f"{urban:,.0f}",
+        rural=f"{rural:,.0f}",
+        year=division_year,
+        sum=f"{urban + rural:,.0f}",
+        plan_year=int(plan["year"].iloc[0]),
+        plan=f"{total:,.0f}",
+        diff=f"{abs(total - urban - rural):,.0f}",
+    )
+
+
+def _table_structure(c: _Ctx) -> PlanItem:
     ds = c.ds
     census_year = int(ds.obs("population")["year"].max())
-    want = [
-        "population",
-        "urbanisation_rate",
-        "households",
-        "age_60plus_share",
-        "resident_committees",
-        "village_committees",
-    ]
-    inds = [i for i in want if i in set(ds.indicators["id"])]
-    regions = c.units + [ds.top]
-    vals = ds.values(inds, census_year, regions)
-    obs = ds.obs(inds, regions, census_year)
-    frame = _with_top(ds, vals, c.names)
-    frame.columns = [c.label(i) for i in inds]
-    frame.insert(0, c.tr("地区", "Region"), frame.index)
-    fmts = {c.label(i): ("#,##0" if ds.indicator(i)["kind"] == "count" else "0.0") for i in inds}
-    title = c.tr(
-        f"{census_year}年各县(市)人口与村(社区)基本情况",
-        f"Population and communities by county, {census_year}",
-    )
-    caption = c.num.table(title)
-    return PlanItem(
-        "table_structure",
-        "table",
-        caption,
-        c.note(obs),
-        table=Table(frame.reset_index(drop=True), caption, c.note(obs), fmts),
+    frame = baseline.county_structure(ds, census_year, c.year, c.lang)
+    region = c.tr("region")
+    frame = frame.reset_index(names=region)
+    kinds = ds.indicators.set_index("id")["kind"]
+    ids = [i for i, _, _ in baseline.STRUCTURE]
+    counts = [col for col, i in zip(frame.columns[1:], ids, strict=True) if kinds[i] == "count"]
+    fmts = {col: "#,##0" if col in counts else "0.00" for col in frame.columns[1:]}
+    method = c.join(*_sum_notes(c, frame, counts), _plan_count_note(c, c.year))
+    return c.table(
+        "structure",
+        c.tr("structure_title", year=census_year),
+        frame,
+        baseline.structure_obs(ds, census_year, c.year),
+        fmts,
+        method=method,
     )
 
 
-def _table_indicators(c: _Ctx, inds: list[str]) -> PlanItem:
+def _table_baseline(c: _Ctx) -> PlanItem | None:
     ds = c.ds
+    obs = baseline.baseline_obs(ds, "", c.year)
+    if obs.empty:
+        return None
+    frame = baseline.baseline_table(ds, "", c.year, c.lang).iloc[:, :3]
+    frame.insert(1, frame.columns[1], frame.pop(frame.columns[1]))
+    return c.table(
+        "baseline",
+        c.tr("baseline_title", top=c.top_name, year=c.year),
+        frame,
+        obs,
+        {},
+        method=c.tr("baseline_note", top=c.top_name),
+    )
+
+
+def _table_indicators(c: _Ctx) -> PlanItem:
+    ds = c.ds
+    inds = c.spec.indicators
     regions = c.units + [ds.top]
-    vals = ds.values(inds, c.year, regions)
-    frame = _with_top(ds, vals, c.names)
-    std = {i: c.target(i) for i in inds}
-    frame.loc[c.tr("目标值", "Target")] = [
-        np.nan if std[i] is None else float(std[i]["target_value"]) for i in inds
+    frame = ds.values(inds, c.year, regions)
+    frame.index = [c.names[k] for k in frame.index]
+    std = {i: tg for i in inds if (tg := c.target(i)) is not None}
+    frame.loc[c.tr("target_row")] = [
+        float(std[i]["target_value"]) if i in std else np.nan for i in inds
     ]
     frame.columns = [c.label(i) for i in inds]
-    frame.insert(0, c.tr("地区", "Region"), frame.index)
+    frame.insert(0, c.tr("region"), frame.index)
     fmts = {c.label(i): "0.0" for i in inds}
-    title = c.tr(
-        f"{c.year}年各县(市)社区服务主要指标",
-        f"Main community-service indicators by county, {c.year}",
+    extra = sorted({str(tg["source"]) for tg in std.values() if tg is not None})
+    return c.table(
+        "indicators",
+        c.tr("indicators_title", year=c.year),
+        frame,
+        ds.obs(inds, regions, c.year),
+        fmts,
+        extra=extra,
     )
-    caption = c.num.table(title)
-    extra = sorted({str(t["source"]) for t in std.values() if t is not None})
-    note = c.note(ds.obs(inds, regions, c.year), extra)
-    return PlanItem(
-        "table_indicators",
-        "table",
-        caption,
-        note,
-        table=Table(frame.reset_index(drop=True), caption, note, fmts),
+
+
+def _table_gaps(c: _Ctx) -> PlanItem:
+    ds = c.ds
+    idx = c.index
+    tier = gaps.tier_table(idx, ds, c.spec)
+    themes = [col for col in tier.columns if col != "index"]
+    frame = pd.DataFrame(
+        {
+            c.tr("region"): [c.names[k] for k in idx.index],
+            gaps.display(idx[["index"]], ds, c.lang).columns[-1]: idx["index"].to_numpy(),
+            gaps.display(idx[["rank"]], ds, c.lang).columns[-1]: idx["rank"].to_numpy(),
+        }
+    )
+    shown = gaps.tier_display(tier, ds, c.lang).reindex([c.names[k] for k in idx.index])
+    head = gaps.display(idx[["rank"]].assign(tier=""), ds, c.lang).columns[-1]
+    frame[head] = shown.iloc[:, 0].to_numpy()
+    for col, theme in zip(shown.columns[1:], themes, strict=True):
+        frame[col] = idx[theme].to_numpy()
+    fmts = {col: "0.0" for col in frame.columns[1:] if col != head}
+    fmts[frame.columns[2]] = "0"
+    return c.table(
+        "gaps_tiers",
+        c.tr("gaps_title", year=c.year),
+        frame,
+        ds.obs(c.spec.indicators, c.units, c.year),
+        fmts,
+        method=c.tr("gaps_method"),
+    )
+
+
+def _table_shortfall(c: _Ctx) -> PlanItem | None:
+    ds = c.ds
+    short = gaps.shortfall_table(ds, c.year)
+    if short.empty:
+        return None
+    keep = ["region_code", "indicator", "value", "target", "gap", "quantity", "cost"]
+    shown = gaps.display(short[keep], ds, c.lang)
+    shown = shown.drop(columns=shown.columns[0])  # the region code: names are enough
+    fmts = {col: "0.0" for col in shown.columns[2:]}
+    fmts[shown.columns[-2]] = "#,##0"
+    fmts[shown.columns[-1]] = "#,##0.0"
+    ids = sorted(set(short["indicator"]))
+    extra = sorted({str(tg["source"]) for i in ids if (tg := c.target(i)) is not None})
+    return c.table(
+        "shortfall",
+        c.tr("shortfall_title", year=c.year),
+        shown,
+        ds.obs(ids, c.units, c.year),
+        fmts,
+        extra=extra,
+        method=c.tr(
+            "shortfall_method",
+            year=c.year,
+            area_cost=f"{gaps.DEFAULT_UNIT_COSTS['facility_area']:,.0f}",
+            worker_cost=f"{gaps.DEFAULT_UNIT_COSTS['urban_community_workers']:,.0f}",
+        ),
+    )
+
+
+def _table_status(c: _Ctx) -> PlanItem | None:
+    view = c.view
+    if not view.indicators:
+        return None
+    m = view.status_matrix(c.lang)
+    frame = m.apply(lambda col: col.map(lambda code: figures.status_label(code, c.lang)))
+    frame.insert(0, c.tr("region"), frame.index)
+    obs = view.obs_used()
+    return c.table(
+        "status",
+        c.tr("status_table_title", target_year=view.target_year, as_of=view.as_of_year),
+        frame,
+        obs[obs["year"] >= view.base_year],
+        {},
+        extra=sorted(set(view.targets["source"]) & set(c.ds.sources["id"])),
+        method=c.tr("status_method"),
+    )
+
+
+def _table_county_targets(c: _Ctx, ind: str) -> PlanItem | None:
+    view = c.view
+    if ind not in view.indicators:
+        return None
+    tab = view.county_targets(ind, lang=c.lang)
+    frame = tab.reset_index()
+    target = float(view.targets.loc[ind, "target_value"])
+    last_col = frame.columns[-1]
+    notes = [c.tr("county_targets_method")]
+    total = float(frame[last_col].iloc[-1])
+    if not np.isclose(total, target, rtol=0, atol=0.05):
+        notes.append(c.tr("target_total_differs", top=c.top_name, diff=f"{total - target:.1f}"))
+    fmts = {col: "#,##0" for col in frame.columns[1:]}
+    for col in (frame.columns[1], last_col):
+        fmts[col] = "0.0"
+    tg = c.target(ind)
+    obs = view.obs_used(ind)
+    return c.table(
+        f"county_targets_{ind}",
+        c.tr("county_targets_title", indicator=c.label(ind, False), target_year=view.target_year),
+        frame,
+        obs[obs["year"] <= view.basis_year],
+        fmts,
+        extra=[str(tg["source"])] if tg is not None else [],
+        method=c.join(*notes),
     )
 
 
@@ -568,42 +598,53 @@ def build(
 
     ``figure_set``: "baseline" (the base-year picture), "trends" (change over time,
     projection, progress) or "all". ``year`` defaults to the targets' base year; ``county``
-    (for the dot plot) defaults to the county with the lowest mean score.
+    (for the dot plot) defaults to the county with the lowest development index.
     """
     check_figure_set(figure_set)
     style.check_lang(lang)
     style.use()
     year = default_year(ds) if year is None else int(year)
     c = _Ctx(ds, lang, year, chapter)
-    inds = ds.indicators.loc[ds.indicators["in_index"] == 1, "id"].tolist()
     items: list[PlanItem | None] = []
     if figure_set in ("baseline", "all"):
         if county is None:
-            sc = scores(ds.values(inds, year), ds.indicators.set_index("id")["direction"])
-            county = str(sc.mean(axis=1).idxmin())
+            county = str(c.index["index"].idxmin())
         else:
             ds.check_regions([county])
         items += [
             _ranked(c, MAIN_INDICATOR),
             _ranked(c, WORKER_INDICATOR),
-            _heatmap(c, inds),
-            _dot(c, inds, county),
-            _map(c, MAIN_INDICATOR),
+            _heatmap(c),
+            _dot(c, county),
+            _map(c),
+            _table_baseline(c),
             _table_structure(c),
-            _table_indicators(c, inds),
+            _table_indicators(c),
+            _table_gaps(c),
+            _table_shortfall(c),
         ]
     if figure_set in ("trends", "all"):
-        targeted = sorted(
-            set(inds) | set(ds.targets["indicator"]), key=list(ds.indicators["id"]).index
-        )
         items += [
             _small_multiples(c, MAIN_INDICATOR),
-            _sigma(c, targeted),
+            _sigma(c),
             _lorenz(c, WORKER_INDICATOR),
             _fan(c, MAIN_INDICATOR),
             _status(c),
+            _table_status(c),
+            _table_county_targets(c, MAIN_INDICATOR),
         ]
     return [i for i in items if i is not None]
+
+
+def _suffix(lang: str) -> str:
+    """File-name suffix of a language: none for Chinese (the default), "_en" for English."""
+    return {"zh": ""}.get(lang, f"_{lang}")
+
+
+def stem(item: PlanItem, lang: str = "zh") -> str:
+    """File stem numbered as the caption: ``plan_fig06_status_targets`` for figure 6."""
+    kind = "fig" if item.kind == "figure" else "tab"
+    return f"plan_{kind}{item.number:02d}_{item.key}{_suffix(lang)}"
 
 
 def write(
@@ -614,28 +655,29 @@ def write(
     title: str = "",
     formats: tuple[str, ...] = style.FORMATS,
 ) -> dict[str, list[Path]]:
-    """Write figures (PNG/SVG/PDF), tables (xlsx/csv, plus one workbook of all tables) and the docx."""
+    """Write figures (PNG/SVG/PDF), tables (xlsx/csv, plus one workbook of all tables) and
+    the docx."""
     out = paths.outputs_dir(outputs)
-    sfx = "" if lang == "zh" else "_en"
+    sfx = _suffix(lang)
     written: dict[str, list[Path]] = {"figures": [], "tables": [], "docx": []}
-    doc_items = []
+    doc_items: list[FigureItem | TableItem] = []
     tables = []
-    for k, it in enumerate(items, start=1):
-        stem = f"plan_{k:02d}_{it.key}{sfx}"
-        if it.kind == "figure":
+    for it in items:
+        name = stem(it, lang)
+        if it.figure is not None:
             png = style.to_bytes(it.figure, "png")
             for fmt in formats:
                 data = png if fmt == "png" else style.to_bytes(it.figure, fmt)
-                written["figures"].append(write_bytes(out / "figures" / f"{stem}.{fmt}", data))
+                written["figures"].append(write_bytes(out / "figures" / f"{name}.{fmt}", data))
             doc_items.append(FigureItem(png, it.caption, it.note, it.width_cm))
-        else:
-            written["tables"].append(write_xlsx(it.table, out / "tables" / f"{stem}.xlsx"))
-            written["tables"].append(write_csv(it.table, out / "tables" / f"{stem}.csv"))
+        elif it.table is not None:
+            written["tables"].append(write_xlsx(it.table, out / "tables" / f"{name}.xlsx"))
+            written["tables"].append(write_csv(it.table, out / "tables" / f"{name}.csv"))
             tables.append(it.table)
             doc_items.append(TableItem(it.table))
     if tables:
         written["tables"].append(write_xlsx(tables, out / "tables" / f"plan_tables{sfx}.xlsx"))
-    title = title or ("规划图表" if lang == "zh" else "Plan figures and tables")
+    title = title or t("plan.doc_title", lang)
     written["docx"].append(write_docx(doc_items, out / f"plan_figures{sfx}.docx", title=title))
     return written
 
@@ -647,7 +689,10 @@ def summary(items: list[PlanItem]) -> pd.DataFrame:
 
 def preview(item: PlanItem):
     """What to show for an item in a notebook: the figure, or the table's frame."""
-    return item.figure if item.figure is not None else item.table.frame
+    if item.figure is not None:
+        return item.figure
+    assert item.table is not None
+    return item.table.frame
 
 
 def close(items: list[PlanItem]) -> None:

@@ -20,12 +20,15 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import matplotlib
+from cycler import cycler
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 
-from analysis.errors import UserError, check_choice, check_lang  # noqa: F401 (re-exported)
+from analysis.errors import UserError, check_choice, check_lang, user_error  # noqa: F401
 from analysis.io import write_bytes
+from analysis.messages import pair, t
 
 FULL_WIDTH_CM = 16.0
 HALF_WIDTH_CM = 7.8
@@ -38,7 +41,7 @@ FALLBACK_FONT = "DejaVu Sans"  # ships with matplotlib; only for glyphs Noto lac
 # Okabe-Ito colour-blind-safe palette (blue, orange, bluish green, vermillion,
 # reddish purple, sky blue, yellow); black and grey for reference and context.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442"]
-BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, YELLOW = PALETTE
+BLUE, ORANGE, GREEN, VERMILLION, SKY = PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[3], PALETTE[5]
 BLACK = "#000000"
 GREY = "#8C8C8C"
 LIGHT_GREY = "#D9D9D9"
@@ -57,13 +60,10 @@ def font_path() -> Path:
 
     spec = importlib.util.find_spec("mplfonts")  # locate the package without importing it
     if spec is None or not spec.submodule_search_locations:  # pragma: no cover - a dependency
-        raise UserError(
-            "缺少中文字体包 mplfonts,请运行 pip install mplfonts",
-            "the Chinese font package mplfonts is missing: pip install mplfonts",
-        )
+        raise user_error("figures.font_package_missing")
     path = Path(list(spec.submodule_search_locations)[0]).resolve() / "fonts" / FONT_FILE
     if not path.is_file():  # pragma: no cover
-        raise UserError(f"找不到中文字体文件: {path}", f"Chinese font file not found: {path}")
+        raise user_error("figures.font_file_missing", path=path)
     return path
 
 
@@ -77,7 +77,7 @@ def register_font() -> str:
 
 
 def rc_params() -> dict:
-    """The plan's rcParams (sizes in points for A4 Word pages, body text 10.5 pt = 五号)."""
+    """The plan's rcParams (sizes in points for A4 Word pages, body text 10.5 pt)."""
     return {
         "font.family": "sans-serif",
         "font.sans-serif": [register_font(), FALLBACK_FONT],
@@ -91,7 +91,7 @@ def rc_params() -> dict:
         "legend.fontsize": 7.5,
         "legend.frameon": False,
         "figure.titlesize": 10,
-        "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+        "axes.prop_cycle": cycler(color=PALETTE),
         "axes.spines.top": False,
         "axes.spines.right": False,
         "axes.linewidth": 0.6,
@@ -118,22 +118,13 @@ def use() -> None:
     matplotlib.rcParams.update(rc_params())
 
 
-@contextlib.contextmanager
-def context() -> Iterator[None]:
-    """Temporarily apply the plan style."""
-    with matplotlib.rc_context(rc_params()):
-        yield
-
-
 def size(width: str | float = "full", aspect: float = 0.62) -> tuple[float, float]:
-    """Figure size in inches: ``width`` is "full" (16 cm), "half" (7.8 cm) or cm; height = width*aspect."""
+    """Figure size in inches: ``width`` is "full" (16 cm), "half" (7.8 cm) or cm;
+    height = width * aspect."""
     if isinstance(width, str):
         widths = {"full": FULL_WIDTH_CM, "half": HALF_WIDTH_CM}
         if width not in widths:
-            raise UserError(
-                f"未知的图宽: {width}。可用: full, half 或厘米数",
-                f"Unknown figure width: {width}. Valid: full, half or a number of cm",
-            )
+            raise user_error("figures.unknown_width", width=width)
         width = widths[width]
     return (width * CM, width * aspect * CM)
 
@@ -156,6 +147,34 @@ def new_figure(
         h = height_cm * CM
     fig = PlanFigure(figsize=(w, h), layout="constrained", **kw)
     FigureCanvasAgg(fig)  # not managed by pyplot: no implicit display, nothing to close
+    return fig
+
+
+MARK_PT = 6.0  # size of the illustrative-data mark
+MARK_GID = "illustrative-mark"
+
+
+def mark_illustrative(fig: Figure, lang: str = "zh") -> Figure:
+    """Write a small illustrative-data mark (``figures.illustrative_mark``) in the top right
+    corner of ``fig``, in a strip the constrained layout keeps free, so the image says it even when
+    copied out of its document."""
+    text = t("figures.illustrative_mark", check_lang(lang))
+    if any(x.get_gid() == MARK_GID for x in fig.texts):
+        return fig
+    strip = (MARK_PT * 1.6) / (fig.get_figheight() * 72)
+    engine = fig.get_layout_engine()
+    if isinstance(engine, ConstrainedLayoutEngine):
+        engine.set(rect=(0.0, 0.0, 1.0, 1.0 - strip))
+    fig.text(
+        0.995,
+        0.997,
+        text,
+        ha="right",
+        va="top",
+        fontsize=MARK_PT,
+        color="#666666",
+        gid=MARK_GID,
+    )
     return fig
 
 
@@ -182,7 +201,7 @@ def to_bytes(fig: Figure, fmt: str = "png", dpi: int = DPI) -> bytes:
 def save(
     fig: Figure, path_without_suffix: str | os.PathLike, formats: Sequence[str] = FORMATS
 ) -> list[Path]:
-    """Write ``fig`` as PNG (300 dpi), SVG and PDF next to each other, atomically; return the paths."""
+    """Write ``fig`` as PNG (300 dpi), SVG and PDF side by side, atomically; return the paths."""
     base = Path(path_without_suffix)
     out = []
     for fmt in formats:
@@ -203,8 +222,7 @@ def strict_glyphs() -> Iterator[None]:
     missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
     if missing:
         raise MissingGlyphError(
-            "图中有字体无法显示的字符: " + "; ".join(sorted(set(missing))),
-            "The figure uses characters the font cannot draw: " + "; ".join(sorted(set(missing))),
+            *pair("figures.missing_glyphs", detail="; ".join(sorted(set(missing))))
         )
     for w in caught:  # re-emit the others
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)

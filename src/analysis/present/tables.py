@@ -1,5 +1,5 @@
 """Plan tables: xlsx (openpyxl) with caption, formatted headers, units and notes; csv; and
-three-line tables (三线表) in docx.
+three-line tables in docx.
 
 Text cells that begin with ``= + - @`` (or tab / carriage return) are neutralised with a
 leading apostrophe in xlsx and csv exports, so a spreadsheet never runs them as formulas
@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.io import FIXED_TIME, normalise_zip, write_bytes
+from analysis.messages import LANGS, t
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -29,7 +30,7 @@ DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 class Table:
     """A display-ready table: ``frame`` columns are header labels (with units), rows as shown.
 
-    ``caption`` is the numbered title ("表1 …"), ``note`` the source note, ``formats`` maps a
+    ``caption`` is the numbered title ("Table 1 ..."), ``note`` the source note, ``formats`` maps a
     column to an Excel number format ("0.0", "#,##0", "0.0%").
     """
 
@@ -37,11 +38,22 @@ class Table:
     caption: str
     note: str = ""
     formats: dict[str, str] = field(default_factory=dict)
+    illustrative: bool = False
+    lang: str = "zh"
+
+    @property
+    def title(self) -> str:
+        """The caption, marked as illustrative data (``present.illustrative_title``) when any
+        value is illustrative."""
+        if not self.illustrative:
+            return self.caption
+        return t("present.illustrative_title", self.lang, title=self.caption)
 
     @property
     def number(self) -> str:
-        """The caption's number ("表1", "表2-3", "Table 2-3")."""
-        m = re.match(r"^(Table \S+|表\S+?)(?:\s|$)", self.caption)
+        """The caption's number ("Table 1", "Table 2-3"; ``present.table_prefix``)."""
+        prefixes = "|".join(re.escape(t("present.table_prefix", lang)) for lang in LANGS)
+        m = re.match(rf"^((?:{prefixes})\S+?)(?:\s|$)", self.caption)
         return m.group(1) if m else self.caption[:10]
 
 
@@ -96,6 +108,28 @@ def _sheet_name(table: Table, used: set[str]) -> str:
     return name
 
 
+def note_height(note: str, width_chars: float, size_pt: float = 9.0) -> float:
+    """Row height (pt) that shows all of ``note`` wrapped in merged cells ``width_chars`` wide
+    (Excel character units of the 11 pt default font; CJK counts 2): lines x 1.35 x size,
+    one spare line, since Excel does not grow merged rows by itself."""
+    per_line = max(1.0, width_chars * 11.0 / size_pt)
+    lines = sum(max(1, int(np.ceil(_text_width(p) / per_line))) for p in note.split("\n"))
+    return round((lines + 1) * size_pt * 1.35, 1)
+
+
+def _print_setup(ws, ncol: int) -> None:
+    """A4 landscape, fitted to one page wide, title and header rows repeated on every page,
+    panes frozen at the first data cell (B3: the region column and the header stay)."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:2"
+    ws.print_options.horizontalCentered = True
+    ws.freeze_panes = "B3" if ncol > 1 else "A3"
+
+
 def xlsx_bytes(tables: Sequence[Table]) -> bytes:
     """A workbook with one sheet per table: caption, header (bold, shaded, ruled), data, note."""
     from openpyxl import Workbook
@@ -110,7 +144,7 @@ def xlsx_bytes(tables: Sequence[Table]) -> bytes:
         ws = wb.create_sheet(_sheet_name(table, used))
         f = table.frame
         ncol = max(1, f.shape[1])
-        ws.cell(row=1, column=1, value=neutralise(table.caption)).font = Font(bold=True, size=12)
+        ws.cell(row=1, column=1, value=neutralise(table.title)).font = Font(bold=True, size=12)
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
         for j, col in enumerate(f.columns, start=1):
             c = ws.cell(row=2, column=j, value=neutralise(str(col)))
@@ -126,12 +160,20 @@ def xlsx_bytes(tables: Sequence[Table]) -> bytes:
                     v = None
                 elif isinstance(v, np.generic):
                     v = v.item()
+                if isinstance(v, float) and v == 0:
+                    v = 0.0  # no "-0.0"
                 c = ws.cell(row=3 + i, column=1 + j, value=neutralise(v))
                 fmt = table.formats.get(f.columns[j])
                 if fmt and isinstance(v, int | float):
                     c.number_format = fmt
                 if i == values.shape[0] - 1:
                     c.border = Border(bottom=thick)
+        widths = []
+        for j, col in enumerate(f.columns, start=1):
+            cells = [str(col)] + [str(x) for x in f.iloc[:, j - 1].tolist()]
+            width = min(30, max(8, max(map(_text_width, cells)) + 2))
+            widths.append(width)
+            ws.column_dimensions[get_column_letter(j)].width = width
         last = 2 + values.shape[0]
         if table.note:
             r = last + 1
@@ -139,14 +181,8 @@ def xlsx_bytes(tables: Sequence[Table]) -> bytes:
             c.alignment = Alignment(wrap_text=True, vertical="top")
             c.font = Font(size=9)
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncol)
-            total = sum(min(40, max(8, _text_width(str(x)) + 2)) for x in f.columns) or 40
-            ws.row_dimensions[r].height = 14 * (1 + int(_text_width(table.note) / total))
-        for j, col in enumerate(f.columns, start=1):
-            cells = [str(col)] + [str(x) for x in f.iloc[:, j - 1].tolist()]
-            ws.column_dimensions[get_column_letter(j)].width = min(
-                40, max(8, max(map(_text_width, cells)) + 2)
-            )
-        ws.freeze_panes = "A3"
+            ws.row_dimensions[r].height = note_height(table.note, sum(widths))
+        _print_setup(ws, ncol)
     props = wb.properties
     props.created = props.modified = FIXED_TIME
     props.creator = "analysis"
@@ -164,24 +200,28 @@ def write_xlsx(tables: Table | Sequence[Table], path: str | os.PathLike) -> Path
 
 # -- docx three-line table -------------------------------------------------------------
 def display_value(v, fmt: str | None = None) -> str:
-    """Cell text for docx: numbers formatted per the Excel-style ``fmt`` ("0.0", "#,##0"), NaN empty."""
-    if v is None or (isinstance(v, float | np.floating) and np.isnan(v)):
-        return ""
+    """Cell text: numbers formatted per the Excel-style ``fmt`` ("0.0", "#,##0", "0.0%"),
+    missing values as "—" (``present.missing``), never "-0.0"."""
+    if v is None or (isinstance(v, float | np.floating) and np.isnan(v)) or v is pd.NA:
+        return t("present.missing", "zh")
     if isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool):
         if fmt:
             decimals = len(fmt.split(".")[1].rstrip("%")) if "." in fmt else 0
             pct = fmt.endswith("%")
             x = float(v) * (100 if pct else 1)
+            x = 0.0 if round(x, decimals) == 0 else x  # no "-0.0"
             s = f"{x:,.{decimals}f}" if "," in fmt else f"{x:.{decimals}f}"
             return s + ("%" if pct else "")
         if float(v).is_integer():
             return f"{int(v)}"
-        return f"{float(v):.2f}"
+        x = 0.0 if round(float(v), 2) == 0 else float(v)
+        return f"{x:.2f}"
     return str(v)
 
 
 def _border(el, edges: dict[str, tuple[str, int]]) -> None:
-    """Set w:top/w:bottom/... borders on a w:tblPr or w:tcPr element: {edge: (val, size_eighths_pt)}."""
+    """Set w:top/w:bottom/... borders on a w:tblPr or w:tcPr element:
+    ``{edge: (val, size in eighths of a point)}``."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -222,16 +262,66 @@ def set_run_font(
         run.font.bold = bold
 
 
-def add_three_line_table(doc, table: Table, *, east_asia_font: str = "宋体", size_pt: float = 9.0):
-    """Append ``table`` as a 三线表: thick top and bottom rules, a thin rule under the header,
-    no vertical lines; header bold, cells centred."""
+def wrap_header(text: str, width_em: float) -> list[str]:
+    """Header lines no wider than ``width_em`` (floored), broken only between words
+    (``figures._wrap``)."""
+    from analysis.present.figures import _wrap
+
+    return _wrap(text, max(1, int(width_em + 1e-9))).split("\n")
+
+
+def _widths(table: Table, size_pt: float) -> tuple[list[float], list[float]]:
+    """(least, preferred) printed width of every column in cm at ``size_pt`` (CJK 1 em, others
+    0.55 em, plus 0.4 cm padding): data cells never wrap (least), headers wrap between words
+    in at most two lines (preferred)."""
+    from analysis.present.figures import words
+
+    em_cm = size_pt / 72 * 2.54
+    f = table.frame
+    least, pref = [], []
+    for j, col in enumerate(f.columns):
+        cells = [display_value(v, table.formats.get(col)) for v in f.iloc[:, j].tolist()]
+        data = max((_text_width(c) / 2 for c in cells), default=1.0)
+        head_word = max((_text_width(w) / 2 for w in words(str(col))), default=1.0)
+        head = max(head_word, _text_width(str(col)) / 4)  # two header lines
+        least.append(round(max(data, 2.0) * em_cm + 0.4, 2))
+        pref.append(round(max(data, head, 2.0) * em_cm + 0.4, 2))
+    return least, pref
+
+
+def column_widths_cm(table: Table, size_pt: float = 9.0, width_cm: float | None = None):
+    """Printed column widths (cm): the preferred widths, and when they exceed ``width_cm``,
+    each column's least width plus a share of the remaining space in proportion to what it
+    would still like (data columns keep their text on one line)."""
+    least, pref = _widths(table, size_pt)
+    if width_cm is None or sum(pref) <= width_cm:
+        return pref
+    spare = width_cm - sum(least)
+    want = [p - m for p, m in zip(pref, least, strict=True)]
+    if spare <= 0 or sum(want) <= 0:
+        return least
+    return [m + spare * w / sum(want) for m, w in zip(least, want, strict=True)]
+
+
+def add_three_line_table(
+    doc, table: Table, *, east_asia_font: str | None = None, size_pt: float = 9.0, width_cm=None
+):
+    """Append ``table`` as a three-line table: thick top and bottom rules, a thin rule under
+    the header, no vertical lines; header bold and repeated on every page (w:tblHeader), rows
+    kept whole (w:cantSplit), columns as wide as ``column_widths_cm`` (scaled to
+    ``width_cm`` when given)."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.shared import Cm
 
+    font = east_asia_font or t("present.body_font", "zh")
     f = table.frame
-    t = doc.add_table(rows=f.shape[0] + 1, cols=f.shape[1])
-    t.alignment = WD_TABLE_ALIGNMENT.CENTER
-    tblpr = t._tbl.tblPr
+    t_ = doc.add_table(rows=f.shape[0] + 1, cols=f.shape[1])
+    t_.alignment = WD_TABLE_ALIGNMENT.CENTER
+    t_.autofit = False
+    widths = column_widths_cm(table, size_pt, width_cm)
+    tblpr = t_._tbl.tblPr
     _border(
         tblpr,
         {
@@ -243,20 +333,45 @@ def add_three_line_table(doc, table: Table, *, east_asia_font: str = "宋体", s
             "insideV": ("nil", 0),
         },
     )
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    for grid_col, w in zip(t_._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        grid_col.set(qn("w:w"), str(int(round(w / 2.54 * 1440))))  # twips: what Writer reads
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tblpr.append(layout)
+    for k, row in enumerate(t_.rows):
+        trpr = row._tr.get_or_add_trPr()
+        cant = OxmlElement("w:cantSplit")
+        trpr.append(cant)
+        if k == 0:
+            head = OxmlElement("w:tblHeader")
+            trpr.append(head)
+        for j, cell in enumerate(row.cells):
+            cell.width = Cm(widths[j])
     for j, col in enumerate(f.columns):
-        cell = t.cell(0, j)
+        cell = t_.cell(0, j)
         _border(cell._tc.get_or_add_tcPr(), {"bottom": ("single", 6)})
         p = cell.paragraphs[0]
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        set_run_font(p.add_run(str(col)), east_asia_font, size_pt=size_pt, bold=True)
+        p.paragraph_format.space_after = p.paragraph_format.space_before = Pt(1)
+        em = max(1.0, (widths[j] - 0.4) / (size_pt / 72 * 2.54))
+        lines = wrap_header(str(col), em)
+        for k, line in enumerate(lines):  # explicit breaks between words: Word and Writer
+            run = p.add_run(line)  # would otherwise break Chinese inside a word
+            set_run_font(run, font, size_pt=size_pt, bold=True)
+            if k < len(lines) - 1:
+                run.add_break()
     values = f.to_numpy(dtype=object)
     for i in range(values.shape[0]):
         for j in range(values.shape[1]):
-            p = t.cell(i + 1, j).paragraphs[0]
+            p = t_.cell(i + 1, j).paragraphs[0]
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            p.paragraph_format.space_after = p.paragraph_format.space_before = Pt(1)
             set_run_font(
                 p.add_run(display_value(values[i, j], table.formats.get(f.columns[j]))),
-                east_asia_font,
+                font,
                 size_pt=size_pt,
             )
-    return t
+    return t_

@@ -1,0 +1,111 @@
+"""Tables for reading in a notebook or an HTML page: numbers to each column's precision,
+missing values as a dash (``present.missing``), no "-0.0", no index column, headers in the
+reader's language.
+
+>>> show(frame, ds, "zh")            # a pandas Styler without the index
+>>> formatted(frame, ds, "zh")       # the same cells as strings (for tests and exports)
+
+Precision: count indicators (``kind == "count"``) and whole-number columns 0 decimals,
+others by ``figures.decimals_for`` (by magnitude: 0 from 100, 1 from 10, else 2, never more
+than the values carry); ``decimals`` overrides per column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from analysis.messages import t
+from analysis.present import style
+from analysis.present.figures import decimals_for
+
+
+def _indicator_ids(ds) -> set[str]:
+    return set(ds.indicators["id"]) if ds is not None else set()
+
+
+def column_decimals(frame: pd.DataFrame, ds=None, decimals: Mapping[str, int] | None = None):
+    """Decimals per numeric column (see the module docstring)."""
+    ids = _indicator_ids(ds)
+    kinds = ds.indicators.set_index("id")["kind"] if ds is not None else pd.Series(dtype=str)
+    out: dict[str, int] = {}
+    for col in frame.columns:
+        s = frame[col]
+        if not (pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)):
+            continue
+        if decimals and col in decimals:
+            out[col] = int(decimals[col])
+        elif col in ids and kinds.get(col) == "count":
+            out[col] = 0
+        else:
+            out[col] = decimals_for(pd.to_numeric(s, errors="coerce").to_numpy(dtype=float))
+    return out
+
+
+def number(v, d: int, missing: str = "\u2014") -> str:
+    """``v`` with ``d`` decimals and thousands separators; NaN -> ``missing``; never "-0"."""
+    if v is None or v is pd.NA or (isinstance(v, float | np.floating) and np.isnan(v)):
+        return missing
+    x = float(v)
+    if round(x, d) == 0:
+        x = 0.0
+    return f"{x:,.{d}f}"
+
+
+def formatted(
+    frame: pd.DataFrame,
+    ds=None,
+    lang: str = "zh",
+    *,
+    decimals: Mapping[str, int] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """``frame`` as display strings with a 0..n-1 index (not shown by ``show``).
+
+    Indicator ids among the columns become their labels with units (``ds.label``), region
+    codes in a ``region_code`` column become names; ``headers`` renames other columns.
+    """
+    style.check_lang(lang)
+    missing = t("present.missing", lang)
+    f = frame.reset_index(drop=not _named_index(frame))
+    dec = column_decimals(f, ds, decimals)
+    out = pd.DataFrame(index=range(len(f)))
+    for col in f.columns:
+        s = f[col]
+        if col in dec:
+            out[col] = [number(v, dec[col], missing) for v in s.tolist()]
+        else:
+            out[col] = [missing if _isna(v) else str(v) for v in s.tolist()]
+    if ds is not None and "region_code" in out.columns:
+        names = ds.names(lang)
+        out["region_code"] = [names.get(c, c) for c in f["region_code"].astype(str)]
+    out.columns = [_header(c, ds, lang, headers) for c in f.columns]
+    return out
+
+
+def show(frame: pd.DataFrame, ds=None, lang: str = "zh", **kw):
+    """A pandas Styler of ``formatted(frame, ...)`` without the index column."""
+    return formatted(frame, ds, lang, **kw).style.hide(axis="index")
+
+
+def _named_index(frame: pd.DataFrame) -> bool:
+    return frame.index.name is not None or any(n is not None for n in frame.index.names[1:])
+
+
+def _isna(v) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _header(col, ds, lang: str, headers: Mapping[str, str] | None) -> str:
+    if headers and col in headers:
+        return str(headers[col])
+    if ds is not None and col in _indicator_ids(ds):
+        return str(ds.label(col, lang))
+    if col == "region_code" and ds is not None:
+        return t("plan.region", lang)
+    return str(col)
