@@ -336,7 +336,7 @@ def inequality_table(
     year, unweighted (``weighting = "equal"``) and population-weighted (``"population"``).
     ``panel`` is ``panel_array(ds, ids)`` when already computed."""
     x, years, units = panel if panel is not None else panel_array(ds, ids)
-    g = None if groups is None else groups.reindex(units).fillna("").to_numpy()
+    g = None if groups is None else groups.reindex(units).to_numpy(dtype=object)
     pop = population(ds, years).to_numpy(dtype=float).T[None, :, :]  # 1 x year x region
     parts = []
     for label, w in (("equal", None), ("population", np.broadcast_to(pop, x.shape))):

@@ -13,7 +13,7 @@ households, staff per 10k urban residents):
 For a percentage rate (e.g. share of villages with a service facility) the base is a count of
 units (villages): missing units = max(0, target - x) / 100 x base.
 
-Cost = missing quantity x unit cost.  Unit costs are *assumptions* (假设) supplied by the user,
+Cost = missing quantity x unit cost.  Unit costs are *assumptions* supplied by the user,
 not data; a quantity without a unit cost has no cost.
 """
 
