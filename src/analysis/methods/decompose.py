@@ -14,10 +14,11 @@ d_i (residents or households), the rules are:
 All three give Σ t_i = T exactly whenever the prefecture still has to move towards its
 target. A target the prefecture total already meets asks no county to get worse: under
 ``gap`` and ``equal_effort`` every county keeps its current value (Σ t_i = Σ x_i, which
-meets T); ``uniform`` is the pure standard and still sums to T. For a ratio target (value = numerator / denominator ·
-scale, e.g. 30 m² per 100 households) the prefecture target is first turned into a total
-of the numerator, N = T · Σd / scale, which is split by the rule and turned back into
-county ratios, so the county targets aggregate to the prefecture target. A uniform
+meets T); ``uniform`` is the pure standard and still sums to T. For a ratio target
+(value = numerator / denominator · scale, e.g. 30 m² per 100 households) the prefecture
+target is first turned into a total of the numerator, N = T · Σd / scale, which is split
+by the rule and turned back into county ratios, so the county targets aggregate to the
+prefecture target. A uniform
 standard on a ratio gives every county the same ratio (the national-standard reading).
 See e.g. the "allocation of targets" in China's five-year-plan practice and
 the equal-effort / need-based burden-sharing rules of Höhne, den Elzen & Escalante (2014,

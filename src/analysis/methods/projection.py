@@ -142,7 +142,8 @@ class _OLS:
 
 
 def _fit_ols(z: np.ndarray, t: np.ndarray) -> _OLS:
-    """Least-squares line through each row of ``z`` (NaN = missing), centred at the row mean year."""
+    """Least-squares line through each row of ``z`` (NaN = missing), centred at the row's
+    mean year."""
     w = np.isfinite(z)
     zz = np.where(w, z, 0.0)
     tt = np.broadcast_to(t.astype(float), z.shape)
@@ -455,9 +456,9 @@ def _fit(y, t, years, methods, lo, hi, reasons=None, jump_off=True):
 
 def project(
     panel: pd.DataFrame,
-    years: Sequence[int],
+    years: Sequence[int] | np.ndarray,
     *,
-    method: str | Sequence[str] = "linear",
+    method: str | Sequence[str] | np.ndarray = "linear",
     lower=None,
     upper=None,
     horizon: int = 5,
@@ -474,7 +475,7 @@ def project(
     indicator bounds (scalar or one per row; NaN = none), used by ``logit`` and for clipping.
     """
     y, t = _as_arrays(panel)
-    years = np.asarray(list(years), dtype=int)
+    yrs = np.asarray(list(years), dtype=int)
     n = y.shape[0]
     lo, hi = _bounds(lower, n, -np.inf), _bounds(upper, n, np.inf)
     if isinstance(method, str):
@@ -487,14 +488,14 @@ def project(
         for m in set(method):
             check_method(m)
     methods, reasons = _resolve_reasons(method, y, lo, hi)
-    loc, scale, df, methods, reasons = _fit(y, t, years, methods, lo, hi, reasons, jump_off)
+    loc, scale, df, methods, reasons = _fit(y, t, yrs, methods, lo, hi, reasons, jump_off)
     ok = np.isfinite(y)
     last_idx = np.where(ok.any(axis=1), ok.shape[1] - 1 - np.argmax(ok[:, ::-1], axis=1), -1)
     last_year = np.where(last_idx >= 0, t[np.maximum(last_idx, 0)], -1)
     last_value = np.where(last_idx >= 0, y[np.arange(n), np.maximum(last_idx, 0)], np.nan)
     return Forecast(
         keys=panel.index,
-        years=years,
+        years=yrs,
         method=methods,
         loc=loc,
         scale=scale,

@@ -3,7 +3,8 @@
 For a ratio indicator value = numerator / denominator x scale (e.g. facility m² per 100
 households, staff per 10k urban residents):
 
-- higher is better (standard is a minimum):  missing numerator = max(0, target - x) x denominator / scale
+- higher is better (standard is a minimum):
+  missing numerator = max(0, target - x) x denominator / scale
   e.g. 25 m²/100 households in a county of 40,000 households against >= 30:
   (30 - 25) x 40,000 / 100 = 2,000 m² missing;
 - lower is better (standard is a maximum), the denominator is what is added:
