@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.analyses.tidy import tidy
 from analysis.data import Dataset
 from analysis.messages import t
 
@@ -98,7 +99,7 @@ def county_structure(
         if kinds.get(col) == "count" and wide[col].dropna().mod(1).eq(0).all():
             wide[col] = wide[col].astype("Int64")
     wide.columns = [t(f"baseline.structure.{i}", lang) for i in STRUCTURE]
-    return wide
+    return tidy(wide, 2)
 
 
 def urbanisation_summary(ds: Dataset, year: int = 2020, lang: str = "zh", n: int = 2) -> str:

@@ -158,6 +158,7 @@ def _finish(
     frame["indicator"] = indicator
     frame["target_year"] = target_year
     frame = frame.rename_axis("region_code").reset_index()
+    frame["baseline_year"] = frame["baseline_year"].astype("Int64")
     return frame.reindex(columns=list(COLUMNS))
 
 

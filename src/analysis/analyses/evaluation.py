@@ -26,6 +26,7 @@ from analysis.analyses import periods
 from analysis.analyses import targets as tg
 from analysis.analyses.tidy import tidy
 from analysis.data import Dataset
+from analysis.data.derived import denominators
 from analysis.messages import t
 from analysis.methods import progress
 
@@ -65,6 +66,8 @@ def evaluate(
         base = base.where(base["year"] == base_year)
         final = ct.latest(ds, ind, regions, target_year)
         final = final.where(final["year"] > base_year)
+        if np.isnan(final.loc[ds.top, "value"]):
+            final.loc[ds.top] = _aggregate(ds, ind, target_year)
         target = held[ind].reindex(regions).astype(float)
         sign = 1.0 if meta["direction"] == "higher" else -1.0
         diff = sign * (final["value"] - target)
@@ -96,7 +99,27 @@ def evaluate(
                 }
             )
         )
-    return pd.concat(parts, ignore_index=True)[list(COLUMNS)]
+    out = pd.concat(parts, ignore_index=True)[list(COLUMNS)]
+    return out.astype({"baseline_year": "Int64", "final_year": "Int64"})
+
+
+def _aggregate(ds: Dataset, ind: str, year: int) -> tuple[float, float]:
+    """(value, year) of the top region from its counties when it has no row of its own:
+    sum of numerators over sum of denominators (x scale) for ratios, the sum for counts."""
+    meta = ds.indicator(ind)
+    units = ds.unit_codes
+    if meta["numerator"]:
+        num = ct.latest(ds, meta["numerator"], units, year)
+        den = denominators(ds, meta["denominator"], [year]).reindex(units)[year]
+        ok = num["value"].notna() & den.notna() & (num["year"] == year)
+        if ok.any() and ok.all():
+            value = num["value"][ok].sum() / den[ok].sum() * float(meta["scale"])
+            return float(value), float(year)
+    elif meta["kind"] == "count":
+        cur = ct.latest(ds, ind, units, year)
+        if (cur["year"] == year).all():
+            return float(cur["value"].sum()), float(year)
+    return np.nan, np.nan
 
 
 def summary(frame: pd.DataFrame, ds: Dataset) -> pd.DataFrame:

@@ -176,6 +176,7 @@ def indicator_targets(
         "share": 100.0 if inc.sum() > 0 else 0.0,
     }
     f["indicator"], f["target_year"] = ind, target_year
+    f["baseline_year"] = f["baseline_year"].astype("Int64")
     return f.rename_axis("region_code").reset_index()[list(COLUMNS)]
 
 

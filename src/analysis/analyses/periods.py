@@ -12,8 +12,6 @@ from __future__ import annotations
 from analysis.errors import check_lang
 from analysis.messages import t
 
-_ZH_DIGITS = "零一二三四五六七八九"
-
 
 def plan_number(base_year: int, target_year: int) -> int | None:
     """The plan's ordinal (14 for 2020 -> 2025), or None when the years are not a plan."""
@@ -24,9 +22,11 @@ def plan_number(base_year: int, target_year: int) -> int | None:
 
 
 def _zh_number(k: int) -> str:
+    """Chinese numeral of 1..99 (digits from the catalogue: ``targets.numerals``)."""
+    digits, ten = t("targets.numerals.digits", "zh"), t("targets.numerals.ten", "zh")
     tens, ones = divmod(k, 10)
-    head = "" if tens == 0 else ("" if tens == 1 else _ZH_DIGITS[tens]) + "\u5341"
-    return head + (_ZH_DIGITS[ones] if ones else "")
+    head = "" if tens == 0 else ("" if tens == 1 else digits[tens]) + ten
+    return head + (digits[ones] if ones else "")
 
 
 def _ordinal(k: int) -> str:
@@ -35,7 +35,7 @@ def _ordinal(k: int) -> str:
 
 
 def plan_name(base_year: int, target_year: int, lang: str = "zh") -> str:
-    """"the 15th Five-Year Plan" style name, or "2025-2030" when not a plan period."""
+    """ "the 15th Five-Year Plan" style name, or "2025-2030" when not a plan period."""
     k = plan_number(base_year, target_year)
     if k is None:
         return t("targets.period_years", lang, base=base_year, target=target_year)

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.analyses import county_targets as ct
-from analysis.analyses import target_findings
+from analysis.analyses import periods, target_findings
 from analysis.analyses.tidy import tidy
 from analysis.data import Dataset
 from analysis.errors import user_error
@@ -643,4 +643,17 @@ def findings(view: TargetView, lang: str = "zh") -> str:
         view.ds.names(lang),
         view.target_year,
         lang,
+    )
+
+
+def title(view: TargetView, lang: str = "zh") -> str:
+    """Report title naming the plan period when the years are one (14th plan: 2020 -> 2025)."""
+    period = periods.plan_name(view.base_year, view.target_year, lang)
+    return t(
+        "targets.title_projection",
+        lang,
+        period=period,
+        base=view.base_year,
+        target=view.target_year,
+        as_of=view.as_of_year,
     )
