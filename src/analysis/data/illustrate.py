@@ -120,7 +120,8 @@ SPECS: tuple[Spec, ...] = (
 
 
 def apportion(total: int, weights: np.ndarray) -> np.ndarray:
-    """Integers proportional to ``weights`` summing exactly to ``total`` (largest remainder, Hamilton)."""
+    """Integers proportional to ``weights`` summing exactly to ``total`` (largest remainder,
+    Hamilton)."""
     quota = total * weights / weights.sum()
     base = np.floor(quota).astype(np.int64)
     order = np.lexsort((np.arange(len(quota)), -(quota - base)))  # ties: first unit first
@@ -208,7 +209,7 @@ def build(ds) -> pd.DataFrame:
         elif spec.kind == "mean":
             level = official.get(spec.indicator, spec.level)
             a = level + spec.spread * z + eps
-            wts = out[spec.weight][BASE_YEAR].to_numpy(float)
+            wts = out[str(spec.weight)][BASE_YEAR].to_numpy(float)
             a = a - (np.sum(wts * a) / wts.sum() - level)  # weighted mean = published level
             vals = a[:, None] + spec.growth * t[None, :] + yearly
             out[spec.indicator] = pd.DataFrame(
@@ -227,7 +228,8 @@ def build(ds) -> pd.DataFrame:
         if spec.kind == "count":
             agg = wide.sum(axis=0)
         else:
-            wref = out[spec.weight] if spec.weight in out else _driver(obs, spec.weight, units)
+            weight = str(spec.weight)
+            wref = out[weight] if weight in out else _driver(obs, weight, units)
             agg = (wide * wref.to_numpy()).sum(axis=0) / wref.sum(axis=0).to_numpy()
             agg = agg.round(spec.digits)
         top_rows = pd.DataFrame(
