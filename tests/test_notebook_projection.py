@@ -89,6 +89,9 @@ def test_notebook_runs_for_2025_to_2030(tmp_path):
     assert images == 3 + 1
     assert "No data since baseline" in text  # nothing observed after 2025 yet
     assert "illustrative data" in text
+    assert "15th Five-Year Plan" in text  # titled for the period the years name
+    for bad in ("NaN", "<NA>", "-0.0"):
+        assert bad not in text
 
 
 def test_notebook_is_committed_clean():
