@@ -186,11 +186,13 @@ def main(n_units: int = 3000) -> None:
     )
     print(f"12 units:   normalise {s_norm:.2f} s + gaps {s_gap:.2f} s = {small:.2f} s")
     print(
-        f"{n_units} units: normalise {b_norm:.2f} s + gaps {b_gap:.2f} s = {big:.2f} s  (goal <= 5 s)"
+        f"{n_units} units: normalise {b_norm:.2f} s + gaps {b_gap:.2f} s = {big:.2f} s"
+        "  (goal <= 5 s)"
     )
     print(f"ratio {n_units} / 12 units: {big / small:.1f}x (gaps alone {b_gap / s_gap:.1f}x)")
     print(
-        f"peak memory: traced {peak / 2**20:.0f} MiB, process max RSS {rss_mb:.0f} MiB (goal <= 1024)"
+        f"peak memory: traced {peak / 2**20:.0f} MiB, process max RSS {rss_mb:.0f} MiB"
+        " (goal <= 1024)"
     )
 
 

@@ -80,7 +80,8 @@ def main() -> None:
     if args.ets:
         elapsed, n = run(args.ets, 1, "damped")
         print(
-            f" damped: {n:,} series in {elapsed:.2f} s = {n / elapsed:,.0f} series/s (series by series, statsmodels ETS)"
+            f" damped: {n:,} series in {elapsed:.2f} s = {n / elapsed:,.0f} series/s"
+            " (series by series, statsmodels ETS)"
         )
 
 

@@ -1,7 +1,9 @@
 """One-off import of the real data gathered in ../shared/data into data/ (not run at run time).
 
-Writes data/regions.csv, data/observations/{census,divisions,plan_baseline}.csv and
-data/geo/. Re-run after the shared data change:  python scripts/import_shared.py ../shared
+Writes data/regions.csv, data/observations/{census,divisions,plan_baseline}.csv,
+data/geo/ and data/series/national_series.csv (national annual series, not read by
+``analysis.data.load``: region 100000 is outside the data set's region tree).
+Re-run after the shared data change:  python scripts/import_shared.py ../shared
 Every value is copied as published, or computed with the formula noted in `note`.
 """
 
@@ -115,7 +117,8 @@ def census(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     obs = pd.DataFrame(
         rows, columns=["region_code", "year", "indicator", "value", "source", "note"]
     )
-    # prefecture totals: sums of the 12 counties (equal to the published prefecture row, see SOURCES.md)
+    # prefecture totals: sums of the 12 counties (equal to the published prefecture row,
+    # see SOURCES.md)
     tot = (
         obs[obs["indicator"].isin(counts)]
         .groupby(["year", "indicator"], as_index=False)["value"]
@@ -168,6 +171,55 @@ def plan_baseline() -> pd.DataFrame:
     )
 
 
+# Published units -> multiplier to plain counts (SOURCES.md: the unit can change between
+# years within one indicator, e.g. 152985 人 in 2014 and 20.6 万人 in 2015).
+UNIT_FACTORS = {"人": 1.0, "个": 1.0, "%": 1.0, "万人": 1e4, "万个": 1e4, "亿人": 1e8}
+UNIT_PLAIN = {
+    "人": "persons",
+    "个": "units",
+    "%": "%",
+    "万人": "persons",
+    "万个": "units",
+    "亿人": "persons",
+}
+
+
+def national_series(shared: Path) -> pd.DataFrame:
+    """The national annual series of ../shared/data/series, in plain units, with sources.
+
+    ``value`` = published value x UNIT_FACTORS[unit]; the published value and unit are kept
+    (``value_published``, ``unit_published``) with the source title, address, quote and the
+    ``verified`` flag of SOURCES.md.
+    """
+    raw = pd.read_csv(shared / "data/series/national_series.csv", dtype=str, keep_default_na=False)
+    unknown = sorted(set(raw["unit"]) - set(UNIT_FACTORS))
+    if unknown:
+        raise SystemExit(f"unknown units in national_series.csv: {unknown}")
+    out = pd.DataFrame(
+        {
+            "indicator": raw["indicator_id"],
+            "year": raw["year"].astype(int),
+            "value": raw["value"].astype(float) * raw["unit"].map(UNIT_FACTORS),
+            "unit": raw["unit"].map(UNIT_PLAIN),
+            "value_published": raw["value"],
+            "unit_published": raw["unit"],
+            "name_zh": raw["indicator_zh"],
+            "source_title": raw["source_title"],
+            "source_url": raw["source_url_or_repo"],
+            "quote": raw["quote"],
+            "verified": raw["verified"],
+        }
+    )
+    return out.sort_values(["indicator", "year"]).reset_index(drop=True)
+
+
+def write_series(df: pd.DataFrame, path: Path) -> None:
+    df = df.copy()
+    df["value"] = df["value"].map(lambda v: f"{v:.10g}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(df.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
+
+
 def write(df: pd.DataFrame, path: Path) -> None:
     df = df.sort_values(["indicator", "region_code", "year"]).reset_index(drop=True)
     df["value"] = df["value"].map(lambda v: f"{v:.10g}")
@@ -180,6 +232,7 @@ def main(shared: Path) -> None:
     write(obs, data / "observations/census.csv")
     write(divisions(shared / "data"), data / "observations/divisions.csv")
     write(plan_baseline(), data / "observations/plan_baseline.csv")
+    write_series(national_series(shared), data / "series/national_series.csv")
     geo = json.loads((shared / "data/geo/qiannan_counties.geojson").read_text(encoding="utf-8"))
     names_en = {f["properties"]["code"]: f["properties"]["name_en"] for f in geo["features"]}
     city = {"522701", "522702"}  # 都匀市, 福泉市: county-level cities; the rest are counties

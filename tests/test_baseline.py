@@ -24,7 +24,8 @@ def test_county_structure_totals(ds):
 
 def test_sentences_are_computed_from_the_data(ds):
     v = baseline.village_units_summary(ds)
-    # published: 居委会 163 (2016) -> 269 (2023); 村委会 1356 -> 1195; village-level units 1423 (2020), 1464 (2021)
+    # published: 居委会 163 (2016) -> 269 (2023); 村委会 1356 -> 1195;
+    # village-level units 1423 (2020), 1464 (2021)
     for n in ("163", "269", "1356", "1195", "1431", "1423", "1464"):
         assert n in v, n
     u = baseline.urbanisation_summary(ds, 2020, "en")

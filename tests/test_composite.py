@@ -63,7 +63,8 @@ def test_weights_hand():
     assert C.weights(v, "equal").tolist() == pytest.approx([1 / 3] * 3)
     assert C.weights(v, "theme", th).tolist() == pytest.approx([0.5, 0.25, 0.25])
     assert C.weights(v, {"a": 2, "b": 1, "c": 1}).tolist() == pytest.approx([0.5, 0.25, 0.25])
-    # entropy on min-max scores: a -> (0, 50, 100): p = (0, 1/3, 2/3); b -> (100, 100, 0): p = (1/2, 1/2, 0)
+    # entropy on min-max scores: a -> (0, 50, 100): p = (0, 1/3, 2/3);
+    # b -> (100, 100, 0): p = (1/2, 1/2, 0)
     e_a = -(1 / 3 * math.log(1 / 3) + 2 / 3 * math.log(2 / 3)) / math.log(3)
     e_b = -(2 * 0.5 * math.log(0.5)) / math.log(3)
     d = np.array([1 - e_a, 1 - e_b])
@@ -114,7 +115,8 @@ def test_index_properties(x):
             res = C.composite(v, direction, theme, norm, wt)
             if norm == "minmax":
                 assert res["index"].between(-1e-9, 100 + 1e-9).all()
-            # scaling an indicator by a positive constant leaves min-max / z-score / frontier scores unchanged
+            # scaling an indicator by a positive constant leaves min-max / z-score / frontier
+            # scores unchanged
             res2 = C.composite(v * 3.0, direction, theme, norm, wt)
             np.testing.assert_allclose(res2["index"], res["index"], rtol=1e-9, atol=1e-9)
 

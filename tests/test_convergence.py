@@ -19,14 +19,26 @@ def _panel(b: float, a: float = 0.1, span: int = 10, noise=None) -> pd.DataFrame
     return pd.DataFrame({2010: x0, 2010 + span: x0 * np.exp(g * span)}, index=list("abcd"))
 
 
-def test_beta_exact_line_and_half_life():
+def test_beta_exact_line_is_not_estimable():
+    """A perfect fit (R² = 1) is named, not reported (issue 11: degenerate cases)."""
     res = K.beta(_panel(-0.05))
+    assert res["reason"] == "perfect_fit"
+    assert math.isnan(res["beta"]) and math.isnan(res["half_life"])
+    assert (res["start_year"], res["end_year"], res["n"]) == (2010, 2020, 4)
+
+
+# noise orthogonal to 1 and to ln x0 = (0, 1, 2, 3) (centred: -1.5, -0.5, 0.5, 1.5): the OLS
+# slope stays exactly b while R² < 1
+ORTHO = 0.001 * np.array([1.0, -1.0, -1.0, 1.0])
+
+
+def test_beta_half_life_with_orthogonal_noise():
+    res = K.beta(_panel(-0.05, noise=ORTHO))
     assert res["beta"] == pytest.approx(-0.05, abs=1e-12)
-    assert res["r2"] == pytest.approx(1.0)
+    assert res["r2"] < 1 and res["p_value"] < 0.05 and res["reason"] == ""
     # lambda = -ln(1 + b T) / T = -ln(0.5) / 10; half-life = ln 2 / lambda = 10 years
     assert res["speed"] == pytest.approx(math.log(2) / 10)
     assert res["half_life"] == pytest.approx(10.0)
-    assert (res["start_year"], res["end_year"], res["n"]) == (2010, 2020, 4)
 
 
 def test_beta_matches_closed_form_ols():
@@ -46,9 +58,9 @@ def test_beta_matches_closed_form_ols():
 
 
 def test_divergence_has_no_half_life():
-    res = K.beta(_panel(0.02))
+    res = K.beta(_panel(0.02, noise=ORTHO))
     assert res["beta"] == pytest.approx(0.02)
-    assert math.isnan(res["half_life"])
+    assert math.isnan(res["half_life"]) and res["reason"] == "no_convergence"
 
 
 def test_too_few_regions_gives_nan():

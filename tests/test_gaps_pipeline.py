@@ -158,9 +158,41 @@ def test_findings_text(ds, results):
     assert "leading" in gaps.findings(results, ds, spec, "en")
 
 
-def test_beta_table_agrees_with_sigma_direction(ds, results):
+def test_beta_half_life_hand_computed():
+    """Start values 1, 2, 4; annual log growth g_i = 0.02 - 0.05 ln x_i0 + e_i with
+    e = (0.001, -0.002, 0.001) (orthogonal to the centred ln x0, so the OLS slope is exactly
+    -0.05) over T = 10 years: speed = -ln(1 - 0.05 * 10) / 10 = 0.0693147, half-life =
+    ln 2 / speed = 10 years; SSR = 6e-6, s^2 = 6e-6 / 1, Sxx = 2 (ln 2)^2 = 0.960906,
+    se = 0.0024988, t = -20.01 on 1 df -> p = 1 - 2/pi atan(20.01) = 0.0318."""
+    from analysis.methods import convergence
+
+    x0 = np.array([1.0, 2.0, 4.0])
+    g = 0.02 - 0.05 * np.log(x0) + np.array([0.001, -0.002, 0.001])
+    panel = pd.DataFrame({2010: x0, 2020: x0 * np.exp(10 * g)})
+    b = convergence.beta(panel)
+    assert b["beta"] == pytest.approx(-0.05, abs=1e-12)
+    assert b["se"] == pytest.approx(0.0024988, abs=1e-6)
+    assert b["p_value"] == pytest.approx(1 - 2 / np.pi * np.arctan(0.05 / b["se"]), rel=1e-6)
+    assert b["speed"] == pytest.approx(0.0693147, abs=1e-6)
+    assert b["half_life"] == pytest.approx(10.0, abs=1e-9)
+    assert b["reason"] == ""
+
+
+def test_beta_degenerate_cases_are_named():
+    from analysis.methods import convergence
+
+    x0 = np.array([50.0, 70.0, 90.0, 60.0])
+    ceiling = pd.DataFrame({2016: x0, 2024: np.full(4, 100.0)})  # every region at 100 %
+    assert convergence.beta(ceiling)["reason"] == "perfect_fit"
+    assert np.isnan(convergence.beta(ceiling)["half_life"])
+    flat = pd.DataFrame({2016: np.full(4, 5.0), 2024: x0})
+    assert convergence.beta(flat)["reason"] == "zero_variance"
+    few = pd.DataFrame({2016: [1.0, 2.0], 2024: [2.0, 3.0]})
+    assert convergence.beta(few)["reason"] == "too_few"
+
+
+def test_beta_table_reports_half_lives_only_for_estimable_rows(ds, results):
     b = results["beta"]
     assert set(b.index) == set(gaps.resolve(ds).indicators)
     ok = b.dropna(subset=["half_life"])
-    assert (ok["beta"] < 0).all() and (ok["half_life"] > 0).all()
-    assert isinstance(b, pd.DataFrame)
+    assert (ok["reason"] == "").all() and (ok["p_value"] < 0.05).all()

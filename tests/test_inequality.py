@@ -147,3 +147,17 @@ def test_decomposition_is_exact(data):
         d = I.theil_decompose(x, groups, w, measure=m)
         assert np.allclose(d["between"] + d["within"], f(x, w), rtol=0, atol=1e-12)
         assert (d["between"] >= -1e-12).all() and (d["within"] >= -1e-12).all()
+
+
+def test_missing_group_labels_are_a_clear_error():
+    """A missing label is never silently a group called "None" or "nan"."""
+    from analysis.errors import UserError
+    from analysis.methods import inequality as I
+
+    x = np.array([1.0, 2.0, 3.0, 4.0])
+    for bad in ([None, "a", "b", "b"], ["a", float("nan"), "b", "b"], ["a", "", "b", "b"]):
+        with pytest.raises(UserError) as e:
+            I.theil_decompose(x, bad)
+        assert "missing group labels" in e.value.en and "分组标签缺失" in e.value.zh
+    ok = I.theil_decompose(x, ["a", "a", "b", "b"])
+    assert list(ok["labels"]) == ["a", "b"]

@@ -11,6 +11,13 @@ from analysis import paths
 NB = paths.NOTEBOOKS_DIR / "01_baseline.ipynb"
 
 
+@pytest.fixture(autouse=True)
+def _outputs_in_tmp(tmp_path, monkeypatch):
+    """The notebooks write their CSV tables under $ANALYSIS_OUTPUTS_DIR: keep them out of
+    the checkout (the papermill kernel inherits the environment)."""
+    monkeypatch.setenv("ANALYSIS_OUTPUTS_DIR", str(tmp_path / "outputs"))
+
+
 @pytest.mark.notebook
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_baseline_notebook_executes(tmp_path, lang):

@@ -29,6 +29,13 @@ COUNTIES = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _outputs_in_tmp(tmp_path, monkeypatch):
+    """The notebooks write their CSV tables under $ANALYSIS_OUTPUTS_DIR: keep them out of
+    the checkout (the papermill kernel inherits the environment)."""
+    monkeypatch.setenv("ANALYSIS_OUTPUTS_DIR", str(tmp_path / "outputs"))
+
+
 def _run(nb, out, **params) -> nbformat.NotebookNode:
     pm.execute_notebook(
         str(nb),

@@ -24,7 +24,7 @@ def one(x0, xc, target, tc=2022, direction="higher", absolute=False, t0=2020, T=
         (121.0, "on_track", "100 * 1.10^2: observed CAGR 10 % / required 10 % = 1.0"),
         (114.49, "moderate", "100 * 1.07^2: 7 % / 10 % = 0.7"),
         (102.01, "limited", "100 * 1.01^2: 1 % / 10 % = 0.1"),
-        (100.0, "backwards", "no change: 0 / 10 % = 0 -> going backwards (<= 0)"),
+        (100.0, "limited", "no change: ratio exactly 0 -> limited (sdg-build: 0 <= ratio < 0.6)"),
         (95.0, "backwards", "decline: ratio < 0"),
         (170.0, "met", "already above the target"),
     ],
@@ -100,7 +100,8 @@ def test_vectorised_and_labels():
     assert codes.tolist() == ["on_track", "backwards", "met"]
     assert G.status_labels(codes).tolist() == ["进展顺利", "倒退", "已达标"]
     assert G.status_label("no_data", "en") == "No data since baseline"
-    assert set(G.STATUS_LABELS) == set(G.STATUSES)
+    for code in (*G.STATUSES, *G.NO_TARGET_STATUSES):
+        assert G.status_label(code, "zh") and G.status_label(code, "en")
 
 
 def test_required_growth():
@@ -108,14 +109,19 @@ def test_required_growth():
     assert G.required_growth(0, 2020, 100, 2025) == pytest.approx(20.0)
 
 
+def prob_meet(forecast, target, year, direction="higher"):
+    """Probability that each projected series meets ``target`` in ``year`` (test helper)."""
+    return forecast.prob(target, year, direction)
+
+
 def test_prob_meet_uses_the_projection():
     years = list(range(2016, 2025))
     import pandas as pd
 
     fc = P.project(pd.DataFrame([[3 + 2 * (y - 2016) for y in years]], columns=years), [2025])  # 21
-    assert G.prob_meet(fc, 20, 2025)[0] == 1.0
-    assert G.prob_meet(fc, 22, 2025)[0] == 0.0
-    assert G.prob_meet(fc, 22, 2025, "lower")[0] == 1.0
+    assert prob_meet(fc, 20, 2025)[0] == 1.0
+    assert prob_meet(fc, 22, 2025)[0] == 0.0
+    assert prob_meet(fc, 22, 2025, "lower")[0] == 1.0
 
 
 @given(
@@ -135,3 +141,47 @@ def test_better_current_value_never_gets_a_worse_status(x0, d1, d2, target, lowe
     s2 = one(x0, xc2, target, direction=direction)
     assert s1 != "no_data" and s2 != "no_data"
     assert ORDER.index(s2) >= ORDER.index(s1)
+
+
+# -- Open SDG (sdg-build ProgressMeasure) cases -------------------------------------------------
+# sdg-build statuses map to ours: target_achieved -> met, substantial_progress -> on_track,
+# moderate_progress -> moderate, limited_progress -> limited, deterioration -> backwards.
+@pytest.mark.parametrize(
+    ("xc", "direction", "expected", "why"),
+    [
+        (110.0, "higher", "no_target_substantial", "1.1^(1/5) - 1 = 1.92 % >= 1.5 %"),
+        (103.0, "higher", "no_target_moderate", "1.03^(1/5) - 1 = 0.59 % in [0.5 %, 1.5 %)"),
+        (101.0, "higher", "no_target_limited", "1.01^(1/5) - 1 = 0.20 % in [0, 0.5 %)"),
+        (100.0, "higher", "no_target_limited", "no change: 0 is limited (low = 0 inclusive)"),
+        (99.0, "higher", "no_target_deterioration", "negative growth"),
+        (90.0, "lower", "no_target_substantial", "-(0.9^(1/5) - 1) = 2.09 % when lower is better"),
+        (110.0, "lower", "no_target_deterioration", "rising when lower is better"),
+    ],
+)
+def test_no_target_rule_reproduces_sdg_build_methodology_1(xc, direction, expected, why):
+    """sdg-build methodology 1: progress = direction x observed CAGR against 0.015/0.005/0."""
+    code = np.atleast_1d(G.status(100.0, 2015, xc, 2020, np.nan, 2030, direction))[0]
+    assert code == expected, why
+
+
+def test_zero_target_is_replaced_by_0_001_as_in_sdg_build():
+    # lower is better, 10 (2015) -> 5 (2020), target 0 in 2030 -> sdg-build uses 0.001:
+    # cagr_o = 0.5^(1/5) - 1 = -0.129449; cagr_r = (0.001/10)^(1/15) - 1 = -0.458848
+    # progress = -1 * cagr_o / |cagr_r| = 0.282129 -> limited progress (0 <= x < 0.6)
+    cagr_o = 0.5 ** (1 / 5) - 1
+    cagr_r = (0.001 / 10) ** (1 / 15) - 1
+    assert -cagr_o / abs(cagr_r) == pytest.approx(0.282129, abs=1e-6)
+    ratio = G.growth_ratio(10.0, 2015, 5.0, 2020, 0.0, 2030)
+    assert -ratio == pytest.approx(0.282129, abs=1e-6)
+    assert one(10.0, 5.0, 0.0, direction="lower", t0=2015, tc=2020, T=2030) == "limited"
+    # 10 -> 1 in five years: cagr_o = 0.1^(1/5) - 1 = -0.369043 -> 0.804283 -> moderate
+    assert one(10.0, 1.0, 0.0, direction="lower", t0=2015, tc=2020, T=2030) == "moderate"
+
+
+def test_sdg_build_threshold_edges_with_a_target():
+    # required CAGR 10 %; observed CAGR chosen to give ratios exactly 0.95, 0.6, 0 and < 0
+    cases = ((0.951, "on_track"), (0.949, "moderate"), (0.601, "moderate"), (0.599, "limited"))
+    for ratio, code in (*cases, (0.0, "limited")):
+        xc = 100 * (1 + 0.1 * ratio) ** 2
+        assert one(100.0, xc, 100 * 1.1**5) == code, ratio
+    assert one(100.0, 99.0, 100 * 1.1**5) == "backwards"

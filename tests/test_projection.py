@@ -52,7 +52,7 @@ def test_intervals_match_statsmodels_ols_prediction():
     y = 5 + 0.7 * np.arange(9) + rng.normal(0, 1.0, 9)
     y[3] = np.nan  # a missing year is dropped, not imputed
     panel = frame([y])
-    fc = P.project(panel, [2027], method="linear")
+    fc = P.project(panel, [2027], method="linear", jump_off=False)
     ok = ~np.isnan(y)
     t = np.array(YEARS, float)[ok]
     res = sm.OLS(y[ok], sm.add_constant(t)).fit()
@@ -71,7 +71,7 @@ def test_intervals_match_statsmodels_ols_prediction():
 def test_probability_matches_student_t_by_hand():
     rng = np.random.default_rng(2)
     y = 20 + 1.5 * np.arange(9) + rng.normal(0, 2.0, 9)
-    fc = P.project(frame([y]), [2026], method="linear")
+    fc = P.project(frame([y]), [2026], method="linear", jump_off=False)
     t = np.array(YEARS, float)
     res = sm.OLS(y, sm.add_constant(t)).fit()
     pred = res.get_prediction(np.array([[1.0, 2026.0]])).summary_frame(alpha=0.05)
@@ -185,17 +185,18 @@ def test_backtest_no_future_data_for_transformed_models(method):
 def test_backtest_hand_worked():
     # series 1, 2, 3, 5, 9 in 2016..2020; origin 2019 (4 points, min_train=4):
     # line through (0,1),(1,2),(2,3),(3,5): slope = Sxy/Sxx = 6.5/5 = 1.3, mean 2.75 at t=1.5
-    # forecast 2020 (t=4): 2.75 + 1.3 * 2.5 = 6.0; error 9 - 6 = 3
-    # MASE scale: mean |diff| of training data = (1 + 1 + 2) / 3 = 4/3 -> scaled error 2.25
+    # forecast 2020 (t=4) from the last observation (jump-off): 5 + 1.3 * 1 = 6.3;
+    # error 9 - 6.3 = 2.7. MASE scale: mean |diff| of training data = (1 + 1 + 2) / 3 = 4/3
+    # -> scaled error 2.7 / (4/3) = 2.025
     panel = pd.DataFrame([[1.0, 2, 3, 5, 9]], columns=YEARS[:5])
     bt = P.backtest(panel, "linear", horizon=1)
     assert bt[["origin", "year", "h"]].values.tolist() == [[2019, 2020, 1]]
-    assert bt["forecast"].iloc[0] == pytest.approx(6.0)
-    assert bt["error"].iloc[0] == pytest.approx(3.0)
-    assert bt["scaled_error"].iloc[0] == pytest.approx(2.25)
+    assert bt["forecast"].iloc[0] == pytest.approx(6.3)
+    assert bt["error"].iloc[0] == pytest.approx(2.7)
+    assert bt["scaled_error"].iloc[0] == pytest.approx(2.025)
     acc = P.accuracy(panel, ["linear"], horizon=1)
-    assert acc[("mae", "linear")].iloc[0] == pytest.approx(3.0)
-    assert acc[("mase", "linear")].iloc[0] == pytest.approx(2.25)
+    assert acc[("mae", "linear")].iloc[0] == pytest.approx(2.7)
+    assert acc[("mase", "linear")].iloc[0] == pytest.approx(2.025)
 
 
 def test_damped_trend_ets_gives_intervals_and_falls_back_when_short():
@@ -244,3 +245,64 @@ def test_bad_method_is_a_bilingual_error():
     assert "未知的预测方法" in e.value.zh and "linear" in e.value.en
     with pytest.raises(UserError):
         P.project(frame([YEARS]), [2030]).at(2029)
+
+
+def test_exactly_linear_series_falls_back_from_a_boundary_ets_fit():
+    """ETS on 1..7 lands on its parameter bounds (and used to give 12.26 ± 0.07 six years
+    ahead); the linear fallback gives 13 exactly and says why."""
+    years = list(range(2018, 2025))
+    panel = pd.DataFrame([[1.0, 2, 3, 4, 5, 6, 7]], columns=years)
+    fc = P.project(panel, [2030], method="damped")
+    assert fc.method.tolist() == ["linear"]
+    assert fc.reasons.tolist() == ["ets_boundary"]
+    assert fc.median[0, 0] == pytest.approx(13.0)
+    assert "boundary" in P.fallback_label("ets_boundary", "en")
+
+
+def test_gaps_are_not_interpolated_for_ets():
+    y = [50.0, 52, np.nan, 55, 56, 58, 59, 60, 61]
+    fc = P.project(frame([y]), [2026], method="damped")
+    assert fc.method.tolist() == ["linear"] and fc.reasons.tolist() == ["ets_gaps"]
+
+
+def test_short_series_falls_back_with_a_reason():
+    fc = P.project(frame([[np.nan] * 6 + [1.0, 2.0, 3.0]]), [2028], method="damped")
+    assert fc.reasons.tolist() == ["ets_too_few"]
+
+
+def test_jump_off_starts_from_the_last_observation_hand_worked():
+    # 1, 2, 3, 5 in 2016..2019: slope 1.3 (Sxy 6.5 / Sxx 5); last obs 5 in 2019
+    # -> 2020: 5 + 1.3 = 6.3, 2022: 5 + 3 * 1.3 = 8.9 (the fitted line would give 6.0 / 8.6)
+    panel = pd.DataFrame([[1.0, 2, 3, 5]], columns=YEARS[:4])
+    fc = P.project(panel, [2019, 2020, 2022], method="linear")
+    assert fc.median[0] == pytest.approx([5.0, 6.3, 8.9])
+    line = P.project(panel, [2020, 2022], method="linear", jump_off=False)
+    assert line.median[0] == pytest.approx([6.0, 8.6])
+    # fitted 0.8, 2.1, 3.4, 4.7 -> residuals 0.2, -0.1, -0.4, 0.3: SSR 0.30, s^2 = 0.30/2 = 0.15
+    # var at h = 1: s^2 (2 + (1 + 2 * 1 * (3 - 1.5)) / 5) = 0.15 * 2.8 = 0.42
+    q = stats.t.ppf(0.9, 2)
+    assert fc.at(2020)["hi80"].iloc[0] == pytest.approx(6.3 + q * np.sqrt(0.42))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.floats(0, 100, allow_nan=False), min_size=3, max_size=9),
+    st.sampled_from(["linear", "log", "logit"]),
+)
+def test_horizon_zero_is_the_last_observation_and_bounds_hold(values, method):
+    years = list(range(2024 - len(values) + 1, 2025))
+    panel = pd.DataFrame([values], columns=years)
+    fc = P.project(panel, [2024, 2026, 2030], method=method, lower=0, upper=100)
+    if fc.method[0] == method or method == "linear":
+        assert fc.median[0, 0] == pytest.approx(values[-1], abs=1e-6)
+    for q in (0.025, 0.5, 0.975):
+        band = fc.quantile(q)[0]
+        assert np.all((band >= 0) & (band <= 100))
+
+
+def test_series_at_its_bound_meets_a_target_at_the_bound_with_probability_1():
+    y = [80.0, 90, 95, 100, 100, 100, 100, 100, 100]
+    for method in ("linear", "logit"):
+        fc = P.project(frame([y]), [2025], method=method, lower=0, upper=100)
+        assert fc.prob(100.0, 2025, "higher")[0] == 1.0
+        assert fc.median[0, 0] == pytest.approx(100.0)

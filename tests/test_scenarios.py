@@ -31,8 +31,20 @@ def test_growth_year_edge_cases():
     )  # 90 * 1.1^2 = 108.9 -> capped 100
 
 
+def growth_paths(value, year, growth, years, direction="higher", lower=None, upper=None):
+    """Accelerated paths (series x ``years``), capped at the bounds; NaN before ``year``
+    (test helper: the closed form ``S.growth_year`` is checked against it)."""
+    g = S.check_growth(growth)
+    x = np.asarray(value, dtype=float)[:, None]
+    k = np.asarray(years, dtype=float)[None, :] - np.asarray(year, dtype=float)[:, None]
+    factor = 1 + g if direction == "higher" else 1 - g
+    p = x * factor**k
+    p = np.clip(p, -np.inf if lower is None else lower, np.inf if upper is None else upper)
+    return np.where(k >= 0, p, np.nan)
+
+
 def test_paths_and_first_year():
-    p = S.growth_paths(np.array([100.0]), [2024], 0.1, [2023, 2024, 2025, 2026], upper=115)
+    p = growth_paths(np.array([100.0]), [2024], 0.1, [2023, 2024, 2025, 2026], upper=115)
     assert np.isnan(p[0, 0])
     assert p[0, 1:].tolist() == pytest.approx([100, 110, 115])
     assert S.first_year(p, [2023, 2024, 2025, 2026], 112)[0] == 2026
@@ -44,7 +56,7 @@ def test_closed_form_agrees_with_the_path(x, ratio, g):
     target = x * ratio
     year = S.growth_year(x, 2024, target, g)[()]
     years = np.arange(2024, 2024 + 400)
-    path = S.growth_paths(np.array([x]), [2024], g, years)
+    path = growth_paths(np.array([x]), [2024], g, years)
     assert year == S.first_year(path, years, target)[0]
 
 
@@ -67,3 +79,21 @@ def test_bad_growth_is_a_bilingual_error():
         with pytest.raises(UserError) as e:
             S.growth_year(1, 2024, 2, bad)
         assert "增长率" in e.value.zh and "growth" in e.value.en
+
+
+@given(
+    st.lists(st.floats(1, 100, allow_nan=False), min_size=4, max_size=9),
+    st.floats(1, 200),
+    st.floats(0.01, 0.5),
+    st.sampled_from(["higher", "lower"]),
+)
+def test_scenarios_are_ordered(values, target, growth, direction):
+    """accelerated <= trend <= slow (NaN = not reached within the horizon, i.e. later)."""
+    years = list(range(2025 - len(values), 2025))
+    panel = pd.DataFrame([values], columns=years)
+    fc = P.project(panel, range(2025, 2041), lower=0, upper=np.nan)
+    tab = S.scenario_table(fc, [target], growth, [direction])
+    acc, bau, slow = (tab[c].iloc[0] for c in ("accelerated_year", "bau_year", "slow_year"))
+    late = 9999
+    acc, bau, slow = (late if np.isnan(v) else v for v in (acc, bau, slow))
+    assert acc <= bau <= slow

@@ -1,22 +1,26 @@
-"""Tables for the 发展基础 (baseline) chapter: the plan's baseline figures and the county structure."""
+"""Tables for the baseline chapter: the plan's baseline figures and the county structure.
+
+Headers and sentences come from the catalogue (``baseline.*``)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from analysis.analyses.tidy import tidy
 from analysis.data import Dataset
+from analysis.messages import t
 
-STRUCTURE = (  # indicator, zh header, en header
-    ("population", "常住人口(人)", "Population"),
-    ("urban_population", "城镇人口(人)", "Urban population"),
-    ("urbanisation_rate", "城镇化率(%)", "Urbanisation (%)"),
-    ("households", "家庭户(户)", "Households"),
-    ("age_60plus_share", "60岁及以上(%)", "Aged 60+ (%)"),
-    ("subdistricts", "街道", "Sub-districts"),
-    ("towns", "镇", "Towns"),
-    ("townships", "乡", "Townships"),
-    ("resident_committees", "社区(居委会)", "Urban communities"),
-    ("village_committees", "行政村", "Villages"),
+STRUCTURE = (  # indicators of the county structure table (headers: baseline.structure.<id>)
+    "population",
+    "urban_population",
+    "urbanisation_rate",
+    "households",
+    "age_60plus_share",
+    "subdistricts",
+    "towns",
+    "townships",
+    "resident_committees",
+    "village_committees",
 )
 
 
@@ -52,14 +56,10 @@ def baseline_obs(ds: Dataset, region_code: str = "", year: int = 2020) -> pd.Dat
 def baseline_table(
     ds: Dataset, region_code: str = "", year: int = 2020, lang: str = "zh"
 ) -> pd.DataFrame:
-    """The plan's 发展基础 figures as a table; each row keeps its source and the quoted phrase."""
+    """The plan's baseline figures as a table; each row keeps its source and the quoted phrase."""
     o = baseline_obs(ds, region_code, year)
     meta = ds.indicators.set_index("id")
-    cols = (
-        ["指标", "数值", "单位", "来源", "原文"]
-        if lang == "zh"
-        else ["Indicator", "Value", "Unit", "Source", "Note"]
-    )
+    cols = [t(f"baseline.col.{c}", lang) for c in ("indicator", "value", "unit", "source", "note")]
     titles = ds.sources.set_index("id")["title"]
     return pd.DataFrame(
         {
@@ -74,7 +74,7 @@ def baseline_table(
 
 def structure_obs(ds: Dataset, census_year: int = 2020, division_year: int = 2020) -> pd.DataFrame:
     """The observations behind ``county_structure`` (for its source note)."""
-    inds = [i for i, _, _ in STRUCTURE]
+    inds = list(STRUCTURE)
     meta = ds.indicators.set_index("id")["theme"]
     o = ds.obs(inds, ds.unit_codes + [ds.top])
     year = o["indicator"].map(meta).map({"divisions": division_year}).fillna(census_year)
@@ -86,20 +86,20 @@ def county_structure(
 ) -> pd.DataFrame:
     """County table: census population and urbanisation, NBS township and village-level units.
 
-    One row per unit plus the top region (合计); columns labelled in ``lang``.
+    One row per unit plus the top region (the total); columns labelled in ``lang``.
     """
     o = structure_obs(ds, census_year, division_year)
     wide = o.pivot(index="region_code", columns="indicator", values="value")
-    wide = wide.reindex(index=ds.unit_codes + [ds.top], columns=[i for i, _, _ in STRUCTURE])
+    wide = wide.reindex(index=ds.unit_codes + [ds.top], columns=list(STRUCTURE))
     names = ds.names(lang)
     wide.index = [names[c] for c in wide.index]
-    wide.index.name = "地区" if lang == "zh" else "Region"
+    wide.index.name = t("baseline.region", lang)
     kinds = ds.indicators.set_index("id")["kind"]
     for col in wide.columns:
         if kinds.get(col) == "count" and wide[col].dropna().mod(1).eq(0).all():
             wide[col] = wide[col].astype("Int64")
-    wide.columns = [zh if lang == "zh" else en for _, zh, en in STRUCTURE]
-    return wide
+    wide.columns = [t(f"baseline.structure.{i}", lang) for i in STRUCTURE]
+    return tidy(wide, 2)
 
 
 def urbanisation_summary(ds: Dataset, year: int = 2020, lang: str = "zh", n: int = 2) -> str:
@@ -110,21 +110,19 @@ def urbanisation_summary(ds: Dataset, year: int = 2020, lang: str = "zh", n: int
         .sort_values(ascending=False)
     )
     names = ds.names(lang)
-    hi = [
-        f"{names[c]}({v:.1f}%)" if lang == "zh" else f"{names[c]} ({v:.1f} %)"
-        for c, v in urb.head(n).items()
-    ]
-    lo = [
-        f"{names[c]}({v:.1f}%)" if lang == "zh" else f"{names[c]} ({v:.1f} %)"
-        for c, v in urb.tail(n).items()
-    ]
-    if lang == "zh":
-        return f"{year}年城镇化率最高的是{'、'.join(hi)},最低的是{'、'.join(lo)}。"
-    return f"In {year} urbanisation was highest in {', '.join(hi)} and lowest in {', '.join(lo)}."
+    sep = t("baseline.sep", lang)
+
+    def items(part: pd.Series) -> str:
+        return sep.join(
+            t("baseline.urb_item", lang, name=names[c], value=f"{v:.1f}") for c, v in part.items()
+        )
+
+    return t("baseline.urbanisation", lang, year=year, hi=items(urb.head(n)), lo=items(urb.tail(n)))
 
 
 def village_units_summary(ds: Dataset, lang: str = "zh") -> str:
-    """How urban communities and villages of the top region changed across the division-code editions,
+    """How urban communities and villages of the top region changed across the division-code
+    editions,
     and where the plan's own count of villages and communities falls among them."""
     top = ds.top
     panel = ds.obs(["resident_committees", "village_committees", "village_level_units"], top).pivot(
@@ -135,28 +133,22 @@ def village_units_summary(ds: Dataset, lang: str = "zh") -> str:
     first, last = int(panel.index.min()), int(panel.index.max())
     r, v = panel["resident_committees"], panel["village_committees"]
     plan = ds.obs("villages_communities", top)
-    if lang == "zh":
-        text = (
-            f"统计用区划代码显示,城镇社区(居委会)由{first}年版的{r[first]:.0f}个变为{last}年版的{r[last]:.0f}个,"
-            f"行政村(村委会)由{v[first]:.0f}个变为{v[last]:.0f}个。"
-        )
-    else:
-        text = (
-            f"In the NBS division codes, urban communities went from {r[first]:.0f} ({first} edition) to "
-            f"{r[last]:.0f} ({last}), and villages from {v[first]:.0f} to {v[last]:.0f}."
-        )
+    text = t(
+        "baseline.divisions",
+        lang,
+        first=first,
+        last=last,
+        r0=f"{r[first]:.0f}",
+        r1=f"{r[last]:.0f}",
+        v0=f"{v[first]:.0f}",
+        v1=f"{v[last]:.0f}",
+    )
     if not plan.empty:
         y, total = int(plan["year"].iloc[0]), plan["value"].iloc[0]
         units = panel["village_level_units"]
         near = {e: units[e] for e in (y, y + 1) if e in units.index}
-        ed = (
-            "、".join(f"{e}年版{n:.0f}个" for e, n in near.items())
-            if lang == "zh"
-            else ", ".join(f"{n:.0f} in the {e} edition" for e, n in near.items())
+        editions = t("baseline.sep", lang).join(
+            t("baseline.edition_item", lang, year=e, n=f"{n:.0f}") for e, n in near.items()
         )
-        text += (
-            f"规划所列{y}年末村(社区){total:.0f}个;统计用区划代码村级单位:{ed}。"
-            if lang == "zh"
-            else f" The plan counts {total:.0f} villages and communities at the end of {y} (division codes: {ed})."
-        )
+        text += t("baseline.plan_count", lang, year=y, total=f"{total:.0f}", editions=editions)
     return text

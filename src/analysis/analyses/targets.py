@@ -1,17 +1,20 @@
-"""Notebook helpers for target projection and progress (notebook 03): from a Dataset and
-the plan-period parameters to ready tables and figure inputs.
+"""Target projection and progress (notebook 03): from a Dataset and the plan-period
+parameters to ready tables and figure inputs.
 
 >>> view = prepare(ds, base_year=2020, target_year=2025, as_of_year=2024)
 >>> view.projection_table()        # projected value, intervals, P(meet), status
 >>> view.status_matrix()           # regions x indicators, status codes for the dashboard
 >>> view.fan_inputs("facility_area_per_100hh")   # history, forecast, target for fan_chart
->>> view.county_targets("facility_area_per_100hh", rule="gap")
+>>> view.county_frame("facility_area_per_100hh")  # county targets, code-named columns
 
 Targets come from ``targets.csv`` (rows for the aggregate region and ``target_year``);
-``target_values`` {indicator: value} adds or replaces targets, e.g. for a plan period with
-no published targets in the data. A target on a rate, ratio or mean (30 m² per 100
-households, 18 per 10k, 80 % coverage) is a standard that every county must meet; a
-target on a count is a total that is split into county targets (``analysis.methods.decompose``).
+``target_values`` {indicator: value} adds or replaces targets. Rows with attribute
+``benchmark`` (targets taken from another region's plan) are context only: they are listed
+by ``benchmarks_table`` and never drive status, probabilities or county targets. A target
+on a rate, ratio or mean is a floor for every county; a count target is split
+(``analysis.analyses.county_targets``). ``prepare`` runs the steps ``check_period``,
+``select_indicators``, ``observed_history``, ``fit_projection``, ``held_targets``,
+``progress_status`` and ``summarise``; findings sentences live in ``target_findings``.
 """
 
 from __future__ import annotations
@@ -22,68 +25,29 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from analysis.analyses import county_targets as ct
+from analysis.analyses import periods, target_findings
+from analysis.analyses.tidy import tidy
 from analysis.data import Dataset
-from analysis.data.derived import denominators
-from analysis.errors import UserError
+from analysis.errors import user_error
+from analysis.messages import t
 from analysis.methods import decompose, progress, projection, scenarios
 
-STANDARD_KINDS = ("rate", "ratio", "mean")
+STANDARD_KINDS = ct.STANDARD_KINDS
 SCENARIO_EXTRA_YEARS = 10  # the BAU scenario is followed this many years past the target year
-
-TEXT = {
-    "indicator": ("指标", "Indicator"),
-    "region": ("地区", "Region"),
-    "method": ("预测方法", "Method"),
-    "base": ("基期值", "Baseline"),
-    "latest": ("最新值", "Latest"),
-    "latest_year": ("最新年份", "Latest year"),
-    "target": ("目标值", "Target"),
-    "projected": ("预测值", "Projected"),
-    "pi80": ("80%预测区间", "80% interval"),
-    "pi95": ("95%预测区间", "95% interval"),
-    "prob": ("达标概率(%)", "P(meet) (%)"),
-    "status": ("进展状态", "Status"),
-    "attribute": ("属性", "Attribute"),
-    "scope": ("适用方式", "Applies as"),
-    "source": ("来源", "Source"),
-    "standard": ("各县统一标准", "standard for every county"),
-    "total": ("全州总量,分解到县", "prefecture total, split by county"),
-    "current": ("现状值", "Current value"),
-    "current_count": ("现状数量", "Current amount"),
-    "target_count": ("目标数量", "Target amount"),
-    "increase": ("需增加", "Increase needed"),
-    "share": ("占全州增量(%)", "Share of increase (%)"),
-    "county_target": ("县目标值", "County target"),
-    "gap": ("差距", "Gap"),
-    "bau": ("惯性趋势达标年份", "Year met (business as usual)"),
-    "accelerated": ("加速情景达标年份", "Year met (accelerated)"),
-    "met": ("已达标", "met"),
-    "later": ("{y}年后", "after {y}"),
-    "never": ("无法达到", "not reached"),
-    "parameter": ("参数 target_values", "parameter target_values"),
-    "expected": ("预期性", "expected"),
-    "binding": ("约束性", "binding"),
-    "benchmark": ("参照值", "benchmark"),
-    "mae": ("平均绝对误差", "MAE"),
-    "mase": ("平均绝对标度误差", "MASE"),
-    "chosen": ("选用该方法的县数", "counties using it"),
-}
 
 
 def _t(key: str, lang: str) -> str:
-    return TEXT[key][0 if lang == "zh" else 1]
+    return t(f"targets.{key}", lang)
 
 
-def _check_year(name: str, value) -> int:
+def _check_year(name: str, value: object) -> int:
     try:
-        y = int(value)
+        y = int(value)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         y = None
     if y is None or y != value or not 1900 <= y <= 2100:
-        raise UserError(
-            f"参数 {name} 应为年份(如 2025),收到 {value!r}",
-            f"parameter {name} must be a year such as 2025, got {value!r}",
-        )
+        raise user_error("targets.year_param", name=name, value=repr(value))
     return y
 
 
@@ -99,7 +63,7 @@ class TargetView:
     method: str
     scenario_growth: float
     rule: str
-    targets: pd.DataFrame  # one row per indicator (prefecture target)
+    targets: pd.DataFrame  # one row per indicator (prefecture target), benchmarks excluded
     county_target_values: pd.DataFrame  # region x indicator target each region is held to
     history: pd.DataFrame  # (indicator, region_code) x year, observed up to as_of_year
     forecast: projection.Forecast
@@ -130,23 +94,33 @@ class TargetView:
 
     # -- tables ----------------------------------------------------------------------------
     def targets_table(self, lang: str = "zh") -> pd.DataFrame:
-        """The targets in force for the period, with their attribute and source."""
-        t = self.targets
-        titles = dict(zip(self.ds.sources["id"], self.ds.sources["title"], strict=True))
-        return pd.DataFrame(
-            {
-                _t("indicator", lang): [self.ds.label(i, lang) for i in t.index],
-                _t("target", lang): t["target_value"].to_numpy(),
-                _t("attribute", lang): [
-                    TEXT.get(a, (a, a))[0 if lang == "zh" else 1] for a in t["attribute"]
-                ],
-                _t("scope", lang): [_t(s, lang) for s in t["scope"]],
-                _t("source", lang): [
-                    _t("parameter", lang) if s == "parameter" else titles.get(s, s)
-                    for s in t["source"]
-                ],
-            }
-        )
+        """The targets in force for the period, with attribute, provenance and source."""
+        return _targets_display(self.ds, self.targets, lang)
+
+    def benchmarks_table(self, lang: str = "zh") -> pd.DataFrame:
+        """Benchmarks for the target year (context only; empty when there are none)."""
+        return _targets_display(self.ds, benchmarks(self.ds, self.target_year), lang)
+
+    def projection_frame(self) -> pd.DataFrame:
+        """The summary with stable code-named columns (for CSV export)."""
+        cols = [
+            "indicator",
+            "region_code",
+            "base_value",
+            "latest_year",
+            "latest_value",
+            "target",
+            "projected",
+            "lo80",
+            "hi80",
+            "lo95",
+            "hi95",
+            "prob",
+            "status",
+            "method",
+            "fallback",
+        ]
+        return self.summary[cols].assign(target_year=self.target_year)
 
     def projection_table(self, lang: str = "zh", digits: int = 1) -> pd.DataFrame:
         """Projected value at the target year with 80 %/95 % intervals, probability of
@@ -154,32 +128,32 @@ class TargetView:
         s = self.summary
         r = self._region_labels(lang)
         fmt = f"{{:.{digits}f}}"
+        dash = t("common.missing", lang)
 
-        def interval(lo, hi):
+        def interval(lo: pd.Series, hi: pd.Series) -> list[str]:
             return [
-                ("—" if np.isnan(a) else f"{fmt.format(a)}–{fmt.format(b)}")
-                for a, b in zip(lo, hi, strict=True)
+                dash if np.isnan(a) else f"{fmt.format(a + 0.0)}–{fmt.format(b + 0.0)}"
+                for a, b in zip(lo.round(digits), hi.round(digits), strict=True)
             ]
 
         out = pd.DataFrame(
             {
                 _t("indicator", lang): [self.ds.label(i, lang) for i in s["indicator"]],
                 _t("region", lang): s["region_code"].map(r).to_numpy(),
-                _t("base", lang) + f"({self.base_year})": s["base_value"].round(digits).to_numpy(),
-                _t("latest", lang): s["latest_value"].round(digits).to_numpy(),
+                _t("base", lang) + f"({self.base_year})": s["base_value"].to_numpy(),
+                _t("latest", lang): s["latest_value"].to_numpy(),
                 _t("latest_year", lang): s["latest_year"].astype("Int64").to_numpy(),
-                _t("target", lang): s["target"].round(digits).to_numpy(),
-                _t("projected", lang) + f"({self.target_year})": s["projected"]
-                .round(digits)
-                .to_numpy(),
+                _t("target", lang): s["target"].to_numpy(),
+                _t("projected", lang) + f"({self.target_year})": s["projected"].to_numpy(),
                 _t("pi80", lang): interval(s["lo80"], s["hi80"]),
                 _t("pi95", lang): interval(s["lo95"], s["hi95"]),
                 _t("prob", lang): (s["prob"] * 100).round(0).to_numpy(),
                 _t("status", lang): progress.status_labels(s["status"], lang).to_numpy(),
                 _t("method", lang): [projection.method_label(m, lang) for m in s["method"]],
+                _t("fallback", lang): [projection.fallback_label(c, lang) for c in s["fallback"]],
             }
         )
-        return out
+        return tidy(out, digits)
 
     def status_matrix(self, lang: str = "zh") -> pd.DataFrame:
         """Status codes, rows = region names (aggregate first), columns = indicator labels."""
@@ -189,14 +163,9 @@ class TargetView:
         m.columns = [self._ind_labels(lang)[i] for i in m.columns]
         return m
 
-    def probability_matrix(self) -> pd.DataFrame:
-        """P(meet target in target_year), regions x indicators (codes and ids)."""
-        m = self.summary.pivot(index="region_code", columns="indicator", values="prob")
-        return m.reindex(index=self.regions, columns=self.indicators)
-
-    def backtest_table(self, lang: str = "zh") -> pd.DataFrame:
-        """Mean back-test MAE and MASE per indicator and candidate method over the counties
-        (rolling origin), and how many counties each method was chosen for."""
+    def backtest_frame(self) -> pd.DataFrame:
+        """Mean back-test MAE and MASE per indicator and candidate method over the counties,
+        and how many counties each method was chosen for (code-named columns)."""
         acc = self.accuracy
         if acc is None:
             meta = self.ds.indicators.set_index("id").reindex(
@@ -218,18 +187,32 @@ class TargetView:
             for m in acc.columns.get_level_values("method").unique():
                 rows.append(
                     {
-                        _t("indicator", lang): self.ds.label(ind, lang),
-                        _t("method", lang): projection.method_label(m, lang),
-                        _t("mae", lang): mean.loc[ind, ("mae", m)],
-                        _t("mase", lang): mean.loc[ind, ("mase", m)],
-                        _t("chosen", lang): int((chosen.loc[ind] == m).sum()),
+                        "indicator": ind,
+                        "method": m,
+                        "mae": mean.loc[ind, ("mae", m)],
+                        "mase": mean.loc[ind, ("mase", m)],
+                        "chosen": int((chosen.loc[ind] == m).sum()),
                     }
                 )
-        return pd.DataFrame(rows)
+        return pd.DataFrame(rows, columns=["indicator", "method", "mae", "mase", "chosen"])
+
+    def backtest_table(self, lang: str = "zh") -> pd.DataFrame:
+        """``backtest_frame`` labelled for reading."""
+        f = self.backtest_frame()
+        out = pd.DataFrame(
+            {
+                _t("indicator", lang): [self.ds.label(i, lang) for i in f["indicator"]],
+                _t("method", lang): [projection.method_label(m, lang) for m in f["method"]],
+                _t("mae", lang): f["mae"].to_numpy(),
+                _t("mase", lang): f["mase"].to_numpy(),
+                _t("chosen", lang): f["chosen"].to_numpy(),
+            }
+        )
+        return tidy(out, 3)
 
     @property
     def basis_year(self) -> int:
-        """Year of the county values a total is split from: the baseline, or the latest
+        """Year of the county values a target is set from: the baseline, or the latest
         year with data when the baseline is not yet observed."""
         return min(self.base_year, self.as_of_year)
 
@@ -245,10 +228,7 @@ class TargetView:
         region = self.ds.top if region is None else self.ds.check_regions([region])[0]
         key = (indicator, region)
         if key not in self.forecast.keys:
-            raise UserError(
-                f"指标 {indicator} 未参与本次预测",
-                f"indicator {indicator} is not in this projection",
-            )
+            raise user_error("targets.not_projected", indicator=indicator)
         hist = self.history.loc[key].dropna()
         hist.index = hist.index.astype(int)
         fc = self.forecast.series(key)
@@ -265,84 +245,25 @@ class TargetView:
         }
 
     # -- county targets -------------------------------------------------------------------
-    def county_targets(
-        self, indicator: str, rule: str | None = None, lang: str = "zh"
-    ) -> pd.DataFrame:
-        """County share of the prefecture target under ``rule`` (``decompose.RULES``).
-
-        Ratio targets are split as amounts of their numerator (e.g. m² of facility area),
-        count targets as totals; rates without a numerator are standards every county
-        inherits. Current = latest value up to ``as_of_year``; sizes (households,
-        residents) in the target year. The last row is the prefecture total.
-        """
+    def county_frame(self, indicator: str, rule: str | None = None) -> pd.DataFrame:
+        """County targets with stable code-named columns (``county_targets.COLUMNS``)."""
         rule = decompose.check_rule(self.rule if rule is None else rule)
         self.ds.check_indicators([indicator])
         if indicator not in self.targets.index:
-            raise UserError(
-                f"指标 {indicator} 在本期没有目标",
-                f"indicator {indicator} has no target in this period",
-            )
-        meta = self.ds.indicator(indicator)
-        target = float(self.targets.loc[indicator, "target_value"])
-        units = self.ds.unit_codes
-        names = self._region_labels(lang)
-        basis = self.basis_year
-        if meta["numerator"]:
-            scale = float(meta["scale"])
-            num = _latest(self.ds, meta["numerator"], units, basis)
-            dens = denominators(self.ds, meta["denominator"], [basis, self.target_year]).reindex(
-                units
-            )
-            den, den_now = dens[self.target_year], dens[basis]
-            tab = decompose.split_ratio(target, num, den, scale, rule, meta["direction"])
-            tab = tab.rename(
-                columns={
-                    "current": "current_count",
-                    "share_of_increase": "share",
-                    "target": "county_target",
-                }
-            )
-            tab.insert(0, "current", num / den_now * scale)
-            total = tab[["current_count", "target_count", "increase"]].sum()
-            top = {
-                "current": total["current_count"] / den_now.sum() * scale,
-                **total.to_dict(),
-                "share": 100.0 if total["increase"] else np.nan,
-                "county_target": total["target_count"] / den.sum() * float(meta["scale"]),
-            }
-        elif meta["kind"] in STANDARD_KINDS:
-            cur = _latest(self.ds, indicator, units, basis)
-            tab = pd.DataFrame({"current": cur, "county_target": target})
-            tab["gap"] = (tab["county_target"] - tab["current"]).where(
-                _short(tab["current"], target, meta["direction"]), 0.0
-            )
-            top = {
-                "current": _latest(self.ds, indicator, [self.ds.top], basis).iloc[0],
-                "county_target": target,
-                "gap": np.nan,
-            }
-        else:
-            cur = _latest(self.ds, indicator, units, basis)
-            size = denominators(self.ds, "population", [self.target_year]).reindex(units)[
-                self.target_year
-            ]
-            tab = decompose.split_count(target, cur, size, rule, meta["direction"])
-            tab = tab.drop(columns="target").rename(
-                columns={"target_count": "county_target", "share_of_increase": "share"}
-            )
-            total = tab[["current", "county_target", "increase"]].sum()
-            top = {**total.to_dict(), "share": 100.0 if total["increase"] else np.nan}
-        tab.index = [names[c] for c in units]
-        tab.loc[names[self.ds.top]] = pd.Series(top)
-        cols = {c: _t(c, lang) for c in tab.columns}
-        cols["current"] = (
-            _t("current", lang) + f"({_latest_year(self.ds, indicator, units, basis)})"
-        )
-        return tab.rename(columns=cols).rename_axis(_t("region", lang))
+            raise user_error("targets.no_target_indicator", indicator=indicator)
+        value = float(self.targets.loc[indicator, "target_value"])
+        return ct.county_targets(self.ds, indicator, value, rule, self.basis_year, self.target_year)
+
+    def county_targets(
+        self, indicator: str, rule: str | None = None, lang: str = "zh"
+    ) -> pd.DataFrame:
+        """County targets for reading: baseline, target, increment and share of the
+        increment; the last row is the prefecture."""
+        return county_display(self.ds, self.county_frame(indicator, rule), lang)
 
     # -- scenarios --------------------------------------------------------------------------
     def scenario_frame(self) -> pd.DataFrame:
-        """Year each region reaches its target: BAU vs accelerated (numeric, NaN = not reached)."""
+        """Year each region reaches its target: BAU, accelerated and slow (NaN = not reached)."""
         direction = [
             self.ds.indicator(i)["direction"] for i in self.forecast.keys.get_level_values(0)
         ]
@@ -355,25 +276,23 @@ class TargetView:
         f = self.scenario_frame()
         horizon = int(self.forecast.years.max())
 
-        def show(year, last_year, bau: bool):
+        def show(year: float, last_year: float, bounded: bool) -> str:
             if np.isnan(year):
-                return _t("later", lang).format(y=horizon) if bau else _t("never", lang)
+                return _t("later", lang).format(y=horizon) if bounded else _t("never", lang)
             if year <= last_year:
                 return _t("met", lang)
             return str(int(year))
 
-        f["bau"] = [show(y, ly, True) for y, ly in zip(f["bau_year"], f["last_year"], strict=True)]
-        f["accelerated"] = [
-            show(y, ly, False) for y, ly in zip(f["accelerated_year"], f["last_year"], strict=True)
-        ]
-        long = f.melt(
-            id_vars=["indicator", "region_code"],
-            value_vars=["bau", "accelerated"],
-            var_name="scenario",
-        )
-        wide = long.pivot(index="region_code", columns=["indicator", "scenario"], values="value")
-        cols = pd.MultiIndex.from_product([self.indicators, ["bau", "accelerated"]])
-        wide = wide.reindex(index=self.regions, columns=cols)
+        cols = ("accelerated", "bau", "slow")
+        for c in cols:
+            f[c] = [
+                show(y, ly, c != "accelerated")
+                for y, ly in zip(f[f"{c}_year"], f["last_year"], strict=True)
+            ]
+        long = f.melt(id_vars=["indicator", "region_code"], value_vars=list(cols), var_name="sc")
+        wide = long.pivot(index="region_code", columns=["indicator", "sc"], values="value")
+        order = pd.MultiIndex.from_product([self.indicators, list(cols)])
+        wide = wide.reindex(index=self.regions, columns=order)
         labels = self._ind_labels(lang)
         wide.columns = pd.MultiIndex.from_tuples(
             [(labels[i], _t(s, lang)) for i, s in wide.columns]
@@ -382,33 +301,85 @@ class TargetView:
         return wide.rename_axis(_t("region", lang))
 
 
-# -- building the view ------------------------------------------------------------------------
+# -- display helpers ---------------------------------------------------------------------------
+def _targets_display(ds: Dataset, targets: pd.DataFrame, lang: str) -> pd.DataFrame:
+    titles = dict(zip(ds.sources["id"], ds.sources["title"], strict=True))
+    return pd.DataFrame(
+        {
+            _t("indicator", lang): [ds.label(i, lang) for i in targets.index],
+            _t("target", lang): targets["target_value"].to_numpy(),
+            _t("attribute", lang): [_t(a, lang) for a in targets["attribute"]],
+            _t("origin", lang): [_t(f"origin_{o}", lang) for o in targets["origin"]],
+            _t("scope", lang): [_t(s, lang) for s in targets["scope"]],
+            _t("source", lang): [
+                _t("parameter", lang) if s == "parameter" else titles.get(s, s)
+                for s in targets["source"]
+            ],
+        }
+    )
+
+
+def county_display(ds: Dataset, frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """County target frame for reading: names, labelled headers, no NaN or -0.0."""
+    names = ds.names(lang)
+    keep = ["baseline_year", "baseline", "target", "standard", "increment", "share"]
+    if frame["target_amount"].notna().any():
+        keep += ["baseline_amount", "target_amount"]
+    out = frame[keep].copy()
+    out["baseline_year"] = out["baseline_year"].astype("Int64")
+    out.index = pd.Index([names[c] for c in frame["region_code"]], name=_t("region", lang))
+    heads = {
+        "baseline_year": _t("baseline_year", lang),
+        "baseline": _t("baseline", lang),
+        "target": _t("county_target", lang),
+        "standard": _t("standard_col", lang),
+        "increment": _t("increment", lang),
+        "share": _t("share", lang),
+        "baseline_amount": _t("baseline_amount", lang),
+        "target_amount": _t("target_amount", lang),
+    }
+    return tidy(out.rename(columns=heads), 1)
+
+
+# -- building the view: the steps of ``prepare`` ------------------------------------------------
 def _latest(ds: Dataset, indicator: str, regions: Sequence[str], year: int) -> pd.Series:
     """Latest observed value up to ``year`` per region (NaN if none)."""
-    o = ds.obs(indicator, list(regions))
-    o = o[o["year"] <= year].sort_values("year")
-    return o.groupby("region_code")["value"].last().reindex(list(regions))
+    return ct.latest(ds, indicator, list(regions), year)["value"]
 
 
-def _latest_year(ds: Dataset, indicator: str, regions: Sequence[str], year: int) -> int | str:
-    o = ds.obs(indicator, list(regions))
-    yrs = o.loc[o["year"] <= year, "year"]
-    return int(yrs.max()) if len(yrs) else "—"
+def _origin(frame: pd.DataFrame) -> pd.Series:
+    """Provenance of each target row: the ``origin`` column, else inferred from attribute."""
+    inferred = np.where(frame["attribute"] == "benchmark", "elsewhere", "national")
+    if "origin" not in frame.columns:
+        return pd.Series(inferred, index=frame.index)
+    given = frame["origin"].replace("", np.nan)
+    return given.fillna(pd.Series(inferred, index=frame.index))
 
 
-def _short(value: pd.Series, target: float, direction: str) -> pd.Series:
-    return value < target if direction == "higher" else value > target
+def _top_targets(ds: Dataset, target_year: int) -> pd.DataFrame:
+    t_ = ds.targets_for(target_year=target_year)
+    t_ = t_[t_["region_code"] == ds.top].copy()
+    t_["origin"] = _origin(t_).to_numpy()
+    t_ = t_.set_index("indicator")[["target_value", "base_value", "attribute", "source", "origin"]]
+    kinds = ds.indicators.set_index("id")["kind"]
+    t_["scope"] = np.where(kinds.reindex(t_.index).isin(STANDARD_KINDS), "standard", "total")
+    return t_.rename_axis("indicator")
+
+
+def benchmarks(ds: Dataset, target_year: int) -> pd.DataFrame:
+    """Benchmarks (attribute ``benchmark``) of the aggregate region for ``target_year``."""
+    t_ = _top_targets(ds, target_year)
+    return t_[t_["attribute"] == "benchmark"]
 
 
 def targets_in_force(
     ds: Dataset, target_year: int, target_values: Mapping[str, float] | None = None
 ) -> pd.DataFrame:
-    """Targets of the aggregate region for ``target_year`` from the data, replaced or
-    extended by ``target_values``; indexed by indicator, with ``scope`` standard/total."""
-    t = ds.targets_for(target_year=target_year)
-    t = t[t["region_code"] == ds.top].set_index("indicator")[
-        ["target_value", "base_value", "attribute", "source"]
-    ]
+    """Targets of the aggregate region for ``target_year`` from the data (benchmarks left
+    out), replaced or extended by ``target_values``; indexed by indicator, with ``scope``
+    standard/total and ``origin`` own/national/elsewhere."""
+    t_ = _top_targets(ds, target_year)
+    t_ = t_[t_["attribute"] != "benchmark"]
     extra = dict(target_values or {})
     if extra:
         ds.check_indicators(list(extra))
@@ -416,24 +387,198 @@ def targets_in_force(
             k: v for k, v in extra.items() if not isinstance(v, int | float) or not np.isfinite(v)
         }
         if bad:
-            raise UserError(
-                f"target_values 中的目标值应为数字: {bad}", f"target_values must be numbers: {bad}"
-            )
+            raise user_error("targets.target_values_numbers", bad=bad)
         new = pd.DataFrame(
             {
                 "target_value": [float(v) for v in extra.values()],
                 "base_value": np.nan,
                 "attribute": "expected",
                 "source": "parameter",
+                "origin": "own",
             },
             index=list(extra),
         )
-        t = pd.concat([t.drop(index=[i for i in extra if i in t.index]), new])
+        kinds = ds.indicators.set_index("id")["kind"]
+        new["scope"] = np.where(kinds.reindex(new.index).isin(STANDARD_KINDS), "standard", "total")
+        t_ = pd.concat([t_.drop(index=[i for i in extra if i in t_.index]), new])
     order = {i: k for k, i in enumerate(ds.indicators["id"])}
-    t = t.sort_index(key=lambda idx: idx.map(order))  # the order of indicators.csv
-    kinds = ds.indicators.set_index("id")["kind"]
-    t["scope"] = np.where(kinds.reindex(t.index).isin(STANDARD_KINDS), "standard", "total")
-    return t.rename_axis("indicator")
+    t_ = t_.sort_index(key=lambda idx: idx.map(order))  # the order of indicators.csv
+    return t_.rename_axis("indicator")
+
+
+def check_period(
+    base_year: object, target_year: object, as_of_year: object
+) -> tuple[int, int, int]:
+    """Validated (base_year, target_year, as_of_year): base < target, as_of < target."""
+    b = _check_year("base_year", base_year)
+    ty = _check_year("target_year", target_year)
+    a = _check_year("as_of_year", as_of_year)
+    if ty <= b:
+        raise user_error("targets.target_after_base", target_year=ty, base_year=b)
+    if a >= ty:
+        raise user_error("targets.as_of_before_target", as_of_year=a, target_year=ty)
+    return b, ty, a
+
+
+def select_indicators(
+    ds: Dataset, targets: pd.DataFrame, indicators: Sequence[str] | str | None, target_year: int
+) -> list[str]:
+    """The indicators to project: those asked for (each must have a target) or all targets."""
+    if isinstance(indicators, str):
+        indicators = [indicators] if indicators else []
+    if indicators:
+        inds = ds.check_indicators(list(indicators))
+        missing = [i for i in inds if i not in targets.index]
+        if missing:
+            have = ", ".join(targets.index) or "—"
+            raise user_error(
+                "targets.missing_targets",
+                target_year=target_year,
+                missing=", ".join(missing),
+                have=have,
+                first=missing[0],
+            )
+        return list(inds)
+    if targets.empty:
+        raise user_error("targets.no_targets", target_year=target_year)
+    return list(targets.index)
+
+
+def observed_history(
+    ds: Dataset, inds: list[str], regions: list[str], as_of_year: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Observations up to ``as_of_year`` and the (indicator, region) x year panel."""
+    o = ds.obs(inds, regions)
+    o = o[o["year"] <= as_of_year]
+    keys = pd.MultiIndex.from_product([inds, regions], names=["indicator", "region_code"])
+    history = o.pivot_table(
+        index=["indicator", "region_code"], columns="year", values="value"
+    ).reindex(keys)
+    if history.shape[1] == 0:
+        raise user_error("targets.no_history", as_of_year=as_of_year)
+    return o, history
+
+
+def _bounds(ds: Dataset, keys: pd.MultiIndex) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    meta = ds.indicators.set_index("id")
+    ind_of = keys.get_level_values(0)
+    lower = meta["lower"].reindex(ind_of).to_numpy(float)
+    upper = meta["upper"].reindex(ind_of).to_numpy(float)
+    direction = meta["direction"].reindex(ind_of).to_numpy(object)
+    return lower, upper, direction
+
+
+def fit_projection(
+    ds: Dataset, history: pd.DataFrame, method: str, as_of_year: int, target_year: int
+) -> tuple[projection.Forecast, pd.DataFrame | None]:
+    """Project every series to ``target_year`` + ``SCENARIO_EXTRA_YEARS``; with an ``auto``
+    method the back-test is run once and also returned (it is shown in a table)."""
+    keys = history.index
+    assert isinstance(keys, pd.MultiIndex)
+    lower, upper, _ = _bounds(ds, keys)
+    years = np.arange(as_of_year + 1, target_year + SCENARIO_EXTRA_YEARS + 1)
+    horizon = max(1, min(5, target_year - as_of_year))
+    acc = None
+    chosen: str | np.ndarray = method
+    if method in projection.AUTO:
+        acc = projection.accuracy(
+            history, projection.AUTO[method], lower=lower, upper=upper, horizon=horizon
+        )
+        chosen = projection.pick(acc, projection.AUTO[method]).to_numpy()
+    fc = projection.project(
+        history, years, method=chosen, lower=lower, upper=upper, horizon=horizon
+    )
+    return fc, acc
+
+
+def held_targets(
+    ds: Dataset, targets: pd.DataFrame, rule: str, basis_year: int, target_year: int
+) -> pd.DataFrame:
+    """Region x indicator: the target each region is held to. Standards: the standard for
+    every region (status and probability are judged against it); totals: the county
+    split floored at the current value (``county_targets``)."""
+    regions = [ds.top, *ds.unit_codes]
+    ctv = pd.DataFrame(index=regions, columns=list(targets.index), dtype=float)
+    for ind in targets.index:
+        value = float(targets.loc[ind, "target_value"])
+        if targets.loc[ind, "scope"] == "standard":
+            ctv[ind] = value
+            continue
+        f = ct.total_targets(ds, ind, value, rule, basis_year, target_year)
+        ctv.loc[ds.unit_codes, ind] = f["target"].iloc[:-1].to_numpy()
+        ctv.loc[ds.top, ind] = value
+    return ctv
+
+
+def progress_status(
+    ds: Dataset,
+    o: pd.DataFrame,
+    keys: pd.MultiIndex,
+    targets: pd.DataFrame,
+    target_arr: np.ndarray,
+    base_year: int,
+    target_year: int,
+) -> tuple[np.ndarray, pd.Series]:
+    """Status code per series (``progress.status``) and the baseline values used."""
+    base = o[o["year"] == base_year].set_index(["indicator", "region_code"])["value"].reindex(keys)
+    for ind, v in targets["base_value"].dropna().items():
+        base.loc[(ind, ds.top)] = v
+    after = (
+        o[o["year"] > base_year]
+        .sort_values("year")
+        .groupby(["indicator", "region_code"])
+        .last()
+        .reindex(keys)
+    )
+    meta = ds.indicators.set_index("id")
+    absolute = (meta["unit_en"].reindex(keys.get_level_values(0)) == "%").to_numpy()
+    _, _, direction = _bounds(ds, keys)
+    codes = progress.status(
+        base.to_numpy(float),
+        base_year,
+        after["value"].to_numpy(float),
+        after["year"].to_numpy(float),
+        target_arr,
+        target_year,
+        direction,
+        absolute,
+    )
+    return codes, base
+
+
+def summarise(
+    o: pd.DataFrame,
+    keys: pd.MultiIndex,
+    base: pd.Series,
+    target_arr: np.ndarray,
+    fc: projection.Forecast,
+    status: np.ndarray,
+    direction: np.ndarray,
+    target_year: int,
+) -> pd.DataFrame:
+    """One row per (indicator, region): baseline, latest, target, projection, P(meet), status."""
+    at = fc.at(target_year)
+    latest = o.sort_values("year").groupby(["indicator", "region_code"]).last().reindex(keys)
+    return pd.DataFrame(
+        {
+            "indicator": keys.get_level_values(0),
+            "region_code": keys.get_level_values(1),
+            "base_value": base.to_numpy(float),
+            "latest_value": latest["value"].to_numpy(float),
+            "latest_year": latest["year"].to_numpy(float),
+            "target": target_arr,
+            "projected": at["projected"].to_numpy(),
+            "lo80": at["lo80"].to_numpy(),
+            "hi80": at["hi80"].to_numpy(),
+            "lo95": at["lo95"].to_numpy(),
+            "hi95": at["hi95"].to_numpy(),
+            "prob": fc.prob(target_arr, target_year, direction),
+            "status": status,
+            "method": fc.method,
+            "fallback": fc.reasons,
+            "n_obs": fc.n_obs,
+        }
+    )
 
 
 def prepare(
@@ -449,141 +594,24 @@ def prepare(
     rule: str = "gap",
 ) -> TargetView:
     """Validate the parameters, project every target indicator for every region to the
-    target year, and compute probability of meeting the target and progress status."""
-    base_year = _check_year("base_year", base_year)
-    target_year = _check_year("target_year", target_year)
-    as_of_year = _check_year("as_of_year", as_of_year)
-    if target_year <= base_year:
-        raise UserError(
-            f"目标年份 {target_year} 应晚于基期年份 {base_year}",
-            f"target_year {target_year} must be after base_year {base_year}",
-        )
-    if as_of_year >= target_year:
-        raise UserError(
-            f"评估年份 as_of_year={as_of_year} 应早于目标年份 {target_year}",
-            f"as_of_year {as_of_year} must be before target_year {target_year}",
-        )
+    target year, and compute the probability of meeting the target and progress status."""
+    base_year, target_year, as_of_year = check_period(base_year, target_year, as_of_year)
     projection.check_method(method)
     scenarios.check_growth(scenario_growth)
     decompose.check_rule(rule)
     targets = targets_in_force(ds, target_year, target_values)
-    if isinstance(indicators, str):
-        indicators = [indicators] if indicators else []
-    if indicators:
-        inds = ds.check_indicators(list(indicators))
-        missing = [i for i in inds if i not in targets.index]
-        if missing:
-            have = ", ".join(targets.index) or "—"
-            raise UserError(
-                f"以下指标在 {target_year} 年没有目标: {', '.join(missing)}。有目标的指标: {have}。"
-                f"可用参数 target_values 给出目标值,例如 {{'{missing[0]}': 值}}",
-                f"No {target_year} target for: {', '.join(missing)}. Indicators with targets: {have}. "
-                f"Give targets with the parameter target_values, e.g. {{'{missing[0]}': value}}",
-            )
-    else:
-        inds = list(targets.index)
-    if not inds:
-        raise UserError(
-            f"数据中没有 {target_year} 年的目标;请用参数 target_values 给出,例如 {{'facility_area_per_100hh': 30}}",
-            f"The data has no targets for {target_year}; give them with the parameter target_values, "
-            "e.g. {'facility_area_per_100hh': 30}",
-        )
+    inds = select_indicators(ds, targets, indicators, target_year)
     targets = targets.loc[inds]
     regions = [ds.top, *ds.unit_codes]
-
-    # history: (indicator, region) x year up to as_of_year
-    o = ds.obs(inds, regions)
-    o = o[o["year"] <= as_of_year]
-    keys = pd.MultiIndex.from_product([inds, regions], names=["indicator", "region_code"])
-    history = o.pivot_table(
-        index=["indicator", "region_code"], columns="year", values="value"
-    ).reindex(keys)
-    if history.shape[1] == 0:
-        raise UserError(
-            f"{as_of_year} 年及以前没有这些指标的数据",
-            f"no data for these indicators up to {as_of_year}",
-        )
-
-    meta = ds.indicators.set_index("id").loc[inds]
-    ind_of = keys.get_level_values(0)
-    lower = meta["lower"].reindex(ind_of).to_numpy(float)
-    upper = meta["upper"].reindex(ind_of).to_numpy(float)
-    direction = meta["direction"].reindex(ind_of).to_numpy(object)
-    years = np.arange(as_of_year + 1, target_year + SCENARIO_EXTRA_YEARS + 1)
-    horizon = max(1, min(5, target_year - as_of_year))
-    acc = None
-    if method in projection.AUTO:  # back-test once: it chooses the models and is shown in a table
-        acc = projection.accuracy(
-            history, projection.AUTO[method], lower=lower, upper=upper, horizon=horizon
-        )
-        chosen = projection.pick(acc, projection.AUTO[method]).to_numpy()
-    fc = projection.project(
-        history,
-        years,
-        method=method if acc is None else chosen,
-        lower=lower,
-        upper=upper,
-        horizon=horizon,
-    )
-
-    # the target each region is held to: standards for every region, totals split by county
-    ctv = pd.DataFrame(index=regions, columns=inds, dtype=float)
-    for ind in inds:
-        value = float(targets.loc[ind, "target_value"])
-        if targets.loc[ind, "scope"] == "standard":
-            ctv[ind] = value
-        else:
-            cur = _latest(ds, ind, ds.unit_codes, min(base_year, as_of_year))
-            size = denominators(ds, "population", [target_year]).reindex(ds.unit_codes)[target_year]
-            split = decompose.split_total(value, cur, size, rule, ds.indicator(ind)["direction"])
-            ctv.loc[ds.unit_codes, ind] = split.to_numpy()
-            ctv.loc[ds.top, ind] = value
+    o, history = observed_history(ds, inds, regions, as_of_year)
+    keys = history.index
+    assert isinstance(keys, pd.MultiIndex)
+    fc, acc = fit_projection(ds, history, method, as_of_year, target_year)
+    ctv = held_targets(ds, targets, rule, min(base_year, as_of_year), target_year)
     target_arr = np.array([ctv.loc[r, i] for i, r in keys], dtype=float)
-
-    # baseline and latest observation after it, for the status
-    base = o[o["year"] == base_year].set_index(["indicator", "region_code"])["value"].reindex(keys)
-    given = targets["base_value"].dropna()
-    for ind, v in given.items():
-        base.loc[(ind, ds.top)] = v
-    after = (
-        o[o["year"] > base_year]
-        .sort_values("year")
-        .groupby(["indicator", "region_code"])
-        .last()
-        .reindex(keys)
-    )
-    absolute = (meta["unit_en"].reindex(ind_of) == "%").to_numpy()
-    status = progress.status(
-        base.to_numpy(float),
-        base_year,
-        after["value"].to_numpy(float),
-        after["year"].to_numpy(float),
-        target_arr,
-        target_year,
-        direction,
-        absolute,
-    )
-    at = fc.at(target_year)
-    latest = o.sort_values("year").groupby(["indicator", "region_code"]).last().reindex(keys)
-    summary = pd.DataFrame(
-        {
-            "indicator": ind_of,
-            "region_code": keys.get_level_values(1),
-            "base_value": base.to_numpy(float),
-            "latest_value": latest["value"].to_numpy(float),
-            "latest_year": latest["year"].to_numpy(float),
-            "target": target_arr,
-            "projected": at["projected"].to_numpy(),
-            "lo80": at["lo80"].to_numpy(),
-            "hi80": at["hi80"].to_numpy(),
-            "lo95": at["lo95"].to_numpy(),
-            "hi95": at["hi95"].to_numpy(),
-            "prob": fc.prob(target_arr, target_year, direction),
-            "status": status,
-            "method": fc.method,
-            "n_obs": fc.n_obs,
-        }
-    )
+    status, base = progress_status(ds, o, keys, targets, target_arr, base_year, target_year)
+    _, _, direction = _bounds(ds, keys)
+    summary = summarise(o, keys, base, target_arr, fc, status, direction, target_year)
     return TargetView(
         ds=ds,
         base_year=base_year,
@@ -603,53 +631,29 @@ def prepare(
 
 
 def findings(view: TargetView, lang: str = "zh") -> str:
-    """Plain-language summary: per indicator, the aggregate region's status and probability,
-    and the counties that are neither met nor on track."""
-    s = view.summary
-    names = view.ds.names(lang)
-    lines = []
-    for ind in view.indicators:
-        rows = s[s["indicator"] == ind].set_index("region_code")
-        top = rows.loc[view.ds.top]
-        label = view.ds.label(ind, lang, unit=False)
-        units = rows.loc[view.ds.unit_codes]
-        behind = [
-            names[c]
-            for c in units.index[units["status"].isin(["moderate", "limited", "backwards"])]
-        ]
-        unlikely = [
-            names[c] for c in units.index[(units["prob"] < 0.5) & (units["status"] != "met")]
-        ]
-        no_data = bool((units["status"] == "no_data").all())
-        p = "—" if np.isnan(top["prob"]) else f"{top['prob'] * 100:.0f}%"
-        st = progress.status_label(top["status"], lang)
-        sep, comma = ("、", ";") if lang == "zh" else (", ", "; ")
-        if lang == "zh":
-            parts = [f"全州{st}", f"{view.target_year}年达标概率 {p}"]
-            parts.append(
-                "基期后尚无县级数据,进展待评估"
-                if no_data
-                else (
-                    f"进展偏慢的县(市): {sep.join(behind)}"
-                    if behind
-                    else "各县(市)均已达标或进展顺利"
-                )
-            )
-            if unlikely:
-                parts.append(f"按趋势达标概率低于50%的县(市): {sep.join(unlikely)}")
-            lines.append(f"- {label}: " + comma.join(parts) + "。")
-        else:
-            parts = [f"{st} for the prefecture", f"P(meet in {view.target_year}) {p}"]
-            parts.append(
-                "no county data since the baseline yet"
-                if no_data
-                else (
-                    f"behind: {sep.join(behind)}"
-                    if behind
-                    else "every county has met it or is on track"
-                )
-            )
-            if unlikely:
-                parts.append(f"below 50 % probability on trend: {sep.join(unlikely)}")
-            lines.append(f"- {label}: " + comma.join(parts) + ".")
-    return "\n".join(lines)
+    """Plain-language summary (``target_findings``): per indicator, the prefecture's status
+    and probability in one verdict, then the counties behind or at risk."""
+    labels = {i: view.ds.label(i, lang, unit=False) for i in view.indicators}
+    return target_findings.findings_text(
+        view.summary,
+        view.indicators,
+        view.ds.top,
+        view.ds.unit_codes,
+        labels,
+        view.ds.names(lang),
+        view.target_year,
+        lang,
+    )
+
+
+def title(view: TargetView, lang: str = "zh") -> str:
+    """Report title naming the plan period when the years are one (14th plan: 2020 -> 2025)."""
+    period = periods.plan_name(view.base_year, view.target_year, lang)
+    return t(
+        "targets.title_projection",
+        lang,
+        period=period,
+        base=view.base_year,
+        target=view.target_year,
+        as_of=view.as_of_year,
+    )

@@ -1,4 +1,4 @@
-"""Illustrative (constructed) county panel of community-service indicators — 示意数据.
+"""Illustrative (constructed) county panel of community-service indicators.
 
 Per-county community-service indicators are not published, so the default data set
 carries this constructed panel. It is deterministic (seed ``SEED``) and built only from
@@ -21,6 +21,10 @@ data in the data set:
 * **Top region.** Rows for the top region are sums (counts) or weighted means (rates) of
   the counties, except where an official value exists (then no row is written).
 
+The panel runs through 2025, the last year of the 14th plan period (``YEARS``). The
+yearly noise of 2016-2024 is drawn exactly as before and that of later years from a second
+stream (seed ``SEED + 1``), so extending the panel leaves the earlier years unchanged.
+
 Every row carries source ``illustrative_panel`` (kind ``illustrative``). Regenerate with
 ``analysis data illustrate``; the output is byte-identical for the same inputs.
 """
@@ -32,9 +36,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.messages import pair
+
 SEED = 20221124
 BASE_YEAR = 2020
-YEARS = tuple(range(2016, 2025))
+FIRST_YEARS = tuple(range(2016, 2025))  # the original panel: its noise stream is unchanged
+YEARS = tuple(range(2016, 2026))
 SOURCE = "illustrative_panel"
 FILE = "observations/illustrative_panel.csv"
 
@@ -113,7 +120,8 @@ SPECS: tuple[Spec, ...] = (
 
 
 def apportion(total: int, weights: np.ndarray) -> np.ndarray:
-    """Integers proportional to ``weights`` summing exactly to ``total`` (largest remainder, Hamilton)."""
+    """Integers proportional to ``weights`` summing exactly to ``total`` (largest remainder,
+    Hamilton)."""
     quota = total * weights / weights.sum()
     base = np.floor(quota).astype(np.int64)
     order = np.lexsort((np.arange(len(quota)), -(quota - base)))  # ties: first unit first
@@ -146,6 +154,8 @@ def _driver(obs: pd.DataFrame, ind: str, units: list[str]) -> pd.DataFrame:
 def build(ds) -> pd.DataFrame:
     """Construct the illustrative panel from a Dataset loaded with ``derive=False``."""
     rng = np.random.default_rng(SEED)
+    rng_later = np.random.default_rng(SEED + 1)  # noise of the years after FIRST_YEARS
+    n_later = len(YEARS) - len(FIRST_YEARS)
     units, top = ds.unit_codes, ds.top
     obs = ds.observations[ds.observations["source"] != SOURCE]
     official = obs[(obs["region_code"] == top) & (obs["year"] == BASE_YEAR)].set_index("indicator")[
@@ -158,7 +168,12 @@ def build(ds) -> pd.DataFrame:
     out: dict[str, pd.DataFrame] = {}
     for spec in SPECS:
         eps = rng.normal(0, spec.noise, n)
-        yearly = rng.normal(0, spec.noise / 6, (n, len(YEARS)))
+        yearly = np.hstack(
+            [
+                rng.normal(0, spec.noise / 6, (n, len(FIRST_YEARS))),
+                rng_later.normal(0, spec.noise / 6, (n, n_later)),
+            ]
+        )
         g = spec.growth - spec.catch_up * z
         if spec.kind == "count":
             drv = _driver(obs, spec.driver, units)
@@ -194,7 +209,7 @@ def build(ds) -> pd.DataFrame:
         elif spec.kind == "mean":
             level = official.get(spec.indicator, spec.level)
             a = level + spec.spread * z + eps
-            wts = out[spec.weight][BASE_YEAR].to_numpy(float)
+            wts = out[str(spec.weight)][BASE_YEAR].to_numpy(float)
             a = a - (np.sum(wts * a) / wts.sum() - level)  # weighted mean = published level
             vals = a[:, None] + spec.growth * t[None, :] + yearly
             out[spec.indicator] = pd.DataFrame(
@@ -213,7 +228,8 @@ def build(ds) -> pd.DataFrame:
         if spec.kind == "count":
             agg = wide.sum(axis=0)
         else:
-            wref = out[spec.weight] if spec.weight in out else _driver(obs, spec.weight, units)
+            weight = str(spec.weight)
+            wref = out[weight] if weight in out else _driver(obs, weight, units)
             agg = (wide * wref.to_numpy()).sum(axis=0) / wref.sum(axis=0).to_numpy()
             agg = agg.round(spec.digits)
         top_rows = pd.DataFrame(
@@ -230,7 +246,7 @@ def build(ds) -> pd.DataFrame:
     panel = pd.concat(rows, ignore_index=True)
     panel["year"] = panel["year"].astype(int)
     panel["source"] = SOURCE
-    panel["note"] = "示意数据 illustrative"
+    panel["note"] = " ".join(pair("methods.panel_note"))
     return panel.sort_values(["indicator", "region_code", "year"], ignore_index=True)[
         ["region_code", "year", "indicator", "value", "source", "note"]
     ]

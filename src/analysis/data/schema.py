@@ -85,6 +85,7 @@ TARGETS = TableSchema(
         Column("attribute", "str"),
         Column("source", "str"),
         Column("note", "str", required=False),
+        Column("origin", "str", required=False, optional=True),
     ),
     key=("indicator", "region_code", "target_year"),
 )
@@ -119,5 +120,6 @@ LEVELS = ("country", "province", "prefecture", "county")
 DIRECTIONS = ("higher", "lower")
 SOURCE_KINDS = ("official", "derived", "illustrative")
 ATTRIBUTES = ("expected", "binding", "benchmark")
+ORIGINS = ("own", "national", "elsewhere")  # targets.csv origin: own / inherited / benchmark
 KINDS = ("count", "rate", "ratio", "mean", "money")
 YEAR_RANGE = (1949, 2100)

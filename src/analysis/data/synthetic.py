@@ -18,6 +18,7 @@ import pandas as pd
 
 from analysis import io, paths
 from analysis.data import illustrate
+from analysis.messages import pair, t
 
 TOP = "910000"
 TOTALS_PER_10K = {  # top-region 2020 totals per 10k residents (rough Qiannan ratios)
@@ -35,11 +36,18 @@ TOTALS_PER_10K = {  # top-region 2020 totals per 10k residents (rough Qiannan ra
 def _regions(n: int) -> pd.DataFrame:
     codes = [f"91{i:04d}" for i in range(1, n + 1)]
     rows = [
-        ("900000", "示例省", "Example Province", "province", "", ""),
-        (TOP, "示例州", "Example Prefecture", "prefecture", "900000", ""),
+        ("900000", *pair("methods.synthetic_province"), "province", "", ""),
+        (TOP, *pair("methods.synthetic_prefecture"), "prefecture", "900000", ""),
     ]
     rows += [
-        (c, f"示例县{i}", f"County {i}", "county", TOP, "city" if i % 5 == 1 else "county")
+        (
+            c,
+            t("methods.synthetic_county", "zh", i=i),
+            t("methods.synthetic_county", "en", i=i),
+            "county",
+            TOP,
+            "city" if i % 5 == 1 else "county",
+        )
         for i, c in enumerate(codes, start=1)
     ]
     return pd.DataFrame(
@@ -90,7 +98,7 @@ def _base_obs(codes: list[str], years: list[int], rng: np.random.Generator) -> p
 
 
 def write_dataset(
-    path: str | os.PathLike, n_units: int = 40, years=range(2016, 2025), seed: int = 0
+    path: str | os.PathLike, n_units: int = 40, years=range(2016, 2026), seed: int = 0
 ) -> Path:
     """Write a complete synthetic data directory with ``n_units`` counties; return its path."""
     from analysis.data.load import load
@@ -111,7 +119,7 @@ def write_dataset(
             [
                 (
                     "synthetic",
-                    "合成测试数据 Synthetic test data",
+                    " ".join(pair("methods.synthetic_source")),
                     "analysis.data.synthetic",
                     "2026",
                     f"seed {seed}",
@@ -120,7 +128,7 @@ def write_dataset(
                 ),
                 (
                     illustrate.SOURCE,
-                    "示意数据 (synthetic)",
+                    " ".join(pair("methods.synthetic_panel_source")),
                     "analysis.data.illustrate",
                     "2026",
                     "",

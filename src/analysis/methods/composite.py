@@ -31,7 +31,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.errors import UserError, check_choice
+from analysis.errors import check_choice, user_error
 
 NORMALISATIONS = ("minmax", "zscore", "target")
 WEIGHTINGS = ("equal", "theme", "entropy")
@@ -109,15 +109,12 @@ def weights(
     if isinstance(method, Mapping):
         bad = [k for k in method if k not in set(cols)]
         if bad:
-            raise UserError(
-                f"权重中的指标不在指数内: {', '.join(bad)}。可用: {', '.join(cols)}",
-                f"Weights name indicators not in the index: {', '.join(bad)}. Valid: {', '.join(cols)}",
+            raise user_error(
+                "methods.weights_unknown_indicator", bad=", ".join(bad), valid=", ".join(cols)
             )
         w = pd.Series({c: float(method.get(c, 0.0)) for c in cols})
         if (w < 0).any() or not np.isfinite(w).all() or w.sum() <= 0:
-            raise UserError(
-                "权重须为非负数且总和大于 0", "Weights must be non-negative with a positive sum"
-            )
+            raise user_error("methods.weights_invalid")
     elif method == "equal":
         w = pd.Series(1.0, index=cols)
     elif method == "theme":
@@ -129,10 +126,7 @@ def weights(
         w = entropy_weights(values, direction if direction is not None else pd.Series(dtype=str))
     else:
         valid = ", ".join(WEIGHTINGS) + ", {indicator: weight}"
-        raise UserError(
-            f"未知的权重方法: {method}。可用: {valid}",
-            f"Unknown weighting: {method}. Valid: {valid}",
-        )
+        raise user_error("methods.weighting_unknown", bad=method, valid=valid)
     return (w / w.sum()).rename("weight")
 
 

@@ -11,6 +11,13 @@
   with statsmodels (classical standard errors).  b < 0 means convergence; the implied speed is
   lambda = -ln(1 + b T) / T and the half-life ln 2 / lambda years (Barro & Sala-i-Martin 1992,
   *J. Political Economy* 100(2)).
+
+Degenerate cases are named, not reported (``reason``; the statistics are then NaN):
+``too_few`` (fewer than 3 regions with positive values in both years), ``zero_variance``
+(all regions start at the same level, or all grow at the same rate), ``perfect_fit``
+(R² = 1 up to rounding: the end values are a deterministic function of the start, e.g. every
+region at a 100 % ceiling), and for speed and half-life only, ``not_significant`` (beta not
+different from zero at ``ALPHA``) or ``no_convergence`` (beta >= 0 or 1 + beta T <= 0).
 """
 
 from __future__ import annotations
@@ -30,7 +37,11 @@ BETA_COLUMNS = (
     "r2",
     "speed",
     "half_life",
+    "reason",
 )
+REASONS = ("too_few", "zero_variance", "perfect_fit", "not_significant", "no_convergence")
+ALPHA = 0.05
+PERFECT_R2 = 1 - 1e-9
 
 
 def sigma(panel: pd.DataFrame, weights: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -76,8 +87,8 @@ def beta(
     cols = [c for c in panel.columns if panel[c].notna().any()]
     y0 = cols[0] if start_year is None else start_year
     y1 = cols[-1] if end_year is None else end_year
-    out = dict.fromkeys(BETA_COLUMNS, np.nan)
-    out.update(start_year=y0, end_year=y1, n=0)
+    out: dict = dict.fromkeys(BETA_COLUMNS, np.nan)
+    out.update(start_year=y0, end_year=y1, n=0, reason="too_few")
     if y0 not in panel.columns or y1 not in panel.columns or y1 <= y0:
         return out
     a, b = panel[y0].to_numpy(float), panel[y1].to_numpy(float)
@@ -88,14 +99,26 @@ def beta(
     span = float(y1 - y0)
     growth = (np.log(b[ok]) - np.log(a[ok])) / span
     x0 = np.log(a[ok])
-    if np.ptp(x0) == 0:
+    if np.ptp(x0) == 0 or np.ptp(growth) == 0:
+        out["reason"] = "zero_variance"
         return out
     fit = _ols(growth, x0)
+    if float(fit.rsquared) >= PERFECT_R2:
+        out["reason"] = "perfect_fit"
+        return out
     coef = float(fit.params[1])
     out.update(
-        beta=coef, se=float(fit.bse[1]), p_value=float(fit.pvalues[1]), r2=float(fit.rsquared)
+        beta=coef,
+        se=float(fit.bse[1]),
+        p_value=float(fit.pvalues[1]),
+        r2=float(fit.rsquared),
+        reason="",
     )
-    if coef < 0 and 1 + coef * span > 0:
+    if not out["p_value"] < ALPHA:
+        out["reason"] = "not_significant"
+    elif coef < 0 and 1 + coef * span > 0:
         speed = -np.log(1 + coef * span) / span
         out.update(speed=speed, half_life=np.log(2) / speed)
+    else:
+        out["reason"] = "no_convergence"
     return out

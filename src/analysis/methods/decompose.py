@@ -14,12 +14,13 @@ d_i (residents or households), the rules are:
 All three give Σ t_i = T exactly whenever the prefecture still has to move towards its
 target. A target the prefecture total already meets asks no county to get worse: under
 ``gap`` and ``equal_effort`` every county keeps its current value (Σ t_i = Σ x_i, which
-meets T); ``uniform`` is the pure standard and still sums to T. For a ratio target (value = numerator / denominator ·
-scale, e.g. 30 m² per 100 households) the prefecture target is first turned into a total
-of the numerator, N = T · Σd / scale, which is split by the rule and turned back into
-county ratios, so the county targets aggregate to the prefecture target. A uniform
+meets T); ``uniform`` is the pure standard and still sums to T. For a ratio target
+(value = numerator / denominator · scale, e.g. 30 m² per 100 households) the prefecture
+target is first turned into a total of the numerator, N = T · Σd / scale, which is split
+by the rule and turned back into county ratios, so the county targets aggregate to the
+prefecture target. A uniform
 standard on a ratio gives every county the same ratio (the national-standard reading).
-See e.g. the "allocation of targets" in China's five-year-plan practice (分解下达) and
+See e.g. the "allocation of targets" in China's five-year-plan practice and
 the equal-effort / need-based burden-sharing rules of Höhne, den Elzen & Escalante (2014,
 *Climate Policy* 14(1)) for the same three principles.
 """
@@ -29,14 +30,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.errors import UserError, check_choice
+from analysis.errors import check_choice, user_error
+from analysis.messages import t
 
 RULES = ("uniform", "gap", "equal_effort")
-RULE_LABELS = {
-    "uniform": ("统一标准", "uniform standard"),
-    "gap": ("按差距分配", "proportional to gap"),
-    "equal_effort": ("同等增速", "equal effort (same growth)"),
-}
 
 
 def check_rule(rule: str) -> str:
@@ -44,7 +41,7 @@ def check_rule(rule: str) -> str:
 
 
 def rule_label(rule: str, lang: str = "zh") -> str:
-    return RULE_LABELS[check_rule(rule)][0 if lang == "zh" else 1]
+    return t(f"methods.rule.{check_rule(rule)}", lang)
 
 
 def split_total(
@@ -57,20 +54,14 @@ def split_total(
     x = current.astype(float)
     d = size.reindex(x.index).astype(float)
     if d.isna().any() or (d < 0).any() or d.sum() <= 0:
-        raise UserError(
-            "分解目标需要每个县的规模(人口或户数)且为正数",
-            "splitting a target needs a positive size (residents or households) for every county",
-        )
+        raise user_error("methods.split_size")
     share = d / d.sum()
     standard = total * share
     if rule == "uniform":
         return standard.rename("target")
     if x.isna().any():
         missing = ", ".join(map(str, x.index[x.isna()]))
-        raise UserError(
-            f"以下县缺少基数,无法按 {rule} 分解: {missing}",
-            f"these counties have no current value, so rule {rule} cannot be used: {missing}",
-        )
+        raise user_error("methods.split_missing", rule=rule, missing=missing)
     delta = total - x.sum()
     if (delta <= 0) if direction == "higher" else (delta >= 0):
         return x.rename("target")  # already met in total: nobody is asked to get worse

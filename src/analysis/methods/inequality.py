@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-MEASURES = ("cv", "gini", "theil_t", "theil_l")
+from analysis.errors import user_error
 
 
 def _shares(x: ArrayLike, w: ArrayLike | None) -> tuple[np.ndarray, np.ndarray]:
@@ -48,11 +48,6 @@ def _shares(x: ArrayLike, w: ArrayLike | None) -> tuple[np.ndarray, np.ndarray]:
 def _mean(x: np.ndarray, p: np.ndarray) -> np.ndarray:
     mu = (p * x).sum(axis=-1)
     return np.where(p.sum(axis=-1) > 0, mu, np.nan)
-
-
-def weighted_mean(x: ArrayLike, w: ArrayLike | None = None) -> np.ndarray:
-    """Mean ``sum p_i x_i`` along the last axis (NaN-aware)."""
-    return _mean(*_shares(x, w))
 
 
 def cv(x: ArrayLike, w: ArrayLike | None = None) -> np.ndarray:
@@ -125,7 +120,7 @@ def theil_decompose(
     if measure not in ("theil_t", "theil_l"):
         raise ValueError(f"measure must be 'theil_t' or 'theil_l', not {measure!r}")
     x, p = _shares(x, w)
-    labels, codes = np.unique(np.asarray(groups).astype(str), return_inverse=True)
+    labels, codes = np.unique(check_groups(groups), return_inverse=True)
     onehot = np.zeros((codes.size, labels.size))
     onehot[np.arange(codes.size), codes] = 1.0
     if onehot.shape[0] != x.shape[-1]:
@@ -158,6 +153,17 @@ def theil_decompose(
         "group_share": pg,
         "labels": labels,
     }
+
+
+def check_groups(groups: ArrayLike) -> np.ndarray:
+    """Group labels as strings; a missing label (None, NaN or empty) is a user error naming
+    the positions, never a group called "None" or "nan"."""
+    g = pd.Series(np.asarray(groups, dtype=object))
+    missing = g.isna() | (g.astype(str).str.strip() == "")
+    if missing.any():
+        pos = ", ".join(str(i + 1) for i in np.flatnonzero(missing.to_numpy()))
+        raise user_error("methods.group_labels_missing", positions=pos)
+    return g.astype(str).to_numpy()
 
 
 def measures(
@@ -201,6 +207,6 @@ def summary(
     """
     x = panel.to_numpy(dtype=float).T  # year x region
     w = None if weights is None else weights.reindex_like(panel).to_numpy(dtype=float).T
-    g = None if groups is None else groups.reindex(panel.index).fillna("").astype(str).to_numpy()
+    g = None if groups is None else groups.reindex(panel.index).to_numpy(dtype=object)
     index = pd.Index(panel.columns, name=panel.columns.name or "year")
     return pd.DataFrame(measures(x, w, g), index=index)

@@ -1,59 +1,72 @@
 """Progress towards a target: status from observed vs required growth, and the probability
 of meeting the target from a projection.
 
-Status (the method of the UN ESCAP *Asia and the Pacific SDG Progress Report*, used by
-national SDG progress reports): with baseline x0 in year t0, the latest value xc in year
-tc (t0 < tc) and the target xT in year T,
+Status follows Open SDG's progress measure (sdg-build ``ProgressMeasure``, itself the method
+of the UN ESCAP *Asia and the Pacific SDG Progress Report*). With baseline x0 in year t0, the
+latest value xc in year tc (t0 < tc) and the target xT in year T,
 
     observed CAGR  = (xc / x0) ** (1 / (tc - t0)) - 1
     required CAGR  = (xT / x0) ** (1 / (T - t0)) - 1
-    ratio          = observed CAGR / required CAGR
+    ratio          = observed CAGR / |required CAGR|  (sign flipped when lower is better)
 
 and for bounded percentage targets (``absolute=True``) the absolute-change variant
 
-    ratio = ((xc - x0) / (tc - t0)) / ((xT - x0) / (T - t0)).
+    ratio = ((xc - x0) / (tc - t0)) / |(xT - x0) / (T - t0)|.
 
-ratio >= 0.95 → on track, >= 0.60 → moderate progress, > 0 → limited progress,
-<= 0 → going backwards. The same formulas serve lower-is-better targets: both growth
-rates are then negative when things improve, so the ratio is positive.
+ratio >= 0.95 -> on track, >= 0.60 -> moderate progress, >= 0 -> limited progress (a ratio
+of exactly 0, no change, is limited progress as in sdg-build), < 0 -> going backwards.
+
+**No target** (target NaN): sdg-build's "methodology 1": the observed CAGR itself, oriented
+by the direction, against fixed thresholds 0.015 / 0.005 / 0 with its own labels
+(``no_target_substantial`` >= 1.5 % a year, ``no_target_moderate`` >= 0.5 %,
+``no_target_limited`` >= 0, ``no_target_deterioration`` < 0).
 
 Edge cases, in the order they are decided:
 
-1. the latest value after the baseline (tc > t0) meets the target → ``met``
+1. the latest value after the baseline (tc > t0) meets the target -> ``met``
    (this includes a target already met at baseline and still met);
-2. no baseline value, or no observation after the baseline year (a single observation,
-   or no data since baseline) → ``no_data``;
-3. target met at baseline but no longer met → ``backwards`` (ground lost);
-4. a zero or negative baseline, current value or target (CAGR undefined) → the
-   absolute-change variant is used instead of CAGR.
+2. no baseline value, or no observation after the baseline year -> ``no_data``;
+3. target met at baseline but no longer met -> ``backwards`` (ground lost);
+4. a target of exactly 0 is replaced by 0.001 in the CAGR, as sdg-build does (it warns
+   "Target is zero (invalid)"); documented deviation: a zero or negative baseline, or a
+   negative current value or target, uses the absolute-change variant (sdg-build replaces a
+   zero baseline by 0.001, which makes any rise from 0 "substantial", and returns no value
+   for values of mixed sign). The no-target rule follows sdg-build (zero baseline -> 0.001).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
+from analysis.messages import t
+
 STATUSES = ("met", "on_track", "moderate", "limited", "backwards", "no_data")
-STATUS_LABELS = {
-    "met": ("已达标", "Target met"),
-    "on_track": ("进展顺利", "On track"),
-    "moderate": ("进展一般", "Moderate progress"),
-    "limited": ("进展有限", "Limited progress"),
-    "backwards": ("倒退", "Going backwards"),
-    "no_data": ("基期后无数据", "No data since baseline"),
-}
+NO_TARGET_STATUSES = (
+    "no_target_substantial",
+    "no_target_moderate",
+    "no_target_limited",
+    "no_target_deterioration",
+)
 ON_TRACK = 0.95
 MODERATE = 0.60
+LIMITED = 0.0
+NO_TARGET_HIGH = 0.015  # sdg-build default thresholds of methodology 1 (observed CAGR)
+NO_TARGET_MED = 0.005
+NO_TARGET_LOW = 0.0
+ZERO_SUBSTITUTE = 0.001  # sdg-build replaces a zero target or baseline by 0.001
 
 
 def status_label(code: str, lang: str = "zh") -> str:
-    """Bilingual display label of a status code."""
-    return STATUS_LABELS[code][0 if lang == "zh" else 1]
+    """Display label of a status code (catalogue ``methods.status.<code>``)."""
+    return t(f"methods.status.{code}", lang)
 
 
-def status_labels(codes, lang: str = "zh"):
+def status_labels(codes: Any, lang: str = "zh") -> Any:
     """Map an array/Series/DataFrame of status codes to display labels."""
-    mapping = {k: status_label(k, lang) for k in STATUSES}
+    mapping = {k: status_label(k, lang) for k in (*STATUSES, *NO_TARGET_STATUSES)}
     if isinstance(codes, pd.DataFrame):
         return codes.apply(lambda col: col.map(mapping))
     if isinstance(codes, pd.Series):
@@ -64,25 +77,47 @@ def status_labels(codes, lang: str = "zh"):
 REL_TOL = 1e-9  # values equal to the target up to floating-point rounding meet it
 
 
-def _meets(x, target, higher):
+def _meets(x: np.ndarray, target: np.ndarray, higher: np.ndarray) -> np.ndarray:
     tol = REL_TOL * np.maximum(np.abs(target), 1.0)
     return np.where(higher, x >= target - tol, x <= target + tol)
 
 
+def _nonzero(v: np.ndarray) -> np.ndarray:
+    return np.where(v == 0, ZERO_SUBSTITUTE, v)
+
+
 def growth_ratio(x0, t0, xc, tc, target, target_year, absolute=False) -> np.ndarray:
-    """Ratio of observed to required annual growth (CAGR, or absolute change when
-    ``absolute`` or when any of x0, xc, target is <= 0). NaN when it cannot be computed."""
+    """Ratio of observed to |required| annual growth (CAGR, or absolute change when
+    ``absolute``, when x0 <= 0, or when xc or the target is negative); a zero target becomes
+    0.001 as in sdg-build. NaN when it cannot be computed."""
     x0, t0, xc, tc, target, target_year = (
         np.asarray(v, dtype=float) for v in (x0, t0, xc, tc, target, target_year)
     )
-    absolute = np.asarray(absolute, dtype=bool) | (x0 <= 0) | (xc <= 0) | (target <= 0)
+    absolute = np.asarray(absolute, dtype=bool) | (x0 <= 0) | (xc < 0) | (target < 0)
+    x0c, tgc = np.where(x0 > 0, x0, np.nan), _nonzero(target)
     with np.errstate(divide="ignore", invalid="ignore"):
-        obs_cagr = (xc / x0) ** (1 / (tc - t0)) - 1
-        req_cagr = (target / x0) ** (1 / (target_year - t0)) - 1
+        obs_cagr = (xc / x0c) ** (1 / (tc - t0)) - 1
+        req_cagr = (tgc / x0c) ** (1 / (target_year - t0)) - 1
         obs_abs = (xc - x0) / (tc - t0)
         req_abs = (target - x0) / (target_year - t0)
-        ratio = np.where(absolute, obs_abs / req_abs, obs_cagr / req_cagr)
+        ratio = np.where(absolute, obs_abs / np.abs(req_abs), obs_cagr / np.abs(req_cagr))
     return np.where(np.isfinite(ratio), ratio, np.nan)
+
+
+def observed_growth(x0, t0, xc, tc) -> np.ndarray:
+    """Observed CAGR (xc / x0) ** (1 / (tc - t0)) - 1, a zero baseline taken as 0.001."""
+    x0, t0, xc, tc = (np.asarray(v, dtype=float) for v in (x0, t0, xc, tc))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = (xc / _nonzero(x0)) ** (1 / (tc - t0)) - 1
+    return np.where(np.isfinite(g), g, np.nan)
+
+
+def _no_target_grade(growth: np.ndarray) -> np.ndarray:
+    return np.select(
+        [growth >= NO_TARGET_HIGH, growth >= NO_TARGET_MED, growth >= NO_TARGET_LOW],
+        ["no_target_substantial", "no_target_moderate", "no_target_limited"],
+        default="no_target_deterioration",
+    )
 
 
 def status(
@@ -98,8 +133,8 @@ def status(
     """Progress status codes (see module docstring), vectorised over all arguments.
 
     ``x0``/``t0`` baseline value and year (NaN = unknown), ``xc``/``tc`` latest value and
-    year (NaN = none), ``direction`` "higher" or "lower" (is better), ``absolute`` use the
-    absolute-change ratio (bounded percentage targets).
+    year (NaN = none), ``target`` (NaN = no target: the no-target rule), ``direction``
+    "higher" or "lower" (is better), ``absolute`` use the absolute-change ratio.
     """
     x0, t0, xc, tc, target, target_year = np.broadcast_arrays(
         *(np.asarray(v, dtype=float) for v in (x0, t0, xc, tc, target, target_year))
@@ -108,17 +143,26 @@ def status(
     absolute = np.broadcast_to(np.asarray(absolute, dtype=bool), x0.shape)
     has_current = np.isfinite(xc) & np.isfinite(tc) & (tc > t0)
     has_base = np.isfinite(x0) & np.isfinite(t0)
-    met_now = has_current & _meets(xc, target, higher)
-    met_base = has_base & _meets(x0, target, higher)
-    ratio = growth_ratio(x0, t0, xc, tc, target, target_year, absolute)
+    has_target = np.isfinite(target)
+    met_now = has_current & has_target & _meets(xc, target, higher)
+    met_base = has_base & has_target & _meets(x0, target, higher)
+    sign = np.where(higher, 1.0, -1.0)
+    ratio = sign * growth_ratio(x0, t0, xc, tc, target, target_year, absolute)
     graded = np.select(
-        [ratio >= ON_TRACK, ratio >= MODERATE, ratio > 0],
+        [ratio >= ON_TRACK, ratio >= MODERATE, ratio >= LIMITED],
         ["on_track", "moderate", "limited"],
         default="backwards",
     )
+    no_target = _no_target_grade(sign * observed_growth(x0, t0, xc, tc))
     out = np.select(
-        [met_now, ~(has_base & has_current), met_base, ~np.isfinite(ratio)],
-        ["met", "no_data", "backwards", "no_data"],
+        [
+            met_now,
+            ~(has_base & has_current),
+            ~has_target,
+            met_base,
+            ~np.isfinite(ratio),
+        ],
+        ["met", "no_data", no_target, "backwards", "no_data"],
         default=graded,
     )
     return out.astype(object)
@@ -136,10 +180,3 @@ def required_growth(x0, t0, target, target_year, absolute=False) -> np.ndarray:
             (target - x0) / (target_year - t0),
             (target / x0) ** (1 / (target_year - t0)) - 1,
         )
-
-
-def prob_meet(forecast, target, year: int, direction="higher") -> np.ndarray:
-    """Probability that each projected series meets ``target`` in ``year`` (>= when higher
-    is better, <= when lower is better), from the projection's predictive distribution
-    (``analysis.methods.projection.Forecast``)."""
-    return forecast.prob(target, year, direction)

@@ -23,6 +23,20 @@ quantiles of the predictive distribution on the original scale and the central v
 its median. ETS intervals use statsmodels' analytic forecast variance with a normal
 distribution.
 
+**Jump-off.** Every regression projection starts from the last observation: the fitted
+line is shifted on the model scale by z_last - ẑ(t_last), so the central value at the last
+observed year equals the observation (the forecast does not jump back to the fitted line).
+**Bounds.** Values and interval ends are clipped to the indicator's bounds; a series whose
+last value sits at its bound in the improving direction meets a target at that bound with
+probability 1.
+**Fallbacks** (recorded per series in ``Forecast.fallback`` and shown to the reader):
+damped ETS with fewer than ``ETS_MIN_OBS`` observations (``ets_too_few``), with missing
+years inside the series (``ets_gaps``: gaps are not interpolated, the linear model fits
+the observed years only) or with a smoothing/damping parameter on its bound
+(``ets_boundary``: a boundary fit, e.g. an exactly linear series, gives a spuriously narrow
+band) is replaced by the linear trend; ``log``/``logit`` where they do not apply
+(non-positive values, no bounds) likewise.
+
 Model choice uses a rolling-origin evaluation (Tashman 2000; Hyndman & Athanasopoulos,
 *Forecasting: Principles and Practice*, §5.10): for every origin o the model is fitted on
 the years <= o only and scored on the following ``horizon`` years; the error is scaled by
@@ -39,7 +53,8 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from analysis.errors import UserError, check_choice
+from analysis.errors import check_choice, user_error
+from analysis.messages import t
 
 OLS_METHODS = ("linear", "log", "logit")
 METHODS = (*OLS_METHODS, "damped")
@@ -48,13 +63,9 @@ ALL_METHODS = (*METHODS, *AUTO)
 LEVELS = (0.80, 0.95)
 LOGIT_EPS = 1e-3  # shares p in [0, 1] are squeezed linearly to eps + (1 - 2 eps) p before the logit
 ETS_MIN_OBS = 5  # fewer observations: damped ETS falls back to linear
-METHOD_LABELS = {
-    "linear": ("线性趋势", "linear trend"),
-    "log": ("对数线性(等比增长)", "log-linear (constant growth)"),
-    "logit": ("Logit 线性(有界比率)", "logit-linear (bounded rate)"),
-    "damped": ("阻尼趋势指数平滑", "damped-trend exponential smoothing"),
-    "none": ("无数据", "no data"),
-}
+ETS_BOUND_TOL = 1e-3  # a smoothing/damping parameter this close to its bound is a boundary fit
+REL_TOL_BOUND = 1e-9  # a value this close (relative) to its bound sits at the bound
+FALLBACKS = ("ets_too_few", "ets_gaps", "ets_boundary", "log_not_applicable")
 
 
 def check_method(method: str) -> str:
@@ -63,7 +74,17 @@ def check_method(method: str) -> str:
 
 
 def method_label(method: str, lang: str = "zh") -> str:
-    return METHOD_LABELS.get(method, (method, method))[0 if lang == "zh" else 1]
+    """Display label of a projection method (catalogue ``methods.method.<name>``)."""
+    return t(f"methods.method.{method}", lang)
+
+
+def fallback_label(code: str, lang: str = "zh") -> str:
+    """Why a simpler model replaced the one asked for ("" = no fallback)."""
+    if not code:
+        return ""
+    if code.endswith("_not_applicable"):
+        return t("methods.fallback.not_applicable", lang, method=code.split("_")[0])
+    return t(f"methods.fallback.{code}", lang, n=ETS_MIN_OBS)
 
 
 # -- transforms ---------------------------------------------------------------------------
@@ -121,7 +142,8 @@ class _OLS:
 
 
 def _fit_ols(z: np.ndarray, t: np.ndarray) -> _OLS:
-    """Least-squares line through each row of ``z`` (NaN = missing), centred at the row mean year."""
+    """Least-squares line through each row of ``z`` (NaN = missing), centred at the row's
+    mean year."""
     w = np.isfinite(z)
     zz = np.where(w, z, 0.0)
     tt = np.broadcast_to(t.astype(float), z.shape)
@@ -148,25 +170,44 @@ def _ols_predict(fit: _OLS, years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 # -- damped-trend ETS (series by series) --------------------------------------------------
-def _ets_one(y: np.ndarray, t: np.ndarray, years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """ETS(A,Ad,N) forecast mean and standard deviation at ``years`` for one series.
+# statsmodels' default parameter bounds of ETSModel (smoothing in (0, 1), damping in
+# [0.8, 0.98]); a fitted value within ETS_BOUND_TOL of an end is a boundary fit
+ETS_BOUNDS = {
+    "smoothing_level": (0.0, 1.0),
+    "smoothing_trend": (0.0, 1.0),
+    "damping_trend": (0.8, 0.98),
+}
 
-    Interior gaps are filled by linear interpolation; the model starts at the first and
-    ends at the last observed year.
-    """
+
+def _on_boundary(params: pd.Series) -> bool:
+    """Whether fitted ETS parameters have a smoothing or damping parameter on its bound."""
+    for name, (lo, hi) in ETS_BOUNDS.items():
+        v = float(params[name])
+        if v - lo <= ETS_BOUND_TOL or hi - v <= ETS_BOUND_TOL:
+            return True
+    return False
+
+
+def _ets_one(
+    y: np.ndarray, t: np.ndarray, years: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """ETS(A,Ad,N) forecast mean and standard deviation at ``years`` for one series without
+    interior gaps; None when the fit lands on a parameter boundary (caller falls back)."""
     from statsmodels.tools.sm_exceptions import ConvergenceWarning
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     ok = np.isfinite(y)
     first, last = t[ok].min(), t[ok].max()
     grid = np.arange(first, last + 1)
-    series = np.interp(grid, t[ok], y[ok])
+    series = np.interp(grid, t[ok], y[ok])  # no interior gaps here (see _resolve)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", RuntimeWarning)
         res = ETSModel(pd.Series(series), error="add", trend="add", damped_trend=True).fit(
             disp=False
         )
+        if _on_boundary(pd.Series(np.asarray(res.params), index=res.model.param_names)):
+            return None
         steps = int(max(years.max() - last, 1))
         pred = res.get_prediction(start=len(series), end=len(series) + steps - 1)
         mean = np.asarray(pred.predicted_mean, dtype=float)
@@ -199,6 +240,7 @@ class Forecast:
     n_obs: np.ndarray
     last_year: np.ndarray
     last_value: np.ndarray
+    fallback: np.ndarray | None = None  # reason code per series ("" = none), see FALLBACKS
 
     def quantile(self, q: float) -> np.ndarray:
         """q-quantile of each predictive distribution on the original scale (series x years)."""
@@ -206,6 +248,13 @@ class Forecast:
             tq = stats.t.ppf(q, self.df)[:, None]
             z = self.loc + tq * np.where(self.scale == 0, 0.0, self.scale)
         return _inverse(z, self.method, self.lower, self.upper)
+
+    @property
+    def reasons(self) -> np.ndarray:
+        """Fallback code per series ("" when the model asked for was used)."""
+        if self.fallback is None:
+            return np.full(len(self.keys), "", dtype=object)
+        return self.fallback
 
     @property
     def median(self) -> np.ndarray:
@@ -231,16 +280,24 @@ class Forecast:
         p = np.where(higher, 1 - below, below)
         if np.any(exact):  # exact fit: meeting exactly counts as met
             p = np.where(exact & (loc == zt), 1.0, p)
+        p = np.where(self._held_at_bound(thr, higher), 1.0, p)
         return np.where(np.isnan(thr) | np.isnan(loc), np.nan, p)
+
+    def _held_at_bound(self, thr: np.ndarray, higher: np.ndarray) -> np.ndarray:
+        """Series whose last value sits at the bound in the improving direction, with the
+        threshold at that bound: met with probability 1 (see module docstring)."""
+        last = self.last_value
+        with np.errstate(invalid="ignore"):
+            tol = REL_TOL_BOUND * np.maximum(np.abs(thr), 1.0)
+            up = higher & (last >= self.upper - tol) & (np.abs(thr - self.upper) <= tol)
+            down = ~higher & (last <= self.lower + tol) & (np.abs(thr - self.lower) <= tol)
+        return up | down
 
     def _col(self, year: int) -> int:
         hit = np.flatnonzero(self.years == year)
         if not len(hit):
             yrs = ", ".join(map(str, self.years))
-            raise UserError(
-                f"预测年份 {year} 不在 {yrs} 中",
-                f"year {year} is not among the forecast years {yrs}",
-            )
+            raise user_error("methods.forecast_year_missing", year=year, years=yrs)
         return int(hit[0])
 
     def at(self, year: int) -> pd.DataFrame:
@@ -297,6 +354,7 @@ class Forecast:
             n_obs=self.n_obs[i : i + 1],
             last_year=self.last_year[i : i + 1],
             last_value=self.last_value[i : i + 1],
+            fallback=self.reasons[i : i + 1],
         )
         bands = {k: v[0] for k, v in one._bands().items()}
         return pd.DataFrame(bands, index=pd.Index(self.years, name="year"))
@@ -309,57 +367,115 @@ def _as_arrays(panel: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return panel.to_numpy(dtype=float)[:, order], t[order]
 
 
+def _interior_gaps(y: np.ndarray) -> np.ndarray:
+    """Series with a missing year between their first and last observation."""
+    ok = np.isfinite(y)
+    first = np.argmax(ok, axis=1)
+    last = ok.shape[1] - 1 - np.argmax(ok[:, ::-1], axis=1)
+    span = np.where(ok.any(axis=1), last - first + 1, 0)
+    return ok.any(axis=1) & (ok.sum(axis=1) < span)
+
+
+def _resolve_reasons(
+    methods, y: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per-series method and fallback code; a model that does not apply falls back to linear."""
+    m = np.broadcast_to(np.asarray(methods, dtype=object), (y.shape[0],)).copy()
+    why = np.full(y.shape[0], "", dtype=object)
+    for name in ("log", "logit"):
+        sel = (m == name) & ~applicable(y, name, lo, hi)
+        m[sel], why[sel] = "linear", f"{name}_not_applicable"
+    damped = m == "damped"
+    few = damped & (np.isfinite(y).sum(axis=1) < ETS_MIN_OBS)
+    gaps = damped & ~few & _interior_gaps(y)
+    m[few | gaps] = "linear"
+    why[few], why[gaps] = "ets_too_few", "ets_gaps"
+    none = np.isfinite(y).sum(axis=1) == 0
+    m[none], why[none] = "none", ""
+    return m, why
+
+
 def _resolve(methods, y: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """Per-series method; a model that does not apply to a series falls back to linear."""
-    m = np.broadcast_to(np.asarray(methods, dtype=object), (y.shape[0],)).copy()
-    for name in ("log", "logit"):
-        sel = m == name
-        if sel.any():
-            m[sel & ~applicable(y, name, lo, hi)] = "linear"
-    sel = m == "damped"
-    if sel.any():
-        m[sel & (np.isfinite(y).sum(axis=1) < ETS_MIN_OBS)] = "linear"
-    m[np.isfinite(y).sum(axis=1) == 0] = "none"
-    return m
+    return _resolve_reasons(methods, y, lo, hi)[0]
 
 
-def _fit(y, t, years, methods, lo, hi):
-    """loc, scale (series x years), df per series, for per-series fixed methods."""
+def _last_obs(z: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Last observed value and its year per row (NaN when the row is empty)."""
+    ok = np.isfinite(z)
+    last = np.where(ok.any(axis=1), ok.shape[1] - 1 - np.argmax(ok[:, ::-1], axis=1), 0)
+    z_last = np.where(ok.any(axis=1), z[np.arange(z.shape[0]), last], np.nan)
+    return z_last, np.where(ok.any(axis=1), t[last].astype(float), np.nan)
+
+
+def _jump_off_predict(
+    fit: _OLS, z: np.ndarray, t: np.ndarray, years: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Centre and standard error of a new observation, projected from the last observation
+    z_L (year t_L) with the fitted slope: ẑ(t0) = z_L + b̂ h, h = t0 - t_L. Its error
+    e_new - e_L - (b̂ - b) h has variance σ² [2 + (h² + 2 h (t_L - t̄)) / Σ(t_i - t̄)²]
+    (Cov(e_L, b̂) = σ² (t_L - t̄) / Σ(t_i - t̄)²). At h = 0 the value is the observation
+    (no error); before t_L the regression line is used."""
+    line, se_line = _ols_predict(fit, years)
+    z_last, t_last = _last_obs(z, t)
+    h = years[None, :].astype(float) - t_last[:, None]
+    loc = np.where(h >= 0, z_last[:, None] + fit.b[:, None] * h, line)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        var = 2 + (h**2 + 2 * h * (t_last - fit.tbar)[:, None]) / fit.sxx[:, None]
+        se = fit.s[:, None] * np.sqrt(var)
+    se = np.where(h > 0, se, np.where(h == 0, 0.0, se_line))
+    return loc, se
+
+
+def _fit(y, t, years, methods, lo, hi, reasons=None, jump_off=True):
+    """loc, scale (series x years), df per series, final methods and fallback codes.
+    ``jump_off``: regression forecasts start from the last observation (module docstring)."""
+    methods = np.asarray(methods, dtype=object).copy()
+    reasons = np.full(len(methods), "", dtype=object) if reasons is None else reasons.copy()
     s, h = y.shape[0], len(years)
     loc = np.full((s, h), np.nan)
     scale = np.full((s, h), np.nan)
     df = np.full(s, np.nan)
+    for i in np.flatnonzero(methods == "damped"):
+        res = _ets_one(y[i], t, years)
+        if res is None:
+            methods[i], reasons[i] = "linear", "ets_boundary"
+            continue
+        loc[i], scale[i] = res
+        df[i] = np.inf
     ols = np.isin(methods, OLS_METHODS)
     if ols.any():
         z = _forward(y[ols], methods[ols], lo[ols], hi[ols])
         fit = _fit_ols(z, t)
-        loc[ols], scale[ols] = _ols_predict(fit, years)
+        predict = _jump_off_predict(fit, z, t, years) if jump_off else _ols_predict(fit, years)
+        loc[ols], scale[ols] = predict
         df[ols] = fit.n - 2
-    for i in np.flatnonzero(methods == "damped"):
-        loc[i], scale[i] = _ets_one(y[i], t, years)
-        df[i] = np.inf
     df = np.where(df > 0, df, np.nan)
-    return loc, scale, df
+    return loc, scale, df, methods, reasons
 
 
 def project(
     panel: pd.DataFrame,
-    years: Sequence[int],
+    years: Sequence[int] | np.ndarray,
     *,
-    method: str | Sequence[str] = "linear",
+    method: str | Sequence[str] | np.ndarray = "linear",
     lower=None,
     upper=None,
     horizon: int = 5,
     min_train: int = 4,
+    jump_off: bool = True,
 ) -> Forecast:
     """Project every row of ``panel`` (series x year, NaN = missing) to ``years``.
+
+    ``jump_off`` (default): regression forecasts start from the last observation;
+    False gives the fitted regression line and its classical prediction interval.
 
     ``method`` is one name for all series or one per row; ``auto``/``auto_ets`` choose per
     series by rolling-origin back-test (see ``choose``). ``lower``/``upper`` are the
     indicator bounds (scalar or one per row; NaN = none), used by ``logit`` and for clipping.
     """
     y, t = _as_arrays(panel)
-    years = np.asarray(list(years), dtype=int)
+    yrs = np.asarray(list(years), dtype=int)
     n = y.shape[0]
     lo, hi = _bounds(lower, n, -np.inf), _bounds(upper, n, np.inf)
     if isinstance(method, str):
@@ -371,15 +487,15 @@ def project(
     else:
         for m in set(method):
             check_method(m)
-    methods = _resolve(method, y, lo, hi)
-    loc, scale, df = _fit(y, t, years, methods, lo, hi)
+    methods, reasons = _resolve_reasons(method, y, lo, hi)
+    loc, scale, df, methods, reasons = _fit(y, t, yrs, methods, lo, hi, reasons, jump_off)
     ok = np.isfinite(y)
     last_idx = np.where(ok.any(axis=1), ok.shape[1] - 1 - np.argmax(ok[:, ::-1], axis=1), -1)
     last_year = np.where(last_idx >= 0, t[np.maximum(last_idx, 0)], -1)
     last_value = np.where(last_idx >= 0, y[np.arange(n), np.maximum(last_idx, 0)], np.nan)
     return Forecast(
         keys=panel.index,
-        years=years,
+        years=yrs,
         method=methods,
         loc=loc,
         scale=scale,
@@ -389,6 +505,7 @@ def project(
         n_obs=ok.sum(axis=1),
         last_year=last_year,
         last_value=last_value,
+        fallback=reasons,
     )
 
 
@@ -402,7 +519,7 @@ def _backtest_arrays(y, t, methods, lo, hi, horizon, min_train):
             continue
         n_train = np.isfinite(train).sum(axis=1)
         m = _resolve(methods, train, lo, hi)
-        loc, _, _ = _fit(train, t, t[fut], m, lo, hi)
+        loc, _, _, m, _ = _fit(train, t, t[fut], m, lo, hi)
         point = _inverse(loc, m, lo, hi)
         point[n_train < min_train] = np.nan
         # MASE scale: mean absolute one-year change within the training window only
@@ -428,7 +545,7 @@ def backtest(
     scale (MASE denominator from training data), scaled_error.
     """
     if check_method(method) in AUTO:
-        raise UserError("回测需要指定具体方法", f"back-test needs a fixed method, not {method}")
+        raise user_error("methods.backtest_fixed", method=method)
     y, t = _as_arrays(panel)
     n = y.shape[0]
     lo, hi = _bounds(lower, n, -np.inf), _bounds(upper, n, np.inf)

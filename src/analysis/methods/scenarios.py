@@ -8,7 +8,13 @@
       x_k = x · (1 + g)^k   (higher is better),   x_k = x · (1 - g)^k   (lower is better),
 
   so the target T is first met after k = ⌈ln(T / x) / ln(1 ± g)⌉ years (closed form);
-  bounded indicators are capped at their upper/lower bound.
+  bounded indicators are capped at their upper/lower bound;
+- slow: the pessimistic edge of the trend projection, its 10 % quantile (90 % when lower
+  is better; ``SLOW_QUANTILE``).
+
+The three are ordered by construction and then enforced: the accelerated year is never
+later than the trend year (min of both: acceleration on top of the trend) and the slow
+year never earlier (max of both).
 """
 
 from __future__ import annotations
@@ -16,21 +22,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.errors import UserError
-
-SCENARIO_LABELS = {
-    "bau": ("惯性趋势", "business as usual"),
-    "accelerated": ("加速发展", "accelerated"),
-}
+from analysis.errors import user_error
 
 
 def check_growth(growth: float) -> float:
     g = float(growth)
     if not np.isfinite(g) or g <= 0 or g >= 1:
-        raise UserError(
-            f"加速情景的年增长率应在 0 和 1 之间(例如 0.08 表示 8%),收到 {growth}",
-            f"the accelerated annual growth must be between 0 and 1 (e.g. 0.08 for 8 %), got {growth}",
-        )
+        raise user_error("methods.growth_range", growth=growth)
     return g
 
 
@@ -72,28 +70,13 @@ def growth_year(
     return np.where(met, year, np.where(reachable & np.isfinite(k), year + k, np.nan))
 
 
-def growth_paths(
-    value, year, growth, years, direction="higher", lower=None, upper=None
-) -> np.ndarray:
-    """Accelerated paths (series x ``years``), capped at the bounds; NaN before ``year``."""
-    g = check_growth(growth)
-    x = np.asarray(value, dtype=float)[:, None]
-    k = np.asarray(years, dtype=float)[None, :] - np.asarray(year, dtype=float)[:, None]
-    higher = np.broadcast_to(np.asarray(direction) == "higher", (x.shape[0],))[:, None]
-    p = x * np.where(higher, (1 + g) ** k, (1 - g) ** k)
-    p = np.clip(p, _bound(lower, x.shape[0], -np.inf), _bound(upper, x.shape[0], np.inf))
-    return np.where(k >= 0, p, np.nan)
-
-
-def _bound(value, n: int, fill: float) -> np.ndarray:
-    b = np.broadcast_to(np.asarray(fill if value is None else value, dtype=float), (n,))
-    return np.where(np.isnan(b), fill, b)[:, None]
+SLOW_QUANTILE = 0.10
 
 
 def scenario_table(forecast, target, growth: float, direction="higher") -> pd.DataFrame:
     """Per series: latest value, the year the target is reached under BAU (projection
-    median over the forecast years) and under accelerated growth (NaN = not reached
-    within the forecast horizon for BAU, never for accelerated)."""
+    median over the forecast years), under accelerated growth and in the slow scenario
+    (NaN = not reached within the forecast horizon; never, for accelerated)."""
     n = len(forecast.keys)
     target = np.broadcast_to(np.asarray(target, dtype=float), (n,))
     direction = np.broadcast_to(np.asarray(direction, dtype=object), (n,))
@@ -105,6 +88,12 @@ def scenario_table(forecast, target, growth: float, direction="higher") -> pd.Da
     acc = growth_year(
         last, forecast.last_year, target, growth, direction, forecast.lower, forecast.upper
     )
+    acc = np.fmin(acc, bau)  # acceleration on top of the trend is never slower
+    low, high = forecast.quantile(SLOW_QUANTILE), forecast.quantile(1 - SLOW_QUANTILE)
+    pess = np.where(higher[:, None], low, high)
+    slow = first_year(pess, forecast.years, target, direction)
+    slow = np.where(already, forecast.last_year, np.where(np.isnan(bau), np.nan, slow))
+    slow = np.where(np.isfinite(slow), np.fmax(slow, bau), slow)
     return pd.DataFrame(
         {
             "last_year": forecast.last_year,
@@ -112,6 +101,7 @@ def scenario_table(forecast, target, growth: float, direction="higher") -> pd.Da
             "target": target,
             "bau_year": bau,
             "accelerated_year": acc,
+            "slow_year": slow,
         },
         index=forecast.keys,
     )

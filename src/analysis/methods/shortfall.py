@@ -3,7 +3,8 @@
 For a ratio indicator value = numerator / denominator x scale (e.g. facility m² per 100
 households, staff per 10k urban residents):
 
-- higher is better (standard is a minimum):  missing numerator = max(0, target - x) x denominator / scale
+- higher is better (standard is a minimum):
+  missing numerator = max(0, target - x) x denominator / scale
   e.g. 25 m²/100 households in a county of 40,000 households against >= 30:
   (30 - 25) x 40,000 / 100 = 2,000 m² missing;
 - lower is better (standard is a maximum), the denominator is what is added:
@@ -13,7 +14,7 @@ households, staff per 10k urban residents):
 For a percentage rate (e.g. share of villages with a service facility) the base is a count of
 units (villages): missing units = max(0, target - x) / 100 x base.
 
-Cost = missing quantity x unit cost.  Unit costs are *assumptions* (假设) supplied by the user,
+Cost = missing quantity x unit cost.  Unit costs are *assumptions* supplied by the user,
 not data; a quantity without a unit cost has no cost.
 """
 

@@ -17,12 +17,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import check_choice
+from analysis.messages import labels
 
-TIERS = ("leading", "middle", "lagging")
-LABELS = {
-    "zh": {"leading": "领先", "middle": "中等", "lagging": "滞后", "no_data": "无数据"},
-    "en": {"leading": "leading", "middle": "middle", "lagging": "lagging", "no_data": "no data"},
-}
 RULES = ("sd", "tertile")
 
 
@@ -41,6 +37,11 @@ def tiers(scores: pd.DataFrame, rule: str = "sd", k: float = 0.5) -> pd.DataFram
     return pd.DataFrame(out, index=scores.index, columns=scores.columns)
 
 
+def tier_labels(lang: str = "zh") -> dict[str, str]:
+    """Tier code -> display label (catalogue ``methods.tier.<code>``)."""
+    return labels("methods.tier", lang)
+
+
 def label(tier_frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """Replace tier codes with display labels (领先/中等/滞后)."""
-    return tier_frame.replace(LABELS[lang])
+    """Replace tier codes with display labels (``methods.tier.*``)."""
+    return tier_frame.replace(tier_labels(lang))

@@ -1,0 +1,222 @@
+"""Final evaluation of a plan period: each target's status in the final year, county by county.
+
+For every target in force for ``target_year`` (benchmarks excluded, see ``targets``) and
+every region, with the value in the final year (the latest observation up to
+``target_year``; its year is shown):
+
+- the target each region is held to: the standard for rate/ratio/mean targets, the county
+  share (floored at the baseline) for totals (``county_targets``);
+- ``difference`` = final - target (higher is better) or target - final (lower is better):
+  positive = exceeded by, negative = short by; ``difference_pct`` = difference / target;
+- ``met`` (difference >= 0 up to rounding) and the progress status over the period
+  (``progress.status``, Open SDG rule).
+
+Columns are code names (``COLUMNS``), stable for CSV export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from analysis.analyses import county_targets as ct
+from analysis.analyses import periods
+from analysis.analyses import targets as tg
+from analysis.analyses.tidy import tidy
+from analysis.data import Dataset
+from analysis.data.derived import denominators
+from analysis.messages import t
+from analysis.methods import progress
+
+COLUMNS = (
+    "region_code",
+    "indicator",
+    "baseline_year",
+    "baseline",
+    "final_year",
+    "final",
+    "target_year",
+    "target",
+    "difference",
+    "difference_pct",
+    "met",
+    "status",
+)
+
+
+def evaluate(
+    ds: Dataset,
+    base_year: int = 2020,
+    target_year: int = 2025,
+    target_values: Mapping[str, float] | None = None,
+    rule: str = "gap",
+) -> pd.DataFrame:
+    """One row per (indicator, region): the final evaluation (module docstring)."""
+    base_year, target_year, _ = tg.check_period(base_year, target_year, base_year)
+    targets = tg.targets_in_force(ds, target_year, target_values)
+    inds = tg.select_indicators(ds, targets, None, target_year)
+    held = tg.held_targets(ds, targets.loc[inds], rule, base_year, target_year)
+    regions = [ds.top, *ds.unit_codes]
+    parts = []
+    for ind in inds:
+        meta = ds.indicator(ind)
+        base = ct.latest(ds, ind, regions, base_year)
+        base = base.where(base["year"] == base_year)
+        final = ct.latest(ds, ind, regions, target_year)
+        final = final.where(final["year"] > base_year)
+        if np.isnan(final.loc[ds.top, "value"]):
+            final.loc[ds.top] = _aggregate(ds, ind, target_year)
+        target = held[ind].reindex(regions).astype(float)
+        sign = 1.0 if meta["direction"] == "higher" else -1.0
+        diff = sign * (final["value"] - target)
+        codes = progress.status(
+            base["value"].to_numpy(float),
+            base_year,
+            final["value"].to_numpy(float),
+            final["year"].to_numpy(float),
+            target.to_numpy(float),
+            target_year,
+            meta["direction"],
+            meta["unit_en"] == "%",
+        )
+        parts.append(
+            pd.DataFrame(
+                {
+                    "region_code": regions,
+                    "indicator": ind,
+                    "baseline_year": base["year"].to_numpy(),
+                    "baseline": base["value"].to_numpy(),
+                    "final_year": final["year"].to_numpy(),
+                    "final": final["value"].to_numpy(),
+                    "target_year": target_year,
+                    "target": target.to_numpy(),
+                    "difference": diff.to_numpy(),
+                    "difference_pct": (diff / target.abs() * 100).to_numpy(),
+                    "met": np.where(final["value"].notna(), np.asarray(codes) == "met", False),
+                    "status": codes,
+                }
+            )
+        )
+    out = pd.concat(parts, ignore_index=True)[list(COLUMNS)]
+    return out.astype({"baseline_year": "Int64", "final_year": "Int64"})
+
+
+def _aggregate(ds: Dataset, ind: str, year: int) -> tuple[float, float]:
+    """(value, year) of the top region from its counties when it has no row of its own:
+    sum of numerators over sum of denominators (x scale) for ratios, the sum for counts."""
+    meta = ds.indicator(ind)
+    units = ds.unit_codes
+    if meta["numerator"]:
+        num = ct.latest(ds, meta["numerator"], units, year)
+        den = denominators(ds, meta["denominator"], [year]).reindex(units)[year]
+        ok = num["value"].notna() & den.notna() & (num["year"] == year)
+        if ok.any() and ok.all():
+            value = num["value"][ok].sum() / den[ok].sum() * float(meta["scale"])
+            return float(value), float(year)
+    elif meta["kind"] == "count":
+        cur = ct.latest(ds, ind, units, year)
+        if (cur["year"] == year).all():
+            return float(cur["value"].sum()), float(year)
+    return np.nan, np.nan
+
+
+def summary(frame: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
+    """Per indicator: prefecture status, counties met / with data, largest shortfall."""
+    rows = []
+    for ind, f in frame.groupby("indicator", sort=False):
+        units = f[f["region_code"].isin(ds.unit_codes)]
+        known = units[units["final"].notna()]
+        top = f[f["region_code"] == ds.top].iloc[0]
+        worst = known.sort_values("difference").iloc[0] if len(known) else None
+        rows.append(
+            {
+                "indicator": ind,
+                "status": top["status"],
+                "final": top["final"],
+                "target": top["target"],
+                "counties_met": int(known["met"].sum()),
+                "counties": len(known),
+                "largest_shortfall_region": (
+                    worst["region_code"] if worst is not None and worst["difference"] < 0 else ""
+                ),
+                "largest_shortfall": (
+                    worst["difference"] if worst is not None and worst["difference"] < 0 else 0.0
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def display(frame: pd.DataFrame, ds: Dataset, lang: str = "zh") -> pd.DataFrame:
+    """The evaluation of one indicator (or all) for reading: names, labels, no NaN."""
+    names = ds.names(lang)
+    out = pd.DataFrame(
+        {
+            t("targets.region", lang): frame["region_code"].map(names).to_numpy(),
+            t("targets.indicator", lang): [ds.label(i, lang) for i in frame["indicator"]],
+            t("targets.baseline", lang): frame["baseline"].to_numpy(),
+            t("evaluation.final_year", lang): frame["final_year"].astype("Int64").to_numpy(),
+            t("evaluation.final", lang): frame["final"].to_numpy(),
+            t("targets.target", lang): frame["target"].to_numpy(),
+            t("evaluation.difference", lang): frame["difference"].to_numpy(),
+            t("evaluation.difference_pct", lang): frame["difference_pct"].to_numpy(),
+            t("evaluation.met", lang): [
+                t("evaluation.yes" if m else "evaluation.no", lang) for m in frame["met"]
+            ],
+            t("targets.status", lang): progress.status_labels(frame["status"], lang).to_numpy(),
+        }
+    )
+    return tidy(out, 1)
+
+
+def summary_display(summ: pd.DataFrame, ds: Dataset, lang: str = "zh") -> pd.DataFrame:
+    """``summary`` for reading."""
+    names = ds.names(lang)
+    out = pd.DataFrame(
+        {
+            t("targets.indicator", lang): [ds.label(i, lang) for i in summ["indicator"]],
+            t("evaluation.prefecture_status", lang): progress.status_labels(
+                summ["status"], lang
+            ).to_numpy(),
+            t("evaluation.final", lang): summ["final"].to_numpy(),
+            t("targets.target", lang): summ["target"].to_numpy(),
+            t("evaluation.counties_met", lang): [
+                f"{m}/{n}" for m, n in zip(summ["counties_met"], summ["counties"], strict=True)
+            ],
+            t("evaluation.largest_shortfall", lang): [
+                names.get(c, "") for c in summ["largest_shortfall_region"]
+            ],
+            t("evaluation.shortfall", lang): summ["largest_shortfall"].to_numpy(),
+        }
+    )
+    return tidy(out, 1)
+
+
+def title(base_year: int, target_year: int, lang: str = "zh") -> str:
+    """Report title naming the plan period (e.g. the 14th plan for 2020 -> 2025)."""
+    period = periods.plan_name(base_year, target_year, lang)
+    return t("evaluation.title", lang, period=period, base=base_year, target=target_year)
+
+
+def findings(summ: pd.DataFrame, ds: Dataset, target_year: int, lang: str = "zh") -> str:
+    """One sentence per indicator, from the prefecture status and the county counts."""
+    names = ds.names(lang)
+    lines = []
+    for _, r in summ.iterrows():
+        key = "evaluation.finding_short" if r["largest_shortfall_region"] else "evaluation.finding"
+        lines.append(
+            t(
+                key,
+                lang,
+                label=ds.label(r["indicator"], lang, unit=False),
+                year=target_year,
+                status=progress.status_label(r["status"], lang),
+                met=r["counties_met"],
+                n=r["counties"],
+                region=names.get(r["largest_shortfall_region"], ""),
+                gap=f"{abs(r['largest_shortfall']):.1f}",
+            )
+        )
+    return "\n".join(lines)

@@ -1,0 +1,294 @@
+"""Targets for the next plan period (default 2025 -> 2030), county by county.
+
+For every indicator with a standard (``targets.csv`` rows for ``target_year``, or
+``standards`` given as a parameter, else the targets of the period ending in ``base_year``
+carried forward; benchmarks never) and every county:
+
+1. ``projected_p``: the value reached with probability ``p`` on trend by ``target_year``
+   (the (1 - p)-quantile of the predictive distribution when higher is better, the
+   p-quantile when lower is better; ``analysis.methods.projection``, data up to
+   ``base_year``);
+2. the standard-consistent target: for rate/ratio/mean indicators
+   t_i = max(standard, current x_i, projected_p) (min when lower is better), capped at the
+   indicator's bound; for counts t_i = max(x_i, projected_p), and when a prefecture total
+   is given the split of ``county_targets`` is a further floor (so Σ t_i >= T);
+   ``basis`` names the term that set it (standard, trend or current value);
+3. the resulting prefecture value: the sum for counts; for a ratio with a numerator the
+   sum of target amounts over the sum of denominators in ``target_year``; for other rates
+   the mean weighted by the base count (``gaps.RATE_BASES``) or by population.
+
+Columns are code names (``COLUMNS``), stable for CSV export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from analysis.analyses import county_targets as ct
+from analysis.analyses import periods
+from analysis.analyses import targets as tg
+from analysis.analyses.gaps import RATE_BASES
+from analysis.analyses.tidy import tidy
+from analysis.data import Dataset
+from analysis.data.derived import denominators
+from analysis.errors import user_error
+from analysis.messages import t
+from analysis.methods import projection
+
+COLUMNS = (
+    "region_code",
+    "indicator",
+    "baseline_year",
+    "baseline",
+    "target_year",
+    "projected_p",
+    "standard",
+    "target",
+    "basis",
+    "increment",
+    "share",
+)
+
+
+def check_probability(p: float) -> float:
+    """``p`` strictly between 0 and 1."""
+    v = float(p)
+    if not 0 < v < 1:
+        raise user_error("targets.probability_range", p=p)
+    return v
+
+
+def standards_for(
+    ds: Dataset, base_year: int, target_year: int, standards: Mapping[str, float] | None = None
+) -> pd.DataFrame:
+    """Standards for the next period: the data's ``target_year`` targets and ``standards``,
+    else the targets of the period ending in ``base_year`` carried forward (``carried``)."""
+    new = tg.targets_in_force(ds, target_year, standards)
+    new["carried"] = False
+    old = tg.targets_in_force(ds, base_year)
+    old = old.drop(index=[i for i in old.index if i in new.index])
+    old["carried"] = True
+    out = pd.concat([new, old])
+    if out.empty:
+        raise user_error("targets.no_targets", target_year=target_year)
+    order = {i: k for k, i in enumerate(ds.indicators["id"])}
+    return out.sort_index(key=lambda idx: idx.map(order))
+
+
+def _projected(
+    ds: Dataset, ind: str, regions: list[str], base_year: int, target_year: int, p: float
+) -> pd.Series:
+    meta = ds.indicator(ind)
+    o = ds.obs(ind, regions)
+    o = o[o["year"] <= base_year]
+    hist = o.pivot_table(index="region_code", columns="year", values="value").reindex(regions)
+    if hist.shape[1] == 0:
+        return pd.Series(np.nan, index=regions)
+    lower, upper = float(meta["lower"]), float(meta["upper"])
+    fc = projection.project(hist, [target_year], method="auto", lower=lower, upper=upper)
+    q = 1 - p if meta["direction"] == "higher" else p
+    return pd.Series(fc.quantile(q)[:, 0], index=regions)
+
+
+def _pick(
+    standard: float, current: pd.Series, trend: pd.Series, higher: bool
+) -> tuple[pd.Series, pd.Series]:
+    """Target and basis per county: the best of current value, standard and trend (ties go
+    to the current value, then the standard: a county already there is not "raised")."""
+    cands = pd.DataFrame({"current": current, "standard": standard, "trend": trend})
+    signed = cands if higher else -cands
+    basis = signed.fillna(-np.inf).idxmax(axis=1)
+    target = cands.max(axis=1) if higher else cands.min(axis=1)
+    return target, basis
+
+
+def _prefecture(
+    ds: Dataset, ind: str, target: pd.Series, base_year: int, target_year: int
+) -> float:
+    meta = ds.indicator(ind)
+    units = ds.unit_codes
+    if meta["kind"] not in ct.STANDARD_KINDS:
+        return float(target.sum())
+    if meta["numerator"]:
+        den = denominators(ds, meta["denominator"], [target_year]).reindex(units)[target_year]
+        return float((target * den).sum() / den.sum())
+    base = RATE_BASES.get(ind)
+    if base is not None:
+        w = ct.latest(ds, base, units, base_year)["value"]
+    else:
+        w = denominators(ds, "population", [base_year]).reindex(units)[base_year]
+    ok = target.notna() & w.notna()
+    return float((target[ok] * w[ok]).sum() / w[ok].sum())
+
+
+def indicator_targets(
+    ds: Dataset,
+    ind: str,
+    standard: float,
+    base_year: int,
+    target_year: int,
+    p: float,
+    rule: str = "gap",
+) -> pd.DataFrame:
+    """The next-period table of one indicator (module docstring), prefecture row last."""
+    meta = ds.indicator(ind)
+    units, top = ds.unit_codes, ds.top
+    higher = meta["direction"] == "higher"
+    now = ct.latest(ds, ind, units, base_year)
+    trend = _projected(ds, ind, [*units, top], base_year, target_year, p)
+    if meta["kind"] in ct.STANDARD_KINDS:
+        target, basis = _pick(standard, now["value"], trend.loc[units], higher)
+        lo, hi = meta["lower"], meta["upper"]
+        target = target.clip(lower=None if pd.isna(lo) else lo, upper=None if pd.isna(hi) else hi)
+        std_col = pd.Series(standard, index=units)
+    else:
+        split = ct.total_targets(ds, ind, standard, rule, base_year, target_year)
+        floor = pd.Series(split["target"].iloc[:-1].to_numpy(), index=units)
+        target, basis = _pick(np.nan, now["value"], trend.loc[units], higher)
+        target, basis = np.fmax(target, floor), basis.where(target >= floor, "standard")
+        std_col = pd.Series(split["standard"].iloc[:-1].to_numpy(), index=units)
+    f = pd.DataFrame(
+        {
+            "baseline_year": now["year"],
+            "baseline": now["value"],
+            "projected_p": trend.loc[units],
+            "standard": std_col,
+            "target": target,
+            "basis": basis,
+        }
+    )
+    f["increment"] = f["target"] - f["baseline"]
+    inc = (f["increment"] if higher else -f["increment"]).clip(lower=0).fillna(0.0)
+    f["share"] = inc / inc.sum() * 100 if inc.sum() > 0 else inc * 0.0
+    top_now = ct.latest(ds, ind, [top], base_year).iloc[0]
+    top_target = _prefecture(ds, ind, f["target"], base_year, target_year)
+    f.loc[top] = {
+        "baseline_year": top_now["year"],
+        "baseline": top_now["value"],
+        "projected_p": trend.loc[top],
+        "standard": standard,
+        "target": top_target,
+        "basis": "",
+        "increment": top_target - top_now["value"],
+        "share": 100.0 if inc.sum() > 0 else 0.0,
+    }
+    f["indicator"], f["target_year"] = ind, target_year
+    f["baseline_year"] = f["baseline_year"].astype("Int64")
+    return f.rename_axis("region_code").reset_index()[list(COLUMNS)]
+
+
+def next_targets(
+    ds: Dataset,
+    base_year: int = 2025,
+    target_year: int = 2030,
+    p: float = 0.8,
+    standards: Mapping[str, float] | None = None,
+    rule: str = "gap",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """All indicators' next-period tables (one frame) and the standards used."""
+    base_year, target_year, _ = tg.check_period(base_year, target_year, base_year)
+    p = check_probability(p)
+    std = standards_for(ds, base_year, target_year, standards)
+    parts = [
+        indicator_targets(
+            ds, ind, float(std.loc[ind, "target_value"]), base_year, target_year, p, rule
+        )
+        for ind in std.index
+    ]
+    return pd.concat(parts, ignore_index=True), std
+
+
+def display(frame: pd.DataFrame, ds: Dataset, p: float, lang: str = "zh") -> pd.DataFrame:
+    """One indicator's next-period table for reading."""
+    names = ds.names(lang)
+    basis = {
+        "standard": t("evaluation.basis_standard", lang),
+        "trend": t("evaluation.basis_trend", lang),
+        "current": t("evaluation.basis_current", lang),
+        "": "",
+    }
+    out = pd.DataFrame(
+        {
+            t("targets.baseline_year", lang): frame["baseline_year"].astype("Int64").to_numpy(),
+            t("targets.baseline", lang): frame["baseline"].to_numpy(),
+            t("evaluation.projected_p", lang, p=f"{p:.0%}"): frame["projected_p"].to_numpy(),
+            t("evaluation.standard", lang): frame["standard"].to_numpy(),
+            t("evaluation.proposed", lang): frame["target"].to_numpy(),
+            t("evaluation.basis", lang): frame["basis"].map(basis).to_numpy(),
+            t("targets.increment", lang): frame["increment"].to_numpy(),
+            t("targets.share", lang): frame["share"].to_numpy(),
+        },
+        index=pd.Index(frame["region_code"].map(names), name=t("targets.region", lang)),
+    )
+    return tidy(out, 1)
+
+
+def summary_frame(frame: pd.DataFrame, std: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
+    """Per indicator: standard, where it comes from, and the resulting prefecture target."""
+    top = frame[frame["region_code"] == ds.top].set_index("indicator")
+    return pd.DataFrame(
+        {
+            "indicator": top.index,
+            "standard": top["standard"].to_numpy(),
+            "standard_source": [
+                "carried" if std.loc[i, "carried"] else str(std.loc[i, "source"]) for i in top.index
+            ],
+            "baseline": top["baseline"].to_numpy(),
+            "projected_p": top["projected_p"].to_numpy(),
+            "target": top["target"].to_numpy(),
+        }
+    )
+
+
+def summary_display(
+    summ: pd.DataFrame, ds: Dataset, p: float, base_year: int, lang: str = "zh"
+) -> pd.DataFrame:
+    """``summary_frame`` for reading."""
+    titles = dict(zip(ds.sources["id"], ds.sources["title"], strict=True))
+
+    def source(s: str) -> str:
+        if s == "carried":
+            return t("evaluation.carried_forward", lang, year=base_year)
+        return t("evaluation.parameter", lang) if s == "parameter" else titles.get(s, s)
+
+    out = pd.DataFrame(
+        {
+            t("targets.indicator", lang): [ds.label(i, lang) for i in summ["indicator"]],
+            t("evaluation.standard", lang): summ["standard"].to_numpy(),
+            t("evaluation.standard_source", lang): [source(s) for s in summ["standard_source"]],
+            t("targets.baseline", lang): summ["baseline"].to_numpy(),
+            t("evaluation.projected_p", lang, p=f"{p:.0%}"): summ["projected_p"].to_numpy(),
+            t("evaluation.proposed", lang): summ["target"].to_numpy(),
+        }
+    )
+    return tidy(out, 1)
+
+
+def title(base_year: int, target_year: int, lang: str = "zh") -> str:
+    """Report title naming the plan period (the 15th plan for 2025 -> 2030)."""
+    period = periods.plan_name(base_year, target_year, lang)
+    return t("evaluation.next_title", lang, period=period, base=base_year, target=target_year)
+
+
+def findings(frame: pd.DataFrame, ds: Dataset, lang: str = "zh") -> str:
+    """Per indicator: the proposed prefecture target and how many counties must rise to
+    the standard or can exceed it on trend."""
+    lines = []
+    for ind, f in frame.groupby("indicator", sort=False):
+        units = f[f["region_code"].isin(ds.unit_codes)]
+        top = f[f["region_code"] == ds.top].iloc[0]
+        lines.append(
+            t(
+                "evaluation.next_finding",
+                lang,
+                label=ds.label(str(ind), lang, unit=False),
+                value=f"{top['target']:.1f}",
+                standard=f"{top['standard']:g}",
+                k=int((units["basis"] == "standard").sum()),
+                m=int((units["basis"] == "trend").sum()),
+            )
+        )
+    return "\n".join(lines)
