@@ -92,14 +92,14 @@ class Dataset:
         return self
 
     def whole_word(self, lang: str = "zh", code: str | None = None) -> str:
-        """全州 / 全省 / 全市 / 全国 … for ``code`` (default: the top region)."""
+        """The region as a whole (catalogue ``regions.whole_*``) for ``code`` (default: top)."""
         row = self.regions.loc[self.regions["code"] == (code or self.top)]
         if row.empty:
             return words.whole_word("", "", lang)
         return words.whole_word(str(row.iloc[0]["level"]), str(row.iloc[0]["name_zh"]), lang)
 
     def units_word(self, lang: str = "zh") -> str:
-        """县(市) / 县(市、区) / 市(州) … for the analysis units."""
+        """What the analysis units are called together (catalogue ``regions.units_*``)."""
         return words.units_word(self.unit_level, self.units()["name_zh"], lang)
 
     def units(self) -> pd.DataFrame:

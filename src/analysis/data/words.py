@@ -1,5 +1,6 @@
-"""Words for regions from their level and type: 全州 / 全省 / 全市 / 全国, 县(市) / 县(市、区)
-/ 市(州) and their English forms (catalogue ``regions.*``).
+"""Words for regions from their level and type: "the whole prefecture / province / city /
+country" and the collective name of the units, in Chinese and English (catalogue
+``regions.*``).
 
 A region's type comes from its level and the ending of its Chinese name (autonomous
 prefecture, prefecture-level city, league, province, autonomous region, municipality ...);
@@ -49,7 +50,7 @@ def region_type(level: str, name_zh: str) -> str:
 
 
 def whole_word(level: str, name_zh: str, lang: str = "zh") -> str:
-    """全州 / 全省 / 全市 / 全国 … for the region as a whole (全域 when the type is unknown)."""
+    """The region as a whole (``regions.whole_<type>``; ``regions.whole_region`` if unknown)."""
     kind = region_type(level, name_zh)
     key = f"regions.whole_{kind}"
     if kind in ("district", "banner"):
@@ -61,7 +62,7 @@ def whole_word(level: str, name_zh: str, lang: str = "zh") -> str:
 
 
 def units_word(level: str, names_zh: Iterable[str], lang: str = "zh") -> str:
-    """What the analysis units are called together: 县(市), 县(市、区), 市(州), 省(区、市)."""
+    """What the analysis units are called together (``regions.units_<kind>``)."""
     if level == "prefecture":
         return t("regions.units_prefectures", lang)
     if level == "province":

@@ -22,12 +22,13 @@ from matplotlib.ticker import MaxNLocator
 
 from analysis.errors import user_error
 from analysis.messages import t
+from analysis.methods import progress
 from analysis.present import style
 
 REF = "reference"  # gid of reference lines (standard, target): no text may cross them
 
 # Progress status (SDG progress-report categories) -> (marker, face colour); the reader-facing
-# name is catalogue message ``figures.status.<code>``.
+# name is catalogue message ``methods.status.<code>``.
 STATUS: dict[str, tuple[str, str]] = {
     "met": ("o", style.GREEN),
     "on_track": ("^", style.SKY),
@@ -35,6 +36,11 @@ STATUS: dict[str, tuple[str, str]] = {
     "limited": ("v", style.VERMILLION),
     "backwards": ("X", style.BLACK),
     "no_data": ("", style.LIGHT_GREY),
+    # indicators without a target: observed growth graded by Open SDG's no-target rule
+    "no_target_substantial": ("P", style.SKY),
+    "no_target_moderate": ("s", style.ORANGE),
+    "no_target_limited": ("v", style.VERMILLION),
+    "no_target_deterioration": ("X", style.BLACK),
 }
 
 
@@ -44,8 +50,8 @@ def flabel(key: str, lang: str = "zh") -> str:
 
 
 def status_label(code: str, lang: str = "zh") -> str:
-    """Reader-facing name of progress status ``code`` (``figures.status.<code>``)."""
-    return t(f"figures.status.{code}", style.check_lang(lang))
+    """Reader-facing name of progress status ``code`` (catalogue ``methods.status.<code>``)."""
+    return progress.status_label(code, style.check_lang(lang))
 
 
 def decimals_for(values) -> int:

@@ -36,7 +36,7 @@ MAIN_INDICATOR = "facility_area_per_100hh"
 WORKER_INDICATOR = "workers_per_10k_urban"
 MAX_PANELS = 12  # small multiples: at most 12 county panels (3 rows of 4) on one page
 TARGET_YEAR = 2025
-AS_OF_YEAR = 2024
+AS_OF_YEAR = 2024  # projections are assessed before the target year (final status: report 05)
 
 
 @dataclass
@@ -107,7 +107,7 @@ class _Ctx:
     def target(self, ind: str) -> pd.Series | None:
         """The first target row of ``ind`` for the top region (None when there is none)."""
         tg = self.ds.targets_for(ind)
-        tg = tg[tg["region_code"] == self.ds.top]
+        tg = tg[(tg["region_code"] == self.ds.top) & (tg["attribute"] != "benchmark")]
         return None if tg.empty else tg.iloc[0]
 
     def note(self, obs, extra=None, method: str = "", schematic_map: bool = False) -> str:
@@ -424,7 +424,7 @@ def _table_structure(c: _Ctx) -> PlanItem:
     region = c.tr("region")
     frame = frame.reset_index(names=region)
     kinds = ds.indicators.set_index("id")["kind"]
-    ids = [i for i, _, _ in baseline.STRUCTURE]
+    ids = list(baseline.STRUCTURE)
     counts = [col for col, i in zip(frame.columns[1:], ids, strict=True) if kinds[i] == "count"]
     fmts = {col: "#,##0" if col in counts else "0.00" for col in frame.columns[1:]}
     method = c.join(*_sum_notes(c, frame, counts), _plan_count_note(c, c.year))
