@@ -702,3 +702,20 @@ def test_a_second_runner_is_refused_with_one_message(tmp_path, capsys):
         assert _main(p) == 1
     err = capsys.readouterr().err
     assert "另一个 analysis run 正在写入" in err and "Traceback" not in err
+
+
+def test_normalise_drops_timestamps_and_local_paths():
+    from analysis.runner.execute import normalise
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["papermill"] = {
+        "input_path": "/home/someone/checkout/notebooks/county_profile.ipynb",
+        "output_path": "/tmp/analysis-run-x/county_profile_1.ipynb",
+        "start_time": "2026-01-01T00:00:00",
+        "duration": 1.0,
+    }
+    pm = normalise(nb, "county_profile_1").metadata["papermill"]
+    assert pm == {
+        "input_path": "county_profile.ipynb",
+        "output_path": "notebooks/county_profile_1.ipynb",
+    }

@@ -95,6 +95,8 @@ def normalise(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
         pm.pop(k, None)
     if "output_path" in pm:
         pm["output_path"] = f"notebooks/{name}.ipynb"
+    if "input_path" in pm:  # an absolute path: the bytes would depend on the checkout's place
+        pm["input_path"] = Path(str(pm["input_path"])).name
     for i, cell in enumerate(nb.cells):
         cell.metadata.pop("execution", None)
         tags = cell.metadata.get("tags", [])

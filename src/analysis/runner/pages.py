@@ -126,11 +126,15 @@ def nav_bar(nav: Nav | None) -> str:
     return f'<nav class="site-nav">{" ".join(links)}</nav>'
 
 
+# The embedded font comes first in every list: it covers CJK code points only
+# (unicode-range), so Latin text falls through to the reader's fonts (monospaced text stays
+# monospaced); placed after a local font, Chromium on Linux drew boxes instead of using it.
+SANS = '-apple-system,"Segoe UI","Helvetica Neue",Arial,"Noto Sans","DejaVu Sans",sans-serif'
 PAGE_CSS = f"""
-:root{{--jp-content-font-family:"{FAMILY}",system-ui,-apple-system,"Segoe UI",sans-serif;
---jp-ui-font-family:"{FAMILY}",system-ui,-apple-system,"Segoe UI",sans-serif;
---jp-code-font-family:ui-monospace,"DejaVu Sans Mono",monospace,"{FAMILY}"}}
+:root{{--jp-content-font-family:"{FAMILY}",{SANS};--jp-ui-font-family:"{FAMILY}",{SANS};
+--jp-code-font-family:"{FAMILY}",ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace}}
 body{{font-family:var(--jp-content-font-family)}}
+pre,code,kbd,samp{{font-family:var(--jp-code-font-family)}}
 main{{max-width:1200px;margin:0 auto}}
 .site-nav{{display:flex;flex-wrap:wrap;gap:.4em 1.2em;padding:.6em 1em;border-bottom:1px solid #ccc;
 background:#f6f6f6;font-family:var(--jp-ui-font-family);position:sticky;top:0;z-index:10}}

@@ -15,17 +15,18 @@ from urllib.parse import quote
 
 from analysis.messages import pair
 from analysis.runner.fonts import FAMILY
-from analysis.runner.pages import embed_font, words
+from analysis.runner.pages import SANS, embed_font, words
 
 STATUS_CSS = {"built": "ok", "stale": "none", "failed": "bad", "not_built": "none"}
 
 CSS = f"""
-body{{font-family:"{FAMILY}",system-ui,sans-serif;margin:2em;color:#222}}
+body{{font-family:"{FAMILY}",{SANS};margin:2em;color:#222}}
 h1{{font-size:1.4em}}table{{border-collapse:collapse;width:100%}}
 th,td{{border:1px solid #bbb;padding:.35em .6em;text-align:left;vertical-align:top;
 font-size:.92em}}
 th{{background:#eee}}td.ok{{color:#1a6b1a}}td.bad{{color:#a00;font-weight:bold}}
-td.none{{color:#777}}code{{font-size:.9em;font-family:ui-monospace,monospace,"{FAMILY}"}}
+td.none{{color:#777}}
+code{{font-size:.9em;font-family:"{FAMILY}",ui-monospace,"DejaVu Sans Mono",monospace}}
 .err{{color:#a00;white-space:pre-wrap}}.note{{background:#fff4d6;padding:.5em .8em}}
 .wrap{{overflow-x:auto}}
 """
