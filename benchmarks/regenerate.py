@@ -16,9 +16,9 @@ data/ and outputs/ are not touched):
    rerun are checked against a forced rebuild (same bytes = the rule was honest).
 
 Everything runs on a frozen copy of the project (src/analysis, notebooks, reports.toml,
-data) in a temporary directory. The copy of data/ keeps county 522701's latest-year illustrative rows in their own file
-``observations/522701_latest.csv`` (as an imported county sheet would be); the rows are
-moved, not changed, so the data set is the same.
+data) in a temporary directory. The copy of data/ keeps county 522701's latest-year
+illustrative rows in their own file ``observations/522701_latest.csv`` (as an imported
+county sheet would be); the rows are moved, not changed, so the data set is the same.
 
 Finally, for information, a full build with ``--cold-kernels`` (every kernel started from
 scratch) shows what the warm kernel helper (src/analysis/runner/zygote.py) saves.

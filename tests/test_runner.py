@@ -14,6 +14,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from html_checks import (
+    cjk_not_covered,
+    embedded_font,
+    external_resources,
+    tex_left,
+    truncated_tables,
+)
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -25,7 +32,7 @@ from analysis.runner import render as R
 from analysis.runner import site as S
 
 # 1x1 PNG, so the tiny notebooks have an image to embed without importing matplotlib
-PNG_B64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+PNG_B64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="  # noqa: E501
 REGIONS = """code,name_zh,name_en,level,parent_code,group
 520000,省,Province,province,,
 522700,州,Prefecture,prefecture,520000,
@@ -39,6 +46,10 @@ OBS = """region_code,year,indicator,value,source,note
 522702,2020,x,20,s,
 522703,2020,x,30,s,
 """
+OVERVIEW_MD = (
+    "# 总览 Overview\n\n## 均值 Mean\n\n均值$\\bar x = \\frac{1}{n}\\sum_i x_i$, 区间\n\n"
+    "$$\\hat z(t_0) \\pm t_{n-2,1-\\alpha/2}\\, s$$\n\n变量 `$HOME` 不是公式."
+)
 READ_REGION = """\
 import csv, os
 from pathlib import Path
@@ -46,7 +57,8 @@ from IPython.display import Image, display
 root = Path(os.environ["ANALYSIS_DATA_DIR"])
 code = region_code or "522700"
 rows = list(csv.DictReader((root / "observations" / "obs.csv").open(encoding="utf-8")))
-names = {r["code"]: r["name_zh"] for r in csv.DictReader((root / "regions.csv").open(encoding="utf-8"))}
+regions = csv.DictReader((root / "regions.csv").open(encoding="utf-8"))
+names = {r["code"]: r["name_zh"] for r in regions}
 total = sum(float(r["value"]) for r in rows if r["region_code"] == code) * scale
 print(names[code], total)
 """
@@ -82,10 +94,14 @@ def make_project(tmp: Path, *, failing: bool = False, extra_toml: str = "") -> d
     # a wide frame: its text form depends on pandas' import-time display settings, which
     # must be the same in warm (forked) and cold kernels
     wide = 'import pandas as pd\npd.DataFrame({f"column_{i}": [i * 1.5] for i in range(30)})'
+    # a long frame: pandas cuts it to 10 rows past display.max_rows (60) unless the runner's
+    # kernel setup lifts the limit
+    long = 'pd.DataFrame({"row": range(1, 71), "name": [f"n{i}" for i in range(1, 71)]})'
     make_notebook(
         nbs / "overview.ipynb",
         'region_code = ""\nscale = 1.0',
-        [READ_REGION, show_png, wide, "total"],
+        [READ_REGION, show_png, wide, long, "total"],
+        md=OVERVIEW_MD,
     )
     make_notebook(
         nbs / "profile.ipynb",
@@ -327,31 +343,106 @@ def test_external_resource_detector_catches_cdn_links():
         '<link rel="stylesheet" href="//cdn.example/x.css">'
         '<style>@import url("https://fonts.example/f.css");</style>'
         '<script type="module">import m from "https://cdn.example/m.mjs";</script>'
+        '<img src="http://example.org/a.png">'
+        "<style>p{background:url(https://example.org/b.png)}</style>"
     )
-    assert len(R.external_resources(bad)) == 4
-    assert (
-        R.external_resources(
-            '<a href="https://example.org">ref</a><img src="data:image/png;base64,AA">'
-        )
-        == []
-    )
+    assert len(external_resources(bad)) == 6
+    assert external_resources('<img src="data:image/png;base64,AA"><a href="#x">x</a>') == []
+    assert external_resources('<math xmlns="http://www.w3.org/1998/Math/MathML"></math>') == []
 
 
-def test_render_is_offline_and_report_view_hides_code():
+def _nb(*cells: str) -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
     nb.cells = [
-        nbformat.v4.new_markdown_cell("# 标题 $x^2$"),
-        nbformat.v4.new_code_cell("secret_code_line = 1"),
+        nbformat.v4.new_markdown_cell(c[3:])
+        if c.startswith("md:")
+        else nbformat.v4.new_code_cell(c)
+        for c in cells
     ]
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
         "language": "python",
     }
+    return nb
+
+
+def test_render_is_offline_and_report_view_hides_code():
+    nb = _nb("md:# 标题 Title", "secret_code_line = 1")
     report, full = R.render(nb, "report").decode(), R.render(nb, "full").decode()
     assert "secret_code_line" not in report and "secret_code_line" in full
-    assert R.external_resources(report) == [] and R.external_resources(full) == []
+    assert external_resources(report) == [] and external_resources(full) == []
     assert "cdnjs" not in full and "mathjax" not in full.lower()
+    assert '<html lang="zh-CN">' in report
+
+
+def test_formulas_become_mathml_and_no_tex_is_left():
+    nb = _nb(
+        "md:# 公式 $x^2$\n\n均值$\\bar x$与 $$\\sum_{i=1}^n x_i$$ 和 `$HOME` 以及 5$ 10$",
+        "1",
+    )
+    # a markdown output of a code cell carries a formula too
+    nb.cells[1].outputs = [
+        nbformat.v4.new_output("display_data", data={"text/markdown": "结果 $\\alpha=0.05$"})
+    ]
+    page = R.render(nb, "report").decode()
+    assert page.count("<math") == 4  # heading, inline, display, markdown output
+    assert 'display="block"' in page and "<msup>" in page and "<mi>&#x003B1;</mi>" in page
+    assert tex_left(page) == []
+    assert "<code>$HOME</code>" in page  # code is not a formula
+    # the check itself sees TeX when it is there
+    assert tex_left("<p>均值 $\\bar x$ 与 $$a+b$$</p>") == ["$\\bar x$", "$$a+b$$"]
+
+
+def test_page_embeds_exactly_its_own_cjk_glyphs():
+    from analysis.runner.fonts import covered
+    from analysis.runner.pages import page_chars
+
+    nb = _nb("md:# 县域发展差距 County gaps\n\n都匀市、福泉市。", "print('瓮安县 Weng\\'an')")
+    nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="瓮安县\n")]
+    page = R.render(nb, "report").decode()
+    assert cjk_not_covered(page) == set()
+    font = embedded_font(page)
+    assert font is not None and font[:4] == b"wOF2"
+    glyphs = covered(font)
+    assert {ord(c) for c in "县域发展差距都匀福泉瓮安市、。"} <= glyphs
+    assert glyphs <= {ord(c) for c in page_chars(page)}  # nothing the page does not use
+    assert ord("龙") not in glyphs
+    # same page, same bytes
+    assert R.render(nb, "report").decode() == page
+    # the check sees a character the font lacks
+    assert cjk_not_covered(page.replace("都匀市", "都匀市龙")) == {"龙"}
+
+
+def test_page_has_navigation_toc_and_full_resolution_figures():
+    from analysis.runner.config import Link, Nav
+
+    png = PNG_B64
+    nb = _nb("md:# 一 One\n\n## 二 Two\n\n### 三 Three", "1")
+    nb.cells[1].outputs = [
+        nbformat.v4.new_output(
+            "display_data",
+            data={"image/png": png, "text/plain": "<Figure>"},
+            metadata={"image/png": {"width": 641}},
+        )
+    ]
+    nav = Nav(prev=Link("a.html", "甲 <A>"), next=None)
+    page = R.render(nb, "report", title="T", nav=nav).decode()
+    assert 'href="index.html"' in page and 'href="a.html"' in page and "甲 &lt;A&gt;" in page
+    assert 'class="next"' not in page
+    toc = re.search(r'<nav class="toc".*?</nav>', page, re.S).group(0)
+    assert [m for m in re.findall(r">([^<>]+)</a></li>", toc)] == ["一 One", "二 Two", "三 Three"]
+    img = re.search(r"<img [^>]*>", page).group(0)
+    assert "width=" not in img and "data:image/png" in img  # fitted by CSS, zoom on click
+    assert "zoomed" in page
+
+
+def test_truncated_table_check_sees_pandas_cuts():
+    import pandas as pd
+
+    frame = pd.DataFrame({"n": range(70)})
+    assert truncated_tables(frame.to_html(max_rows=60, show_dimensions="truncate"))
+    assert truncated_tables(frame.to_html(max_rows=None)) == []
 
 
 def test_index_escapes_every_string():
@@ -376,7 +467,7 @@ def test_index_escapes_every_string():
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<img src=x" not in html and "<b>bad</b>" not in html
     assert "1.2 s" in html or "1.3 s" in html
-    assert R.external_resources(html) == []
+    assert external_resources(html) == []
     assert "失败 / failed" in html and 'href="a.failed.html"' in html
 
 
@@ -426,8 +517,10 @@ def test_failing_line_is_taken_from_the_cell_frame():
     from analysis.runner.execute import failing_line
 
     tb = [
-        "\x1b[0;31m-----\x1b[0m\n\x1b[0;31mZeroDivisionError\x1b[0m Traceback (most recent call last)",
-        "Cell \x1b[0;32mIn[3], line 2\x1b[0m\n\x1b[1;32m      1\x1b[0m z \x1b[38;5;241m=\x1b[39m 2\n"
+        "\x1b[0;31m-----\x1b[0m\n\x1b[0;31mZeroDivisionError\x1b[0m "
+        "Traceback (most recent call last)",
+        "Cell \x1b[0;32mIn[3], line 2\x1b[0m\n\x1b[1;32m      1\x1b[0m z "
+        "\x1b[38;5;241m=\x1b[39m 2\n"
         "\x1b[0;32m----> 2\x1b[0m y \x1b[38;5;241m=\x1b[39m x \x1b[38;5;241m/\x1b[39m divisor",
         "File \x1b[0;32m/lib/x.py:9\x1b[0m\n\x1b[0;32m----> 9\x1b[0m inner()",
     ]
@@ -440,3 +533,189 @@ def test_index_warns_about_illustrative_data_and_escapes_it():
     html = S.index_html([], notice=S.illustrative_notice(["示意数据 <b>panel</b>"]))
     assert "示意数据" in html and "illustrative" in html
     assert "<b>panel</b>" not in html and "&lt;b&gt;panel&lt;/b&gt;" in html
+
+
+def test_index_embeds_its_font_and_is_offline():
+    rows = [
+        {"name": "p", "title": "县(市)概况 都匀市 Duyun County profile", "status": "built"},
+        {"name": "q", "title": "x", "status": "not_built"},
+    ]
+    html = S.index_html(rows)
+    assert '<html lang="zh-CN">' in html and "未生成 / not built" in html
+    assert cjk_not_covered(html) == set() and external_resources(html) == []
+
+
+# ---------------------------------------------------------------------------------------
+# configuration in steps: TOML -> specs (no data needed) -> tasks (expanded)
+
+
+def test_parse_config_gives_specs_without_data_and_expand_gives_tasks(tmp_path):
+    p = make_project(tmp_path)
+    specs = K.parse_config(p["config"])
+    assert [(s.name, s.expand, s.reads) for s in specs] == [
+        ("overview", {}, "all"),
+        ("profile", {"region_code": "@counties"}, "region"),
+    ]
+    assert specs[1].output == "profile_{region_code}"
+    regions = K.Regions.read(p["data"])
+    tasks = K.expand(specs[1], regions)
+    assert [t.parameters for t in tasks] == [{"region_code": c} for c in regions.units()]
+    # titles may name the region in both languages
+    spec = K.ReportSpec(**{**specs[1].__dict__, "title": "{region_name} {region_name_en} P"})
+    assert [t.title for t in K.expand(spec, regions)][1:] == ["乙 B P", "丙 C P"]
+
+
+def test_tasks_link_to_their_neighbours_in_index_order(tmp_path):
+    tasks = K.load_config(make_project(tmp_path)["config"], make_project(tmp_path / "b")["data"])
+    assert tasks[0].nav.prev is None and tasks[-1].nav.next is None
+    assert tasks[1].nav.prev.href == "overview.html"
+    assert tasks[1].nav.next.href == "profile_522702.html"
+    assert tasks[1].nav.next.title == tasks[2].title
+
+
+@pytest.mark.parametrize(
+    "reads",
+    ['["/etc/*"]', '[""]', '["  "]', '["../secret/*.csv"]', '["a/../../b"]', '["C:\\\\x\\\\*"]'],
+)
+def test_bad_reads_patterns_are_config_errors(tmp_path, reads):
+    p = make_project(
+        tmp_path,
+        extra_toml=f'\n[[report]]\nname = "x"\nnotebook = "notebooks/overview.ipynb"\n'
+        f"reads = {reads}\n",
+    )
+    with pytest.raises(UserError) as err:
+        K.parse_config(p["config"])
+    assert "reads 模式" in err.value.zh and "reads pattern" in err.value.en
+    assert "report x" in err.value.en
+
+
+# ---------------------------------------------------------------------------------------
+# runner faults: one bilingual message, exit 2 (configuration) or 1 (run), no traceback,
+# nothing written (no outputs folder, no lock file) by a configuration error or --dry-run
+
+
+def _main(p, *extra: str) -> int:
+    from analysis.runner.__main__ import main
+
+    return main(
+        [
+            "run",
+            "--config",
+            str(p["config"]),
+            "--data-dir",
+            str(p["data"]),
+            "--outputs-dir",
+            str(p["outputs"]),
+            "--no-progress",
+            *extra,
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("toml", "zh", "en"),
+    [
+        ('reads = ["/etc/*"]', "reads 模式 '/etc/*' 无效", "reads pattern '/etc/*' is not valid"),
+        ('reads = [""]', "reads 模式 '' 无效", "reads pattern '' is not valid"),
+        ('products = ["../x"]', "必须在 outputs/ 内", "must stay inside outputs/"),
+        ("parameters = 3", "parameters/expand 必须是表", "must be tables"),
+        ('title = ["a"]', "title 必须是字符串", "title must be a string"),
+        ('notebook = "notebooks/none.ipynb"', "找不到笔记本", "notebook not found"),
+    ],
+)
+def test_config_errors_exit_2_with_one_message_and_write_nothing(tmp_path, capsys, toml, zh, en):
+    name = "" if "notebook =" in toml else 'notebook = "notebooks/overview.ipynb"\n'
+    p = make_project(tmp_path, extra_toml=f'\n[[report]]\nname = "x"\n{name}{toml}\n')
+    assert _main(p) == 2
+    err = capsys.readouterr().err
+    assert zh in err and en in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 2  # the Chinese line, then the English line
+    assert not p["outputs"].exists()  # no outputs folder, so no lock file either
+
+
+def test_not_toml_and_missing_config_exit_2(tmp_path, capsys):
+    p = make_project(tmp_path)
+    p["config"].write_text("[[report]\nname = ", encoding="utf-8")
+    assert _main(p) == 2
+    assert "is not valid TOML" in capsys.readouterr().err
+    p["config"].unlink()
+    assert _main(p) == 2
+    assert "report configuration not found" in capsys.readouterr().err
+    assert not p["outputs"].exists()
+
+
+def test_dry_run_writes_nothing(tmp_path, capsys):
+    p = make_project(tmp_path)
+    assert _main(p, "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert out.startswith("将运行 4 个, 无变化 0 个 / would run 4, up to date 0")
+    assert "  run  profile_522703" in out
+    assert not p["outputs"].exists()
+    # an existing outputs folder gets no lock file and no state either
+    p["outputs"].mkdir()
+    assert _main(p, "--dry-run") == 0
+    assert list(p["outputs"].iterdir()) == []
+
+
+def test_unwritable_outputs_exit_1_with_one_message(tmp_path, capsys):
+    p = make_project(tmp_path)
+    p["outputs"].write_text("a file where the outputs folder should be", encoding="utf-8")
+    assert _main(p) == 1
+    err = capsys.readouterr().err
+    assert "无法写入输出目录" in err and "cannot write to the outputs directory" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 2
+    assert p["outputs"].read_text(encoding="utf-8").startswith("a file")
+
+
+def test_full_disk_while_storing_a_result_exits_1_with_one_message(tmp_path, capsys, monkeypatch):
+    import errno
+
+    from analysis.runner import build as B
+    from analysis.runner.execute import Result
+
+    p = make_project(tmp_path)
+
+    def fake_local(tasks, env, jobs, log, warm, on_done):  # no kernel: results arrive at once
+        for t in tasks:
+            on_done(t, Result(t.name, True, 0.1, b"{}", {"report": b"r", "full": b"f"}))
+
+    def full(path, data):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(B, "_run_local", fake_local)
+    monkeypatch.setattr(B, "write_bytes", full)
+    assert _main(p) == 1
+    err = capsys.readouterr().err
+    assert "No space left on device" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 2
+    assert not list((p["outputs"] / ".runner").glob("records/*.json"))  # nothing recorded
+
+
+def test_a_second_runner_is_refused_with_one_message(tmp_path, capsys):
+    import fcntl
+
+    p = make_project(tmp_path)
+    state = p["outputs"] / ".runner"
+    state.mkdir(parents=True)
+    with (state / "lock").open("a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        assert _main(p) == 1
+    err = capsys.readouterr().err
+    assert "另一个 analysis run 正在写入" in err and "Traceback" not in err
+
+
+def test_normalise_drops_timestamps_and_local_paths():
+    from analysis.runner.execute import normalise
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["papermill"] = {
+        "input_path": "/home/someone/checkout/notebooks/county_profile.ipynb",
+        "output_path": "/tmp/analysis-run-x/county_profile_1.ipynb",
+        "start_time": "2026-01-01T00:00:00",
+        "duration": 1.0,
+    }
+    pm = normalise(nb, "county_profile_1").metadata["papermill"]
+    assert pm == {
+        "input_path": "county_profile.ipynb",
+        "output_path": "notebooks/county_profile_1.ipynb",
+    }

@@ -1,16 +1,26 @@
-"""End-to-end runner tests: real kernels executing tiny notebooks (a few seconds each)."""
+"""End-to-end runner tests: real kernels executing tiny notebooks.
+
+One build of the tiny project (5 reports, one failing) is shared by the tests of this
+module (``built``); later steps work on copies or on other outputs folders, and run only
+the reports they need, so no notebook is executed twice for the same check. One dask
+LocalCluster serves the session (``dask_scheduler``).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import nbformat
+import pytest
+from html_checks import cjk_not_covered, external_resources, tex_left, truncated_tables
 from test_runner import OBS, make_notebook, make_project, opts, read_html
 
 from analysis.runner import format_summary, run
-from analysis.runner import render as R
+
+GOOD = ["overview", "profile_522701", "profile_522702", "profile_522703"]
 
 
 def _files(outputs: Path) -> dict[str, bytes]:
@@ -21,12 +31,46 @@ def _files(outputs: Path) -> dict[str, bytes]:
     }
 
 
-def test_full_run_failure_isolation_site_manifest_and_incremental(tmp_path):
-    p = make_project(tmp_path, failing=True)
+def _same_pages(a: Path, b: Path, names: list[str]) -> None:
+    """The notebooks and both HTML views of ``names`` are byte-identical in a and b."""
+    for n in names:
+        for rel in (f"notebooks/{n}.ipynb", f"html/{n}.html", f"html/{n}.full.html"):
+            assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The tiny project with a failing report, built once (warm kernels, 2 workers)."""
+    root = tmp_path_factory.mktemp("built")
+    p = make_project(root, failing=True)
+    summary = run(opts(p, jobs=2))
+    return p, summary
+
+
+@pytest.fixture(scope="session")
+def dask_scheduler():
+    """One dask LocalCluster for the test session; yields its scheduler address."""
+    distributed = pytest.importorskip("dask.distributed")
+    import logging
+
+    cluster = distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    )
+    try:
+        yield cluster.scheduler_address
+    finally:
+        cluster.close()
+
+
+def test_first_build_failure_isolation_site_and_manifest(built):
+    p, s = built
     out = p["outputs"]
-    s = run(opts(p, jobs=2))
     # 1 failing + 4 good reports: the others complete, exit code 1, the failing cell is named
-    assert s.built == ["overview", "profile_522701", "profile_522702", "profile_522703"]
+    assert s.built == GOOD
     assert list(s.failed) == ["broken"] and s.exit_code == 1
     err = s.failed["broken"]
     # cells: 0 markdown, 1 parameters, 2 "x = 1", 3 "z = 2 / y = x / divisor" (line 2 raises)
@@ -61,11 +105,20 @@ def test_full_run_failure_isolation_site_manifest_and_incremental(tmp_path):
         f"{n}{v}.html" for n in s.built for v in ("", ".full")
     }
     for name, page in html.items():
-        assert R.external_resources(page) == [], name
+        assert external_resources(page) == [], name
+        assert cjk_not_covered(page) == set(), name  # every CJK character has its glyph
         assert "<script>alert(1)" not in page, name  # region name 甲<script>... is escaped
         assert page.rstrip().endswith("</html>")
-    assert "data:image/png;base64," in html["overview.html"]  # image embedded
-    assert "DictReader" not in html["overview.html"] and "DictReader" in html["overview.full.html"]
+        assert '<html lang="zh-CN">' in page, name
+    for name in GOOD:
+        assert tex_left(html[f"{name}.html"]) == [], name
+        assert truncated_tables(html[f"{name}.html"]) == [], name
+    ov_page = html["overview.html"]
+    assert "data:image/png;base64," in ov_page  # image embedded
+    assert ov_page.count("<math") == 2 and "<code>$HOME</code>" in ov_page
+    assert "<td>n70</td>" in ov_page and "column_29" in ov_page  # 70 rows, 30 columns: all
+    assert 'href="index.html"' in ov_page and 'href="profile_522701.html"' in ov_page
+    assert "DictReader" not in ov_page and "DictReader" in html["overview.full.html"]
     assert "甲&lt;script&gt;alert(1)&lt;/script&gt;" in html["profile_522701.html"]
     assert "ZeroDivisionError" in html["broken.failed.html"]
     idx = html["index.html"]
@@ -84,6 +137,13 @@ def test_full_run_failure_isolation_site_manifest_and_incremental(tmp_path):
     for rel, info in by_name["profile_522701"]["outputs"].items():
         assert hashlib.sha256((out / rel).read_bytes()).hexdigest() == info["sha256"]
     assert {"python", "papermill", "nbconvert", "pandas"} <= set(man["versions"])
+
+
+def test_incremental_rebuilds(built, tmp_path):
+    base, _ = built
+    shutil.copytree(base["config"].parent, tmp_path / "p")
+    p = {k: tmp_path / "p" / v.relative_to(base["config"].parent) for k, v in base.items()}
+    out = p["outputs"]
 
     # fix the broken report through a parameter: only it reruns; its failure files go away
     cfg = p["config"]
@@ -115,10 +175,10 @@ def test_full_run_failure_isolation_site_manifest_and_incremental(tmp_path):
     p2 = nbformat.read(out / "notebooks" / "profile_522702.ipynb", as_version=4)
     assert p2.cells[-1].outputs[0]["data"]["text/plain"] == "50.0"
 
-    # --force rebuilds everything, to the same bytes (deterministic notebooks and HTML)
+    # --force rebuilds, to the same bytes (deterministic notebooks and HTML)
     before = _files(out)
-    s = run(opts(p, jobs=2, force=True))
-    assert len(s.built) == 5
+    s = run(opts(p, jobs=2, force=True, only=["overview", "profile_522701"]))
+    assert s.built == ["overview", "profile_522701"]
     after = _files(out)
     # only the pages that show build durations may differ
     assert {k for k in before if before[k] != after[k]} <= {"html/index.html", "manifest.json"}
@@ -141,29 +201,33 @@ def test_full_run_failure_isolation_site_manifest_and_incremental(tmp_path):
     assert "out of date (not selected)" in idx
 
 
-def test_warm_kernels_give_the_same_bytes_as_cold_kernels(tmp_path):
-    p = make_project(tmp_path)
-    warm = run(opts(p, jobs=2))
-    p_cold = {**p, "outputs": tmp_path / "cold"}
-    cold = run(opts(p_cold, jobs=2, warm_kernels=False))
-    assert warm.built == cold.built and len(warm.built) == 4
-    for sub in ("notebooks", "html"):
-        a = {
-            f.name: f.read_bytes() for f in (p["outputs"] / sub).iterdir() if f.name != "index.html"
-        }
-        b = {
-            f.name: f.read_bytes()
-            for f in (p_cold["outputs"] / sub).iterdir()
-            if f.name != "index.html"
-        }
-        assert a.keys() == b.keys() and [n for n in a if a[n] != b[n]] == []
+def test_plain_path_cold_kernels_give_the_same_bytes_as_warm_kernels(built, tmp_path):
+    """The warm-kernel speed-up off (spawned workers, kernels started normally): same pages."""
+    base, _ = built
+    p_cold = {**base, "outputs": tmp_path / "cold"}
+    names = ["overview", "profile_522701"]
+    cold = run(opts(p_cold, jobs=2, warm_kernels=False, only=names))
+    assert cold.built == names
+    _same_pages(base["outputs"], p_cold["outputs"], names)
     # kernels run in the notebook's folder (papermill's cwd), warm or cold
-    prof = nbformat.read(p["outputs"] / "notebooks" / "profile_522701.ipynb", as_version=4)
+    prof = nbformat.read(p_cold["outputs"] / "notebooks" / "profile_522701.ipynb", as_version=4)
     assert prof.cells[-2].outputs[0]["data"]["text/plain"] == "'notebooks'"
-    # the wide frame is shown as a kernel shows it (20 columns at most, '...' in between)
-    ov = nbformat.read(p["outputs"] / "notebooks" / "overview.ipynb", as_version=4)
-    text = ov.cells[-2].outputs[0]["data"]["text/plain"]
-    assert "column_0" in text and "column_29" in text and "..." in text and "column_15" not in text
+    # the wide frame is shown whole (the kernel setup lifts pandas' 20-column cut)
+    ov = nbformat.read(p_cold["outputs"] / "notebooks" / "overview.ipynb", as_version=4)
+    text = ov.cells[-3].outputs[0]["data"]["text/plain"]
+    assert "column_0" in text and "column_15" in text and "column_29" in text
+
+
+def test_dask_cluster_gives_the_same_outputs_as_the_local_executor(built, tmp_path, dask_scheduler):
+    base, local = built
+    p_dask = {**base, "outputs": tmp_path / "dask"}
+    names = ["broken", "overview"]
+    dask = run(opts(p_dask, jobs=2, executor="dask", scheduler=dask_scheduler, only=names))
+    assert (dask.built, list(dask.failed), dask.exit_code) == (["overview"], ["broken"], 1)
+    assert dask.failed["broken"] == local.failed["broken"]
+    _same_pages(base["outputs"], p_dask["outputs"], ["overview"])
+    for rel in ("notebooks/broken.failed.ipynb", "html/broken.failed.html"):
+        assert (base["outputs"] / rel).read_bytes() == (p_dask["outputs"] / rel).read_bytes()
 
 
 def test_products_written_by_a_notebook_are_recorded_and_checked(tmp_path):
@@ -180,7 +244,7 @@ def test_products_written_by_a_notebook_are_recorded_and_checked(tmp_path):
             "(d / 'x.txt').write_text(text)"
         ],
     )
-    s = run(opts(p, jobs=2, only=["writer"]))
+    s = run(opts(p, jobs=1, only=["writer"]))
     assert s.built == ["writer"]
     man = json.loads((p["outputs"] / "manifest.json").read_text(encoding="utf-8"))
     rec = {r["name"]: r for r in man["reports"]}["writer"]
@@ -188,6 +252,6 @@ def test_products_written_by_a_notebook_are_recorded_and_checked(tmp_path):
         "sha256": hashlib.sha256(b"hello").hexdigest(),
         "size": 5,
     }
-    assert run(opts(p, jobs=2, only=["writer"])).built == []
+    assert run(opts(p, jobs=1, only=["writer"])).built == []
     (p["outputs"] / "extra" / "x.txt").unlink()  # a product went missing: rebuild
-    assert run(opts(p, jobs=2, only=["writer"])).built == ["writer"]
+    assert run(opts(p, jobs=1, only=["writer"])).built == ["writer"]

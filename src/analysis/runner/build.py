@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from analysis import paths
-from analysis.errors import UserError
+from analysis.errors import UserError, unknown, user_error
 from analysis.io import write_bytes, write_text
+from analysis.messages import pair
 from analysis.runner import cache as C
 from analysis.runner.config import Regions, Task, load_config, select
 from analysis.runner.site import illustrative_notice, index_html
@@ -63,6 +64,12 @@ class Summary:
         return 1 if self.failed else 0
 
 
+class RunFault(UserError):
+    """A fault while running (outputs unwritable or full): one bilingual line, exit code 1.
+
+    Configuration problems stay plain ``UserError`` (exit code 2)."""
+
+
 @dataclass
 class Plan:
     tasks: list[Task]  # every task of the config
@@ -74,13 +81,20 @@ class Plan:
     to_run: list[Task]
 
 
-def make_plan(opts: Options, records: C.Records) -> Plan:
-    """Validate the configuration and decide which tasks must run (no kernel started)."""
+def load_tasks(opts: Options) -> tuple[Path, list[Task], list[Task]]:
+    """Data directory, every task of the configuration and the selected ones (validated)."""
     data = paths.data_dir(opts.data_dir)
     if not data.is_dir():
-        raise UserError(f"数据目录不存在: {data}", f"data directory does not exist: {data}")
+        raise user_error("runner.data_dir_missing", path=data)
     tasks = load_config(opts.config, data)
-    selected = select(tasks, opts.only)
+    return data, tasks, select(tasks, opts.only)
+
+
+def make_plan(
+    opts: Options, records: C.Records, loaded: tuple[Path, list[Task], list[Task]] | None = None
+) -> Plan:
+    """Decide which tasks must run (no kernel started, nothing written)."""
+    data, tasks, selected = loaded or load_tasks(opts)
     regions = Regions.read(data)
     hasher = C.DataHasher(data, regions)
     nb_sha: dict[str, str] = {}
@@ -112,10 +126,7 @@ def _lock(outputs: Path) -> Iterator[None]:
         except ImportError:  # not on Unix: no lock
             pass
         except OSError as exc:
-            raise UserError(
-                f"另一个 analysis run 正在写入 {outputs}, 请等它结束",
-                f"another 'analysis run' is writing to {outputs}; wait for it to finish",
-            ) from exc
+            raise RunFault(*pair("runner.locked", path=outputs)) from exc
         yield
     finally:
         f.close()
@@ -227,6 +238,22 @@ def _failed(task: Task, exc: BaseException):
     )
 
 
+def _mp_context(warm: bool) -> Any:
+    """Worker start method. Warm (the optional speed-up): workers forked from a forkserver
+    that has imported papermill/nbconvert and built the page font once (``warm.py``).
+    Plain (``--cold-kernels``, or no forkserver on this system): fresh interpreters."""
+    import multiprocessing as mp
+
+    if warm:
+        try:
+            ctx = mp.get_context("forkserver")
+            ctx.set_forkserver_preload(["analysis.runner.warm"])
+            return ctx
+        except ValueError:  # no forkserver (Windows)
+            pass
+    return mp.get_context("spawn")
+
+
 def _run_local(
     tasks: Sequence[Task],
     env: dict[str, str],
@@ -235,19 +262,18 @@ def _run_local(
     warm: bool,
     on_done: Callable[[Task, Any], None],
 ) -> None:
-    import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    try:
-        ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["analysis.runner.warm"])
-    except ValueError:  # no forkserver (Windows): fresh interpreters
-        ctx = mp.get_context("spawn")
     from analysis.runner.execute import run_task, worker_init
 
-    with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=ctx, initializer=worker_init, initargs=(str(log), os.getpid())
-    ) as pool:
+    pool = ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=_mp_context(warm),
+        initializer=worker_init,
+        initargs=(str(log), os.getpid()),
+    )
+
+    try:
         futs: dict[Future, Task] = {pool.submit(run_task, t, env, warm): t for t in tasks}
         for fut in as_completed(futs):
             t = futs[fut]
@@ -256,6 +282,8 @@ def _run_local(
             except Exception as exc:  # worker died (BrokenProcessPool, ...)
                 res = _failed(t, exc)
             on_done(t, res)
+    finally:  # on a fault (e.g. a full disk in on_done) queued reports are not started
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _run_dask(
@@ -370,7 +398,7 @@ def _illustrative_titles(data: Path) -> list[str]:
 
 
 def manifest(plan: Plan, records: C.Records, data_dir: Path) -> dict[str, Any]:
-    """What was built from which inputs: data file hashes, code hash, versions, per-report records."""
+    """What was built from which inputs: data hashes, code hash, versions, report records."""
     names = {t.name for t in plan.tasks}
     return {
         "format": C.FORMAT_VERSION,
@@ -382,78 +410,97 @@ def manifest(plan: Plan, records: C.Records, data_dir: Path) -> dict[str, Any]:
     }
 
 
+def _execute(plan: Plan, opts: Options, data: Path, outputs: Path, records: C.Records) -> Summary:
+    """Run ``plan.to_run`` in workers, storing each result as it arrives."""
+    summary = Summary()
+    jobs = max(1, min(opts.jobs or os.cpu_count() or 1, len(plan.to_run)))
+    env = {
+        "ANALYSIS_DATA_DIR": str(data),
+        "ANALYSIS_OUTPUTS_DIR": str(outputs),
+        "PYTHONHASHSEED": "0",
+    }
+    from tqdm import tqdm
+
+    bar = tqdm(
+        total=len(plan.to_run),
+        desc=" ".join(pair("runner.progress")),
+        unit="report",
+        file=sys.stderr,
+        disable=not opts.progress,
+        dynamic_ncols=True,
+    )
+
+    def on_done(task: Task, res) -> None:
+        _store(res, task, plan, outputs, records)
+        if res.ok:
+            summary.built.append(task.name)
+        else:
+            summary.failed[task.name] = res.error or {}
+        bar.set_postfix_str(f"{'+' if res.ok else 'x'} {task.name} ({res.duration:.1f} s)")
+        bar.update()
+
+    ordered = _order(plan.to_run, records)
+    try:
+        if opts.executor == "dask":
+            _run_dask(ordered, env, jobs, opts.scheduler, opts.warm_kernels, on_done)
+        else:
+            logfile = outputs / STATE_DIR / "workers.log"  # kernel/worker messages, this run
+            logfile.write_bytes(b"")
+            _run_local(ordered, env, jobs, logfile, opts.warm_kernels, on_done)
+    finally:
+        bar.close()
+    return summary
+
+
+def write_site(plan: Plan, records: C.Records, data: Path, outputs: Path) -> None:
+    """The index page and the manifest (each rewritten only when its text changed)."""
+    rows = index_rows(plan, records, outputs)
+    notice = illustrative_notice(_illustrative_titles(data))
+    explore = (outputs / "html" / "explore.html").exists()
+    page = index_html(rows, notice=notice, explore=explore)
+    _write_if_changed(outputs / "html" / "index.html", page)
+    man = (
+        json.dumps(manifest(plan, records, data), sort_keys=True, ensure_ascii=False, indent=1)
+        + "\n"
+    )
+    _write_if_changed(outputs / "manifest.json", man)
+
+
 def run(opts: Options, *, log: Callable[[str], None] | None = None) -> Summary:
     """Regenerate the reports; returns a Summary (exit code 1 when any report failed).
 
-    Raises ``UserError`` for configuration problems before any kernel starts.
+    Raises ``UserError`` for configuration problems before anything is written (no lock
+    file, no outputs folder), and ``RunFault`` when outputs cannot be written (unwritable
+    or full). ``--dry-run`` writes nothing.
     """
     t0 = time.perf_counter()
     if opts.executor not in EXECUTORS:
-        from analysis.errors import unknown
-
         raise unknown("kinds.executor", [opts.executor], EXECUTORS)
     outputs = paths.outputs_dir(opts.outputs)
-    data = paths.data_dir(opts.data_dir)
     records = C.Records(outputs)
-    summary = Summary()
-    with _lock(outputs):
-        plan = make_plan(opts, records)
-        summary.planned = [t.name for t in plan.to_run]
+    loaded = load_tasks(opts)  # configuration errors surface here, before any write
+    data = loaded[0]
+    if opts.dry_run:
+        plan = make_plan(opts, records, loaded)
+        summary = Summary(planned=[t.name for t in plan.to_run])
         summary.skipped = [t.name for t in plan.selected if t not in plan.to_run]
-        if opts.dry_run:
-            summary.seconds = time.perf_counter() - t0
-            return summary
-        clean_temp(outputs)
-        if plan.to_run:
-            jobs = max(1, min(opts.jobs or os.cpu_count() or 1, len(plan.to_run)))
-            env = {
-                "ANALYSIS_DATA_DIR": str(data),
-                "ANALYSIS_OUTPUTS_DIR": str(outputs),
-                "PYTHONHASHSEED": "0",
-            }
-            from tqdm import tqdm
+        summary.seconds = time.perf_counter() - t0
+        return summary
+    try:
+        with _lock(outputs):
+            plan = make_plan(opts, records, loaded)
+            clean_temp(outputs)
+            summary = _execute(plan, opts, data, outputs, records) if plan.to_run else Summary()
+            summary.planned = [t.name for t in plan.to_run]
+            summary.skipped = [t.name for t in plan.selected if t not in plan.to_run]
+            from analysis.present.explore import write_explore_page  # offline explorer page
 
-            bar = tqdm(
-                total=len(plan.to_run),
-                desc="报告 reports",
-                unit="report",
-                file=sys.stderr,
-                disable=not opts.progress,
-                dynamic_ncols=True,
-            )
-
-            def on_done(task: Task, res) -> None:
-                _store(res, task, plan, outputs, records)
-                if res.ok:
-                    summary.built.append(task.name)
-                else:
-                    summary.failed[task.name] = res.error or {}
-                bar.set_postfix_str(f"{'✓' if res.ok else '✗'} {task.name} ({res.duration:.1f} s)")
-                bar.update()
-
-            ordered = _order(plan.to_run, records)
-            try:
-                if opts.executor == "dask":
-                    _run_dask(ordered, env, jobs, opts.scheduler, opts.warm_kernels, on_done)
-                else:
-                    logfile = (
-                        outputs / STATE_DIR / "workers.log"
-                    )  # kernel/worker messages, this run
-                    logfile.write_bytes(b"")
-                    _run_local(ordered, env, jobs, logfile, opts.warm_kernels, on_done)
-            finally:
-                bar.close()
-        rows = index_rows(plan, records, outputs)
-        notice = illustrative_notice(_illustrative_titles(data))
-        _write_if_changed(outputs / "html" / "index.html", index_html(rows, notice=notice))
-        from analysis.present.explore import write_explore_page  # explore.html (issue 14)
-
-        write_explore_page(data, outputs, log=log)
-        man = (
-            json.dumps(manifest(plan, records, data), sort_keys=True, ensure_ascii=False, indent=1)
-            + "\n"
-        )
-        _write_if_changed(outputs / "manifest.json", man)
+            write_explore_page(data, outputs, log=log)
+            write_site(plan, records, data, outputs)
+    except OSError as exc:  # unwritable or full outputs
+        where = exc.filename or outputs
+        error = exc.strerror or exc
+        raise RunFault(*pair("runner.outputs_unwritable", path=where, error=error)) from None
     summary.built.sort()
     summary.seconds = time.perf_counter() - t0
     return summary

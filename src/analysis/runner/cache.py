@@ -1,8 +1,9 @@
 """Incremental builds: a report's key is the SHA-256 of everything that can change its output.
 
 key = sha256(notebook bytes, parameters, data it reads, src/analysis, dependency versions,
-runner format version). A report is skipped when its key equals the recorded key of its
-last successful build and the recorded outputs still exist with their recorded sizes.
+runner format version, the page's title and its previous/next links). A report is
+skipped when its key equals the recorded key of its last successful build and the
+recorded outputs still exist with their recorded sizes.
 
 Which data a report reads (``reads`` in reports.toml):
 
@@ -36,7 +37,7 @@ from typing import Any
 from analysis import paths
 from analysis.runner.config import Regions, Task
 
-FORMAT_VERSION = "runner-1"  # bump when the runner's output format changes
+FORMAT_VERSION = "runner-2"  # bump when the runner's output format changes
 OBS_DIR = "observations"
 # packages whose versions enter every key (besides the project's own dependencies)
 EXTRA_PACKAGES = ("numpy", "ipykernel", "jupyter_client", "nbclient", "pyzmq", "pyarrow")
@@ -181,6 +182,7 @@ class DataHasher:
 
 def task_key(task: Task, data_inputs: dict[str, str], notebook_sha: str) -> str:
     """SHA-256 of everything that determines a report's outputs."""
+    nav = task.nav
     payload = {
         "format": FORMAT_VERSION,
         "notebook": notebook_sha,
@@ -190,6 +192,9 @@ def task_key(task: Task, data_inputs: dict[str, str], notebook_sha: str) -> str:
         "code": code_hash(),
         "versions": versions(),
         "products": list(task.products),
+        # the page shows its title and links to its neighbours in the index
+        "title": task.title,
+        "nav": [[link.href, link.title] if link else None for link in (nav.prev, nav.next)],
     }
     return sha256_bytes(
         json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()
@@ -229,7 +234,8 @@ class Records:
         return out
 
     def up_to_date(self, name: str, key: str, products: Iterable[str] = ()) -> bool:
-        """True when the last build of ``name`` succeeded with ``key`` and its outputs are intact."""
+        """True when the last build of ``name`` succeeded with ``key`` and its outputs are
+        intact."""
         rec = self.get(name)
         if not rec or rec.get("key") != key or rec.get("status") != "ok":
             return False

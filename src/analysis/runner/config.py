@@ -6,14 +6,19 @@ Format (one ``[[report]]`` table per report; paths relative to the toml file)::
     [[report]]
     name = "county_profile"                 # letters, digits, '_' and '-' only
     notebook = "notebooks/county_profile.ipynb"
-    title = "{region_name} County profile"  # optional, index page; {param}, {region_name}
+    title = "{region_name} County profile"  # optional; {param}, {region_name}, {region_name_en}
     parameters = { base_year = 2020 }       # optional; names must exist in the parameters cell
     expand = { region_code = "@counties" }  # optional; a list, or "@counties" / "@regions"
     output = "county_profile_{region_code}" # optional; default name + "_" + expanded values
     reads = "region"                        # "all" (default), "region" or ["globs"] (cache.py)
     products = ["plan_figures.docx"]        # optional; extra files (under outputs/) it writes
 
-Expansion over several parameters takes the cartesian product, in the order written.
+Three steps, each testable alone: ``parse_config`` turns the TOML into typed
+``ReportSpec`` objects (keys, types, names, paths; no data needed); ``expand`` turns one
+spec into ``Task`` objects (``@counties`` etc., cartesian product in the order written,
+parameter names and types checked against the notebook's ``parameters`` cell); execution
+is elsewhere (``execute.py``). ``load_config`` chains the first two.
+
 Output names are derived safely: substituted values are reduced to ``[A-Za-z0-9_-]`` so
 no value can reach outside ``outputs/`` (no path traversal).
 """
@@ -28,11 +33,12 @@ import re
 import string
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
-from analysis.errors import UserError, unknown
+from analysis.errors import UserError, unknown, user_error
+from analysis.messages import pair
 
 REPORT_KEYS = ("name", "notebook", "title", "parameters", "expand", "output", "reads", "products")
 READS = ("all", "region")
@@ -54,6 +60,22 @@ class Param:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A link to another page of the site: file name (in the same folder) and title."""
+
+    href: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Nav:
+    """Neighbours of a report page in the index's order (links on the page)."""
+
+    prev: Link | None = None
+    next: Link | None = None
+
+
+@dataclass(frozen=True)
 class Task:
     """One notebook run: a report with all parameters fixed. Picklable (sent to workers)."""
 
@@ -66,9 +88,21 @@ class Task:
     region: str | None = None  # for reads == "region"
     products: tuple[str, ...] = ()
     cwd: Path | None = None
+    nav: Nav = Nav()
 
-    def params_json(self) -> str:
-        return json.dumps(self.parameters, sort_keys=True, ensure_ascii=False)
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """One ``[[report]]`` table, parsed and type-checked (nothing expanded yet)."""
+
+    name: str
+    notebook: Path  # resolved
+    title: str
+    parameters: dict[str, Any]
+    expand: dict[str, Any]
+    output: str  # output name template
+    reads: str | tuple[str, ...]
+    products: tuple[str, ...]
 
 
 @dataclass
@@ -79,24 +113,32 @@ class Regions:
     level: dict[str, str] = field(default_factory=dict)
     parent: dict[str, str] = field(default_factory=dict)
     name: dict[str, str] = field(default_factory=dict)
+    name_en: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def read(cls, data_dir: Path) -> Regions:
         path = data_dir / "regions.csv"
         if not path.is_file():
-            raise UserError(f"找不到地区文件: {path}", f"regions file not found: {path}")
+            raise user_error("runner.regions_not_found", path=path)
         out = cls()
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            for row in csv.DictReader(f):
-                code = (row.get("code") or "").strip()
-                if not code:
-                    continue
-                out.codes.append(code)
-                out.level[code] = (row.get("level") or "").strip()
-                out.parent[code] = (row.get("parent_code") or "").strip()
-                out.name[code] = (row.get("name_zh") or "").strip()
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as f:
+                for row in csv.DictReader(f):
+                    out._add(row)
+        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            raise user_error("runner.regions_unreadable", path=path, error=exc) from exc
         out.codes.sort()
         return out
+
+    def _add(self, row: Mapping[str, str | None]) -> None:
+        code = (row.get("code") or "").strip()
+        if not code:
+            return
+        self.codes.append(code)
+        self.level[code] = (row.get("level") or "").strip()
+        self.parent[code] = (row.get("parent_code") or "").strip()
+        self.name[code] = (row.get("name_zh") or "").strip()
+        self.name_en[code] = (row.get("name_en") or "").strip()
 
     def units(self) -> list[str]:
         """Codes of the lowest level present (the analysis units, e.g. counties)."""
@@ -116,65 +158,67 @@ class Regions:
         return out
 
 
+# ---------------------------------------------------------------------------------------
+# the notebook's parameters cell
+
+
+def _parameters_source(path: Path) -> str | None:
+    """Source of the code cell tagged ``parameters`` (None when there is none)."""
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise user_error("runner.notebook_unreadable", path=path, error=exc) from exc
+    for cell in nb.get("cells", []):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if cell.get("cell_type") == "code" and "parameters" in tags:
+            src = cell.get("source", "")
+            return "".join(src) if isinstance(src, list) else src
+    return None
+
+
+def _allowed_types(ann: ast.expr | None) -> tuple[str, ...]:
+    """Type names in an annotation such as ``str | dict | None`` (sorted)."""
+    if ann is None:
+        return ()
+    names = [n.id for n in ast.walk(ann) if isinstance(n, ast.Name)]
+    if any(isinstance(n, ast.Constant) and n.value is None for n in ast.walk(ann)):
+        names.append("NoneType")
+    return tuple(sorted(names))
+
+
+def _params_of(node: ast.stmt) -> list[Param]:
+    """Parameters assigned by one statement (``a = 1``, ``a: int = 1``; others: none)."""
+    if isinstance(node, ast.Assign):
+        targets, value, ann = node.targets, node.value, None
+    elif isinstance(node, ast.AnnAssign) and node.value is not None:
+        targets, value, ann = [node.target], node.value, node.annotation
+    else:
+        return []
+    try:
+        default = ast.literal_eval(value)
+    except ValueError:  # not a literal: any value is accepted
+        default = None
+    return [
+        Param(t.id, default, type(default).__name__, _allowed_types(ann))
+        for t in targets
+        if isinstance(t, ast.Name)
+    ]
+
+
 def notebook_params(path: Path) -> dict[str, Param]:
     """Parameters declared in the cell tagged ``parameters`` (literal assignments only).
 
     Mirrors papermill's ``inspect_notebook`` without importing papermill (keeps a
     no-change rerun fast); a non-literal default gets type ``NoneType`` (any value).
     """
+    src = _parameters_source(path)
+    if src is None:
+        return {}
     try:
-        nb = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise UserError(
-            f"无法读取笔记本 {path}: {exc}", f"cannot read notebook {path}: {exc}"
-        ) from exc
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get(
-            "tags", []
-        ):
-            src = cell.get("source", "")
-            src = "".join(src) if isinstance(src, list) else src
-            try:
-                tree = ast.parse(src)
-            except SyntaxError as exc:
-                raise UserError(
-                    f"笔记本 {path.name} 的参数单元格有语法错误: {exc}",
-                    f"notebook {path.name}: syntax error in the parameters cell: {exc}",
-                ) from exc
-            out: dict[str, Param] = {}
-            for node in tree.body:
-                targets = (
-                    node.targets
-                    if isinstance(node, ast.Assign)
-                    else (
-                        [node.target]
-                        if isinstance(node, ast.AnnAssign) and node.value is not None
-                        else []
-                    )
-                )
-                for t in targets:
-                    if isinstance(t, ast.Name):
-                        try:
-                            value = ast.literal_eval(node.value)  # type: ignore[union-attr]
-                        except ValueError:
-                            value = None
-                        ann = node.annotation if isinstance(node, ast.AnnAssign) else None
-                        allowed = (
-                            tuple(
-                                sorted(
-                                    "NoneType"
-                                    if (isinstance(n, ast.Constant) and n.value is None)
-                                    else n.id
-                                    for n in ast.walk(ann)
-                                    if isinstance(n, ast.Name | ast.Constant)
-                                )
-                            )
-                            if ann is not None
-                            else ()
-                        )
-                        out[t.id] = Param(t.id, value, type(value).__name__, allowed)
-            return out
-    return {}
+        tree = ast.parse(src)
+    except SyntaxError as exc:
+        raise user_error("runner.parameters_syntax", name=path.name, error=exc) from exc
+    return {p.name: p for node in tree.body for p in _params_of(node)}
 
 
 def _type_ok(value: Any, p: Param) -> bool:
@@ -194,6 +238,10 @@ def _is(value: Any, type_name: str) -> bool:
     return type(value).__name__ == type_name
 
 
+# ---------------------------------------------------------------------------------------
+# names and titles
+
+
 def safe_piece(value: Any) -> str:
     """A parameter value reduced to characters safe in a file name."""
     return _UNSAFE_CHARS.sub("_", str(value)).strip("_") or "_"
@@ -205,39 +253,156 @@ def output_name(template: str, params: Mapping[str, Any], report: str) -> str:
     try:
         parsed = list(string.Formatter().parse(template))
     except ValueError as exc:
-        raise UserError(
-            f"报告 {report} 的 output 模板无效: {exc}",
-            f"report {report}: invalid output template: {exc}",
-        ) from exc
+        raise user_error("runner.output_template_invalid", report=report, error=exc) from exc
     for literal, fld, spec, conv in parsed:
         pieces.append(literal)
         if fld is None:
             continue
         if fld not in params or spec or conv:
-            raise UserError(
-                f"报告 {report} 的 output 模板字段 {{{fld}}} 无效; 可用字段: {', '.join(sorted(params))}",
-                f"report {report}: output template field {{{fld}}} is not a parameter name; "
-                f"valid fields: {', '.join(sorted(params))}",
-            )
+            valid = ", ".join(sorted(params))
+            raise user_error("runner.output_template_field", report=report, field=fld, valid=valid)
         pieces.append(safe_piece(params[fld]))
     name = "".join(pieces)
     if not _SAFE_NAME.match(name) or name in RESERVED:
-        raise UserError(
-            f"报告 {report} 的输出名 {name!r} 无效: 只能用字母、数字、'_'、'-' (不能是 index)",
-            f"report {report}: output name {name!r} is not safe: use letters, digits, '_' and '-' "
-            "(and not 'index')",
-        )
+        raise user_error("runner.output_name_unsafe", report=report, name=repr(name))
     return name
 
 
 def fill_title(title: str, values: Mapping[str, Any], regions: Regions) -> str:
-    """Replace ``{param}`` and ``{region_name}`` in a title (plain substitution, no format())."""
+    """Replace ``{param}``, ``{region_name}`` and ``{region_name_en}`` in a title (plain
+    substitution, no format())."""
     fields = {k: str(v) for k, v in values.items()}
-    code = next((str(values[k]) for k in REGION_PARAMS if values.get(k)), "")
+    code = region_of(values) or ""
     fields["region_name"] = regions.name.get(code, code)
+    fields["region_name_en"] = regions.name_en.get(code, "")
     for k, v in fields.items():
         title = title.replace("{" + k + "}", v)
     return title
+
+
+def region_of(values: Mapping[str, Any]) -> str | None:
+    """The region a task is about (its ``region_code`` parameter), if any."""
+    return next((str(values[k]) for k in REGION_PARAMS if values.get(k)), None)
+
+
+# ---------------------------------------------------------------------------------------
+# step 1: TOML -> ReportSpec (no data directory needed)
+
+
+def _in_report(report: str, err: UserError) -> UserError:
+    """``err`` prefixed with the report it is about (both languages)."""
+    zh = pair("runner.in_report", report=report, message=err.zh)[0]
+    en = pair("runner.in_report", report=report, message=err.en)[1]
+    return UserError(zh, en)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """The parsed TOML file, or a ``UserError`` naming the file."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise user_error("runner.config_not_found", path=path) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise user_error("runner.config_unreadable", path=path, error=exc) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise user_error("runner.config_not_toml", path=path, error=exc) from exc
+
+
+def bad_relative_path(text: str) -> bool:
+    """True unless ``text`` is a non-empty relative path with no ``..`` (POSIX or Windows)."""
+    if not text.strip() or "\0" in text:
+        return True
+    posix, win = PurePosixPath(text), PureWindowsPath(text)
+    if posix.is_absolute() or win.is_absolute() or win.drive or text.startswith(("/", "\\")):
+        return True
+    return ".." in posix.parts or ".." in win.parts
+
+
+def _parse_reads(name: str, reads: Any) -> str | tuple[str, ...]:
+    """``"all"``, ``"region"`` or a tuple of glob patterns relative to the data directory."""
+    if isinstance(reads, list) and reads and all(isinstance(g, str) for g in reads):
+        for g in reads:
+            if bad_relative_path(g):
+                raise user_error("runner.reads_pattern_bad", report=name, pattern=repr(g))
+        return tuple(reads)
+    if isinstance(reads, str) and reads in READS:
+        return reads
+    raise unknown("kinds.reads_rule", [f"{name}: {reads!r}"], (*READS, "[globs]"))
+
+
+def _parse_products(name: str, products: Any) -> tuple[str, ...]:
+    if not isinstance(products, list) or not all(isinstance(p, str) for p in products):
+        raise user_error("runner.products_not_strings", report=name)
+    for p in products:
+        if bad_relative_path(p):
+            raise user_error("runner.product_outside", report=name, path=repr(p))
+    return tuple(products)
+
+
+def _parse_name(rep: Mapping[str, Any], label: str) -> str:
+    bad = sorted(set(rep) - set(REPORT_KEYS))
+    if bad:
+        raise _in_report(label, unknown("kinds.report_key", bad, REPORT_KEYS))
+    for key in ("name", "notebook"):
+        if not isinstance(rep.get(key), str) or not rep[key]:
+            raise user_error("runner.missing_key", report=label, key=key)
+    name = str(rep["name"])
+    if not _SAFE_NAME.match(name) or name in RESERVED:
+        raise user_error("runner.report_name_unsafe", name=repr(name))
+    return name
+
+
+def parse_report(rep: Mapping[str, Any], label: str, base: Path) -> ReportSpec:
+    """One ``[[report]]`` table -> ``ReportSpec`` (``label`` names it in messages)."""
+    if not isinstance(rep, Mapping):
+        raise user_error("runner.tables_expected", report=label)
+    name = _parse_name(rep, label)
+    nb = (base / rep["notebook"]).resolve()
+    if not nb.is_file():
+        raise user_error("runner.notebook_not_found", report=name, path=nb)
+    params, expand = rep.get("parameters", {}), rep.get("expand", {})
+    if not isinstance(params, dict) or not isinstance(expand, dict):
+        raise user_error("runner.tables_expected", report=name)
+    template = rep.get("output") or (name + "".join(f"_{{{k}}}" for k in expand))
+    if not isinstance(template, str):
+        raise user_error("runner.output_not_string", report=name)
+    title = rep.get("title", name)
+    if not isinstance(title, str):
+        raise user_error("runner.title_not_string", report=name)
+    return ReportSpec(
+        name=name,
+        notebook=nb,
+        title=title,
+        parameters=dict(params),
+        expand=dict(expand),
+        output=template,
+        reads=_parse_reads(name, rep.get("reads", "all")),
+        products=_parse_products(name, rep.get("products", [])),
+    )
+
+
+def parse_config(path: str | Path) -> list[ReportSpec]:
+    """``reports.toml`` -> one ``ReportSpec`` per ``[[report]]``, in file order."""
+    path = Path(path)
+    cfg = read_toml(path)
+    bad_top = sorted(set(cfg) - {"report"})
+    if bad_top:
+        raise unknown("kinds.top_level_key", bad_top, ["report"])
+    reports = cfg.get("report", [])
+    if not isinstance(reports, list) or not reports:
+        raise user_error("runner.no_reports", path=path)
+    specs: list[ReportSpec] = []
+    for i, rep in enumerate(reports, start=1):
+        label = str(rep.get("name", f"#{i}")) if isinstance(rep, dict) else f"#{i}"
+        spec = parse_report(rep, label, path.parent)
+        if spec.name in {s.name for s in specs}:
+            raise user_error("runner.duplicate_report", name=spec.name)
+        specs.append(spec)
+    return specs
+
+
+# ---------------------------------------------------------------------------------------
+# step 2: ReportSpec -> Tasks (expansion over the data set's regions, parameter checks)
 
 
 def _expand_values(report: str, pname: str, spec: Any, regions: Regions) -> list[Any]:
@@ -249,9 +414,8 @@ def _expand_values(report: str, pname: str, spec: Any, regions: Regions) -> list
         raise unknown("kinds.expansion_token", [f"{report}.{pname} = {spec!r}"], EXPAND_TOKENS)
     if isinstance(spec, list) and spec:
         return list(spec)
-    raise UserError(
-        f"报告 {report} 的 expand.{pname} 必须是非空列表或 {' / '.join(EXPAND_TOKENS)}",
-        f"report {report}: expand.{pname} must be a non-empty list or one of {', '.join(EXPAND_TOKENS)}",
+    raise user_error(
+        "runner.expand_bad", report=report, param=pname, tokens=", ".join(EXPAND_TOKENS)
     )
 
 
@@ -264,24 +428,62 @@ def _check_params(
 ) -> None:
     bad = sorted(set(values) - set(declared))
     if bad:
-        valid = sorted(declared) or ["(无 none)"]
+        none_zh, none_en = pair("runner.no_parameters_declared")
+        valid = ", ".join(sorted(declared))
+        fields = {"report": report, "notebook": nb.name, "bad": ", ".join(bad)}
         raise UserError(
-            f"报告 {report}: 笔记本 {nb.name} 没有参数 {', '.join(bad)}。可用参数: {', '.join(valid)}",
-            f"report {report}: notebook {nb.name} has no parameter {', '.join(bad)}. "
-            f"Valid parameters: {', '.join(valid)}",
+            pair("runner.no_parameter", valid=valid or none_zh, **fields)[0],
+            pair("runner.no_parameter", valid=valid or none_en, **fields)[1],
         )
     for k, v in values.items():
         p = declared[k]
         if not _type_ok(v, p):
-            raise UserError(
-                f"报告 {report}: 参数 {k} 应为 {' | '.join(p.allowed or (p.type_name,))} 类型 (默认值 {p.default!r}), 实为 {v!r}",
-                f"report {report}: parameter {k} must be of type {' | '.join(p.allowed or (p.type_name,))} "
-                f"(default {p.default!r}), got {v!r} ({type(v).__name__})",
+            raise user_error(
+                "runner.parameter_type",
+                report=report,
+                param=k,
+                types=" | ".join(p.allowed or (p.type_name,)),
+                default=repr(p.default),
+                value=repr(v),
+                got=type(v).__name__,
             )
         if k in REGION_PARAMS and v not in ("", None) and str(v) not in regions.level:
             listing = [f"{c} {regions.name.get(c, '')}".strip() for c in regions.codes]
-            err = unknown("kinds.region_code", [str(v)], listing)
-            raise UserError(f"报告 {report}: {err.zh}", f"report {report}: {err.en}")
+            raise _in_report(report, unknown("kinds.region_code", [str(v)], listing))
+
+
+def _combinations(spec: ReportSpec, regions: Regions) -> list[dict[str, Any]]:
+    """Parameter values of each run: the cartesian product of the expanded values."""
+    if not spec.expand:
+        return [{}]
+    lists = [_expand_values(spec.name, k, v, regions) for k, v in spec.expand.items()]
+    return [dict(zip(spec.expand, vals, strict=True)) for vals in itertools.product(*lists)]
+
+
+def expand(spec: ReportSpec, regions: Regions) -> list[Task]:
+    """The tasks of one report: expanded, with parameters checked against the notebook."""
+    declared = notebook_params(spec.notebook)
+    tasks = []
+    for combo in _combinations(spec, regions):
+        values = {**spec.parameters, **combo}
+        _check_params(spec.name, spec.notebook, values, declared, regions)
+        region = region_of(values) if spec.reads == "region" else None
+        if spec.reads == "region" and region is None:
+            raise user_error("runner.region_reads_needs_code", report=spec.name)
+        tasks.append(
+            Task(
+                name=output_name(spec.output, values, spec.name),
+                report=spec.name,
+                title=fill_title(spec.title, values, regions),
+                notebook=spec.notebook,
+                parameters=values,
+                reads=spec.reads,
+                region=region,
+                products=spec.products,
+                cwd=spec.notebook.parent,
+            )
+        )
+    return tasks
 
 
 def load_config(path: str | Path, data_dir: Path) -> list[Task]:
@@ -290,122 +492,26 @@ def load_config(path: str | Path, data_dir: Path) -> list[Task]:
     Raises ``UserError`` (exit 2 in the CLI) for unknown keys or parameter names, wrong
     types, region codes not in ``data_dir/regions.csv``, unsafe or duplicate output names.
     """
-    path = Path(path)
-    try:
-        cfg = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise UserError(
-            f"找不到报告配置文件: {path}", f"report configuration not found: {path}"
-        ) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise UserError(
-            f"报告配置文件 {path} 格式错误: {exc}", f"{path} is not valid TOML: {exc}"
-        ) from exc
-    bad_top = sorted(set(cfg) - {"report"})
-    if bad_top:
-        raise unknown("kinds.top_level_key", bad_top, ["report"])
-    reports = cfg.get("report", [])
-    if not isinstance(reports, list) or not reports:
-        raise UserError(f"{path} 中没有 [[report]]", f"{path} has no [[report]] tables")
+    specs = parse_config(path)
     regions = Regions.read(data_dir)
-    base = path.parent
-    tasks: list[Task] = []
-    seen_reports: set[str] = set()
-    for i, rep in enumerate(reports, start=1):
-        label = str(rep.get("name", f"#{i}"))
-        bad = sorted(set(rep) - set(REPORT_KEYS))
-        if bad:
-            err = unknown("kinds.report_key", bad, REPORT_KEYS)
-            raise UserError(f"报告 {label}: {err.zh}", f"report {label}: {err.en}")
-        for key in ("name", "notebook"):
-            if not isinstance(rep.get(key), str) or not rep[key]:
-                raise UserError(f"报告 {label} 缺少 {key}", f"report {label}: missing '{key}'")
-        name = rep["name"]
-        if not _SAFE_NAME.match(name) or name in RESERVED:
-            raise UserError(
-                f"报告名 {name!r} 无效: 只能用字母、数字、'_'、'-'",
-                f"report name {name!r} is not safe: use letters, digits, '_' and '-'",
-            )
-        if name in seen_reports:
-            raise UserError(f"报告名重复: {name}", f"duplicate report name: {name}")
-        seen_reports.add(name)
-        nb = (base / rep["notebook"]).resolve()
-        if not nb.is_file():
-            raise UserError(
-                f"报告 {name}: 找不到笔记本 {nb}", f"report {name}: notebook not found: {nb}"
-            )
-        reads = rep.get("reads", "all")
-        if isinstance(reads, list) and reads and all(isinstance(g, str) for g in reads):
-            reads = tuple(reads)  # glob patterns relative to the data directory
-        elif reads not in READS:
-            raise unknown("kinds.reads_rule", [f"{name}: {reads!r}"], (*READS, "[globs]"))
-        params = rep.get("parameters", {})
-        expand = rep.get("expand", {})
-        products = rep.get("products", [])
-        if not isinstance(params, dict) or not isinstance(expand, dict):
-            raise UserError(
-                f"报告 {name}: parameters/expand 必须是表",
-                f"report {name}: parameters/expand must be tables",
-            )
-        if not isinstance(products, list) or not all(isinstance(p, str) for p in products):
-            raise UserError(
-                f"报告 {name}: products 必须是字符串列表",
-                f"report {name}: products must be a list of strings",
-            )
-        for p in products:
-            pp = Path(p)
-            if pp.is_absolute() or ".." in pp.parts:
-                raise UserError(
-                    f"报告 {name}: products 路径 {p!r} 必须在 outputs/ 内",
-                    f"report {name}: product path {p!r} must stay inside outputs/",
-                )
-        declared = notebook_params(nb)
-        combos = (
-            [
-                dict(zip(expand, vals, strict=True))
-                for vals in itertools.product(
-                    *[_expand_values(name, k, v, regions) for k, v in expand.items()]
-                )
-            ]
-            if expand
-            else [{}]
-        )
-        template = rep.get("output") or (name + "".join(f"_{{{k}}}" for k in expand))
-        if not isinstance(template, str):
-            raise UserError(
-                f"报告 {name}: output 必须是字符串", f"report {name}: output must be a string"
-            )
-        for combo in combos:
-            values = {**params, **combo}
-            _check_params(name, nb, values, declared, regions)
-            region = None
-            if reads == "region":
-                region = next((str(values[k]) for k in REGION_PARAMS if values.get(k)), None)
-                if region is None:
-                    raise UserError(
-                        f'报告 {name}: reads = "region" 需要参数 region_code',
-                        f'report {name}: reads = "region" needs a region_code parameter',
-                    )
-            tasks.append(
-                Task(
-                    name=output_name(template, values, name),
-                    report=name,
-                    title=fill_title(str(rep.get("title", name)), values, regions),
-                    notebook=nb,
-                    parameters=values,
-                    reads=reads,
-                    region=region,
-                    products=tuple(products),
-                    cwd=nb.parent,
-                )
-            )
+    tasks = [task for spec in specs for task in expand(spec, regions)]
     names = [t.name for t in tasks]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
-        raise UserError(
-            f"输出名重复: {', '.join(dup)}", f"duplicate output names: {', '.join(dup)}"
+        raise user_error("runner.duplicate_outputs", names=", ".join(dup))
+    return with_nav(sorted(tasks, key=lambda t: t.name))
+
+
+def with_nav(tasks: Sequence[Task]) -> list[Task]:
+    """``tasks`` (in index order), each knowing its previous and next report page."""
+    links = [Link(f"{t.name}.html", t.title) for t in tasks]
+    return [
+        replace(
+            t,
+            nav=Nav(links[i - 1] if i > 0 else None, links[i + 1] if i + 1 < len(links) else None),
         )
-    return sorted(tasks, key=lambda t: t.name)
+        for i, t in enumerate(tasks)
+    ]
 
 
 def select(tasks: Sequence[Task], only: Sequence[str] | None) -> list[Task]:

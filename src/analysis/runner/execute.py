@@ -89,12 +89,14 @@ def warm_up() -> None:
 
 
 def normalise(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
-    """Drop run-specific metadata (timestamps, temp paths, random cell ids) from an executed notebook."""
+    """Drop run-specific metadata (timestamps, temp paths, random cell ids) from a notebook."""
     pm = nb.metadata.get("papermill", {})
     for k in TIMESTAMP_KEYS:
         pm.pop(k, None)
     if "output_path" in pm:
         pm["output_path"] = f"notebooks/{name}.ipynb"
+    if "input_path" in pm:  # an absolute path: the bytes would depend on the checkout's place
+        pm["input_path"] = Path(str(pm["input_path"])).name
     for i, cell in enumerate(nb.cells):
         cell.metadata.pop("execution", None)
         tags = cell.metadata.get("tags", [])
@@ -128,80 +130,110 @@ def _kernel_name(path: Path) -> str:
     return nb.metadata.get("kernelspec", {}).get("name") or "python3"
 
 
+KERNEL_SETUP = (
+    # full tables in every kernel: pandas cuts frames longer than display.max_rows (60)
+    # or wider than display.max_columns (20 in a kernel) to their first and last rows
+    '__import__("pandas").set_option("display.max_rows", None, "display.max_columns", None)',
+)
+
+
+def kernel_options(warm: bool) -> dict[str, Any]:
+    """papermill/nbclient options: the kernel setup lines, and the warm-kernel manager.
+
+    ``warm`` is the one switch of the optional speed-up (``zygote.py``): off, or where
+    ``os.fork`` is missing, kernels start the plain way (a fresh ``ipykernel`` process).
+    """
+    opts: dict[str, Any] = {
+        "extra_arguments": [f"--IPKernelApp.exec_lines={line}" for line in KERNEL_SETUP]
+    }
+    if warm and hasattr(os, "fork"):
+        from analysis.runner.zygote import WarmKernelManager
+
+        opts["kernel_manager_class"] = WarmKernelManager
+    return opts
+
+
+def error_info(exc: BaseException, prefix: str = "") -> dict[str, Any]:
+    """The error record of a failure outside a notebook cell (kernel died, bad file, ...)."""
+    if isinstance(exc, PapermillExecutionError):
+        first = failing_line(exc.traceback or []) or next(
+            (ln for ln in (exc.source or "").splitlines() if ln.strip()), ""
+        )
+        return {
+            "cell_index": exc.cell_index,
+            "exec_count": exc.exec_count,
+            "ename": exc.ename,
+            "evalue": str(exc.evalue),
+            "source_line": first,
+        }
+    return {
+        "cell_index": None,
+        "exec_count": None,
+        "ename": type(exc).__name__,
+        "evalue": prefix + str(exc),
+        "source_line": "",
+    }
+
+
+def execute(task: Task, out: Path, options: dict[str, Any]) -> dict[str, Any] | None:
+    """Run the notebook into ``out`` with papermill; the error record, or None on success."""
+    try:
+        papermill.execute_notebook(
+            str(task.notebook),
+            str(out),
+            parameters=dict(task.parameters),
+            kernel_name=_kernel_name(task.notebook),
+            progress_bar=False,
+            log_output=False,
+            cwd=str(task.cwd or task.notebook.parent),
+            record_timing=False,
+            shutdown_kernel="immediate",
+            start_timeout=300,  # a loaded machine can take minutes to start a kernel
+            **options,
+        )
+    except Exception as exc:  # a cell raised, the kernel died, ...: report, never crash the run
+        return error_info(exc)
+    return None
+
+
+def read_executed(out: Path, name: str) -> bytes:
+    """The executed notebook, normalised, as the bytes written to outputs/notebooks/."""
+    nb = normalise(nbformat.read(out, as_version=4), name)
+    return nbformat.writes(nb).encode("utf-8") + b"\n"
+
+
+def render_views(
+    nb_bytes: bytes, task: Task, ok: bool
+) -> tuple[dict[str, bytes], dict[str, Any] | None]:
+    """Both HTML views of a good run, the full view of a failed one; and a rendering error."""
+    html: dict[str, bytes] = {}
+    for view in ("report", "full") if ok else ("full",):
+        try:
+            html[view] = R.render(nb_bytes, view, title=task.title, nav=task.nav)
+        except Exception as exc:
+            return html, error_info(exc, "HTML rendering failed: ")
+    return html, None
+
+
 def run_task(task: Task, env: dict[str, str], warm: bool = True) -> Result:
     """Execute ``task`` with papermill and render it; never raises for notebook errors.
 
     ``warm``: start the kernel from the worker's warm helper (``zygote``), else normally.
     """
     os.environ.update(env)
-    extra: dict[str, Any] = {}
-    if warm and hasattr(os, "fork"):
-        from analysis.runner.zygote import WarmKernelManager
-
-        extra["kernel_manager_class"] = WarmKernelManager
     t0 = time.perf_counter()
-    error: dict[str, Any] | None = None
     nb_bytes: bytes | None = None
     with tempfile.TemporaryDirectory(prefix="analysis-run-") as tmp:
         out = Path(tmp) / f"{task.name}.ipynb"
-        try:
-            papermill.execute_notebook(
-                str(task.notebook),
-                str(out),
-                parameters=dict(task.parameters),
-                kernel_name=_kernel_name(task.notebook),
-                progress_bar=False,
-                log_output=False,
-                cwd=str(task.cwd or task.notebook.parent),
-                record_timing=False,
-                shutdown_kernel="immediate",
-                **extra,
-            )
-        except PapermillExecutionError as exc:
-            first = failing_line(exc.traceback or []) or next(
-                (ln for ln in (exc.source or "").splitlines() if ln.strip()), ""
-            )
-            error = {
-                "cell_index": exc.cell_index,
-                "exec_count": exc.exec_count,
-                "ename": exc.ename,
-                "evalue": str(exc.evalue),
-                "source_line": first,
-            }
-        except Exception as exc:  # kernel died, bad notebook, ...: report, do not crash the run
-            error = {
-                "cell_index": None,
-                "exec_count": None,
-                "ename": type(exc).__name__,
-                "evalue": str(exc),
-                "source_line": "",
-            }
+        error = execute(task, out, kernel_options(warm))
         if out.exists():
             try:
-                nb = normalise(nbformat.read(out, as_version=4), task.name)
-                nb_bytes = nbformat.writes(nb).encode("utf-8") + b"\n"
+                nb_bytes = read_executed(out, task.name)
             except Exception as exc:
-                error = error or {
-                    "cell_index": None,
-                    "exec_count": None,
-                    "ename": type(exc).__name__,
-                    "evalue": str(exc),
-                    "source_line": "",
-                }
+                error = error or error_info(exc)
     html: dict[str, bytes] = {}
     if nb_bytes is not None:
-        views = ("report", "full") if error is None else ("full",)
-        for view in views:
-            try:
-                html[view] = R.render(nb_bytes, view, title=task.title)
-            except Exception as exc:
-                error = error or {
-                    "cell_index": None,
-                    "exec_count": None,
-                    "ename": type(exc).__name__,
-                    "evalue": f"HTML rendering failed: {exc}",
-                    "source_line": "",
-                }
-    return Result(
-        task.name, error is None, round(time.perf_counter() - t0, 3), nb_bytes, html, error
-    )
+        html, render_error = render_views(nb_bytes, task, error is None)
+        error = error or render_error
+    seconds = round(time.perf_counter() - t0, 3)
+    return Result(task.name, error is None, seconds, nb_bytes, html, error)

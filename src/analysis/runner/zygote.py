@@ -221,7 +221,7 @@ class ForeignProcess:
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
 
-    def terminate(self) -> None:
+    def terminate(self) -> None:  # LocalProvisioner.terminate's fallback when killpg fails
         self.send_signal(signal.SIGTERM)
 
 
