@@ -348,7 +348,7 @@ def words(text: str) -> list[str]:
     pending = ""
     for tok in rjieba.cut(name):
         if len(tok) == 1 and not tok.isalnum() and out and not pending:
-            out[-1] += tok  # punctuation ("/", "、") stays with the word before it
+            out[-1] += tok  # punctuation (slash, enumeration comma) stays with the word before it
             continue
         if len(tok) == 1 and _CJK.match(tok):
             pending += tok  # one character: keep it with the next word (or the previous at the end)
