@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from cases import FIXTURES
 
 from analysis.cli import main, parse_years
-from conftest import FIXTURES
 
 
 @pytest.fixture()

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from cases import FIXTURES, make_case
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +16,6 @@ from analysis.data import load
 from analysis.data import schema as S
 from analysis.data import validate as V
 from analysis.errors import DataError
-from conftest import FIXTURES, make_case
 
 OBS = FIXTURES / "minimal" / "observations" / "obs.csv"
 HEADER = OBS.read_text(encoding="utf-8").splitlines()[0]

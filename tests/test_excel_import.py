@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from cases import FIXTURES
 from openpyxl import load_workbook
 
 from analysis.cli import main
 from analysis.data import load
 from analysis.data.excel import NOTES, THEMES, import_name, import_workbook, write_template
 from analysis.errors import DataError
-from conftest import FIXTURES
 
 SHEET = THEMES["workforce"]  # community_workers (count) lives here in the minimal data set
 URB = "urbanisation_rate"  # a percentage indicator (population theme: not in the template)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, make_case
+from cases import FIXTURES, make_case
 
 from analysis.cli import main
 from analysis.data import load
