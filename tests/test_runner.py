@@ -135,6 +135,9 @@ def make_project(tmp: Path, *, failing: bool = False, extra_toml: str = "") -> d
 
 
 def opts(p: dict[str, Path], **kw) -> Options:
+    """Runner options for a tiny test project; the explorer page is tested on its own
+    (tests/test_explore_page.py), so runs here skip it unless asked."""
+    kw.setdefault("explore", False)
     return Options(
         config=p["config"], data_dir=p["data"], outputs=p["outputs"], progress=False, **kw
     )
@@ -719,3 +722,25 @@ def test_normalise_drops_timestamps_and_local_paths():
         "input_path": "county_profile.ipynb",
         "output_path": "notebooks/county_profile_1.ipynb",
     }
+
+
+def test_run_builds_the_explorer_page_and_the_index_links_it(tmp_path, monkeypatch):
+    """`analysis run` calls the explorer page writer after the reports (unless --no-explore)
+    and links explore.html from the index; the page itself is tested in test_explore_page."""
+    import analysis.present.explore as E
+    from analysis.runner import run
+
+    calls = []
+
+    def fake(data, outputs, *, log=None):
+        calls.append(Path(data))
+        page = Path(outputs) / "html" / "explore.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text("<html></html>", encoding="utf-8")
+        return page
+
+    monkeypatch.setattr(E, "write_explore_page", fake)
+    p = make_project(tmp_path)
+    run(opts(p, only=["overview"], explore=True, jobs=1, warm_kernels=False))
+    assert calls == [p["data"]]
+    assert 'href="explore.html"' in (p["outputs"] / "html" / "index.html").read_text("utf-8")

@@ -71,6 +71,7 @@ def _cmd(p) -> list[str]:
         "-m",
         "analysis.runner",
         "run",
+        "--no-explore",
         "--config",
         str(p["config"]),
         "--data-dir",

@@ -40,6 +40,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--data-dir", type=Path, default=None, help=_help("help_data_dir"))
     p.add_argument("--outputs-dir", type=Path, default=None, help=_help("help_outputs_dir"))
     p.add_argument("--cold-kernels", action="store_true", help=_help("help_cold_kernels"))
+    p.add_argument("--no-explore", action="store_true", help=_help("help_no_explore"))
     p.add_argument("--dry-run", action="store_true", help=_help("help_dry_run"))
     p.add_argument("--no-progress", action="store_true", help=_help("help_no_progress"))
     p.set_defaults(func=command)
@@ -89,6 +90,7 @@ def command(args: argparse.Namespace) -> int:
         progress=not args.no_progress,
         dry_run=args.dry_run,
         warm_kernels=not args.cold_kernels,
+        explore=not args.no_explore,
     )
     try:
         summary = run(opts)

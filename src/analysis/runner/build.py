@@ -47,6 +47,7 @@ class Options:
     progress: bool = True
     dry_run: bool = False
     warm_kernels: bool = True  # fork kernels from a preloaded helper (see zygote.py)
+    explore: bool = True  # also (re)build the offline explorer page html/explore.html
 
 
 @dataclass
@@ -493,9 +494,10 @@ def run(opts: Options, *, log: Callable[[str], None] | None = None) -> Summary:
             summary = _execute(plan, opts, data, outputs, records) if plan.to_run else Summary()
             summary.planned = [t.name for t in plan.to_run]
             summary.skipped = [t.name for t in plan.selected if t not in plan.to_run]
-            from analysis.present.explore import write_explore_page  # offline explorer page
+            if opts.explore:
+                from analysis.present.explore import write_explore_page
 
-            write_explore_page(data, outputs, log=log)
+                write_explore_page(data, outputs, log=log)
             write_site(plan, records, data, outputs)
     except OSError as exc:  # unwritable or full outputs
         where = exc.filename or outputs
