@@ -13,6 +13,28 @@ import tempfile
 
 _CREATED: list[str] = []
 
+# Notebooks that a papermill test in tests/ executes with their default parameters (and
+# checks what they show). nbval runs every other notebook top to bottom, so each notebook
+# runs once in `make test` (tests/test_notebooks_committed.py keeps this list honest).
+EXECUTED_IN_TESTS = frozenset(
+    {
+        "01_baseline",
+        "02_county_gaps",
+        "03_target_projection",
+        "04_plan_figures",
+        "05_final_evaluation",
+        "06_next_period_targets",
+        "county_profile",
+    }
+)
+
+
+def pytest_ignore_collect(collection_path, config):  # noqa: ARG001 (pytest hook signature)
+    """Skip nbval's run of a notebook already executed by a papermill test."""
+    if collection_path.suffix == ".ipynb" and collection_path.stem in EXECUTED_IN_TESTS:
+        return True
+    return None
+
 
 def pytest_configure(config):  # noqa: ARG001 (pytest hook signature)
     if not os.environ.get("ANALYSIS_OUTPUTS_DIR"):

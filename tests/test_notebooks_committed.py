@@ -28,3 +28,21 @@ def test_committed_clean_with_one_literal_parameters_cell(path: Path):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         names |= {t.id for t in targets if isinstance(t, ast.Name)}
     assert "language" not in names, "the language parameter is called `lang`"
+
+
+def test_every_notebook_is_executed_once_by_papermill_tests_or_nbval():
+    """A notebook nbval skips (EXECUTED_IN_TESTS in the root conftest) must be executed by a
+    papermill test; every other notebook is run by nbval."""
+    import importlib.util
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("root_conftest", root / "conftest.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    tests = {p.name: p.read_text(encoding="utf-8") for p in (root / "tests").glob("test_*.py")}
+    names = {p.stem for p in NOTEBOOKS}
+    assert names >= mod.EXECUTED_IN_TESTS
+    for stem in mod.EXECUTED_IN_TESTS:
+        users = [n for n, text in tests.items() if stem in text and "execute_notebook" in text]
+        assert users, f"{stem} is skipped by nbval but no papermill test executes it"
