@@ -27,7 +27,7 @@ from analysis.analyses import baseline, gaps, targets
 from analysis.errors import check_choice
 from analysis.io import write_bytes
 from analysis.messages import t
-from analysis.present import captions, figures, maps, style
+from analysis.present import captions, display, figures, maps, style
 from analysis.present.documents import FigureItem, TableItem, write_docx
 from analysis.present.tables import Table, write_csv, write_xlsx
 
@@ -688,11 +688,18 @@ def summary(items: list[PlanItem]) -> pd.DataFrame:
 
 
 def preview(item: PlanItem):
-    """What to show for an item in a notebook: the figure, or the table's frame."""
+    """What to show for an item in a notebook: the figure, or the table formatted as in the
+    documents (each column's Excel number format -> decimals, missing values as a dash, no
+    index column)."""
     if item.figure is not None:
         return item.figure
     assert item.table is not None
-    return item.table.frame
+    tab = item.table
+    decimals = {
+        col: len(fmt.split(".")[1].rstrip("%")) if "." in fmt else 0
+        for col, fmt in tab.formats.items()
+    }
+    return display.show(tab.frame, None, tab.lang, decimals=decimals)
 
 
 def close(items: list[PlanItem]) -> None:
