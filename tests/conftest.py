@@ -32,3 +32,21 @@ from hypothesis import settings  # noqa: E402
 
 settings.register_profile("project", derandomize=True, deadline=None, print_blob=True)
 settings.load_profile("project")
+
+
+@pytest.fixture(autouse=True)
+def _reader_tables_are_clean(monkeypatch):
+    """Every notebook a test executes through papermill shows no NaN, -0.000, raw float or
+    internal identifier in its tables (checked after each successful execution)."""
+    import papermill as pm
+    from html_checks import reader_table_problems
+
+    real = pm.execute_notebook
+
+    def checked(*args, **kwargs):
+        nb = real(*args, **kwargs)
+        problems = reader_table_problems(nb)
+        assert not problems, f"reader-facing tables: {problems[:10]} ({len(problems)} cells)"
+        return nb
+
+    monkeypatch.setattr(pm, "execute_notebook", checked)

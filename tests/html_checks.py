@@ -70,3 +70,28 @@ def tex_left(html: str) -> list[str]:
 def truncated_tables(html: str) -> list[str]:
     """Signs of a table cut by pandas: a row or column of '...' cells, 'N rows x M columns'."""
     return [m.group(0) for m in _CELL.finditer(html)] + _DIMENSIONS.findall(html)
+
+
+_BAD_CELL = re.compile(
+    r"^(nan|NaN|NaT|None|inf|-inf|-0(\.0+)?|<NA>)$"  # missing or negative-zero values
+    r"|^[a-z]+(_[a-z0-9]+)+$"  # an internal identifier (snake_case id) as a whole cell
+    r"|^-?\d+\.\d{5,}$"  # a raw float (16.714034): numbers are rounded for readers
+)
+
+
+def reader_table_problems(nb) -> list[str]:
+    """Cells of HTML tables shown by an executed notebook that a reader must not see: NaN,
+    -0.000, raw floats and internal identifiers. Returns ``cell N: 'text'`` entries."""
+    out = []
+    for n, cell in enumerate(nb.cells):
+        for o in cell.get("outputs", []):
+            html = o.get("data", {}).get("text/html", "")
+            html = "".join(html) if isinstance(html, list) else html
+            if "<table" not in html:
+                continue
+            body = re.sub(r"<(style|script)\b.*?</\1>", "", html, flags=re.S)
+            for raw in re.findall(r"<t[dh]\b[^>]*>(.*?)</t[dh]>", body, flags=re.S):
+                text = re.sub(r"<[^>]+>", "", raw).strip()
+                if _BAD_CELL.search(text):
+                    out.append(f"cell {n}: {text!r}")
+    return out
