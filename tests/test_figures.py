@@ -244,7 +244,12 @@ def test_status_names_come_from_the_catalogue():
     assert F.status_label("limited", "en") == "Limited progress"
     fig = F.status_dashboard(pd.DataFrame({"x": ["met", "backwards"]}), lang="en")
     legend = [x.get_text() for x in fig.legends[0].get_texts()]
-    assert legend == [F.status_label(k, "en") for k in F.STATUS]
+    graded = ["met", "on_track", "moderate", "limited", "backwards"]
+    assert legend == [F.status_label(k, "en") for k in graded]  # the scale, nothing absent
+    plt.close(fig)
+    fig = F.status_dashboard(pd.DataFrame({"x": ["met", "no_target_moderate", None]}))
+    legend = [x.get_text() for x in fig.legends[0].get_texts()]
+    assert legend[-2:] == [F.status_label("no_data"), F.status_label("no_target_moderate")]
     plt.close(fig)
 
 

@@ -29,6 +29,7 @@ REF = "reference"  # gid of reference lines (standard, target): no text may cros
 
 # Progress status (SDG progress-report categories) -> (marker, face colour); the reader-facing
 # name is catalogue message ``methods.status.<code>``.
+_GRADED = ("met", "on_track", "moderate", "limited", "backwards")
 STATUS: dict[str, tuple[str, str]] = {
     "met": ("o", style.GREEN),
     "on_track": ("^", style.SKY),
@@ -766,6 +767,7 @@ def status_dashboard(status: pd.DataFrame, *, title: str = "", lang: str = "zh")
     ax.set_yticks(np.arange(nr + 1) - 0.5, minor=True)
     ax.grid(which="minor", color=style.LIGHT_GREY, linewidth=0.6)
     ax.tick_params(which="minor", length=0)
+    shown = set(cells.to_numpy().ravel())
     handles = [
         Line2D(
             [],
@@ -778,6 +780,8 @@ def status_dashboard(status: pd.DataFrame, *, title: str = "", lang: str = "zh")
             label=status_label(key, lang),
         )
         for key, (mk, col) in STATUS.items()
+        # the five graded categories always (the scale), others only where they occur
+        if key in _GRADED or key in shown
     ]
     fig.legend(
         handles=handles, loc="outside lower center", ncol=3, handletextpad=0.3, columnspacing=1.0
