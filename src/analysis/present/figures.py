@@ -583,24 +583,16 @@ def fan_chart(
     def ext(col: str) -> np.ndarray:
         return np.r_[h.iloc[-1], f[col].to_numpy()] if len(fx) > len(f) else f[col].to_numpy()
 
-    ax.fill_between(
-        fx,
-        ext("lo95"),
-        ext("hi95"),
-        color=style.SKY,
-        alpha=0.25,
-        linewidth=0,
-        label=flabel("pi95", lang),
-    )
-    ax.fill_between(
-        fx,
-        ext("lo80"),
-        ext("hi80"),
-        color=style.SKY,
-        alpha=0.55,
-        linewidth=0,
-        label=flabel("pi80", lang),
-    )
+    for level, alpha in (("95", 0.25), ("80", 0.55)):  # outer band first, inner on top
+        ax.fill_between(
+            fx,
+            ext(f"lo{level}"),
+            ext(f"hi{level}"),
+            color=style.SKY,
+            alpha=alpha,
+            linewidth=0,
+            label=flabel(f"pi{level}", lang),
+        )
     ax.plot(
         fx,
         ext("mean"),
