@@ -14,8 +14,6 @@ first render of the page script), for 12 and 88 counties.
 
 from __future__ import annotations
 
-import json
-import math
 import os
 import shutil
 import statistics
@@ -24,33 +22,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import pandas as pd
-
 from analysis.data import load
-from analysis.data.synthetic import write_dataset
+from analysis.data.synthetic import write_dataset, write_grid_map
 from analysis.present.explore import explore
 from analysis.present.explore.page import build_page
-
-
-def grid_map(root: Path) -> None:
-    """A square-grid schematic map for a synthetic data set's counties."""
-    codes = pd.read_csv(root / "regions.csv", dtype=str).query("level == 'county'")["code"]
-    side = math.ceil(math.sqrt(len(codes)))
-    feats = []
-    for k, code in enumerate(codes):
-        x, y = 100 + (k % side) * 0.2, 25 + (k // side) * 0.2
-        ring = [[x, y], [x + 0.2, y], [x + 0.2, y + 0.2], [x, y + 0.2], [x, y]]
-        feats.append(
-            {
-                "type": "Feature",
-                "properties": {"code": code},
-                "geometry": {"type": "Polygon", "coordinates": [ring]},
-            }
-        )
-    (root / "geo").mkdir(exist_ok=True)
-    (root / "geo" / "grid.geojson").write_text(
-        json.dumps({"type": "FeatureCollection", "features": feats}), "utf-8"
-    )
 
 
 def _render(view, before, names=("ranked", "map", "trend")) -> None:
@@ -146,9 +121,9 @@ def main() -> None:
     try:
         ds12 = load()
         root100 = write_dataset(tmp / "d100", n_units=100)
-        grid_map(root100)
+        write_grid_map(root100)
         root88 = write_dataset(tmp / "d88", n_units=88)
-        grid_map(root88)
+        write_grid_map(root88)
         if "--page-only" not in sys.argv:
             panel(ds12, "embedded data")
             panel(load(root100), "synthetic, grid map")

@@ -5,43 +5,19 @@ deterministically with Plotly's JavaScript once in assets/, and it builds for ot
 from __future__ import annotations
 
 import json
-import math
 import re
-from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from analysis.analyses import gaps
 from analysis.analyses import targets as targets_mod
-from analysis.data import load
+from analysis.data import load, synthetic
 from analysis.data.synthetic import write_dataset
 from analysis.present.explore import explore_data, write_explore_page
 from analysis.present.explore.export import num, ranks
 from analysis.present.explore.page import PAGE, build_page
 
 pytest.importorskip("plotly")
-
-
-def write_grid_map(root: Path) -> Path:
-    """A square-grid GeoJSON for the county codes of a synthetic data set (schematic)."""
-    codes = pd.read_csv(root / "regions.csv", dtype=str).query("level == 'county'")["code"]
-    side = math.ceil(math.sqrt(len(codes)))
-    feats = []
-    for k, code in enumerate(codes):
-        x, y = 100 + (k % side) * 0.2, 25 + (k // side) * 0.2
-        ring = [[x, y], [x + 0.2, y], [x + 0.2, y + 0.2], [x, y + 0.2], [x, y]]
-        feats.append(
-            {
-                "type": "Feature",
-                "properties": {"code": code},
-                "geometry": {"type": "Polygon", "coordinates": [ring]},
-            }
-        )
-    path = root / "geo" / "grid.geojson"
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}), "utf-8")
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -153,7 +129,7 @@ def test_write_explore_page_skips_when_up_to_date_and_bad_data(tmp_path, data_co
 
 def test_88_counties_three_levels_with_a_map(tmp_path):
     root = write_dataset(tmp_path / "d88", n_units=88)
-    write_grid_map(root)
+    synthetic.write_grid_map(root)
     sds = load(root)
     data = explore_data(sds)
     assert data["levels"] == ["county", "prefecture", "province"]

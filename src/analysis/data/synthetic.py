@@ -9,6 +9,8 @@ can be run on a region set that is not Qiannan. Every source is kind ``illustrat
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import shutil
 from pathlib import Path
@@ -144,3 +146,26 @@ def write_dataset(
     panel = illustrate.build(load(root, derive=False))
     io.write_text(root / illustrate.FILE, illustrate.to_csv_text(panel))
     return root
+
+
+def write_grid_map(root: str | os.PathLike) -> Path:
+    """A square-grid schematic map (``geo/grid.geojson``, one 0.2-degree square per county,
+    row by row in code order) for a synthetic data set, which has no real boundaries."""
+    root = Path(root)
+    codes = pd.read_csv(root / "regions.csv", dtype=str).query("level == 'county'")["code"]
+    side = math.ceil(math.sqrt(len(codes)))
+    feats = []
+    for k, code in enumerate(codes):
+        x, y = 100 + (k % side) * 0.2, 25 + (k // side) * 0.2
+        ring = [[x, y], [x + 0.2, y], [x + 0.2, y + 0.2], [x, y + 0.2], [x, y]]
+        feats.append(
+            {
+                "type": "Feature",
+                "properties": {"code": code},
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            }
+        )
+    path = root / "geo" / "grid.geojson"
+    path.parent.mkdir(exist_ok=True)
+    io.write_text(path, json.dumps({"type": "FeatureCollection", "features": feats}))
+    return path
