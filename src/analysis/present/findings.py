@@ -1,0 +1,67 @@
+"""Findings in plan language: the opening of every analysis report.
+
+A report opens the way a chapter of a plan does: 现状 (where things stand), 主要问题
+(main problems), 差距 (gaps), 对策建议 (recommendations); the methods follow in a closing
+section. Analyses build a :class:`Findings` from their results (every number in a sentence
+comes from a computed value, never typed in); this module only lays it out.
+
+>>> f = Findings(status=["1,431 villages and communities in 2020."])
+>>> print(markdown(f, "en"))
+## 1. Current situation
+<BLANKLINE>
+- 1,431 villages and communities in 2020.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from analysis.messages import t
+
+SECTIONS = ("status", "problems", "gaps", "actions")
+
+
+@dataclass(frozen=True)
+class Findings:
+    """Sentences per section, each a complete sentence in the reader's language."""
+
+    status: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    gaps: list[str] = field(default_factory=list)
+    actions: list[str] = field(default_factory=list)
+
+    def sections(self) -> list[tuple[str, list[str]]]:
+        """``(section, sentences)`` in reading order, empty sections left out."""
+        return [(s, getattr(self, s)) for s in SECTIONS if getattr(self, s)]
+
+
+def heading(section: str, number: int, lang: str) -> str:
+    """Numbered section heading, e.g. ``一、现状`` / ``1. Current situation``."""
+    return t("findings.numbered", lang).format(
+        number=t(f"findings.number.n{number}", lang), title=t(f"findings.{section}", lang)
+    )
+
+
+def markdown(findings: Findings, lang: str = "zh", *, level: int = 2) -> str:
+    """The findings as Markdown: one heading per non-empty section, one bullet per sentence.
+
+    An empty section is left out rather than shown with a placeholder.
+    """
+    hashes = "#" * level
+    parts: list[str] = []
+    for i, (section, sentences) in enumerate(findings.sections(), start=1):
+        parts.append(f"{hashes} {heading(section, i, lang)}")
+        parts.append("\n".join(f"- {s}" for s in sentences))
+    return "\n\n".join(parts)
+
+
+def methods_heading(lang: str = "zh", *, level: int = 2) -> str:
+    """The heading of the closing methods section (``方法说明`` / ``Methods``)."""
+    return f"{'#' * level} {t('findings.methods', lang)}"
+
+
+def show(findings: Findings, lang: str = "zh", *, level: int = 2):
+    """The findings as an IPython Markdown object (rendered in JupyterLab and the HTML)."""
+    from IPython.display import Markdown
+
+    return Markdown(markdown(findings, lang, level=level))
