@@ -1,8 +1,8 @@
 """Findings in plan language: the opening of every analysis report.
 
-A report opens the way a chapter of a plan does: 现状 (where things stand), 主要问题
-(main problems), 差距 (gaps), 对策建议 (recommendations); the methods follow in a closing
-section. Analyses build a :class:`Findings` from their results (every number in a sentence
+A report opens the way a chapter of a plan does: where things stand, the main problems,
+the gaps, the recommendations (catalogue keys ``findings.status/problems/gaps/actions``);
+the methods follow in a closing section. Analyses build a :class:`Findings` from their results (every number in a sentence
 comes from a computed value, never typed in); this module only lays it out.
 
 >>> f = Findings(status=["1,431 villages and communities in 2020."])
@@ -36,7 +36,7 @@ class Findings:
 
 
 def heading(section: str, number: int, lang: str) -> str:
-    """Numbered section heading, e.g. ``一、现状`` / ``1. Current situation``."""
+    """Numbered section heading, e.g. ``1. Current situation`` (Chinese numerals in zh)."""
     return t("findings.numbered", lang).format(
         number=t(f"findings.number.n{number}", lang), title=t(f"findings.{section}", lang)
     )
@@ -56,7 +56,7 @@ def markdown(findings: Findings, lang: str = "zh", *, level: int = 2) -> str:
 
 
 def methods_heading(lang: str = "zh", *, level: int = 2) -> str:
-    """The heading of the closing methods section (``方法说明`` / ``Methods``)."""
+    """The heading of the closing methods section (``findings.methods``)."""
     return f"{'#' * level} {t('findings.methods', lang)}"
 
 
