@@ -195,10 +195,17 @@ def _store(res, task: Task, plan: Plan, outputs: Path, records: C.Records) -> No
                         "sha256": C.sha256_file(f),
                         "size": f.stat().st_size,
                     }
-        put(nb_dir / f"{task.name}.ipynb", res.notebook)
+        stale_files = [nb_dir / f"{task.name}.failed.ipynb", html_dir / f"{task.name}.failed.html"]
+        if res.notebook is not None:  # batch pages (batch.py) have no notebook or full view
+            put(nb_dir / f"{task.name}.ipynb", res.notebook)
+        else:
+            stale_files.append(nb_dir / f"{task.name}.ipynb")
         put(html_dir / f"{task.name}.html", res.html["report"])
-        put(html_dir / f"{task.name}.full.html", res.html["full"])
-        for stale in (nb_dir / f"{task.name}.failed.ipynb", html_dir / f"{task.name}.failed.html"):
+        if "full" in res.html:
+            put(html_dir / f"{task.name}.full.html", res.html["full"])
+        else:
+            stale_files.append(html_dir / f"{task.name}.full.html")
+        for stale in stale_files:
             with contextlib.suppress(FileNotFoundError):
                 stale.unlink()
         records.put({**base_rec, "status": "ok", "error": None, "outputs": written})
@@ -248,7 +255,7 @@ def _mp_context(warm: bool) -> Any:
     if warm:
         try:
             ctx = mp.get_context("forkserver")
-            ctx.set_forkserver_preload(["analysis.runner.warm"])
+            ctx.set_forkserver_preload(["analysis.runner.warm", "analysis.runner.batch_warm"])
             return ctx
         except ValueError:  # no forkserver (Windows)
             pass
@@ -440,11 +447,24 @@ def _execute(plan: Plan, opts: Options, data: Path, outputs: Path, records: C.Re
         bar.set_postfix_str(f"{'+' if res.ok else 'x'} {task.name} ({res.duration:.1f} s)")
         bar.update()
 
-    ordered = _order(plan.to_run, records)
+    ordered = [t for t in _order(plan.to_run, records) if not t.batch]
+    batch_tasks = [t for t in plan.to_run if t.batch]
     try:
-        if opts.executor == "dask":
+        if batch_tasks:  # county profiles: one computation per worker, no kernels (batch.py)
+            from analysis.runner import batch
+
+            batch.run(
+                batch_tasks,
+                data,
+                outputs,
+                jobs=jobs,
+                executor=opts.executor,
+                scheduler=opts.scheduler,
+                on_done=on_done,
+            )
+        if opts.executor == "dask" and ordered:
             _run_dask(ordered, env, jobs, opts.scheduler, opts.warm_kernels, on_done)
-        else:
+        elif ordered:
             logfile = outputs / STATE_DIR / "workers.log"  # kernel/worker messages, this run
             logfile.write_bytes(b"")
             _run_local(ordered, env, jobs, logfile, opts.warm_kernels, on_done)

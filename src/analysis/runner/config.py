@@ -12,6 +12,8 @@ Format (one ``[[report]]`` table per report; paths relative to the toml file)::
     output = "county_profile_{region_code}" # optional; default name + "_" + expanded values
     reads = "region"                        # "all" (default), "region" or ["globs"] (cache.py)
     products = ["plan_figures.docx"]        # optional; extra files (under outputs/) it writes
+    batch = true                            # optional; county profiles rendered in one batch
+                                            # (runner/batch.py), not one kernel per county
 
 Three steps, each testable alone: ``parse_config`` turns the TOML into typed
 ``ReportSpec`` objects (keys, types, names, paths; no data needed); ``expand`` turns one
@@ -40,7 +42,17 @@ from typing import Any
 from analysis.errors import UserError, unknown, user_error
 from analysis.messages import pair
 
-REPORT_KEYS = ("name", "notebook", "title", "parameters", "expand", "output", "reads", "products")
+REPORT_KEYS = (
+    "name",
+    "notebook",
+    "title",
+    "parameters",
+    "expand",
+    "output",
+    "reads",
+    "products",
+    "batch",
+)
 READS = ("all", "region")
 EXPAND_TOKENS = ("@counties", "@regions")
 REGION_PARAMS = ("region_code",)
@@ -89,6 +101,7 @@ class Task:
     products: tuple[str, ...] = ()
     cwd: Path | None = None
     nav: Nav = Nav()
+    batch: bool = False  # rendered by runner/batch.py, not by a notebook kernel
 
 
 @dataclass(frozen=True)
@@ -103,6 +116,7 @@ class ReportSpec:
     output: str  # output name template
     reads: str | tuple[str, ...]
     products: tuple[str, ...]
+    batch: bool = False
 
 
 @dataclass
@@ -369,6 +383,9 @@ def parse_report(rep: Mapping[str, Any], label: str, base: Path) -> ReportSpec:
     title = rep.get("title", name)
     if not isinstance(title, str):
         raise user_error("runner.title_not_string", report=name)
+    batch = rep.get("batch", False)
+    if not isinstance(batch, bool) or (batch and "region_code" not in expand):
+        raise user_error("profile.batch_bad", report=name)
     return ReportSpec(
         name=name,
         notebook=nb,
@@ -378,6 +395,7 @@ def parse_report(rep: Mapping[str, Any], label: str, base: Path) -> ReportSpec:
         output=template,
         reads=_parse_reads(name, rep.get("reads", "all")),
         products=_parse_products(name, rep.get("products", [])),
+        batch=batch,
     )
 
 
@@ -481,6 +499,7 @@ def expand(spec: ReportSpec, regions: Regions) -> list[Task]:
                 region=region,
                 products=spec.products,
                 cwd=spec.notebook.parent,
+                batch=spec.batch,
             )
         )
     return tasks

@@ -1,0 +1,168 @@
+"""County profiles: one computation for every unit, then one unit's facts at a time.
+
+``compute`` loads nothing itself: given a data set it runs the gap pipeline once (index,
+tiers, shortfalls, and every indicator's values, ranks and tiers over all units), so a page
+per county costs a few table lookups instead of a new computation (``gaps.profile`` ranks
+every unit again for each county). ``profile(batch, code)`` equals
+``gaps.profile(ds, code, spec)``; ``facts`` gives the numbers the page summary states.
+
+>>> b = compute(ds)                      # once per data set
+>>> profile(b, "522701")                 # one county's indicator table
+>>> facts(b, "522701").rank              # its rank on the composite index
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from analysis.analyses import gaps
+from analysis.data import Dataset
+from analysis.methods import tiers
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Everything a county profile shows, computed once for all units of the data set."""
+
+    ds: Dataset
+    spec: gaps.Spec
+    index: pd.DataFrame  # gaps.development_index
+    tier: pd.DataFrame  # gaps.tier_table
+    shortfall: pd.DataFrame  # gaps.shortfall_table (real gaps only, all units)
+    ids: list[str]  # indicators of a profile: the index's, then those with a target
+    values: pd.DataFrame  # unit x indicator, spec.year
+    top: pd.Series  # the top region's value per indicator
+    median: pd.Series
+    target: pd.Series
+    ranks: pd.DataFrame  # unit x indicator, 1 = best in the indicator's direction
+    ind_tier: pd.DataFrame  # unit x indicator, sd rule on the indicator
+    n: pd.Series
+    lower: pd.Series  # True where lower is better
+    index_ranks: pd.DataFrame  # unit x dimension (overall index and themes), 1 = best
+    units: list[str] = field(default_factory=list)
+    _short_rows: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def compute(
+    ds: Dataset,
+    year: int = 0,
+    normalisation: str = "minmax",
+    weighting: str | Mapping[str, float] = "equal",
+    unit_costs: Mapping[str, float] | None = None,
+) -> Batch:
+    """The gap pipeline once for every unit (parameters as in the profile notebook)."""
+    spec = gaps.resolve(ds, year, None, normalisation, weighting, "")
+    index = gaps.development_index(ds, spec)
+    tier = gaps.tier_table(index, ds, spec)
+    short = gaps.shortfall_table(ds, spec.year, unit_costs=unit_costs)
+    tg = gaps.targets(ds)
+    ids = list(
+        dict.fromkeys([*spec.indicators, *[i for i in tg.index if i not in spec.indicators]])
+    )
+    v = ds.values(ids, spec.year)
+    m = gaps.meta(ds, ids)
+    lower = m["direction"] == "lower"
+    oriented = v * np.where(lower.to_numpy(), -1.0, 1.0)
+    dims = list(tier.columns)
+    return Batch(
+        ds=ds,
+        spec=spec,
+        index=index,
+        tier=tier,
+        shortfall=short,
+        ids=ids,
+        values=v,
+        top=ds.values(ids, spec.year, [ds.top]).iloc[0],
+        median=v.median(),
+        target=tg.reindex(ids),
+        ranks=oriented.rank(ascending=False, method="min"),
+        ind_tier=tiers.tiers(oriented),
+        n=v.notna().sum(),
+        lower=lower,
+        index_ranks=index[dims].rank(ascending=False, method="min"),
+        units=list(ds.unit_codes),
+        _short_rows={
+            str(k): np.asarray(rows)
+            for k, rows in short.groupby("region_code", sort=True).indices.items()
+        },
+    )
+
+
+def check(batch: Batch, code: str | int) -> str:
+    """``code`` as a unit code of the batch, or a UserError listing the valid ones."""
+    code = str(code)
+    if code in batch.index.index:
+        return code
+    return gaps.unit_code(batch.ds, code)  # raises the notebook's error message
+
+
+def profile(batch: Batch, code: str) -> pd.DataFrame:
+    """One unit on every indicator; the same frame as ``gaps.profile(ds, code, spec)``."""
+    code = check(batch, code)
+    out = pd.DataFrame(
+        {
+            "value": batch.values.loc[code],
+            "prefecture": batch.top,
+            "unit_median": batch.median,
+            "target": batch.target,
+            "rank": batch.ranks.loc[code],
+            "n": batch.n,
+            "tier": batch.ind_tier.loc[code],
+        }
+    )
+    gap = np.where(batch.lower, out["value"] - out["target"], out["target"] - out["value"])
+    out["gap"] = np.where(np.isfinite(gap), np.clip(gap, 0, None), np.nan)
+    out["gap_pct"] = out["gap"] / out["target"] * 100
+    return out.rename_axis("indicator")
+
+
+def shortfall(batch: Batch, code: str) -> pd.DataFrame:
+    """The unit's rows of the shortfall table (empty when it meets every standard)."""
+    rows = batch._short_rows.get(check(batch, code))
+    if rows is None:
+        return batch.shortfall.iloc[0:0]
+    return batch.shortfall.iloc[rows]
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The numbers a profile's summary states, all taken from the batch's tables."""
+
+    code: str
+    year: int
+    rank: int  # on the composite index, 1 = best
+    n: int  # units ranked
+    score: float
+    tier: str  # tier code (methods.tiers)
+    n_standards: int  # indicators with a standard/target and a value
+    below: list[str]  # indicators below their standard, largest relative gap first
+    largest: str | None  # the largest relative gap (first of ``below``)
+    best: str | None  # the indicator with the best rank among units
+    worst: str | None  # ... and the worst
+
+
+def facts(batch: Batch, code: str) -> Facts:
+    """Rank, tier, indicators below the standard and the largest shortfall of one unit."""
+    prof = profile(batch, code)
+    code = check(batch, code)
+    has = prof[prof["target"].notna() & prof["value"].notna()]
+    below = has[has["gap"] > 0].sort_values(["gap_pct", "gap"], ascending=False, kind="stable")
+    # relative rank (rank / n) so indicators with fewer units compare fairly; ties: list order
+    rel = (prof["rank"] / prof["n"]).dropna()
+    return Facts(
+        code=code,
+        year=batch.spec.year,
+        rank=int(batch.index_ranks.loc[code, "index"]),
+        n=len(batch.index),
+        score=float(batch.index.loc[code, "index"]),
+        tier=str(batch.tier.loc[code, "index"]),
+        n_standards=len(has),
+        below=below.index.tolist(),
+        largest=below.index[0] if len(below) else None,
+        best=str(rel.idxmin()) if len(rel) else None,
+        worst=str(rel.idxmax()) if len(rel) else None,
+    )

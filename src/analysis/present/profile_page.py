@@ -1,0 +1,457 @@
+"""The county profile page: heading, summary, numbered figure and tables, source notes.
+
+One description of the page (``build`` -> a list of ``Block``) serves both outputs:
+
+- the notebook (``show``): each block displayed as Markdown, a figure or a table;
+- the batch renderer (``html``): a static HTML page, the figure as an embedded PNG.
+
+Everything a page says comes from ``analysis.analyses.profile`` (one computation for all
+units); the words come from the catalogue (``profile.*``), the region words from the data set
+(``ds.whole_word``, ``ds.units_word``).
+
+>>> ctx = context(profile.compute(ds), "zh")   # once per data set and language
+>>> blocks = build(ctx, "522701")               # one county
+>>> show(blocks)                                # in a notebook
+>>> page = html(blocks, "zh")                   # or as a static page
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html import escape
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from analysis.analyses import gaps
+from analysis.analyses import profile as P
+from analysis.analyses.gap_text import header
+from analysis.messages import labels, t
+from analysis.methods import tiers
+from analysis.present import captions, display, figures, findings, style
+from analysis.present.figures import decimals_for
+
+FIGURE_DPI = 150  # the page shows the figure fitted to the column; a click shows its pixels
+
+
+@dataclass(frozen=True)
+class Block:
+    """One element of the page: kind is heading, section, text, summary, figure, table, note."""
+
+    kind: str
+    text: str = ""  # heading/section/text/note text, or the caption of a figure/table
+    table: pd.DataFrame | None = None  # display strings, headers in the reader's language
+    figure: Callable[[], Figure] | None = None
+    summary: findings.Findings | None = None
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every page of one batch and language shares (computed once)."""
+
+    batch: P.Batch
+    lang: str
+    whole: str
+    units: str
+    names: dict[str, str]
+    names_zh: dict[str, str]
+    label: dict[str, str]  # indicator -> label without unit
+    label_unit: dict[str, str]  # indicator -> label with unit
+    unit: dict[str, str]  # indicator -> unit
+    decimals: dict[str, int]  # indicator -> decimals of its values among units
+    note_indicators: str
+    note_shortfall: str
+    illustrative: bool
+    tier_words: dict[str, str] = field(default_factory=dict)
+
+
+def context(batch: P.Batch, lang: str = "zh") -> Context:
+    """Shared words, labels, precisions and source notes of every page of ``batch``."""
+    style.check_lang(lang)
+    ds = batch.ds
+    ids = batch.ids
+    ind = ds.indicators.set_index("id")
+    obs = gaps.obs_used(ds, ids, batch.spec.year, top=True)
+    short_ids = batch.shortfall["indicator"].unique()
+    return Context(
+        batch=batch,
+        lang=lang,
+        whole=ds.whole_word(lang),
+        units=ds.units_word(lang),
+        names=ds.names(lang),
+        names_zh=ds.names("zh"),
+        label={i: ds.label(i, lang, unit=False) for i in ids},
+        label_unit={i: ds.label(i, lang) for i in ids},
+        unit={i: str(ind.loc[i, f"unit_{lang}"] or "") for i in ids},
+        decimals={i: decimals_for(batch.values[i].to_numpy(dtype=float)) for i in ids},
+        note_indicators=captions.source_note(ds, obs, lang=lang),
+        note_shortfall=captions.source_note(
+            ds, gaps.obs_used(ds, short_ids, batch.spec.year), lang=lang
+        ),
+        illustrative=captions.is_illustrative(ds, obs),
+        tier_words=tiers.tier_labels(lang),
+    )
+
+
+# --- text --------------------------------------------------------------------------------
+
+
+def name(ctx: Context, code: str) -> str:
+    """The county's name for the reader: Chinese, or Chinese and English in English pages."""
+    if ctx.lang == "zh":
+        return ctx.names_zh[code]
+    return t("profile.bilingual_name", ctx.lang, name=ctx.names_zh[code], name_en=ctx.names[code])
+
+
+def _num(ctx: Context, ind: str, v: float) -> str:
+    return display.number(v, ctx.decimals.get(ind, 2), t("present.missing", ctx.lang))
+
+
+def _qty(ctx: Context, ind: str, v: float) -> str:
+    unit = ctx.unit.get(ind, "")
+    text = _num(ctx, ind, v)
+    return t("profile.quantity", ctx.lang, value=text, unit=unit) if unit else text
+
+
+def summary(ctx: Context, code: str) -> findings.Findings:
+    """Three to five sentences, every number from the batch's tables (``profile.facts``)."""
+    b, lang = ctx.batch, ctx.lang
+    f = P.facts(b, code)
+    who = ctx.names[code]
+    status = [
+        t(
+            "profile.sum_rank",
+            lang,
+            year=f.year,
+            name=who,
+            score=display.number(f.score, 1),
+            whole=ctx.whole,
+            n=f.n,
+            units=ctx.units,
+            rank=f.rank,
+            tier=ctx.tier_words.get(f.tier, f.tier),
+        )
+    ]
+    if f.best and f.worst and f.best != f.worst:
+        status.append(
+            t(
+                "profile.sum_best_worst",
+                lang,
+                best=ctx.label[f.best],
+                best_rank=int(b.ranks.loc[code, f.best]),
+                best_n=int(b.n[f.best]),
+                worst=ctx.label[f.worst],
+                worst_rank=int(b.ranks.loc[code, f.worst]),
+                worst_n=int(b.n[f.worst]),
+            )
+        )
+    sep = t("profile.list_sep", lang)
+    if f.below:
+        problems = [
+            t(
+                "profile.sum_below",
+                lang,
+                k=f.n_standards,
+                m=len(f.below),
+                labels=sep.join(ctx.label[i] for i in f.below),
+            )
+        ]
+    else:
+        problems = [t("profile.sum_none_below", lang, k=f.n_standards)]
+    gap_lines = []
+    if f.largest:
+        i = f.largest
+        gap_lines.append(
+            t(
+                "profile.sum_largest",
+                lang,
+                label=ctx.label[i],
+                value=_qty(ctx, i, b.values.loc[code, i]),
+                target=_qty(ctx, i, b.target[i]),
+                pct=display.number(P.profile(b, code).loc[i, "gap_pct"], 1),
+            )
+        )
+    loc = captions.localise
+    return findings.Findings(
+        status=[loc(s, lang) for s in status],
+        problems=[loc(s, lang) for s in problems],
+        gaps=[loc(s, lang) for s in gap_lines],
+    )
+
+
+# --- tables ------------------------------------------------------------------------------
+
+
+def position_table(ctx: Context, code: str) -> pd.DataFrame:
+    """Table 1: score, rank and tier on the overall index and every theme (display strings)."""
+    b = ctx.batch
+    pos = gaps.county_position(b.ds, code, b.index, b.tier, ctx.lang)
+    return display.formatted(pos, lang=ctx.lang, decimals={pos.columns[1]: 1})
+
+
+def indicator_table(ctx: Context, code: str) -> pd.DataFrame:
+    """Table 2: every indicator with the county's value, the whole region's, the units'
+    median, the standard, rank, tier and gap; numbers to each indicator's precision."""
+    lang = ctx.lang
+    prof = P.profile(ctx.batch, code)
+    missing = t("present.missing", lang)
+    rows = []
+    for i, r in prof.iterrows():
+        ind = str(i)
+        rank = (
+            t("profile.rank_of", lang, rank=int(r["rank"]), n=int(r["n"]))
+            if pd.notna(r["rank"])
+            else missing
+        )
+        rows.append(
+            [
+                ctx.label_unit[ind],
+                _num(ctx, ind, r["value"]),
+                _num(ctx, ind, r["prefecture"]),
+                _num(ctx, ind, r["unit_median"]),
+                _num(ctx, ind, r["target"]),
+                rank,
+                ctx.tier_words.get(str(r["tier"]), missing) if pd.notna(r["tier"]) else missing,
+                _num(ctx, ind, r["gap"]),
+                display.number(r["gap_pct"], 1, missing),
+            ]
+        )
+    cols = [
+        header("indicator", lang),
+        header("value", lang),
+        t("profile.col_top", lang, whole=ctx.whole),
+        t("profile.col_median", lang, units=ctx.units),
+        header("target", lang),
+        header("rank", lang),
+        header("tier", lang),
+        header("gap", lang),
+        header("gap_pct", lang),
+    ]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def shortfall_table(ctx: Context, code: str) -> pd.DataFrame:
+    """Table 3: the county's gaps to the standards with the quantity and cost to close them."""
+    lang = ctx.lang
+    short = P.shortfall(ctx.batch, code)
+    missing = t("present.missing", lang)
+    basis = labels("gaps.cost_basis", lang)
+    ds = ctx.batch.ds
+    rows = []
+    for r in short.itertuples(index=False):
+        ind = str(r.indicator)
+        q = str(r.quantity_of) if isinstance(r.quantity_of, str) and r.quantity_of else ""
+        rows.append(
+            [
+                ctx.label_unit.get(ind, ind),
+                _num(ctx, ind, r.value),
+                _num(ctx, ind, r.target),
+                _num(ctx, ind, r.gap),
+                display.number(r.gap_pct, 1, missing),
+                display.number(r.quantity, 0, missing),
+                ds.label(q, lang, unit=False) if q else missing,
+                display.number(r.cost, 1, missing),
+                basis.get(str(r.cost_basis), "") or missing,
+            ]
+        )
+    cols = [
+        header(c, lang)
+        for c in (
+            "indicator",
+            "value",
+            "target",
+            "gap",
+            "gap_pct",
+            "quantity",
+            "quantity_unit",
+            "cost",
+            "cost_basis",
+        )
+    ]
+    return pd.DataFrame(rows, columns=cols)
+
+
+# --- the page ------------------------------------------------------------------------------
+
+
+def figure(ctx: Context, code: str) -> Figure:
+    """The dot plot: county, whole region and standard as % of the units' median."""
+    b, lang = ctx.batch, ctx.lang
+    dots = gaps.profile_dots(P.profile(b, code), b.ds, lang)
+    fig = figures.dot_plot(
+        dots,
+        title=ctx.names[code],
+        xlabel=t("gaps.profile_xlabel", lang),
+        lang=lang,
+        series_labels={"county": ctx.names[code], "prefecture": ctx.whole},
+    )
+    return style.mark_illustrative(fig, lang) if ctx.illustrative else fig
+
+
+def build(ctx: Context, code: str) -> list[Block]:
+    """The page of one county, in reading order (raises a UserError for a non-unit code)."""
+    code = P.check(ctx.batch, code)
+    lang, year = ctx.lang, ctx.batch.spec.year
+    who = ctx.names[code]
+    words = {"whole": ctx.whole, "units": ctx.units}
+    num = captions.Numbering(lang=lang)
+    section = iter(range(1, 10))
+
+    def sec(key: str) -> Block:
+        text = t("findings.numbered", lang).format(
+            number=t(f"findings.number.n{next(section)}", lang), title=t(key, lang, **words)
+        )
+        return Block("section", captions.localise(text, lang))
+
+    blocks = [
+        Block("heading", t("profile.heading", lang, name=name(ctx, code))),
+        Block("text", captions.localise(t("profile.intro", lang, name=who, **words), lang)),
+        Block("summary", t("profile.summary", lang), summary=summary(ctx, code)),
+        sec("profile.section_position"),
+        Block("table", num.table(t("profile.table_position", lang, name=who, year=year))),
+        sec("profile.section_indicators"),
+        Block("text", captions.localise(t("profile.indicators_text", lang, **words), lang)),
+        Block(
+            "figure",
+            num.figure(t("profile.figure_title", lang, name=who, year=year, **words)),
+            figure=lambda: figure(ctx, code),
+        ),
+        Block("note", ctx.note_indicators),
+        Block("table", num.table(t("profile.table_indicators", lang, name=who, year=year))),
+        Block("note", ctx.note_indicators),
+        sec("profile.section_shortfall"),
+        Block("text", t("profile.costs_text", lang)),
+    ]
+    # tables are filled in here so each caption's number is handed out in reading order
+    tables = iter([position_table(ctx, code), indicator_table(ctx, code)])
+    blocks = [
+        Block(b.kind, b.text, table=next(tables)) if b.kind == "table" else b for b in blocks
+    ]
+    short = shortfall_table(ctx, code)
+    if short.empty:
+        blocks.append(Block("text", t("profile.no_shortfall", lang, name=who)))
+    else:
+        cap = num.table(t("profile.table_shortfall", lang, name=who, year=year))
+        blocks += [Block("table", cap, table=short), Block("note", ctx.note_shortfall)]
+    return blocks
+
+
+# --- output: notebook ------------------------------------------------------------------------
+
+
+def summary_markdown(s: findings.Findings) -> str:
+    """The summary sentences as bullets, in the plan's order (situation, problems, gaps)."""
+    return "\n".join(f"- {x}" for _, sentences in s.sections() for x in sentences)
+
+
+def show(blocks: list[Block], lang: str = "zh") -> None:
+    """Display the page in a notebook (Markdown, the figure, tables without index)."""
+    from IPython.display import Markdown
+    from IPython.display import display as ipy_display
+
+    for b in blocks:
+        if b.kind == "heading":
+            ipy_display(Markdown(f"# {b.text}"))
+        elif b.kind == "section":
+            ipy_display(Markdown(f"## {b.text}"))
+        elif b.kind == "summary" and b.summary is not None:
+            ipy_display(Markdown(f"**{b.text}**\n\n{summary_markdown(b.summary)}"))
+        elif b.kind == "figure" and b.figure is not None:
+            ipy_display(Markdown(f"**{b.text}**"))
+            ipy_display(b.figure())
+        elif b.kind == "table" and b.table is not None:
+            ipy_display(Markdown(f"**{b.text}**"))
+            ipy_display(display.show(b.table, lang=lang))
+        elif b.kind == "note":
+            ipy_display(Markdown(f"*{b.text}*"))
+        else:
+            ipy_display(Markdown(b.text))
+
+
+# --- output: static HTML -------------------------------------------------------------------
+
+CSS = """
+body{margin:0;color:#222;line-height:1.6}
+main{max-width:1100px;margin:0 auto;padding:0 1.2em 2em}
+h1{font-size:1.5em;margin:.8em 0 .4em}h2{font-size:1.2em;margin:1.4em 0 .5em}
+.caption{font-weight:bold;margin:1em 0 .3em;text-align:center}
+.note{font-size:.88em;color:#555;margin:.3em 0 1em}
+.summary{background:#f4f8fb;border-left:4px solid #0072B2;padding:.5em 1em .5em 1.4em}
+.summary ul{margin:.2em 0;padding-left:1em}
+.wrap{overflow-x:auto;max-width:100%}
+table.data{border-collapse:collapse;margin:0 auto;font-size:.92em}
+table.data th,table.data td{border-top:1px solid #999;border-bottom:1px solid #999;
+padding:.3em .6em;text-align:right;white-space:nowrap}
+table.data th{background:#f2f2f2;text-align:center}
+table.data td:first-child{text-align:left;white-space:normal;min-width:10em}
+figure{margin:.6em 0;text-align:center}
+"""
+
+
+def table_html(frame: pd.DataFrame) -> str:
+    """A display table as HTML (no index column; every cell escaped)."""
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in frame.columns)
+    body = "\n".join(
+        "<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>"
+        for row in frame.itertuples(index=False)
+    )
+    return (
+        f'<div class="wrap"><table class="data">\n<thead><tr>{head}</tr></thead>\n'
+        f"<tbody>\n{body}\n</tbody>\n</table></div>"
+    )
+
+
+def figure_html(fig: Figure, alt: str) -> str:
+    """The figure as an embedded PNG (deterministic bytes, ``style.to_bytes``)."""
+    png = base64.b64encode(style.to_bytes(fig, "png", dpi=FIGURE_DPI)).decode("ascii")
+    return (
+        f'<div class="jp-RenderedImage"><img src="data:image/png;base64,{png}" '
+        f'alt="{escape(alt)}"></div>'
+    )
+
+
+def html(
+    blocks: list[Block], lang: str = "zh", *, title: str = "", head: str = "", top: str = ""
+) -> str:
+    """A static, self-contained HTML page of ``blocks``.
+
+    ``head`` is inserted at the end of ``<head>`` (e.g. the font and site styles), ``top``
+    at the start of ``<body>`` (e.g. navigation); headings get ids ``s0``, ``s1`` ...
+    """
+    parts: list[str] = []
+    n = 0
+    for b in blocks:
+        if b.kind in ("heading", "section"):
+            tag = "h1" if b.kind == "heading" else "h2"
+            parts.append(f'<{tag} id="s{n}">{escape(b.text)}</{tag}>')
+            n += 1
+        elif b.kind == "summary" and b.summary is not None:
+            items = "".join(
+                f"<li>{escape(x)}</li>" for _, sentences in b.summary.sections() for x in sentences
+            )
+            parts.append(
+                f'<section class="summary"><h2 id="s{n}">{escape(b.text)}</h2><ul>{items}</ul>'
+                "</section>"
+            )
+            n += 1
+        elif b.kind == "figure" and b.figure is not None:
+            parts.append(
+                f'<figure>{figure_html(b.figure(), b.text)}<figcaption class="caption">'
+                f"{escape(b.text)}</figcaption></figure>"
+            )
+        elif b.kind == "table" and b.table is not None:
+            parts.append(f'<p class="caption">{escape(b.text)}</p>\n{table_html(b.table)}')
+        elif b.kind == "note":
+            parts.append(f'<p class="note">{escape(b.text)}</p>')
+        else:
+            parts.append(f"<p>{escape(b.text)}</p>")
+    page_title = title or next((b.text for b in blocks if b.kind == "heading"), "")
+    return (
+        f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n'
+        '<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(page_title)}</title>\n<style>{CSS}</style>\n{head}</head>\n<body>\n"
+        f"{top}<main>\n" + "\n".join(parts) + "\n</main>\n</body>\n</html>\n"
+    )
