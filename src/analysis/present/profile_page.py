@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
+from typing import Any
 from dataclasses import dataclass, field
 from html import escape
 
@@ -34,6 +35,7 @@ from analysis.present import captions, display, figures, findings, style
 from analysis.present.figures import decimals_for
 
 FIGURE_DPI = 150  # the page shows the figure fitted to the column; a click shows its pixels
+RIGHT_PAD_PT = 14.0  # right margin kept free for the last x tick label (figure_png)
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class Block:
     text: str = ""  # heading/section/text/note text, or the caption of a figure/table
     table: pd.DataFrame | None = None  # display strings, headers in the reader's language
     figure: Callable[[], Figure] | None = None
+    png: Callable[[], bytes] | None = None  # the figure for static pages (figure_png)
     summary: findings.Findings | None = None
 
 
@@ -65,6 +68,7 @@ class Context:
     note_shortfall: str
     illustrative: bool
     tier_words: dict[str, str] = field(default_factory=dict)
+    layouts: dict[str, Any] = field(default_factory=dict)  # figure_png's canonical layout
 
 
 def context(batch: P.Batch, lang: str = "zh") -> Context:
@@ -317,6 +321,7 @@ def build(ctx: Context, code: str) -> list[Block]:
             "figure",
             num.figure(t("profile.figure_title", lang, name=who, year=year, **words)),
             figure=lambda: figure(ctx, code),
+            png=lambda: figure_png(ctx, code),
         ),
         Block("note", ctx.note_indicators),
         Block("table", num.table(t("profile.table_indicators", lang, name=who, year=year))),
@@ -403,9 +408,53 @@ def table_html(frame: pd.DataFrame) -> str:
     )
 
 
-def figure_html(fig: Figure, alt: str) -> str:
-    """The figure as an embedded PNG (deterministic bytes, ``style.to_bytes``)."""
-    png = base64.b64encode(style.to_bytes(fig, "png", dpi=FIGURE_DPI)).decode("ascii")
+def _layout_key(fig: Figure) -> tuple:
+    """What decides a figure's layout: size, row labels, axis labels, line counts of texts."""
+    return (
+        tuple(float(x) for x in fig.get_size_inches()),
+        tuple(
+            (
+                tuple(t.get_text() for t in ax.get_yticklabels()),
+                ax.get_xlabel(),
+                ax.get_title(loc="left").count("\n"),
+            )
+            for ax in fig.axes
+        ),
+        tuple(t.get_text().count("\n") for t in fig.texts),
+        tuple(len(leg.get_texts()) for leg in fig.legends),
+    )
+
+
+def figure_png(ctx: Context, code: str) -> bytes:
+    """The county's figure as PNG bytes, without running the layout engine for every county.
+
+    Constrained layout takes about half of a dot plot's drawing time, and its result is the
+    same for every county whose figure has the same size, row labels and axis labels. So
+    the layout of the first unit's figure (the canonical layout; computed once per
+    ``Context``) is applied to every figure with the same layout key; any other figure gets
+    its own layout. A county's bytes therefore do not depend on which counties a worker
+    rendered before it.
+    """
+    fig = figure(ctx, code)
+    key = _layout_key(fig)
+    if "key" not in ctx.layouts:
+        first = figure(ctx, ctx.batch.units[0])
+        style.to_bytes(first, "png", dpi=FIGURE_DPI)  # the layout at the page's resolution
+        ctx.layouts.update(
+            key=_layout_key(first), positions=[ax.get_position(original=True) for ax in first.axes]
+        )
+    if key == ctx.layouts["key"]:
+        fig.set_layout_engine("none")
+        # room on the right for half of the last x tick label, which differs by county
+        right = 1 - RIGHT_PAD_PT / (fig.get_figwidth() * 72)
+        for ax, pos in zip(fig.axes, ctx.layouts["positions"], strict=True):
+            ax.set_position([pos.x0, pos.y0, min(pos.x1, right) - pos.x0, pos.height])
+    return style.to_bytes(fig, "png", dpi=FIGURE_DPI)
+
+
+def figure_html(png_bytes: bytes, alt: str) -> str:
+    """The figure as an embedded PNG."""
+    png = base64.b64encode(png_bytes).decode("ascii")
     return (
         f'<div class="jp-RenderedImage"><img src="data:image/png;base64,{png}" '
         f'alt="{escape(alt)}"></div>'
@@ -436,9 +485,9 @@ def html(
                 "</section>"
             )
             n += 1
-        elif b.kind == "figure" and b.figure is not None:
+        elif b.kind == "figure" and b.png is not None:
             parts.append(
-                f'<figure>{figure_html(b.figure(), b.text)}<figcaption class="caption">'
+                f'<figure>{figure_html(b.png(), b.text)}<figcaption class="caption">'
                 f"{escape(b.text)}</figcaption></figure>"
             )
         elif b.kind == "table" and b.table is not None:
