@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-from typing import Any
 from dataclasses import dataclass, field
 from html import escape
+from typing import Any
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -331,9 +331,7 @@ def build(ctx: Context, code: str) -> list[Block]:
     ]
     # tables are filled in here so each caption's number is handed out in reading order
     tables = iter([position_table(ctx, code), indicator_table(ctx, code)])
-    blocks = [
-        Block(b.kind, b.text, table=next(tables)) if b.kind == "table" else b for b in blocks
-    ]
+    blocks = [Block(b.kind, b.text, table=next(tables)) if b.kind == "table" else b for b in blocks]
     short = shortfall_table(ctx, code)
     if short.empty:
         blocks.append(Block("text", t("profile.no_shortfall", lang, name=who)))
@@ -448,7 +446,7 @@ def figure_png(ctx: Context, code: str) -> bytes:
         # room on the right for half of the last x tick label, which differs by county
         right = 1 - RIGHT_PAD_PT / (fig.get_figwidth() * 72)
         for ax, pos in zip(fig.axes, ctx.layouts["positions"], strict=True):
-            ax.set_position([pos.x0, pos.y0, min(pos.x1, right) - pos.x0, pos.height])
+            ax.set_position((pos.x0, pos.y0, min(pos.x1, right) - pos.x0, pos.height))
     return style.to_bytes(fig, "png", dpi=FIGURE_DPI)
 
 

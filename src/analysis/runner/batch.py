@@ -24,13 +24,15 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analysis.errors import UserError
 from analysis.runner.config import Nav, Task
-from analysis.runner.execute import Result
 from analysis.runner.fonts import FAMILY, UNICODE_RANGE, is_cjk, subset_woff2
 from analysis.runner.pages import PAGE_CSS, ZOOM_JS, nav_bar, toc
+
+if TYPE_CHECKING:
+    from analysis.runner.execute import Result
 
 # catalogue files whose words a profile page can show
 CATALOGUES = ("profile", "gaps", "methods", "present", "findings", "data", "regions", "site")
@@ -97,9 +99,7 @@ def computation(data_dir: str, params: dict[str, Any]) -> Any:
     from analysis.analyses import profile
     from analysis.data import load
 
-    key = json.dumps(
-        [data_dir, _signature(Path(data_dir)), params], sort_keys=True, default=str
-    )
+    key = json.dumps([data_dir, _signature(Path(data_dir)), params], sort_keys=True, default=str)
     if _COMPUTED.get("key") != key:
         _COMPUTED.clear()
         ds = load(data_dir)
@@ -140,10 +140,17 @@ def _error(exc: BaseException) -> dict[str, Any]:
     }
 
 
+def _result(name: str, ok: bool, duration: float, **kw: Any) -> dict[str, Any]:
+    """A page's outcome as the fields of ``execute.Result`` (plain data: workers need not
+    import execute.py, which imports papermill)."""
+    return {"name": name, "ok": ok, "duration": duration, **kw}
+
+
 def render_chunk(
     data_dir: str, params: dict[str, Any], items: Sequence[Item], font_href: str
-) -> list[Result]:
-    """Pages of ``items`` (one Result each; a county that fails does not stop the others)."""
+) -> list[dict[str, Any]]:
+    """Pages of ``items`` (one result each, ``_result``; a county that fails does not stop
+    the others)."""
     from analysis.present import profile_page as PP
 
     t0 = time.perf_counter()
@@ -154,20 +161,20 @@ def render_chunk(
         comp["contexts"][lang] = ctx
     except Exception as exc:  # noqa: BLE001 - reported per page, like a failed notebook
         dur = (time.perf_counter() - t0) / max(len(items), 1)
-        return [Result(i.name, False, dur, error=_error(exc)) for i in items]
+        return [_result(i.name, False, dur, error=_error(exc)) for i in items]
     head = font_head(font_href)
     out = []
     for item in items:
         t1 = time.perf_counter()
         try:
             html = page(ctx, item, head)
-            res = Result(item.name, True, time.perf_counter() - t1, html={"report": html})
+            res = _result(item.name, True, time.perf_counter() - t1, html={"report": html})
         except Exception as exc:  # noqa: BLE001
-            res = Result(item.name, False, time.perf_counter() - t1, error=_error(exc))
+            res = _result(item.name, False, time.perf_counter() - t1, error=_error(exc))
         out.append(res)
-    first = time.perf_counter() - t0 - sum(r.duration for r in out)
+    first = time.perf_counter() - t0 - sum(r["duration"] for r in out)
     if out:  # the shared computation is counted in the chunk's first page
-        out[0].duration += first
+        out[0]["duration"] += first
     return out
 
 
@@ -217,6 +224,8 @@ def run(
 ) -> None:
     """Render the pages of ``tasks`` (batch reports) in chunks on ``executor``; call
     ``on_done`` for each page as its chunk returns."""
+    from analysis.runner.execute import Result
+
     by_name = {t.name: t for t in tasks}
     parts = chunks(tasks, jobs)
     hrefs = {t.report: font_name(t.report) for t in tasks}
@@ -229,20 +238,25 @@ def run(
             try:
                 results = fut.result()
             except Exception as exc:  # noqa: BLE001 - a worker died: its pages fail
-                results = [Result(i.name, False, 0.0, error=_error(exc)) for i in items]
+                results = [_result(i.name, False, 0.0, error=_error(exc)) for i in items]
             for res in results:
-                on_done(by_name[res.name], res)
+                on_done(by_name[res["name"]], Result(**res))
     finally:
         finish()
 
 
 def _completed(futures: list, jobs_list: list, executor: str):
+    """(future, its chunk) as each future finishes."""
     index = {id(f): k for k, f in enumerate(futures)}
     if executor == "dask":
-        from dask.distributed import as_completed as done
+        from dask.distributed import as_completed
+
+        done: Any = as_completed(futures)
     else:
-        from concurrent.futures import as_completed as done
-    for fut in done(futures):
+        from concurrent.futures import as_completed as cf_completed
+
+        done = cf_completed(futures)
+    for fut in done:
         yield fut, jobs_list[index[id(fut)]]
 
 
@@ -250,6 +264,7 @@ def _local(jobs: int, scheduler: str | None):
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
+    ctx: Any
     try:
         ctx = mp.get_context("forkserver")
         ctx.set_forkserver_preload(PRELOAD)

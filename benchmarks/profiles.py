@@ -1,0 +1,131 @@
+"""Benchmark: county profile pages in batch mode (``batch = true``, runner/batch.py).
+
+Runs ``analysis run --only county_profile --force`` in-process (``analysis.runner.run``) on
+the project's data (12 counties) and on synthetic flat data sets
+(``analysis.data.synthetic.write_dataset``) of more counties, with the local process pool
+and with dask (a LocalCluster of the same size). Prints, per run: counties, wall time,
+profiles per second, peak memory (the largest resident set of this process or any of its
+finished children) and the time per profile relative to the 12-county run.
+
+Goal (issue 15 item 8): >= 5 profiles per second on this 2-core machine, so every county of
+China (~2,850) in under 10 minutes.
+
+Also measured once (``font``): cutting the page font as one WOFF2 subset per page (what the
+notebook pages do) against the one shared subset per batch.
+
+    .venv/bin/python benchmarks/profiles.py [n_units ...] [--jobs 2] [--no-dask]
+    .venv/bin/python benchmarks/profiles.py 12 500 2850
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from analysis import paths
+from analysis.runner import Options, run
+
+CONFIG = """[[report]]
+name = "county_profile"
+notebook = "{notebook}"
+title = "{{region_name}} {{region_name_en}}"
+expand = {{ region_code = "@counties" }}
+output = "county_profile_{{region_code}}"
+batch = true
+"""
+
+
+def peak_mib() -> float:
+    """Largest resident set (MiB) of this process or any finished child (Linux: KiB)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, kids) / 1024
+
+
+def one_run(data: Path | None, work: Path, executor: str, jobs: int) -> tuple[int, float]:
+    """(pages built, seconds) of one forced batch run."""
+    cfg = work / "reports.toml"
+    nb = (paths.NOTEBOOKS_DIR / "county_profile.ipynb").as_posix()
+    cfg.write_text(CONFIG.format(notebook=nb), encoding="utf-8")
+    out = work / f"out-{executor}"
+    opts = Options(
+        config=cfg,
+        data_dir=data,
+        outputs=out,
+        only=["county_profile"],
+        jobs=jobs,
+        force=True,
+        executor=executor,
+        progress=False,
+        explore=False,
+    )
+    t0 = time.perf_counter()
+    summary = run(opts)
+    sec = time.perf_counter() - t0
+    if summary.failed:
+        first = next(iter(summary.failed.items()))
+        sys.exit(f"{len(summary.failed)} profiles failed, e.g. {first}")
+    return len(summary.built), sec
+
+
+def font_cost(n_pages: int = 3) -> tuple[float, float]:
+    """Seconds to cut one page's font subset, and the shared batch subset, default data."""
+    from analysis.runner import batch, fonts
+
+    chars = batch.font_chars(paths.data_dir(None))
+    fonts.prepared_font()
+    t0 = time.perf_counter()
+    for k in range(n_pages):  # a page uses a few hundred of the batch's characters
+        fonts.subset_woff2(chars[k::4])
+    per_page = (time.perf_counter() - t0) / n_pages
+    t0 = time.perf_counter()
+    fonts.subset_woff2(chars)
+    return per_page, time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("sizes", nargs="*", type=int, default=[12, 500])
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--no-dask", action="store_true")
+    args = ap.parse_args()
+    executors = ["local"] if args.no_dask else ["local", "dask"]
+    rows = []
+    base: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in args.sizes:
+            work = Path(tmp) / f"n{n}"
+            work.mkdir()
+            data = None
+            if n != 12:
+                from analysis.data.synthetic import write_dataset
+
+                t0 = time.perf_counter()
+                data = write_dataset(work / "data", n_units=n)
+                print(f"synthetic data set, {n} counties: {time.perf_counter() - t0:.1f} s")
+            for ex in executors:
+                built, sec = one_run(data, work, ex, args.jobs)
+                per = sec / max(built, 1)
+                base.setdefault(ex, per)
+                rows.append((n, ex, built, sec, built / sec, peak_mib(), per / base[ex]))
+                print(f"  {ex:5s} {built:5d} profiles {sec:7.1f} s", flush=True)
+    print()
+    print(
+        f"{'counties':>8} {'executor':>8} {'built':>6} {'seconds':>8} {'prof/s':>7} "
+        f"{'peak MiB':>9} {'s/prof vs 12':>13}"
+    )
+    for n, ex, built, sec, rate, mib, ratio in rows:
+        print(f"{n:>8} {ex:>8} {built:>6} {sec:>8.1f} {rate:>7.2f} {mib:>9.0f} {ratio:>13.2f}")
+    per_page, shared = font_cost()
+    print()
+    print(
+        f"font: one WOFF2 subset per page {per_page:.2f} s/page; one shared subset {shared:.2f} s"
+    )
+
+
+if __name__ == "__main__":
+    main()

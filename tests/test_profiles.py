@@ -1,0 +1,208 @@
+"""County profiles: one computation for all units (analyses.profile), the page
+(present.profile_page) and the batch renderer behind ``batch = true`` (runner.batch).
+
+In-process except one end-to-end run of the runner (local process pool, 12 counties).
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from html_checks import CJK, external_resources, truncated_tables, visible_text
+
+from analysis import paths
+from analysis.analyses import gaps
+from analysis.analyses import profile as P
+from analysis.errors import UserError
+from analysis.present import profile_page as PP
+from analysis.runner import Options, batch, run
+from analysis.runner.config import Nav, load_config
+from analysis.runner.pages import page_chars
+
+DUYUN = "522701"
+CONFIG = """[[report]]
+name = "county_profile"
+notebook = "{notebook}"
+title = "{{region_name}} {{region_name_en}}"
+expand = {{ region_code = "@counties" }}
+output = "county_profile_{{region_code}}"
+batch = true
+"""
+
+
+@pytest.fixture(scope="module")
+def computed(ds):
+    return P.compute(ds)
+
+
+@pytest.fixture(scope="module")
+def pages(computed) -> dict[str, str]:
+    """Static pages (zh) of two counties and (en) of one, rendered in-process."""
+    out = {}
+    for lang, codes in (("zh", [DUYUN, "522732"]), ("en", [DUYUN])):
+        ctx = PP.context(computed, lang)
+        for code in codes:
+            out[f"{lang}-{code}"] = PP.html(PP.build(ctx, code), lang)
+    return out
+
+
+def _data() -> str:
+    return str(paths.data_dir(None))
+
+
+def test_batch_profile_equals_the_notebook_computation_for_every_county(ds, computed):
+    spec = gaps.resolve(ds, 0, None, "minmax", "equal", "")
+    assert computed.spec.year == spec.year
+    for code in ds.unit_codes:
+        pd.testing.assert_frame_equal(P.profile(computed, code), gaps.profile(ds, code, spec))
+    short = gaps.shortfall_table(ds, spec.year)
+    pd.testing.assert_frame_equal(
+        P.shortfall(computed, "522732"), short[short["region_code"] == "522732"]
+    )
+
+
+def test_summary_numbers_recomputed_by_hand(ds, computed, pages):
+    """Rank = 1 + number of units with a higher index; below the standard = value on the
+    wrong side of the top region's target (from the raw values, not the profile frame)."""
+    spec = gaps.resolve(ds, 0, None, "minmax", "equal", "")
+    index = gaps.development_index(ds, spec)["index"]
+    for code in (DUYUN, "522732"):
+        f = P.facts(computed, code)
+        assert f.rank == 1 + int((index > index[code]).sum())
+        assert f.n == len(ds.unit_codes) == 12
+        assert (
+            f.tier == gaps.tier_table(gaps.development_index(ds, spec), ds, spec).loc[code, "index"]
+        )
+        tg = gaps.targets(ds)
+        v = ds.values(list(tg.index), spec.year).loc[code]
+        direction = ds.indicators.set_index("id")["direction"]
+        below = {
+            i
+            for i in tg.index
+            if pd.notna(v[i]) and (v[i] > tg[i] if direction[i] == "lower" else v[i] < tg[i])
+        }
+        assert set(f.below) == below and f.n_standards == int(v.notna().sum())
+        if below:  # largest relative gap
+            pct = {i: abs(tg[i] - v[i]) / tg[i] for i in below}
+            assert f.largest == max(pct, key=lambda i: pct[i])
+        text = visible_text(pages[f"zh-{code}"])
+        assert f"在全州12个县(市)中排第{f.rank}位" in text.replace("（", "(").replace("）", ")")
+        score = f"{round(float(index[code]), 1):.1f}"
+        assert f"综合发展指数为{score}" in text
+        assert f"{len(below)}项低于标准" in text if below else "均已达到标准" in text
+
+
+def test_page_heading_captions_tables_and_notes(ds, pages):
+    zh = pages[f"zh-{DUYUN}"]
+    assert re.search(r'<h1 id="s0">都匀市城乡社区服务发展概况</h1>', zh)
+    assert "<title>都匀市城乡社区服务发展概况</title>" in zh
+    captions = re.findall(r'class="caption">((?:图|表)\d+) ', zh)
+    assert captions == ["表1", "图1", "表2", "表3"]  # numbered in reading order
+    assert zh.count("data:image/png;base64,") == 1
+    assert "资料来源" in zh and "示意数据" in zh
+    assert external_resources(zh) == [] and truncated_tables(zh) == []
+    text = visible_text(zh)
+    for bad in ("02_county_gaps", "nan", "NaN", "-0.0", "region_code", "unit_median"):
+        assert bad not in text, bad
+    cells = re.findall(r"<td>(.*?)</td>", zh)
+    assert cells and not [c for c in cells if re.fullmatch(r"-?\d+\.\d{4,}|[a-z]+_[a-z_]+", c)]
+    # the county with no standard met ... and the English page: Chinese + English name
+    en = pages[f"en-{DUYUN}"]
+    assert re.search(r"<h1 [^>]*>都匀市 Duyun: community-service development profile</h1>", en)
+    assert re.findall(r'class="caption">((?:Figure|Table) \d+) ', en) == [
+        "Table 1",
+        "Figure 1",
+        "Table 2",
+        "Table 3",
+    ]
+    # region words from the data set, not typed in
+    assert "全州" in text and ds.whole_word("zh") == "全州"
+
+
+def test_batch_pages_are_deterministic_and_bad_code_is_a_clear_error(tmp_path):
+    items = [batch.Item("p1", DUYUN, "t", Nav()), batch.Item("p2", "522702", "t2", Nav())]
+    first = batch.render_chunk(_data(), {"lang": "zh"}, items, "f.woff2")
+    again = batch.render_chunk(_data(), {"lang": "zh"}, items[::-1], "f.woff2")  # cached
+    assert [r["ok"] for r in first] == [True, True]
+    assert {r["name"]: r["html"]["report"] for r in first} == {
+        r["name"]: r["html"]["report"] for r in again
+    }
+    # (bytes equal across processes: test_runner_builds_profiles_in_one_batch)
+    bad = batch.render_chunk(_data(), {"lang": "zh"}, [batch.Item("x", "522799", "t", Nav())], "")
+    assert not bad[0]["ok"] and bad[0]["error"]["ename"] == "UserError"
+    assert "522799" in bad[0]["error"]["evalue"] and "522701 都匀市" in bad[0]["error"]["evalue"]
+    pref = batch.render_chunk(_data(), {"lang": "zh"}, [batch.Item("y", "522700", "t", Nav())], "")
+    assert not pref[0]["ok"] and "522700" in pref[0]["error"]["evalue"]  # not a county-level unit
+    with pytest.raises(UserError, match="522799"):
+        P.profile(batch._COMPUTED["batch"], "522799")
+
+
+def test_every_cjk_character_of_a_page_is_in_the_batch_font_set(pages):
+    chars = set(batch.font_chars(Path(_data())))
+    for name, page in pages.items():
+        missing = {c for c in page_chars(page) if CJK.match(c) and c not in chars}
+        assert missing == set(), name
+
+
+def test_batch_key_is_checked(tmp_path):
+    from analysis.runner.config import parse_config
+
+    nb = (paths.NOTEBOOKS_DIR / "county_profile.ipynb").as_posix()
+    cfg = tmp_path / "r.toml"
+    cfg.write_text(CONFIG.format(notebook=nb).replace("batch = true", 'batch = "yes"'))
+    with pytest.raises(UserError, match="batch"):
+        parse_config(cfg)
+    cfg.write_text(
+        CONFIG.format(notebook=nb).replace('expand = { region_code = "@counties" }\n', "")
+    )
+    with pytest.raises(UserError, match="batch"):
+        parse_config(cfg)
+
+
+def test_runner_builds_profiles_in_one_batch(tmp_path):
+    """analysis run (two counties, one worker process): pages, the shared font covering
+    every page, index with Chinese and English names, bytes equal to an in-process
+    rendering, nothing rerun."""
+    from analysis.runner.fonts import covered
+
+    cfg = tmp_path / "reports.toml"
+    nb = (paths.NOTEBOOKS_DIR / "county_profile.ipynb").as_posix()
+    two = 'expand = { region_code = ["522701", "522732"] }'
+    cfg.write_text(
+        CONFIG.format(notebook=nb).replace('expand = { region_code = "@counties" }', two),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    o = Options(config=cfg, outputs=out, jobs=1, progress=False, explore=False)
+    s = run(o)
+    assert not s.failed and len(s.built) == 2
+    html = out / "html"
+    assert not list(out.rglob("*.ipynb")) and not list(html.glob("*.full.html"))
+    font = covered((html / batch.font_name("county_profile")).read_bytes())
+    for p in sorted(html.glob("county_profile_*.html")):
+        page = p.read_text(encoding="utf-8")
+        assert 'url("county_profile.font.woff2")' in page
+        assert {c for c in page_chars(page) if CJK.match(c) and ord(c) not in font} == set()
+    index = unescape((html / "index.html").read_text(encoding="utf-8"))
+    assert "都匀市 Duyun" in index and 'href="county_profile_522732.html"' in index
+    # the same bytes as rendered here, from the runner's own task (title, neighbours)
+    task = next(t for t in load_config(cfg, Path(_data())) if t.name.endswith(DUYUN))
+    item = batch.Item(task.name, DUYUN, task.title, task.nav)
+    mine = batch.render_chunk(_data(), dict(task.parameters), [item], "county_profile.font.woff2")
+    assert mine[0]["html"]["report"] == (html / f"{task.name}.html").read_bytes()
+    again = run(o)
+    assert again.built == [] and len(again.skipped) == 2
+
+
+def test_summary_and_figure_layout_independent_of_order(computed):
+    """The canonical figure layout comes from the first unit, whatever was drawn before."""
+    a = PP.context(computed, "zh")
+    PP.figure_png(a, "522732")
+    b = PP.context(computed, "zh")
+    assert PP.figure_png(a, DUYUN) == PP.figure_png(b, DUYUN)
+    assert np.isfinite(P.facts(computed, DUYUN).score)
