@@ -72,6 +72,28 @@ def one_run(data: Path | None, work: Path, executor: str, jobs: int) -> tuple[in
     return len(summary.built), sec
 
 
+def in_process(data: Path | None, n_pages: int = 36) -> tuple[float, float, float]:
+    """One worker's costs, in this process: setup (load + derive + index + tiers + shortfalls
+    + page context) wall seconds, then CPU and wall seconds per page over ``n_pages`` pages.
+    CPU time is what the machine's load does not inflate (other processes share the cores)."""
+    from analysis.data import load
+    from analysis.runner import batch
+    from analysis.runner.config import Nav
+
+    d = str(data or paths.data_dir(None))
+    batch._COMPUTED.clear()
+    codes = load(d).unit_codes
+    items = [batch.Item(f"p{c}", c, c, Nav()) for c in codes]
+    items = (items * (1 + n_pages // len(items)))[:n_pages]
+    w0 = time.perf_counter()
+    batch.render_chunk(d, {"lang": "zh"}, items[:1], "f.woff2")
+    setup = time.perf_counter() - w0
+    c1, w1 = time.process_time(), time.perf_counter()
+    res = batch.render_chunk(d, {"lang": "zh"}, items, "f.woff2")
+    assert all(r["ok"] for r in res)
+    return setup, (time.process_time() - c1) / len(res), (time.perf_counter() - w1) / len(res)
+
+
 def font_cost(n_pages: int = 3) -> tuple[float, float]:
     """Seconds to cut one page's font subset, and the shared batch subset, default data."""
     from analysis.runner import batch, fonts
@@ -92,9 +114,11 @@ def main() -> None:
     ap.add_argument("sizes", nargs="*", type=int, default=[12, 500])
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--no-dask", action="store_true")
+    ap.add_argument("--no-run", action="store_true", help="in-process costs only")
     args = ap.parse_args()
     executors = ["local"] if args.no_dask else ["local", "dask"]
     rows = []
+    costs = []
     base: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
@@ -107,7 +131,9 @@ def main() -> None:
                 t0 = time.perf_counter()
                 data = write_dataset(work / "data", n_units=n)
                 print(f"synthetic data set, {n} counties: {time.perf_counter() - t0:.1f} s")
-            for ex in executors:
+            costs.append((n, *in_process(data)))
+            print(f"  in-process: setup {costs[-1][1]:.1f} s, {costs[-1][2]:.3f} CPU s/page")
+            for ex in [] if args.no_run else executors:
                 built, sec = one_run(data, work, ex, args.jobs)
                 per = sec / max(built, 1)
                 base.setdefault(ex, per)
@@ -120,6 +146,13 @@ def main() -> None:
     )
     for n, ex, built, sec, rate, mib, ratio in rows:
         print(f"{n:>8} {ex:>8} {built:>6} {sec:>8.1f} {rate:>7.2f} {mib:>9.0f} {ratio:>13.2f}")
+    print()
+    print(
+        f"{'counties':>8} {'setup s':>8} {'CPU s/page':>11} {'wall s/page':>12} "
+        f"{'pages/s, 2 idle cores':>22}"
+    )
+    for n, setup, cpu, wall in costs:
+        print(f"{n:>8} {setup:>8.1f} {cpu:>11.3f} {wall:>12.3f} {2 / cpu:>22.1f}")
     per_page, shared = font_cost()
     print()
     print(

@@ -50,7 +50,9 @@ def _run(nb, out, **params) -> nbformat.NotebookNode:
 
 def _text(nb) -> str:
     return "".join(
-        str(o.get("data", {}).get("text/plain", "")) + str(o.get("text", ""))
+        str(o.get("data", {}).get("text/plain", ""))
+        + str(o.get("data", {}).get("text/markdown", ""))
+        + str(o.get("text", ""))
         for c in nb.cells
         if c.cell_type == "code"
         for o in c.get("outputs", [])
