@@ -35,6 +35,7 @@ from analysis.present import captions, display, figures, findings, style
 from analysis.present.figures import decimals_for
 
 FIGURE_DPI = 150  # the page shows the figure fitted to the column; a click shows its pixels
+HTML_LANG = {"zh": "zh-CN", "en": "en"}  # the page's lang attribute
 RIGHT_PAD_PT = 14.0  # right margin kept free for the last x tick label (figure_png)
 
 
@@ -233,7 +234,7 @@ def indicator_table(ctx: Context, code: str) -> pd.DataFrame:
         header("gap", lang),
         header("gap_pct", lang),
     ]
-    return pd.DataFrame(rows, columns=cols)
+    return pd.DataFrame(rows, columns=[captions.localise(c, lang) for c in cols])
 
 
 def shortfall_table(ctx: Context, code: str) -> pd.DataFrame:
@@ -274,7 +275,7 @@ def shortfall_table(ctx: Context, code: str) -> pd.DataFrame:
             "cost_basis",
         )
     ]
-    return pd.DataFrame(rows, columns=cols)
+    return pd.DataFrame(rows, columns=[captions.localise(c, lang) for c in cols])
 
 
 # --- the page ------------------------------------------------------------------------------
@@ -496,7 +497,7 @@ def html(
             parts.append(f"<p>{escape(b.text)}</p>")
     page_title = title or next((b.text for b in blocks if b.kind == "heading"), "")
     return (
-        f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n'
+        f'<!DOCTYPE html>\n<html lang="{HTML_LANG[lang]}">\n<head>\n'
         '<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(page_title)}</title>\n<style>{CSS}</style>\n{head}</head>\n<body>\n"
