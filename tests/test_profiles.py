@@ -206,3 +206,26 @@ def test_summary_and_figure_layout_independent_of_order(computed):
     b = PP.context(computed, "zh")
     assert PP.figure_png(a, DUYUN) == PP.figure_png(b, DUYUN)
     assert np.isfinite(P.facts(computed, DUYUN).score)
+
+
+def test_chunks_cover_every_task_once_grouped_by_parameters(tmp_path):
+    from analysis.runner.config import Task
+
+    nb = paths.NOTEBOOKS_DIR / "county_profile.ipynb"
+    tasks = [
+        Task(f"p_{lang}_{i:03d}", "r", "t", nb, {"region_code": f"{i:06d}", "lang": lang})
+        for lang in ("zh", "en")
+        for i in range(50)
+    ]
+    parts = batch.chunks(tasks, jobs=2)
+    names = [it.name for _, items in parts for it in items]
+    assert sorted(names) == sorted(t.name for t in tasks)  # each exactly once
+    assert all(len({i.name.split("_")[1] for i in items}) == 1 for _, items in parts)
+    assert all(p["lang"] == items[0].name.split("_")[1] for p, items in parts)
+    sizes = [len(items) for _, items in parts]
+    assert max(sizes) <= batch.CHUNK_MAX and sizes.count(1) <= 2  # a short last chunk per group
+    assert len(parts) >= 8  # about four chunks per worker and group: two workers kept busy
+    # a page title from reports.toml (not in the catalogue or the data) is in the font set
+    titled = [Task("x", "r", "\u9f98 title", nb, {"region_code": "1"})]
+    assert "\u9f98" in batch.font_chars(Path(_data()), titled)
+    assert "\u9f98" not in batch.font_chars(Path(_data()))

@@ -56,9 +56,10 @@ def font_name(report: str) -> str:
     return f"{report}.font.woff2"
 
 
-def font_chars(data_dir: Path) -> str:
-    """Every CJK character a profile page can show: the catalogue files in ``CATALOGUES``
-    and the tables at the top of the data directory (regions, indicators, sources ...)."""
+def font_chars(data_dir: Path, tasks: Sequence[Task] = ()) -> str:
+    """Every CJK character a profile page can show: the catalogue files in ``CATALOGUES``,
+    the tables at the top of the data directory (regions, indicators, sources ...), and the
+    titles of ``tasks`` and of the pages they link to (page title, navigation bar)."""
     from analysis import messages
 
     root = Path(messages.__file__).resolve().parent
@@ -67,6 +68,9 @@ def font_chars(data_dir: Path) -> str:
     chars = set(PUNCTUATION)
     for f in files:
         chars.update(f.read_text(encoding="utf-8-sig", errors="replace"))
+    for t in tasks:
+        links = [x for x in (t.nav.prev, t.nav.next) if x is not None]
+        chars.update(t.title + "".join(x.title for x in links))
     return "".join(sorted(c for c in chars if is_cjk(c)))
 
 
@@ -198,10 +202,13 @@ def chunks(tasks: Sequence[Task], jobs: int) -> list[tuple[dict[str, Any], list[
 
 
 def write_font(tasks: Sequence[Task], data_dir: Path, html_dir: Path) -> None:
-    """The shared font of each batch report, rewritten only when its bytes change."""
+    """The shared font of each batch report, rewritten only when its bytes change.
+
+    ``tasks``: every task of the batch reports (not only those rebuilt now), so the font
+    covers the pages left as they are too."""
     from analysis.io import write_bytes
 
-    data = subset_woff2(font_chars(data_dir))
+    data = subset_woff2(font_chars(data_dir, tasks))
     for report in sorted({t.report for t in tasks}):
         path = html_dir / font_name(report)
         try:
@@ -221,9 +228,11 @@ def run(
     executor: str = "local",
     scheduler: str | None = None,
     on_done: Callable[[Task, Result], None],
+    every: Sequence[Task] = (),
 ) -> None:
     """Render the pages of ``tasks`` (batch reports) in chunks on ``executor``; call
-    ``on_done`` for each page as its chunk returns."""
+    ``on_done`` for each page as its chunk returns. ``every``: all tasks of the batch
+    reports, built now or not (the shared font covers their pages; default ``tasks``)."""
     from analysis.runner.execute import Result
 
     by_name = {t.name: t for t in tasks}
@@ -233,7 +242,9 @@ def run(
     submit, finish = (_dask if executor == "dask" else _local)(jobs, scheduler)
     try:
         futures = [submit(str(data_dir), p, items, href) for p, items, href in jobs_list]
-        write_font(tasks, data_dir, outputs / "html")  # while the workers render
+        reports = {t.report for t in tasks}
+        every = [t for t in (every or tasks) if t.report in reports]
+        write_font(every, data_dir, outputs / "html")  # while the workers render
         for fut, (_, items, _) in _completed(futures, jobs_list, executor):
             try:
                 results = fut.result()

@@ -461,6 +461,7 @@ def _execute(plan: Plan, opts: Options, data: Path, outputs: Path, records: C.Re
                 executor=opts.executor,
                 scheduler=opts.scheduler,
                 on_done=on_done,
+                every=[t for t in plan.tasks if t.batch],
             )
         if opts.executor == "dask" and ordered:
             _run_dask(ordered, env, jobs, opts.scheduler, opts.warm_kernels, on_done)
