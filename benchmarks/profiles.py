@@ -4,7 +4,9 @@ Runs ``analysis run --only county_profile --force`` in-process (``analysis.runne
 the project's data (12 counties) and on synthetic flat data sets
 (``analysis.data.synthetic.write_dataset``) of more counties, with the local process pool
 and with dask (a LocalCluster of the same size). Prints, per run: counties, wall time,
-profiles per second, peak memory (the largest resident set of this process or any of its
+CPU seconds (this process and its workers: the machine is shared, so wall time depends on
+the load; CPU time much less), profiles per second, profiles per CPU second x 2 (what two
+idle cores would give), peak memory (the largest resident set of this process or any of its
 finished children) and the time per profile relative to the 12-county run.
 
 Goal (issue 15 item 8): >= 5 profiles per second on this 2-core machine, so every county of
@@ -46,8 +48,15 @@ def peak_mib() -> float:
     return max(own, kids) / 1024
 
 
-def one_run(data: Path | None, work: Path, executor: str, jobs: int) -> tuple[int, float]:
-    """(pages built, seconds) of one forced batch run."""
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and its finished children (the workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def one_run(data: Path | None, work: Path, executor: str, jobs: int) -> tuple[int, float, float]:
+    """(pages built, wall seconds, CPU seconds) of one forced batch run."""
     cfg = work / "reports.toml"
     nb = (paths.NOTEBOOKS_DIR / "county_profile.ipynb").as_posix()
     cfg.write_text(CONFIG.format(notebook=nb), encoding="utf-8")
@@ -63,13 +72,13 @@ def one_run(data: Path | None, work: Path, executor: str, jobs: int) -> tuple[in
         progress=False,
         explore=False,
     )
-    t0 = time.perf_counter()
+    c0, t0 = cpu_seconds(), time.perf_counter()
     summary = run(opts)
     sec = time.perf_counter() - t0
     if summary.failed:
         first = next(iter(summary.failed.items()))
         sys.exit(f"{len(summary.failed)} profiles failed, e.g. {first}")
-    return len(summary.built), sec
+    return len(summary.built), sec, cpu_seconds() - c0
 
 
 def in_process(data: Path | None, n_pages: int = 36) -> tuple[float, float, float]:
@@ -134,18 +143,23 @@ def main() -> None:
             costs.append((n, *in_process(data)))
             print(f"  in-process: setup {costs[-1][1]:.1f} s, {costs[-1][2]:.3f} CPU s/page")
             for ex in [] if args.no_run else executors:
-                built, sec = one_run(data, work, ex, args.jobs)
+                built, sec, cpu = one_run(data, work, ex, args.jobs)
                 per = sec / max(built, 1)
                 base.setdefault(ex, per)
-                rows.append((n, ex, built, sec, built / sec, peak_mib(), per / base[ex]))
-                print(f"  {ex:5s} {built:5d} profiles {sec:7.1f} s", flush=True)
+                rows.append((n, ex, built, sec, cpu, built / sec, peak_mib(), per / base[ex]))
+                print(f"  {ex:5s} {built:5d} profiles {sec:7.1f} s, CPU {cpu:.1f} s", flush=True)
     print()
     print(
-        f"{'counties':>8} {'executor':>8} {'built':>6} {'seconds':>8} {'prof/s':>7} "
-        f"{'peak MiB':>9} {'s/prof vs 12':>13}"
+        f"{'counties':>8} {'executor':>8} {'built':>6} {'seconds':>8} {'CPU s':>7} "
+        f"{'prof/s':>7} {'prof/CPU-s x2':>13} {'peak MiB':>9} {'s/prof vs 12':>13}"
     )
-    for n, ex, built, sec, rate, mib, ratio in rows:
-        print(f"{n:>8} {ex:>8} {built:>6} {sec:>8.1f} {rate:>7.2f} {mib:>9.0f} {ratio:>13.2f}")
+    for n, ex, built, sec, cpu, rate, mib, ratio in rows:
+        print(
+            f"{n:>8} {ex:>8} {built:>6} {sec:>8.1f} {cpu:>7.1f} {rate:>7.2f} "
+            f"{2 * built / cpu:>13.2f} {mib:>9.0f} {ratio:>13.2f}"
+        )
+    print("(prof/CPU-s x2: profiles per second on two otherwise idle cores, from CPU time;")
+    print(" CPU time of dask workers started by a scheduler elsewhere is not counted)")
     print()
     print(
         f"{'counties':>8} {'setup s':>8} {'CPU s/page':>11} {'wall s/page':>12} "

@@ -18,6 +18,7 @@ by every page of the batch. Same data and code, same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -271,17 +272,30 @@ def _completed(futures: list, jobs_list: list, executor: str):
         yield fut, jobs_list[index[id(fut)]]
 
 
+def warm_worker() -> None:
+    """Pool initializer: die with the runner (Linux: PR_SET_PDEATHSIG), and import the
+    renderer (``batch_warm``) while the main process cuts the font."""
+    import importlib
+
+    with contextlib.suppress(Exception):  # not Linux: the pool's own shutdown only
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    importlib.import_module("analysis.runner.batch_warm")
+
+
 def _local(jobs: int, scheduler: str | None):
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
-    ctx: Any
-    try:
-        ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(PRELOAD)
-    except ValueError:  # no forkserver (Windows)
-        ctx = mp.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+    # fresh interpreters: the notebook workers' forkserver preloads papermill and nbconvert
+    # (execute.py, warm.py), which pages rendered here do not need (~20 s on a busy machine)
+    pool = ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=mp.get_context("spawn"),
+        initializer=warm_worker,
+    )
 
     def submit(*args: Any):
         return pool.submit(render_chunk, *args)
@@ -323,7 +337,3 @@ def _dask(jobs: int, scheduler: str | None):
 
     return submit, finish
 
-
-# the forkserver imports these before forking workers (build.py uses the same list, so the
-# notebook workers and the batch workers share one warm forkserver)
-PRELOAD = ["analysis.runner.warm", "analysis.runner.batch_warm"]

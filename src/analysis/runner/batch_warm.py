@@ -1,6 +1,6 @@
-"""Imported by the forkserver before it forks workers (``set_forkserver_preload``): the
-batch profile renderer's imports (pandas, matplotlib, the analysis and page modules) and the
-plot style, so every worker forked afterwards starts warm. Importing this module has that
+"""Imported by each batch worker when it starts (``batch.warm_worker``, the pool's
+initializer): the renderer's imports (pandas, matplotlib, the analysis and page modules) and
+the plot style, while the main process cuts the shared font. Importing this module has that
 side effect on purpose; nothing else imports it.
 """
 

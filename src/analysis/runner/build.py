@@ -255,7 +255,7 @@ def _mp_context(warm: bool) -> Any:
     if warm:
         try:
             ctx = mp.get_context("forkserver")
-            ctx.set_forkserver_preload(["analysis.runner.warm", "analysis.runner.batch_warm"])
+            ctx.set_forkserver_preload(["analysis.runner.warm"])
             return ctx
         except ValueError:  # no forkserver (Windows)
             pass
