@@ -229,3 +229,15 @@ def test_chunks_cover_every_task_once_grouped_by_parameters(tmp_path):
     titled = [Task("x", "r", "\u9f98 title", nb, {"region_code": "1"})]
     assert "\u9f98" in batch.font_chars(Path(_data()), titled)
     assert "\u9f98" not in batch.font_chars(Path(_data()))
+
+
+def test_switching_batch_on_or_off_rebuilds_the_pages():
+    from dataclasses import replace
+
+    from analysis.runner import cache
+    from analysis.runner.config import Task
+
+    t = Task("p", "r", "t", paths.NOTEBOOKS_DIR / "county_profile.ipynb", {"region_code": "1"})
+    key = cache.task_key(t, {}, "sha")
+    assert cache.task_key(replace(t, batch=True), {}, "sha") != key
+    assert cache.task_key(replace(t), {}, "sha") == key

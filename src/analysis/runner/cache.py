@@ -195,6 +195,8 @@ def task_key(task: Task, data_inputs: dict[str, str], notebook_sha: str) -> str:
         # the page shows its title and links to its neighbours in the index
         "title": task.title,
         "nav": [[link.href, link.title] if link else None for link in (nav.prev, nav.next)],
+        # a batch page (runner/batch.py) is not the notebook's page: switching rebuilds
+        **({"batch": True} if task.batch else {}),
     }
     return sha256_bytes(
         json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()
