@@ -336,4 +336,3 @@ def _dask(jobs: int, scheduler: str | None):
             cluster.close()
 
     return submit, finish
-
