@@ -100,25 +100,24 @@ def _signature(data_dir: Path) -> list[tuple[str, int, int]]:
 
 
 def computation(data_dir: str, params: dict[str, Any]) -> Any:
-    """``profile.compute`` for the data set and parameters, cached in this process."""
+    """``profile.compute`` for the data set and the notebook parameters it uses (year,
+    method, unit costs), cached in this process (the last one asked for)."""
     from analysis.analyses import profile
     from analysis.data import load
 
-    key = json.dumps([data_dir, _signature(Path(data_dir)), params], sort_keys=True, default=str)
-    if _COMPUTED.get("key") != key:
-        _COMPUTED.clear()
-        ds = load(data_dir)
-        costs = {
+    args = {
+        "year": params.get("year", 0),
+        "normalisation": params.get("normalisation", "minmax"),
+        "weighting": params.get("weighting", "equal"),
+        "unit_costs": {
             "facility_area": params.get("facility_cost_per_m2", 3000),
             "urban_community_workers": params.get("worker_cost_per_year", 50000),
-        }
-        _COMPUTED["batch"] = profile.compute(
-            ds,
-            params.get("year", 0),
-            params.get("normalisation", "minmax"),
-            params.get("weighting", "equal"),
-            costs,
-        )
+        },
+    }
+    key = json.dumps([data_dir, _signature(Path(data_dir)), args], sort_keys=True, default=str)
+    if _COMPUTED.get("key") != key:
+        _COMPUTED.clear()
+        _COMPUTED["batch"] = profile.compute(load(data_dir), **args)
         _COMPUTED["contexts"] = {}
         _COMPUTED["key"] = key
     return _COMPUTED
