@@ -107,8 +107,16 @@ def county_structure(
 ) -> pd.DataFrame:
     """County table: census population and urbanisation, NBS township and village-level units.
 
-    One row per unit plus the top region (the total); columns labelled in ``lang``.
+    One row per unit plus the top region (the total); columns labelled in ``lang``; numbers
+    rounded, a dash where missing (``county_structure_values`` keeps the numbers).
     """
+    return tidy(county_structure_values(ds, census_year, division_year, lang), 2)
+
+
+def county_structure_values(
+    ds: Dataset, census_year: int = 2020, division_year: int = 2020, lang: str = "zh"
+) -> pd.DataFrame:
+    """``county_structure`` with numeric columns (NaN where missing), for display tables."""
     o = structure_obs(ds, census_year, division_year)
     wide = o.pivot(index="region_code", columns="indicator", values="value")
     wide = wide.reindex(index=ds.unit_codes + [ds.top], columns=list(STRUCTURE))
@@ -120,7 +128,7 @@ def county_structure(
         if kinds.get(col) == "count" and wide[col].dropna().mod(1).eq(0).all():
             wide[col] = wide[col].astype("Int64")
     wide.columns = [t(f"baseline.structure.{i}", lang) for i in STRUCTURE]
-    return tidy(wide, 2)
+    return wide
 
 
 def urbanisation_summary(ds: Dataset, year: int = 2020, lang: str = "zh", n: int = 2) -> str:

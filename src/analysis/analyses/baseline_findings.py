@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.analyses import baseline
-from analysis.analyses.plan_text import cap, names, num, ratio
+from analysis.analyses.plan_text import cap, names, num, paragraphs, ratio, region_text
 from analysis.data import Dataset
 from analysis.messages import t
 
@@ -355,3 +355,19 @@ def findings(ds: Dataset, region_code: str = "", year: int = 2020, lang: str = "
         "gaps": _gaps(ds, m, lang),
         "actions": _actions(ds, m, lang),
     }
+
+
+# -- page text ----------------------------------------------------------------------------
+def page(key: str, ds: Dataset, lang: str = "zh", **fields) -> str:
+    """Page text ``findings_baseline.page.<key>`` with the data set's region words."""
+    return region_text(f"findings_baseline.page.{key}", ds, lang, **fields)
+
+
+def methods(ds: Dataset, lang: str = "zh") -> str:
+    """The closing methods section's paragraphs (data notes and derived measures)."""
+    return paragraphs(
+        page("methods_data", ds, lang),
+        page("methods_quotes", ds, lang),
+        page("methods_measures", ds, lang),
+        page("methods_plan_count", ds, lang) if plan_count_gap(ds) else "",
+    )

@@ -22,7 +22,7 @@ import pandas as pd
 
 from analysis.analyses.gap_params import Spec, meta, targets
 from analysis.analyses.gap_text import convergence_counts, theme_label
-from analysis.analyses.plan_text import cap, mid, names, num, ratio
+from analysis.analyses.plan_text import cap, mid, names, num, paragraphs, ratio, region_text
 from analysis.data import Dataset
 from analysis.messages import t
 
@@ -328,3 +328,41 @@ def findings(results: dict, ds: Dataset, spec: Spec, lang: str = "zh") -> dict:
         "gaps": [cap(s) for s in _gaps(results, ds, spec, lang)],
         "actions": _actions(results, ds, spec, lang),
     }
+
+
+# -- page text ----------------------------------------------------------------------------
+def page(key: str, ds: Dataset, lang: str = "zh", **fields) -> str:
+    """Page text ``findings_gaps.page.<key>`` with the data set's region words."""
+    return region_text(f"findings_gaps.page.{key}", ds, lang, **fields)
+
+
+def methods(
+    ds: Dataset, spec: Spec, lang: str = "zh", facility_cost: float = 0, worker_cost: float = 0
+) -> str:
+    """The closing methods section's paragraphs: scope and parameters, index, tiers,
+    inequality, convergence, shortfall and the assumed unit costs."""
+    w = spec.weighting if isinstance(spec.weighting, str) else "user"
+    sep = t("plan_text.sep", lang)
+    scope = page(
+        "methods_scope",
+        ds,
+        lang,
+        year=spec.year,
+        n=len(ds.unit_codes),
+        normalisation=t(f"gaps.normalisation.{spec.normalisation}", lang),
+        weighting=t(f"gaps.weighting.{w}", lang),
+        k=len(spec.indicators),
+        labels=sep.join(ds.label(i, lang, unit=False) for i in spec.indicators),
+    )
+    dropped = ""
+    if spec.dropped:
+        labels = sep.join(ds.label(i, lang, unit=False) for i in spec.dropped)
+        dropped = page("methods_dropped", ds, lang, year=spec.year, labels=labels)
+    return paragraphs(
+        scope + dropped,
+        page("methods_index", ds, lang),
+        page("methods_tiers", ds, lang),
+        page("methods_inequality", ds, lang),
+        page("methods_convergence", ds, lang),
+        page("methods_shortfall", ds, lang, facility=num(facility_cost), worker=num(worker_cost)),
+    )

@@ -31,8 +31,10 @@ from analysis.analyses.gap_text import (
     describe,
     display,
     findings,
+    reading,
     theme_label,
     tier_display,
+    tier_reading,
 )
 from analysis.data import Dataset
 from analysis.data.derived import denominators
@@ -50,10 +52,12 @@ __all__ = [
     "index_indicators",
     "latest_year",
     "meta",
+    "reading",
     "resolve",
     "targets",
     "theme_label",
     "tier_display",
+    "tier_reading",
     "unit_code",
 ]
 
@@ -357,7 +361,7 @@ def heatmap_input(ds: Dataset, spec: Spec, index: pd.DataFrame, lang: str = "zh"
     return {
         "matrix": z,
         "annot": annot,
-        "title": t("gaps.heatmap_title", lang),
+        "title": t("gaps.heatmap_title", lang, units=ds.units_word(lang)),
         "cbar_label": t("gaps.heatmap_cbar", lang),
         "lang": lang,
     }

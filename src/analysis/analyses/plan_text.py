@@ -76,3 +76,18 @@ def ratio(hi: float, lo: float) -> float | None:
     if lo is None or hi is None or not (lo > 0 and hi > 0):
         return None
     return float(hi) / float(lo)
+
+
+def next_number(sections: dict) -> int:
+    """The number of the section after the findings (non-empty sections + 1)."""
+    return sum(1 for v in sections.values() if v) + 1
+
+
+def region_text(key: str, ds, lang: str = "zh", **fields) -> str:
+    """Catalogue text ``key`` with the data set's region words as ``whole`` and ``units``."""
+    return t(key, lang, whole=ds.whole_word(lang), units=ds.units_word(lang), **fields)
+
+
+def paragraphs(*parts: str) -> str:
+    """Markdown paragraphs (empty parts left out)."""
+    return "\n\n".join(p for p in parts if p)

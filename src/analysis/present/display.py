@@ -86,8 +86,27 @@ def formatted(
 
 
 def show(frame: pd.DataFrame, ds=None, lang: str = "zh", **kw):
-    """A pandas Styler of ``formatted(frame, ...)`` without the index column."""
+    """A pandas Styler of ``formatted(frame, ...)`` without the index column.
+
+    Decimals given in ``frame.attrs["decimals"]`` (by column) apply unless ``decimals`` is
+    passed.
+    """
+    if "decimals" not in kw and frame.attrs.get("decimals"):
+        kw["decimals"] = frame.attrs["decimals"]
     return formatted(frame, ds, lang, **kw).style.hide(axis="index")
+
+
+def markdown(*parts: str):
+    """Markdown paragraphs as an IPython display object (the text a notebook shows in its
+    page: rendered in JupyterLab and in the HTML report, unlike ``print``)."""
+    from IPython.display import Markdown
+
+    return Markdown("\n\n".join(p for p in parts if p))
+
+
+def caption(text: str):
+    """A figure or table caption (bold) as an IPython Markdown object."""
+    return markdown(f"**{text}**")
 
 
 def _named_index(frame: pd.DataFrame) -> bool:
