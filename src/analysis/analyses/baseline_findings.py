@@ -1,4 +1,4 @@
-"""Findings of the baseline report in plan language (现状, 主要问题, 差距, 对策建议).
+"""Findings of the baseline report in plan language (catalogue ``findings.status`` ... ``actions``).
 
 Every number in a sentence is computed here from the data set: the plan's published
 baseline figures, the census (population, urbanisation, ageing) and the statistical
@@ -50,12 +50,14 @@ def unit_measures(ds: Dataset, year: int) -> pd.DataFrame:
     village (NaN where a figure is missing or a count is zero)."""
     w = structure(ds, year).reindex(ds.unit_codes)
     rural = w["population"] - w["urban_population"]
+    communities = w["resident_committees"].where(w["resident_committees"] > 0)
+    villages = w["village_committees"].where(w["village_committees"] > 0)
     return pd.DataFrame(
         {
             "urbanisation_rate": w["urbanisation_rate"],
             "age_60plus_share": w["age_60plus_share"],
-            "per_community": w["urban_population"] / w["resident_committees"].where(lambda s: s > 0),
-            "per_village": rural / w["village_committees"].where(lambda s: s > 0),
+            "per_community": w["urban_population"] / communities,
+            "per_village": rural / villages,
             "population": w["population"],
         }
     )
@@ -69,6 +71,15 @@ def top_value(ds: Dataset, year: int, ind: str) -> float:
         return float(v)
     units = w.loc[ds.unit_codes, ind]
     return float(units.sum()) if units.notna().any() else float("nan")
+
+
+def top_rate(ds: Dataset, year: int) -> float:
+    """The top region's urbanisation rate, else urban / total population x 100."""
+    rate = structure(ds, year).loc[ds.top, "urbanisation_rate"]
+    if pd.notna(rate):
+        return float(rate)
+    pop, urb = top_value(ds, year, "population"), top_value(ds, year, "urban_population")
+    return urb / pop * 100 if np.isfinite(pop) and pop > 0 and np.isfinite(urb) else np.nan
 
 
 def weighted_mean(values: pd.Series, weights: pd.Series) -> float:
@@ -119,21 +130,25 @@ def _population(ds: Dataset, year: int, lang: str) -> str | None:
     pop, urb = top_value(ds, year, "population"), top_value(ds, year, "urban_population")
     if not np.isfinite(pop) or pop <= 0:
         return None
-    rate = structure(ds, year).loc[ds.top, "urbanisation_rate"]
-    rate = float(rate) if pd.notna(rate) else (urb / pop * 100 if np.isfinite(urb) else np.nan)
+    rate = top_rate(ds, year)
     return cap(
         t(
             "findings_baseline.population",
             lang,
             year=year,
             whole=ds.whole_word(lang),
-            pop=num(pop / 1e4, 2),
-            urb=num(urb / 1e4, 2),
-            pop_million=num(pop / 1e6, 2),
-            urb_million=num(urb / 1e6, 2),
+            pop=people(pop, lang),
+            urb=people(urb, lang),
             rate=num(rate, 2),
         )
     )
+
+
+def people(n: float, lang: str = "zh") -> str:
+    """A number of people in the language's large unit: 10k in Chinese, millions in English
+    (``findings_baseline.people.*``), 2 decimals."""
+    scale = float(t("findings_baseline.people.scale", lang))
+    return t("findings_baseline.people.amount", lang, n=num(n / scale, 2))
 
 
 def _divisions(ds: Dataset, year: int, lang: str) -> str | None:
@@ -160,7 +175,14 @@ def division_change(ds: Dataset) -> dict | None:
         return None
     first, last = int(panel.index.min()), int(panel.index.max())
     r, v = panel["resident_committees"], panel["village_committees"]
-    return {"first": first, "last": last, "r0": r[first], "r1": r[last], "v0": v[first], "v1": v[last]}
+    return {
+        "first": first,
+        "last": last,
+        "r0": r[first],
+        "r1": r[last],
+        "v0": v[first],
+        "v1": v[last],
+    }
 
 
 def _change_word(a: float, b: float, lang: str) -> str:
@@ -205,9 +227,9 @@ def _problems(ds: Dataset, m: pd.DataFrame, year: int, lang: str) -> list[str]:
     nm = ds.names(lang)
     whole, units = ds.whole_word(lang), ds.units_word(lang)
     out = []
-    rate = structure(ds, year).loc[ds.top, "urbanisation_rate"]
+    rate = top_rate(ds, year)
     urb = m["urbanisation_rate"].dropna()
-    if len(urb) >= 2 and pd.notna(rate):
+    if len(urb) >= 2 and np.isfinite(rate):
         below = urb[urb < float(rate)].sort_values()
         out.append(
             t(
@@ -318,14 +340,12 @@ def _actions(ds: Dataset, m: pd.DataFrame, lang: str, n: int = TOP_N) -> list[st
         )
     urb = m["urbanisation_rate"].dropna().sort_values(kind="stable")
     if len(urb) >= 2:
-        out.append(
-            t("findings_baseline.act_rural", lang, names=names([nm[c] for c in urb.index[:n]], lang))
-        )
+        lowest = names([nm[c] for c in urb.index[:n]], lang)
+        out.append(t("findings_baseline.act_rural", lang, names=lowest))
     age = m["age_60plus_share"].dropna().sort_values(ascending=False, kind="stable")
     if len(age) >= 2:
-        out.append(
-            t("findings_baseline.act_ageing", lang, names=names([nm[c] for c in age.index[:n]], lang))
-        )
+        oldest = names([nm[c] for c in age.index[:n]], lang)
+        out.append(t("findings_baseline.act_ageing", lang, names=oldest))
     g = plan_count_gap(ds)
     if g and g["diff"] != 0:
         out.append(t("findings_baseline.act_plan_count", lang, year=g["year"]))

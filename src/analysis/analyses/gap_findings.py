@@ -1,4 +1,4 @@
-"""Findings of the county gap report in plan language (现状, 主要问题, 差距, 对策建议).
+"""Findings of the county gap report in plan language (``findings.status`` ... ``actions``).
 
 Every number in a sentence comes from the results of ``gaps.run`` (index, tiers,
 inequality, beta convergence, shortfall): counts of units below a standard, ranks, the
@@ -39,19 +39,18 @@ def decimals(values: Any) -> int:
 
 
 def standard_word(ds: Dataset, ind: str, lang: str) -> str:
-    """"national standard" for a national target, "reference target" otherwise."""
+    """ "national standard" for a national target, "reference target" otherwise."""
     tg = ds.targets[(ds.targets["region_code"] == ds.top) & (ds.targets["indicator"] == ind)]
     origin = str(tg["origin"].iloc[-1]) if "origin" in tg.columns and len(tg) else ""
     return t(f"findings_gaps.standard_{'national' if origin == 'national' else 'other'}", lang)
 
 
 def widening(beta: pd.DataFrame) -> list[str]:
-    """Indicators whose spread between units grows: significant beta > 0 (divergence) or a
-    significantly rising coefficient of variation (sigma)."""
-    b = beta.reindex(columns=["beta", "p_value", "sigma_slope", "sigma_p_value"])
-    div = (b["beta"] > 0) & (b["p_value"] < SIGNIFICANT)
-    sig = (b["sigma_slope"] > 0) & (b["sigma_p_value"] < SIGNIFICANT)
-    return list(b.index[(div | sig).to_numpy()])
+    """Indicators whose differences between units grow: a significant positive beta
+    (divergence), counted as in ``gap_text.convergence_counts``."""
+    est = beta["reason"].fillna("").isin(["", "not_significant", "no_convergence"])
+    div = est & (beta["p_value"] < SIGNIFICANT) & (beta["beta"] > 0)
+    return list(beta.index[div.to_numpy()])
 
 
 def _status(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
@@ -177,7 +176,8 @@ def _problems(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
         if r is not None:
             out.append(t("findings_gaps.spread_ratio", lang, ratio=num(r, 1), **common))
         else:
-            out.append(t("findings_gaps.spread_diff", lang, diff=num(s["hv"] - s["lv"], d), **common))
+            diff = num(s["hv"] - s["lv"], d)
+            out.append(t("findings_gaps.spread_diff", lang, diff=diff, **common))
     wide = widening(results["beta"])
     if wide:
         labels = [mid(ds.label(i, lang, unit=False)) for i in wide]
@@ -245,7 +245,7 @@ def _gaps(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
 
 
 def cost_key(cost: dict[str, float | None]) -> str:
-    """"both", "once", "yearly" or "" (no cost) for the cost sentences."""
+    """ "both", "once", "yearly" or "" (no cost) for the cost sentences."""
     once, yearly = cost["once"] is not None, cost["yearly"] is not None
     return "both" if once and yearly else "once" if once else "yearly" if yearly else ""
 
@@ -312,9 +312,8 @@ def _actions(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
     cost = costs(results["shortfall_totals"])
     key = cost_key(cost)
     if key:
-        out.append(
-            t(f"findings_gaps.act_budget_{key}", lang, once=num(cost["once"]), yearly=num(cost["yearly"]))
-        )
+        money = {"once": num(cost["once"]), "yearly": num(cost["yearly"])}
+        out.append(t(f"findings_gaps.act_budget_{key}", lang, **money))
     if ds.is_illustrative(ds.obs(spec.indicators, ds.unit_codes, spec.year)):
         out.append(t("findings_gaps.act_illustrative", lang))
     return [cap(s) for s in out]

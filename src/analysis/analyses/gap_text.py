@@ -150,18 +150,16 @@ def reading(
         if c in f.columns:
             f[c] = [dash if pd.isna(v) else str(int(v)) for v in f[c]]
     for c in COUNT_COLUMNS:  # whole numbers (a median of an even count may end in .5)
-        if c in f.columns and pd.api.types.is_numeric_dtype(f[c]):
-            if (f[c].dropna() % 1 == 0).all():
-                f[c] = f[c].astype("Int64")
+        numeric = c in f.columns and pd.api.types.is_numeric_dtype(f[c])
+        if numeric and (f[c].dropna() % 1 == 0).all():
+            f[c] = f[c].astype("Int64")
     units = ds.units_word(lang)
     heads = {c: header(c, lang) for c in f.columns}
     heads["region"] = units[:1].upper() + units[1:]
     dec = {**READING_DECIMALS, **(decimals or {})}
     out = f.rename(columns=heads)
     out.attrs["decimals"] = {
-        heads[c]: d
-        for c, d in dec.items()
-        if c in f.columns and pd.api.types.is_float_dtype(f[c])
+        heads[c]: d for c, d in dec.items() if c in f.columns and pd.api.types.is_float_dtype(f[c])
     }
     return out
 
