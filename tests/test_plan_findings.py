@@ -169,3 +169,23 @@ def test_findings_on_a_synthetic_data_set(synthetic):
     assert f"{ds.name(hi)}（{m['urbanisation_rate'].max():.1f}%）比最低的{ds.name(lo)}" in text
     assert f"高{diff:.1f}个百分点" in text
     assert np.isfinite(diff)
+
+
+def test_reading_tables_and_alignment(ds, gap_run):
+    """Result tables for reading: names not codes, the data set's word for its units as the
+    header, years without separators, words left-aligned and numbers right-aligned."""
+    import pandas as pd
+
+    from analysis.present import display
+
+    results, _ = gap_run
+    beta = gaps.reading(results["beta"], ds, "zh")
+    f = display.formatted(beta, ds, "zh", decimals=beta.attrs["decimals"])
+    assert set(f["起始年"]) == {"2016"} and "region_code" not in " ".join(f.columns)
+    idx = gaps.reading(results["index"], ds, "zh")
+    assert idx.columns[0] == "县(市)" and idx.iloc[0, 0] == ds.name(results["index"].index[0])
+    frame = pd.DataFrame({"name": ["a", "b"], "value": [1.5, 22.25], "text": ["1,2", "x"]})
+    html = display.show(frame).to_html()
+    style = html.split("</style>")[0]
+    assert "text-align: left" in style
+    assert set(re.findall(r"_col(\d+)", style)) == {"0", "2"}  # "name" and "text", not "value"

@@ -85,6 +85,9 @@ def formatted(
     return out
 
 
+_NUMBER = r"^\s*(-?[\d,]+(\.\d+)?%?|\u2014)?\s*$"  # a formatted number, a dash or nothing
+
+
 def show(frame: pd.DataFrame, ds=None, lang: str = "zh", **kw):
     """A pandas Styler of ``formatted(frame, ...)`` without the index column.
 
@@ -93,7 +96,12 @@ def show(frame: pd.DataFrame, ds=None, lang: str = "zh", **kw):
     """
     if "decimals" not in kw and frame.attrs.get("decimals"):
         kw["decimals"] = frame.attrs["decimals"]
-    return formatted(frame, ds, lang, **kw).style.hide(axis="index")
+    out = formatted(frame, ds, lang, **kw)
+    styler = out.style.hide(axis="index")
+    text = [i for i in range(out.shape[1]) if not out.iloc[:, i].str.match(_NUMBER).all()]
+    if text and out.columns.is_unique:  # words read from the left, numbers from the right
+        styler = styler.set_properties(subset=list(out.columns[text]), **{"text-align": "left"})
+    return styler
 
 
 def markdown(*parts: str):
