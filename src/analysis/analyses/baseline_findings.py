@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.analyses import baseline
-from analysis.analyses.plan_text import cap, names, num, paragraphs, ratio, region_text
+from analysis.analyses.plan_text import cap, mid, names, num, paragraphs, ratio, region_text
 from analysis.data import Dataset
 from analysis.messages import t
 
@@ -111,7 +111,7 @@ def _headline(ds: Dataset, code: str, year: int, lang: str) -> str | None:
         t(
             "findings_baseline.item",
             lang,
-            name=meta.loc[i, f"name_{lang}"],
+            name=mid(str(meta.loc[i, f"name_{lang}"])),
             value=format(float(by[i]), ",.10g"),
             unit=meta.loc[i, f"unit_{lang}"],
         )

@@ -101,6 +101,8 @@ def show(frame: pd.DataFrame, ds=None, lang: str = "zh", **kw):
     text = [i for i in range(out.shape[1]) if not out.iloc[:, i].str.match(_NUMBER).all()]
     if text and out.columns.is_unique:  # words read from the left, numbers from the right
         styler = styler.set_properties(subset=list(out.columns[text]), **{"text-align": "left"})
+        heads = [{"selector": f"th.col{i}", "props": "text-align: left"} for i in text]
+        styler = styler.set_table_styles(heads, overwrite=False)
     return styler
 
 
