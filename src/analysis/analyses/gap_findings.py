@@ -22,9 +22,20 @@ import pandas as pd
 
 from analysis.analyses.gap_params import Spec, meta, targets
 from analysis.analyses.gap_text import convergence_counts, theme_label
-from analysis.analyses.plan_text import cap, mid, names, num, paragraphs, ratio, region_text
+from analysis.analyses.gaps import TIER_K
+from analysis.analyses.plan_text import (
+    cap,
+    mid,
+    names,
+    num,
+    numeral,
+    paragraphs,
+    ratio,
+    region_text,
+)
 from analysis.data import Dataset
-from analysis.messages import t
+from analysis.messages import has, t
+from analysis.methods import composite
 
 PRIORITY_N = 3  # shortfalls named in the first recommendation
 SIGNIFICANT = 0.05
@@ -335,6 +346,13 @@ def page(key: str, ds: Dataset, lang: str = "zh", **fields) -> str:
     return region_text(f"findings_gaps.page.{key}", ds, lang, **fields)
 
 
+def title(ds: Dataset, lang: str = "zh") -> str:
+    """The report title with the data set's units (``page.title_<unit level>`` if there is
+    one, e.g. "county", else ``page.title``)."""
+    key = f"findings_gaps.page.title_{ds.unit_level}"
+    return region_text(key if has(key) else "findings_gaps.page.title", ds, lang)
+
+
 def methods(
     ds: Dataset, spec: Spec, lang: str = "zh", facility_cost: float = 0, worker_cost: float = 0
 ) -> str:
@@ -359,9 +377,17 @@ def methods(
         dropped = page("methods_dropped", ds, lang, year=spec.year, labels=labels)
     return paragraphs(
         scope + dropped,
-        page("methods_index", ds, lang),
-        page("methods_tiers", ds, lang),
+        page(
+            "methods_index",
+            ds,
+            lang,
+            n_norm=numeral(len(composite.NORMALISATIONS), lang),
+            norms=sep.join(t(f"gaps.normalisation.{n}", lang) for n in composite.NORMALISATIONS),
+            n_weight=numeral(len(composite.WEIGHTINGS), lang),
+            weights=sep.join(t(f"gaps.weighting.{w}", lang) for w in composite.WEIGHTINGS),
+        ),
+        page("methods_tiers", ds, lang, k=f"{TIER_K:g}"),
         page("methods_inequality", ds, lang),
-        page("methods_convergence", ds, lang),
+        page("methods_convergence", ds, lang, p=f"{SIGNIFICANT:g}"),
         page("methods_shortfall", ds, lang, facility=num(facility_cost), worker=num(worker_cost)),
     )

@@ -73,6 +73,7 @@ RATE_BASES: dict[str, str] = {
 # per m² of community service floor area, and the annual cost (pay and social insurance) of one
 # community worker.  Quantities measured in persons are costed per year, others once.
 DEFAULT_UNIT_COSTS: dict[str, float] = {"facility_area": 3000.0, "urban_community_workers": 50000.0}
+TIER_K = 0.5  # tiers: leading from mean + K sd, lagging up to mean - K sd (methods.tiers)
 
 
 # -- composite index -------------------------------------------------------------------
@@ -249,7 +250,7 @@ def shortfall_totals(short: pd.DataFrame) -> pd.DataFrame:
 def tier_table(index: pd.DataFrame, ds: Dataset, spec: Spec, rule: str = "sd") -> pd.DataFrame:
     """Tier of every unit on the overall index and on every theme sub-index."""
     themes = [c for c in index.columns if c in set(meta(ds, spec.indicators)["theme"])]
-    return tiers.tiers(index[["index", *themes]], rule=rule)
+    return tiers.tiers(index[["index", *themes]], rule=rule, k=TIER_K)
 
 
 # -- county profile --------------------------------------------------------------------------

@@ -64,10 +64,15 @@ def heading(title: str, number: int | None, lang: str = "zh", level: int = 2) ->
     return f"{'#' * level} {title}"
 
 
+def numeral(n: int, lang: str = "zh") -> str:
+    """A small count as a word-like numeral (``findings.number.n<k>``), else digits."""
+    key = f"findings.number.n{n}"
+    return t(key, lang) if has(key) else str(n)
+
+
 def sub_heading(title: str, number: int, lang: str = "zh", level: int = 3) -> str:
     """A numbered sub-section heading (``plan_text.sub_numbered``: (1), (2) ...)."""
-    key = f"findings.number.n{number}"
-    shown = t(key, lang) if has(key) else str(number)
+    shown = numeral(number, lang)
     return f"{'#' * level} " + t("plan_text.sub_numbered", lang, number=shown, title=title)
 
 
