@@ -42,11 +42,11 @@ SIGNIFICANT = 0.05
 
 
 def decimals(values: Any) -> int:
-    """Decimals for values of this magnitude: 0 from 100, 1 from 10, else 2."""
+    """Decimals for values of this magnitude: 0 from 100, 1 from 1, else 2."""
     a = np.abs(np.asarray(values, dtype=float))
     a = a[np.isfinite(a)]
     m = float(np.median(a)) if a.size else 0.0
-    return 0 if m >= 100 else 1 if m >= 10 else 2
+    return 0 if m >= 100 else 1 if m >= 1 else 2
 
 
 def standard_word(ds: Dataset, ind: str, lang: str) -> str:
