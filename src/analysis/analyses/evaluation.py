@@ -350,3 +350,29 @@ def plan_findings(frame: pd.DataFrame, ds: Dataset, target_year: int, lang: str 
     if done:
         actions.append(t(key("action.raise"), lang, labels=t("chapter.sep", lang).join(done), **w))
     return {"status": status, "problems": problems, "gaps": gaps, "actions": actions}
+
+
+def intro(ds: Dataset, base_year: int, target_year: int, lang: str = "zh") -> str:
+    """The opening paragraph under the title (``findings_evaluation.intro``)."""
+    return t(
+        "findings_evaluation.intro",
+        lang,
+        period=periods.plan_name(base_year, target_year, lang),
+        whole=ds.whole_word(lang),
+        units=ds.units_word(lang),
+        base=base_year,
+        target=target_year,
+    )
+
+
+def methods_text(ds: Dataset, rule: str, lang: str = "zh") -> str:
+    """The closing methods section (``findings_evaluation.methods``)."""
+    from analysis.methods import decompose
+
+    return t(
+        "findings_evaluation.methods",
+        lang,
+        whole=ds.whole_word(lang),
+        units=ds.units_word(lang),
+        rule=decompose.rule_label(rule, lang),
+    ).strip()

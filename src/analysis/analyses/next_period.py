@@ -247,18 +247,10 @@ def summary_display(
     summ: pd.DataFrame, ds: Dataset, p: float, base_year: int, lang: str = "zh"
 ) -> pd.DataFrame:
     """``summary_frame`` for reading."""
-    titles = dict(zip(ds.sources["id"], ds.sources["title"], strict=True))
-
-    def source(s: str) -> str:
-        if s == "carried":
-            return t("evaluation.carried_forward", lang, year=base_year)
-        return t("evaluation.parameter", lang) if s == "parameter" else titles.get(s, s)
-
     out = pd.DataFrame(
         {
             t("targets.indicator", lang): [ds.label(i, lang) for i in summ["indicator"]],
             t("evaluation.standard", lang): summ["standard"].to_numpy(),
-            t("evaluation.standard_source", lang): [source(s) for s in summ["standard_source"]],
             t("targets.baseline", lang): summ["baseline"].to_numpy(),
             t("evaluation.projected_p", lang, p=f"{p:.0%}"): summ["projected_p"].to_numpy(),
             t("evaluation.proposed", lang): summ["target"].to_numpy(),
@@ -469,3 +461,42 @@ def plan_findings(
     if not problems:
         problems.append(t(key("problem.none"), lang, **w))
     return {"status": status, "problems": problems, "gaps": gaps, "actions": actions}
+
+
+def standards_note(summ: pd.DataFrame, ds: Dataset, base_year: int, lang: str = "zh") -> str:
+    """Where the standards come from, each source once (``findings_next.standards_note``)."""
+    carried = [s for s in summ["standard_source"] if s == "carried"]
+    parts = [t("evaluation.carried_forward", lang, year=base_year)] if carried else []
+    others = [s for s in summ["standard_source"] if s != "carried"]
+    if others:
+        parts.append(tg.source_titles(ds, others, lang))
+    return t("findings_next.standards_note", lang, titles=t("chapter.sep", lang).join(parts))
+
+
+def intro(ds: Dataset, base_year: int, target_year: int, p: float, lang: str = "zh") -> str:
+    """The opening paragraph under the title (``findings_next.intro``)."""
+    return t(
+        "findings_next.intro",
+        lang,
+        period=periods.plan_name(base_year, target_year, lang),
+        whole=ds.whole_word(lang),
+        units=ds.units_word(lang),
+        base=base_year,
+        target=target_year,
+        p=plan_words.pct(p, lang),
+    )
+
+
+def methods_text(ds: Dataset, base_year: int, p: float, rule: str, lang: str = "zh") -> str:
+    """The closing methods section (``findings_next.methods``)."""
+    from analysis.methods import decompose
+
+    return t(
+        "findings_next.methods",
+        lang,
+        whole=ds.whole_word(lang),
+        units=ds.units_word(lang),
+        base=base_year,
+        p=f"{p:g}",
+        rule=decompose.rule_label(rule, lang),
+    ).strip()

@@ -147,7 +147,7 @@ class TargetView:
                 _t("projected", lang) + f"({self.target_year})": s["projected"].to_numpy(),
                 _t("pi80", lang): interval(s["lo80"], s["hi80"]),
                 _t("pi95", lang): interval(s["lo95"], s["hi95"]),
-                _t("prob", lang): (s["prob"] * 100).round(0).to_numpy(),
+                _t("prob", lang): (s["prob"] * 100).round(0).astype("Int64").to_numpy(),
                 _t("status", lang): progress.status_labels(s["status"], lang).to_numpy(),
                 _t("method", lang): [projection.method_label(m, lang) for m in s["method"]],
                 _t("fallback", lang): [projection.fallback_label(c, lang) for c in s["fallback"]],
@@ -294,8 +294,8 @@ class TargetView:
         order = pd.MultiIndex.from_product([self.indicators, list(cols)])
         wide = wide.reindex(index=self.regions, columns=order)
         labels = self._ind_labels(lang)
-        wide.columns = pd.MultiIndex.from_tuples(
-            [(labels[i], _t(s, lang)) for i, s in wide.columns]
+        wide.columns = pd.Index(
+            [t("chapter.col_join", lang, a=labels[i], b=_t(s, lang)) for i, s in wide.columns]
         )
         wide.index = [self._region_labels(lang)[c] for c in wide.index]
         return wide.rename_axis(_t("region", lang))
@@ -303,20 +303,33 @@ class TargetView:
 
 # -- display helpers ---------------------------------------------------------------------------
 def _targets_display(ds: Dataset, targets: pd.DataFrame, lang: str) -> pd.DataFrame:
-    titles = dict(zip(ds.sources["id"], ds.sources["title"], strict=True))
+    units = ds.units_word(lang)
     return pd.DataFrame(
         {
             _t("indicator", lang): [ds.label(i, lang) for i in targets.index],
             _t("target", lang): targets["target_value"].to_numpy(),
             _t("attribute", lang): [_t(a, lang) for a in targets["attribute"]],
             _t("origin", lang): [_t(f"origin_{o}", lang) for o in targets["origin"]],
-            _t("scope", lang): [_t(s, lang) for s in targets["scope"]],
-            _t("source", lang): [
-                _t("parameter", lang) if s == "parameter" else titles.get(s, s)
-                for s in targets["source"]
+            _t("scope", lang): [
+                t(f"findings_targets.scope_{s}", lang, whole=ds.whole_word(lang), units=units)
+                for s in targets["scope"]
             ],
         }
     )
+
+
+def source_titles(ds: Dataset, sources, lang: str = "zh") -> str:
+    """The titles of target sources, each once, in order ("set by the report's parameters"
+    for targets given as parameters)."""
+    titles = dict(zip(ds.sources["id"], ds.sources["title"], strict=True))
+    if lang == "en" and "title_en" in ds.sources.columns:
+        en = dict(zip(ds.sources["id"], ds.sources["title_en"].fillna(""), strict=True))
+        titles = {k: en.get(k) or v for k, v in titles.items()}
+    seen = [
+        t("findings_targets.parameter_source", lang) if s == "parameter" else titles.get(s, s)
+        for s in sources
+    ]
+    return t("chapter.sep", lang).join(dict.fromkeys(seen))
 
 
 def county_display(ds: Dataset, frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
@@ -657,3 +670,49 @@ def title(view: TargetView, lang: str = "zh") -> str:
         target=view.target_year,
         as_of=view.as_of_year,
     )
+
+
+def intro(view: TargetView, lang: str = "zh") -> str:
+    """The opening paragraph under the title (catalogue ``findings_targets.intro``)."""
+    return t(
+        "findings_targets.intro",
+        lang,
+        period=periods.plan_name(view.base_year, view.target_year, lang),
+        whole=view.ds.whole_word(lang),
+        units=view.ds.units_word(lang),
+        base=view.base_year,
+        target=view.target_year,
+        as_of=view.as_of_year,
+    )
+
+
+def targets_note(view: TargetView, lang: str = "zh") -> str:
+    """The note under the targets table: where the targets come from, once."""
+    return t(
+        "findings_targets.targets_note",
+        lang,
+        titles=source_titles(view.ds, view.targets["source"], lang),
+        units=view.ds.units_word(lang),
+    )
+
+
+def methods_text(view: TargetView, lang: str = "zh") -> str:
+    """The closing methods section (catalogue ``findings_targets.methods``)."""
+    return t(
+        "findings_targets.methods",
+        lang,
+        unit=view.ds.units_word(lang),
+        whole=view.ds.whole_word(lang),
+        method=(
+            t(f"findings_targets.method_{view.method}", lang)
+            if view.method in projection.AUTO
+            else projection.method_label(view.method, lang)
+        ),
+        rule=decompose.rule_label(view.rule, lang),
+        growth=f"{view.scenario_growth:.0%}",
+    ).strip()
+
+
+def plan_findings(view: TargetView, lang: str = "zh") -> dict[str, list[str]]:
+    """Findings by section (``target_findings.plan_findings``)."""
+    return target_findings.plan_findings(view, lang)
