@@ -32,7 +32,7 @@ def number(v: float, d: int, lang: str = "zh") -> str:
 
 
 def qty(ds: Dataset, ind: str, v: float, lang: str = "zh", *, change: bool = False) -> str:
-    """A value of ``ind`` with its unit (``chapter.qty``), e.g. "34.2平方米"; a ``change``
+    """A value of ``ind`` with its unit (``chapter.qty``), e.g. "34.2 m²"; a ``change``
     of a percentage is in percentage points (``chapter.points``)."""
     row = ds.indicator(ind)
     unit = str(row[f"unit_{lang}"] or "")

@@ -102,7 +102,7 @@ def findings_text(
     return "\n".join(lines)
 
 
-# -- plan-language findings (现状 / 主要问题 / 差距 / 对策建议) ---------------------------------
+# -- plan-language findings (status / problems / gaps / actions) ---------------------------------
 # Catalogue ``findings_targets.*``; every number comes from ``facts`` (computed from the
 # view's summary and history), so tests can recompute each one by hand.
 
@@ -183,7 +183,7 @@ def _key(name: str) -> str:
 
 
 def _provenance(view: Any, lang: str) -> str:
-    """How the targets were set, e.g. "3项沿用国家标准（由报告参数设定）"."""
+    """How the targets were set, e.g. "3 national standards (set by the parameters)"."""
     ds = view.ds
     earlier = ds.targets[
         (ds.targets["target_year"] < view.target_year) & (ds.targets["region_code"] == ds.top)
