@@ -219,7 +219,7 @@ def display(frame: pd.DataFrame, ds: Dataset, p: float, lang: str = "zh") -> pd.
             t("evaluation.proposed", lang): frame["target"].to_numpy(),
             t("evaluation.basis", lang): frame["basis"].map(basis).to_numpy(),
             t("targets.increment", lang): frame["increment"].to_numpy(),
-            t("targets.share", lang): frame["share"].to_numpy(),
+            t("findings_targets.share", lang, whole=ds.whole_word(lang)): frame["share"].to_numpy(),
         },
         index=pd.Index(frame["region_code"].map(names), name=t("targets.region", lang)),
     )

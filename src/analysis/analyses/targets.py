@@ -272,7 +272,8 @@ class TargetView:
         return tab.reset_index()
 
     def scenario_table(self, lang: str = "zh") -> pd.DataFrame:
-        """Display table: regions x (indicator, scenario), year the target is reached."""
+        """Display table: one row per indicator and region (aggregate first), the year the
+        target is reached in each scenario (accelerated, business as usual, slow)."""
         f = self.scenario_frame()
         horizon = int(self.forecast.years.max())
 
@@ -284,21 +285,25 @@ class TargetView:
             return str(int(year))
 
         cols = ("accelerated", "bau", "slow")
+        order = {r: k for k, r in enumerate(self.regions)}
+        f = f.assign(
+            _i=f["indicator"].map({i: k for k, i in enumerate(self.indicators)}),
+            _r=f["region_code"].map(order),
+        ).sort_values(["_i", "_r"])
+        labels = self._ind_labels(lang)
+        names = self._region_labels(lang)
+        out = pd.DataFrame(
+            {
+                _t("indicator", lang): [labels[i] for i in f["indicator"]],
+                _t("region", lang): [names[r] for r in f["region_code"]],
+            }
+        )
         for c in cols:
-            f[c] = [
+            out[_t(c, lang)] = [
                 show(y, ly, c != "accelerated")
                 for y, ly in zip(f[f"{c}_year"], f["last_year"], strict=True)
             ]
-        long = f.melt(id_vars=["indicator", "region_code"], value_vars=list(cols), var_name="sc")
-        wide = long.pivot(index="region_code", columns=["indicator", "sc"], values="value")
-        order = pd.MultiIndex.from_product([self.indicators, list(cols)])
-        wide = wide.reindex(index=self.regions, columns=order)
-        labels = self._ind_labels(lang)
-        wide.columns = pd.Index(
-            [t("chapter.col_join", lang, a=labels[i], b=_t(s, lang)) for i, s in wide.columns]
-        )
-        wide.index = [self._region_labels(lang)[c] for c in wide.index]
-        return wide.rename_axis(_t("region", lang))
+        return out
 
 
 # -- display helpers ---------------------------------------------------------------------------
@@ -345,9 +350,9 @@ def county_display(ds: Dataset, frame: pd.DataFrame, lang: str = "zh") -> pd.Dat
         "baseline_year": _t("baseline_year", lang),
         "baseline": _t("baseline", lang),
         "target": _t("county_target", lang),
-        "standard": _t("standard_col", lang),
+        "standard": t("findings_targets.standard_col", lang, whole=ds.whole_word(lang)),
         "increment": _t("increment", lang),
-        "share": _t("share", lang),
+        "share": t("findings_targets.share", lang, whole=ds.whole_word(lang)),
         "baseline_amount": _t("baseline_amount", lang),
         "target_amount": _t("target_amount", lang),
     }

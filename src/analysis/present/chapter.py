@@ -78,6 +78,13 @@ def table(
         _show(_markdown(note))
 
 
+def title(text: str, lang: str = "zh") -> str:
+    """A report's subtitle line in bold, with the punctuation of ``lang``."""
+    from analysis.present.captions import localise
+
+    return f"**{localise(text, lang)}**"
+
+
 def caption(text: str) -> None:
     """A figure or table caption in bold."""
     _show(_markdown(f"**{text}**"))
