@@ -168,24 +168,27 @@ def display(frame: pd.DataFrame, ds: Dataset, lang: str = "zh") -> pd.DataFrame:
             t("targets.status", lang): progress.status_labels(frame["status"], lang).to_numpy(),
         }
     )
+    if frame["indicator"].nunique() == 1:  # the caption names the indicator
+        out = out.drop(columns=[t("targets.indicator", lang)])
     return tidy(out, 1)
 
 
 def summary_display(summ: pd.DataFrame, ds: Dataset, lang: str = "zh") -> pd.DataFrame:
     """``summary`` for reading."""
     names = ds.names(lang)
+    w = {"whole": ds.whole_word(lang), "units": ds.units_word(lang)}
     out = pd.DataFrame(
         {
             t("targets.indicator", lang): [ds.label(i, lang) for i in summ["indicator"]],
-            t("evaluation.prefecture_status", lang): progress.status_labels(
+            t("findings_evaluation.col.top_status", lang, **w): progress.status_labels(
                 summ["status"], lang
             ).to_numpy(),
             t("evaluation.final", lang): summ["final"].to_numpy(),
             t("targets.target", lang): summ["target"].to_numpy(),
-            t("evaluation.counties_met", lang): [
+            t("findings_evaluation.col.units_met", lang, **w): [
                 f"{m}/{n}" for m, n in zip(summ["counties_met"], summ["counties"], strict=True)
             ],
-            t("evaluation.largest_shortfall", lang): [
+            t("findings_evaluation.col.largest_shortfall", lang, **w): [
                 names.get(c, "") for c in summ["largest_shortfall_region"]
             ],
             t("evaluation.shortfall", lang): summ["largest_shortfall"].to_numpy(),
@@ -376,3 +379,14 @@ def methods_text(ds: Dataset, rule: str, lang: str = "zh") -> str:
         units=ds.units_word(lang),
         rule=decompose.rule_label(rule, lang),
     ).strip()
+
+
+def counties_caption(ds: Dataset, ind: str, target_year: int, lang: str = "zh") -> str:
+    """Title of the table of one indicator, area by area (``findings_evaluation.table_units``)."""
+    return t(
+        "findings_evaluation.table_units",
+        lang,
+        label=ds.label(ind, lang),
+        units=ds.units_word(lang),
+        year=target_year,
+    )

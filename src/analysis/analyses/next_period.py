@@ -500,3 +500,8 @@ def methods_text(ds: Dataset, base_year: int, p: float, rule: str, lang: str = "
         p=f"{p:g}",
         rule=decompose.rule_label(rule, lang),
     ).strip()
+
+
+def summary_caption(ds: Dataset, target_year: int, lang: str = "zh") -> str:
+    """Title of the table of proposed targets (``findings_next.table_summary``)."""
+    return t("findings_next.table_summary", lang, whole=ds.whole_word(lang), target=target_year)

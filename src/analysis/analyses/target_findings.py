@@ -182,29 +182,41 @@ def _key(name: str) -> str:
     return f"findings_targets.{name}"
 
 
+ORIGIN_ORDER = ("national", "national_param", "own", "param", "elsewhere")
+
+
+def origin_kinds(ds: Any, targets: pd.DataFrame, target_year: int) -> pd.Series:
+    """How each target was set: ``national``/``own``/``elsewhere`` (its ``origin`` in the
+    data), ``national_param`` (given as a parameter and equal to an earlier national target
+    of the same region: a national standard carried forward) or ``param``."""
+    earlier = ds.targets[
+        (ds.targets["target_year"] < target_year) & (ds.targets["region_code"] == ds.top)
+    ]
+    kinds = {}
+    for ind, row in targets.iterrows():
+        if row["source"] != "parameter":
+            kinds[ind] = str(row["origin"])
+            continue
+        old = earlier[earlier["indicator"] == ind]
+        national = (
+            old["origin"].eq("national") if "origin" in old else old["attribute"] != "benchmark"
+        )
+        same = np.isclose(old["target_value"].astype(float), float(row["target_value"]))
+        kinds[ind] = "national_param" if bool((national & same).any()) else "param"
+    return pd.Series(kinds, dtype=object)
+
+
+def origin_label(kind: str, lang: str = "zh") -> str:
+    """Reader's words for an ``origin_kinds`` value."""
+    if kind in ("national_param", "param"):
+        return t(f"findings_targets.origin_label.{kind}", lang)
+    return t(f"targets.origin_{kind}", lang)
+
+
 def _provenance(view: Any, lang: str) -> str:
     """How the targets were set, e.g. "3 national standards (set by the parameters)"."""
-    ds = view.ds
-    earlier = ds.targets[
-        (ds.targets["target_year"] < view.target_year) & (ds.targets["region_code"] == ds.top)
-    ]
-    kinds: dict[str, int] = {}
-    for ind, row in view.targets.iterrows():
-        if row["source"] == "parameter":
-            old = earlier[earlier["indicator"] == ind]
-            national = old["origin"].eq("national") if "origin" in old else old["attribute"].ne("")
-            same = np.isclose(old["target_value"].astype(float), float(row["target_value"]))
-            kind = "national_param" if bool((national & same).any()) else "param"
-        else:
-            kind = "national" if row["origin"] == "national" else "own"
-        kinds[kind] = kinds.get(kind, 0) + 1
-    parts = [
-        t(_key(f"origin.{k}"), lang, n=n)
-        for k, n in sorted(
-            kinds.items(),
-            key=lambda kv: ["national", "national_param", "own", "param"].index(kv[0]),
-        )
-    ]
+    counts = origin_kinds(view.ds, view.targets, view.target_year).value_counts()
+    parts = [t(_key(f"origin.{k}"), lang, n=int(counts[k])) for k in ORIGIN_ORDER if k in counts]
     return t("chapter.sep", lang).join(parts)
 
 

@@ -95,11 +95,13 @@ class TargetView:
     # -- tables ----------------------------------------------------------------------------
     def targets_table(self, lang: str = "zh") -> pd.DataFrame:
         """The targets in force for the period, with attribute, provenance and source."""
-        return _targets_display(self.ds, self.targets, lang)
+        return _targets_display(self.ds, self.targets, self.target_year, lang)
 
     def benchmarks_table(self, lang: str = "zh") -> pd.DataFrame:
         """Benchmarks for the target year (context only; empty when there are none)."""
-        return _targets_display(self.ds, benchmarks(self.ds, self.target_year), lang)
+        return _targets_display(
+            self.ds, benchmarks(self.ds, self.target_year), self.target_year, lang
+        )
 
     def projection_frame(self) -> pd.DataFrame:
         """The summary with stable code-named columns (for CSV export)."""
@@ -307,14 +309,19 @@ class TargetView:
 
 
 # -- display helpers ---------------------------------------------------------------------------
-def _targets_display(ds: Dataset, targets: pd.DataFrame, lang: str) -> pd.DataFrame:
+def _targets_display(
+    ds: Dataset, targets: pd.DataFrame, target_year: int, lang: str
+) -> pd.DataFrame:
     units = ds.units_word(lang)
+    kinds = target_findings.origin_kinds(ds, targets, target_year)
     return pd.DataFrame(
         {
             _t("indicator", lang): [ds.label(i, lang) for i in targets.index],
             _t("target", lang): targets["target_value"].to_numpy(),
             _t("attribute", lang): [_t(a, lang) for a in targets["attribute"]],
-            _t("origin", lang): [_t(f"origin_{o}", lang) for o in targets["origin"]],
+            _t("origin", lang): [
+                target_findings.origin_label(kinds[i], lang) for i in targets.index
+            ],
             _t("scope", lang): [
                 t(f"findings_targets.scope_{s}", lang, whole=ds.whole_word(lang), units=units)
                 for s in targets["scope"]
@@ -721,3 +728,8 @@ def methods_text(view: TargetView, lang: str = "zh") -> str:
 def plan_findings(view: TargetView, lang: str = "zh") -> dict[str, list[str]]:
     """Findings by section (``target_findings.plan_findings``)."""
     return target_findings.plan_findings(view, lang)
+
+
+def status_caption(view: TargetView, lang: str = "zh") -> str:
+    """Title of the status chart (``findings_targets.fig_status``)."""
+    return t("findings_targets.fig_status", lang, units=view.ds.units_word(lang))
