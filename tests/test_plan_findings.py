@@ -171,3 +171,22 @@ def test_page_order_of_the_committed_notebooks(name, tmp_path):
     for text in md:  # region words come from the data, not from the notebook
         assert "全州" not in text and "县(市)" not in text
     assert np.all([not c.get("outputs") for c in code])
+
+
+def test_a_target_out_of_reach_is_a_problem_with_an_action():
+    """A target far above the trend: the whole region is named as a problem with its
+    (low) probability, and the action gives the required annual rise, computed by hand."""
+    ds = load()
+    view = tv.prepare(ds, method="linear", target_values={"workers_per_10k_urban": 40})
+    row = view.summary.set_index(["indicator", "region_code"]).loc[
+        ("workers_per_10k_urban", ds.top)
+    ]
+    assert row["prob"] < 0.5 and row["status"] != "met"
+    zh = tf.plan_findings(view, "zh")
+    label = ds.label("workers_per_10k_urban", "zh", unit=False)
+    problem = next(x for x in zh["problems"] if x.startswith(label) and ds.whole_word() in x)
+    assert plan_words.pct(row["prob"]) in problem and "仅为" in problem
+    required = (40 - row["latest_value"]) / (2025 - row["latest_year"])
+    action = next(x for x in zh["actions"] if x.startswith(label) and "加快" in x)
+    assert plan_words.qty(ds, "workers_per_10k_urban", required, change=True) in action
+    assert not any(label in x and "保持现有投入" in x for x in zh["actions"])

@@ -99,9 +99,8 @@ class TargetView:
 
     def benchmarks_table(self, lang: str = "zh") -> pd.DataFrame:
         """Benchmarks for the target year (context only; empty when there are none)."""
-        return _targets_display(
-            self.ds, benchmarks(self.ds, self.target_year), self.target_year, lang
-        )
+        f = _targets_display(self.ds, benchmarks(self.ds, self.target_year), self.target_year, lang)
+        return f.drop(columns=[_t("scope", lang)])  # context only: applies to no one
 
     def projection_frame(self) -> pd.DataFrame:
         """The summary with stable code-named columns (for CSV export)."""
@@ -124,7 +123,9 @@ class TargetView:
         ]
         return self.summary[cols].assign(target_year=self.target_year)
 
-    def projection_table(self, lang: str = "zh", digits: int = 1) -> pd.DataFrame:
+    def projection_table(
+        self, lang: str = "zh", digits: int = 1, *, models: bool = False
+    ) -> pd.DataFrame:
         """Projected value at the target year with 80 %/95 % intervals, probability of
         meeting the target and progress status, one row per indicator and region."""
         s = self.summary
@@ -151,11 +152,24 @@ class TargetView:
                 _t("pi95", lang): interval(s["lo95"], s["hi95"]),
                 _t("prob", lang): (s["prob"] * 100).round(0).astype("Int64").to_numpy(),
                 _t("status", lang): progress.status_labels(s["status"], lang).to_numpy(),
+            }
+        )
+        if models:  # the model of each series and why a simpler one replaced it
+            out[_t("method", lang)] = [projection.method_label(m, lang) for m in s["method"]]
+            out[_t("fallback", lang)] = [projection.fallback_label(c, lang) for c in s["fallback"]]
+        return tidy(out, digits)
+
+    def fallback_table(self, lang: str = "zh") -> pd.DataFrame:
+        """Series whose model fell back to a simpler one, with the reason (may be empty)."""
+        s = self.summary[self.summary["fallback"].astype(str) != ""]
+        return pd.DataFrame(
+            {
+                _t("indicator", lang): [self.ds.label(i, lang) for i in s["indicator"]],
+                _t("region", lang): s["region_code"].map(self._region_labels(lang)).to_numpy(),
                 _t("method", lang): [projection.method_label(m, lang) for m in s["method"]],
                 _t("fallback", lang): [projection.fallback_label(c, lang) for c in s["fallback"]],
             }
         )
-        return tidy(out, digits)
 
     def status_matrix(self, lang: str = "zh") -> pd.DataFrame:
         """Status codes, rows = region names (aggregate first), columns = indicator labels."""
