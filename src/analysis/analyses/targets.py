@@ -150,7 +150,7 @@ class TargetView:
                 _t("projected", lang) + f"({self.target_year})": s["projected"].to_numpy(),
                 _t("pi80", lang): interval(s["lo80"], s["hi80"]),
                 _t("pi95", lang): interval(s["lo95"], s["hi95"]),
-                _t("prob", lang): (s["prob"] * 100).round(0).astype("Int64").to_numpy(),
+                _t("prob", lang): _percent_column(s["prob"]),
                 _t("status", lang): progress.status_labels(s["status"], lang).to_numpy(),
             }
         )
@@ -323,6 +323,15 @@ class TargetView:
 
 
 # -- display helpers ---------------------------------------------------------------------------
+def _percent_column(prob: pd.Series) -> np.ndarray:
+    """Whole percents; a probability strictly between 0 and 1 shows as 1..99, so a table
+    never says 0 or 100 where the findings say "<1%" or ">99%"."""
+    pct = (prob * 100).round(0)
+    inner = (prob > 0) & (prob < 1)
+    pct = pct.where(~inner, pct.clip(lower=1, upper=99))
+    return pct.astype("Int64").to_numpy()
+
+
 def _targets_display(
     ds: Dataset, targets: pd.DataFrame, target_year: int, lang: str
 ) -> pd.DataFrame:
