@@ -8,7 +8,7 @@ import nbformat
 import numpy as np
 import papermill as pm
 import pytest
-from test_plan_findings import check_page_order
+from report_layout import check_plan_layout
 
 from analysis import paths
 from analysis.analyses import evaluation as ev
@@ -94,7 +94,7 @@ def _execute(name, tmp_path, **params):
         else:
             os.environ["ANALYSIS_OUTPUTS_DIR"] = old
     nb = nbformat.read(out, as_version=4)
-    check_page_order(nb, params.get("lang", "zh"))  # 现状 first, methods last
+    check_plan_layout(nb, params.get("lang", "zh"))  # 现状 first, methods last
     return "".join(
         str(o.get("data", {}).get("text/plain", ""))
         + str(o.get("data", {}).get("text/markdown", ""))

@@ -8,7 +8,7 @@ import nbformat
 import numpy as np
 import papermill as pm
 import pytest
-from test_plan_findings import check_page_order
+from report_layout import check_plan_layout
 
 from analysis import paths
 from analysis.analyses import targets as tv
@@ -42,7 +42,7 @@ def _run(tmp_path, name, **parameters):
         else:
             os.environ["ANALYSIS_OUTPUTS_DIR"] = old
     nb = nbformat.read(out, as_version=4)
-    check_page_order(nb, parameters.get("lang", "zh"))  # 现状 first, methods last
+    check_plan_layout(nb, parameters.get("lang", "zh"))  # 现状 first, methods last
     text = "".join(
         str(o.get("data", {}).get("text/plain", ""))
         + str(o.get("data", {}).get("text/markdown", ""))

@@ -4,8 +4,6 @@ current situation and closes with the methods."""
 
 from __future__ import annotations
 
-import re
-
 import nbformat
 import numpy as np
 import pytest
@@ -16,7 +14,6 @@ from analysis.analyses import plan_words
 from analysis.analyses import target_findings as tf
 from analysis.analyses import targets as tv
 from analysis.data import load, synthetic
-from analysis.messages import t
 from analysis.present import findings as fnd
 
 
@@ -134,25 +131,6 @@ def test_next_period_findings(ds):
             assert plan_words.qty(ds, ind, need.max(), "zh", change=True) in gap
         else:
             assert not problem
-
-
-def _headings(nb) -> list[str]:
-    """Level-1/2 headings of an executed notebook in reading order (cells and outputs)."""
-    out = []
-    for cell in nb.cells:
-        texts = [cell.source] if cell.cell_type == "markdown" else []
-        texts += [str(o.get("data", {}).get("text/markdown", "")) for o in cell.get("outputs", [])]
-        for text in texts:
-            out += re.findall(r"^(#{1,2}) (.+)$", text, flags=re.M)
-    return [f"{h} {x}" for h, x in out]
-
-
-def check_page_order(nb, lang: str = "zh") -> None:
-    """The first section after the title is the current situation, the last the methods."""
-    heads = _headings(nb)
-    assert heads[0].startswith("# ")
-    assert t("findings.status", lang) in heads[1], heads
-    assert heads[-1] == fnd.methods_heading(lang), heads
 
 
 @pytest.mark.parametrize("name", ["03", "05", "06"])
