@@ -237,6 +237,25 @@ def _calibrated(
     return base
 
 
+def _levelled(
+    a: np.ndarray, wts: np.ndarray, level: float, groups: list[tuple[str, float, np.ndarray]]
+) -> np.ndarray:
+    """Shift unit means ``a`` so that each published region's weighted mean equals its
+    published value (deepest first, moving only units not yet fixed), the rest to ``level``."""
+    a = a.copy()
+    fixed = np.zeros(len(a), dtype=bool)
+    for _code, value, mask in [*groups, ("", level, np.ones(len(a), dtype=bool))]:
+        free = mask & ~fixed
+        if not free.any() or wts[free].sum() <= 0:
+            continue
+        if free.all():  # the one-region case, as the panel has always been computed
+            a = a - (np.sum(wts * a) / wts.sum() - value)  # weighted mean = published level
+        else:
+            a[free] += (value * wts[mask].sum() - np.sum(wts[mask] * a[mask])) / wts[free].sum()
+        fixed |= free
+    return a
+
+
 def build(ds) -> pd.DataFrame:
     """Construct the illustrative panel from a Dataset loaded with ``derive=False``."""
     rng = np.random.default_rng(SEED)
@@ -257,6 +276,17 @@ def build(ds) -> pd.DataFrame:
     base_obs = obs[(obs["year"] == BASE_YEAR) & obs["region_code"].isin(inner)]
     totals = base_obs.groupby("indicator")[["region_code", "value"]]
     under = {c: np.array([c in chains[u] for u in units]) for c in inner}
+
+    def published(ind: str) -> list[tuple[str, float, np.ndarray]]:
+        """(region, published BASE_YEAR value, mask of its units), deepest region first."""
+        if ind not in totals.groups:
+            return []
+        p = totals.get_group(ind)
+        rows = zip(p["region_code"], p["value"], strict=True)
+        return sorted(
+            ((c, float(v), under[c]) for c, v in rows), key=lambda g: (-depth[g[0]], g[0])
+        )
+
     urb = _census_value(obs, "urbanisation_rate", units, BASE_YEAR)
     pop = _census_value(obs, "population", units, BASE_YEAR)
     sd = urb.std(ddof=0)
@@ -277,19 +307,7 @@ def build(ds) -> pd.DataFrame:
             drv = _driver(obs, spec.driver, units)
             drv0 = drv[BASE_YEAR].to_numpy(float)
             w = drv0 * np.exp(spec.spread * z + eps)
-            published = (
-                totals.get_group(spec.indicator)
-                if spec.indicator in totals.groups
-                else base_obs.iloc[0:0]
-            )
-            groups = sorted(
-                (
-                    (c, float(v), under[c])
-                    for c, v in zip(published["region_code"], published["value"], strict=True)
-                ),
-                key=lambda g: (-depth[g[0]], g[0]),
-            )
-            base = _calibrated(spec, w, drv0, pop, groups)
+            base = _calibrated(spec, w, drv0, pop, published(spec.indicator))
             if (
                 spec.growth == 0 and spec.spread == 0
             ):  # follows the driver (e.g. stations ~ village units)
@@ -318,7 +336,7 @@ def build(ds) -> pd.DataFrame:
             level = official.get(spec.indicator, spec.level)
             a = level + spec.spread * z + eps
             wts = out[str(spec.weight)][BASE_YEAR].to_numpy(float)
-            a = a - (np.sum(wts * a) / wts.sum() - level)  # weighted mean = published level
+            a = _levelled(a, wts, level, published(spec.indicator))
             vals = a[:, None] + spec.growth * t[None, :] + yearly
             out[spec.indicator] = pd.DataFrame(
                 np.round(vals, spec.digits), index=units, columns=YEARS

@@ -137,12 +137,20 @@ def descendants(regions: pd.DataFrame) -> dict[str, set[str]]:
 
 # -- indicators, sources ----------------------------------------------------------------------
 def check_indicators(inds: pd.DataFrame, log: V.ProblemLog) -> None:
-    """Allowed direction and kind, numerator/denominator references, bounds."""
+    """Allowed direction, kind and aggregation rule; numerator/denominator/weight references
+    (a ``mean`` needs a weight, a ``ratio`` a numerator); bounds."""
     ids = set(inds["id"])
     V.check_allowed(inds, "direction", S.DIRECTIONS, log)
     V.check_allowed(inds, "kind", S.KINDS, log)
-    for col in ("numerator", "denominator"):
+    for col in ("numerator", "denominator", "weight"):
         V.check_refs(inds, col, ids, "unknown_indicator", log)
+    V.check_allowed(inds, "aggregate", S.AGGREGATES, log)
+    no_weight = inds["aggregate"].eq("mean") & inds["weight"].eq("")
+    for f, r in zip(inds.loc[no_weight, "_file"], inds.loc[no_weight, "_row"], strict=True):
+        log.add("required_empty", f, int(r), "weight")
+    not_derived = inds["aggregate"].eq("ratio") & inds["numerator"].eq("")
+    for f, r in zip(inds.loc[not_derived, "_file"], inds.loc[not_derived, "_row"], strict=True):
+        log.add("required_empty", f, int(r), "numerator")
     V.check_indicator_bounds(inds, log)
 
 
