@@ -40,19 +40,25 @@ Every row carries source ``illustrative_panel`` (kind ``illustrative``). Regener
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from analysis import io as aio
+from analysis.data import validate as V
 from analysis.errors import user_error
-from analysis.messages import pair
+from analysis.messages import pair, t
 
 SEED = 20221124
 BASE_YEAR = 2020
 FIRST_YEARS = tuple(range(2016, 2025))  # the original panel: its noise stream is unchanged
 YEARS = tuple(range(2016, 2026))
 SOURCE = "illustrative_panel"
+METHOD_DATE = "2026-11-25"  # date of these construction rules (sources.csv ``date``)
 FILE = "observations/illustrative_panel.csv"
 
 
@@ -195,13 +201,21 @@ def _check_inputs(ds, obs: pd.DataFrame, units: list[str]) -> None:
     for ind in needed:
         missing = sorted(set(units) - set(have.get(ind, [])))
         if missing:
-            shown = ", ".join(f"{c} {ds.name(c)}" for c in missing[:5])
-            more = len(missing) - 5
+            more = f" (+{len(missing) - 5})" if len(missing) > 5 else ""
+            shown = {
+                lang: ", ".join(f"{c} {ds.name(c, lang)}" for c in missing[:5]) + more
+                for lang in ("zh", "en")
+            }
+            names = ds.indicators.set_index("id")
+            known = ind in names.index
             raise user_error(
                 "illustrate.input_missing",
                 indicator=ind,
+                name_zh=names.loc[ind, "name_zh"] if known else ind,
+                name_en=names.loc[ind, "name_en"] if known else ind,
                 n=len(missing),
-                units=shown + (f" (+{more})" if more > 0 else ""),
+                units_zh=shown["zh"],
+                units_en=shown["en"],
             )
 
 
@@ -383,3 +397,29 @@ def to_csv_text(panel: pd.DataFrame) -> str:
     p = panel.copy()
     p["value"] = p["value"].astype(float)
     return p.to_csv(index=False, lineterminator="\n", float_format="%.10g")
+
+
+def add_source(root: Path) -> bool:
+    """Append the panel's row (kind ``illustrative``) to ``root/sources.csv`` when the data set
+    does not list it yet, keeping the file's columns and encoding; True if a row was added."""
+    path = Path(root) / "sources.csv"
+    enc = V.detect_encoding(path) or "utf-8"
+    text = path.read_bytes().decode(enc)
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or any(r and r[0] == SOURCE for r in rows[1:]):
+        return False
+    cells = {
+        "id": SOURCE,
+        "title": t("illustrate.source_title", "zh"),
+        "title_en": t("illustrate.source_title", "en"),
+        "publisher": "analysis.data.illustrate",
+        "date": METHOD_DATE,
+        "reference": f"seed {SEED}",
+        "licence": "CC0",
+        "kind": "illustrative",
+    }
+    line = io.StringIO()
+    csv.writer(line, lineterminator="\n").writerow([cells.get(c.strip(), "") for c in rows[0]])
+    sep = "" if text.endswith(("\n", "\r")) else "\n"
+    aio.write_bytes(path, (text + sep + line.getvalue()).encode(enc))
+    return True
