@@ -383,7 +383,7 @@ def build(ds, top_rows: bool | None = None) -> pd.DataFrame:
             wref = out[weight] if weight in out else _driver(obs, weight, units)
             agg = (wide * wref.to_numpy()).sum(axis=0) / wref.sum(axis=0).to_numpy()
             agg = agg.round(spec.digits)
-        top_rows = pd.DataFrame(
+        top_frame = pd.DataFrame(
             {
                 "region_code": top,
                 "year": YEARS,
@@ -392,8 +392,8 @@ def build(ds, top_rows: bool | None = None) -> pd.DataFrame:
             }
         )
         if spec.indicator in official.index:
-            top_rows = top_rows[top_rows["year"] != BASE_YEAR]
-        rows.append(top_rows)
+            top_frame = top_frame[top_frame["year"] != BASE_YEAR]
+        rows.append(top_frame)
     panel = pd.concat(rows, ignore_index=True)
     panel["year"] = panel["year"].astype(int)
     panel["source"] = SOURCE
