@@ -89,3 +89,14 @@ def test_plan_figures_keep_the_region_fan_and_table_row(ds):
     frame = table.frame.set_index(table.frame.columns[0])
     row = frame.loc[ds.name(ds.top)]
     assert row.notna().all(), row[row.isna()]  # the region's row is filled by aggregation
+
+
+def test_prefectures_as_units_are_aggregated_from_their_counties(root, files):
+    ds = load(root, unit_level="prefecture")
+    assert ds.top == "900000" and len(ds.unit_codes) == 5
+    got = ds.values(["community_workers"], 2020)["community_workers"]
+    workers = _wide(files, "community_workers", 2020)
+    for pref in ds.unit_codes:
+        kids = [c for c in workers.index if c[:4] == pref[:4]]
+        assert got[pref] == workers[kids].sum()
+    assert got.sum() == workers.sum()
