@@ -51,7 +51,7 @@ import pandas as pd
 
 from analysis import io as aio
 from analysis.data import validate as V
-from analysis.errors import user_error
+from analysis.errors import UserError, user_error
 from analysis.messages import pair, t
 
 SEED = 20221124
@@ -209,15 +209,18 @@ def _check_inputs(ds, obs: pd.DataFrame, units: list[str]) -> None:
             }
             names = ds.indicators.set_index("id")
             known = ind in names.index
-            raise user_error(
-                "illustrate.input_missing",
-                indicator=ind,
-                name_zh=names.loc[ind, "name_zh"] if known else ind,
-                name_en=names.loc[ind, "name_en"] if known else ind,
-                n=len(missing),
-                units_zh=shown["zh"],
-                units_en=shown["en"],
-            )
+            text = {  # the names in each language (the catalogue fields are shared)
+                lang: t(
+                    "illustrate.input_missing",
+                    lang,
+                    indicator=ind,
+                    name=names.loc[ind, f"name_{lang}"] if known else ind,
+                    n=len(missing),
+                    units=shown[lang],
+                )
+                for lang in ("zh", "en")
+            }
+            raise UserError(text["zh"], text["en"])
 
 
 def _calibrated(
