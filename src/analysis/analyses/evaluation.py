@@ -203,28 +203,6 @@ def title(base_year: int, target_year: int, lang: str = "zh") -> str:
     return t("evaluation.title", lang, period=period, base=base_year, target=target_year)
 
 
-def findings(summ: pd.DataFrame, ds: Dataset, target_year: int, lang: str = "zh") -> str:
-    """One sentence per indicator, from the prefecture status and the county counts."""
-    names = ds.names(lang)
-    lines = []
-    for _, r in summ.iterrows():
-        key = "evaluation.finding_short" if r["largest_shortfall_region"] else "evaluation.finding"
-        lines.append(
-            t(
-                key,
-                lang,
-                label=ds.label(r["indicator"], lang, unit=False),
-                year=target_year,
-                status=progress.status_label(r["status"], lang),
-                met=r["counties_met"],
-                n=r["counties"],
-                region=names.get(r["largest_shortfall_region"], ""),
-                gap=f"{abs(r['largest_shortfall']):.1f}",
-            )
-        )
-    return "\n".join(lines)
-
-
 # -- plan-language findings (catalogue ``findings_evaluation.*``) -----------------------------
 def facts(frame: pd.DataFrame, ds: Dataset, ind: str) -> dict:
     """The computed values behind the findings of one indicator."""

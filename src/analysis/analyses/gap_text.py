@@ -8,8 +8,6 @@ reason instead of NaN; no table shows NaN or -0.0.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 
 from analysis.analyses.gap_params import Spec
@@ -225,30 +223,3 @@ def convergence_counts(beta: pd.DataFrame) -> tuple[int, int, int]:
     conv = int((sig & (beta["beta"] < 0)).sum())
     div = int((sig & (beta["beta"] > 0)).sum())
     return conv, div, int((~est).sum())
-
-
-def findings(results: dict[str, pd.DataFrame], ds: Dataset, spec: Spec, lang: str = "zh") -> str:
-    """A few sentences summarising the results (leaders, laggards, convergence, shortfall)."""
-    idx, tier, beta = results["index"], results["tiers"], results["beta"]
-    names = ds.names(lang)
-    sep = t("gaps.name_sep", lang)
-    none = t("gaps.none", lang)
-    lead = sep.join(names[c] for c in tier.index[tier["index"] == "leading"]) or none
-    lag = sep.join(names[c] for c in tier.index[tier["index"] == "lagging"]) or none
-    conv, div, na = convergence_counts(beta)
-    first = names[idx.index[0]]
-    text = t("gaps.finding_head", lang, year=spec.year, first=first, lead=lead, lag=lag)
-    text += t("gaps.finding_beta", lang, k=len(spec.indicators), conv=conv, div=div, na=na)
-    return text + _cost_sentence(results["shortfall_totals"], lang)
-
-
-def _cost_sentence(short: pd.DataFrame, lang: str) -> str:
-    once: Any = short.loc[short["cost_basis"] == "once", "cost"].sum(min_count=1)
-    yearly: Any = short.loc[short["cost_basis"] == "per_year", "cost"].sum(min_count=1)
-    if pd.notna(once) and pd.notna(yearly):
-        return t("gaps.finding_cost_both", lang, once=f"{once:,.0f}", yearly=f"{yearly:,.0f}")
-    if pd.notna(once):
-        return t("gaps.finding_cost_once", lang, once=f"{once:,.0f}")
-    if pd.notna(yearly):
-        return t("gaps.finding_cost_yearly", lang, yearly=f"{yearly:,.0f}")
-    return ""

@@ -1,10 +1,10 @@
 """County development gaps: the pipeline behind notebook 02 and the county profiles.
 
 Parameter resolution lives in ``gap_params`` (``resolve`` -> ``Spec``), headers, labels and
-findings sentences in ``gap_text``; this module computes the result tables and the figure
-inputs. The methods live in ``composite`` (development index, rank sensitivity),
-``inequality`` (CV, Gini, Theil with decomposition), ``convergence`` (sigma, beta),
-``shortfall`` and ``tiers``. Names of both modules are re-exported here.
+reader tables in ``gap_text``, findings in ``gap_findings``; this module computes the
+result tables and the figure inputs. The methods live in ``composite`` (development index,
+rank sensitivity), ``inequality`` (CV, Gini, Theil with decomposition), ``convergence``
+(sigma, beta), ``shortfall`` and ``tiers``. Names of both modules are re-exported here.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from analysis.analyses.gap_text import (
     county_position,
     describe,
     display,
-    findings,
     reading,
     theme_label,
     tier_display,
@@ -47,7 +46,6 @@ __all__ = [
     "coverage",
     "describe",
     "display",
-    "findings",
     "groups_of",
     "index_indicators",
     "latest_year",

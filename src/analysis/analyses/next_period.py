@@ -265,27 +265,6 @@ def title(base_year: int, target_year: int, lang: str = "zh") -> str:
     return t("evaluation.next_title", lang, period=period, base=base_year, target=target_year)
 
 
-def findings(frame: pd.DataFrame, ds: Dataset, lang: str = "zh") -> str:
-    """Per indicator: the proposed prefecture target and how many counties must rise to
-    the standard or can exceed it on trend."""
-    lines = []
-    for ind, f in frame.groupby("indicator", sort=False):
-        units = f[f["region_code"].isin(ds.unit_codes)]
-        top = f[f["region_code"] == ds.top].iloc[0]
-        lines.append(
-            t(
-                "evaluation.next_finding",
-                lang,
-                label=ds.label(str(ind), lang, unit=False),
-                value=f"{top['target']:.1f}",
-                standard=f"{top['standard']:g}",
-                k=int((units["basis"] == "standard").sum()),
-                m=int((units["basis"] == "trend").sum()),
-            )
-        )
-    return "\n".join(lines)
-
-
 # -- plan-language findings (catalogue ``findings_next.*``) -----------------------------------
 def facts(frame: pd.DataFrame, std: pd.DataFrame, ds: Dataset, ind: str, base_year: int) -> dict:
     """The computed values behind the findings of one indicator."""

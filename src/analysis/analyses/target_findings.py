@@ -1,17 +1,9 @@
-"""Findings sentences for the target report, generated from status and probability together.
+"""Plan-language findings of the target report (status, problems, gaps, actions).
 
-One verdict per (status, probability) pair, so the words never contradict the numbers:
-
-===================  ===========  =====================================================
-status               P(meet)      verdict (catalogue ``targets.finding.<verdict>``)
-===================  ===========  =====================================================
-no_data              any          ``no_data``
-met                  >= 0.5       ``met_likely``
-met                  < 0.5        ``met_at_risk`` (met now, but the trend may slip back)
-any other            >= 0.5       ``progress_likely``
-any other            < 0.5        ``progress_at_risk``
-any                  unknown      ``prob_unknown`` (met/no_data excepted)
-===================  ===========  =====================================================
+The status and the probability are read together, so the words never contradict the
+numbers: a region that meets the target now but whose probability of still meeting it at
+the target year is below ``LIKELY`` is named as at risk of slipping back; one that does not
+meet it and is below ``LIKELY`` is named as unlikely to meet it.
 """
 
 from __future__ import annotations
@@ -30,7 +22,9 @@ BEHIND = ("moderate", "limited", "backwards")
 
 
 def verdict(status: str, prob: float) -> str:
-    """The verdict key of one (status, probability) pair (module docstring table)."""
+    """The verdict of one (status, probability) pair: ``met_likely``, ``met_at_risk`` (met now,
+    may slip back), ``progress_likely``, ``progress_at_risk``, ``prob_unknown`` or
+    ``no_data``; at-risk exactly when the probability is below ``LIKELY``."""
     if status == "no_data":
         return "no_data"
     known = prob is not None and np.isfinite(prob)
@@ -39,67 +33,6 @@ def verdict(status: str, prob: float) -> str:
     if not known:
         return "prob_unknown"
     return "progress_likely" if prob >= LIKELY else "progress_at_risk"
-
-
-def percent(prob: float) -> str:
-    """A probability as a whole percent ("—" when unknown)."""
-    return t("common.missing") if not np.isfinite(prob) else f"{prob * 100:.0f}%"
-
-
-def top_sentence(status: str, prob: float, year: int, lang: str = "zh") -> str:
-    """The prefecture clause for one indicator."""
-    key = verdict(status, prob)
-    return t(
-        f"targets.finding.{key}",
-        lang,
-        status=progress.status_label(status, lang),
-        year=year,
-        p=percent(prob),
-    )
-
-
-def county_clauses(units: pd.DataFrame, names: dict[str, str], lang: str = "zh") -> list[str]:
-    """Clauses naming counties behind, unlikely to meet the target, or met but at risk."""
-    sep = t("targets.sep", lang)
-    if bool((units["status"] == "no_data").all()):
-        return [t("targets.finding.counties_no_data", lang)]
-    keys = [verdict(s, p) for s, p in zip(units["status"], units["prob"], strict=True)]
-    verdicts = pd.Series(keys, index=units.index)
-    behind = [names[c] for c in units.index[units["status"].isin(BEHIND)]]
-    unlikely = [names[c] for c in verdicts.index[verdicts == "progress_at_risk"]]
-    at_risk = [names[c] for c in verdicts.index[verdicts == "met_at_risk"]]
-    out = [
-        t("targets.finding.counties_behind", lang, names=sep.join(behind))
-        if behind
-        else t("targets.finding.counties_fine", lang)
-    ]
-    if unlikely:
-        out.append(t("targets.finding.counties_unlikely", lang, names=sep.join(unlikely)))
-    if at_risk:
-        out.append(t("targets.finding.counties_at_risk", lang, names=sep.join(at_risk)))
-    return out
-
-
-def findings_text(
-    summary: pd.DataFrame,
-    indicators: list[str],
-    top: str,
-    units: list[str],
-    labels: dict[str, str],
-    names: dict[str, str],
-    year: int,
-    lang: str = "zh",
-) -> str:
-    """One line per indicator: the prefecture verdict, then the county clauses."""
-    lines = []
-    for ind in indicators:
-        rows: Any = summary[summary["indicator"] == ind].set_index("region_code")
-        head = rows.loc[top]
-        parts = [top_sentence(head["status"], float(head["prob"]), year, lang)]
-        parts += county_clauses(rows.loc[units], names, lang)
-        text = t("targets.clause_sep", lang).join(parts)
-        lines.append(t("targets.finding.line", lang, label=labels[ind], text=text))
-    return "\n".join(lines)
 
 
 # -- plan-language findings (status / problems / gaps / actions) ---------------------------------

@@ -678,22 +678,6 @@ def prepare(
     )
 
 
-def findings(view: TargetView, lang: str = "zh") -> str:
-    """Plain-language summary (``target_findings``): per indicator, the prefecture's status
-    and probability in one verdict, then the counties behind or at risk."""
-    labels = {i: view.ds.label(i, lang, unit=False) for i in view.indicators}
-    return target_findings.findings_text(
-        view.summary,
-        view.indicators,
-        view.ds.top,
-        view.ds.unit_codes,
-        labels,
-        view.ds.names(lang),
-        view.target_year,
-        lang,
-    )
-
-
 def title(view: TargetView, lang: str = "zh") -> str:
     """Report title naming the plan period when the years are one (14th plan: 2020 -> 2025)."""
     period = periods.plan_name(view.base_year, view.target_year, lang)
