@@ -8,6 +8,7 @@ import nbformat
 import numpy as np
 import papermill as pm
 import pytest
+from report_layout import check_plan_layout
 
 from analysis import paths
 from analysis.analyses import evaluation as ev
@@ -93,8 +94,12 @@ def _execute(name, tmp_path, **params):
         else:
             os.environ["ANALYSIS_OUTPUTS_DIR"] = old
     nb = nbformat.read(out, as_version=4)
+    check_plan_layout(nb, params.get("lang", "zh"))  # 现状 first, methods last
     return "".join(
-        str(o.get("data", {}).get("text/plain", "")) + str(o.get("text", ""))
+        str(o.get("data", {}).get("text/plain", ""))
+        + str(o.get("data", {}).get("text/markdown", ""))
+        + str(o.get("data", {}).get("text/html", ""))
+        + str(o.get("text", ""))
         for c in nb.cells
         if c.cell_type == "code"
         for o in c.get("outputs", [])

@@ -150,14 +150,6 @@ def test_synthetic_region_set(synthetic):
     assert gaps.map_input(synthetic, r["index"]) is None  # no map in this data set
 
 
-def test_findings_text(ds, results):
-    spec = gaps.resolve(ds)
-    zh = gaps.findings(results, ds, spec, "zh")
-    top = ds.name(results["index"].index[0])
-    assert top in zh and "万元" in zh
-    assert "leading" in gaps.findings(results, ds, spec, "en")
-
-
 def test_beta_half_life_hand_computed():
     """Start values 1, 2, 4; annual log growth g_i = 0.02 - 0.05 ln x_i0 + e_i with
     e = (0.001, -0.002, 0.001) (orthogonal to the centred ln x0, so the OLS slope is exactly

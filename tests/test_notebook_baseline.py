@@ -5,6 +5,7 @@ from __future__ import annotations
 import nbformat
 import papermill as pm
 import pytest
+from report_layout import check_plan_layout
 
 from analysis import paths
 
@@ -31,8 +32,9 @@ def test_baseline_notebook_executes(tmp_path, lang):
         kernel_name="python3",
     )
     nb = nbformat.read(out, as_version=4)
+    keys = ("text/plain", "text/markdown", "text/html")
     text = "".join(
-        str(o.get("data", {}).get("text/plain", "")) + str(o.get("text", ""))
+        "".join(str(o.get("data", {}).get(k, "")) for k in keys) + str(o.get("text", ""))
         for c in nb.cells
         if c.cell_type == "code"
         for o in c.get("outputs", [])
@@ -48,6 +50,12 @@ def test_baseline_notebook_executes(tmp_path, lang):
     assert "7,257" in text
     assert "示意数据" not in text  # the baseline shows published figures only
     assert "资料来源" in text if lang == "zh" else "Source" in text
+    check_plan_layout(nb, lang)
+    assert ("349.44" if lang == "zh" else "3.49 million") in text  # the findings, computed
+    for bad in ("lower bound:", "sign lost", "02_county_gaps"):
+        assert bad not in text, bad
+    if lang == "zh":
+        assert "（illustrative data）" not in text and "全州" in text
 
 
 def test_notebook_is_committed_clean():

@@ -8,6 +8,7 @@ import nbformat
 import numpy as np
 import papermill as pm
 import pytest
+from report_layout import check_plan_layout
 
 from analysis import paths
 from analysis.analyses import targets as tv
@@ -41,8 +42,12 @@ def _run(tmp_path, name, **parameters):
         else:
             os.environ["ANALYSIS_OUTPUTS_DIR"] = old
     nb = nbformat.read(out, as_version=4)
+    check_plan_layout(nb, parameters.get("lang", "zh"))  # 现状 first, methods last
     text = "".join(
-        str(o.get("data", {}).get("text/plain", "")) + str(o.get("text", ""))
+        str(o.get("data", {}).get("text/plain", ""))
+        + str(o.get("data", {}).get("text/markdown", ""))
+        + str(o.get("data", {}).get("text/html", ""))
+        + str(o.get("text", ""))
         for c in nb.cells
         if c.cell_type == "code"
         for o in c.get("outputs", [])
@@ -59,7 +64,7 @@ def _run(tmp_path, name, **parameters):
 @pytest.mark.notebook
 def test_notebook_runs_for_2020_to_2025_with_defaults(tmp_path):
     text, images = _run(tmp_path, "03.ipynb")
-    assert "2020 → 2025" in text
+    assert "2020→2025" in text  # the title names the period
     assert images == 4 + 1  # one fan chart per 2025 target (not the benchmark) + dashboard
     assert "示意数据" in text  # the county panel is illustrative and says so
     assert "进展状态" in text and "达标概率" in text

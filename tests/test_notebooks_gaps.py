@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import ast
+import re
 
 import nbformat
 import papermill as pm
 import pytest
+from report_layout import check_plan_layout
 
 from analysis import paths
 from analysis.data.synthetic import write_dataset
@@ -49,10 +51,10 @@ def _run(nb, out, **params) -> nbformat.NotebookNode:
 
 
 def _text(nb) -> str:
+    """What the notebook shows: printed text, Markdown and HTML (tables) outputs."""
+    keys = ("text/plain", "text/markdown", "text/html")
     return "".join(
-        str(o.get("data", {}).get("text/plain", ""))
-        + str(o.get("data", {}).get("text/markdown", ""))
-        + str(o.get("text", ""))
+        "".join(str(o.get("data", {}).get(k, "")) for k in keys) + str(o.get("text", ""))
         for c in nb.cells
         if c.cell_type == "code"
         for o in c.get("outputs", [])
@@ -76,6 +78,11 @@ def test_county_gaps_default(tmp_path):
     assert "示意数据" in text  # the county panel is illustrative
     assert "图3-1" in text and "表3-1" in text
     assert _images(nb) >= 6  # 2 ranked bars, map, heat map, Lorenz, sigma lines
+    check_plan_layout(nb, "zh")
+    assert "12个县(市)中10个达到国家标准" in text  # the findings, computed
+    shown = re.sub(r"<style.*?</style>", "", text, flags=re.S)
+    for bad in ("print(", "illustrative data", "02_county_gaps", "targets.csv", "region_code"):
+        assert bad not in shown, bad
 
 
 @pytest.mark.notebook
@@ -92,6 +99,8 @@ def test_county_gaps_synthetic_region_set_in_english(tmp_path):
     text = _text(nb)
     assert "County 1" in text and "Index" in text and "Source" in text
     assert "Qiannan" not in text and "都匀" not in text
+    check_plan_layout(nb, "en")
+    assert "of 40 counties" in text
 
 
 def test_county_profile_content_for_every_county(ds):

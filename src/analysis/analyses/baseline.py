@@ -4,12 +4,15 @@ Headers and sentences come from the catalogue (``baseline.*``)."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from analysis.analyses.tidy import tidy
 from analysis.data import Dataset
 from analysis.messages import t
 
+_TAG_KINDS = (("lower bound", "lower_bound"), ("% sign lost", "percent_lost"))
 STRUCTURE = (  # indicators of the county structure table (headers: baseline.structure.<id>)
     "population",
     "urban_population",
@@ -56,20 +59,38 @@ def baseline_obs(ds: Dataset, region_code: str = "", year: int = 2020) -> pd.Dat
 def baseline_table(
     ds: Dataset, region_code: str = "", year: int = 2020, lang: str = "zh"
 ) -> pd.DataFrame:
-    """The plan's baseline figures as a table; each row keeps its source and the quoted phrase."""
+    """The plan's baseline figures as a table: indicator, value, unit and the quoted phrase.
+
+    The sources are listed once, in the note under the table (``captions.source_note``), not
+    in a column. Bracketed English tags of a data note ("[lower bound: ...]") become a short
+    remark in ``lang`` after the quote (``findings_baseline.mark.*``).
+    """
     o = baseline_obs(ds, region_code, year)
     meta = ds.indicators.set_index("id")
-    cols = [t(f"baseline.col.{c}", lang) for c in ("indicator", "value", "unit", "source", "note")]
-    titles = ds.sources.set_index("id")["title"]
+    cols = [t(f"baseline.col.{c}", lang) for c in ("indicator", "value", "unit", "note")]
     return pd.DataFrame(
         {
             cols[0]: o["indicator"].map(meta[f"name_{lang}"]).to_numpy(),
             cols[1]: [format(v, ",.10g") for v in o["value"]],
             cols[2]: o["indicator"].map(meta[f"unit_{lang}"]).to_numpy(),
-            cols[3]: o["source"].map(titles).to_numpy(),
-            cols[4]: o["note"].to_numpy(),
+            cols[3]: [quoted(n, lang) for n in o["note"].fillna("")],
         }
     )
+
+
+def quoted(note: str, lang: str = "zh") -> str:
+    """A data note for readers: the quote without English tags, remarks in ``lang``."""
+    tags = re.compile(r"\s*\[([^\]]*)\]")
+    kinds = []
+    for tag in tags.findall(note):
+        kinds.append(next((k for pat, k in _TAG_KINDS if pat in tag), "other"))
+    quote = tags.sub("", note).strip()
+    if not kinds:
+        return quote
+    marks = t("findings_baseline.mark_sep", lang).join(
+        t(f"findings_baseline.mark.{k}", lang) for k in dict.fromkeys(kinds)
+    )
+    return t("findings_baseline.quote_marks", lang, quote=quote, marks=marks)
 
 
 def structure_obs(ds: Dataset, census_year: int = 2020, division_year: int = 2020) -> pd.DataFrame:
@@ -86,8 +107,16 @@ def county_structure(
 ) -> pd.DataFrame:
     """County table: census population and urbanisation, NBS township and village-level units.
 
-    One row per unit plus the top region (the total); columns labelled in ``lang``.
+    One row per unit plus the top region (the total); columns labelled in ``lang``; numbers
+    rounded, a dash where missing (``county_structure_values`` keeps the numbers).
     """
+    return tidy(county_structure_values(ds, census_year, division_year, lang), 2)
+
+
+def county_structure_values(
+    ds: Dataset, census_year: int = 2020, division_year: int = 2020, lang: str = "zh"
+) -> pd.DataFrame:
+    """``county_structure`` with numeric columns (NaN where missing), for display tables."""
     o = structure_obs(ds, census_year, division_year)
     wide = o.pivot(index="region_code", columns="indicator", values="value")
     wide = wide.reindex(index=ds.unit_codes + [ds.top], columns=list(STRUCTURE))
@@ -99,7 +128,7 @@ def county_structure(
         if kinds.get(col) == "count" and wide[col].dropna().mod(1).eq(0).all():
             wide[col] = wide[col].astype("Int64")
     wide.columns = [t(f"baseline.structure.{i}", lang) for i in STRUCTURE]
-    return tidy(wide, 2)
+    return wide
 
 
 def urbanisation_summary(ds: Dataset, year: int = 2020, lang: str = "zh", n: int = 2) -> str:

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.analyses import county_targets as ct
-from analysis.analyses import periods
+from analysis.analyses import periods, plan_words
 from analysis.analyses import targets as tg
 from analysis.analyses.tidy import tidy
 from analysis.data import Dataset
@@ -168,24 +168,27 @@ def display(frame: pd.DataFrame, ds: Dataset, lang: str = "zh") -> pd.DataFrame:
             t("targets.status", lang): progress.status_labels(frame["status"], lang).to_numpy(),
         }
     )
+    if frame["indicator"].nunique() == 1:  # the caption names the indicator
+        out = out.drop(columns=[t("targets.indicator", lang)])
     return tidy(out, 1)
 
 
 def summary_display(summ: pd.DataFrame, ds: Dataset, lang: str = "zh") -> pd.DataFrame:
     """``summary`` for reading."""
     names = ds.names(lang)
+    w = {"whole": ds.whole_word(lang), "units": ds.units_word(lang)}
     out = pd.DataFrame(
         {
             t("targets.indicator", lang): [ds.label(i, lang) for i in summ["indicator"]],
-            t("evaluation.prefecture_status", lang): progress.status_labels(
+            t("findings_evaluation.col.top_status", lang, **w): progress.status_labels(
                 summ["status"], lang
             ).to_numpy(),
             t("evaluation.final", lang): summ["final"].to_numpy(),
             t("targets.target", lang): summ["target"].to_numpy(),
-            t("evaluation.counties_met", lang): [
+            t("findings_evaluation.col.units_met", lang, **w): [
                 f"{m}/{n}" for m, n in zip(summ["counties_met"], summ["counties"], strict=True)
             ],
-            t("evaluation.largest_shortfall", lang): [
+            t("findings_evaluation.col.largest_shortfall", lang, **w): [
                 names.get(c, "") for c in summ["largest_shortfall_region"]
             ],
             t("evaluation.shortfall", lang): summ["largest_shortfall"].to_numpy(),
@@ -200,23 +203,168 @@ def title(base_year: int, target_year: int, lang: str = "zh") -> str:
     return t("evaluation.title", lang, period=period, base=base_year, target=target_year)
 
 
-def findings(summ: pd.DataFrame, ds: Dataset, target_year: int, lang: str = "zh") -> str:
-    """One sentence per indicator, from the prefecture status and the county counts."""
-    names = ds.names(lang)
-    lines = []
-    for _, r in summ.iterrows():
-        key = "evaluation.finding_short" if r["largest_shortfall_region"] else "evaluation.finding"
-        lines.append(
+# -- plan-language findings (catalogue ``findings_evaluation.*``) -----------------------------
+def facts(frame: pd.DataFrame, ds: Dataset, ind: str) -> dict:
+    """The computed values behind the findings of one indicator."""
+    f = frame[frame["indicator"] == ind].set_index("region_code")
+    top = f.loc[ds.top]
+    units = f.loc[ds.unit_codes]
+    known = units[units["final"].notna()]
+    short = known[~known["met"].astype(bool)].sort_values("difference")
+    out = {
+        "final": float(top["final"]),
+        "final_year": top["final_year"],
+        "target": float(top["target"]),
+        "difference": float(top["difference"]),
+        "top_met": bool(top["met"]),
+        "status": str(top["status"]),
+        "n_units": len(known),
+        "units_met": int(known["met"].astype(bool).sum()),
+        "short": list(short.index),
+    }
+    if len(short):
+        w = short.iloc[0]
+        out.update(
+            worst=short.index[0],
+            worst_final=float(w["final"]),
+            worst_target=float(w["target"]),
+            worst_gap=float(-w["difference"]),
+            worst_pct=float(-w["difference_pct"]),
+        )
+    return out
+
+
+def plan_findings(frame: pd.DataFrame, ds: Dataset, target_year: int, lang: str = "zh") -> dict:
+    """Findings of the final evaluation by section (``present.findings.Findings(**...)``)."""
+    key = "findings_evaluation.{}".format
+    w = {"whole": ds.whole_word(lang), "units": ds.units_word(lang), "year": target_year}
+    inds = list(dict.fromkeys(frame["indicator"]))
+    all_facts = {i: facts(frame, ds, i) for i in inds}
+    status = [
+        t(
+            key("overview"),
+            lang,
+            n=len(inds),
+            met=sum(f["top_met"] for f in all_facts.values()),
+            full=sum(f["units_met"] == f["n_units"] and f["top_met"] for f in all_facts.values()),
+            **w,
+        )
+    ]
+    problems: list[str] = []
+    gaps: list[str] = []
+    actions: list[str] = []
+    done: list[str] = []
+    for ind, f in all_facts.items():
+        lab = plan_words.label(ds, ind, lang)
+
+        def q(v: float, change: bool = False, ind: str = ind) -> str:
+            return plan_words.qty(ds, ind, v, lang, change=change)
+
+        final_year = int(f["final_year"]) if pd.notna(f["final_year"]) else target_year
+        status.append(
             t(
-                key,
+                key("status_line"),
                 lang,
-                label=ds.label(r["indicator"], lang, unit=False),
-                year=target_year,
-                status=progress.status_label(r["status"], lang),
-                met=r["counties_met"],
-                n=r["counties"],
-                region=names.get(r["largest_shortfall_region"], ""),
-                gap=f"{abs(r['largest_shortfall']):.1f}",
+                label=lab,
+                final_year=final_year,
+                final=q(f["final"]),
+                target=q(f["target"]),
+                status=progress.status_label(f["status"], lang),
+                k=f["units_met"],
+                n=f["n_units"],
+                **{k: v for k, v in w.items() if k != "year"},
             )
         )
-    return "\n".join(lines)
+        if not f["top_met"] and np.isfinite(f["final"]):
+            problems.append(
+                t(key("problem.top"), lang, label=lab, gap=q(-f["difference"], True), **w)
+            )
+            actions.append(t(key("action.top"), lang, label=lab, target=q(f["target"]), **w))
+        if f["short"]:
+            names = plan_words.name_list(ds, f["short"], lang)
+            problems.append(
+                t(key("problem.short"), lang, label=lab, k=len(f["short"]), names=names, **w)
+            )
+            gaps.append(
+                t(
+                    key("gap.worst"),
+                    lang,
+                    label=lab,
+                    name=ds.name(f["worst"], lang),
+                    final=q(f["worst_final"]),
+                    target=q(f["worst_target"]),
+                    gap=q(f["worst_gap"], True),
+                    pct=f"{f['worst_pct']:.0f}%",
+                    **w,
+                )
+            )
+            scope = "standard" if ds.indicator(ind)["kind"] in ct.STANDARD_KINDS else "total"
+            actions.append(
+                t(
+                    key(f"action.short_{scope}"),
+                    lang,
+                    label=lab,
+                    names=names,
+                    target=q(f["target"]),
+                    **w,
+                )
+            )
+        elif f["top_met"]:
+            done.append(lab)
+        if np.isfinite(f["difference"]):
+            d = plan_words.decimals(ds, ind)
+            diff = round(f["difference"], d)
+            where = "at" if diff == 0 else ("above" if diff > 0 else "below")
+            gaps.insert(
+                len(gaps) - (1 if f["short"] else 0),
+                t(
+                    key(f"gap.top_{where}"),
+                    lang,
+                    label=lab,
+                    diff=q(abs(f["difference"]), True),
+                    target=q(f["target"]),
+                    **w,
+                ),
+            )
+    if not problems:
+        problems.append(t(key("problem.none"), lang, **w))
+    if done:
+        actions.append(t(key("action.raise"), lang, labels=t("chapter.sep", lang).join(done), **w))
+    return {"status": status, "problems": problems, "gaps": gaps, "actions": actions}
+
+
+def intro(ds: Dataset, base_year: int, target_year: int, lang: str = "zh") -> str:
+    """The opening paragraph under the title (``findings_evaluation.intro``)."""
+    return t(
+        "findings_evaluation.intro",
+        lang,
+        period=periods.plan_name(base_year, target_year, lang),
+        whole=ds.whole_word(lang),
+        units=ds.units_word(lang),
+        base=base_year,
+        target=target_year,
+    )
+
+
+def methods_text(ds: Dataset, rule: str, lang: str = "zh") -> str:
+    """The closing methods section (``findings_evaluation.methods``)."""
+    from analysis.methods import decompose
+
+    return t(
+        "findings_evaluation.methods",
+        lang,
+        whole=ds.whole_word(lang),
+        units=ds.units_word(lang),
+        rule=decompose.rule_label(rule, lang),
+    ).strip()
+
+
+def counties_caption(ds: Dataset, ind: str, target_year: int, lang: str = "zh") -> str:
+    """Title of the table of one indicator, area by area (``findings_evaluation.table_units``)."""
+    return t(
+        "findings_evaluation.table_units",
+        lang,
+        label=ds.label(ind, lang),
+        units=ds.units_word(lang),
+        year=target_year,
+    )

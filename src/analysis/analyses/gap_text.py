@@ -8,8 +8,6 @@ reason instead of NaN; no table shows NaN or -0.0.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 
 from analysis.analyses.gap_params import Spec
@@ -98,6 +96,77 @@ def display(frame: pd.DataFrame, ds: Dataset, lang: str = "zh", digits: int = 2)
     return f.rename(columns={c: header(c, lang) for c in f.columns})
 
 
+# Decimals of statistics in the tables for reading (others: by magnitude, ``present.display``).
+READING_DECIMALS = {
+    "beta": 3,
+    "se": 3,
+    "p_value": 3,
+    "r2": 2,
+    "speed": 3,
+    "half_life": 1,
+    "sigma_slope": 4,
+    "sigma_p_value": 3,
+    "mean": 2,
+    "cv": 3,
+    "cv_population": 3,
+    "gini": 3,
+    "theil_t": 3,
+    "theil_l": 3,
+    "theil_t_between_share": 3,
+    "w_equal": 3,
+    "w_theme": 3,
+    "w_entropy": 3,
+    "w_user": 3,
+    "index": 1,
+    "quantity": 0,
+    "cost": 1,
+    "gap_pct": 1,
+}
+
+
+def reading(
+    frame: pd.DataFrame, ds: Dataset, lang: str = "zh", decimals: dict[str, int] | None = None
+) -> pd.DataFrame:
+    """A result table for ``present.display.show``: region names instead of codes (the
+    header is the data set's word for its units), labels instead of ids, labelled headers,
+    numbers kept as numbers; decimals per column in ``frame.attrs["decimals"]``."""
+    check_lang(lang)
+    f = (
+        frame.reset_index()
+        if frame.index.name in ("region_code", "indicator", "year")
+        else frame.copy()
+    )
+    if "region_code" in f.columns:
+        pos = list(f.columns).index("region_code")
+        f.insert(pos, "region", f["region_code"].map(ds.names(lang)))
+        f = f.drop(columns="region_code")
+    f = _relabel_values(f, ds, lang)
+    if "quantity_of" in f.columns:
+        f = f.rename(columns={"quantity_of": "quantity_unit"})
+    dash = t("common.missing", lang)
+    for c in ("year", "start_year", "end_year"):  # years as written, without separators
+        if c in f.columns:
+            f[c] = [dash if pd.isna(v) else str(int(v)) for v in f[c]]
+    for c in COUNT_COLUMNS:  # whole numbers (a median of an even count may end in .5)
+        numeric = c in f.columns and pd.api.types.is_numeric_dtype(f[c])
+        if numeric and (f[c].dropna() % 1 == 0).all():
+            f[c] = f[c].astype("Int64")
+    units = ds.units_word(lang)
+    heads = {c: header(c, lang) for c in f.columns}
+    heads["region"] = units[:1].upper() + units[1:]
+    dec = {**READING_DECIMALS, **(decimals or {})}
+    out = f.rename(columns=heads)
+    out.attrs["decimals"] = {
+        heads[c]: d for c, d in dec.items() if c in f.columns and pd.api.types.is_float_dtype(f[c])
+    }
+    return out
+
+
+def tier_reading(tier_frame: pd.DataFrame, ds: Dataset, lang: str = "zh") -> pd.DataFrame:
+    """The tier table for ``present.display.show``: a first column of region names."""
+    return reading(tiers.label(tier_frame, lang).rename_axis("region_code"), ds, lang)
+
+
 def tier_display(tier_frame: pd.DataFrame, ds: Dataset, lang: str = "zh") -> pd.DataFrame:
     """Tier table with region names as rows and dimension labels as columns."""
     f = tiers.label(tier_frame, lang)
@@ -154,30 +223,3 @@ def convergence_counts(beta: pd.DataFrame) -> tuple[int, int, int]:
     conv = int((sig & (beta["beta"] < 0)).sum())
     div = int((sig & (beta["beta"] > 0)).sum())
     return conv, div, int((~est).sum())
-
-
-def findings(results: dict[str, pd.DataFrame], ds: Dataset, spec: Spec, lang: str = "zh") -> str:
-    """A few sentences summarising the results (leaders, laggards, convergence, shortfall)."""
-    idx, tier, beta = results["index"], results["tiers"], results["beta"]
-    names = ds.names(lang)
-    sep = t("gaps.name_sep", lang)
-    none = t("gaps.none", lang)
-    lead = sep.join(names[c] for c in tier.index[tier["index"] == "leading"]) or none
-    lag = sep.join(names[c] for c in tier.index[tier["index"] == "lagging"]) or none
-    conv, div, na = convergence_counts(beta)
-    first = names[idx.index[0]]
-    text = t("gaps.finding_head", lang, year=spec.year, first=first, lead=lead, lag=lag)
-    text += t("gaps.finding_beta", lang, k=len(spec.indicators), conv=conv, div=div, na=na)
-    return text + _cost_sentence(results["shortfall_totals"], lang)
-
-
-def _cost_sentence(short: pd.DataFrame, lang: str) -> str:
-    once: Any = short.loc[short["cost_basis"] == "once", "cost"].sum(min_count=1)
-    yearly: Any = short.loc[short["cost_basis"] == "per_year", "cost"].sum(min_count=1)
-    if pd.notna(once) and pd.notna(yearly):
-        return t("gaps.finding_cost_both", lang, once=f"{once:,.0f}", yearly=f"{yearly:,.0f}")
-    if pd.notna(once):
-        return t("gaps.finding_cost_once", lang, once=f"{once:,.0f}")
-    if pd.notna(yearly):
-        return t("gaps.finding_cost_yearly", lang, yearly=f"{yearly:,.0f}")
-    return ""

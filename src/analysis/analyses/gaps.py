@@ -1,10 +1,10 @@
 """County development gaps: the pipeline behind notebook 02 and the county profiles.
 
 Parameter resolution lives in ``gap_params`` (``resolve`` -> ``Spec``), headers, labels and
-findings sentences in ``gap_text``; this module computes the result tables and the figure
-inputs. The methods live in ``composite`` (development index, rank sensitivity),
-``inequality`` (CV, Gini, Theil with decomposition), ``convergence`` (sigma, beta),
-``shortfall`` and ``tiers``. Names of both modules are re-exported here.
+reader tables in ``gap_text``, findings in ``gap_findings``; this module computes the
+result tables and the figure inputs. The methods live in ``composite`` (development index,
+rank sensitivity), ``inequality`` (CV, Gini, Theil with decomposition), ``convergence``
+(sigma, beta), ``shortfall`` and ``tiers``. Names of both modules are re-exported here.
 """
 
 from __future__ import annotations
@@ -30,9 +30,10 @@ from analysis.analyses.gap_text import (
     county_position,
     describe,
     display,
-    findings,
+    reading,
     theme_label,
     tier_display,
+    tier_reading,
 )
 from analysis.data import Dataset
 from analysis.data.derived import denominators
@@ -45,15 +46,16 @@ __all__ = [
     "coverage",
     "describe",
     "display",
-    "findings",
     "groups_of",
     "index_indicators",
     "latest_year",
     "meta",
+    "reading",
     "resolve",
     "targets",
     "theme_label",
     "tier_display",
+    "tier_reading",
     "unit_code",
 ]
 
@@ -69,6 +71,7 @@ RATE_BASES: dict[str, str] = {
 # per m² of community service floor area, and the annual cost (pay and social insurance) of one
 # community worker.  Quantities measured in persons are costed per year, others once.
 DEFAULT_UNIT_COSTS: dict[str, float] = {"facility_area": 3000.0, "urban_community_workers": 50000.0}
+TIER_K = 0.5  # tiers: leading from mean + K sd, lagging up to mean - K sd (methods.tiers)
 
 
 # -- composite index -------------------------------------------------------------------
@@ -245,7 +248,7 @@ def shortfall_totals(short: pd.DataFrame) -> pd.DataFrame:
 def tier_table(index: pd.DataFrame, ds: Dataset, spec: Spec, rule: str = "sd") -> pd.DataFrame:
     """Tier of every unit on the overall index and on every theme sub-index."""
     themes = [c for c in index.columns if c in set(meta(ds, spec.indicators)["theme"])]
-    return tiers.tiers(index[["index", *themes]], rule=rule)
+    return tiers.tiers(index[["index", *themes]], rule=rule, k=TIER_K)
 
 
 # -- county profile --------------------------------------------------------------------------
@@ -357,7 +360,7 @@ def heatmap_input(ds: Dataset, spec: Spec, index: pd.DataFrame, lang: str = "zh"
     return {
         "matrix": z,
         "annot": annot,
-        "title": t("gaps.heatmap_title", lang),
+        "title": t("gaps.heatmap_title", lang, units=ds.units_word(lang)),
         "cbar_label": t("gaps.heatmap_cbar", lang),
         "lang": lang,
     }

@@ -1,17 +1,9 @@
-"""Findings sentences for the target report, generated from status and probability together.
+"""Plan-language findings of the target report (status, problems, gaps, actions).
 
-One verdict per (status, probability) pair, so the words never contradict the numbers:
-
-===================  ===========  =====================================================
-status               P(meet)      verdict (catalogue ``targets.finding.<verdict>``)
-===================  ===========  =====================================================
-no_data              any          ``no_data``
-met                  >= 0.5       ``met_likely``
-met                  < 0.5        ``met_at_risk`` (met now, but the trend may slip back)
-any other            >= 0.5       ``progress_likely``
-any other            < 0.5        ``progress_at_risk``
-any                  unknown      ``prob_unknown`` (met/no_data excepted)
-===================  ===========  =====================================================
+The status and the probability are read together, so the words never contradict the
+numbers: a region that meets the target now but whose probability of still meeting it at
+the target year is below ``LIKELY`` is named as at risk of slipping back; one that does not
+meet it and is below ``LIKELY`` is named as unlikely to meet it.
 """
 
 from __future__ import annotations
@@ -21,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.analyses import plan_words
 from analysis.messages import t
 from analysis.methods import progress
 
@@ -29,7 +22,9 @@ BEHIND = ("moderate", "limited", "backwards")
 
 
 def verdict(status: str, prob: float) -> str:
-    """The verdict key of one (status, probability) pair (module docstring table)."""
+    """The verdict of one (status, probability) pair: ``met_likely``, ``met_at_risk`` (met now,
+    may slip back), ``progress_likely``, ``progress_at_risk``, ``prob_unknown`` or
+    ``no_data``; at-risk exactly when the probability is below ``LIKELY``."""
     if status == "no_data":
         return "no_data"
     known = prob is not None and np.isfinite(prob)
@@ -40,62 +35,331 @@ def verdict(status: str, prob: float) -> str:
     return "progress_likely" if prob >= LIKELY else "progress_at_risk"
 
 
-def percent(prob: float) -> str:
-    """A probability as a whole percent ("—" when unknown)."""
-    return t("common.missing") if not np.isfinite(prob) else f"{prob * 100:.0f}%"
+# -- plan-language findings (status / problems / gaps / actions) ---------------------------------
+# Catalogue ``findings_targets.*``; every number comes from ``facts`` (computed from the
+# view's summary and history), so tests can recompute each one by hand.
+
+TOL = 1e-9
 
 
-def top_sentence(status: str, prob: float, year: int, lang: str = "zh") -> str:
-    """The prefecture clause for one indicator."""
-    key = verdict(status, prob)
-    return t(
-        f"targets.finding.{key}",
-        lang,
-        status=progress.status_label(status, lang),
-        year=year,
-        p=percent(prob),
-    )
+def _annual_change(hist: pd.Series, sign: float) -> tuple[float, float]:
+    """(first year, average annual change in the good direction) of an observed series."""
+    h = hist.dropna()
+    if len(h) < 2:
+        return np.nan, np.nan
+    years = h.index.astype(int)
+    span = int(years.max() - years.min())
+    return float(years.min()), sign * float(h.iloc[-1] - h.iloc[0]) / span
 
 
-def county_clauses(units: pd.DataFrame, names: dict[str, str], lang: str = "zh") -> list[str]:
-    """Clauses naming counties behind, unlikely to meet the target, or met but at risk."""
-    sep = t("targets.sep", lang)
-    if bool((units["status"] == "no_data").all()):
-        return [t("targets.finding.counties_no_data", lang)]
-    keys = [verdict(s, p) for s, p in zip(units["status"], units["prob"], strict=True)]
-    verdicts = pd.Series(keys, index=units.index)
-    behind = [names[c] for c in units.index[units["status"].isin(BEHIND)]]
-    unlikely = [names[c] for c in verdicts.index[verdicts == "progress_at_risk"]]
-    at_risk = [names[c] for c in verdicts.index[verdicts == "met_at_risk"]]
-    out = [
-        t("targets.finding.counties_behind", lang, names=sep.join(behind))
-        if behind
-        else t("targets.finding.counties_fine", lang)
-    ]
-    if unlikely:
-        out.append(t("targets.finding.counties_unlikely", lang, names=sep.join(unlikely)))
-    if at_risk:
-        out.append(t("targets.finding.counties_at_risk", lang, names=sep.join(at_risk)))
+def facts(view: Any, ind: str) -> dict[str, Any]:
+    """The computed values behind the findings of one indicator (see module comment)."""
+    ds = view.ds
+    s = view.summary[view.summary["indicator"] == ind].set_index("region_code")
+    sgn = plan_words.sign(ds, ind)
+    top = s.loc[ds.top]
+    units = s.loc[ds.unit_codes]
+    known = units[units["latest_value"].notna()]
+    short = sgn * (known["target"] - known["latest_value"])  # > 0: below the target now
+    below = short[short > TOL].sort_values(ascending=False)
+    prob = units["prob"]
+    finite = prob.notna() & np.isfinite(prob.astype(float))
+    low = finite & (prob < LIKELY)
+    unlikely = units.index[low & (units["status"] != "met")]
+    slipping = units.index[low & (units["status"] == "met")]
+    behind = units.index[units["status"].isin(BEHIND)]
+    out: dict[str, Any] = {
+        "target": float(top["target"]),
+        "latest": float(top["latest_value"]),
+        "latest_year": top["latest_year"],
+        "projected": float(top["projected"]),
+        "lo80": float(top["lo80"]),
+        "hi80": float(top["hi80"]),
+        "prob": float(top["prob"]),
+        "status": str(top["status"]),
+        "top_met_now": bool(sgn * (top["latest_value"] - top["target"]) >= -TOL),
+        "n_units": len(known),
+        "units_met_now": int((short <= TOL).sum()),
+        "status_counts": {
+            "met": int((units["status"] == "met").sum()),
+            "on_track": int((units["status"] == "on_track").sum()),
+            "behind": len(behind),
+            "no_data": int((units["status"] == "no_data").sum()),
+        },
+        "behind": list(behind),
+        "unlikely": list(units.loc[unlikely].sort_values("prob").index),
+        "slipping": list(slipping),
+        "below": list(below.index),
+    }
+    fy, hist_top = _annual_change(view.history.loc[(ind, ds.top)], sgn)
+    years_left = view.target_year - top["latest_year"]  # NaN when never observed
+    out["top_required"] = max(0.0, sgn * (out["target"] - out["latest"])) / years_left
+    out["top_history"], out["top_first_year"] = hist_top, fy
+    if len(below):
+        worst = below.index[0]
+        w = units.loc[worst]
+        fy, hist = _annual_change(view.history.loc[(ind, worst)], sgn)
+        out.update(
+            worst=worst,
+            worst_latest=float(w["latest_value"]),
+            worst_year=int(w["latest_year"]),
+            worst_gap=float(below.iloc[0]),
+            worst_required=float(below.iloc[0]) / (view.target_year - int(w["latest_year"])),
+            worst_history=hist,
+            worst_first_year=fy,
+        )
     return out
 
 
-def findings_text(
-    summary: pd.DataFrame,
-    indicators: list[str],
-    top: str,
-    units: list[str],
-    labels: dict[str, str],
-    names: dict[str, str],
-    year: int,
-    lang: str = "zh",
+def _key(name: str) -> str:
+    return f"findings_targets.{name}"
+
+
+ORIGIN_ORDER = ("national", "national_param", "own", "param", "elsewhere")
+
+
+def origin_kinds(ds: Any, targets: pd.DataFrame, target_year: int) -> pd.Series:
+    """How each target was set: ``national``/``own``/``elsewhere`` (its ``origin`` in the
+    data), ``national_param`` (given as a parameter and equal to an earlier national target
+    of the same region: a national standard carried forward) or ``param``."""
+    earlier = ds.targets[
+        (ds.targets["target_year"] < target_year) & (ds.targets["region_code"] == ds.top)
+    ]
+    kinds = {}
+    for ind, row in targets.iterrows():
+        if row["source"] != "parameter":
+            kinds[ind] = str(row["origin"])
+            continue
+        old = earlier[earlier["indicator"] == ind]
+        national = (
+            old["origin"].eq("national") if "origin" in old else old["attribute"] != "benchmark"
+        )
+        same = np.isclose(old["target_value"].astype(float), float(row["target_value"]))
+        kinds[ind] = "national_param" if bool((national & same).any()) else "param"
+    return pd.Series(kinds, dtype=object)
+
+
+def origin_label(kind: str, lang: str = "zh") -> str:
+    """Reader's words for an ``origin_kinds`` value."""
+    if kind in ("national_param", "param"):
+        return t(f"findings_targets.origin_label.{kind}", lang)
+    return t(f"targets.origin_{kind}", lang)
+
+
+def _provenance(view: Any, lang: str) -> str:
+    """How the targets were set, e.g. "3 national standards (set by the parameters)"."""
+    counts = origin_kinds(view.ds, view.targets, view.target_year).value_counts()
+    parts = [t(_key(f"origin.{k}"), lang, n=int(counts[k])) for k in ORIGIN_ORDER if k in counts]
+    return t("chapter.sep", lang).join(parts)
+
+
+def plan_findings(view: Any, lang: str = "zh") -> dict[str, list[str]]:
+    """Findings of the target report by section (``status``, ``problems``, ``gaps``,
+    ``actions``), every number from ``facts``; ``present.findings.Findings(**...)``."""
+    ds = view.ds
+    w = {"whole": ds.whole_word(lang), "units": ds.units_word(lang)}
+    year, lim = view.target_year, plan_words.pct(LIKELY, lang)
+    all_facts = {ind: facts(view, ind) for ind in view.indicators}
+    met_top = sum(f["top_met_now"] for f in all_facts.values())
+    status = [
+        t(
+            _key("overview"),
+            lang,
+            n=len(view.indicators),
+            year=year,
+            origin=_provenance(view, lang),
+            as_of=view.as_of_year,
+            met=met_top,
+            **w,
+        )
+    ]
+    problems: list[str] = []
+    gaps: list[str] = []
+    actions: list[str] = []
+    fine: list[str] = []
+    for ind, f in all_facts.items():
+        lab = plan_words.label(ds, ind, lang)
+        q = lambda v, ind=ind: plan_words.qty(ds, ind, v, lang)  # noqa: E731
+        verb = plan_words.direction_word(ds, ind, lang)
+        c = f["status_counts"]
+        if c["no_data"] == len(ds.unit_codes):
+            progress_clause = t(_key("status_pending"), lang, base=view.base_year)
+        else:
+            progress_clause = t(
+                _key("status_counts"),
+                lang,
+                met=c["met"],
+                on_track=c["on_track"],
+                behind=c["behind"],
+            )
+        status.append(
+            t(
+                _key("status_line"),
+                lang,
+                label=lab,
+                latest_year=int(f["latest_year"]),
+                latest=q(f["latest"]),
+                target=q(f["target"]),
+                met_word=t(_key("met_now" if f["top_met_now"] else "not_met_now"), lang),
+                k=f["units_met_now"],
+                n=f["n_units"],
+                progress=progress_clause,
+                **w,
+            )
+        )
+        # problems
+        before = len(problems)
+        if np.isfinite(f["prob"]) and f["prob"] < LIKELY:
+            key = verdict(f["status"], f["prob"]) if f["status"] != "no_data" else "unlikely_top"
+            problems.append(
+                t(
+                    _key(f"problem.{key}"),
+                    lang,
+                    label=lab,
+                    year=year,
+                    p=plan_words.pct(f["prob"], lang),
+                    status=progress.status_label(f["status"], lang),
+                    **w,
+                )
+            )
+        if f["behind"]:
+            problems.append(
+                t(
+                    _key("problem.behind"),
+                    lang,
+                    label=lab,
+                    k=len(f["behind"]),
+                    names=plan_words.name_list(ds, f["behind"], lang),
+                    **w,
+                )
+            )
+        if f["unlikely"]:
+            lowest = f["unlikely"][0]
+            p_low = float(
+                view.summary.set_index(["indicator", "region_code"]).loc[(ind, lowest), "prob"]
+            )
+            problems.append(
+                t(
+                    _key("problem.unlikely"),
+                    lang,
+                    label=lab,
+                    year=year,
+                    lim=lim,
+                    k=len(f["unlikely"]),
+                    names=plan_words.name_list(ds, f["unlikely"], lang),
+                    lowest=ds.name(lowest, lang),
+                    p=plan_words.pct(p_low, lang),
+                    **w,
+                )
+            )
+        if f["slipping"]:
+            problems.append(
+                t(
+                    _key("problem.slipping"),
+                    lang,
+                    label=lab,
+                    year=year,
+                    lim=lim,
+                    names=plan_words.name_list(ds, f["slipping"], lang),
+                    **w,
+                )
+            )
+        had_problem = len(problems) > before
+        # gaps
+        d = plan_words.decimals(ds, ind)
+        ahead = plan_words.sign(ds, ind) * (round(f["projected"], d) - round(f["target"], d))
+        where = "at" if abs(ahead) < TOL else ("above" if ahead > 0 else "below")
+        gaps.append(
+            t(
+                _key(f"gap.projection_{where}"),
+                lang,
+                label=lab,
+                year=year,
+                projected=q(f["projected"]),
+                lo=plan_words.number(f["lo80"], plan_words.decimals(ds, ind), lang),
+                hi=plan_words.number(f["hi80"], plan_words.decimals(ds, ind), lang),
+                target=q(f["target"]),
+                diff=plan_words.qty(ds, ind, abs(ahead), lang, change=True),
+                p=plan_words.pct(f["prob"], lang),
+                **w,
+            )
+        )
+        if f["below"]:
+            gaps.append(_worst_sentence(view, ind, f, lab, verb, q, lang, w))
+        else:
+            gaps.append(t(_key("gap.none_below"), lang, label=lab, **w))
+        # actions
+        focus = list(dict.fromkeys([*f["below"], *f["unlikely"], *f["behind"]]))
+        if focus:
+            scope = view.targets.loc[ind, "scope"]
+            actions.append(
+                t(
+                    _key(f"action.focus_{scope}"),
+                    lang,
+                    label=lab,
+                    names=plan_words.name_list(ds, focus, lang),
+                    year=year,
+                    target=q(f["target"]),
+                    **w,
+                )
+            )
+        if np.isfinite(f["prob"]) and f["prob"] < LIKELY:
+            key = "action.top_keep" if f["top_met_now"] else "action.top_speed"
+            actions.append(
+                t(
+                    _key(key),
+                    lang,
+                    label=lab,
+                    year=year,
+                    verb=verb,
+                    required=plan_words.qty(ds, ind, f["top_required"], lang, change=True),
+                    target=q(f["target"]),
+                    **w,
+                )
+            )
+        if f["slipping"]:
+            actions.append(
+                t(
+                    _key("action.slipping"),
+                    lang,
+                    label=lab,
+                    names=plan_words.name_list(ds, f["slipping"], lang),
+                )
+            )
+        if not had_problem and not focus:
+            fine.append(lab)
+    if not problems:
+        problems.append(t(_key("problem.none"), lang, **w))
+    if fine:
+        actions.append(t(_key("action.keep"), lang, labels=t("chapter.sep", lang).join(fine), **w))
+    actions.append(t(_key("action.monitor"), lang, lim=lim, **w))
+    return {"status": status, "problems": problems, "gaps": gaps, "actions": actions}
+
+
+def _worst_sentence(
+    view: Any, ind: str, f: dict, lab: str, verb: str, q: Any, lang: str, w: dict
 ) -> str:
-    """One line per indicator: the prefecture verdict, then the county clauses."""
-    lines = []
-    for ind in indicators:
-        rows: Any = summary[summary["indicator"] == ind].set_index("region_code")
-        head = rows.loc[top]
-        parts = [top_sentence(head["status"], float(head["prob"]), year, lang)]
-        parts += county_clauses(rows.loc[units], names, lang)
-        text = t("targets.clause_sep", lang).join(parts)
-        lines.append(t("targets.finding.line", lang, label=labels[ind], text=text))
-    return "\n".join(lines)
+    ds = view.ds
+    fields = dict(
+        label=lab,
+        k=len(f["below"]),
+        latest_year=f["worst_year"],
+        name=ds.name(f["worst"], lang),
+        latest=q(f["worst_latest"]),
+        gap=plan_words.qty(ds, ind, f["worst_gap"], lang, change=True),
+        year=view.target_year,
+        verb=verb,
+        required=plan_words.qty(ds, ind, f["worst_required"], lang, change=True),
+        **w,
+    )
+    hist = f["worst_history"]
+    if not np.isfinite(hist):
+        return t(_key("gap.worst"), lang, **fields)
+    fields.update(
+        first=int(f["worst_first_year"]),
+        history=plan_words.qty(ds, ind, abs(hist), lang, change=True),
+    )
+    if hist <= TOL:
+        return t(_key("gap.worst_no_progress"), lang, **fields)
+    ratio = f["worst_required"] / hist
+    return t(_key("gap.worst_history"), lang, ratio=f"{ratio:.1f}", **fields)

@@ -95,11 +95,12 @@ class TargetView:
     # -- tables ----------------------------------------------------------------------------
     def targets_table(self, lang: str = "zh") -> pd.DataFrame:
         """The targets in force for the period, with attribute, provenance and source."""
-        return _targets_display(self.ds, self.targets, lang)
+        return _targets_display(self.ds, self.targets, self.target_year, lang)
 
     def benchmarks_table(self, lang: str = "zh") -> pd.DataFrame:
         """Benchmarks for the target year (context only; empty when there are none)."""
-        return _targets_display(self.ds, benchmarks(self.ds, self.target_year), lang)
+        f = _targets_display(self.ds, benchmarks(self.ds, self.target_year), self.target_year, lang)
+        return f.drop(columns=[_t("scope", lang)])  # context only: applies to no one
 
     def projection_frame(self) -> pd.DataFrame:
         """The summary with stable code-named columns (for CSV export)."""
@@ -122,7 +123,9 @@ class TargetView:
         ]
         return self.summary[cols].assign(target_year=self.target_year)
 
-    def projection_table(self, lang: str = "zh", digits: int = 1) -> pd.DataFrame:
+    def projection_table(
+        self, lang: str = "zh", digits: int = 1, *, models: bool = False
+    ) -> pd.DataFrame:
         """Projected value at the target year with 80 %/95 % intervals, probability of
         meeting the target and progress status, one row per indicator and region."""
         s = self.summary
@@ -147,13 +150,26 @@ class TargetView:
                 _t("projected", lang) + f"({self.target_year})": s["projected"].to_numpy(),
                 _t("pi80", lang): interval(s["lo80"], s["hi80"]),
                 _t("pi95", lang): interval(s["lo95"], s["hi95"]),
-                _t("prob", lang): (s["prob"] * 100).round(0).to_numpy(),
+                _t("prob", lang): _percent_column(s["prob"]),
                 _t("status", lang): progress.status_labels(s["status"], lang).to_numpy(),
+            }
+        )
+        if models:  # the model of each series and why a simpler one replaced it
+            out[_t("method", lang)] = [projection.method_label(m, lang) for m in s["method"]]
+            out[_t("fallback", lang)] = [projection.fallback_label(c, lang) for c in s["fallback"]]
+        return tidy(out, digits)
+
+    def fallback_table(self, lang: str = "zh") -> pd.DataFrame:
+        """Series whose model fell back to a simpler one, with the reason (may be empty)."""
+        s = self.summary[self.summary["fallback"].astype(str) != ""]
+        return pd.DataFrame(
+            {
+                _t("indicator", lang): [self.ds.label(i, lang) for i in s["indicator"]],
+                _t("region", lang): s["region_code"].map(self._region_labels(lang)).to_numpy(),
                 _t("method", lang): [projection.method_label(m, lang) for m in s["method"]],
                 _t("fallback", lang): [projection.fallback_label(c, lang) for c in s["fallback"]],
             }
         )
-        return tidy(out, digits)
 
     def status_matrix(self, lang: str = "zh") -> pd.DataFrame:
         """Status codes, rows = region names (aggregate first), columns = indicator labels."""
@@ -272,7 +288,8 @@ class TargetView:
         return tab.reset_index()
 
     def scenario_table(self, lang: str = "zh") -> pd.DataFrame:
-        """Display table: regions x (indicator, scenario), year the target is reached."""
+        """Display table: one row per indicator and region (aggregate first), the year the
+        target is reached in each scenario (accelerated, business as usual, slow)."""
         f = self.scenario_frame()
         horizon = int(self.forecast.years.max())
 
@@ -284,39 +301,70 @@ class TargetView:
             return str(int(year))
 
         cols = ("accelerated", "bau", "slow")
+        order = {r: k for k, r in enumerate(self.regions)}
+        f = f.assign(
+            _i=f["indicator"].map({i: k for k, i in enumerate(self.indicators)}),
+            _r=f["region_code"].map(order),
+        ).sort_values(["_i", "_r"])
+        labels = self._ind_labels(lang)
+        names = self._region_labels(lang)
+        out = pd.DataFrame(
+            {
+                _t("indicator", lang): [labels[i] for i in f["indicator"]],
+                _t("region", lang): [names[r] for r in f["region_code"]],
+            }
+        )
         for c in cols:
-            f[c] = [
+            out[_t(c, lang)] = [
                 show(y, ly, c != "accelerated")
                 for y, ly in zip(f[f"{c}_year"], f["last_year"], strict=True)
             ]
-        long = f.melt(id_vars=["indicator", "region_code"], value_vars=list(cols), var_name="sc")
-        wide = long.pivot(index="region_code", columns=["indicator", "sc"], values="value")
-        order = pd.MultiIndex.from_product([self.indicators, list(cols)])
-        wide = wide.reindex(index=self.regions, columns=order)
-        labels = self._ind_labels(lang)
-        wide.columns = pd.MultiIndex.from_tuples(
-            [(labels[i], _t(s, lang)) for i, s in wide.columns]
-        )
-        wide.index = [self._region_labels(lang)[c] for c in wide.index]
-        return wide.rename_axis(_t("region", lang))
+        return out
 
 
 # -- display helpers ---------------------------------------------------------------------------
-def _targets_display(ds: Dataset, targets: pd.DataFrame, lang: str) -> pd.DataFrame:
-    titles = dict(zip(ds.sources["id"], ds.sources["title"], strict=True))
+def _percent_column(prob: pd.Series) -> np.ndarray:
+    """Whole percents; a probability strictly between 0 and 1 shows as 1..99, so a table
+    never says 0 or 100 where the findings say "<1%" or ">99%"."""
+    pct = (prob * 100).round(0)
+    inner = (prob > 0) & (prob < 1)
+    pct = pct.where(~inner, pct.clip(lower=1, upper=99))
+    return pct.astype("Int64").to_numpy()
+
+
+def _targets_display(
+    ds: Dataset, targets: pd.DataFrame, target_year: int, lang: str
+) -> pd.DataFrame:
+    units = ds.units_word(lang)
+    kinds = target_findings.origin_kinds(ds, targets, target_year)
     return pd.DataFrame(
         {
             _t("indicator", lang): [ds.label(i, lang) for i in targets.index],
             _t("target", lang): targets["target_value"].to_numpy(),
             _t("attribute", lang): [_t(a, lang) for a in targets["attribute"]],
-            _t("origin", lang): [_t(f"origin_{o}", lang) for o in targets["origin"]],
-            _t("scope", lang): [_t(s, lang) for s in targets["scope"]],
-            _t("source", lang): [
-                _t("parameter", lang) if s == "parameter" else titles.get(s, s)
-                for s in targets["source"]
+            _t("origin", lang): [
+                target_findings.origin_label(kinds[i], lang) for i in targets.index
+            ],
+            _t("scope", lang): [
+                t(f"findings_targets.scope_{s}", lang, whole=ds.whole_word(lang), units=units)
+                for s in targets["scope"]
             ],
         }
     )
+
+
+def source_titles(ds: Dataset, sources, lang: str = "zh") -> str:
+    """The titles of target sources, each once, in order ("set by the report's parameters"
+    for targets given as parameters)."""
+    titles = dict(zip(ds.sources["id"], ds.sources["title"], strict=True))
+    if lang == "en" and "title_en" in ds.sources.columns:
+        en = dict(zip(ds.sources["id"], ds.sources["title_en"].fillna(""), strict=True))
+        titles = {k: en.get(k) or v for k, v in titles.items()}
+    seen = [
+        t("findings_targets.parameter_source", lang) if s == "parameter" else titles.get(s, s)
+        for s in sources
+    ]
+    return t("chapter.sep", lang).join(dict.fromkeys(seen))
 
 
 def county_display(ds: Dataset, frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
@@ -332,9 +380,9 @@ def county_display(ds: Dataset, frame: pd.DataFrame, lang: str = "zh") -> pd.Dat
         "baseline_year": _t("baseline_year", lang),
         "baseline": _t("baseline", lang),
         "target": _t("county_target", lang),
-        "standard": _t("standard_col", lang),
+        "standard": t("findings_targets.standard_col", lang, whole=ds.whole_word(lang)),
         "increment": _t("increment", lang),
-        "share": _t("share", lang),
+        "share": t("findings_targets.share", lang, whole=ds.whole_word(lang)),
         "baseline_amount": _t("baseline_amount", lang),
         "target_amount": _t("target_amount", lang),
     }
@@ -630,22 +678,6 @@ def prepare(
     )
 
 
-def findings(view: TargetView, lang: str = "zh") -> str:
-    """Plain-language summary (``target_findings``): per indicator, the prefecture's status
-    and probability in one verdict, then the counties behind or at risk."""
-    labels = {i: view.ds.label(i, lang, unit=False) for i in view.indicators}
-    return target_findings.findings_text(
-        view.summary,
-        view.indicators,
-        view.ds.top,
-        view.ds.unit_codes,
-        labels,
-        view.ds.names(lang),
-        view.target_year,
-        lang,
-    )
-
-
 def title(view: TargetView, lang: str = "zh") -> str:
     """Report title naming the plan period when the years are one (14th plan: 2020 -> 2025)."""
     period = periods.plan_name(view.base_year, view.target_year, lang)
@@ -657,3 +689,54 @@ def title(view: TargetView, lang: str = "zh") -> str:
         target=view.target_year,
         as_of=view.as_of_year,
     )
+
+
+def intro(view: TargetView, lang: str = "zh") -> str:
+    """The opening paragraph under the title (catalogue ``findings_targets.intro``)."""
+    return t(
+        "findings_targets.intro",
+        lang,
+        period=periods.plan_name(view.base_year, view.target_year, lang),
+        whole=view.ds.whole_word(lang),
+        units=view.ds.units_word(lang),
+        base=view.base_year,
+        target=view.target_year,
+        as_of=view.as_of_year,
+    )
+
+
+def targets_note(view: TargetView, lang: str = "zh") -> str:
+    """The note under the targets table: where the targets come from, once."""
+    return t(
+        "findings_targets.targets_note",
+        lang,
+        titles=source_titles(view.ds, view.targets["source"], lang),
+        units=view.ds.units_word(lang),
+    )
+
+
+def methods_text(view: TargetView, lang: str = "zh") -> str:
+    """The closing methods section (catalogue ``findings_targets.methods``)."""
+    return t(
+        "findings_targets.methods",
+        lang,
+        unit=view.ds.units_word(lang),
+        whole=view.ds.whole_word(lang),
+        method=(
+            t(f"findings_targets.method_{view.method}", lang)
+            if view.method in projection.AUTO
+            else projection.method_label(view.method, lang)
+        ),
+        rule=decompose.rule_label(view.rule, lang),
+        growth=f"{view.scenario_growth:.0%}",
+    ).strip()
+
+
+def plan_findings(view: TargetView, lang: str = "zh") -> dict[str, list[str]]:
+    """Findings by section (``target_findings.plan_findings``)."""
+    return target_findings.plan_findings(view, lang)
+
+
+def status_caption(view: TargetView, lang: str = "zh") -> str:
+    """Title of the status chart (``findings_targets.fig_status``)."""
+    return t("findings_targets.fig_status", lang, units=view.ds.units_word(lang))

@@ -85,9 +85,38 @@ def formatted(
     return out
 
 
+_NUMBER = r"^\s*(-?[\d,]+(\.\d+)?%?|\u2014)?\s*$"  # a formatted number, a dash or nothing
+
+
 def show(frame: pd.DataFrame, ds=None, lang: str = "zh", **kw):
-    """A pandas Styler of ``formatted(frame, ...)`` without the index column."""
-    return formatted(frame, ds, lang, **kw).style.hide(axis="index")
+    """A pandas Styler of ``formatted(frame, ...)`` without the index column.
+
+    Decimals given in ``frame.attrs["decimals"]`` (by column) apply unless ``decimals`` is
+    passed.
+    """
+    if "decimals" not in kw and frame.attrs.get("decimals"):
+        kw["decimals"] = frame.attrs["decimals"]
+    out = formatted(frame, ds, lang, **kw)
+    styler = out.style.hide(axis="index")
+    text = [i for i in range(out.shape[1]) if not out.iloc[:, i].str.match(_NUMBER).all()]
+    if text and out.columns.is_unique:  # words read from the left, numbers from the right
+        styler = styler.set_properties(subset=list(out.columns[text]), **{"text-align": "left"})
+        heads = [{"selector": f"th.col{i}", "props": "text-align: left"} for i in text]
+        styler = styler.set_table_styles(heads, overwrite=False)
+    return styler
+
+
+def markdown(*parts: str):
+    """Markdown paragraphs as an IPython display object (the text a notebook shows in its
+    page: rendered in JupyterLab and in the HTML report, unlike ``print``)."""
+    from IPython.display import Markdown
+
+    return Markdown("\n\n".join(p for p in parts if p))
+
+
+def caption(text: str):
+    """A figure or table caption (bold) as an IPython Markdown object."""
+    return markdown(f"**{text}**")
 
 
 def _named_index(frame: pd.DataFrame) -> bool:

@@ -2,8 +2,9 @@
 
 A report opens the way a chapter of a plan does: where things stand, the main problems,
 the gaps, the recommendations (catalogue keys ``findings.status/problems/gaps/actions``);
-the methods follow in a closing section. Analyses build a :class:`Findings` from their results (every number in a sentence
-comes from a computed value, never typed in); this module only lays it out.
+the methods follow in a closing section. Analyses build a :class:`Findings` from their
+results (every number in a sentence comes from a computed value, never typed in); this
+module only lays it out.
 
 >>> f = Findings(status=["1,431 villages and communities in 2020."])
 >>> print(markdown(f, "en"))

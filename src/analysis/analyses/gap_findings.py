@@ -1,0 +1,393 @@
+"""Findings of the county gap report in plan language (``findings.status`` ... ``actions``).
+
+Every number in a sentence comes from the results of ``gaps.run`` (index, tiers,
+inequality, beta convergence, shortfall): counts of units below a standard, ranks, the
+largest gap ratio, Gini and CV, costs. Sentences are catalogue templates
+(``findings_gaps.*``); region words come from the data set. The recommendations follow
+from the results: the units furthest below a standard (largest gap as a share of the
+standard) come first, then the lagging units and their lagging dimensions, the indicator
+with the widest spread, the money needed at the assumed unit costs.
+
+``findings(results, ds, spec, lang)`` returns ``{section: [sentences]}`` for
+``analysis.present.findings.Findings(**...)``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analysis.analyses.gap_params import Spec, meta, targets
+from analysis.analyses.gap_text import convergence_counts, theme_label
+from analysis.analyses.gaps import TIER_K
+from analysis.analyses.plan_text import (
+    cap,
+    mid,
+    names,
+    num,
+    numeral,
+    paragraphs,
+    ratio,
+    region_text,
+)
+from analysis.data import Dataset
+from analysis.messages import has, t
+from analysis.methods import composite
+
+PRIORITY_N = 3  # shortfalls named in the first recommendation
+SIGNIFICANT = 0.05
+
+
+def decimals(values: Any) -> int:
+    """Decimals for values of this magnitude: 0 from 100, 1 from 1, else 2."""
+    a = np.abs(np.asarray(values, dtype=float))
+    a = a[np.isfinite(a)]
+    m = float(np.median(a)) if a.size else 0.0
+    return 0 if m >= 100 else 1 if m >= 1 else 2
+
+
+def standard_word(ds: Dataset, ind: str, lang: str) -> str:
+    """ "national standard" for a national target, "reference target" otherwise."""
+    tg = ds.targets[(ds.targets["region_code"] == ds.top) & (ds.targets["indicator"] == ind)]
+    origin = str(tg["origin"].iloc[-1]) if "origin" in tg.columns and len(tg) else ""
+    return t(f"findings_gaps.standard_{'national' if origin == 'national' else 'other'}", lang)
+
+
+def widening(beta: pd.DataFrame) -> list[str]:
+    """Indicators whose differences between units grow: a significant positive beta
+    (divergence), counted as in ``gap_text.convergence_counts``."""
+    est = beta["reason"].fillna("").isin(["", "not_significant", "no_convergence"])
+    div = est & (beta["p_value"] < SIGNIFICANT) & (beta["beta"] > 0)
+    return list(beta.index[div.to_numpy()])
+
+
+def _status(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
+    idx, tier = results["index"], results["tiers"]
+    nm, units = ds.names(lang), ds.units_word(lang)
+    d = decimals(idx["index"])
+    counts = tier["index"].value_counts()
+    out = [
+        t(
+            "findings_gaps.index",
+            lang,
+            year=spec.year,
+            n=len(idx),
+            units=units,
+            first=nm[idx.index[0]],
+            v1=num(idx["index"].iloc[0], d),
+            last=nm[idx.index[-1]],
+            vn=num(idx["index"].iloc[-1], d),
+            lead=int(counts.get("leading", 0)),
+            mid=int(counts.get("middle", 0)),
+            lag=int(counts.get("lagging", 0)),
+        )
+    ]
+    short = results["shortfall"]
+    for ind, std in targets(ds).items():
+        v = ds.values([ind], spec.year)[ind].dropna()
+        if v.empty:
+            continue
+        below = int((short["indicator"] == ind).sum())
+        unit = ds.indicator(ind)[f"unit_{lang}"]
+        dd = decimals(v)
+        out.append(
+            t(
+                f"findings_gaps.standard_status{'' if below else '_all'}",
+                lang,
+                label=ds.label(ind, lang, unit=False),
+                n=len(v),
+                units=units,
+                ok=len(v) - below,
+                below=below,
+                standard=standard_word(ds, ind, lang),
+                std=num(std, decimals([std]) if std % 1 else 0),
+                unit=unit,
+                median=num(v.median(), dd),
+            )
+        )
+    return out
+
+
+def _lagging_items(tier: pd.DataFrame, ds: Dataset, lang: str) -> list[str]:
+    nm = ds.names(lang)
+    dims = [c for c in tier.columns if c != "index"]
+    lag = tier.index[tier["index"] == "lagging"]
+    return [
+        t(
+            "findings_gaps.lag_item",
+            lang,
+            name=nm[c],
+            k=int((tier.loc[c, dims] == "lagging").sum()),
+            m=len(dims),
+        )
+        for c in lag
+    ]
+
+
+def spread(results: dict, ds: Dataset, spec: Spec) -> dict | None:
+    """The indicator with the largest coefficient of variation between units in the year,
+    with its Gini and its best and worst unit (in the indicator's direction)."""
+    ineq = results["inequality"]
+    e = ineq[(ineq["year"] == spec.year) & (ineq["weighting"] == "equal")]
+    e = e[e["indicator"].isin(spec.indicators)].dropna(subset=["cv"])
+    if e.empty:
+        return None
+    row = e.loc[e["cv"].idxmax()]
+    ind = str(row["indicator"])
+    v = ds.values([ind], spec.year)[ind].dropna().sort_values(ascending=False, kind="stable")
+    if len(v) < 2:
+        return None
+    lower = meta(ds, [ind]).loc[ind, "direction"] == "lower"
+    best, worst = (v.index[-1], v.index[0]) if lower else (v.index[0], v.index[-1])
+    return {
+        "indicator": ind,
+        "cv": float(row["cv"]),
+        "gini": float(row["gini"]),
+        "hi": v.index[0],
+        "hv": float(v.iloc[0]),
+        "lo": v.index[-1],
+        "lv": float(v.iloc[-1]),
+        "best": best,
+        "worst": worst,
+    }
+
+
+def _problems(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
+    units = ds.units_word(lang)
+    out = []
+    items = _lagging_items(results["tiers"], ds, lang)
+    if items:
+        out.append(
+            t(
+                "findings_gaps.lagging",
+                lang,
+                k=len(items),
+                units=units,
+                items=names(items, lang, limit=len(items)),
+            )
+        )
+    s = spread(results, ds, spec)
+    if s:
+        nm = ds.names(lang)
+        d = decimals([s["hv"], s["lv"]])
+        r = ratio(s["hv"], s["lv"])
+        common = {
+            "label": mid(ds.label(s["indicator"], lang, unit=False)),
+            "cv": num(s["cv"], 2),
+            "gini": num(s["gini"], 2),
+            "hi": nm[s["hi"]],
+            "hv": num(s["hv"], d),
+            "lo": nm[s["lo"]],
+            "lv": num(s["lv"], d),
+            "units": units,
+        }
+        if r is not None:
+            out.append(t("findings_gaps.spread_ratio", lang, ratio=num(r, 1), **common))
+        else:
+            diff = num(s["hv"] - s["lv"], d)
+            out.append(t("findings_gaps.spread_diff", lang, diff=diff, **common))
+    wide = widening(results["beta"])
+    if wide:
+        labels = [mid(ds.label(i, lang, unit=False)) for i in wide]
+        out.append(t("findings_gaps.widening", lang, labels=names(labels, lang), units=units))
+    return out
+
+
+def _gaps(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
+    nm, units = ds.names(lang), ds.units_word(lang)
+    short = results["shortfall"]
+    out = []
+    for ind, rows in short.groupby("indicator", sort=False):
+        worst = rows.sort_values("gap_pct", ascending=False, kind="stable").iloc[0]
+        d = decimals(rows["value"])
+        numerator = str(ds.indicator(str(ind))["numerator"] or "")
+        fields = {
+            "label": mid(ds.label(str(ind), lang, unit=False)),
+            "k": len(rows),
+            "units": units,
+            "standard": standard_word(ds, str(ind), lang),
+            "std": num(worst["target"], 0 if float(worst["target"]) % 1 == 0 else 1),
+            "unit": ds.indicator(str(ind))[f"unit_{lang}"],
+            "name": nm[worst["region_code"]],
+            "value": num(worst["value"], d),
+            "pct": num(worst["gap_pct"], 1),
+        }
+        qty = rows["quantity"].sum(min_count=1)
+        q_of = rows["quantity_of"].dropna()
+        if pd.notna(qty) and len(q_of):
+            q_ind = ds.indicator(str(q_of.iloc[0]))
+            kind = "qty" if str(q_of.iloc[0]) == numerator else "base"
+            out.append(
+                t(
+                    f"findings_gaps.shortfall_{kind}",
+                    lang,
+                    qty=num(qty),
+                    qty_label=mid(str(q_ind[f"name_{lang}"])),
+                    qty_unit=q_ind[f"unit_{lang}"],
+                    **fields,
+                )
+            )
+        else:
+            out.append(t("findings_gaps.shortfall", lang, **fields))
+    conv, div, na = convergence_counts(results["beta"])
+    k = len(results["beta"])
+    out.append(
+        t(
+            "findings_gaps.convergence",
+            lang,
+            k=k,
+            conv=conv,
+            div=div,
+            rest=k - conv - div,
+            na=na,
+            units=units,
+        )
+    )
+    cost = costs(results["shortfall_totals"])
+    key = cost_key(cost)
+    if key:
+        out.append(
+            t(f"findings_gaps.cost_{key}", lang, once=num(cost["once"]), yearly=num(cost["yearly"]))
+        )
+    return out
+
+
+def cost_key(cost: dict[str, float | None]) -> str:
+    """ "both", "once", "yearly" or "" (no cost) for the cost sentences."""
+    once, yearly = cost["once"] is not None, cost["yearly"] is not None
+    return "both" if once and yearly else "once" if once else "yearly" if yearly else ""
+
+
+def costs(totals: pd.DataFrame) -> dict[str, float | None]:
+    """One-off and yearly cost (10k yuan) over all shortfalls; None where there is none."""
+    out: dict[str, float | None] = {}
+    for key, basis in (("once", "once"), ("yearly", "per_year")):
+        v: Any = totals.loc[totals["cost_basis"] == basis, "cost"].sum(min_count=1)
+        out[key] = float(v) if pd.notna(v) else None
+    return out
+
+
+def priorities(short: pd.DataFrame, n: int = PRIORITY_N) -> pd.DataFrame:
+    """The ``n`` shortfalls furthest below their standard (gap as a share of the standard)."""
+    return short.sort_values(["gap_pct", "rank"], ascending=[False, True], kind="stable").head(n)
+
+
+def _actions(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
+    nm, units, whole = ds.names(lang), ds.units_word(lang), ds.whole_word(lang)
+    out = []
+    top = priorities(results["shortfall"])
+    if len(top):
+        items = [
+            t(
+                "findings_gaps.priority_item",
+                lang,
+                name=nm[r["region_code"]],
+                label=mid(ds.label(r["indicator"], lang, unit=False)),
+                pct=num(r["gap_pct"], 1),
+            )
+            for _, r in top.iterrows()
+        ]
+        out.append(
+            t("findings_gaps.act_priority", lang, items=names(items, lang, limit=len(items)))
+        )
+    tier = results["tiers"]
+    lag = list(tier.index[tier["index"] == "lagging"])
+    if lag:
+        dims = [c for c in tier.columns if c != "index"]
+        count = Counter(d for c in lag for d in dims if tier.loc[c, d] == "lagging")
+        themes = [theme_label(d, lang) for d, _ in count.most_common(3)]
+        out.append(
+            t(
+                "findings_gaps.act_lagging",
+                lang,
+                names=names([nm[c] for c in lag], lang),
+                themes=names(themes, lang, limit=3),
+            )
+        )
+    s = spread(results, ds, spec)
+    if s:
+        out.append(
+            t(
+                "findings_gaps.act_spread",
+                lang,
+                label=mid(ds.label(s["indicator"], lang, unit=False)),
+                whole=whole,
+                best=nm[s["best"]],
+                worst=nm[s["worst"]],
+                units=units,
+            )
+        )
+    cost = costs(results["shortfall_totals"])
+    key = cost_key(cost)
+    if key:
+        money = {"once": num(cost["once"]), "yearly": num(cost["yearly"])}
+        out.append(t(f"findings_gaps.act_budget_{key}", lang, **money))
+    if ds.is_illustrative(ds.obs(spec.indicators, ds.unit_codes, spec.year)):
+        out.append(t("findings_gaps.act_illustrative", lang))
+    return [cap(s) for s in out]
+
+
+def findings(results: dict, ds: Dataset, spec: Spec, lang: str = "zh") -> dict:
+    """``{status, problems, gaps, actions}``: lists of sentences computed from ``results``."""
+    return {
+        "status": [cap(s) for s in _status(results, ds, spec, lang)],
+        "problems": [cap(s) for s in _problems(results, ds, spec, lang)],
+        "gaps": [cap(s) for s in _gaps(results, ds, spec, lang)],
+        "actions": _actions(results, ds, spec, lang),
+    }
+
+
+# -- page text ----------------------------------------------------------------------------
+def page(key: str, ds: Dataset, lang: str = "zh", **fields) -> str:
+    """Page text ``findings_gaps.page.<key>`` with the data set's region words."""
+    return region_text(f"findings_gaps.page.{key}", ds, lang, **fields)
+
+
+def title(ds: Dataset, lang: str = "zh") -> str:
+    """The report title with the data set's units (``page.title_<unit level>`` if there is
+    one, e.g. "county", else ``page.title``)."""
+    key = f"findings_gaps.page.title_{ds.unit_level}"
+    return region_text(key if has(key) else "findings_gaps.page.title", ds, lang)
+
+
+def methods(
+    ds: Dataset, spec: Spec, lang: str = "zh", facility_cost: float = 0, worker_cost: float = 0
+) -> str:
+    """The closing methods section's paragraphs: scope and parameters, index, tiers,
+    inequality, convergence, shortfall and the assumed unit costs."""
+    w = spec.weighting if isinstance(spec.weighting, str) else "user"
+    sep = t("plan_text.sep", lang)
+    scope = page(
+        "methods_scope",
+        ds,
+        lang,
+        year=spec.year,
+        n=len(ds.unit_codes),
+        normalisation=t(f"gaps.normalisation.{spec.normalisation}", lang),
+        weighting=t(f"gaps.weighting.{w}", lang),
+        k=len(spec.indicators),
+        labels=sep.join(ds.label(i, lang, unit=False) for i in spec.indicators),
+    )
+    dropped = ""
+    if spec.dropped:
+        labels = sep.join(ds.label(i, lang, unit=False) for i in spec.dropped)
+        dropped = page("methods_dropped", ds, lang, year=spec.year, labels=labels)
+    return paragraphs(
+        scope + dropped,
+        page(
+            "methods_index",
+            ds,
+            lang,
+            n_norm=numeral(len(composite.NORMALISATIONS), lang),
+            norms=sep.join(t(f"gaps.normalisation.{n}", lang) for n in composite.NORMALISATIONS),
+            n_weight=numeral(len(composite.WEIGHTINGS), lang),
+            weights=sep.join(t(f"gaps.weighting.{w}", lang) for w in composite.WEIGHTINGS),
+        ),
+        page("methods_tiers", ds, lang, k=f"{TIER_K:g}"),
+        page("methods_inequality", ds, lang),
+        page("methods_convergence", ds, lang, p=f"{SIGNIFICANT:g}"),
+        page("methods_shortfall", ds, lang, facility=num(facility_cost), worker=num(worker_cost)),
+    )

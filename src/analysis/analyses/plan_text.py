@@ -1,0 +1,98 @@
+"""Small helpers for sentences in plan language: numbers, name lists, section headings.
+
+Numbers in a sentence are formatted here (thousands separators, fixed decimals, never
+"-0"), names are joined with the catalogue's separator (``plan_text.sep``) and capped at
+``limit`` with "and N more" (``plan_text.more``), so a list of 88 counties stays readable.
+Section headings continue the numbering of the findings (``findings.numbered``).
+
+>>> num(12345.678, 1)
+'12,345.7'
+>>> num(-0.001, 2)
+'0.00'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from analysis.messages import has, t
+
+MISSING = "\u2014"
+
+
+def num(value: float | int | None, decimals: int = 0) -> str:
+    """``value`` with ``decimals`` decimals and thousands separators; missing -> a dash."""
+    if value is None:
+        return MISSING
+    x = float(value)
+    if not math.isfinite(x):
+        return MISSING
+    if round(x, decimals) == 0:
+        x = 0.0
+    return f"{x:,.{decimals}f}"
+
+
+def names(items: Sequence[str], lang: str = "zh", limit: int = 6) -> str:
+    """``items`` joined by the catalogue separator; beyond ``limit`` "... and N more"."""
+    items = list(items)
+    if not items:
+        return t("plan_text.none", lang)
+    shown = t("plan_text.sep", lang).join(items[:limit])
+    if len(items) > limit:
+        shown += t("plan_text.more", lang, n=len(items) - limit, total=len(items))
+    return shown
+
+
+def cap(text: str) -> str:
+    """``text`` with its first letter upper-cased (English sentence starts; CJK unchanged)."""
+    return text[:1].upper() + text[1:]
+
+
+def mid(text: str) -> str:
+    """``text`` for the middle of a sentence: an initial capital lower-cased unless the word
+    is an acronym ("CV"); CJK text unchanged."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def heading(title: str, number: int | None, lang: str = "zh", level: int = 2) -> str:
+    """A Markdown heading, numbered like the findings sections when ``number`` (1-5) is given."""
+    if number is not None:
+        title = t("findings.numbered", lang).format(
+            number=t(f"findings.number.n{number}", lang), title=title
+        )
+    return f"{'#' * level} {title}"
+
+
+def numeral(n: int, lang: str = "zh") -> str:
+    """A small count as a word-like numeral (``findings.number.n<k>``), else digits."""
+    key = f"findings.number.n{n}"
+    return t(key, lang) if has(key) else str(n)
+
+
+def sub_heading(title: str, number: int, lang: str = "zh", level: int = 3) -> str:
+    """A numbered sub-section heading (``plan_text.sub_numbered``: (1), (2) ...)."""
+    shown = numeral(number, lang)
+    return f"{'#' * level} " + t("plan_text.sub_numbered", lang, number=shown, title=title)
+
+
+def ratio(hi: float, lo: float) -> float | None:
+    """``hi / lo`` when both are positive, else None (no ratio of a zero or negative)."""
+    if lo is None or hi is None or not (lo > 0 and hi > 0):
+        return None
+    return float(hi) / float(lo)
+
+
+def next_number(sections: dict) -> int:
+    """The number of the section after the findings (non-empty sections + 1)."""
+    return sum(1 for v in sections.values() if v) + 1
+
+
+def region_text(key: str, ds, lang: str = "zh", **fields) -> str:
+    """Catalogue text ``key`` with the data set's region words as ``whole`` and ``units``."""
+    return t(key, lang, whole=ds.whole_word(lang), units=ds.units_word(lang), **fields)
+
+
+def paragraphs(*parts: str) -> str:
+    """Markdown paragraphs (empty parts left out)."""
+    return "\n\n".join(p for p in parts if p)

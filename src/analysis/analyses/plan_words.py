@@ -1,0 +1,89 @@
+"""Words and numbers shared by the plan-language findings of the target reports.
+
+Every number that enters a findings sentence is formatted here from a computed value:
+``qty`` (a value with its indicator's unit, 0 decimals for counts, 1 otherwise), ``pct``
+(a probability as a whole percent), ``name_list`` (region names, shortened to the first
+few and a count for long lists). Templates are in the catalogue (``chapter.*``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from analysis.data import Dataset
+from analysis.messages import t
+
+NAMES_SHOWN = 6  # a list of more regions names the first few and the count
+
+
+def decimals(ds: Dataset, ind: str) -> int:
+    """Decimals of an indicator in sentences: 0 for counts, 1 otherwise."""
+    return 0 if ds.indicator(ind)["kind"] == "count" else 1
+
+
+def number(v: float, d: int, lang: str = "zh") -> str:
+    """``v`` to ``d`` decimals with thousands separators; no "-0"; NaN as the dash."""
+    if v is None or not np.isfinite(v):
+        return t("common.missing", lang)
+    x = round(float(v), d)
+    return f"{(0.0 if x == 0 else x):,.{d}f}"
+
+
+def qty(ds: Dataset, ind: str, v: float, lang: str = "zh", *, change: bool = False) -> str:
+    """A value of ``ind`` with its unit (``chapter.qty``), e.g. "34.2 m²"; a ``change``
+    of a percentage is in percentage points (``chapter.points``)."""
+    row = ds.indicator(ind)
+    unit = str(row[f"unit_{lang}"] or "")
+    value = number(v, decimals(ds, ind), lang)
+    if change and str(row["unit_en"]) == "%":
+        return t("chapter.points", lang, value=value)
+    return t("chapter.qty", lang, value=value, unit=unit).strip()
+
+
+def pct(p: float, lang: str = "zh") -> str:
+    """A probability as a whole percent ("—" when unknown)."""
+    if p is None or not np.isfinite(p):
+        return t("common.missing", lang)
+    if 0 < p < 0.005:
+        return "<1%"
+    if 0.995 <= p < 1:
+        return ">99%"
+    return f"{p * 100:.0f}%"
+
+
+def label(ds: Dataset, ind: str, lang: str = "zh") -> str:
+    """The indicator's name without unit."""
+    return ds.label(ind, lang, unit=False)
+
+
+def name_list(ds: Dataset, codes: Sequence[str], lang: str = "zh") -> str:
+    """Region names joined (``chapter.sep``); a long list names the first few and the count."""
+    names = ds.names(lang)
+    shown = [names.get(c, c) for c in codes]
+    sep = t("chapter.sep", lang)
+    if len(shown) <= NAMES_SHOWN:
+        return sep.join(shown)
+    return t(
+        "chapter.and_more",
+        lang,
+        names=sep.join(shown[:NAMES_SHOWN]),
+        n=len(shown),
+        units=ds.units_word(lang),
+    )
+
+
+def direction_word(ds: Dataset, ind: str, lang: str = "zh") -> str:
+    """ "raise" or "lower" by the indicator's direction (``chapter.verb_<direction>``)."""
+    return t(f"chapter.verb_{ds.indicator(ind)['direction']}", lang)
+
+
+def sign(ds: Dataset, ind: str) -> float:
+    """+1 when higher is better, -1 when lower is better."""
+    return 1.0 if ds.indicator(ind)["direction"] == "higher" else -1.0
+
+
+def join_sentences(parts: Sequence[str], lang: str = "zh") -> str:
+    """Clauses joined with the clause separator (``chapter.clause_sep``)."""
+    return t("chapter.clause_sep", lang).join(p for p in parts if p)

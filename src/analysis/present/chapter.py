@@ -1,0 +1,105 @@
+"""Report pages that read as a plan chapter: captions, tables with their source note, and
+generated paragraphs as Markdown (never ``print``), so a page shows prose, not monospace.
+
+>>> table(frame, ds, lang, caption=num.table(title), note=source_note)   # caption, table, note
+>>> paragraph(t("chapter.intro_targets", lang, whole=ds.whole_word(lang)))
+
+Tables from the analyses' display functions are shown through ``display.show`` (no index
+column, numbers to ``digits`` decimals, missing values as a dash); columns holding
+numbers stored as objects (rounded values and dashes) are turned back into numbers first.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import pandas as pd
+
+from analysis.messages import t
+from analysis.present import display as _display
+from analysis.present import findings as _findings
+
+
+def _markdown(text: str):
+    from IPython.display import Markdown
+
+    return Markdown(text)
+
+
+def _show(obj) -> None:
+    from IPython.display import display
+
+    display(obj)
+
+
+def _is_float(v) -> bool:
+    return isinstance(v, float | np.floating) and not isinstance(v, bool)
+
+
+def reader_frame(frame: pd.DataFrame, lang: str = "zh", missing: str | None = None) -> pd.DataFrame:
+    """``frame`` with every column of float values (and dashes) as a float column, NaN for
+    the dash; named indexes become columns; columns flattened to one level."""
+    dash = t("present.missing") if missing is None else missing
+    f = frame.reset_index() if frame.index.name is not None else frame.reset_index(drop=True)
+    if isinstance(f.columns, pd.MultiIndex):
+        f.columns = [t("chapter.col_join", lang, a=a, b=b) if b else str(a) for a, b in f.columns]
+    out = f.copy()
+    for col in f.columns:
+        s = f[col]
+        if s.dtype != object:
+            continue
+        vals = [v for v in s.tolist() if not (isinstance(v, str) and v == dash) and v is not None]
+        if (
+            vals
+            and all(_is_float(v) or isinstance(v, numbers.Integral) for v in vals)
+            and any(_is_float(v) for v in vals)
+        ):
+            out[col] = pd.to_numeric(s.where(s != dash), errors="coerce").astype(float)
+    return out
+
+
+def table(
+    frame: pd.DataFrame,
+    ds=None,
+    lang: str = "zh",
+    *,
+    caption: str = "",
+    note: str = "",
+    digits: int = 1,
+) -> None:
+    """Show ``caption`` (bold), the table (``display.show``) and ``note`` below it."""
+    f = reader_frame(frame, lang)
+    decimals = {c: digits for c in f.columns if pd.api.types.is_float_dtype(f[c])}
+    if caption:
+        _show(_markdown(f"**{caption}**"))
+    _show(_display.show(f, ds, lang, decimals=decimals))
+    if note:
+        _show(_markdown(note))
+
+
+def title(text: str, lang: str = "zh") -> str:
+    """A report's subtitle line in bold, with the punctuation of ``lang``."""
+    from analysis.present.captions import localise
+
+    return f"**{localise(text, lang)}**"
+
+
+def caption(text: str) -> None:
+    """A figure or table caption in bold."""
+    _show(_markdown(f"**{text}**"))
+
+
+def paragraph(*texts: str) -> None:
+    """One or more generated paragraphs."""
+    _show(_markdown("\n\n".join(x for x in texts if x)))
+
+
+def findings(sections: dict[str, list[str]], lang: str = "zh") -> None:
+    """The opening findings (``present.findings``) from an analysis' sections."""
+    _show(_findings.show(_findings.Findings(**sections), lang))
+
+
+def methods(text: str, lang: str = "zh") -> None:
+    """The closing methods section: its heading (``findings.methods_heading``) and text."""
+    _show(_markdown(f"{_findings.methods_heading(lang)}\n\n{text}"))
