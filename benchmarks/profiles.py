@@ -18,19 +18,20 @@ notebook pages do) against the one shared subset per batch.
     .venv/bin/python benchmarks/profiles.py [n_units ...] [--jobs 2] [--no-dask]
     .venv/bin/python benchmarks/profiles.py 12 500 2850
 
-Measured 2026-12-01 on the shared 2-core machine (load average 4-9 from other work, so wall
-times are inflated; "x2" = profiles per CPU second x 2 cores):
+Measured 2026-12-01 on the shared 2-core machine (load average 3-7 from other work, so wall
+times are inflated; "x2" = profiles per CPU second x 2 cores, what two idle cores give):
 
     counties  executor  seconds  CPU s  prof/s  x2    peak MiB
-          12  local        40.2   13.4    0.30  1.8   209   (fixed costs: imports, load, font)
-          12  dask         15.8   14.4    0.76  1.7   223
-         500  local       176.9  104.9    2.83  9.5   339
-         500  dask        127.0  132.1    3.94  7.6   362
-        2850  local       709.6  660.8    4.02  8.6   761
+          12  local        15.8   15.5    0.76  1.6   212   (fixed costs: imports, load, font)
+          12  dask         14.6   14.8    0.82  1.6   225
+         500  local       158.6  121.1    3.15  8.3   348
+         500  dask        110.7  139.6    4.52  7.2   359
+        2850  local       709.6  660.8    4.02  8.6   761   (load average 3.5-6)
 
     in-process, one worker: 0.19-0.22 CPU s per page at 12, 500 and 2,850 counties (flat);
-    setup (load + derive + index + tiers + shortfalls) once per worker.
-    font: a WOFF2 subset per page 0.2-0.5 s; one shared subset per batch 0.8-1.8 s.
+    setup (load + derive + index + tiers + shortfalls) once per worker: 1.4 s (12), 2.4 s
+    (500), ~15 s CPU (2,850, mostly loading).
+    font: a WOFF2 subset per page 0.15-0.5 s; one shared subset per batch 0.7-1.8 s.
 """
 
 from __future__ import annotations
