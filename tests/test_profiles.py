@@ -167,7 +167,7 @@ def test_batch_key_is_checked(tmp_path):
 def test_runner_builds_profiles_in_one_batch(tmp_path):
     """analysis run (two counties, one worker process): pages, the shared font covering
     every page, index with Chinese and English names, bytes equal to an in-process
-    rendering, nothing rerun."""
+    rendering, nothing rerun; the same bytes with ``--executor dask``."""
     from analysis.runner.fonts import covered
 
     cfg = tmp_path / "reports.toml"
@@ -197,6 +197,14 @@ def test_runner_builds_profiles_in_one_batch(tmp_path):
     assert mine[0]["html"]["report"] == (html / f"{task.name}.html").read_bytes()
     again = run(o)
     assert again.built == [] and len(again.skipped) == 2
+    # the same pages from a dask.distributed cluster (one worker process)
+    pytest.importorskip("dask.distributed")
+    d = Options(config=cfg, outputs=tmp_path / "dask", jobs=1, progress=False, explore=False)
+    d.executor = "dask"
+    s2 = run(d)
+    assert not s2.failed and sorted(s2.built) == sorted(s.built)
+    for p in sorted(html.glob("county_profile_*.html")):
+        assert (tmp_path / "dask" / "html" / p.name).read_bytes() == p.read_bytes()
 
 
 def test_summary_and_figure_layout_independent_of_order(computed):
