@@ -254,13 +254,22 @@ def _map(c: _Ctx) -> PlanItem | None:
     )
 
 
+def lagging(latest: pd.Series, *, lower_is_better: bool = False, n: int = MAX_PANELS) -> list:
+    """The ``n`` most lagging units: the lowest latest values, or the highest when lower is
+    better; ties keep the input order, units without a value come last."""
+    order = latest.astype(float).sort_values(
+        ascending=not lower_is_better, kind="stable", na_position="last"
+    )
+    return order.index[:n].tolist()
+
+
 def _small_multiples(c: _Ctx, ind: str) -> PlanItem:
     ds = c.ds
     units, shown_note = c.units, ""
-    if len(units) > MAX_PANELS:  # the lagging units: lowest latest value (highest if lower)
+    if len(units) > MAX_PANELS:
         last = ds.panel(ind, units).ffill(axis=1).iloc[:, -1]
         lower = ds.indicator(ind)["direction"] == "lower"
-        units = last.sort_values(ascending=lower, kind="stable").index[:MAX_PANELS].tolist()
+        units = lagging(last, lower_is_better=lower, n=MAX_PANELS)
         shown_note = c.tr("trends_shown", n=MAX_PANELS)
     pan = ds.panel(ind, units + [ds.top])
     long = pan.stack().rename("value").reset_index()

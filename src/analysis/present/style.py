@@ -129,12 +129,20 @@ def size(width: str | float = "full", aspect: float = 0.62) -> tuple[float, floa
     return (width * CM, width * aspect * CM)
 
 
+SCREEN_DPI = 200  # pixels per inch of figures shown in notebooks and HTML pages
+CSS_PX_PER_INCH = 96  # the display width: print size in CSS pixels
+
+
 class PlanFigure(Figure):
     """A Figure that shows itself in Jupyter (``_repr_png_``) at print size, with or without
-    ``%matplotlib inline``; not managed by pyplot, so it is shown once and never leaks."""
+    ``%matplotlib inline``; not managed by pyplot, so it is shown once and never leaks.
+
+    The PNG has ``SCREEN_DPI`` pixels per inch (about twice the display width), so a page that
+    shows it at its print width (``width`` = inches x 96) can zoom in on real detail."""
 
     def _repr_png_(self):
-        return to_bytes(self, "png", dpi=120), {"width": round(self.get_figwidth() * 96)}
+        width = round(self.get_figwidth() * CSS_PX_PER_INCH)
+        return to_bytes(self, "png", dpi=SCREEN_DPI), {"width": width}
 
 
 def new_figure(

@@ -341,17 +341,19 @@ def add_three_line_table(
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
     tblpr.append(layout)
-    for k, row in enumerate(t_.rows):
+    grid = []  # the cells row by row, read once: python-docx's Table.cell() rebuilds the
+    for k, row in enumerate(t_.rows):  # whole grid on every call (quadratic in the rows)
+        grid.append(row.cells)
         trpr = row._tr.get_or_add_trPr()
         cant = OxmlElement("w:cantSplit")
         trpr.append(cant)
         if k == 0:
             head = OxmlElement("w:tblHeader")
             trpr.append(head)
-        for j, cell in enumerate(row.cells):
+        for j, cell in enumerate(grid[-1]):
             cell.width = Cm(widths[j])
     for j, col in enumerate(f.columns):
-        cell = t_.cell(0, j)
+        cell = grid[0][j]
         _border(cell._tc.get_or_add_tcPr(), {"bottom": ("single", 6)})
         p = cell.paragraphs[0]
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -366,7 +368,7 @@ def add_three_line_table(
     values = f.to_numpy(dtype=object)
     for i in range(values.shape[0]):
         for j in range(values.shape[1]):
-            p = t_.cell(i + 1, j).paragraphs[0]
+            p = grid[i + 1][j].paragraphs[0]
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             p.paragraph_format.space_after = p.paragraph_format.space_before = Pt(1)
             set_run_font(
