@@ -44,3 +44,76 @@ def test_trends_figure_panels_are_the_lagging_units(ds20, ind):
     assert titles == expected
     assert not titles & best
     plan_figures.close([item])
+
+
+# -- ranked bars and heatmaps at 12, 88 and 500 units ---------------------------------------
+from matplotlib import pyplot as plt  # noqa: E402
+from textboxes import overlapping_texts, texts_on_reference_lines, visible_texts  # noqa: E402
+
+from analysis.present import figures as F  # noqa: E402
+
+
+def _values(n: int, seed: int = 1) -> pd.Series:
+    rng = np.random.default_rng(seed)
+    names = [f"黔{'东南西北中'[k % 5]}测试{k}县" for k in range(n)]
+    v = pd.Series(5 + rng.permutation(n) * 40 / n, index=names)  # distinct: no ties
+    v.iloc[3] = np.nan
+    return v
+
+
+def _tick_sizes(fig) -> list[float]:
+    return [x.get_fontsize() for x in visible_texts(fig)]
+
+
+@pytest.mark.parametrize("n", [12, 88, 500])
+def test_ranked_bar_scales_legibly(n):
+    values = _values(n)
+    fig = F.ranked_bar(values, standard=30.0, title="T", xlabel="x")
+    assert min(_tick_sizes(fig)) >= F.MIN_FONT_PT
+    assert overlapping_texts(fig) == []
+    assert texts_on_reference_lines(fig) == []
+    assert fig.get_figheight() * 2.54 <= F.MAX_HEIGHT_CM + 0.5  # one page
+    shown = [lab.get_text() for ax in fig.axes for lab in ax.get_yticklabels()]
+    ranked = values.dropna().sort_values(ascending=False)  # hand ranking, missing last
+    if n <= F.PANEL_ROWS * F.MAX_FULL_PANELS:
+        assert sorted(shown) == sorted(values.index)  # every unit drawn
+        assert len(fig.axes) == -(-n // F.PANEL_ROWS)
+        assert max(len(ax.get_yticklabels()) for ax in fig.axes) <= F.PANEL_ROWS
+    else:  # the highest and the lowest EXTREMES; the unit without data is last
+        e = F.EXTREMES
+        expected = set(ranked.index[:e]) | set(ranked.index[-(e - 1) :]) | {values.index[3]}
+        assert set(shown) == expected
+        assert any(f"{n - 2 * e}" in x.get_text() for x in visible_texts(fig))  # omitted note
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("n", [12, 88, 500])
+def test_heatmap_and_status_chart_scale_legibly(n):
+    rng = np.random.default_rng(2)
+    names = _values(n).index
+    cols = [f"指标{j}（%）" for j in range(8)]
+    m = pd.DataFrame(rng.uniform(0, 100, (n, 8)), index=names, columns=cols)
+    fig = F.heatmap(m, annot=m.round(1), title="T")
+    assert min(_tick_sizes(fig)) >= F.MIN_FONT_PT
+    rows = [lab.get_text() for ax in fig.axes for lab in ax.get_yticklabels()]
+    if n <= 2 * F.HEATMAP_ROWS:
+        assert rows == list(names)
+    else:
+        h = F.HEATMAP_ROWS
+        assert rows == list(names[:h]) + list(names[-h:])
+    if n <= 88:
+        assert overlapping_texts(fig) == []
+    plt.close(fig)
+    codes = np.array(["met", "on_track", "moderate", "limited", "backwards", "no_data"])
+    status = pd.DataFrame(codes[rng.integers(0, 6, (n, 5))], index=names, columns=cols[:5])
+    fig = F.status_dashboard(status, title="T")
+    assert min(_tick_sizes(fig)) >= F.MIN_FONT_PT
+    if n <= 88:
+        assert overlapping_texts(fig) == []
+    plt.close(fig)
+
+
+def test_rank_panels_hand_checked():
+    assert F.rank_panels(12) == [range(12)]
+    assert F.rank_panels(88) == [range(0, 30), range(30, 60), range(60, 88)]
+    assert F.rank_panels(500) == [range(40), range(460, 500)]
