@@ -117,3 +117,63 @@ def test_rank_panels_hand_checked():
     assert F.rank_panels(12) == [range(12)]
     assert F.rank_panels(88) == [range(0, 30), range(30, 60), range(60, 88)]
     assert F.rank_panels(500) == [range(40), range(460, 500)]
+
+
+# -- maps of 80+ units ---------------------------------------------------------------------
+import json  # noqa: E402
+
+import shapely  # noqa: E402
+from textboxes import map_label_overlaps  # noqa: E402
+
+from analysis.present import maps  # noqa: E402
+
+
+def _voronoi_map(path, n=88, cluster=14, seed=4):
+    """``n`` Voronoi areas over a 3 x 2.4 degree box, ``cluster`` of them packed into a small
+    city (tiny districts, like Guiyang's) - areas much smaller than a label."""
+    rng = np.random.default_rng(seed)
+    pts = np.r_[
+        rng.uniform([105, 25], [108, 27.4], (n - cluster, 2)),
+        rng.normal([106.6, 26.5], 0.04, (cluster, 2)),
+    ]
+    box = shapely.box(104.9, 24.9, 108.1, 27.5)
+    cells = shapely.voronoi_polygons(shapely.MultiPoint(pts), extend_to=box)
+    feats = []
+    for k, p in enumerate(pts):
+        cell = next(c for c in shapely.get_parts(cells) if c.contains(shapely.Point(p)))
+        feats.append(
+            {
+                "type": "Feature",
+                "properties": {"code": f"{520100 + k}", "name_zh": f"测试{k}区", "name_en": f"D{k}"},
+                "geometry": json.loads(shapely.to_geojson(cell.intersection(box))),
+            }
+        )
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}), "utf-8")
+    return path
+
+
+def test_map_of_88_units_numbers_every_area_legibly_without_hiding_any(tmp_path):
+    geo = _voronoi_map(tmp_path / "v.geojson")
+    f = maps.read_features(geo)
+    values = pd.Series(np.linspace(10, 40, len(f)), index=f["code"])
+    fig = maps.choropleth(values, geo, cbar_label="x", title="T")
+    ax = fig.axes[0]
+    labels = [x for x in ax.texts if x.get_zorder() == 4]
+    assert sorted(int(x.get_text()) for x in labels) == list(range(1, 89))  # every area
+    assert min(x.get_fontsize() for x in visible_texts(fig)) >= 6
+    assert map_label_overlaps(fig) == 0
+    assert overlapping_texts(fig) == []  # nor with the key, the notes, the colour bar
+    key = "\n".join(x.get_text() for x in fig.axes[1].texts)
+    assert all(f"{k + 1} 测试{k}区" in key for k in range(88))
+    renderer = fig.canvas.get_renderer()
+    boxes = shapely.union_all(
+        [shapely.box(*x.get_window_extent(renderer).extents) for x in labels]
+    )
+    small = 0
+    for g in f["geometry"]:
+        area = maps._display_geom(g, ax)
+        seen = area.difference(boxes).area / area.area
+        assert seen >= 0.5, seen  # no label hides an area
+        small += area.area < 2 * 12 * 12
+    assert small >= 5  # the test map does have areas smaller than a label
+    plt.close(fig)
