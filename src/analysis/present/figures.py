@@ -463,8 +463,12 @@ def heatmap(
     cbar_label: str = "",
     lang: str = "zh",
     cmap: str | None = None,
+    max_rows: int = 2 * HEATMAP_ROWS,
 ) -> Figure:
     """County x indicator matrix as coloured cells (rows = counties, columns = indicators).
+
+    Up to ``max_rows`` rows are drawn in full (the figure grows, labels stay >= 6 pt); beyond,
+    the first and the last ``max_rows // 2`` with a note that the table has them all.
 
     ``annot`` (same shape) is written in the cells, e.g. the raw values when the colour
     shows a normalised score. Missing cells are light grey, marked "—".
@@ -473,7 +477,7 @@ def heatmap(
     _non_empty(matrix, "what_heatmap")
     m = matrix.astype(float)
     nr, nc = m.shape
-    parts = row_parts(nr)
+    parts = row_parts(nr, max_rows // 2)
     shown = sum(len(p) for p in parts)
     height, font = _rows(shown + 2 * (len(parts) - 1), 3.6 if nc <= 6 else 6.0, 0.5, 6.0)
     fig = style.new_figure("full", height_cm=height)
@@ -813,7 +817,9 @@ def _status_cells(ax: Axes, cells: pd.DataFrame, size: float, font: float) -> No
 
 
 # -- status dashboard -----------------------------------------------------------------
-def status_dashboard(status: pd.DataFrame, *, title: str = "", lang: str = "zh") -> Figure:
+def status_dashboard(
+    status: pd.DataFrame, *, title: str = "", lang: str = "zh", max_rows: int = 2 * HEATMAP_ROWS
+) -> Figure:
     """Progress status per region (rows) and indicator (columns): a symbol on a coloured disc.
 
     Cells take one of met, on_track, moderate, limited, backwards, no_data (the CAGR-ratio
@@ -826,7 +832,7 @@ def status_dashboard(status: pd.DataFrame, *, title: str = "", lang: str = "zh")
     if bad:
         raise user_error("figures.unknown_status", bad=", ".join(bad), valid=", ".join(STATUS))
     nr, nc = cells.shape
-    parts = row_parts(nr)
+    parts = row_parts(nr, max_rows // 2)
     drawn = sum(len(p) for p in parts)
     height, font = _rows(drawn + 2 * (len(parts) - 1), 4.4 if nc <= 6 else 6.8, 0.55, 6.0)
     fig = style.new_figure("full", height_cm=height)
