@@ -74,8 +74,8 @@ def _template(args: argparse.Namespace) -> int:
     from analysis.data.excel import write_template
 
     years = parse_years(args.years) if args.years else None
-    path = write_template(
-        load(args.data, top=args.top, unit_level=args.level),
+    path = write_template(  # a raw read: a new data set may not have the panel yet
+        load(args.data, derive=False, top=args.top, unit_level=args.level),
         args.out,
         filled=args.filled,
         years=years,
@@ -104,6 +104,7 @@ def _illustrate(args: argparse.Namespace) -> int:
 
     ds = load(args.data, derive=False)
     path = io.write_text(ds.root / illustrate.FILE, illustrate.to_csv_text(illustrate.build(ds)))
+    illustrate.add_source(ds.root)
     _say("illustrated", path=path)
     return 0
 

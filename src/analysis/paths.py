@@ -2,6 +2,9 @@
 
 Override with environment variables ``ANALYSIS_DATA_DIR`` and ``ANALYSIS_OUTPUTS_DIR``
 (useful in tests and for alternative data sets), or pass a path explicitly.
+``ANALYSIS_TOP`` / ``ANALYSIS_LEVEL`` are the default scope of ``analysis.data.load`` (the
+region analysed and the level of its units; ``analysis run --top/--level`` sets them for
+the notebooks).
 """
 
 from __future__ import annotations
@@ -26,3 +29,14 @@ def outputs_dir(path: str | os.PathLike | None = None) -> Path:
     if path not in (None, ""):
         return Path(path).expanduser().resolve()
     return Path(os.environ.get("ANALYSIS_OUTPUTS_DIR", PROJECT_ROOT / "outputs")).resolve()
+
+
+TOP_ENV, LEVEL_ENV = "ANALYSIS_TOP", "ANALYSIS_LEVEL"
+
+
+def scope(top: str | None = None, unit_level: str | None = None) -> tuple[str | None, str | None]:
+    """(top region code, unit level): each given value, else its environment variable, else
+    None (the data set's default)."""
+    top = top or os.environ.get(TOP_ENV, "").strip() or None
+    unit_level = unit_level or os.environ.get(LEVEL_ENV, "").strip() or None
+    return top, unit_level

@@ -115,13 +115,18 @@ def template_indicators(ds: Dataset) -> pd.DataFrame:
     return ind[ind["theme"].isin(THEMES) & ind["numerator"].fillna("").eq("")]
 
 
-def template_years(obs: pd.DataFrame, years: list[int] | None) -> list[int]:
-    """``years``, or by default the panel years of the template indicators (first to last)."""
+def template_years(
+    obs: pd.DataFrame, years: list[int] | None, targets: pd.DataFrame | None = None
+) -> list[int]:
+    """``years``; by default the panel years of the template indicators (first to last), else
+    the plan period of the targets (base year to target year), else last year."""
     if years is not None:
         return [int(y) for y in years]
-    if obs.empty:
-        return [dt.date.today().year - 1]
-    return list(range(int(obs["year"].min()), int(obs["year"].max()) + 1))
+    if not obs.empty:
+        return list(range(int(obs["year"].min()), int(obs["year"].max()) + 1))
+    if targets is not None and not targets.empty:
+        return list(range(int(targets["base_year"].min()), int(targets["target_year"].max()) + 1))
+    return [dt.date.today().year - 1]
 
 
 def _theme_sheet(
@@ -200,7 +205,7 @@ def write_template(
         ds.observations["indicator"].isin(inds["id"])
         & ds.observations["region_code"].isin(ds.unit_codes)
     ]
-    years = template_years(obs, years)
+    years = template_years(obs, years, ds.targets)
     values = obs.set_index(["indicator", "region_code", "year"])["value"] if filled else None
     wb = Workbook()
     wb.remove(wb.active)

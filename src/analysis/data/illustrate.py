@@ -4,12 +4,19 @@ Per-county community-service indicators are not published, so the default data s
 carries this constructed panel. It is deterministic (seed ``SEED``) and built only from
 data in the data set:
 
-* **Calibration.** For each count indicator with a published top-region (prefecture)
-  total in ``BASE_YEAR`` (e.g. 7257 community workers in the plan text), the county values
-  in ``BASE_YEAR`` are integers that sum exactly to that total (largest-remainder
-  apportionment). Indicators with no published total use a stated assumption
-  (``Spec.assumed_total``: e.g. 12 urban staff per urban community, 26 m² of facility per
-  100 households).
+* **Calibration.** For each count indicator with a published total in ``BASE_YEAR`` for
+  the top region or a region between it and the units (e.g. 7257 community workers in the
+  Qiannan plan text), the unit values in ``BASE_YEAR`` are integers that sum exactly to that
+  total (largest-remainder apportionment). Regions are calibrated deepest first; a higher
+  total is met by the units not already fixed by a lower one. Units under no published
+  total use a stated default (``Spec.assumed_total``, e.g. 12 urban staff per urban
+  community, 26 m² of facility per 100 households; otherwise ``PER_10K``, per 10,000
+  census residents). So the panel can be built for any region from census and division
+  counts alone; every default is listed in ``PER_10K`` and ``SPECS`` with its source.
+* **Inputs.** Needed for every unit: census ``population`` and ``urbanisation_rate``
+  (nearest census to ``BASE_YEAR``) and the drivers and weights named in ``SPECS``
+  (``households``, ``resident_committees``, ``village_committees``,
+  ``village_level_units``). A missing one is a user error naming the indicator and units.
 * **Scaling.** County shares are proportional to a real driver (census population, urban
   population, households, or NBS village-level units) times ``exp(spread × z + noise)``,
   where ``z`` is the county's standardised census urbanisation rate (more urban counties
@@ -19,7 +26,9 @@ data in the data set:
   narrow slowly) plus small yearly noise. Rates move on the logit scale; coverage rates
   reach 100 % in 2020 as the plan text reports full coverage of service stations.
 * **Top region.** Rows for the top region are sums (counts) or weighted means (rates) of
-  the counties, except where an official value exists (then no row is written).
+  the units, except where an official value exists (then no row is written). Regions
+  between the units and the top are aggregated when the data set is loaded
+  (``analysis.data.aggregate``).
 
 The panel runs through 2025, the last year of the 14th plan period (``YEARS``). The
 yearly noise of 2016-2024 is drawn exactly as before and that of later years from a second
@@ -31,19 +40,44 @@ Every row carries source ``illustrative_panel`` (kind ``illustrative``). Regener
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from analysis.messages import pair
+from analysis import io as aio
+from analysis.data import validate as V
+from analysis.errors import user_error
+from analysis.messages import pair, t
 
 SEED = 20221124
 BASE_YEAR = 2020
 FIRST_YEARS = tuple(range(2016, 2025))  # the original panel: its noise stream is unchanged
 YEARS = tuple(range(2016, 2026))
 SOURCE = "illustrative_panel"
+METHOD_DATE = "2026-11-25"  # date of these construction rules (sources.csv ``date``)
 FILE = "observations/illustrative_panel.csv"
+
+
+# Default totals per 10,000 census residents, used for a count indicator when no region
+# above the units publishes a total for it in BASE_YEAR. Assumption: Qiannan's 2020 totals
+# from its 14th five-year plan (sources.csv ``qiannan_plan_2022``) divided by its 2020
+# census resident population (3.49 million, 7th census county tables); i.e. every region is
+# assumed to be as well served per resident as Qiannan was in 2020.
+PER_10K: dict[str, float] = {
+    "community_workers": 20.8,  # 7257 workers
+    "grids": 36.1,
+    "grid_staff": 36.7,
+    "social_organisations": 3.36,
+    "community_social_organisations": 2.57,
+    "registered_volunteers": 1197,
+    "volunteer_hours": 5831,
+    "service_stations": 4.1,  # 1431 stations (about one per village-level unit)
+}
+NEEDED = ("population", "urbanisation_rate")  # census inputs, beside the drivers and weights
 
 
 @dataclass(frozen=True)
@@ -57,8 +91,10 @@ class Spec:
     noise: float = 0.1
     growth: float = 0.03  # yearly growth (counts: log scale; rates: logit scale; means: absolute)
     catch_up: float = 0.01
-    assumed_total: float | None = None  # per driver unit at the top, when no total is published
+    assumed_total: float | None = None  # per driver unit, when no total is published
     level: float | None = None  # rates/means: top-region value in BASE_YEAR when none is published
+    # (worker_avg_age 48: Qiannan plan 2020; certified share 2.5 %, smart communities 15 %:
+    # assumptions below the national 2020 levels the plan text compares with)
     weight: str | None = None  # rates/means: weight for the top-region average
     digits: int = 1
 
@@ -79,6 +115,7 @@ SPECS: tuple[Spec, ...] = (
         "worker_avg_age",
         "mean",
         spread=-1.2,
+        level=48.0,
         noise=0.8,
         growth=-0.3,
         catch_up=0.0,
@@ -139,7 +176,8 @@ def _expit(x: np.ndarray) -> np.ndarray:
 
 def _census_value(obs: pd.DataFrame, ind: str, units: list[str], year: int) -> np.ndarray:
     o = obs[(obs["indicator"] == ind) & obs["region_code"].isin(units)]
-    o = o.loc[o.groupby("region_code")["year"].apply(lambda y: (y - year).abs().idxmin())]
+    o = o.assign(_d=(o["year"] - year).abs()).sort_values(["region_code", "_d", "year"])
+    o = o.drop_duplicates("region_code")  # nearest census year, the earlier one on a tie
     return o.set_index("region_code").reindex(units)["value"].to_numpy(float)
 
 
@@ -151,6 +189,87 @@ def _driver(obs: pd.DataFrame, ind: str, units: list[str]) -> pd.DataFrame:
     return wide[list(YEARS)]
 
 
+def _check_inputs(ds, obs: pd.DataFrame, units: list[str]) -> None:
+    """Every unit has each census input, driver and weight: else a UserError naming them."""
+    made = {s.indicator for s in SPECS}
+    needed = [*NEEDED]
+    for spec in SPECS:
+        for ind in (spec.driver if spec.kind == "count" else None, spec.weight):
+            if ind and ind not in made and ind not in needed:
+                needed.append(ind)
+    have = obs[obs["indicator"].isin(needed)].groupby("indicator")["region_code"].unique()
+    for ind in needed:
+        missing = sorted(set(units) - set(have.get(ind, [])))
+        if missing:
+            more = f" (+{len(missing) - 5})" if len(missing) > 5 else ""
+            shown = {
+                lang: ", ".join(f"{c} {ds.name(c, lang)}" for c in missing[:5]) + more
+                for lang in ("zh", "en")
+            }
+            names = ds.indicators.set_index("id")
+            known = ind in names.index
+            raise user_error(
+                "illustrate.input_missing",
+                indicator=ind,
+                name_zh=names.loc[ind, "name_zh"] if known else ind,
+                name_en=names.loc[ind, "name_en"] if known else ind,
+                n=len(missing),
+                units_zh=shown["zh"],
+                units_en=shown["en"],
+            )
+
+
+def _calibrated(
+    spec: Spec,
+    w: np.ndarray,
+    drv0: np.ndarray,
+    pop: np.ndarray,
+    groups: list[tuple[str, float, np.ndarray]],
+) -> np.ndarray:
+    """Base-year integers for one count indicator: ``groups`` (region, published total, mask
+    of its units), deepest first, fix their free units; the rest follow the default."""
+    base = np.zeros(len(w), dtype=np.int64)
+    fixed = np.zeros(len(w), dtype=bool)
+    for code, total, mask in groups:
+        free = mask & ~fixed
+        rest = int(round(total)) - int(base[mask & fixed].sum())
+        if not free.any():
+            continue
+        if rest < 0:
+            raise user_error(
+                "illustrate.totals_inconsistent", indicator=spec.indicator, region=code
+            )
+        base[free] = apportion(rest, w[free])
+        fixed |= free
+    free = ~fixed
+    if free.any():
+        if spec.assumed_total is not None:
+            total = spec.assumed_total * drv0[free].sum()
+        else:
+            total = PER_10K[spec.indicator] * pop[free].sum() / 1e4
+        base[free] = apportion(int(round(total)), w[free])
+    return base
+
+
+def _levelled(
+    a: np.ndarray, wts: np.ndarray, level: float, groups: list[tuple[str, float, np.ndarray]]
+) -> np.ndarray:
+    """Shift unit means ``a`` so that each published region's weighted mean equals its
+    published value (deepest first, moving only units not yet fixed), the rest to ``level``."""
+    a = a.copy()
+    fixed = np.zeros(len(a), dtype=bool)
+    for _code, value, mask in [*groups, ("", level, np.ones(len(a), dtype=bool))]:
+        free = mask & ~fixed
+        if not free.any() or wts[free].sum() <= 0:
+            continue
+        if free.all():  # the one-region case, as the panel has always been computed
+            a = a - (np.sum(wts * a) / wts.sum() - value)  # weighted mean = published level
+        else:
+            a[free] += (value * wts[mask].sum() - np.sum(wts[mask] * a[mask])) / wts[free].sum()
+        fixed |= free
+    return a
+
+
 def build(ds) -> pd.DataFrame:
     """Construct the illustrative panel from a Dataset loaded with ``derive=False``."""
     rng = np.random.default_rng(SEED)
@@ -158,11 +277,34 @@ def build(ds) -> pd.DataFrame:
     n_later = len(YEARS) - len(FIRST_YEARS)
     units, top = ds.unit_codes, ds.top
     obs = ds.observations[ds.observations["source"] != SOURCE]
+    _check_inputs(ds, obs, units)
     official = obs[(obs["region_code"] == top) & (obs["year"] == BASE_YEAR)].set_index("indicator")[
         "value"
     ]
+    # regions with published totals: the top and the regions between it and the units
+    chains = {u: ds.ancestors(u) for u in units}
+    inner = (
+        {a for chain in chains.values() for a in chain[: chain.index(top) + 1]} if top else set()
+    )
+    depth = {c: len(ds.ancestors(c)) for c in inner}
+    base_obs = obs[(obs["year"] == BASE_YEAR) & obs["region_code"].isin(inner)]
+    totals = base_obs.groupby("indicator")[["region_code", "value"]]
+    under = {c: np.array([c in chains[u] for u in units]) for c in inner}
+
+    def published(ind: str) -> list[tuple[str, float, np.ndarray]]:
+        """(region, published BASE_YEAR value, mask of its units), deepest region first."""
+        if ind not in totals.groups:
+            return []
+        p = totals.get_group(ind)
+        rows = zip(p["region_code"], p["value"], strict=True)
+        return sorted(
+            ((c, float(v), under[c]) for c, v in rows), key=lambda g: (-depth[g[0]], g[0])
+        )
+
     urb = _census_value(obs, "urbanisation_rate", units, BASE_YEAR)
-    z = (urb - urb.mean()) / urb.std(ddof=0)
+    pop = _census_value(obs, "population", units, BASE_YEAR)
+    sd = urb.std(ddof=0)
+    z = (urb - urb.mean()) / (sd if sd > 0 else 1.0)
     t = np.array(YEARS) - BASE_YEAR
     n = len(units)
     out: dict[str, pd.DataFrame] = {}
@@ -177,15 +319,13 @@ def build(ds) -> pd.DataFrame:
         g = spec.growth - spec.catch_up * z
         if spec.kind == "count":
             drv = _driver(obs, spec.driver, units)
-            w = drv[BASE_YEAR].to_numpy(float) * np.exp(spec.spread * z + eps)
-            total = official.get(spec.indicator)
-            if total is None:
-                total = spec.assumed_total * drv[BASE_YEAR].sum()
-            base = apportion(int(round(total)), w)
+            drv0 = drv[BASE_YEAR].to_numpy(float)
+            w = drv0 * np.exp(spec.spread * z + eps)
+            base = _calibrated(spec, w, drv0, pop, published(spec.indicator))
             if (
                 spec.growth == 0 and spec.spread == 0
             ):  # follows the driver (e.g. stations ~ village units)
-                vals = drv.to_numpy(float) * (base / drv[BASE_YEAR].to_numpy(float))[:, None]
+                vals = drv.to_numpy(float) * (base / drv0)[:, None]
             else:
                 vals = base[:, None] * np.exp(g[:, None] * t[None, :] + yearly * (t != 0))
             vals = np.round(vals)
@@ -210,7 +350,7 @@ def build(ds) -> pd.DataFrame:
             level = official.get(spec.indicator, spec.level)
             a = level + spec.spread * z + eps
             wts = out[str(spec.weight)][BASE_YEAR].to_numpy(float)
-            a = a - (np.sum(wts * a) / wts.sum() - level)  # weighted mean = published level
+            a = _levelled(a, wts, level, published(spec.indicator))
             vals = a[:, None] + spec.growth * t[None, :] + yearly
             out[spec.indicator] = pd.DataFrame(
                 np.round(vals, spec.digits), index=units, columns=YEARS
@@ -255,5 +395,31 @@ def build(ds) -> pd.DataFrame:
 def to_csv_text(panel: pd.DataFrame) -> str:
     """Deterministic CSV text (values printed with up to 10 significant digits)."""
     p = panel.copy()
-    p["value"] = p["value"].map(lambda v: f"{v:.10g}")
-    return p.to_csv(index=False, lineterminator="\n")
+    p["value"] = p["value"].astype(float)
+    return p.to_csv(index=False, lineterminator="\n", float_format="%.10g")
+
+
+def add_source(root: Path) -> bool:
+    """Append the panel's row (kind ``illustrative``) to ``root/sources.csv`` when the data set
+    does not list it yet, keeping the file's columns and encoding; True if a row was added."""
+    path = Path(root) / "sources.csv"
+    enc = V.detect_encoding(path) or "utf-8"
+    text = path.read_bytes().decode(enc)
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or any(r and r[0] == SOURCE for r in rows[1:]):
+        return False
+    cells = {
+        "id": SOURCE,
+        "title": t("illustrate.source_title", "zh"),
+        "title_en": t("illustrate.source_title", "en"),
+        "publisher": "analysis.data.illustrate",
+        "date": METHOD_DATE,
+        "reference": f"seed {SEED}",
+        "licence": "CC0",
+        "kind": "illustrative",
+    }
+    line = io.StringIO()
+    csv.writer(line, lineterminator="\n").writerow([cells.get(c.strip(), "") for c in rows[0]])
+    sep = "" if text.endswith(("\n", "\r")) else "\n"
+    aio.write_bytes(path, (text + sep + line.getvalue()).encode(enc))
+    return True

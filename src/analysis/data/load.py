@@ -137,12 +137,20 @@ def descendants(regions: pd.DataFrame) -> dict[str, set[str]]:
 
 # -- indicators, sources ----------------------------------------------------------------------
 def check_indicators(inds: pd.DataFrame, log: V.ProblemLog) -> None:
-    """Allowed direction and kind, numerator/denominator references, bounds."""
+    """Allowed direction, kind and aggregation rule; numerator/denominator/weight references
+    (a ``mean`` needs a weight, a ``ratio`` a numerator); bounds."""
     ids = set(inds["id"])
     V.check_allowed(inds, "direction", S.DIRECTIONS, log)
     V.check_allowed(inds, "kind", S.KINDS, log)
-    for col in ("numerator", "denominator"):
+    for col in ("numerator", "denominator", "weight"):
         V.check_refs(inds, col, ids, "unknown_indicator", log)
+    V.check_allowed(inds, "aggregate", S.AGGREGATES, log)
+    no_weight = inds["aggregate"].eq("mean") & inds["weight"].eq("")
+    for f, r in zip(inds.loc[no_weight, "_file"], inds.loc[no_weight, "_row"], strict=True):
+        log.add("required_empty", f, int(r), "weight")
+    not_derived = inds["aggregate"].eq("ratio") & inds["numerator"].eq("")
+    for f, r in zip(inds.loc[not_derived, "_file"], inds.loc[not_derived, "_row"], strict=True):
+        log.add("required_empty", f, int(r), "numerator")
     V.check_indicator_bounds(inds, log)
 
 
@@ -318,14 +326,16 @@ def load(
     such as regenerating the illustrative panel, and skips it).
 
     ``top`` (a region code) and ``unit_level`` (e.g. ``"prefecture"``) choose what is
-    analysed; by default the units are the lowest level and the top is their lowest common
-    ancestor (``Dataset.top``). With ``derive=True``, values of regions between the units
-    and the top that are not observed are aggregated from their children
-    (``analysis.data.aggregate``; kind ``derived``, sources kept).
+    analysed (default: ``$ANALYSIS_TOP`` / ``$ANALYSIS_LEVEL``, set by ``analysis run --top``
+    for its notebooks, see ``paths.scope``); by default the units are the lowest level and
+    the top is their lowest common ancestor (``Dataset.top``). With ``derive=True``, values
+    of regions between the units and the top that are not observed are aggregated from
+    their children (``analysis.data.aggregate``; kind ``derived``, sources kept).
     """
     from analysis.data.derived import with_derived
 
     root = paths.data_dir(data_dir)
+    top, unit_level = paths.scope(top, unit_level)
     if not root.is_dir():
         raise user_error("data.data_dir_missing", path=root)
     log = V.ProblemLog()

@@ -4,7 +4,7 @@ data/
   regions.csv            code, name_zh, name_en, level, parent_code, group
   indicators.csv         id, name_zh, name_en, unit_zh, unit_en, theme, direction, lower,
                          upper, kind, numerator, denominator, scale, in_index,
-                         definition_zh, definition_en
+                         definition_zh, definition_en, [aggregate], [weight]
   targets.csv            indicator, region_code, base_year, base_value, target_year,
                          target_value, attribute, source, note
   sources.csv            id, title, [title_en], publisher, date, reference, licence, kind
@@ -13,6 +13,10 @@ data/
 
 Derived indicators (``numerator``/``denominator`` set in indicators.csv) are not stored:
 ``analysis.data.derived.derive`` computes them on load.
+
+Columns in [brackets] may be absent (read as empty). ``aggregate`` (``AGGREGATES``) says how
+an indicator's values of higher regions follow from their children's (blank: by ``kind``,
+see ``analysis.data.aggregate``); ``weight`` names the indicator that weights a ``mean``.
 """
 
 from __future__ import annotations
@@ -70,6 +74,8 @@ INDICATORS = TableSchema(
         Column("in_index", "int", required=False),
         Column("definition_zh", "str", required=False),
         Column("definition_en", "str", required=False),
+        Column("aggregate", "str", required=False, optional=True),
+        Column("weight", "str", required=False, optional=True),
     ),
     key=("id",),
 )
@@ -122,4 +128,5 @@ SOURCE_KINDS = ("official", "derived", "illustrative")
 ATTRIBUTES = ("expected", "binding", "benchmark")
 ORIGINS = ("own", "national", "elsewhere")  # targets.csv origin: own / inherited / benchmark
 KINDS = ("count", "rate", "ratio", "mean", "money")
+AGGREGATES = ("sum", "mean", "ratio", "none")  # indicators.csv aggregate (analysis.data.aggregate)
 YEAR_RANGE = (1949, 2100)

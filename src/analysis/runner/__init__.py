@@ -37,7 +37,11 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--executor", choices=EXECUTORS, default="local", help=_help("help_executor"))
     p.add_argument("--scheduler", metavar="ADDRESS", default=None, help=_help("help_scheduler"))
     p.add_argument("--config", type=Path, default=None, help=_help("help_config"))
-    p.add_argument("--data-dir", type=Path, default=None, help=_help("help_data_dir"))
+    p.add_argument("--data-dir", "--data", type=Path, default=None, help=_help("help_data_dir"))
+    p.add_argument("--top", default=None, metavar="CODE", help=" / ".join(pair("scope.help_top")))
+    p.add_argument(
+        "--level", default=None, metavar="LEVEL", help=" / ".join(pair("scope.help_level"))
+    )
     p.add_argument("--outputs-dir", type=Path, default=None, help=_help("help_outputs_dir"))
     p.add_argument("--cold-kernels", action="store_true", help=_help("help_cold_kernels"))
     p.add_argument("--no-explore", action="store_true", help=_help("help_no_explore"))
@@ -81,6 +85,8 @@ def command(args: argparse.Namespace) -> int:
     opts = Options(
         config=args.config or paths.PROJECT_ROOT / "reports.toml",
         data_dir=args.data_dir,
+        top=args.top,
+        unit_level=args.level,
         outputs=args.outputs_dir,
         only=args.only,
         jobs=args.jobs,

@@ -38,6 +38,8 @@ class Options:
 
     config: Path = field(default_factory=lambda: paths.PROJECT_ROOT / "reports.toml")
     data_dir: Path | None = None
+    top: str | None = None  # region analysed (default: the units' common parent)
+    unit_level: str | None = None  # level of the units (default: the lowest)
     outputs: Path | None = None
     only: Sequence[str] = ()
     jobs: int = 0  # 0 = number of CPUs
@@ -87,7 +89,7 @@ def load_tasks(opts: Options) -> tuple[Path, list[Task], list[Task]]:
     data = paths.data_dir(opts.data_dir)
     if not data.is_dir():
         raise user_error("runner.data_dir_missing", path=data)
-    tasks = load_config(opts.config, data)
+    tasks = load_config(opts.config, data, opts.top, opts.unit_level)
     return data, tasks, select(tasks, opts.only)
 
 
@@ -102,7 +104,7 @@ def make_plan(
     keys, inputs = {}, {}
     for t in tasks:
         nb_sha.setdefault(str(t.notebook), C.sha256_file(t.notebook))
-        inputs[t.name] = hasher.inputs(t)
+        inputs[t.name] = {**hasher.inputs(t), **C.scope_inputs(opts.top, opts.unit_level)}
         keys[t.name] = C.task_key(t, inputs[t.name], nb_sha[str(t.notebook)])
     to_run = [
         t
@@ -419,6 +421,7 @@ def _execute(plan: Plan, opts: Options, data: Path, outputs: Path, records: C.Re
         "ANALYSIS_DATA_DIR": str(data),
         "ANALYSIS_OUTPUTS_DIR": str(outputs),
         "PYTHONHASHSEED": "0",
+        **C.scope_env(opts.top, opts.unit_level),
     }
     from tqdm import tqdm
 
@@ -491,6 +494,7 @@ def run(opts: Options, *, log: Callable[[str], None] | None = None) -> Summary:
         with _lock(outputs):
             plan = make_plan(opts, records, loaded)
             clean_temp(outputs)
+            C.prune(records, {t.name for t in plan.tasks})  # pages of reports no longer listed
             summary = _execute(plan, opts, data, outputs, records) if plan.to_run else Summary()
             summary.planned = [t.name for t in plan.to_run]
             summary.skipped = [t.name for t in plan.selected if t not in plan.to_run]

@@ -19,11 +19,16 @@ Which data a report reads (``reads`` in reports.toml):
   depends on nothing but their region's (and its parents') rows; benchmarks/regenerate.py
   checks it by comparing against a forced rebuild.
 
-Records (one JSON per report) live in ``outputs/.runner/records/``.
+Records (one JSON per report) live in ``outputs/.runner/records/``. A run removes the
+outputs and record of every report that its configuration no longer lists (``prune``): a
+county profile of another data set, or of a county outside ``--top``, leaves no stale page.
+The scope (``--top``/``--level``) enters every key (``scope_inputs``) and reaches the
+notebooks as environment variables (``scope_env``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -247,3 +252,50 @@ class Records:
             except OSError:
                 return False
         return all((self.outputs / p).exists() for p in products)
+
+
+def scope_inputs(top: str | None, unit_level: str | None) -> dict[str, str]:
+    """Pseudo-inputs of every key for an explicit scope (none for the default scope, so
+    keys of a default run are unchanged)."""
+    out = {}
+    if top:
+        out["<scope>top"] = str(top)
+    if unit_level:
+        out["<scope>level"] = str(unit_level)
+    return out
+
+
+def scope_env(top: str | None, unit_level: str | None) -> dict[str, str]:
+    """Environment of the kernels: the scope, empty for the data set's default (so a value
+    exported in the runner's own environment does not leak into the notebooks)."""
+    return {paths.TOP_ENV: top or "", paths.LEVEL_ENV: unit_level or ""}
+
+
+def prune(records: Records, keep: set[str]) -> list[str]:
+    """Delete the outputs and record of every recorded report not in ``keep``; return their
+    names. Only files a record lists (and the report's own page/notebook names) are
+    removed, never anything else under outputs/."""
+    removed = []
+    root = records.outputs.resolve()
+    for rec in records.all():
+        name = str(rec.get("name", ""))
+        if not name or name in keep:
+            continue
+        files = set(rec.get("outputs", {})) | set(rec.get("last_good", {}))
+        files |= {
+            f"notebooks/{name}.ipynb",
+            f"notebooks/{name}.failed.ipynb",
+            f"html/{name}.html",
+            f"html/{name}.full.html",
+            f"html/{name}.failed.html",
+        }
+        for rel in sorted(files):
+            p = (root / rel).resolve()
+            if root not in p.parents:  # a record never points outside outputs/
+                continue
+            with contextlib.suppress(FileNotFoundError, IsADirectoryError):
+                p.unlink()
+        with contextlib.suppress(FileNotFoundError):
+            records.path(name).unlink()
+        removed.append(name)
+    return removed

@@ -8,10 +8,16 @@ Format (one ``[[report]]`` table per report; paths relative to the toml file)::
     notebook = "notebooks/county_profile.ipynb"
     title = "{region_name} County profile"  # optional; {param}, {region_name}, {region_name_en}
     parameters = { base_year = 2020 }       # optional; names must exist in the parameters cell
-    expand = { region_code = "@counties" }  # optional; a list, or "@counties" / "@regions"
+    expand = { region_code = "@counties" }  # optional; a list or a token (see below)
     output = "county_profile_{region_code}" # optional; default name + "_" + expanded values
     reads = "region"                        # "all" (default), "region" or ["globs"] (cache.py)
     products = ["plan_figures.docx"]        # optional; extra files (under outputs/) it writes
+
+Expansion tokens, over the regions below the top region (``analysis run --top CODE``;
+default: the lowest common ancestor of the units, as ``Dataset.top``): ``@counties`` and
+``@prefectures`` every region of that level, ``@units`` every analysis unit (the lowest
+level, or ``--level``), ``@regions`` the top and every region below it. A list names the
+values itself (region codes are checked). A token that matches no region gives no task.
 
 Three steps, each testable alone: ``parse_config`` turns the TOML into typed
 ``ReportSpec`` objects (keys, types, names, paths; no data needed); ``expand`` turns one
@@ -42,7 +48,9 @@ from analysis.messages import pair
 
 REPORT_KEYS = ("name", "notebook", "title", "parameters", "expand", "output", "reads", "products")
 READS = ("all", "region")
-EXPAND_TOKENS = ("@counties", "@regions")
+EXPAND_TOKENS = ("@counties", "@regions", "@prefectures", "@units")
+LEVELS = ("country", "province", "prefecture", "county")  # as analysis.data.schema.LEVELS
+_TOKEN_LEVEL = {"@counties": "county", "@prefectures": "prefecture"}
 REGION_PARAMS = ("region_code",)
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,119}$")
 _UNSAFE_CHARS = re.compile(r"[^A-Za-z0-9_-]+")
@@ -114,6 +122,7 @@ class Regions:
     parent: dict[str, str] = field(default_factory=dict)
     name: dict[str, str] = field(default_factory=dict)
     name_en: dict[str, str] = field(default_factory=dict)
+    scope: tuple[str, str] = ("", "")  # explicit (top code, unit level); "" = default
 
     @classmethod
     def read(cls, data_dir: Path) -> Regions:
@@ -140,13 +149,51 @@ class Regions:
         self.name[code] = (row.get("name_zh") or "").strip()
         self.name_en[code] = (row.get("name_en") or "").strip()
 
+    def scoped(self, top: str | None = None, unit_level: str | None = None) -> Regions:
+        """These regions with an explicit top region and/or unit level (checked)."""
+        top, unit_level = (top or "").strip(), (unit_level or "").strip()
+        if top and top not in self.level:
+            listing = [f"{c} {self.name.get(c, '')}".strip() for c in self.codes]
+            raise unknown("kinds.region_code", [top], listing)
+        if unit_level and unit_level not in self.present_levels():
+            raise unknown("kinds.region_level", [unit_level], self.present_levels())
+        return replace(self, scope=(top, unit_level))
+
+    def present_levels(self) -> list[str]:
+        return [lv for lv in LEVELS if lv in set(self.level.values())]
+
+    @property
+    def unit_level(self) -> str:
+        present = self.present_levels()
+        return self.scope[1] or (present[-1] if present else "")
+
+    @property
+    def top(self) -> str:
+        """The explicit top region, else the lowest common ancestor of the units."""
+        if self.scope[0]:
+            return self.scope[0]
+        lv = self.unit_level
+        chains = [self.ancestors(c)[::-1] for c in self.codes if self.level[c] == lv]
+        common = ""
+        for step in zip(*chains, strict=False):
+            if len(set(step)) != 1:
+                break
+            common = step[0]
+        return common
+
+    def below_top(self, level: str | None = None) -> list[str]:
+        """Codes below the top region (all when there is none), of ``level`` if given."""
+        top = self.top
+        return [
+            c
+            for c in self.codes
+            if (not top or top in self.ancestors(c)) and (level is None or self.level[c] == level)
+        ]
+
     def units(self) -> list[str]:
-        """Codes of the lowest level present (the analysis units, e.g. counties)."""
-        order = ("province", "prefecture", "county")
-        present = [lv for lv in order if lv in set(self.level.values())]
-        if not present:
-            return []
-        return [c for c in self.codes if self.level[c] == present[-1]]
+        """The analysis units: regions of the unit level (default: the lowest level present)
+        below the top region."""
+        return self.below_top(self.unit_level) if self.unit_level else []
 
     def ancestors(self, code: str) -> list[str]:
         """Parent, grandparent, ... of ``code`` that are in the data (cycle-safe)."""
@@ -407,10 +454,13 @@ def parse_config(path: str | Path) -> list[ReportSpec]:
 
 def _expand_values(report: str, pname: str, spec: Any, regions: Regions) -> list[Any]:
     if isinstance(spec, str):
-        if spec == "@counties":
+        if spec in _TOKEN_LEVEL:
+            return regions.below_top(_TOKEN_LEVEL[spec])
+        if spec == "@units":
             return regions.units()
         if spec == "@regions":
-            return list(regions.codes)
+            top = regions.top
+            return ([top] if top else []) + regions.below_top()
         raise unknown("kinds.expansion_token", [f"{report}.{pname} = {spec!r}"], EXPAND_TOKENS)
     if isinstance(spec, list) and spec:
         return list(spec)
@@ -486,14 +536,17 @@ def expand(spec: ReportSpec, regions: Regions) -> list[Task]:
     return tasks
 
 
-def load_config(path: str | Path, data_dir: Path) -> list[Task]:
+def load_config(
+    path: str | Path, data_dir: Path, top: str | None = None, unit_level: str | None = None
+) -> list[Task]:
     """Parse, expand and validate ``reports.toml``; returns tasks sorted by name.
 
-    Raises ``UserError`` (exit 2 in the CLI) for unknown keys or parameter names, wrong
-    types, region codes not in ``data_dir/regions.csv``, unsafe or duplicate output names.
+    ``top`` / ``unit_level`` scope the expansion tokens (``Regions.scoped``). Raises
+    ``UserError`` (exit 2 in the CLI) for unknown keys or parameter names, wrong types,
+    region codes not in ``data_dir/regions.csv``, unsafe or duplicate output names.
     """
     specs = parse_config(path)
-    regions = Regions.read(data_dir)
+    regions = Regions.read(data_dir).scoped(top, unit_level)
     tasks = [task for spec in specs for task in expand(spec, regions)]
     names = [t.name for t in tasks]
     dup = sorted({n for n in names if names.count(n) > 1})
