@@ -2,9 +2,9 @@
 synthetic China (about 2,850 counties in about 330 prefectures in 31 provinces, 10 years, the
 default indicator set).
 
-For each size a synthetic data set is written to a temporary directory (the national preset
-of ``analysis.data.synthetic.write_tree`` when the package has it, else the flat
-``write_dataset``), with a square-grid schematic map, and two commands are timed in fresh
+For each size a synthetic data set is written to a temporary directory
+(``analysis.data.synthetic.write_tree`` with the levels of ``levels_for``: a prefecture, a
+province, a country), with a square-grid schematic map, and two commands are timed in fresh
 processes:
 
     analysis validate --data DIR
@@ -47,15 +47,25 @@ def reports(config: Path = ROOT / "reports.toml") -> list[str]:
     return [r["name"] for r in doc["report"] if PROFILE_NOTEBOOK not in r["notebook"]]
 
 
+def levels_for(n: int) -> tuple[int, ...]:
+    """Region levels below the root for ``n`` counties: a prefecture (``n`` <= 12), a province
+    of about 10 counties per prefecture (``n`` <= 150, e.g. 9 and 88 like Guizhou), else a
+    country of about 92 counties per province and 8.6 per prefecture (31, 330, 2850)."""
+    if n <= 12:
+        return (n,)
+    if n <= 150:
+        return (max(2, round(n / 10)), n)
+    return (max(2, round(n / 92)), round(n / 8.6), n)
+
+
 def write_data(root: Path, n: int) -> Path:
-    """A synthetic data set of ``n`` counties (a national tree when the package has one) with
-    a grid map; returns the data directory."""
+    """A synthetic data set of ``n`` counties (``levels_for``) with a grid map; returns the
+    data directory. The flat ``write_dataset`` when the package has no ``write_tree``."""
     from analysis.data import synthetic
 
     tree = getattr(synthetic, "write_tree", None)
-    national = getattr(synthetic, "national_preset", None)
-    if tree is not None and national is not None:
-        data = tree(root / "data", **national(n_counties=n))
+    if tree is not None:
+        data = tree(root / "data", levels=levels_for(n), years=range(2016, 2026))
     else:
         data = synthetic.write_dataset(root / "data", n_units=n)
     synthetic.write_grid_map(data)

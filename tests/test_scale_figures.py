@@ -177,3 +177,21 @@ def test_map_of_88_units_numbers_every_area_legibly_without_hiding_any(tmp_path)
         small += area.area < 2 * 12 * 12
     assert small >= 5  # the test map does have areas smaller than a label
     plt.close(fig)
+
+
+def test_plan_pages_of_a_long_heatmap_hand_checked():
+    assert plan_figures.row_chunks(12) == [range(12)]
+    assert plan_figures.row_chunks(88) == [range(0, 44), range(44, 88)]
+    assert plan_figures.row_chunks(150) == [range(0, 50), range(50, 100), range(100, 150)]
+    assert plan_figures.row_chunks(500) == [range(500)]  # one page: the figure shows the ends
+
+
+def test_region_name_lookup_matches_the_table(ds20):
+    from analysis.errors import UserError
+
+    r = ds20.regions
+    for lang in ("zh", "en"):
+        for code, name in zip(r["code"], r[f"name_{lang}"], strict=True):
+            assert ds20.name(code, lang) == str(name)
+    with pytest.raises(UserError):
+        ds20.name("000000")

@@ -114,14 +114,21 @@ class Dataset:
         return self.units()["code"].tolist()
 
     def name(self, code: str, lang: str = "zh") -> str:
-        """Region name in Chinese (``zh``) or English (``en``)."""
-        row = self.regions.loc[self.regions["code"] == code]
-        if row.empty:
+        """Region name in Chinese (``zh``) or English (``en``): a dict lookup (called once per
+        county in tables, so never a scan of all regions)."""
+        names = self._names(f"name_{lang}")
+        if code not in names:
             raise unknown("kinds.region_code", [code], self.regions["code"].tolist())
-        return str(row.iloc[0][f"name_{lang}"])
+        return str(names[code])
 
     def names(self, lang: str = "zh") -> dict[str, str]:
-        return dict(zip(self.regions["code"], self.regions[f"name_{lang}"], strict=True))
+        return dict(self._names(f"name_{lang}"))
+
+    def _names(self, column: str) -> dict:
+        cache = self.__dict__.setdefault("_name_cache", {})  # frozen: no attribute assignment
+        if column not in cache:
+            cache[column] = dict(zip(self.regions["code"], self.regions[column], strict=True))
+        return cache[column]
 
     def check_regions(self, codes: str | Iterable[str]) -> list[str]:
         """Return ``codes`` as a list, or raise a UserError listing the valid codes."""
