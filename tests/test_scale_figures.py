@@ -195,3 +195,15 @@ def test_region_name_lookup_matches_the_table(ds20):
             assert ds20.name(code, lang) == str(name)
     with pytest.raises(UserError):
         ds20.name("000000")
+
+
+def test_descendants_equal_the_regions_whose_ancestors_include_the_region(tmp_path):
+    from analysis.data.synthetic import write_tree
+
+    tree = load(write_tree(tmp_path / "t", levels=(3, 12)), derive=False)
+    codes = tree.regions["code"].tolist()
+    for code in codes:
+        brute = {c for c in codes if code in tree.ancestors(c)}
+        assert tree.descendants(code) == brute
+    root = tree.regions.loc[tree.regions["parent_code"].fillna("") == "", "code"].iloc[0]
+    assert len(tree.descendants(root)) == 3 + 12

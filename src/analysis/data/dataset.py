@@ -60,9 +60,25 @@ class Dataset:
             c = self._parents.get(c, "")
         return out
 
+    @cached_property
+    def _children(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for c, p in self._parents.items():
+            if p:
+                out.setdefault(p, []).append(c)
+        return out
+
     def descendants(self, code: str) -> set[str]:
-        """Every region below ``code`` in the tree."""
-        return {c for c in self._parents if code in self.ancestors(c)}
+        """Every region below ``code`` in the tree (a walk down the children: linear in the
+        size of the subtree, not a scan of every region's ancestors)."""
+        out: set[str] = set()
+        todo = [code]
+        while todo:
+            for k in self._children.get(todo.pop(), ()):
+                if k not in out:
+                    out.add(k)
+                    todo.append(k)
+        return out
 
     @cached_property
     def top(self) -> str:
