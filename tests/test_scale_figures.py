@@ -68,7 +68,9 @@ def _tick_sizes(fig) -> list[float]:
 @pytest.mark.parametrize("n", [12, 88, 500])
 def test_ranked_bar_scales_legibly(n):
     values = _values(n)
-    fig = F.ranked_bar(values, standard=30.0, title="T", xlabel="x")
+    fig = F.ranked_bar(
+        values, standard=30.0, title="T", xlabel="每百户居民社区综合服务设施面积（平方米/百户）"
+    )
     assert min(_tick_sizes(fig)) >= F.MIN_FONT_PT
     assert overlapping_texts(fig) == []
     assert texts_on_reference_lines(fig) == []
@@ -144,7 +146,11 @@ def _voronoi_map(path, n=88, cluster=14, seed=4):
         feats.append(
             {
                 "type": "Feature",
-                "properties": {"code": f"{520100 + k}", "name_zh": f"测试{k}区", "name_en": f"D{k}"},
+                "properties": {
+                    "code": f"{520100 + k}",
+                    "name_zh": f"测试{k}区",
+                    "name_en": f"D{k}",
+                },
                 "geometry": json.loads(shapely.to_geojson(cell.intersection(box))),
             }
         )
@@ -166,9 +172,7 @@ def test_map_of_88_units_numbers_every_area_legibly_without_hiding_any(tmp_path)
     key = "\n".join(x.get_text() for x in fig.axes[1].texts)
     assert all(f"{k + 1} 测试{k}区" in key for k in range(88))
     renderer = fig.canvas.get_renderer()
-    boxes = shapely.union_all(
-        [shapely.box(*x.get_window_extent(renderer).extents) for x in labels]
-    )
+    boxes = shapely.union_all([shapely.box(*x.get_window_extent(renderer).extents) for x in labels])
     small = 0
     for g in f["geometry"]:
         area = maps._display_geom(g, ax)

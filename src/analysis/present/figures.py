@@ -288,7 +288,9 @@ def ranked_bar(
         handles.append(Line2D([], [], linestyle="none", label=t("scale.omitted", lang, n=omitted)))
     if xlabel:
         for ax in axes:
-            ax.set_xlabel(xlabel if not several else fit_text(xlabel, 72 * 6.3 / len(axes), 7.5))
+            # several panels: wrapped to a panel's width less its row labels (about 50 pt)
+            width = style.FULL_WIDTH_CM / 2.54 * 72 / len(axes) - 50
+            ax.set_xlabel(xlabel if not several else fit_text(xlabel, width, 8.0))
     if handles:  # below the axes: never on the standard line or a bar
         fig.legend(handles=handles, loc="outside lower center", ncol=len(handles))
     _title(fig, None if several else axes[0], title)
