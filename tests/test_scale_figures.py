@@ -211,3 +211,27 @@ def test_descendants_equal_the_regions_whose_ancestors_include_the_region(tmp_pa
         assert tree.descendants(code) == brute
     root = tree.regions.loc[tree.regions["parent_code"].fillna("") == "", "code"].iloc[0]
     assert len(tree.descendants(root)) == 3 + 12
+
+
+def test_figures_show_at_full_resolution_with_their_print_width(monkeypatch):
+    import struct
+    from types import SimpleNamespace
+
+    import IPython
+    from IPython.core.formatters import DisplayFormatter
+    from matplotlib.figure import Figure
+
+    from analysis.present import style
+
+    fmt = DisplayFormatter()
+    fmt.formatters["image/png"].for_type(Figure, lambda fig: b"inline backend, 100 dpi")
+    monkeypatch.setattr(IPython, "get_ipython", lambda: SimpleNamespace(display_formatter=fmt))
+    style.use()
+    fig = F.ranked_bar(pd.Series([1.0, 2.0], index=["a", "b"]))
+    data, md = fmt.format(fig)
+    width, _ = struct.unpack(">II", data["image/png"][16:24])
+    inches = fig.get_figwidth()
+    assert md["image/png"]["width"] == round(inches * 96)  # shown at print size
+    assert width == pytest.approx(inches * style.SCREEN_DPI, abs=2)  # with 2x the pixels
+    assert width >= 2 * md["image/png"]["width"]
+    plt.close(fig)

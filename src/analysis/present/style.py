@@ -114,8 +114,26 @@ def rc_params() -> dict:
 
 
 def use() -> None:
-    """Apply the plan style to matplotlib (idempotent)."""
+    """Apply the plan style to matplotlib (idempotent); in IPython, plan figures show through
+    their own ``_repr_png_`` (full resolution) even under ``%matplotlib inline``."""
     matplotlib.rcParams.update(rc_params())
+    _show_in_ipython()
+
+
+def _show_in_ipython() -> None:
+    """Register ``PlanFigure._repr_png_`` as the PNG printer of plan figures: the inline
+    backend's printer for every Figure (100 dpi, cropped) would otherwise win."""
+    import sys
+
+    if "IPython" not in sys.modules:  # not in a kernel or shell: nothing to register
+        return
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None:
+        return
+    png = shell.display_formatter.formatters["image/png"]
+    png.for_type(PlanFigure, PlanFigure._repr_png_)
 
 
 def size(width: str | float = "full", aspect: float = 0.62) -> tuple[float, float]:
