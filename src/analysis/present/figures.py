@@ -156,7 +156,7 @@ def _title(fig: Figure, ax: Axes | None, title: str) -> None:
         fig.suptitle(text, x=0.02, ha="left")
 
 
-def colorbar_below(fig: Figure, mappable, ax: Axes, text: str):
+def colorbar_below(fig: Figure, mappable, ax: Axes | list[Axes], text: str):
     """A horizontal colour bar under ``ax`` with its label written below it: a label rotated
     along a vertical bar is misread in Chinese, and a title above one collides with its top
     tick label."""
