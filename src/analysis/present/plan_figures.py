@@ -300,7 +300,7 @@ def _small_multiples(c: _Ctx, ind: str) -> PlanItem:
         last = ds.panel(ind, units).ffill(axis=1).iloc[:, -1]
         lower = ds.indicator(ind)["direction"] == "lower"
         units = lagging(last, lower_is_better=lower, n=MAX_PANELS)
-        shown_note = c.tr("trends_shown", n=MAX_PANELS)
+        shown_note = t("scale.trends_shown", c.lang, n=MAX_PANELS, units=ds.units_word(c.lang))
     pan = ds.panel(ind, units + [ds.top])
     long = pan.stack().rename("value").reset_index()
     long.columns = ["region_code", "year", "value"]
