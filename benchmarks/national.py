@@ -155,7 +155,18 @@ def bench(n: int, work: Path, names: list[str], jobs: int) -> dict:
     for what, r in (("validate", val), ("run", run)):
         if r.returncode != 0:
             print(f"  [{n}] {what} exit {r.returncode}:\n{r.tail}", file=sys.stderr)
-    return {"n": n, "generate": gen, "validate": val, "run": run}
+    return {"n": n, "generate": gen, "validate": val, "run": run, "reports": durations(d)}
+
+
+def durations(work: Path) -> dict[str, float]:
+    """Seconds per report of the run (its manifest), to see which one grows."""
+    import json
+
+    path = work / "outputs" / "manifest.json"
+    if not path.is_file():
+        return {}
+    reports = json.loads(path.read_text(encoding="utf-8")).get("reports", [])
+    return {str(r["name"]): float(r.get("duration") or 0.0) for r in reports}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -187,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
                 f" | {'ok' if v.returncode == 0 and u.returncode == 0 else 'FAILED'}",
                 flush=True,
             )
+            each = "  ".join(f"{k} {v:.0f}" for k, v in r["reports"].items())
+            print(f"{'':>6} seconds per report (kernels in parallel): {each}", flush=True)
     failed = [r for r in rows if r["validate"].returncode or r["run"].returncode]
     return 1 if failed else 0
 
