@@ -149,7 +149,13 @@ def test_another_data_set_or_top_leaves_no_stale_pages(tmp_path):
 
     def runs(**kw) -> list[str]:
         opts = Options(
-            config=p["config"], outputs=outputs, jobs=1, progress=False, explore=False, **kw
+            config=p["config"],
+            outputs=outputs,
+            jobs=1,
+            progress=False,
+            explore=False,
+            warm_kernels=False,
+            **kw,
         )
         s = run(opts)
         assert s.exit_code == 0, s.failed

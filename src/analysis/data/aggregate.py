@@ -103,7 +103,7 @@ def _one_level(
     v["rule"] = v["indicator"].map(rule)
     v = v[v["rule"].isin(["sum", "mean"])]
     if v.empty:
-        return v.iloc[0:0][[*KEY, "value", "source", "note"]]
+        return pd.DataFrame(columns=[*KEY, "value", "source", "note"])
     w_ids = v["indicator"].map(weight).fillna("")
     wv = values.rename(columns={"indicator": "w_ind", "value": "w", "source": "w_src"})
     v = v.assign(w_ind=w_ids).merge(

@@ -25,8 +25,9 @@ data in the data set:
   rate ``g = growth − catch_up × z`` (lagging counties grow a little faster, so the gaps
   narrow slowly) plus small yearly noise. Rates move on the logit scale; coverage rates
   reach 100 % in 2020 as the plan text reports full coverage of service stations.
-* **Top region.** Rows for the top region are sums (counts) or weighted means (rates) of
-  the units, except where an official value exists (then no row is written). Regions
+* **Top region.** When the top region has published figures of its own, rows for it are
+  sums (counts) or weighted means (rates) of the units, except where an official value
+  exists (then no row is written); otherwise it is aggregated on load like the others. Regions
   between the units and the top are aggregated when the data set is loaded
   (``analysis.data.aggregate``).
 
@@ -50,7 +51,7 @@ import pandas as pd
 
 from analysis import io as aio
 from analysis.data import validate as V
-from analysis.errors import user_error
+from analysis.errors import UserError, user_error
 from analysis.messages import pair, t
 
 SEED = 20221124
@@ -208,15 +209,18 @@ def _check_inputs(ds, obs: pd.DataFrame, units: list[str]) -> None:
             }
             names = ds.indicators.set_index("id")
             known = ind in names.index
-            raise user_error(
-                "illustrate.input_missing",
-                indicator=ind,
-                name_zh=names.loc[ind, "name_zh"] if known else ind,
-                name_en=names.loc[ind, "name_en"] if known else ind,
-                n=len(missing),
-                units_zh=shown["zh"],
-                units_en=shown["en"],
-            )
+            text = {  # the names in each language (the catalogue fields are shared)
+                lang: t(
+                    "illustrate.input_missing",
+                    lang,
+                    indicator=ind,
+                    name=names.loc[ind, f"name_{lang}"] if known else ind,
+                    n=len(missing),
+                    units=shown[lang],
+                )
+                for lang in ("zh", "en")
+            }
+            raise UserError(text["zh"], text["en"])
 
 
 def _calibrated(
@@ -270,14 +274,22 @@ def _levelled(
     return a
 
 
-def build(ds) -> pd.DataFrame:
-    """Construct the illustrative panel from a Dataset loaded with ``derive=False``."""
+def build(ds, top_rows: bool | None = None) -> pd.DataFrame:
+    """Construct the illustrative panel from a Dataset loaded with ``derive=False``.
+
+    ``top_rows``: also write rows for the top region (see the module docstring). Default:
+    when the top region has published observations of its own (as Qiannan has its plan's
+    totals); otherwise the panel holds the units only and every region above them is
+    aggregated when the data set is loaded."""
     rng = np.random.default_rng(SEED)
     rng_later = np.random.default_rng(SEED + 1)  # noise of the years after FIRST_YEARS
     n_later = len(YEARS) - len(FIRST_YEARS)
     units, top = ds.unit_codes, ds.top
     obs = ds.observations[ds.observations["source"] != SOURCE]
     _check_inputs(ds, obs, units)
+    with_top = (
+        bool(top) and bool((obs["region_code"] == top).any()) if top_rows is None else top_rows
+    )
     official = obs[(obs["region_code"] == top) & (obs["year"] == BASE_YEAR)].set_index("indicator")[
         "value"
     ]
@@ -365,6 +377,8 @@ def build(ds) -> pd.DataFrame:
         )
         long["indicator"] = spec.indicator
         rows.append(long)
+        if not with_top:
+            continue
         if spec.kind == "count":
             agg = wide.sum(axis=0)
         else:
@@ -372,7 +386,7 @@ def build(ds) -> pd.DataFrame:
             wref = out[weight] if weight in out else _driver(obs, weight, units)
             agg = (wide * wref.to_numpy()).sum(axis=0) / wref.sum(axis=0).to_numpy()
             agg = agg.round(spec.digits)
-        top_rows = pd.DataFrame(
+        top_frame = pd.DataFrame(
             {
                 "region_code": top,
                 "year": YEARS,
@@ -381,8 +395,8 @@ def build(ds) -> pd.DataFrame:
             }
         )
         if spec.indicator in official.index:
-            top_rows = top_rows[top_rows["year"] != BASE_YEAR]
-        rows.append(top_rows)
+            top_frame = top_frame[top_frame["year"] != BASE_YEAR]
+        rows.append(top_frame)
     panel = pd.concat(rows, ignore_index=True)
     panel["year"] = panel["year"].astype(int)
     panel["source"] = SOURCE

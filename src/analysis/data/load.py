@@ -290,18 +290,20 @@ def _check_scope(
 
 
 def with_aggregates(ds: Dataset) -> Dataset:
-    """``ds`` with unobserved values of regions from its units up to its top aggregated
-    from their children; discrepancies between observed totals and parts recorded."""
+    """``ds`` with unobserved values of the regions from its units up to its top aggregated
+    from their children (units included: prefectures as units of a province get their
+    counties' aggregates); discrepancies between observed totals and parts recorded."""
     top = ds.top
     if not top:
         return ds
-    inside = ds.descendants(top) | {top}
+    below = descendants(ds.regions)  # code -> itself and every region below it
+    inside = below.get(top, {top})
     units = set(ds.unit_codes)
-    below_units = set().union(*(ds.descendants(u) for u in units)) if units else set()
-    tree = ds.regions[ds.regions["code"].astype(str).isin(inside - below_units)].copy()
+    under_units = set().union(*(below[u] - {u} for u in units)) if units else set()
+    tree = ds.regions[ds.regions["code"].astype(str).isin(inside)].copy()
     tree.loc[tree["code"].astype(str) == top, "parent_code"] = ""  # aggregate up to top only
     rows, disc = aggregate(ds.observations, tree, ds.indicators)
-    rows = rows[rows["region_code"].isin(inside - units - below_units)]
+    rows = rows[rows["region_code"].isin(inside - under_units)]
     if rows.empty:
         return replace(ds, discrepancies=disc)
     obs = pd.concat([ds.observations, rows], ignore_index=True)

@@ -272,10 +272,13 @@ def write_tree(
 
     ``levels`` counts the regions of each level below the root, top down: ``(5, 40)`` is a
     province of 5 prefectures and 40 counties, ``(31, 330, 2850)`` a country (``NATIONAL``).
-    Census and division figures and the illustrative panel are at county level; ``totals``
-    names the levels (e.g. ``("province", "prefecture")``) that also get observed 2020 totals
-    (the panel is then calibrated to them). Targets (from the embedded data) are set for the
-    root and for every region one level below it.
+    ``years`` are the years of the division counts; the census is 2010 and 2020 and the
+    illustrative panel covers ``illustrate.YEARS`` (2016-2025). Census and division figures
+    and the illustrative panel are at county level only (every higher region is aggregated
+    on load), unless ``totals`` names levels (e.g. ``("province", "prefecture")``) that also
+    get observed 2020 totals: the panel is then
+    calibrated to them and carries rows for the root as well. Targets (from the embedded
+    data) are set for the root and for every region one level below it.
     """
     root = Path(path)
     (root / "observations").mkdir(parents=True, exist_ok=True)
@@ -306,7 +309,8 @@ def write_tree(
         observations=base.sort_values(["indicator", "region_code", "year"], ignore_index=True),
         sources=pd.DataFrame(columns=["id", "kind"]),
     )
-    io.write_text(root / illustrate.FILE, illustrate.to_csv_text(illustrate.build(ds)))
+    panel = illustrate.build(ds)  # rows for the root only when it has totals
+    io.write_text(root / illustrate.FILE, illustrate.to_csv_text(panel))
     return root
 
 
