@@ -15,6 +15,11 @@ sizes of the command and every kernel it starts, sampled every 0.2 s from /proc)
 ratio of both to the 12-county run, so the growth of cost is visible. Goal (issue 15): at
 2,850 counties <= 10 minutes and <= 4 GiB on a 2-core machine.
 
+Measured 2026-12-01 on the 2-core machine shared with other jobs (load 1-8, so times vary):
+12 counties 57-160 s, 1.5 GiB; 88: 289 s (load ~8); 500: 225 s (load ~5), 1.9 GiB;
+2,850 (31 provinces, 330 prefectures): validate 15 s + run 416 s, 3.6 GiB summed over
+the process tree (shared pages counted in every process, so an overestimate).
+
     .venv/bin/python benchmarks/national.py            # 12, 88, 500, 2850 counties
     .venv/bin/python benchmarks/national.py --quick    # 12 and 88 counties
     .venv/bin/python benchmarks/national.py --sizes 12 500 --keep /tmp/bench
