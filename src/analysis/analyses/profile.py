@@ -7,8 +7,8 @@ every unit again for each county). ``profile(batch, code)`` equals
 ``gaps.profile(ds, code, spec)``; ``facts`` gives the numbers the page summary states.
 
 >>> b = compute(ds)                      # once per data set
->>> profile(b, "522701")                 # one county's indicator table
->>> facts(b, "522701").rank              # its rank on the composite index
+>>> profile(b, code)                     # one county's indicator table
+>>> facts(b, code).rank                  # its rank on the composite index
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ units); the words come from the catalogue (``profile.*``), the region words from
 (``ds.whole_word``, ``ds.units_word``).
 
 >>> ctx = context(profile.compute(ds), "zh")   # once per data set and language
->>> blocks = build(ctx, "522701")               # one county
+>>> blocks = build(ctx, code)                   # one county (a unit code)
 >>> show(blocks)                                # in a notebook
 >>> page = html(blocks, "zh")                   # or as a static page
 """
