@@ -95,8 +95,8 @@ def test_tiers_and_profile(ds, results):
 
 def test_display_is_chinese_first(ds, results):
     t = gaps.display(results["index"], ds, "zh")
-    assert list(t.columns[:4]) == ["区划代码", "县(市)", "综合指数", "排名"]
-    assert "都匀市" in set(t["县(市)"])
+    assert list(t.columns[:4]) == ["区划代码", "县（市）", "综合指数", "排名"]
+    assert "都匀市" in set(t["县（市）"])
     e = gaps.display(results["index"], ds, "en")
     assert "Index" in e.columns and "Duyun" in set(e["County"])
 
