@@ -436,7 +436,8 @@ def test_page_has_navigation_toc_and_full_resolution_figures():
     toc = re.search(r'<nav class="toc".*?</nav>', page, re.S).group(0)
     assert [m for m in re.findall(r">([^<>]+)</a></li>", toc)] == ["一 One", "二 Two", "三 Three"]
     img = re.search(r"<img [^>]*>", page).group(0)
-    assert "width=" not in img and "data:image/png" in img  # fitted by CSS, zoom on click
+    # print width kept (CSS fits it to the column), the PNG's own pixels on a click
+    assert 'width="641"' in img and "height=" not in img and "data:image/png" in img
     assert "zoomed" in page
 
 

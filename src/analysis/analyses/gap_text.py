@@ -55,9 +55,9 @@ def _relabel_values(f: pd.DataFrame, ds: Dataset, lang: str) -> pd.DataFrame:
     ids = set(ds.indicators["id"])
     for col in ("indicator", "quantity_of"):
         if col in f.columns:
-            f[col] = f[col].map(
-                lambda i: ds.label(i, lang) if isinstance(i, str) and i in ids else i
-            )
+            # one label per distinct id: a national table has thousands of rows per indicator
+            lab = {i: ds.label(i, lang) for i in set(f[col].dropna()) if i in ids}
+            f[col] = f[col].map(lambda i, lab=lab: lab.get(i, i) if isinstance(i, str) else i)
     if "theme" in f.columns:
         f["theme"] = f["theme"].map(lambda v: theme_label(v, lang))
     if "weighting" in f.columns:

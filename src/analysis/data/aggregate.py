@@ -89,7 +89,8 @@ def half_last_digit(values: pd.Series, max_digits: int = 6) -> pd.Series:
 
 
 def _join_sources(sources: pd.Series) -> str:
-    ids = {s for v in sources.astype(str) for s in v.split(SOURCE_SEP) if s}
+    # distinct values first, no astype: called once per (region, year, indicator) group
+    ids = {s for v in set(sources) for s in str(v).split(SOURCE_SEP) if s}
     return SOURCE_SEP.join(sorted(ids))
 
 

@@ -60,9 +60,25 @@ class Dataset:
             c = self._parents.get(c, "")
         return out
 
+    @cached_property
+    def _children(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for c, p in self._parents.items():
+            if p:
+                out.setdefault(p, []).append(c)
+        return out
+
     def descendants(self, code: str) -> set[str]:
-        """Every region below ``code`` in the tree."""
-        return {c for c in self._parents if code in self.ancestors(c)}
+        """Every region below ``code`` in the tree (a walk down the children: linear in the
+        size of the subtree, not a scan of every region's ancestors)."""
+        out: set[str] = set()
+        todo = [code]
+        while todo:
+            for k in self._children.get(todo.pop(), ()):
+                if k not in out:
+                    out.add(k)
+                    todo.append(k)
+        return out
 
     @cached_property
     def top(self) -> str:
@@ -114,14 +130,21 @@ class Dataset:
         return self.units()["code"].tolist()
 
     def name(self, code: str, lang: str = "zh") -> str:
-        """Region name in Chinese (``zh``) or English (``en``)."""
-        row = self.regions.loc[self.regions["code"] == code]
-        if row.empty:
+        """Region name in Chinese (``zh``) or English (``en``): a dict lookup (called once per
+        county in tables, so never a scan of all regions)."""
+        names = self._names(f"name_{lang}")
+        if code not in names:
             raise unknown("kinds.region_code", [code], self.regions["code"].tolist())
-        return str(row.iloc[0][f"name_{lang}"])
+        return str(names[code])
 
     def names(self, lang: str = "zh") -> dict[str, str]:
-        return dict(zip(self.regions["code"], self.regions[f"name_{lang}"], strict=True))
+        return dict(self._names(f"name_{lang}"))
+
+    def _names(self, column: str) -> dict:
+        cache = self.__dict__.setdefault("_name_cache", {})  # frozen: no attribute assignment
+        if column not in cache:
+            cache[column] = dict(zip(self.regions["code"], self.regions[column], strict=True))
+        return cache[column]
 
     def check_regions(self, codes: str | Iterable[str]) -> list[str]:
         """Return ``codes`` as a list, or raise a UserError listing the valid codes."""

@@ -83,14 +83,46 @@ def format_values(values) -> list[str]:
 
 
 MAX_HEIGHT_CM = 22.0  # an A4 page's text block is about 24.7 cm tall; leave room for the caption
+MIN_FONT_PT = 6.0  # no row label below this at print size
+PANEL_ROWS = 40  # ranked bars: at most this many units in one panel
+MAX_FULL_PANELS = 3  # ... and up to this many panels side by side (120 units drawn in full)
+EXTREMES = 40  # beyond that: the highest and the lowest units, the full ranking in the table
+HEATMAP_ROWS = 60  # heatmap and status chart: rows drawn in full up to twice this, else ends
 
 
 def _rows(n: int, fixed_cm: float, per_row_cm: float, min_cm: float = 5.0) -> tuple[float, float]:
-    """Figure height (cm) for ``n`` rows and the row-label font size (pt), shrinking rows so the
-    figure fits one A4 page."""
-    per_row = min(per_row_cm, (MAX_HEIGHT_CM - fixed_cm) / max(n, 1))
-    font = float(min(7.5, max(4.0, per_row / 2.54 * 72 * 0.75)))
+    """Figure height (cm) for ``n`` rows and the row-label font size (pt): rows shrink so the
+    figure fits one A4 page, but never below ``MIN_FONT_PT`` (the figure grows instead)."""
+    least = MIN_FONT_PT / 0.75 / 72 * 2.54  # row height (cm) that holds a MIN_FONT_PT label
+    per_row = max(least, min(per_row_cm, (MAX_HEIGHT_CM - fixed_cm) / max(n, 1)))
+    font = float(min(7.5, max(MIN_FONT_PT, per_row / 2.54 * 72 * 0.75)))
     return max(min_cm, fixed_cm + per_row * n), font
+
+
+def rank_panels(
+    n: int,
+    per_panel: int = PANEL_ROWS,
+    max_panels: int = MAX_FULL_PANELS,
+    extremes: int = EXTREMES,
+) -> list[range]:
+    """Positions (0 = first in rank order) drawn in each panel of a ranked chart of ``n`` units:
+    all of them in up to ``max_panels`` equal panels of at most ``per_panel``; beyond that the
+    first and the last ``extremes`` (the rest stays in the table)."""
+    if n <= per_panel:
+        return [range(n)]
+    if n <= per_panel * max_panels:
+        k = -(-n // per_panel)
+        size = -(-n // k)
+        return [range(i, min(i + size, n)) for i in range(0, n, size)]
+    return [range(extremes), range(n - extremes, n)]
+
+
+def _panel_title(ax: Axes, rows: range, lang: str) -> None:
+    ax.set_title(
+        t("scale.ranks", style.check_lang(lang), first=rows.start + 1, last=rows.stop),
+        loc="left",
+        fontsize=7.5,
+    )
 
 
 def fit_text(text: str, width_pt: float, size_pt: float) -> str:
@@ -124,7 +156,7 @@ def _title(fig: Figure, ax: Axes | None, title: str) -> None:
         fig.suptitle(text, x=0.02, ha="left")
 
 
-def colorbar_below(fig: Figure, mappable, ax: Axes, text: str):
+def colorbar_below(fig: Figure, mappable, ax: Axes | list[Axes], text: str):
     """A horizontal colour bar under ``ax`` with its label written below it: a label rotated
     along a vertical bar is misread in Chinese, and a title above one collides with its top
     tick label."""
@@ -181,65 +213,90 @@ def ranked_bar(
     """Horizontal bars sorted from largest (top) to smallest, with an optional standard line.
 
     ``values`` is indexed by display label; labels in ``highlight`` are drawn in orange.
-    Missing values are listed as ``figures.no_data`` at the bottom.
+    Missing values are listed as ``figures.no_data`` at the bottom. Many units are split into
+    side-by-side panels of at most ``PANEL_ROWS`` (``rank_panels``); beyond
+    ``PANEL_ROWS * MAX_FULL_PANELS`` only the first and last ``EXTREMES`` are drawn, with a
+    note that the full ranking is in the table. Labels are never below ``MIN_FONT_PT``.
     """
     style.check_lang(lang)
     _non_empty(values, "what_ranked_bar")
     v = values.astype(float)
     order = v.dropna().sort_values(ascending=True)
-    missing = list(v.index[v.isna()])
-    labels = [str(i) for i in missing] + [str(i) for i in order.index]
-    vals = np.r_[np.zeros(len(missing)), order.to_numpy()]
+    missing = [str(i) for i in v.index[v.isna()]]
+    # top to bottom: largest first, the units without data last
+    labels = ([str(i) for i in missing] + [str(i) for i in order.index])[::-1]
+    vals = np.r_[np.zeros(len(missing)), order.to_numpy()][::-1]
+    nodata = np.r_[np.ones(len(missing), bool), np.zeros(len(order), bool)][::-1]
     n = len(labels)
-    height, font = _rows(n, 1.6, 0.48)
+    panels = rank_panels(n)
+    rows = max(len(p) for p in panels)
+    several = len(panels) > 1
+    height, font = _rows(rows, 1.6 + (0.6 if several else 0.0), 0.48)
     fig = style.new_figure("full", height_cm=height)
-    ax = fig.add_subplot()
+    axes = list(fig.subplots(1, len(panels), squeeze=False, sharex=True)[0])
     hl = {str(h) for h in highlight}
-    colours = [style.ORANGE if lab in hl else style.BLUE for lab in labels]
-    y = np.arange(n)
-    ax.barh(y, vals, color=colours, height=0.65, zorder=2)
-    ax.set_yticks(y, labels, fontsize=font)
-    ax.set_ylim(-0.6, n - 0.4)
     span = np.nanmax(np.abs(np.r_[vals, [standard or 0.0]])) or 1.0
-    shown = format_values(vals)
-    texts = []
-    for yi, val, lab, txt in zip(y, vals, labels, shown, strict=True):
-        text = flabel("no_data", lang) if lab in {str(m) for m in missing} else txt
-        texts.append(
-            ax.text(
-                val + span * 0.01 if val >= 0 else val - span * 0.01,
-                float(yi),
-                text,
-                va="center",
-                ha="left" if val >= 0 else "right",
-                fontsize=min(7, font),
-                color="#333333",
-            )
-        )
-    handles = []
     std = float(standard) if standard is not None else float("nan")
     has_std = bool(np.isfinite(std))
+    decimals = decimals_for(vals[~nodata]) if (~nodata).any() else 0
+    texts_by_ax = []
+    for ax, rng in zip(axes, panels, strict=True):
+        pos = list(rng)[::-1]  # bottom to top
+        y = np.arange(len(pos))
+        pv = vals[pos]
+        colours = [style.ORANGE if labels[k] in hl else style.BLUE for k in pos]
+        ax.barh(y, pv, color=colours, height=0.65, zorder=2)
+        ax.set_yticks(y, [labels[k] for k in pos], fontsize=font)
+        ax.set_ylim(-0.6 + (len(pos) - rows), len(pos) - 0.4)  # same bar height in every panel
+        texts = []
+        for yi, k in zip(y, pos, strict=True):
+            val = vals[k]
+            text = flabel("no_data", lang) if nodata[k] else _fmt(val, decimals)
+            texts.append(
+                ax.text(
+                    val + span * 0.01 if val >= 0 else val - span * 0.01,
+                    float(yi),
+                    text,
+                    va="center",
+                    ha="left" if val >= 0 else "right",
+                    fontsize=min(7, font),
+                    color="#333333",
+                )
+            )
+        texts_by_ax.append(texts)
+        if has_std:
+            ax.axvline(std, color=style.BLACK, linestyle="--", linewidth=1.0, zorder=3, gid=REF)
+        ax.xaxis.grid(True, zorder=0)
+        ax.tick_params(axis="y", length=0)
+        ax.spines["left"].set_visible(False)
+        if several:
+            _panel_title(ax, rng, lang)
+    handles = []
     if has_std:
-        ax.axvline(std, color=style.BLACK, linestyle="--", linewidth=1.0, zorder=3, gid=REF)
         label = standard_label or f"{flabel('standard', lang)} {_fmt(std)}"
         handles.append(
             Line2D([], [], color=style.BLACK, linestyle="--", linewidth=1.0, label=label)
         )
-    if hl & set(labels):
+    drawn = {labels[k] for rng in panels for k in rng}
+    if hl & drawn:
         handles.append(
             Line2D([], [], color=style.ORANGE, linewidth=6, label=flabel("highlight", lang))
         )
-    ax.set_xlim(min(0.0, np.nanmin(vals) * 1.12), max(span * 1.12, (standard or 0) * 1.05))
-    ax.xaxis.grid(True, zorder=0)
-    ax.tick_params(axis="y", length=0)
-    ax.spines["left"].set_visible(False)
+    axes[0].set_xlim(min(0.0, np.nanmin(vals) * 1.12), max(span * 1.12, (standard or 0) * 1.05))
+    omitted = n - len(drawn)
+    if omitted:  # in the legend row: a figure copied out of its report still says it
+        handles.append(Line2D([], [], linestyle="none", label=t("scale.omitted", lang, n=omitted)))
     if xlabel:
-        ax.set_xlabel(xlabel)
+        for ax in axes:
+            # several panels: wrapped to a panel's width less its row labels (about 50 pt)
+            width = style.FULL_WIDTH_CM / 2.54 * 72 / len(axes) - 50
+            ax.set_xlabel(xlabel if not several else fit_text(xlabel, width, 8.0))
     if handles:  # below the axes: never on the standard line or a bar
         fig.legend(handles=handles, loc="outside lower center", ncol=len(handles))
-    _title(fig, ax, title)
+    _title(fig, None if several else axes[0], title)
     if has_std:
-        _clear_line(fig, ax, texts, std, span)
+        for ax, texts in zip(axes, texts_by_ax, strict=True):
+            _clear_line(fig, ax, texts, std, span)
     return fig
 
 
@@ -408,8 +465,12 @@ def heatmap(
     cbar_label: str = "",
     lang: str = "zh",
     cmap: str | None = None,
+    max_rows: int = 2 * HEATMAP_ROWS,
 ) -> Figure:
     """County x indicator matrix as coloured cells (rows = counties, columns = indicators).
+
+    Up to ``max_rows`` rows are drawn in full (the figure grows, labels stay >= 6 pt); beyond,
+    the first and the last ``max_rows // 2`` with a note that the table has them all.
 
     ``annot`` (same shape) is written in the cells, e.g. the raw values when the colour
     shows a normalised score. Missing cells are light grey, marked "—".
@@ -418,45 +479,68 @@ def heatmap(
     _non_empty(matrix, "what_heatmap")
     m = matrix.astype(float)
     nr, nc = m.shape
-    width = "full"
-    height, font = _rows(nr, 3.6 if nc <= 6 else 6.0, 0.5, 6.0)
-    fig = style.new_figure(width, height_cm=height)
-    ax = fig.add_subplot()
-    data = np.ma.masked_invalid(m.to_numpy())
+    parts = row_parts(nr, max_rows // 2)
+    shown = sum(len(p) for p in parts)
+    height, font = _rows(shown + 2 * (len(parts) - 1), 3.6 if nc <= 6 else 6.0, 0.5, 6.0)
+    fig = style.new_figure("full", height_cm=height)
+    axes = list(
+        fig.subplots(len(parts), 1, squeeze=False, height_ratios=[len(p) for p in parts])[:, 0]
+    )
     import matplotlib as mpl
 
     cm = mpl.colormaps[cmap or style.SEQUENTIAL_CMAP].with_extremes(bad=style.LIGHT_GREY)
-    im = ax.imshow(data, cmap=cm, aspect="auto", interpolation="nearest")
-    _column_labels(ax, [str(c) for c in m.columns], lang)
-    ax.set_yticks(np.arange(nr), [str(i) for i in m.index], fontsize=font)
-    ax.tick_params(length=0)
-    for s in ax.spines.values():
-        s.set_visible(False)
-    ax.set_xticks(np.arange(nc + 1) - 0.5, minor=True)
-    ax.set_yticks(np.arange(nr + 1) - 0.5, minor=True)
-    ax.grid(which="minor", color="white", linewidth=1.0)
-    ax.tick_params(which="minor", length=0)
-    if annot is not None or nr * nc <= 400:
-        lo, hi = np.nanmin(m.to_numpy()), np.nanmax(m.to_numpy())
-        norm = (m.to_numpy() - lo) / (hi - lo) if hi > lo else np.zeros_like(m.to_numpy())
-        a = annot.reindex(index=m.index, columns=m.columns) if annot is not None else None
-        src = a if a is not None else m
-        col_dec = [decimals_for(pd.to_numeric(src.iloc[:, j], errors="coerce")) for j in range(nc)]
-        for i in range(nr):
+    full = m.to_numpy()
+    lo, hi = (np.nanmin(full), np.nanmax(full)) if np.isfinite(full).any() else (0.0, 1.0)
+    norm = mpl.colors.Normalize(lo, hi)
+    a = annot.reindex(index=m.index, columns=m.columns) if annot is not None else None
+    src = a if a is not None else m
+    col_dec = [decimals_for(pd.to_numeric(src.iloc[:, j], errors="coerce")) for j in range(nc)]
+    write = annot is not None or shown * nc <= 400
+    im = None
+    for k, (ax, rows) in enumerate(zip(axes, parts, strict=True)):
+        sub = m.iloc[list(rows)]
+        im = ax.imshow(
+            np.ma.masked_invalid(sub.to_numpy()),
+            cmap=cm,
+            norm=norm,
+            aspect="auto",
+            interpolation="nearest",
+        )
+        if k == 0:
+            _column_labels(ax, [str(c) for c in m.columns], lang)
+        else:
+            ax.set_xticks([])
+            ax.set_title(t("scale.rows_omitted", lang, n=nr - shown), loc="left", fontsize=7)
+        ax.set_yticks(np.arange(len(rows)), [str(i) for i in sub.index], fontsize=font)
+        ax.tick_params(length=0)
+        for sp in ax.spines.values():
+            sp.set_visible(False)
+        ax.set_xticks(np.arange(nc + 1) - 0.5, minor=True)
+        ax.set_yticks(np.arange(len(rows) + 1) - 0.5, minor=True)
+        ax.grid(which="minor", color="white", linewidth=1.0)
+        ax.tick_params(which="minor", length=0)
+        if not write:
+            continue
+        for i, r in enumerate(rows):
             for j in range(nc):
-                raw = m.iat[i, j]
+                raw = m.iat[r, j]
                 if np.isnan(raw):
-                    txt, colour = "—", "#333333"
+                    txt, colour = "\u2014", "#333333"
                 else:
-                    cell = a.iat[i, j] if a is not None else raw
+                    cell = a.iat[r, j] if a is not None else raw
                     txt = cell if isinstance(cell, str) else _fmt(cell, col_dec[j])
-                    colour = (
-                        "black" if norm[i, j] > 0.55 else "white"
-                    )  # cividis: dark low, light high
+                    # cividis: dark low, light high
+                    colour = "black" if hi > lo and (raw - lo) / (hi - lo) > 0.55 else "white"
                 ax.text(j, i, txt, ha="center", va="center", fontsize=min(6.5, font), color=colour)
-    colorbar_below(fig, im, ax, cbar_label)
+    colorbar_below(fig, im, axes, cbar_label)
     _title(fig, None, title)
     return fig
+
+
+def row_parts(n: int, rows: int = HEATMAP_ROWS) -> list[range]:
+    """Rows of a heatmap or status chart drawn: all up to ``2 * rows``, else the first and the
+    last ``rows`` (the table has them all)."""
+    return [range(n)] if n <= 2 * rows else [range(rows), range(n - rows, n)]
 
 
 # -- small multiples ------------------------------------------------------------------
@@ -703,24 +787,8 @@ def lorenz(
     return fig
 
 
-# -- status dashboard -----------------------------------------------------------------
-def status_dashboard(status: pd.DataFrame, *, title: str = "", lang: str = "zh") -> Figure:
-    """Progress status per region (rows) and indicator (columns): a symbol on a coloured disc.
-
-    Cells take one of met, on_track, moderate, limited, backwards, no_data (the CAGR-ratio
-    categories of SDG progress reports); shapes differ, so it reads in black and white.
-    """
-    style.check_lang(lang)
-    _non_empty(status, "what_status")
-    cells = status.fillna("no_data").astype(str)
-    bad = sorted(set(cells.to_numpy().ravel()) - set(STATUS))
-    if bad:
-        raise user_error("figures.unknown_status", bad=", ".join(bad), valid=", ".join(STATUS))
-    nr, nc = cells.shape
-    height, font = _rows(nr, 4.4 if nc <= 6 else 6.8, 0.55, 6.0)
-    fig = style.new_figure("full", height_cm=height)
-    size = 95 * min(1.0, font / 7.5) ** 2
-    ax = fig.add_subplot()
+def _status_cells(ax: Axes, cells: pd.DataFrame, size: float, font: float) -> None:
+    """The status symbols of ``cells`` (rows top to bottom) on ``ax``."""
     for key, (marker, colour) in STATUS.items():
         rr, cc = np.nonzero(cells.to_numpy() == key)
         if key == "no_data":
@@ -748,17 +816,50 @@ def status_dashboard(status: pd.DataFrame, *, title: str = "", lang: str = "zh")
             ax.scatter(
                 cc, rr, marker=marker, s=size, color=colour, edgecolor=edge, linewidth=0.5, zorder=3
             )
-    ax.set_xlim(-0.6, nc - 0.4)
-    ax.set_ylim(nr - 0.4, -0.6)
-    _column_labels(ax, [str(c) for c in cells.columns], lang)
-    ax.set_yticks(np.arange(nr), [str(i) for i in cells.index], fontsize=font)
-    ax.tick_params(length=0)
-    for s in ax.spines.values():
-        s.set_visible(False)
-    ax.set_xticks(np.arange(nc + 1) - 0.5, minor=True)
-    ax.set_yticks(np.arange(nr + 1) - 0.5, minor=True)
-    ax.grid(which="minor", color=style.LIGHT_GREY, linewidth=0.6)
-    ax.tick_params(which="minor", length=0)
+
+
+# -- status dashboard -----------------------------------------------------------------
+def status_dashboard(
+    status: pd.DataFrame, *, title: str = "", lang: str = "zh", max_rows: int = 2 * HEATMAP_ROWS
+) -> Figure:
+    """Progress status per region (rows) and indicator (columns): a symbol on a coloured disc.
+
+    Cells take one of met, on_track, moderate, limited, backwards, no_data (the CAGR-ratio
+    categories of SDG progress reports); shapes differ, so it reads in black and white.
+    """
+    style.check_lang(lang)
+    _non_empty(status, "what_status")
+    cells = status.fillna("no_data").astype(str)
+    bad = sorted(set(cells.to_numpy().ravel()) - set(STATUS))
+    if bad:
+        raise user_error("figures.unknown_status", bad=", ".join(bad), valid=", ".join(STATUS))
+    nr, nc = cells.shape
+    parts = row_parts(nr, max_rows // 2)
+    drawn = sum(len(p) for p in parts)
+    height, font = _rows(drawn + 2 * (len(parts) - 1), 4.4 if nc <= 6 else 6.8, 0.55, 6.0)
+    fig = style.new_figure("full", height_cm=height)
+    size = 95 * min(1.0, font / 7.5) ** 2
+    axes = list(
+        fig.subplots(len(parts), 1, squeeze=False, height_ratios=[len(p) for p in parts])[:, 0]
+    )
+    for k, (ax, rows) in enumerate(zip(axes, parts, strict=True)):
+        sub = cells.iloc[list(rows)]
+        _status_cells(ax, sub, size, font)
+        ax.set_xlim(-0.6, nc - 0.4)
+        ax.set_ylim(len(rows) - 0.4, -0.6)
+        if k == 0:
+            _column_labels(ax, [str(c) for c in cells.columns], lang)
+        else:
+            ax.set_xticks([])
+            ax.set_title(t("scale.rows_omitted", lang, n=nr - drawn), loc="left", fontsize=7)
+        ax.set_yticks(np.arange(len(rows)), [str(i) for i in sub.index], fontsize=font)
+        ax.tick_params(length=0)
+        for sp in ax.spines.values():
+            sp.set_visible(False)
+        ax.set_xticks(np.arange(nc + 1) - 0.5, minor=True)
+        ax.set_yticks(np.arange(len(rows) + 1) - 0.5, minor=True)
+        ax.grid(which="minor", color=style.LIGHT_GREY, linewidth=0.6)
+        ax.tick_params(which="minor", length=0)
     shown = set(cells.to_numpy().ravel())
     handles = [
         Line2D(

@@ -81,13 +81,26 @@ def _mpl_path(geom) -> MplPath:
 
 
 def _repel(
-    texts, ax, fig, anchors_disp: np.ndarray, iters: int = 200, pad: float = 2.0
+    texts,
+    ax,
+    fig,
+    anchors_disp: np.ndarray,
+    iters: int = 200,
+    pad: float = 2.0,
+    fixed: np.ndarray | None = None,
+    bounds: tuple[float, float, float, float] | None = None,
 ) -> np.ndarray:
-    """Push overlapping text boxes apart (display pixels); returns new centres in display coords."""
+    """Push overlapping text boxes apart (display pixels); returns new centres in display coords.
+
+    ``fixed`` boxes (rows cx, cy, w, h: small areas that a label must not hide) push labels
+    away and do not move; ``bounds`` (x0, y0, x1, y1) keeps the labels inside."""
     renderer = fig.canvas.get_renderer()
     boxes = np.array([t.get_window_extent(renderer).bounds for t in texts])  # x0, y0, w, h
     w, h = boxes[:, 2] + pad, boxes[:, 3] + pad
     c = np.c_[boxes[:, 0] + boxes[:, 2] / 2, boxes[:, 1] + boxes[:, 3] / 2]
+    f = np.zeros((0, 4)) if fixed is None else fixed
+    idx = np.arange(len(c))
+    tie = np.sign(idx[:, None] - idx[None, :])
     for _ in range(iters):
         dx = c[:, None, 0] - c[None, :, 0]
         dy = c[:, None, 1] - c[None, :, 1]
@@ -95,21 +108,38 @@ def _repel(
         oy = (h[:, None] + h[None, :]) / 2 - np.abs(dy)
         overlap = (ox > 0) & (oy > 0)
         np.fill_diagonal(overlap, False)
-        if not overlap.any():
+        # fixed boxes: the label moves the whole overlap away (ties: up)
+        fx = c[:, None, 0] - f[None, :, 0]
+        fy = c[:, None, 1] - f[None, :, 1]
+        fox = (w[:, None] + f[None, :, 2]) / 2 - np.abs(fx)
+        foy = (h[:, None] + f[None, :, 3]) / 2 - np.abs(fy)
+        hit = (fox > 0) & (foy > 0)
+        if not overlap.any() and not hit.any():
             break
         # separate along the axis of least overlap, half each; ties broken by index order
-        sx = np.where(
-            dx == 0, np.sign(np.arange(len(c))[:, None] - np.arange(len(c))[None, :]), np.sign(dx)
-        )
-        sy = np.where(
-            dy == 0, np.sign(np.arange(len(c))[:, None] - np.arange(len(c))[None, :]), np.sign(dy)
-        )
+        sx = np.where(dx == 0, tie, np.sign(dx))
+        sy = np.where(dy == 0, tie, np.sign(dy))
         use_y = oy <= ox
         push_x = np.where(overlap & ~use_y, sx * (ox / 2 + 0.5), 0).sum(axis=1)
         push_y = np.where(overlap & use_y, sy * (oy / 2 + 0.5), 0).sum(axis=1)
+        fuse_y = foy <= fox
+        push_x = push_x + np.where(
+            hit & ~fuse_y, np.where(fx == 0, 1, np.sign(fx)) * (fox + 1), 0
+        ).sum(axis=1)
+        push_y = push_y + np.where(
+            hit & fuse_y, np.where(fy == 0, 1, np.sign(fy)) * (foy + 1), 0
+        ).sum(axis=1)
         c = c + np.c_[push_x, push_y] * 0.6
         c = c + (anchors_disp - c) * 0.02  # gentle pull back to the anchor
+        if bounds is not None:
+            c[:, 0] = np.clip(c[:, 0], bounds[0] + w / 2, bounds[2] - w / 2)
+            c[:, 1] = np.clip(c[:, 1], bounds[1] + h / 2, bounds[3] - h / 2)
     return c
+
+
+NAMES_MAX = 40  # maps of more units carry numbers at their areas and a key of names below
+LABEL_PT = 6.5  # label size; never below style's 6 pt
+SMALL_AREA = 2.0  # an area under this many label boxes gets its label outside, with a leader
 
 
 def choropleth(
@@ -151,12 +181,25 @@ def choropleth(
         col = f"name_{lang}"
         names = dict(zip(feats["code"], feats[col] if col in feats else feats["code"], strict=True))
 
+    if labels is None:
+        labels = len(feats) <= 150
+    numbered = bool(labels) and len(feats) > NAMES_MAX
     x0, y0, x1, y1 = shapely.total_bounds(feats["geometry"].to_numpy())
     ratio = (y1 - y0) / max((x1 - x0) * np.cos(np.deg2rad((y0 + y1) / 2)), 1e-9)  # height / width
     height_cm = 13.0 if ratio >= 0.8 else 11.0
     width_cm = float(np.clip(height_cm / ratio + 3.0, style.HALF_WIDTH_CM, style.FULL_WIDTH_CM))
+    key_rows = 0
+    if numbered:  # the key of names takes the full width below the map
+        width_cm = style.FULL_WIDTH_CM
+        key_rows = -(-len(feats) // KEY_COLUMNS)
+        height_cm += key_rows * LABEL_PT * 1.3 / 72 * 2.54 + 0.6
     fig = style.new_figure(width_cm, height_cm=height_cm)
-    ax = fig.add_subplot()
+    if numbered:
+        ax, key_ax = fig.subplots(
+            2, 1, height_ratios=[13.0, key_rows * LABEL_PT * 1.3 / 72 * 2.54 + 0.3]
+        )
+    else:
+        ax, key_ax = fig.add_subplot(), None
     paths = [_mpl_path(g) for g in feats["geometry"]]
     has = ~np.isnan(vals)
     cm = mpl.colormaps[cmap or style.SEQUENTIAL_CMAP]
@@ -225,25 +268,65 @@ def choropleth(
         ax.set_title(title, loc="left")
     if illustrative:
         style.mark_illustrative(fig, lang)
-    if labels is None:
-        labels = len(feats) <= 150
+    if numbered and key_ax is not None:
+        _key(key_ax, feats, vals, names, show_values, lang)
     if labels:
-        _place_labels(fig, ax, feats, vals, names, show_values)
+        _place_labels(fig, ax, feats, vals, names, show_values and not numbered, numbered)
     return fig
 
 
+KEY_COLUMNS = 5
+
+
+def _key(ax, feats: pd.DataFrame, vals: np.ndarray, names: dict, show_values: bool, lang: str):
+    """The key of a numbered map: number, name (and value) of every area, in columns."""
+    from analysis.present.figures import format_values
+
+    ax.set_axis_off()
+    shown = format_values(vals)
+    entries = []
+    for k, (code, val, txt) in enumerate(zip(feats["code"], vals, shown, strict=True)):
+        entry = f"{k + 1} {names.get(code, code)}"
+        if show_values:
+            entry += f" {txt if not np.isnan(val) else _t('no_data', lang)}"
+        entries.append(entry)
+    rows = -(-len(entries) // KEY_COLUMNS)
+    for j in range(KEY_COLUMNS):
+        col = entries[j * rows : (j + 1) * rows]
+        if col:
+            ax.text(
+                j / KEY_COLUMNS,
+                1.0,
+                "\n".join(col),
+                transform=ax.transAxes,
+                ha="left",
+                va="top",
+                fontsize=LABEL_PT,
+                linespacing=1.3,
+            )
+
+
 def _place_labels(
-    fig, ax, feats: pd.DataFrame, vals: np.ndarray, names: dict, show_values: bool
+    fig,
+    ax,
+    feats: pd.DataFrame,
+    vals: np.ndarray,
+    names: dict,
+    show_values: bool,
+    numbered: bool = False,
 ) -> None:
+    """Labels at the areas (names, or numbers of the key), pushed apart; a label whose area is
+    smaller than ``SMALL_AREA`` label boxes is placed beside it with a leader line, and no
+    label may cover a small area."""
     from analysis.present.figures import format_values
 
     halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
     texts = []
     shown = format_values(vals)
-    for code, x, y, val, txt in zip(
-        feats["code"], feats["label_x"], feats["label_y"], vals, shown, strict=True
+    for k, (code, x, y, val, txt) in enumerate(
+        zip(feats["code"], feats["label_x"], feats["label_y"], vals, shown, strict=True)
     ):
-        s = str(names.get(code, code))
+        s = str(k + 1) if numbered else str(names.get(code, code))
         if show_values and not np.isnan(val):
             s = f"{s}\n{txt}"
         texts.append(
@@ -253,7 +336,7 @@ def _place_labels(
                 s,
                 ha="center",
                 va="center",
-                fontsize=6.5,
+                fontsize=LABEL_PT,
                 linespacing=1.1,
                 path_effects=halo,
                 zorder=4,
@@ -261,10 +344,28 @@ def _place_labels(
         )
     fig.canvas.draw()  # settle the constrained layout, then freeze it so positions stay valid
     fig.set_layout_engine("none")
+    renderer = fig.canvas.get_renderer()
     anchors = ax.transData.transform(np.c_[feats["label_x"], feats["label_y"]])
-    centres = _repel(texts, ax, fig, anchors)
+    # areas in display pixels: which are smaller than their label
+    boxes = np.array([t.get_window_extent(renderer).bounds for t in texts])
+    polys = [_display_geom(g, ax) for g in feats["geometry"]]
+    areas = np.array([p.area for p in polys])
+    small = areas < SMALL_AREA * boxes[:, 2] * boxes[:, 3]
+    fixed = np.array(
+        [
+            [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2, b[2] - b[0], b[3] - b[1]]
+            for b in (p.bounds for p, sm in zip(polys, small, strict=True) if sm)
+        ]
+    ).reshape(-1, 4)
+    start = _beside(anchors, small, boxes)
+    for txt, xy in zip(texts, ax.transData.inverted().transform(start), strict=True):
+        txt.set_position(xy)
+    bb = ax.get_window_extent(renderer)
+    centres = _repel(
+        texts, ax, fig, start, iters=600, fixed=fixed, bounds=(bb.x0, bb.y0, bb.x1, bb.y1)
+    )
     data_xy = ax.transData.inverted().transform(centres)
-    moved = np.hypot(*(centres - anchors).T) > 14  # pixels at figure dpi
+    moved = (np.hypot(*(centres - anchors).T) > 14) | small  # pixels at figure dpi
     for txt, (x, y), far, (ax_, ay_) in zip(
         texts, data_xy, moved, feats[["label_x", "label_y"]].to_numpy(), strict=True
     ):
@@ -272,3 +373,27 @@ def _place_labels(
         if far:
             ax.plot([ax_, x], [ay_, y], color="#333333", linewidth=0.5, zorder=3)
             ax.plot([ax_], [ay_], marker="o", markersize=1.5, color="#333333", zorder=3)
+
+
+def _beside(anchors: np.ndarray, small: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+    """Start positions (display pixels): the anchor, or for a small area a point on a ring
+    around its group of small areas (those within 80 px), spread by the golden angle."""
+    start = anchors.copy()
+    idx = np.flatnonzero(small)
+    for n, i in enumerate(idx):
+        near = idx[np.hypot(*(anchors[idx] - anchors[i]).T) < 80]
+        centre = anchors[near].mean(axis=0)
+        spread = np.hypot(*(anchors[near] - centre).T).max(initial=0.0)
+        d = anchors[i] - centre
+        if np.hypot(*d) < 1.0 or len(near) > 1:  # a group: spread around its centre
+            a = np.arctan2(d[1], d[0]) if np.hypot(*d) >= 1.0 else n * 2.39996
+            d = np.array([np.cos(a), np.sin(a)])
+        else:
+            d = d / np.hypot(*d)
+        start[i] = centre + d * (spread + np.hypot(boxes[i, 2], boxes[i, 3]) + 6)
+    return start
+
+
+def _display_geom(geom, ax):
+    """``geom`` in display pixels (for areas and overlap checks)."""
+    return shapely.transform(geom, lambda xy: ax.transData.transform(xy))

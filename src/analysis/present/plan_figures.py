@@ -189,17 +189,47 @@ def _ranked(c: _Ctx, ind: str) -> PlanItem:
     )
 
 
-def _heatmap(c: _Ctx) -> PlanItem:
+PAGE_ROWS = 60  # rows of a heatmap or status chart on one A4 page (labels >= 6 pt)
+
+
+def row_chunks(n: int, per_page: int = PAGE_ROWS, max_pages: int = 3) -> list[range]:
+    """Rows of each page of a long heatmap or status chart in the document: one page up to
+    ``per_page`` rows, up to ``max_pages`` equal pages, beyond that one page with the first
+    and last rows (the figure itself shows the ends; the table has every row)."""
+    if n <= per_page or n > per_page * max_pages:
+        return [range(n)]
+    k = -(-n // per_page)
+    size = -(-n // k)
+    return [range(i, min(i + size, n)) for i in range(0, n, size)]
+
+
+def _pages(c: _Ctx, title: str, rows: range, chunks: list[range]) -> str:
+    if len(chunks) == 1:
+        return title
+    k = chunks.index(rows) + 1
+    return t("scale.part_title", c.lang, title=title, part=k, parts=len(chunks))
+
+
+def _heatmap(c: _Ctx) -> list[PlanItem]:
     kw = gaps.heatmap_input(c.ds, c.spec, c.index, c.lang)
     kw.pop("title")
-    fig = figures.heatmap(**kw)
-    return c.figure(
-        "heatmap_indicators",
-        c.tr("heatmap_title", year=c.year),
-        c.ds.obs(c.spec.indicators, c.units, c.year),
-        fig,
-        method=c.tr("heatmap_method"),
-    )
+    matrix, annot = kw.pop("matrix"), kw.pop("annot")
+    chunks = row_chunks(len(matrix))
+    out = []
+    for rows in chunks:
+        sub = matrix.iloc[list(rows)]
+        fig = figures.heatmap(sub, annot=annot.iloc[list(rows)], max_rows=PAGE_ROWS, **kw)
+        codes = [k for k, name in c.names.items() if name in set(sub.index)]
+        out.append(
+            c.figure(
+                "heatmap_indicators",
+                _pages(c, c.tr("heatmap_title", year=c.year), rows, chunks),
+                c.ds.obs(c.spec.indicators, [u for u in c.units if u in set(codes)], c.year),
+                fig,
+                method=c.tr("heatmap_method"),
+            )
+        )
+    return out
 
 
 def _dot(c: _Ctx, county: str) -> PlanItem | None:
@@ -254,14 +284,23 @@ def _map(c: _Ctx) -> PlanItem | None:
     )
 
 
+def lagging(latest: pd.Series, *, lower_is_better: bool = False, n: int = MAX_PANELS) -> list:
+    """The ``n`` most lagging units: the lowest latest values, or the highest when lower is
+    better; ties keep the input order, units without a value come last."""
+    order = latest.astype(float).sort_values(
+        ascending=not lower_is_better, kind="stable", na_position="last"
+    )
+    return order.index[:n].tolist()
+
+
 def _small_multiples(c: _Ctx, ind: str) -> PlanItem:
     ds = c.ds
     units, shown_note = c.units, ""
-    if len(units) > MAX_PANELS:  # the lagging units: lowest latest value (highest if lower)
+    if len(units) > MAX_PANELS:
         last = ds.panel(ind, units).ffill(axis=1).iloc[:, -1]
         lower = ds.indicator(ind)["direction"] == "lower"
-        units = last.sort_values(ascending=lower, kind="stable").index[:MAX_PANELS].tolist()
-        shown_note = c.tr("trends_shown", n=MAX_PANELS)
+        units = lagging(last, lower_is_better=lower, n=MAX_PANELS)
+        shown_note = t("scale.trends_shown", c.lang, n=MAX_PANELS, units=ds.units_word(c.lang))
     pan = ds.panel(ind, units + [ds.top])
     long = pan.stack().rename("value").reset_index()
     long.columns = ["region_code", "year", "value"]
@@ -350,21 +389,29 @@ def _fan(c: _Ctx, ind: str) -> PlanItem | None:
     )
 
 
-def _status(c: _Ctx) -> PlanItem | None:
+def _status(c: _Ctx) -> list[PlanItem]:
     view = c.view
     if not view.indicators:
-        return None
-    fig = figures.status_dashboard(view.status_matrix(c.lang), lang=c.lang)
+        return []
+    matrix = view.status_matrix(c.lang)
     obs = view.obs_used()
     obs = obs[obs["year"] >= view.base_year]
-    return c.figure(
-        "status_targets",
-        c.tr("status_title", target_year=view.target_year, as_of=view.as_of_year),
-        obs,
-        fig,
-        extra=sorted(set(view.targets["source"]) & set(c.ds.sources["id"])),
-        method=c.tr("status_method"),
-    )
+    chunks = row_chunks(len(matrix))
+    title = c.tr("status_title", target_year=view.target_year, as_of=view.as_of_year)
+    out = []
+    for rows in chunks:
+        fig = figures.status_dashboard(matrix.iloc[list(rows)], lang=c.lang, max_rows=PAGE_ROWS)
+        out.append(
+            c.figure(
+                "status_targets",
+                _pages(c, title, rows, chunks),
+                obs,
+                fig,
+                extra=sorted(set(view.targets["source"]) & set(c.ds.sources["id"])),
+                method=c.tr("status_method"),
+            )
+        )
+    return out
 
 
 # -- tables ---------------------------------------------------------------------------
@@ -614,7 +661,7 @@ def build(
         items += [
             _ranked(c, MAIN_INDICATOR),
             _ranked(c, WORKER_INDICATOR),
-            _heatmap(c),
+            *_heatmap(c),
             _dot(c, county),
             _map(c),
             _table_baseline(c),
@@ -629,7 +676,7 @@ def build(
             _sigma(c),
             _lorenz(c, WORKER_INDICATOR),
             _fan(c, MAIN_INDICATOR),
-            _status(c),
+            *_status(c),
             _table_status(c),
             _table_county_targets(c, MAIN_INDICATOR),
         ]

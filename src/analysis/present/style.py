@@ -114,8 +114,26 @@ def rc_params() -> dict:
 
 
 def use() -> None:
-    """Apply the plan style to matplotlib (idempotent)."""
+    """Apply the plan style to matplotlib (idempotent); in IPython, plan figures show through
+    their own ``_repr_png_`` (full resolution) even under ``%matplotlib inline``."""
     matplotlib.rcParams.update(rc_params())
+    _show_in_ipython()
+
+
+def _show_in_ipython() -> None:
+    """Register ``PlanFigure._repr_png_`` as the PNG printer of plan figures: the inline
+    backend's printer for every Figure (100 dpi, cropped) would otherwise win."""
+    import sys
+
+    if "IPython" not in sys.modules:  # not in a kernel or shell: nothing to register
+        return
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None:
+        return
+    png = shell.display_formatter.formatters["image/png"]
+    png.for_type(PlanFigure, PlanFigure._repr_png_)
 
 
 def size(width: str | float = "full", aspect: float = 0.62) -> tuple[float, float]:
@@ -129,12 +147,20 @@ def size(width: str | float = "full", aspect: float = 0.62) -> tuple[float, floa
     return (width * CM, width * aspect * CM)
 
 
+SCREEN_DPI = 200  # pixels per inch of figures shown in notebooks and HTML pages
+CSS_PX_PER_INCH = 96  # the display width: print size in CSS pixels
+
+
 class PlanFigure(Figure):
     """A Figure that shows itself in Jupyter (``_repr_png_``) at print size, with or without
-    ``%matplotlib inline``; not managed by pyplot, so it is shown once and never leaks."""
+    ``%matplotlib inline``; not managed by pyplot, so it is shown once and never leaks.
+
+    The PNG has ``SCREEN_DPI`` pixels per inch (about twice the display width), so a page that
+    shows it at its print width (``width`` = inches x 96) can zoom in on real detail."""
 
     def _repr_png_(self):
-        return to_bytes(self, "png", dpi=120), {"width": round(self.get_figwidth() * 96)}
+        width = round(self.get_figwidth() * CSS_PX_PER_INCH)
+        return to_bytes(self, "png", dpi=SCREEN_DPI), {"width": width}
 
 
 def new_figure(

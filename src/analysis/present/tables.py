@@ -9,6 +9,7 @@ times, so a rerun gives byte-identical files.
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import os
@@ -341,17 +342,19 @@ def add_three_line_table(
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
     tblpr.append(layout)
-    for k, row in enumerate(t_.rows):
+    grid = []  # the cells row by row, read once: python-docx's Table.cell() rebuilds the
+    for k, row in enumerate(t_.rows):  # whole grid on every call (quadratic in the rows)
+        grid.append(row.cells)
         trpr = row._tr.get_or_add_trPr()
         cant = OxmlElement("w:cantSplit")
         trpr.append(cant)
         if k == 0:
             head = OxmlElement("w:tblHeader")
             trpr.append(head)
-        for j, cell in enumerate(row.cells):
+        for j, cell in enumerate(grid[-1]):
             cell.width = Cm(widths[j])
     for j, col in enumerate(f.columns):
-        cell = t_.cell(0, j)
+        cell = grid[0][j]
         _border(cell._tc.get_or_add_tcPr(), {"bottom": ("single", 6)})
         p = cell.paragraphs[0]
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -364,14 +367,22 @@ def add_three_line_table(
             if k < len(lines) - 1:
                 run.add_break()
     values = f.to_numpy(dtype=object)
-    for i in range(values.shape[0]):
+    template = None  # one body paragraph (alignment, spacing, run font) copied into each cell:
+    for i in range(values.shape[0]):  # python-docx's per-run font setters cost ~1 ms a cell
         for j in range(values.shape[1]):
-            p = t_.cell(i + 1, j).paragraphs[0]
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            p.paragraph_format.space_after = p.paragraph_format.space_before = Pt(1)
-            set_run_font(
-                p.add_run(display_value(values[i, j], table.formats.get(f.columns[j]))),
-                font,
-                size_pt=size_pt,
-            )
+            text = display_value(values[i, j], table.formats.get(f.columns[j]))
+            tc = grid[i + 1][j]._tc
+            if template is None:
+                p = grid[i + 1][j].paragraphs[0]
+                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                p.paragraph_format.space_after = p.paragraph_format.space_before = Pt(1)
+                set_run_font(p.add_run("x"), font, size_pt=size_pt)
+                template = copy.deepcopy(p._p)
+            new = copy.deepcopy(template)
+            w_t = new.find(f"{qn('w:r')}/{qn('w:t')}")
+            w_t.text = text
+            w_t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            old = tc.p_lst[0]
+            old.addprevious(new)
+            tc.remove(old)
     return t_

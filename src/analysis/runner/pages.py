@@ -155,15 +155,17 @@ ZOOM_JS = (
     "document.addEventListener('click',function(e){var t=e.target;"
     "if(t.tagName==='IMG'&&t.closest('.jp-RenderedImage')){t.classList.toggle('zoomed');}});"
 )
-_WIDTH_ATTR = re.compile(r'(<img [^>]*?)\s(width|height)="\d+"', re.S)
+_HEIGHT_ATTR = re.compile(r'(<img [^>]*?)\sheight="\d+"', re.S)
 
 
 def full_resolution(html: str) -> str:
-    """Drop fixed width/height attributes of embedded figures (CSS fits them to the column;
-    a click shows the image's own pixels)."""
+    """Figures at their print width with their full pixels: the ``width`` attribute (print
+    size in CSS pixels) is kept and CSS fits it to the column; the PNG carries about twice
+    those pixels (``style.SCREEN_DPI``), which a click shows. A fixed height is dropped so
+    the fitted image keeps its aspect."""
     prev = None
     while prev != html:
-        prev, html = html, _WIDTH_ATTR.sub(r"\1", html)
+        prev, html = html, _HEIGHT_ATTR.sub(r"\1", html)
     return html
 
 

@@ -1,0 +1,213 @@
+"""Benchmark: validate and build every report but the county profiles, from 12 counties to a
+synthetic China (about 2,850 counties in about 330 prefectures in 31 provinces, 10 years, the
+default indicator set).
+
+For each size a synthetic data set is written to a temporary directory
+(``analysis.data.synthetic.write_tree`` with the levels of ``levels_for``: a prefecture, a
+province, a country), with a square-grid schematic map, and two commands are timed in fresh
+processes:
+
+    analysis validate --data DIR
+    analysis run --data-dir DIR --outputs-dir OUT --force --only <every report but profiles>
+
+Printed per size: wall time, peak memory of the whole process tree (the sum of the resident
+sizes of the command and every kernel it starts, sampled every 0.2 s from /proc) and the
+ratio of both to the 12-county run, so the growth of cost is visible. Goal (issue 15): at
+2,850 counties <= 10 minutes and <= 4 GiB on a 2-core machine.
+
+Measured 2026-12-01 on the 2-core machine shared with other jobs (load 1-8, so times vary):
+12 counties 57-160 s, 1.5 GiB; 88: 289 s (load ~8); 500: 225 s (load ~5), 1.9 GiB;
+2,850 (31 provinces, 330 prefectures): validate 15 s + run 416 s, 3.6 GiB summed over
+the process tree (shared pages counted in every process, so an overestimate).
+
+    .venv/bin/python benchmarks/national.py            # 12, 88, 500, 2850 counties
+    .venv/bin/python benchmarks/national.py --quick    # 12 and 88 counties
+    .venv/bin/python benchmarks/national.py --sizes 12 500 --keep /tmp/bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SIZES = (12, 88, 500, 2850)
+QUICK = (12, 88)
+PROFILE_NOTEBOOK = "county_profile"
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def reports(config: Path = ROOT / "reports.toml") -> list[str]:
+    """Names of every report of ``config`` except the per-county profiles."""
+    with open(config, "rb") as fh:
+        doc = tomllib.load(fh)
+    return [r["name"] for r in doc["report"] if PROFILE_NOTEBOOK not in r["notebook"]]
+
+
+def levels_for(n: int) -> tuple[int, ...]:
+    """Region levels below the root for ``n`` counties: a prefecture (``n`` <= 12), a province
+    of about 10 counties per prefecture (``n`` <= 150, e.g. 9 and 88 like Guizhou), else a
+    country of about 92 counties per province and 8.6 per prefecture (31, 330, 2850)."""
+    if n <= 12:
+        return (n,)
+    if n <= 150:
+        return (max(2, round(n / 10)), n)
+    return (max(2, round(n / 92)), round(n / 8.6), n)
+
+
+def write_data(root: Path, n: int) -> Path:
+    """A synthetic data set of ``n`` counties (``levels_for``) with a grid map; returns the
+    data directory. The flat ``write_dataset`` when the package has no ``write_tree``."""
+    from analysis.data import synthetic
+
+    tree = getattr(synthetic, "write_tree", None)
+    if tree is not None:
+        data = tree(root / "data", levels=levels_for(n), years=range(2016, 2026))
+    else:
+        data = synthetic.write_dataset(root / "data", n_units=n)
+    synthetic.write_grid_map(data)
+    return Path(data)
+
+
+def _tree_rss(root_pid: int) -> int:
+    """Bytes resident in ``root_pid`` and all its descendants (Linux /proc)."""
+    parent: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                stat = fh.read().rsplit(b")", 1)[1].split()
+            parent[int(entry)] = int(stat[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    tree, todo = {root_pid}, [root_pid]
+    while todo:
+        p = todo.pop()
+        kids = [c for c, pp in parent.items() if pp == p and c not in tree]
+        tree.update(kids)
+        todo.extend(kids)
+    total = 0
+    for p in tree:
+        try:
+            with open(f"/proc/{p}/statm") as fh:
+                total += int(fh.read().split()[1]) * PAGE
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+@dataclass
+class Timing:
+    seconds: float
+    peak_bytes: int
+    returncode: int
+    tail: str
+
+
+def measure(cmd: list[str], cwd: Path) -> Timing:
+    """Run ``cmd``; wall time and peak resident memory of its process tree."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            done.wait(0.2)
+
+    th = threading.Thread(target=sample, daemon=True)
+    th.start()
+    out, _ = proc.communicate()
+    done.set()
+    th.join()
+    return Timing(time.perf_counter() - t0, peak[0], proc.returncode, out[-2000:])
+
+
+def bench(n: int, work: Path, names: list[str], jobs: int) -> dict:
+    d = work / f"n{n}"
+    t0 = time.perf_counter()
+    data = write_data(d, n)
+    gen = time.perf_counter() - t0
+    exe = [sys.executable, "-m", "analysis.cli"]
+    val = measure([*exe, "validate", "--data", str(data)], ROOT)
+    run_cmd = [
+        *exe,
+        "run",
+        "--data-dir",
+        str(data),
+        "--outputs-dir",
+        str(d / "outputs"),
+        "--force",
+        "--no-progress",
+        "--jobs",
+        str(jobs),
+        "--only",
+        *names,
+    ]
+    run = measure(run_cmd, ROOT)
+    for what, r in (("validate", val), ("run", run)):
+        if r.returncode != 0:
+            print(f"  [{n}] {what} exit {r.returncode}:\n{r.tail}", file=sys.stderr)
+    return {"n": n, "generate": gen, "validate": val, "run": run, "reports": durations(d)}
+
+
+def durations(work: Path) -> dict[str, float]:
+    """Seconds per report of the run (its manifest), to see which one grows."""
+    import json
+
+    path = work / "outputs" / "manifest.json"
+    if not path.is_file():
+        return {}
+    reports = json.loads(path.read_text(encoding="utf-8")).get("reports", [])
+    return {str(r["name"]): float(r.get("duration") or 0.0) for r in reports}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="12 and 88 counties only")
+    ap.add_argument("--sizes", type=int, nargs="+", help="numbers of counties")
+    ap.add_argument("--jobs", type=int, default=0, help="analysis run --jobs (0: automatic)")
+    ap.add_argument("--keep", type=Path, help="keep data and outputs under this directory")
+    args = ap.parse_args(argv)
+    sizes = args.sizes or (QUICK if args.quick else SIZES)
+    if 12 not in sizes:
+        sizes = [12, *sizes]  # the reference for the ratios
+    names = reports()
+    print(f"reports: {' '.join(names)}")
+    with tempfile.TemporaryDirectory(prefix="national-") as tmp:
+        work = args.keep or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        rows = []
+        for n in sorted(sizes):
+            r = bench(n, work, names, args.jobs)
+            rows.append(r)
+            base = rows[0]
+            v, u = r["validate"], r["run"]
+            print(
+                f"{n:>6} counties | data {r['generate']:6.1f} s | validate {v.seconds:6.1f} s"
+                f" {v.peak_bytes / 2**20:7.0f} MiB | run {u.seconds:7.1f} s"
+                f" {u.peak_bytes / 2**20:7.0f} MiB | x{u.seconds / base['run'].seconds:5.1f} time"
+                f" x{u.peak_bytes / max(base['run'].peak_bytes, 1):4.1f} memory"
+                f" | {'ok' if v.returncode == 0 and u.returncode == 0 else 'FAILED'}",
+                flush=True,
+            )
+            each = "  ".join(f"{k} {v:.0f}" for k, v in r["reports"].items())
+            print(f"{'':>6} seconds per report (kernels in parallel): {each}", flush=True)
+    failed = [r for r in rows if r["validate"].returncode or r["run"].returncode]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
