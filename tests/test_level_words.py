@@ -214,3 +214,30 @@ def test_gap_tables_of_a_province_name_its_prefectures(province, lang):
         assert "The province" in heads and "Median of the prefectures" in heads
         assert "Prefectures" in heads
         assert "county" not in text.lower() and "counties" not in text.lower(), text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_plan_captions_and_tables_of_a_province_name_its_prefectures(province, lang):
+    """The plan figure set on the province (units: its 5 prefectures): captions, notes and
+    table headers say 全省 and 市（州）, never 全州 or 县（市） (in English: the province and
+    the prefectures, never counties)."""
+    from analysis.present import plan_figures
+
+    items = plan_figures.build(province, "all", lang)
+    try:
+        texts = [f"{i.caption} {i.note}" for i in items]
+        texts += [" ".join(map(str, i.table.frame.columns)) for i in items if i.table is not None]
+        text = " ".join(texts)
+        split = next(i for i in items if i.key.startswith("county_targets_"))
+        if lang == "zh":
+            assert not [w for w in WRONG if w in text], [
+                x for x in texts if any(w in x for w in WRONG)
+            ]
+            assert "各市（州）" in text and "低于全省水平" in text
+            assert "最后一行为全省合计" in split.note, split.note  # the province total
+        else:
+            assert "count" not in text.lower(), [x for x in texts if "count" in x.lower()]
+            assert "of the prefectures" in text and "the level of the province" in text
+            assert "the total for the province" in split.note, split.note
+    finally:
+        plan_figures.close(items)
