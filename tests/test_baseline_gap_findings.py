@@ -75,12 +75,12 @@ def test_baseline_problems_gaps_actions(base_zh):
     p, g, a = (" ".join(base_zh[k]) for k in ("problems", "gaps", "actions"))
     # six counties below 51.53 %: Libo 42.70, Dushan 47.96, Pingtang 33.78, Changshun 43.00,
     # Huishui 48.97, Sandu 36.91
-    assert "12个县(市)中有6个城镇化率低于全州平均水平（51.5%）" in p
+    assert "12个县（市）中有6个城镇化率低于全州平均水平（51.5%）" in p
     below = p.split("包括")[1].split("，")[0].split("、")
     assert set(below) == {"荔波县", "独山县", "平塘县", "长顺县", "惠水县", "三都水族自治县"}
     # 1,800,536 / 237 = 7,597 urban residents per community; above: Duyun 10,574, Libo 9,449,
     # Dushan 12,674.5, Luodian 9,503, Huishui 10,771
-    assert "7,597人，5个县(市)高于这一水平" in p
+    assert "7,597人，5个县（市）高于这一水平" in p
     # Duyun 65.88 - Pingtang 33.78 = 32.1 points
     assert "都匀市（65.9%）比最低的平塘县（33.8%）高32.1个百分点" in g
     # Dushan 126,745 / 10 = 12,674.5 against Changshun 86,653 / 19 = 4,560.7: 2.8 times
@@ -107,10 +107,10 @@ def test_gap_findings_counts(ds, gap_run):
     assert (below_area, below_staff) == (2, 7)
     status = " ".join(f["status"])
     area = f"{12 - below_area}个达到国家标准（30平方米/百户），{below_area}个未达到"
-    assert f"12个县(市)中{area}" in status
-    assert f"12个县(市)中{12 - below_staff}个达到国家标准（18人/万人）" in status
+    assert f"12个县（市）中{area}" in status
+    assert f"12个县（市）中{12 - below_staff}个达到国家标准（18人/万人）" in status
     first = ds.name(results["index"].index[0])
-    assert f["status"][0].startswith(f"{spec.year}年，12个县(市)中综合发展指数最高的是{first}")
+    assert f["status"][0].startswith(f"{spec.year}年，12个县（市）中综合发展指数最高的是{first}")
     lag = results["tiers"].index[results["tiers"]["index"] == "lagging"]
     assert f"滞后档{len(lag)}个" in f["status"][0]
     # the widest spread: the coefficient of variation computed here (population SD / mean)
@@ -160,9 +160,9 @@ def test_findings_on_a_synthetic_data_set(synthetic):
         label = ds.label(ind, "zh", unit=False)
         line = next(s for s in f["status"] if s.startswith(label))
         if below:
-            assert f"{n}个县(市)中{n - below}个达到" in line and f"{below}个未达到" in line
+            assert f"{n}个县（市）中{n - below}个达到" in line and f"{below}个未达到" in line
         else:
-            assert f"{n}个县(市)均达到" in line
+            assert f"{n}个县（市）均达到" in line
     m = baseline_findings.unit_measures(ds, 2020)
     hi, lo = m["urbanisation_rate"].idxmax(), m["urbanisation_rate"].idxmin()
     diff = m["urbanisation_rate"].max() - m["urbanisation_rate"].min()
@@ -183,7 +183,7 @@ def test_reading_tables_and_alignment(ds, gap_run):
     f = display.formatted(beta, ds, "zh", decimals=beta.attrs["decimals"])
     assert set(f["起始年"]) == {"2016"} and "region_code" not in " ".join(f.columns)
     idx = gaps.reading(results["index"], ds, "zh")
-    assert idx.columns[0] == "县(市)" and idx.iloc[0, 0] == ds.name(results["index"].index[0])
+    assert idx.columns[0] == "县（市）" and idx.iloc[0, 0] == ds.name(results["index"].index[0])
     frame = pd.DataFrame({"name": ["a", "b"], "value": [1.5, 22.25], "text": ["1,2", "x"]})
     html = display.show(frame).to_html()
     style = html.split("</style>")[0]

@@ -95,10 +95,10 @@ def test_tiers_and_profile(ds, results):
 
 def test_display_is_chinese_first(ds, results):
     t = gaps.display(results["index"], ds, "zh")
-    assert list(t.columns[:4]) == ["区划代码", "县(市)", "综合指数", "排名"]
-    assert "都匀市" in set(t["县(市)"])
+    assert list(t.columns[:4]) == ["区划代码", "县（市）", "综合指数", "排名"]
+    assert "都匀市" in set(t["县（市）"])
     e = gaps.display(results["index"], ds, "en")
-    assert "Index" in e.columns and "Duyun" in set(e["County"])
+    assert "Index" in e.columns and "Duyun" in set(e["Counties"])
 
 
 @pytest.mark.parametrize(
@@ -122,7 +122,7 @@ def test_bad_parameters_list_valid_options(ds, kwargs, needle):
 def test_bad_region_code(ds):
     with pytest.raises(UserError, match="522701"):
         gaps.unit_code(ds, "123456")
-    with pytest.raises(UserError, match="不是县级单元"):
+    with pytest.raises(UserError, match="不是县（市）之一"):
         gaps.unit_code(ds, "522700")  # the prefecture is not a unit
     assert gaps.unit_code(ds, 522722) == "522722"  # papermill may pass an int
 

@@ -79,7 +79,7 @@ def test_county_gaps_default(tmp_path):
     assert "图3-1" in text and "表3-1" in text
     assert _images(nb) >= 6  # 2 ranked bars, map, heat map, Lorenz, sigma lines
     check_plan_layout(nb, "zh")
-    assert "12个县(市)中10个达到国家标准" in text  # the findings, computed
+    assert "12个县（市）中10个达到国家标准" in text  # the findings, computed
     shown = re.sub(r"<style.*?</style>", "", text, flags=re.S)
     for bad in ("print(", "illustrative data", "02_county_gaps", "targets.csv", "region_code"):
         assert bad not in shown, bad

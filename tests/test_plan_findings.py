@@ -147,7 +147,7 @@ def test_page_order_of_the_committed_notebooks(name, tmp_path):
     assert "chapter.methods(" in code[-1].source
     md = [c.source for c in nb.cells if c.cell_type == "markdown"]
     for text in md:  # region words come from the data, not from the notebook
-        assert "全州" not in text and "县(市)" not in text
+        assert "全州" not in text and "县(市)" not in text and "县（市）" not in text
     assert np.all([not c.get("outputs") for c in code])
 
 

@@ -27,14 +27,14 @@ def test_whole_word(level, name, zh, en):
 
 
 def test_units_word_by_the_units_names():
-    assert units_word("county", ["都匀市", "荔波县"]) == "县(市)"
-    assert units_word("county", ["红花岗区", "桐梓县"]) == "县(市、区)"
+    assert units_word("county", ["都匀市", "荔波县"]) == "县（市）"
+    assert units_word("county", ["红花岗区", "桐梓县"]) == "县（市、区）"
     assert units_word("county", ["红花岗区"], "en") == "counties and districts"
-    assert units_word("prefecture", ["遵义市", "黔南布依族苗族自治州"]) == "市(州)"
+    assert units_word("prefecture", ["遵义市", "黔南布依族苗族自治州"]) == "市（州）"
     assert units_word("province", ["贵州省"], "en") == "provinces"
 
 
 def test_dataset_words_follow_the_top_region(ds):
-    assert ds.whole_word() == "全州" and ds.units_word() == "县(市)"
+    assert ds.whole_word() == "全州" and ds.units_word() == "县（市）"
     assert ds.whole_word(code="520000") == "全省"
     assert region_type("county", "都匀市") == "city"

@@ -326,7 +326,7 @@ def _actions(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
         money = {"once": num(cost["once"]), "yearly": num(cost["yearly"])}
         out.append(t(f"findings_gaps.act_budget_{key}", lang, **money))
     if ds.is_illustrative(ds.obs(spec.indicators, ds.unit_codes, spec.year)):
-        out.append(t("findings_gaps.act_illustrative", lang))
+        out.append(t("findings_gaps.act_illustrative", lang, units=ds.units_word(lang)))
     return [cap(s) for s in out]
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.data import Dataset
+from analysis.data import Dataset, words
 from analysis.errors import user_error
 from analysis.methods import composite
 
@@ -62,7 +62,7 @@ def latest_year(ds: Dataset, ids: Sequence[str]) -> int:
     """The latest year in which most (more than half) of ``ids`` have data for the units."""
     cov = coverage(ds, ids)
     if cov.empty:
-        raise user_error("gaps.no_county_data", ids=", ".join(ids))
+        raise words.user_error(ds, "gaps.no_county_data", ids=", ".join(ids))
     per_year = cov.groupby("year")["indicator"].nunique()
     ok = per_year[per_year > len(ids) / 2]
     return int((ok if not ok.empty else per_year).index.max())
@@ -78,7 +78,7 @@ def groups_of(ds: Dataset, grouping: str | Mapping[str, str] | None) -> pd.Serie
         g = pd.Series({str(k): str(v) for k, v in grouping.items()}).reindex(units)
         missing = g.index[g.isna()].tolist()
         if missing:
-            raise user_error("gaps.grouping_misses", missing=", ".join(missing))
+            raise words.user_error(ds, "gaps.grouping_misses", missing=", ".join(missing))
         return g.rename("group")
     cols = [c for c in ds.regions.columns if c not in ("code", "name_zh", "name_en", "parent_code")]
     if grouping not in cols:
@@ -88,7 +88,7 @@ def groups_of(ds: Dataset, grouping: str | Mapping[str, str] | None) -> pd.Serie
         return None
     if (g == "").any():  # a missing label is an error, never a group called "" or "nan"
         missing = ", ".join(g.index[g == ""])
-        raise user_error("gaps.grouping_incomplete", grouping=grouping, missing=missing)
+        raise words.user_error(ds, "gaps.grouping_incomplete", grouping=grouping, missing=missing)
     return g.rename("group")
 
 
@@ -143,7 +143,7 @@ def unit_code(ds: Dataset, region_code: str | int | None) -> str:
     code = ds.check_regions([str(region_code)])[0]
     if code not in ds.unit_codes:
         listing = [f"{c} {ds.name(c)}" for c in ds.unit_codes]
-        raise user_error("gaps.not_a_unit", code=code, valid=", ".join(listing))
+        raise words.user_error(ds, "gaps.not_a_unit", code=code, valid=", ".join(listing))
     return code
 
 

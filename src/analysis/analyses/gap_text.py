@@ -12,7 +12,7 @@ import pandas as pd
 
 from analysis.analyses.gap_params import Spec
 from analysis.analyses.tidy import tidy
-from analysis.data import Dataset
+from analysis.data import Dataset, words
 from analysis.errors import check_lang
 from analysis.messages import has, labels, t
 from analysis.methods import tiers
@@ -37,15 +37,18 @@ def theme_label(theme: str, lang: str = "zh") -> str:
     return t(key, lang) if has(key) else theme
 
 
-def header(name: str, lang: str = "zh") -> str:
-    """Column header ``gaps.header.<name>``; a theme label or the name itself otherwise."""
+def header(name: str, lang: str = "zh", ds: Dataset | None = None) -> str:
+    """Column header ``gaps.header.<name>``; a theme label or the name itself otherwise.
+    The fields ``{units}`` and ``{whole}`` take the words of ``ds`` (neutral words without)."""
     key = f"gaps.header.{name}"
-    return t(key, lang) if has(key) else theme_label(name, lang)
+    if not has(key):
+        return theme_label(name, lang)
+    return words.fill(t(key, lang), words.fields(ds, lang))
 
 
-def reason_label(code: str, lang: str = "zh") -> str:
+def reason_label(code: str, lang: str = "zh", ds: Dataset | None = None) -> str:
     """Why a statistic is not reported ("" when it is)."""
-    return t(f"gaps.reason.{code}", lang) if code else ""
+    return words.fill(t(f"gaps.reason.{code}", lang), words.fields(ds, lang)) if code else ""
 
 
 def _relabel_values(f: pd.DataFrame, ds: Dataset, lang: str) -> pd.DataFrame:
@@ -65,7 +68,7 @@ def _relabel_values(f: pd.DataFrame, ds: Dataset, lang: str) -> pd.DataFrame:
     if "tier" in f.columns:
         f["tier"] = f["tier"].map(tiers.tier_labels(lang)).fillna(f["tier"])
     if "reason" in f.columns:
-        f["reason"] = f["reason"].fillna("").map(lambda c: reason_label(c, lang))
+        f["reason"] = f["reason"].fillna("").map(lambda c: reason_label(c, lang, ds))
     return f
 
 
@@ -93,7 +96,7 @@ def display(frame: pd.DataFrame, ds: Dataset, lang: str = "zh", digits: int = 2)
             f[c] = f[c].astype("Int64")
     f = tidy(f, digits)
     f.index = pd.RangeIndex(1, len(f) + 1, name=header("row_number", lang))
-    return f.rename(columns={c: header(c, lang) for c in f.columns})
+    return f.rename(columns={c: header(c, lang, ds) for c in f.columns})
 
 
 # Decimals of statistics in the tables for reading (others: by magnitude, ``present.display``).
@@ -151,9 +154,7 @@ def reading(
         numeric = c in f.columns and pd.api.types.is_numeric_dtype(f[c])
         if numeric and (f[c].dropna() % 1 == 0).all():
             f[c] = f[c].astype("Int64")
-    units = ds.units_word(lang)
-    heads = {c: header(c, lang) for c in f.columns}
-    heads["region"] = units[:1].upper() + units[1:]
+    heads = {c: header(c, lang, ds) for c in f.columns}
     dec = {**READING_DECIMALS, **(decimals or {})}
     out = f.rename(columns=heads)
     out.attrs["decimals"] = {
@@ -205,6 +206,7 @@ def describe(ds: Dataset, spec: Spec, lang: str = "zh") -> str:
         lang,
         year=spec.year,
         n=len(ds.unit_codes),
+        units=ds.units_word(lang),
         normalisation=t(f"gaps.normalisation.{spec.normalisation}", lang),
         weighting=t(f"gaps.weighting.{w}", lang),
         k=len(spec.indicators),
@@ -212,7 +214,9 @@ def describe(ds: Dataset, spec: Spec, lang: str = "zh") -> str:
     )
     if spec.dropped:
         dropped = sep.join(ds.label(i, lang) for i in spec.dropped)
-        text += t("gaps.describe_dropped", lang, year=spec.year, labels=dropped)
+        text += t(
+            "gaps.describe_dropped", lang, year=spec.year, labels=dropped, units=ds.units_word(lang)
+        )
     return text
 
 

@@ -386,7 +386,7 @@ def sigma_input(ineq: pd.DataFrame, ds: Dataset, lang: str = "zh", measure: str 
     f.columns = [ds.label(c, lang, unit=False) for c in f.columns]
     return {
         "frame": f,
-        "title": t("gaps.sigma_title", lang),
+        "title": t("gaps.sigma_title", lang, units=ds.units_word(lang)),
         "ylabel": t(f"gaps.header.{measure}", lang),
         "lang": lang,
     }

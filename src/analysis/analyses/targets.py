@@ -221,7 +221,7 @@ class TargetView:
                 _t("method", lang): [projection.method_label(m, lang) for m in f["method"]],
                 _t("mae", lang): f["mae"].to_numpy(),
                 _t("mase", lang): f["mase"].to_numpy(),
-                _t("chosen", lang): f["chosen"].to_numpy(),
+                t("targets.chosen", lang, units=self.ds.units_word(lang)): f["chosen"].to_numpy(),
             }
         )
         return tidy(out, 3)
@@ -379,7 +379,7 @@ def county_display(ds: Dataset, frame: pd.DataFrame, lang: str = "zh") -> pd.Dat
     heads = {
         "baseline_year": _t("baseline_year", lang),
         "baseline": _t("baseline", lang),
-        "target": _t("county_target", lang),
+        "target": t("targets.county_target", lang, units=ds.units_word(lang)),
         "standard": t("findings_targets.standard_col", lang, whole=ds.whole_word(lang)),
         "increment": _t("increment", lang),
         "share": t("findings_targets.share", lang, whole=ds.whole_word(lang)),

@@ -164,10 +164,14 @@ def _source_defaults(ds: Dataset, obs: pd.DataFrame, filled: bool) -> dict[str, 
     }
 
 
-def _notes_sheet(wb: Workbook, inds: pd.DataFrame, defaults: dict[str, str]) -> None:
+def _notes_sheet(
+    wb: Workbook, inds: pd.DataFrame, defaults: dict[str, str], units: dict[str, str]
+) -> None:
+    """The notes sheet; ``units`` is the data set's word for its units by language."""
     notes = wb.create_sheet(NOTES)
     notes.append([_both("data.template.notes_title")])
-    notes.append([f"{t('data.template.notes_text', 'zh')} {t('data.template.notes_text', 'en')}"])
+    text = [t("data.template.notes_text", lg, units=units[lg]) for lg in ("zh", "en")]
+    notes.append([" ".join(text)])
     notes.append([])
     for key, label in SOURCE_FIELDS.items():
         notes.append([label, _cell(defaults[key])])
@@ -212,7 +216,8 @@ def write_template(
     units = ds.units()
     for theme in THEMES:
         _theme_sheet(wb, theme, inds, units, years, values)
-    _notes_sheet(wb, inds, _source_defaults(ds, obs, filled))
+    words = {lg: ds.units_word(lg) for lg in ("zh", "en")}
+    _notes_sheet(wb, inds, _source_defaults(ds, obs, filled), words)
     wb.properties.creator = "analysis"
     wb.properties.created = wb.properties.modified = io.FIXED_TIME
     buf = _io.BytesIO()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from analysis.errors import UserError
 from analysis.messages import t
 
 _SUFFIXES = (
@@ -75,3 +76,37 @@ def units_word(level: str, names_zh: Iterable[str], lang: str = "zh") -> str:
     if "banner" in kinds:
         return t("regions.units_counties_banners", lang)
     return t("regions.units_counties", lang)
+
+
+def neutral(lang: str = "zh") -> dict[str, str]:
+    """The catalogue fields ``units`` and ``whole`` when no data set is at hand: words that
+    fit any region (``regions.units_regions``, ``regions.whole_region``)."""
+    return {"units": t("regions.units_regions", lang), "whole": t("regions.whole_region", lang)}
+
+
+def fields(ds: object | None, lang: str = "zh") -> dict[str, str]:
+    """The catalogue fields ``units`` and ``whole`` of a data set (``Dataset.units_word``,
+    ``Dataset.whole_word``), or the neutral words when ``ds`` is None."""
+    if ds is None:
+        return neutral(lang)
+    return {"units": ds.units_word(lang), "whole": ds.whole_word(lang)}  # type: ignore[attr-defined]
+
+
+def fill(text: str, words: dict[str, str]) -> str:
+    """``text`` with only the fields ``{units}`` and ``{whole}`` replaced (other braces, such
+    as fields filled later in a browser, are left as they are); a word that opens the text
+    starts with a capital letter ("Counties", "The prefecture")."""
+    for k in ("units", "whole"):
+        if k in words:
+            word = words[k]
+            if text.startswith("{" + k + "}"):
+                text = word[:1].upper() + word[1:] + text[len(k) + 2 :]
+            text = text.replace("{" + k + "}", word)
+    return text
+
+
+def user_error(ds: object | None, key: str, /, **other: object) -> UserError:
+    """``errors.user_error`` for a message with the fields ``{units}``/``{whole}``: each
+    language gets the data set's own words (neutral words when ``ds`` is None)."""
+    zh, en = (t(key, lg, **fields(ds, lg), **other) for lg in ("zh", "en"))
+    return UserError(zh, en)

@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 
 from analysis import paths
 from analysis.analyses import baseline, gaps, targets
+from analysis.data import words
 from analysis.errors import check_choice
 from analysis.io import write_bytes
 from analysis.messages import t
@@ -63,6 +64,7 @@ class _Ctx:
     def __init__(self, ds, lang: str, year: int, chapter):
         self.ds, self.lang, self.year = ds, lang, year
         self.names = ds.names(lang)
+        self.words = words.fields(ds, lang)  # {units}, {whole}
         self.units = ds.unit_codes
         self.num = captions.Numbering(chapter=chapter, lang=lang)
         self._spec: gaps.Spec | None = None
@@ -70,7 +72,8 @@ class _Ctx:
         self._view: targets.TargetView | None = None
 
     def tr(self, key: str, **fields) -> str:
-        return t(f"plan.{key}", self.lang, **fields)
+        """Message ``plan.<key>`` with the data set's words for ``{units}`` and ``{whole}``."""
+        return t(f"plan.{key}", self.lang, **{**self.words, **fields})
 
     def label(self, ind: str, unit: bool = True) -> str:
         return self.ds.label(ind, self.lang, unit=unit)

@@ -288,7 +288,7 @@ def figure(ctx: Context, code: str) -> Figure:
     fig = figures.dot_plot(
         dots,
         title=ctx.names[code],
-        xlabel=t("gaps.profile_xlabel", lang),
+        xlabel=t("gaps.profile_xlabel", lang, units=ctx.units),
         lang=lang,
         series_labels={"county": ctx.names[code], "prefecture": ctx.whole},
     )

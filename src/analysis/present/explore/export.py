@@ -21,9 +21,9 @@ import shapely
 
 from analysis.analyses import gaps
 from analysis.analyses import targets as targets_mod
-from analysis.data import Dataset
+from analysis.data import Dataset, words
 from analysis.data import schema as S
-from analysis.errors import UserError, user_error
+from analysis.errors import UserError
 from analysis.messages import labels
 from analysis.present import maps
 
@@ -191,7 +191,7 @@ def explore_data(ds: Dataset) -> dict[str, Any]:
     codes = regions["code"].astype(str).tolist()
     ids = unit_indicators(ds)
     if not ids:
-        raise user_error("explore.no_unit_data")
+        raise words.user_error(ds, "explore.no_unit_data")
     top = ds.top
     fan_codes = [top, *ds.unit_codes]
     return {
@@ -211,9 +211,15 @@ def explore_data(ds: Dataset) -> dict[str, Any]:
         "fan": _fan(ds, fan_codes),
         "index": _index(ds),
         "geo": _geo(ds),
-        "labels": {lg: labels("explore", lg) for lg in ("zh", "en")},
+        "labels": {lg: _labels(ds, lg) for lg in ("zh", "en")},
         "illustrative": bool(ds.is_illustrative(ds.obs(ids, ds.unit_codes))),
     }
+
+
+def _labels(ds: Dataset, lang: str) -> dict[str, str]:
+    """The page's texts (catalogue ``explore.*``) with the data set's words for its units."""
+    w = words.fields(ds, lang)
+    return {k: words.fill(v, w) for k, v in labels("explore", lang).items()}
 
 
 def ranks(values: Sequence[float | None], direction: str) -> list[int | None]:

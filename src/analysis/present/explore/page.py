@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from analysis import io, paths
-from analysis.data import Dataset, load
-from analysis.errors import UserError, check_lang, user_error
+from analysis.data import Dataset, load, words
+from analysis.errors import UserError, check_lang
 from analysis.messages import t
 from analysis.present.explore.export import explore_data, unit_indicators
 
@@ -82,8 +82,13 @@ def page_html(data: dict[str, Any], asset: str, lang: str = "zh", key: str = "")
     blob = blob.replace("</", "<\\/")  # never closes the script element
     app = (HERE / "page.js").read_text(encoding="utf-8")
 
+    filled = data.get("labels", {}).get(lang, {})  # words of the data set (export.data)
+
+    def text(k: str) -> str:
+        return filled.get(k) or words.fill(t("explore." + k, lang), words.neutral(lang))
+
     def lab(k: str) -> str:
-        return f'<span data-l="{k}">{escape(t("explore." + k, lang))}</span>'
+        return f'<span data-l="{k}">{escape(text(k))}</span>'
 
     def pick(k: str) -> str:
         return f'<label>{lab(k)}<select id="{k if k != "county" else "county"}"></select></label>'
@@ -92,7 +97,7 @@ def page_html(data: dict[str, Any], asset: str, lang: str = "zh", key: str = "")
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta name="{KEY_META}" content="{escape(key)}">\n'
-        f"<title>{escape(t('explore.title', lang))}</title>\n<style>{CSS}</style>\n"
+        f"<title>{escape(text('title'))}</title>\n<style>{CSS}</style>\n"
         f'<script src="{escape(asset)}"></script>\n</head>\n<body>\n'
         f'<h1>{lab("title")} <span id="badge" class="badge">{lab("illustrative")}</span></h1>\n'
         f'<p class="note">{lab("subtitle")}</p>\n'
@@ -164,7 +169,7 @@ def write_explore_page(
             return page
         ds = load(data)
         if not unit_indicators(ds):
-            raise user_error("explore.no_unit_data")
+            raise words.user_error(ds, "explore.no_unit_data")
         return build_page(ds, html_dir, lang, key)
     except UserError as exc:
         if log is not None:

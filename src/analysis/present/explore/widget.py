@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 
 from analysis.analyses import gaps
 from analysis.analyses import targets as targets_mod
-from analysis.data import Dataset, load
+from analysis.data import Dataset, load, words
 from analysis.errors import UserError, check_lang, user_error
 from analysis.messages import t
 from analysis.methods import composite
@@ -130,6 +130,7 @@ class Explorer:
     def __init__(self, ds: Dataset, lang: str = "zh"):
         self.ds = ds
         self.lang = check_lang(lang)
+        self._words = words.fields(ds, self.lang)
         self.indicators = unit_indicators(ds)
         std = gaps.standard_indicators(ds)
         first = std[0] if std else self.indicators[0]
@@ -270,7 +271,7 @@ class Explorer:
         ds, lang, s = self.ds, self.lang, self.state
 
         def lab(key: str) -> str:
-            return t(f"explore.{key}", lang)
+            return words.fill(t(f"explore.{key}", lang), words.fields(ds, lang))
 
         inds = [(ds.label(i, lang), i) for i in self.indicators]
         index_ids = gaps.index_indicators(ds)
@@ -367,7 +368,7 @@ class Explorer:
         for k, key in enumerate(
             ("ranked_title", "map_title", "trend_title", "profile_title", "index_title")
         ):
-            tabs.set_title(k, t(f"explore.{key}", self.lang))
+            tabs.set_title(k, words.fill(t(f"explore.{key}", self.lang), self._words))
         self._drawn: dict[str, View] = {}
 
         def on_tab(change: dict) -> None:
@@ -386,7 +387,7 @@ class Explorer:
         c, o = self.controls, self.outputs
         left = W.VBox([c["indicator"], c["year"], c["level"], c["county"]])
         right = W.VBox([c["index_indicators"], c["normalisation"], c["weighting"]])
-        title = W.HTML(f"<b>{t('explore.title', self.lang)}</b>")
+        title = W.HTML(f"<b>{words.fill(t('explore.title', self.lang), self._words)}</b>")
         tabs = self.tabs
         self.show()
         return W.VBox([title, W.HBox([left, right]), o["messages"], tabs])
