@@ -13,7 +13,7 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
-from analysis.present import captions, figures, style
+from analysis.present import captions, figures, plan_figures, style
 from analysis.present import documents as plan_doc
 from analysis.present.tables import Table
 
@@ -162,3 +162,19 @@ def test_rerun_gives_byte_identical_png_svg_pdf_xlsx_docx(tmp_path):
     for ext in ("png", "svg", "pdf", "xlsx", "docx"):
         a, b = (tmp_path / f"a.{ext}").read_bytes(), (tmp_path / f"b.{ext}").read_bytes()
         assert len(a) > 1000 and a == b, ext
+
+
+def test_county_target_note_states_the_aggregate_not_rounding():
+    """The note under the county-target table compares the aggregate of the county targets
+    (the table's last row) with the region's target, and never blames rounding for a gap
+    that comes from counties keeping values above the standard."""
+    from analysis.analyses import targets as tv
+    from analysis.data import load
+
+    ds = load()
+    coded = tv.prepare(ds).county_frame(plan_figures.MAIN_INDICATOR)
+    total = float(coded.loc[coded["region_code"] == ds.top, "target"].iloc[0])
+    items = plan_figures.build(ds, "trends", "zh")
+    note = next(i for i in items if i.key.startswith("county_targets")).note
+    assert "四舍五入" not in note
+    assert f"{total:,.1f}" in note and total > 30.0  # counties above 30 m2/100 hh keep it

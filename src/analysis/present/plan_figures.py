@@ -615,9 +615,11 @@ def _table_county_targets(c: _Ctx, ind: str) -> PlanItem | None:
     target = float(view.targets.loc[ind, "target_value"])
     last_col = frame.columns[-1]
     notes = [c.tr("county_targets_method")]
-    total = float(frame[last_col].iloc[-1])
-    if not np.isclose(total, target, rtol=0, atol=0.05):
-        notes.append(c.tr("target_total_differs", top=c.top_name, diff=f"{total - target:.1f}"))
+    coded = view.county_frame(ind)
+    total = float(coded.loc[coded["region_code"] == c.ds.top, "target"].iloc[0])
+    if round(total, 1) != round(target, 1):  # the table shows one decimal
+        key = "target_total_above" if total > target else "target_total_below"
+        notes.append(c.tr(key, top=c.top_name, total=f"{total:,.1f}", target=f"{target:,.1f}"))
     fmts = {col: "#,##0" for col in frame.columns[1:]}
     for col in (frame.columns[1], last_col):
         fmts[col] = "0.0"
