@@ -46,3 +46,16 @@ def pytest_configure(config):  # noqa: ARG001 (pytest hook signature)
 def pytest_unconfigure(config):  # noqa: ARG001
     for tmp in _CREATED:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _cost(item) -> float:
+    marker = item.get_closest_marker("cost")
+    return float(marker.args[0]) if marker else 0.0
+
+
+def pytest_collection_modifyitems(config, items):  # noqa: ARG001 (pytest hook signature)
+    """Heaviest test files first (module marker ``cost``; the sort is stable, so the order
+    within a file is kept). With ``--dist loadfile --no-loadscope-reorder`` the xdist workers
+    take whole files in this order as they become free, so the long end-to-end files start
+    early instead of last and the two workers finish together."""
+    items[:] = sorted(items, key=lambda item: -_cost(item))

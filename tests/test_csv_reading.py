@@ -17,6 +17,8 @@ from analysis.data import schema as S
 from analysis.data import validate as V
 from analysis.errors import DataError
 
+pytestmark = pytest.mark.cost(9)  # rough seconds: scheduled early (conftest.py)
+
 OBS = FIXTURES / "minimal" / "observations" / "obs.csv"
 HEADER = OBS.read_text(encoding="utf-8").splitlines()[0]
 

@@ -17,6 +17,8 @@ from analysis.analyses import periods
 from analysis.data import load, synthetic
 from analysis.errors import UserError
 
+pytestmark = pytest.mark.cost(20)  # rough seconds: scheduled early (conftest.py)
+
 
 @pytest.fixture(scope="module", params=["default", "synthetic"])
 def ds(request, tmp_path_factory):

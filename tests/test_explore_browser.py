@@ -20,6 +20,8 @@ import pytest
 
 from analysis.present.explore.page import build_page
 
+pytestmark = pytest.mark.cost(9)  # rough seconds: scheduled early (conftest.py)
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
 selenium = pytest.importorskip("selenium", reason="selenium is not installed (dev dependency)")

@@ -9,6 +9,8 @@ from report_layout import check_plan_layout
 
 from analysis import paths
 
+pytestmark = pytest.mark.cost(9)  # rough seconds: scheduled early (conftest.py)
+
 NB = paths.NOTEBOOKS_DIR / "01_baseline.ipynb"
 
 

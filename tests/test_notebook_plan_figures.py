@@ -19,6 +19,8 @@ from analysis.data.synthetic import write_dataset
 from analysis.errors import UserError
 from analysis.present import plan_figures, style
 
+pytestmark = pytest.mark.cost(30)  # rough seconds: scheduled early (conftest.py)
+
 NOTEBOOK = paths.NOTEBOOKS_DIR / "04_plan_figures.ipynb"
 CJK = re.compile(r"[\u3400-\u9fff]")
 

@@ -15,6 +15,8 @@ from analysis.analyses import targets as tv
 from analysis.data import load, synthetic
 from analysis.errors import UserError
 
+pytestmark = pytest.mark.cost(12)  # rough seconds: scheduled early (conftest.py)
+
 NB = paths.NOTEBOOKS_DIR / "03_target_projection.ipynb"
 NATIONAL_STANDARDS = {
     "facility_area_per_100hh": 30,

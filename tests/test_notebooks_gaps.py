@@ -13,6 +13,8 @@ from report_layout import check_plan_layout
 from analysis import paths
 from analysis.data.synthetic import write_dataset
 
+pytestmark = pytest.mark.cost(30)  # rough seconds: scheduled early (conftest.py)
+
 NB02 = paths.NOTEBOOKS_DIR / "02_county_gaps.ipynb"
 PROFILE = paths.NOTEBOOKS_DIR / "county_profile.ipynb"
 COUNTIES = [

@@ -8,6 +8,7 @@ import sys
 import time
 
 import pandas as pd
+import pytest
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
@@ -16,6 +17,8 @@ from docx.shared import Cm
 from analysis.present import captions, figures, plan_figures, style
 from analysis.present import documents as plan_doc
 from analysis.present.tables import Table
+
+pytestmark = pytest.mark.cost(10)  # rough seconds: scheduled early (conftest.py)
 
 
 def _items(lang="zh"):

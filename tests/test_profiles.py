@@ -24,6 +24,8 @@ from analysis.runner import Options, batch, run
 from analysis.runner.config import Nav, load_config
 from analysis.runner.pages import page_chars
 
+pytestmark = pytest.mark.cost(20)  # rough seconds: scheduled early (conftest.py)
+
 DUYUN = "522701"
 CONFIG = """[[report]]
 name = "county_profile"

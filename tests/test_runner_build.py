@@ -20,6 +20,8 @@ from test_runner import OBS, make_notebook, make_project, opts, read_html
 
 from analysis.runner import format_summary, run
 
+pytestmark = pytest.mark.cost(120)  # rough seconds: scheduled early (conftest.py)
+
 GOOD = ["overview", "profile_522701", "profile_522702", "profile_522703"]
 
 

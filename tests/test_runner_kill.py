@@ -19,7 +19,11 @@ import time
 from pathlib import Path
 
 import nbformat
+import pytest
 from test_runner import make_notebook, make_project
+
+pytestmark = pytest.mark.cost(30)  # rough seconds: scheduled early (conftest.py)
+
 
 HANG_GUARD = 600  # seconds: only to fail instead of hanging forever
 

@@ -16,6 +16,8 @@ from analysis.runner import Options, run
 from analysis.runner import cache as C
 from analysis.runner import config as K
 
+pytestmark = pytest.mark.cost(10)  # rough seconds: scheduled early (conftest.py)
+
 # a province of two prefectures (one with two counties, one with a county and a district)
 REGIONS = """code,name_zh,name_en,level,parent_code,group
 900000,Sheng,Province,province,,

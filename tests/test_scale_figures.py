@@ -11,6 +11,8 @@ from analysis.data import load
 from analysis.data.synthetic import write_dataset
 from analysis.present import plan_figures
 
+pytestmark = pytest.mark.cost(15)  # rough seconds: scheduled early (conftest.py)
+
 
 @pytest.fixture(scope="module")
 def ds20(tmp_path_factory):

@@ -24,7 +24,7 @@ from analysis.analyses import gaps
 from analysis.data import load, synthetic
 from analysis.runner import Options, run
 
-pytestmark = [pytest.mark.notebook, pytest.mark.slow]
+pytestmark = [pytest.mark.notebook, pytest.mark.slow, pytest.mark.cost(100)]
 PREFECTURE = "900100"  # the first prefecture (its counties are 900101 ...)
 
 
