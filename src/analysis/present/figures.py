@@ -446,6 +446,28 @@ def _wrap(label: str, width: int = 9) -> str:
     return "\n".join(lines)
 
 
+def _grid_panel(
+    ax, columns: list, rows: list, omitted: int | None, font: float, lang: str, grid: tuple
+) -> None:
+    """Axes of one panel of a cell grid (heatmap, status chart): column labels on the first
+    panel, on later ones a title saying how many rows between the panels are not drawn
+    (``omitted``); row labels; no spines; cell borders in ``grid`` = (colour, width)."""
+    nc, nrows = len(columns), len(rows)
+    if omitted is None:
+        _column_labels(ax, [str(c) for c in columns], lang)
+    else:
+        ax.set_xticks([])
+        ax.set_title(t("scale.rows_omitted", lang, n=omitted), loc="left", fontsize=7)
+    ax.set_yticks(np.arange(nrows), [str(i) for i in rows], fontsize=font)
+    ax.tick_params(length=0)
+    for sp in ax.spines.values():
+        sp.set_visible(False)
+    ax.set_xticks(np.arange(nc + 1) - 0.5, minor=True)
+    ax.set_yticks(np.arange(nrows + 1) - 0.5, minor=True)
+    ax.grid(which="minor", color=grid[0], linewidth=grid[1])
+    ax.tick_params(which="minor", length=0)
+
+
 def _column_labels(ax: Axes, labels: list[str], lang: str) -> None:
     """Column labels on top, horizontal, wrapped between words to the column width."""
     nc = len(labels)
@@ -506,19 +528,8 @@ def heatmap(
             aspect="auto",
             interpolation="nearest",
         )
-        if k == 0:
-            _column_labels(ax, [str(c) for c in m.columns], lang)
-        else:
-            ax.set_xticks([])
-            ax.set_title(t("scale.rows_omitted", lang, n=nr - shown), loc="left", fontsize=7)
-        ax.set_yticks(np.arange(len(rows)), [str(i) for i in sub.index], fontsize=font)
-        ax.tick_params(length=0)
-        for sp in ax.spines.values():
-            sp.set_visible(False)
-        ax.set_xticks(np.arange(nc + 1) - 0.5, minor=True)
-        ax.set_yticks(np.arange(len(rows) + 1) - 0.5, minor=True)
-        ax.grid(which="minor", color="white", linewidth=1.0)
-        ax.tick_params(which="minor", length=0)
+        omitted = None if k == 0 else nr - shown
+        _grid_panel(ax, list(m.columns), list(sub.index), omitted, font, lang, ("white", 1.0))
         if not write:
             continue
         for i, r in enumerate(rows):
@@ -847,19 +858,9 @@ def status_dashboard(
         _status_cells(ax, sub, size, font)
         ax.set_xlim(-0.6, nc - 0.4)
         ax.set_ylim(len(rows) - 0.4, -0.6)
-        if k == 0:
-            _column_labels(ax, [str(c) for c in cells.columns], lang)
-        else:
-            ax.set_xticks([])
-            ax.set_title(t("scale.rows_omitted", lang, n=nr - drawn), loc="left", fontsize=7)
-        ax.set_yticks(np.arange(len(rows)), [str(i) for i in sub.index], fontsize=font)
-        ax.tick_params(length=0)
-        for sp in ax.spines.values():
-            sp.set_visible(False)
-        ax.set_xticks(np.arange(nc + 1) - 0.5, minor=True)
-        ax.set_yticks(np.arange(len(rows) + 1) - 0.5, minor=True)
-        ax.grid(which="minor", color=style.LIGHT_GREY, linewidth=0.6)
-        ax.tick_params(which="minor", length=0)
+        omitted = None if k == 0 else nr - drawn
+        grid = (style.LIGHT_GREY, 0.6)
+        _grid_panel(ax, list(cells.columns), list(sub.index), omitted, font, lang, grid)
     shown = set(cells.to_numpy().ravel())
     handles = [
         Line2D(

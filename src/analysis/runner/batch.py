@@ -306,22 +306,9 @@ def _local(jobs: int, scheduler: str | None):
 
 
 def _dask(jobs: int, scheduler: str | None):
-    import logging
+    from analysis.runner.cluster import dask_client
 
-    from dask.distributed import Client, LocalCluster
-
-    cluster = None
-    if scheduler:
-        client = Client(scheduler)
-    else:
-        cluster = LocalCluster(
-            n_workers=jobs,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        )
-        client = Client(cluster)
+    client, cluster = dask_client(jobs, scheduler)
     stamp = f"{os.getpid()}-{time.time_ns()}"
     count = iter(range(1 << 30))
 

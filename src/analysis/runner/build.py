@@ -304,24 +304,12 @@ def _run_dask(
     warm: bool,
     on_done: Callable[[Task, Any], None],
 ) -> None:
-    import logging
+    from dask.distributed import as_completed
 
-    from dask.distributed import Client, LocalCluster, as_completed
-
+    from analysis.runner.cluster import dask_client
     from analysis.runner.execute import run_task
 
-    cluster = None
-    if scheduler:
-        client = Client(scheduler)
-    else:
-        cluster = LocalCluster(
-            n_workers=jobs,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        )
-        client = Client(cluster)
+    client, cluster = dask_client(jobs, scheduler)
     try:
         futs = {
             client.submit(
