@@ -178,6 +178,10 @@ def test_county_target_note_states_the_aggregate_not_rounding():
     coded = tv.prepare(ds).county_frame(plan_figures.MAIN_INDICATOR)
     total = float(coded.loc[coded["region_code"] == ds.top, "target"].iloc[0])
     items = plan_figures.build(ds, "trends", "zh")
-    note = next(i for i in items if i.key.startswith("county_targets")).note
+    item = next(i for i in items if i.key.startswith("county_targets"))
+    note = item.note
     assert "四舍五入" not in note
+    # the base year as a year, values to one decimal (the note's 30.8 is the last row's)
+    fmts = list(item.table.formats.values())
+    assert fmts[:3] == ["0", "0.0", "0.0"], item.table.formats
     assert f"{total:,.1f}" in note and total > 30.0  # counties above 30 m2/100 hh keep it

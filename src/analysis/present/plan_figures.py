@@ -613,16 +613,15 @@ def _table_county_targets(c: _Ctx, ind: str) -> PlanItem | None:
     tab = view.county_targets(ind, lang=c.lang)
     frame = tab.reset_index()
     target = float(view.targets.loc[ind, "target_value"])
-    last_col = frame.columns[-1]
     notes = [c.tr("county_targets_method")]
     coded = view.county_frame(ind)
     total = float(coded.loc[coded["region_code"] == c.ds.top, "target"].iloc[0])
     if round(total, 1) != round(target, 1):  # the table shows one decimal
         key = "target_total_above" if total > target else "target_total_below"
         notes.append(c.tr(key, top=c.top_name, total=f"{total:,.1f}", target=f"{target:,.1f}"))
-    fmts = {col: "#,##0" for col in frame.columns[1:]}
-    for col in (frame.columns[1], last_col):
-        fmts[col] = "0.0"
+    # region, base year, baseline, target, standard, increment, share (%), amounts
+    kinds = ["0", "0.0", "0.0", "0.0", "0.0", "0.0", "#,##0", "#,##0"]
+    fmts = dict(zip(frame.columns[1:], kinds, strict=False))
     tg = c.target(ind)
     obs = view.obs_used(ind)
     return c.table(
