@@ -257,8 +257,7 @@ def plan_findings(frame: pd.DataFrame, ds: Dataset, target_year: int, lang: str 
     for ind, f in all_facts.items():
         lab = plan_words.label(ds, ind, lang)
 
-        def q(v: float, change: bool = False, ind: str = ind) -> str:
-            return plan_words.qty(ds, ind, v, lang, change=change)
+        q = plan_words.qty_of(ds, ind, lang)
 
         final_year = int(f["final_year"]) if pd.notna(f["final_year"]) else target_year
         status.append(

@@ -350,8 +350,7 @@ def plan_findings(
     for ind, f in all_facts.items():
         lab = plan_words.label(ds, ind, lang)
 
-        def q(v: float, change: bool = False, ind: str = ind) -> str:
-            return plan_words.qty(ds, ind, v, lang, change=change)
+        q = plan_words.qty_of(ds, ind, lang)
 
         verb = plan_words.direction_word(ds, ind, lang)
         status.append(

@@ -8,7 +8,7 @@ few and a count for long lists). Templates are in the catalogue (``chapter.*``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -40,6 +40,11 @@ def qty(ds: Dataset, ind: str, v: float, lang: str = "zh", *, change: bool = Fal
     if change and str(row["unit_en"]) == "%":
         return t("chapter.points", lang, value=value)
     return t("chapter.qty", lang, value=value, unit=unit).strip()
+
+
+def qty_of(ds: Dataset, ind: str, lang: str = "zh") -> Callable[..., str]:
+    """``qty`` bound to one indicator: ``q(v)`` or ``q(v, change=True)``."""
+    return lambda v, change=False: qty(ds, ind, v, lang, change=change)
 
 
 def pct(p: float, lang: str = "zh") -> str:

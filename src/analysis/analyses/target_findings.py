@@ -179,7 +179,7 @@ def plan_findings(view: Any, lang: str = "zh") -> dict[str, list[str]]:
     fine: list[str] = []
     for ind, f in all_facts.items():
         lab = plan_words.label(ds, ind, lang)
-        q = lambda v, ind=ind: plan_words.qty(ds, ind, v, lang)  # noqa: E731
+        q = plan_words.qty_of(ds, ind, lang)
         verb = plan_words.direction_word(ds, ind, lang)
         c = f["status_counts"]
         if c["no_data"] == len(ds.unit_codes):
