@@ -1,7 +1,8 @@
 """One-off import of the real data gathered in ../shared/data into data/ (not run at run time).
 
 Writes data/regions.csv, data/observations/{census,divisions,plan_baseline}.csv,
-data/geo/ and data/series/national_series.csv (national annual series, not read by
+data/observations/population_yearly.csv (published yearly population after the 2020 census,
+with their rows in data/sources.csv), data/geo/ and data/series/national_series.csv (national annual series, not read by
 ``analysis.data.load``: region 100000 is outside the data set's region tree).
 Re-run after the shared data change:  python scripts/import_shared.py ../shared
 Every value is copied as published, or computed with the formula noted in `note`.
@@ -138,9 +139,126 @@ def census(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
             "note": "100 × urban / population (prefecture sums)",
         }
     )
-    obs = pd.concat([obs, tot, extra], ignore_index=True).dropna(subset=["value"])
+    obs = pd.concat([obs, tot, extra, province_census(shared)], ignore_index=True)
+    obs = obs.dropna(subset=["value"])
     regions = c[["code", "name_zh"]].copy()
     return obs, regions
+
+
+PROVINCE = "520000"
+PROVINCE_STOCKS = ("population", "urban_population", "households")
+
+
+def province_census(shared: Path) -> pd.DataFrame:
+    """Guizhou's census stocks (the level above the prefecture): the sums of its 88 county
+    units, equal to the published province rows (census/SOURCES.md, "Checks done"); 2010
+    from the 2010 units (boundaries of 2010). The yearly estimates of
+    ``analysis.data.denominators`` scale the prefecture from these to the published
+    yearly provincial totals."""
+    c20 = pd.read_csv(shared / "census/guizhou_counties_census.csv", dtype={"code": str})
+    c10 = pd.read_csv(
+        shared / "census/guizhou_counties_census_2010_units.csv", dtype={"code_2010": str}
+    )
+    rows = []
+    for year, frame in ((2010, c10), (2020, c20)):
+        for ind in PROVINCE_STOCKS:
+            col = CENSUS_2020[ind] if year == 2020 else CENSUS_2010[ind]
+            note = f"sum of the {len(frame)} county units ({col}) = published province total"
+            rows.append((PROVINCE, year, ind, float(frame[col].sum()), f"census{year}", note))
+    return pd.DataFrame(
+        rows, columns=["region_code", "year", "indicator", "value", "source", "note"]
+    )
+
+
+# Published yearly population (statistical bulletins): source id per bulletin title.
+YEARLY_SOURCES = {
+    ("520000", 2021): (
+        "guizhou_bulletin_2021",
+        "2021年贵州省国民经济和社会发展统计公报",
+        "Guizhou Statistical Bulletin 2021",
+        "贵州省统计局",
+        "2022-03",
+    ),
+    ("520000", 2022): (
+        "guizhou_bulletin_2022",
+        "贵州省2022年国民经济和社会发展统计公报",
+        "Guizhou Statistical Bulletin 2022",
+        "贵州省统计局、国家统计局贵州调查总队",
+        "2023-05-17",
+    ),
+    ("520000", 2023): (
+        "guizhou_bulletin_2023",
+        "贵州省2023年国民经济和社会发展统计公报",
+        "Guizhou Statistical Bulletin 2023",
+        "贵州省统计局、国家统计局贵州调查总队",
+        "2024-04-30",
+    ),
+    ("522702", 2023): (
+        "fuquan_bulletin_2023",
+        "福泉市2023年国民经济和社会发展统计公报",
+        "Fuquan Statistical Bulletin 2023",
+        "福泉市统计局",
+        "2024",
+    ),
+}
+YEARLY_UNITS = {"人": 1.0, "万人": 1e4, "%": 1.0}
+
+
+def population_yearly(shared: Path, codes: set[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Year-end resident and urban population (and urbanisation rate) published after the
+    2020 census (series/guizhou_population_2021_2024.csv), for the regions of the data set
+    (the province and 福泉; 贵阳 and 黔东南 are outside its region tree). Values as published
+    (already converted to persons by the compiler); the note keeps the quote, the page and
+    the ``verified`` flag. Returns (observations, source rows)."""
+    raw = pd.read_csv(
+        shared / "series/guizhou_population_2021_2024.csv", dtype=str, keep_default_na=False
+    )
+    raw = raw[raw["region_code"].isin(codes)]
+    unknown_units = sorted(set(raw["unit"]) - set(YEARLY_UNITS))
+    if unknown_units:
+        raise SystemExit(f"unknown units in guizhou_population_2021_2024.csv: {unknown_units}")
+    keys = list(zip(raw["region_code"], raw["year"].astype(int), strict=True))
+    missing = sorted(set(keys) - set(YEARLY_SOURCES))
+    if missing:
+        raise SystemExit(f"no source id for {missing} in YEARLY_SOURCES")
+    obs = pd.DataFrame(
+        {
+            "region_code": raw["region_code"].to_numpy(),
+            "year": raw["year"].astype(int).to_numpy(),
+            "indicator": raw["indicator_id"].to_numpy(),
+            "value": (raw["value"].astype(float) * raw["unit"].map(YEARLY_UNITS)).to_numpy(),
+            "source": [YEARLY_SOURCES[k][0] for k in keys],
+            "note": (
+                "year-end; “" + raw["quote"] + "” (verified: " + raw["verified"] + ")"
+            ).to_numpy(),
+        }
+    )
+    src = []
+    for k in sorted(set(keys)):
+        sid, title, title_en, publisher, date = YEARLY_SOURCES[k]
+        r = raw[[kk == k for kk in keys]].iloc[0]
+        src.append(
+            (
+                sid,
+                title,
+                title_en,
+                publisher,
+                date,
+                f"read in: {r['source_title']}; {r['source_url_or_repo']}; verified: {r['verified']}",
+                "public statistics",
+                "official",
+            )
+        )
+    cols = ["id", "title", "title_en", "publisher", "date", "reference", "licence", "kind"]
+    return obs, pd.DataFrame(src, columns=cols)
+
+
+def upsert_sources(path: Path, rows: pd.DataFrame) -> None:
+    """Replace or append ``rows`` (by id) in sources.csv, keeping the other rows in order."""
+    cur = pd.read_csv(path, dtype=str, keep_default_na=False)
+    keep = cur[~cur["id"].isin(rows["id"])]
+    out = pd.concat([keep, rows.astype(str)], ignore_index=True)[cur.columns]
+    path.write_text(out.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
 
 
 def divisions(shared: Path) -> pd.DataFrame:
@@ -232,6 +350,10 @@ def main(shared: Path) -> None:
     write(obs, data / "observations/census.csv")
     write(divisions(shared / "data"), data / "observations/divisions.csv")
     write(plan_baseline(), data / "observations/plan_baseline.csv")
+    codes = {PROVINCE, PREFECTURE, *counties["code"]}
+    yearly, yearly_sources = population_yearly(shared / "data", codes)
+    write(yearly, data / "observations/population_yearly.csv")
+    upsert_sources(data / "sources.csv", yearly_sources)
     write_series(national_series(shared), data / "series/national_series.csv")
     geo = json.loads((shared / "data/geo/qiannan_counties.geojson").read_text(encoding="utf-8"))
     names_en = {f["properties"]["code"]: f["properties"]["name_en"] for f in geo["features"]}

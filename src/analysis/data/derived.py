@@ -3,13 +3,16 @@
 A derived indicator is defined in indicators.csv by ``numerator``, ``denominator`` and
 ``scale``:  value = numerator / denominator × scale.
 
-Denominators from the census (population, urban population, households) exist only in
-census years. For other years they are **interpolated geometrically** between census
-years, P(t) = P(t0) · (P(t1)/P(t0))^((t−t0)/(t1−t0)), i.e. constant annual growth between
-censuses (the usual intercensal method, e.g. UN DESA *Manual X*), and **held at the
-nearest census value** outside the census span (no official county estimates after
-2020 are in the data). Every derived value lists its inputs' sources, joined by '+',
-and its note says whether a census stock was interpolated.
+Denominators from the census (population, urban population, households) are stocks
+observed in census years. For other years ``analysis.data.denominators`` gives them
+yearly: **interpolated geometrically** between censuses, P(t) = P(t0)·(P(t1)/P(t0))^
+((t−t0)/(t1−t0)) (UN DESA *Manual X*), and after the last census **estimated** from the
+published totals of the nearest region above (each unit keeping its share trend), or
+**observed** where a yearly figure of the unit is in the data; ``assumption="census"``
+holds them at the last census value instead (the earlier rule, kept for comparison).
+Every derived value lists its inputs' sources, joined by '+'; its ``denominator_basis``
+(census / interpolated / estimated / observed) says what the stock side rests on, and
+its note says so in a phrase.
 """
 
 from __future__ import annotations
@@ -20,53 +23,27 @@ import numpy as np
 import pandas as pd
 
 from analysis.data.dataset import SOURCE_SEP, Dataset
+from analysis.data.denominators import interpolate, stocks
+
+STOCK_THEMES = ("population",)  # census stocks: yearly by analysis.data.denominators
+__all__ = [
+    "BASIS_NOTE",
+    "STOCK_THEMES",
+    "basis",
+    "denominators",
+    "derive",
+    "interpolate",
+    "rates",
+    "with_derived",
+]
 
 
-def interpolate(wide: pd.DataFrame, years: list[int]) -> pd.DataFrame:
-    """Geometric interpolation of a region x year table onto ``years``; flat outside the data span.
-
-    Works row-wise on all regions at once: log-linear interpolation between the observed
-    years of each row (np.interp on log values), constant beyond the first/last observation.
-    """
-    cols = sorted(wide.columns)
-    values = wide[cols].to_numpy(float)
-    valid = np.isfinite(values) & (values > 0)
-    logv = np.log(np.where(valid, values, 1.0))
-    x = np.array(cols, float)
-    y = np.asarray(years, float)
-    out = np.full((len(wide), len(years)), np.nan)
-    for pattern in np.unique(valid, axis=0):  # rows sharing the same observed years, all at once
-        if not pattern.any():
-            continue
-        rows = (valid == pattern).all(axis=1)
-        xs, lv = x[pattern], logv[rows][:, pattern]
-        yc = np.clip(y, xs[0], xs[-1])
-        if len(xs) == 1:
-            lo = hi = np.zeros(len(y), dtype=int)
-        else:
-            hi = np.clip(np.searchsorted(xs, yc, side="left"), 1, len(xs) - 1)
-            lo = hi - 1
-        span = np.where(xs[hi] > xs[lo], xs[hi] - xs[lo], 1.0)
-        w = np.where(xs[hi] > xs[lo], (yc - xs[lo]) / span, 0.0)
-        out[rows] = np.exp(lv[:, lo] * (1 - w) + lv[:, hi] * w)
-    return pd.DataFrame(out, index=wide.index, columns=years)
-
-
-STOCK_THEMES = ("population",)  # census stocks: interpolated between census years
-
-
-def filled(ds_obs: pd.DataFrame, years: list[int]) -> pd.DataFrame:
-    """Stock values region x year: observed where available, else geometrically interpolated."""
-    wide = ds_obs.pivot(index="region_code", columns="year", values="value")
-    if wide.empty:
-        return wide
-    observed = wide.reindex(columns=years)
-    return observed.where(observed.notna(), interpolate(wide, years))
-
-
-def denominators(ds: Dataset, indicator: str, years: list[int]) -> pd.DataFrame:
-    """``indicator`` as region x year on ``years``, observed where available, else interpolated."""
-    return filled(ds.observations[ds.observations["indicator"] == indicator], years)
+def denominators(
+    ds: Dataset, indicator: str, years: list[int], assumption: str = "estimated"
+) -> pd.DataFrame:
+    """Stock ``indicator`` as region x year on ``years`` (``analysis.data.denominators``):
+    census, interpolated between censuses, estimated or observed after the last one."""
+    return stocks(ds, indicator, years, assumption)[0]
 
 
 def _join_sources(a: pd.Series, b: pd.Series) -> np.ndarray:
@@ -78,33 +55,61 @@ def _join_sources(a: pd.Series, b: pd.Series) -> np.ndarray:
     return np.asarray(joined, dtype=object)[codes]
 
 
-def _side(obs: pd.DataFrame, years: list[int], name: str) -> pd.DataFrame:
-    """One side of a ratio on ``years``: observed values, interpolated ones flagged, sources."""
-    wide = filled(obs, years)
+def _side(
+    ds: Dataset, obs: pd.DataFrame, years: list[int], name: str, assumption: str
+) -> pd.DataFrame:
+    """The stock side of a ratio on ``years``: values, basis and sources (an estimated value
+    rests on the region's own stock sources and those of every region above it)."""
+    wide, basis = stocks(ds, str(obs["indicator"].iloc[0]), years, assumption)
     long = wide.stack().rename(name).reset_index()
     long.columns = ["region_code", "year", name]
+    long[f"{name}_basis"] = (
+        basis.stack().reindex(pd.MultiIndex.from_frame(long[["region_code", "year"]])).to_numpy()
+    )
     src = obs.set_index(["region_code", "year"])["source"]
+    src = src[~src.index.duplicated(keep="last")]
     key = pd.MultiIndex.from_frame(long[["region_code", "year"]])
     s = pd.Series(src.reindex(key).to_numpy(), index=long.index)
-    region_src = (
-        obs[["region_code", "source"]]
-        .drop_duplicates()
-        .sort_values(["region_code", "source"])
-        .groupby("region_code")["source"]
-        .agg(SOURCE_SEP.join)
+    own = obs.groupby("region_code")["source"].agg(lambda v: set(v))
+    region_src = {r: SOURCE_SEP.join(sorted(v)) for r, v in own.items()}
+    chain_src = {
+        r: SOURCE_SEP.join(
+            sorted(set().union(v, *(own.get(a, set()) for a in ds.ancestors(str(r)))))
+        )
+        for r, v in own.items()
+    }
+    fill = np.where(
+        long[f"{name}_basis"].eq("estimated"),
+        long["region_code"].map(chain_src),
+        long["region_code"].map(region_src),
     )
-    long[f"{name}_interp"] = s.isna().to_numpy()
-    long[f"{name}_src"] = s.fillna(long["region_code"].map(region_src)).to_numpy()
+    observed_here = long[f"{name}_basis"].isin(["census", "observed"]) & s.notna()
+    long[f"{name}_src"] = np.where(observed_here, s, fill)
     return long
 
 
-def derive(ds: Dataset) -> pd.DataFrame:
-    """All derived observations of ``ds`` (long frame with provenance).
+BASIS_NOTE = {
+    "census": "",
+    "interpolated": "; census stock interpolated (geometric)",
+    "estimated": "; stock estimated from the published totals above (share trend)",
+    "observed": "; stock observed in that year",
+}
 
-    The side of the ratio that is a census stock (theme ``population``) is interpolated
-    onto the years of the other side; otherwise both sides must be observed in a year.
+
+def derive(
+    ds: Dataset, assumption: str = "estimated", indicators: list[str] | None = None
+) -> pd.DataFrame:
+    """All derived observations of ``ds`` (long frame with provenance), or those of
+    ``indicators``, under the denominator ``assumption`` ("estimated" or "census").
+
+    The side of the ratio that is a census stock (theme ``population``) is put onto the
+    years of the other side (``analysis.data.denominators``); otherwise both sides must be
+    observed in a year. ``denominator_basis`` is the stock side's basis (census /
+    interpolated / estimated / observed), ``observed`` when neither side is a stock.
     """
     spec = ds.indicators[ds.indicators["numerator"].fillna("").ne("")]
+    if indicators is not None:
+        spec = spec[spec["id"].isin(indicators)]
     theme = ds.indicators.set_index("id")["theme"]
     groups = {k: g for k, g in ds.observations.groupby("indicator", sort=False)}
     parts = []
@@ -125,24 +130,24 @@ def derive(ds: Dataset) -> pd.DataFrame:
         if not years:
             continue
         n = (
-            _side(num, years, "num")
+            _side(ds, num, years, "num", assumption)
             if num_stock
             else num[["region_code", "year", "value", "source"]]
             .rename(columns={"value": "num", "source": "num_src"})
-            .assign(num_interp=False)
+            .assign(num_basis="observed")
         )
         d = (
-            _side(den, years, "den")
+            _side(ds, den, years, "den", assumption)
             if den_stock
             else den[["region_code", "year", "value", "source"]]
             .rename(columns={"value": "den", "source": "den_src"})
-            .assign(den_interp=False)
+            .assign(den_basis="observed")
         )
         m = n.merge(d, on=["region_code", "year"], how="inner")
         m = m[m["year"].isin(years) & (m["den"] > 0) & m["num"].notna()]
         if m.empty:
             continue
-        interp = (m["num_interp"] | m["den_interp"]).to_numpy()
+        basis = (m["den_basis"] if den_stock or not num_stock else m["num_basis"]).to_numpy()
         formula = f"{row.numerator}/{row.denominator}×{row.scale:g}"
         parts.append(
             pd.DataFrame(
@@ -152,9 +157,8 @@ def derive(ds: Dataset) -> pd.DataFrame:
                     "indicator": row.id,
                     "value": m["num"].to_numpy() / m["den"].to_numpy() * row.scale,
                     "source": _join_sources(m["num_src"], m["den_src"]),
-                    "note": np.where(
-                        interp, f"{formula}; census stock interpolated (geometric)", formula
-                    ),
+                    "note": formula + pd.Series(basis).map(BASIS_NOTE).to_numpy(),
+                    "denominator_basis": basis,
                 }
             )
         )
@@ -163,8 +167,35 @@ def derive(ds: Dataset) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+def basis(
+    ds: Dataset, indicator: str, region: str, year: int, assumption: str = "estimated"
+) -> str:
+    """The denominator basis (census / interpolated / estimated / observed) of derived
+    ``indicator`` for ``region`` in ``year``: the basis of its stock side; "observed" when
+    neither side is a stock; "" when ``indicator`` is not derived."""
+    row = ds.indicator(indicator)
+    if not str(row.get("numerator", "") or ""):
+        return ""
+    theme = ds.indicators.set_index("id")["theme"]
+    side = next(
+        (s for s in (row["denominator"], row["numerator"]) if theme.get(s) in STOCK_THEMES),
+        None,
+    )
+    if side is None:
+        return "observed"
+    return str(stocks(ds, side, [int(year)], assumption)[1].loc[region, int(year)])
+
+
+def rates(ds: Dataset, indicator: str, assumption: str = "estimated") -> pd.DataFrame:
+    """Derived ``indicator`` of ``ds`` under ``assumption`` ("estimated": yearly stocks,
+    "census": held at the last census value), long with ``denominator_basis``; for
+    comparing a status under both assumptions. ``ds`` may already hold derived rows."""
+    base = ds.observations[ds.observations["indicator"] != indicator]
+    return derive(replace(ds, observations=base), assumption, [indicator])
+
+
 def with_derived(ds: Dataset) -> Dataset:
-    """``ds`` with derived observations added (sorted)."""
+    """``ds`` with derived observations added (sorted), yearly denominators estimated."""
     extra = derive(ds)
     obs = pd.concat([ds.observations, extra], ignore_index=True)
     obs = obs.sort_values(["indicator", "region_code", "year"], ignore_index=True)
