@@ -1,9 +1,10 @@
 """One-off import of the real data gathered in ../shared/data into data/ (not run at run time).
 
 Writes data/regions.csv, data/observations/{census,divisions,plan_baseline}.csv,
-data/observations/population_yearly.csv (published yearly population after the 2020 census,
-with their rows in data/sources.csv), data/geo/ and data/series/national_series.csv (national annual series, not read by
-``analysis.data.load``: region 100000 is outside the data set's region tree).
+data/observations/population_yearly.csv (published yearly population after the 2020
+census, with their rows in data/sources.csv), data/geo/ and data/series/national_series.csv
+(national annual series, not read by ``analysis.data.load``: region 100000 is outside the
+data set's region tree).
 Re-run after the shared data change:  python scripts/import_shared.py ../shared
 Every value is copied as published, or computed with the formula noted in `note`.
 """
@@ -244,7 +245,8 @@ def population_yearly(shared: Path, codes: set[str]) -> tuple[pd.DataFrame, pd.D
                 title_en,
                 publisher,
                 date,
-                f"read in: {r['source_title']}; {r['source_url_or_repo']}; verified: {r['verified']}",
+                f"read in: {r['source_title']}; {r['source_url_or_repo']}; "
+                f"verified: {r['verified']}",
                 "public statistics",
                 "official",
             )

@@ -54,12 +54,16 @@ BASES = ("census", "interpolated", "estimated", "observed")
 COVER_RTOL = 0.005  # children cover their parent when their census sum is within 0.5 %
 
 
-def census_years(obs: pd.DataFrame) -> list[int]:
-    """Years in which at least half the regions that have the stock are observed (the
-    census cross-sections; a bulletin or yearbook figure for a few regions is not one)."""
-    n = obs["region_code"].nunique()
-    counts = obs.groupby("year")["region_code"].nunique()
-    return sorted(int(y) for y in counts.index[counts * 2 >= n])
+def census_years(obs: pd.DataFrame, regions: pd.DataFrame) -> list[int]:
+    """Years in which more than half of the lowest regions holding the stock (those with
+    no region below them holding it) are observed: the census cross-sections; a bulletin
+    or yearbook figure for a few regions is not one."""
+    have = pd.Index(obs["region_code"].astype(str).unique())
+    inner = set(_parents(regions, have).values())
+    leaves = obs[~obs["region_code"].astype(str).isin(inner)]
+    n = leaves["region_code"].nunique()
+    counts = leaves.groupby("year")["region_code"].nunique()
+    return sorted(int(y) for y in counts.index[counts * 2 > n])
 
 
 def interpolate(wide: pd.DataFrame, years: list[int]) -> pd.DataFrame:
@@ -124,7 +128,7 @@ def stock_frame(
     wide = obs.pivot_table(index="region_code", columns="year", values="value", aggfunc="last")
     if wide.empty:
         return wide, wide
-    cy = census_years(obs)
+    cy = census_years(obs, regions)
     last = max(cy) if cy else max(wide.columns)
     knots = wide[[c for c in wide.columns if c <= last]]
     values = interpolate(knots, years)
