@@ -185,3 +185,34 @@ def test_sdg_build_threshold_edges_with_a_target():
         xc = 100 * (1 + 0.1 * ratio) ** 2
         assert one(100.0, xc, 100 * 1.1**5) == code, ratio
     assert one(100.0, 99.0, 100 * 1.1**5) == "backwards"
+
+
+def test_negative_values_without_target_flip_the_direction_as_in_sdg_build():
+    # -10 (2015) -> -5 (2020), higher is better, no target: cagr = (-5/-10)^(1/5) - 1
+    # = -0.129449; all values negative -> direction flipped -> +0.129449 >= 0.015
+    cagr = 0.5 ** (1 / 5) - 1
+    assert cagr == pytest.approx(-0.129449, abs=1e-6)
+    assert (
+        np.atleast_1d(G.status(-10.0, 2015, -5.0, 2020, np.nan, 2030, "higher"))[0]
+        == "no_target_substantial"
+    )
+    # -5 -> -10 (further from 0, worse when higher is better): 2^(1/5) - 1 = 0.1487 flipped
+    assert (
+        np.atleast_1d(G.status(-5.0, 2015, -10.0, 2020, np.nan, 2030, "higher"))[0]
+        == "no_target_deterioration"
+    )
+    # mixed signs cannot be assessed
+    assert np.atleast_1d(G.status(-5.0, 2015, 10.0, 2020, np.nan, 2030, "higher"))[0] == "no_data"
+
+
+def test_zero_target_required_growth_is_the_figure_the_status_uses():
+    # 10 (2015) -> target 0 in 2030: (0.001/10)^(1/15) - 1 = 10^(-4/15) - 1 = -0.458830
+    # (not the absolute change -10/15 = -0.667 shown before)
+    req = G.required_growth(10.0, 2015, 0.0, 2030)
+    assert req == pytest.approx(10 ** (-4 / 15) - 1, rel=1e-12)
+    assert req == pytest.approx(-0.458830, abs=1e-6)
+    obs = 0.5 ** (1 / 5) - 1  # 10 -> 5 in 2020
+    ratio = G.growth_ratio(10.0, 2015, 5.0, 2020, 0.0, 2030)
+    assert ratio == pytest.approx(obs / abs(req), rel=1e-12)
+    # bounded percentage: absolute change for both, (80 - 60) / 5 = 4 a year
+    assert G.required_growth(60.0, 2020, 80.0, 2025, absolute=True) == pytest.approx(4.0)

@@ -19,7 +19,13 @@ of exactly 0, no change, is limited progress as in sdg-build), < 0 -> going back
 **No target** (target NaN): sdg-build's "methodology 1": the observed CAGR itself, oriented
 by the direction, against fixed thresholds 0.015 / 0.005 / 0 with its own labels
 (``no_target_substantial`` >= 1.5 % a year, ``no_target_moderate`` >= 0.5 %,
-``no_target_limited`` >= 0, ``no_target_deterioration`` < 0).
+``no_target_limited`` >= 0, ``no_target_deterioration`` < 0). When all values are
+negative the desired direction is flipped (Open SDG progress methodology, "minimum data
+requirements"): −10 -> −5 with higher better is growth of (0.5)^(1/n) − 1 < 0 in
+magnitude, flipped to progress. Values of mixed sign give ``no_data``.
+
+The required growth shown to the reader is ``required_growth``, the same figure the ratio
+divides by (a zero target enters the CAGR as 0.001).
 
 Edge cases, in the order they are decided:
 
@@ -86,21 +92,40 @@ def _nonzero(v: np.ndarray) -> np.ndarray:
     return np.where(v == 0, ZERO_SUBSTITUTE, v)
 
 
+def _absolute(x0, target, absolute, xc=None) -> np.ndarray:
+    """Where the absolute-change variant is used instead of the CAGR: asked for, a zero or
+    negative baseline, a negative target or (when given) a negative current value."""
+    out = np.asarray(absolute, dtype=bool) | (x0 <= 0) | (target < 0)
+    return out if xc is None else out | (np.asarray(xc, dtype=float) < 0)
+
+
+def required_growth(x0, t0, target, target_year, absolute=False, xc=None) -> np.ndarray:
+    """Annual growth needed from baseline to target, the one figure shown to the reader and
+    used by ``status``: CAGR (xT'/x0)^(1/(T−t0)) − 1 with a zero target xT' = 0.001 (as in
+    sdg-build), or the absolute change (xT − x0)/(T − t0) per year where ``_absolute``.
+    E.g. 10 -> 0 over 2015-2030: (0.001/10)^(1/15) − 1 = −0.4588 (not −0.667 a year)."""
+    x0, t0, target, target_year = (
+        np.asarray(v, dtype=float) for v in (x0, t0, target, target_year)
+    )
+    use_abs = _absolute(x0, target, absolute, xc)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cagr = (_nonzero(target) / np.where(x0 > 0, x0, np.nan)) ** (1 / (target_year - t0)) - 1
+        return np.where(use_abs, (target - x0) / (target_year - t0), cagr)
+
+
 def growth_ratio(x0, t0, xc, tc, target, target_year, absolute=False) -> np.ndarray:
-    """Ratio of observed to |required| annual growth (CAGR, or absolute change when
-    ``absolute``, when x0 <= 0, or when xc or the target is negative); a zero target becomes
-    0.001 as in sdg-build. NaN when it cannot be computed."""
+    """Ratio of observed annual growth to |``required_growth``| (CAGR, or absolute change
+    where ``_absolute``); a zero target becomes 0.001 as in sdg-build. NaN when it cannot
+    be computed."""
     x0, t0, xc, tc, target, target_year = (
         np.asarray(v, dtype=float) for v in (x0, t0, xc, tc, target, target_year)
     )
-    absolute = np.asarray(absolute, dtype=bool) | (x0 <= 0) | (xc < 0) | (target < 0)
-    x0c, tgc = np.where(x0 > 0, x0, np.nan), _nonzero(target)
+    use_abs = _absolute(x0, target, absolute, xc)
+    req = required_growth(x0, t0, target, target_year, absolute, xc)
     with np.errstate(divide="ignore", invalid="ignore"):
-        obs_cagr = (xc / x0c) ** (1 / (tc - t0)) - 1
-        req_cagr = (tgc / x0c) ** (1 / (target_year - t0)) - 1
+        obs_cagr = (xc / np.where(x0 > 0, x0, np.nan)) ** (1 / (tc - t0)) - 1
         obs_abs = (xc - x0) / (tc - t0)
-        req_abs = (target - x0) / (target_year - t0)
-        ratio = np.where(absolute, obs_abs / np.abs(req_abs), obs_cagr / np.abs(req_cagr))
+        ratio = np.where(use_abs, obs_abs, obs_cagr) / np.abs(req)
     return np.where(np.isfinite(ratio), ratio, np.nan)
 
 
@@ -153,7 +178,11 @@ def status(
         ["on_track", "moderate", "limited"],
         default="backwards",
     )
-    no_target = _no_target_grade(sign * observed_growth(x0, t0, xc, tc))
+    # all values negative: sdg-build flips the desired direction (the CAGR of xc/x0 > 0
+    # measures growth in magnitude); mixed signs cannot be assessed (no_data)
+    flip = np.where((x0 < 0) & (xc < 0), -1.0, 1.0)
+    growth = sign * flip * observed_growth(x0, t0, xc, tc)
+    no_target = np.where(np.isfinite(growth), _no_target_grade(growth), "no_data")
     out = np.select(
         [
             met_now,
@@ -166,17 +195,3 @@ def status(
         default=graded,
     )
     return out.astype(object)
-
-
-def required_growth(x0, t0, target, target_year, absolute=False) -> np.ndarray:
-    """Annual growth needed from baseline to target: CAGR, or absolute change per year."""
-    x0, t0, target, target_year = (
-        np.asarray(v, dtype=float) for v in (x0, t0, target, target_year)
-    )
-    absolute = np.asarray(absolute, dtype=bool) | (x0 <= 0) | (target <= 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(
-            absolute,
-            (target - x0) / (target_year - t0),
-            (target / x0) ** (1 / (target_year - t0)) - 1,
-        )
