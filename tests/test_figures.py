@@ -279,3 +279,23 @@ def test_titles_wrap_to_the_figure_width():
     title = fig.get_suptitle()
     assert "\n" in title and title.replace("\n", "").startswith("各县(市)每百户")
     plt.close(fig)
+
+
+def test_fan_chart_years_as_years_and_no_offset_over_the_unit():
+    hist = pd.Series(np.linspace(1.5e5, 1.16e6, 10), index=range(2014, 2024))
+    fc = pd.DataFrame(
+        {
+            c: np.linspace(1.3e6, 5.3e6, 7) * m
+            for c, m in zip(
+                ["mean", "lo80", "hi80", "lo95", "hi95"], [1, 0.9, 1.1, 0.8, 1.2], strict=True
+            )
+        },
+        index=range(2024, 2031),
+    )
+    fig = F.fan_chart(hist, fc, ylabel="人")
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    years = [x.get_text() for x in ax.get_xticklabels()]
+    assert "2020" in years and not any("," in y for y in years)
+    assert ax.yaxis.get_offset_text().get_text() == ""  # no 1e6 printed over the unit
+    assert "2,000,000" in [y.get_text() for y in ax.get_yticklabels()]

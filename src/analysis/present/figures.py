@@ -18,7 +18,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from analysis.errors import user_error
 from analysis.messages import t
@@ -718,6 +718,9 @@ def fan_chart(
             zorder=5,
         )
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}"))  # 2014, not 2,014
+    # values in the unit of the axis label, thousands separated: no "1e6" offset over it
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.{decimals_for([v])}f}"))
     ax.yaxis.grid(True)
     _ylabel(ax, ylabel)
     fig.legend(loc="outside lower center", ncol=3)
