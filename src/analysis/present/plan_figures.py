@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 from analysis import paths
 from analysis.analyses import baseline, gaps, targets
 from analysis.data import words
+from analysis.data.denominators import census_years
 from analysis.errors import check_choice
 from analysis.io import write_bytes
 from analysis.messages import t
@@ -469,7 +470,8 @@ def _plan_count_note(c: _Ctx, division_year: int) -> str:
 
 def _table_structure(c: _Ctx) -> PlanItem:
     ds = c.ds
-    census_year = int(ds.obs("population")["year"].max())
+    # the last census, not a later bulletin figure of a few regions
+    census_year = census_years(ds.obs("population"), ds.regions)[-1]
     frame = baseline.county_structure(ds, census_year, c.year, c.lang)
     region = c.tr("region")
     frame = frame.reset_index(names=region)
