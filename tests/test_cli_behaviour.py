@@ -25,3 +25,124 @@ def test_help_imports_no_heavy_library():
         env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"},
     )
     assert out.stdout.strip() == "[]"
+
+
+def _cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def test_every_subcommand_and_argument_has_bilingual_help():
+    import argparse
+
+    from analysis.cli import build_parser
+
+    parsers = [("analysis", build_parser())]
+    seen = set()
+    while parsers:
+        name, parser = parsers.pop()
+        seen.add(name)
+        assert _cjk(parser.description or ""), name
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for choice in action._choices_actions:  # the listing in the parent's help
+                    assert _cjk(choice.help) and " / " in choice.help, (name, choice.dest)
+                parsers += [(f"{name} {k}", p) for k, p in action.choices.items()]
+            else:
+                text = action.help or ""
+                assert _cjk(text) and " / " in text, (name, action.dest, text)
+    assert {"analysis validate", "analysis template", "analysis import", "analysis data"} <= seen
+    assert {"analysis data illustrate", "analysis init", "analysis run"} <= seen
+
+
+def _bilingual_exit_2(argv, capsys, *words):
+    from analysis.cli import main
+
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # argparse's own errors
+        code = exc.code
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert _cjk(err)
+    for w in words:
+        assert w in err, (w, err)
+    return err
+
+
+def test_misuse_gives_one_bilingual_message_and_exit_2(tmp_path, capsys):
+    _bilingual_exit_2([], capsys, "analysis validate")
+    _bilingual_exit_2(["data"], capsys, "analysis data illustrate", "子命令")
+    _bilingual_exit_2(["validate", "--bogus"], capsys, "--bogus", "invalid command line")
+    out = tmp_path / "x.csv"
+    _bilingual_exit_2(["template", "--out", str(out)], capsys, ".xlsx", "x.csv")
+    assert not out.exists()
+
+
+def test_init_writes_a_skeleton_that_validate_explains(tmp_path, capsys):
+    from analysis import paths
+    from analysis.cli import SKELETON_HEADERS, main
+
+    root = tmp_path / "new"
+    assert main(["init", str(root)]) == 0
+    assert "README.md" in capsys.readouterr().out
+    assert (root / "indicators.csv").read_bytes() == (
+        paths.PROJECT_ROOT / "data" / "indicators.csv"
+    ).read_bytes()
+    for name, header in SKELETON_HEADERS.items():
+        assert (root / name).read_text(encoding="utf-8") == header + "\n"
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert "regions.csv" in readme and _cjk(readme) and "What to fill" not in readme
+    assert "analysis validate --data" in readme and "observations/" in readme
+    # every empty file is named, with the README
+    err = _bilingual_exit_2(["validate", "--data", str(root)], capsys, "README.md")
+    for name in ("regions.csv", "sources.csv", "targets.csv", "observations/observations.csv"):
+        assert name in err
+    # a second init over it (or any non-empty folder) writes nothing
+    before = sorted(p.name for p in root.rglob("*"))
+    _bilingual_exit_2(["init", str(root)], capsys, str(root))
+    assert sorted(p.name for p in root.rglob("*")) == before
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["init", str(empty)]) == 0  # an empty folder is fine
+    _bilingual_exit_2(
+        ["init", str(tmp_path / "b"), "--indicators", str(tmp_path / "no.csv")],
+        capsys,
+        "no.csv",
+        "--indicators",
+    )
+
+
+def test_installed_package_finds_data_in_the_working_directory(tmp_path):
+    """Installed as a wheel (the package outside a checkout), the root is the current
+    directory: ``./data`` is the default and a missing one is a clear error."""
+    import shutil
+
+    site = tmp_path / "site-packages"
+    shutil.copytree(SRC / "analysis", site / "analysis")
+    work = tmp_path / "work"
+    work.mkdir()
+    env = {"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    code = "from analysis import paths; print(paths.PROJECT_ROOT); print(paths.data_dir())"
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=work, env=env, capture_output=True, text=True
+    )
+    assert run.stdout.split() == [str(work.resolve()), str(work.resolve() / "data")]
+    run = subprocess.run(
+        [sys.executable, "-m", "analysis.cli", "validate"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert str(work.resolve() / "data") in run.stderr and "--data" in run.stderr
+    shutil.copytree(SRC.parent / "tests" / "fixtures" / "minimal", work / "data")
+    run = subprocess.run(
+        [sys.executable, "-m", "analysis.cli", "validate"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "Data OK" in run.stdout
