@@ -146,3 +146,25 @@ def test_installed_package_finds_data_in_the_working_directory(tmp_path):
     )
     assert run.returncode == 0, run.stderr
     assert "Data OK" in run.stdout
+
+
+def test_notebooks_name_the_kernel_make_setup_installs():
+    """Every notebook runs on the project's named kernel, which ``make setup`` installs into
+    the venv (--sys-prefix) and ``make lab`` starts even as root."""
+    import re
+
+    import nbformat
+
+    root = SRC.parent
+    make = (root / "Makefile").read_text(encoding="utf-8")
+    kernel = re.search(r"^KERNEL\s*:=\s*(\S+)", make, re.M)
+    assert kernel is not None
+    assert "ipykernel install --sys-prefix --name $(KERNEL)" in make
+    assert re.search(r"^setup:.*\$\(KERNEL_SPEC\)", make, re.M)
+    assert re.search(r"^\t\$\(BIN\)/jupyter lab \$\(ROOT_FLAG\) ", make, re.M)
+    assert "--allow-root" in make
+    notebooks = sorted((root / "notebooks").glob("*.ipynb"))
+    assert notebooks
+    for path in notebooks:
+        spec = nbformat.read(path, as_version=4).metadata["kernelspec"]
+        assert spec["name"] == kernel.group(1), path.name
