@@ -5,6 +5,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 JOBS   ?= 2
+# The Jupyter kernel the notebooks name (metadata.kernelspec.name): this venv's Python,
+# installed into the venv itself (--sys-prefix), so papermill, nbval and JupyterLab started
+# from .venv all find it and nothing is written to the user's home.
+KERNEL      := qiannan-analysis
+KERNEL_SPEC := $(VENV)/share/jupyter/kernels/$(KERNEL)/kernel.json
+# JupyterLab refuses to start as root (containers, CI) unless told so
+ROOT_FLAG   := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: setup report test lint lab validate clean
 
@@ -14,7 +21,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+$(KERNEL_SPEC): $(STAMP)
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Qiannan analysis (.venv)"
+
+setup: $(STAMP) $(KERNEL_SPEC)
 
 report: setup
 	$(BIN)/analysis validate
@@ -38,7 +48,7 @@ validate: setup
 	$(BIN)/analysis validate
 
 lab: setup
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/
 
 clean:
 	rm -rf outputs/notebooks outputs/html outputs/figures outputs/tables outputs/*.docx outputs/manifest.json outputs/.runner

@@ -4,7 +4,13 @@
     analysis template --out FILE.xlsx [--years 2016-2025]   Excel template for county figures
     analysis import FILE.xlsx [--data DIR]      validate a filled template and add it to the data
     analysis data illustrate [--data DIR]       regenerate the illustrative panel
+    analysis init DIR                           skeleton data set for a new region
     analysis run [...]                          regenerate the reports (see ``analysis run -h``)
+
+Help texts are bilingual (``usage.*`` in the catalogue); argparse's own errors are prefixed by
+a bilingual line and exit with code 2, as are a missing subcommand and a template name that
+is not .xlsx. Nothing heavy is imported before a command runs (``analysis --help`` stays fast:
+``benchmarks/cli_help.py``).
 
 User errors (bad data, bad parameters, unreadable or unwritable files of these commands)
 print a bilingual message (``cli.*`` and ``data.*`` in the catalogue) and exit with code 2,
@@ -17,10 +23,12 @@ import argparse
 import re
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
 
 from analysis import __version__
 from analysis.errors import UserError, escape_controls, user_error
-from analysis.messages import t
+from analysis.messages import LANGS, t
 
 
 def _say(key: str, **fields: object) -> None:
@@ -56,9 +64,17 @@ def parse_years(text: str) -> list[int]:
 
 @_files
 def _validate(args: argparse.Namespace) -> int:
+    from analysis import paths
     from analysis.data import load
 
-    ds = load(args.data, top=args.top, unit_level=args.level)
+    readme = paths.data_dir(args.data) / SKELETON_README
+    try:
+        ds = load(args.data, top=args.top, unit_level=args.level)
+    except UserError:
+        if readme.is_file():  # a data set written by ``analysis init``: point to its notes
+            hint = " / ".join(t("usage.readme_hint", g, path=readme) for g in LANGS)
+            print(escape_controls(hint), file=sys.stderr)
+        raise
     _say("validate_ok", root=ds.root, units=len(ds.unit_codes), n=len(ds.observations))
     disc = ds.discrepancies
     if disc is not None and not disc.empty:
@@ -70,6 +86,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 @_files
 def _template(args: argparse.Namespace) -> int:
+    if Path(args.out).suffix.lower() != ".xlsx":
+        raise user_error("usage.template_not_xlsx", path=escape_controls(str(args.out)))
     from analysis.data import load
     from analysis.data.excel import write_template
 
@@ -109,49 +127,121 @@ def _illustrate(args: argparse.Namespace) -> int:
     return 0
 
 
+SKELETON_README = "README.md"
+SKELETON_HEADERS = {  # file -> header line (analysis.data.schema; indicators.csv is copied)
+    "regions.csv": "code,name_zh,name_en,level,parent_code,group",
+    "sources.csv": "id,title,title_en,publisher,date,reference,licence,kind",
+    "targets.csv": (
+        "indicator,region_code,base_year,base_value,target_year,target_value,"
+        "attribute,source,note,origin"
+    ),
+    "observations/observations.csv": "region_code,year,indicator,value,source,note",
+}
+
+
+@_files
+def _init(args: argparse.Namespace) -> int:
+    """Write the skeleton data set: headers only, indicators.csv copied, a README (zh, en)."""
+    from analysis import io, paths
+
+    root = Path(args.dir).expanduser().resolve()
+    if root.exists() and (not root.is_dir() or any(root.iterdir())):
+        raise user_error("usage.init_not_empty", path=root)
+    source = Path(args.indicators) if args.indicators else paths.PROJECT_ROOT / "data"
+    if source.is_dir():
+        source = source / "indicators.csv"
+    if not source.is_file():
+        raise user_error("usage.init_no_indicators", path=source)
+    indicators = source.read_bytes()
+    for name, header in SKELETON_HEADERS.items():
+        io.write_text(root / name, header + "\n")
+    io.write_bytes(root / "indicators.csv", indicators)
+    readme = "\n".join(t("usage.readme", g, path=root) for g in LANGS)
+    io.write_text(root / SKELETON_README, readme)
+    _say_usage("init_written", path=root, readme=root / SKELETON_README)
+    return 0
+
+
+def _say_usage(key: str, **fields: object) -> None:
+    for lang in LANGS:
+        print(escape_controls(t(f"usage.{key}", lang, **fields)))
+
+
+def _data_usage(args: argparse.Namespace) -> int:
+    raise user_error("usage.data_needs_command")
+
+
 def _help(key: str) -> str:
-    return f"{t(key, 'en')} / {t(key, 'zh')}"
+    """Bilingual help text 'zh / en' of catalogue message ``key``."""
+    return " / ".join(t(key, g) for g in LANGS)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with a bilingual help option and a bilingual line before its own errors."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self.add_argument("-h", "--help", action="help", help=_help("usage.help_help"))
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        words = self.prog.split()[1:]
+        command = "".join(w + " " for w in words)
+        lines = (t("usage.bad_arguments", g, message=message, command=command) for g in LANGS)
+        self.exit(2, "\n".join(escape_controls(x) for x in lines) + "\n")
 
 
 def _scope_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--top", help="code of the region analysed (default: the units' common parent)")
-    p.add_argument(
-        "--level", help="level of the units: county, prefecture, province (default: the lowest)"
-    )
+    p.add_argument("--top", metavar="CODE", help=_help("scope.help_top"))
+    p.add_argument("--level", metavar="LEVEL", help=_help("scope.help_level"))
+
+
+def _command(sub, name: str, key: str) -> argparse.ArgumentParser:
+    """A subcommand whose help and description are catalogue message ``key``."""
+    return sub.add_parser(name, help=_help(key), description=_help(key))
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="analysis", description="County gaps, target projection and plan figures."
+    parser = _Parser(prog="analysis", description=_help("usage.description"))
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"%(prog)s {__version__}",
+        help=_help("usage.help_version"),
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.set_defaults(func=_no_command)
 
-    p = sub.add_parser("validate", help=_help("cli.help_validate"))
-    p.add_argument("--data", help="data directory (default: the project's data/)")
+    p = _command(sub, "validate", "cli.help_validate")
+    p.add_argument("--data", metavar="DIR", help=_help("usage.arg_data"))
     _scope_args(p)
     p.set_defaults(func=_validate)
 
-    p = sub.add_parser("template", help=_help("cli.help_template"))
-    p.add_argument("--out", required=True, help="output .xlsx file")
-    p.add_argument("--data", help="data directory (regions and indicators come from here)")
-    p.add_argument("--filled", action="store_true", help="pre-fill with the data set's values")
-    p.add_argument(
-        "--years", help="year columns, e.g. 2016-2025 or 2016,2020 (default: the panel's years)"
-    )
+    p = _command(sub, "template", "cli.help_template")
+    p.add_argument("--out", required=True, metavar="FILE.xlsx", help=_help("usage.arg_out"))
+    p.add_argument("--data", metavar="DIR", help=_help("usage.arg_template_data"))
+    p.add_argument("--filled", action="store_true", help=_help("usage.arg_filled"))
+    p.add_argument("--years", help=_help("usage.arg_years"))
     _scope_args(p)
     p.set_defaults(func=_template)
 
-    p = sub.add_parser("import", help=_help("cli.help_import"))
-    p.add_argument("file", help="filled .xlsx template")
-    p.add_argument("--data", help="data directory to add the observations to")
+    p = _command(sub, "import", "cli.help_import")
+    p.add_argument("file", help=_help("usage.arg_file"))
+    p.add_argument("--data", help=_help("usage.arg_import_data"))
     p.set_defaults(func=_import)
 
-    p = sub.add_parser("data", help=_help("cli.help_data"))
-    dsub = p.add_subparsers(dest="data_command", required=True)
-    q = dsub.add_parser("illustrate", help=_help("cli.help_illustrate"))
-    q.add_argument("--data", help="data directory")
+    p = _command(sub, "data", "cli.help_data")
+    p.set_defaults(func=_data_usage)
+    dsub = p.add_subparsers(dest="data_command", metavar="COMMAND")
+    q = _command(dsub, "illustrate", "cli.help_illustrate")
+    q.add_argument("--data", metavar="DIR", help=_help("usage.arg_data"))
     q.set_defaults(func=_illustrate)
+
+    p = _command(sub, "init", "usage.help_init")
+    p.add_argument("dir", metavar="DIR", help=_help("usage.arg_init_dir"))
+    p.add_argument("--indicators", metavar="FILE", help=_help("usage.arg_init_indicators"))
+    p.set_defaults(func=_init)
 
     try:
         from analysis.runner import add_parser as add_run_parser
@@ -159,6 +249,10 @@ def build_parser() -> argparse.ArgumentParser:
         return parser
     add_run_parser(sub)
     return parser
+
+
+def _no_command(args: argparse.Namespace) -> int:
+    raise user_error("usage.no_command")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

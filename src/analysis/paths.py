@@ -1,5 +1,9 @@
 """Project paths: the one place that knows where the project root, data and outputs are.
 
+The root is ``$ANALYSIS_ROOT`` if set; else the source checkout this package runs from (the
+folder holding ``pyproject.toml`` and ``src/analysis``, an editable install included); else,
+installed as a package (a wheel in site-packages), the current working directory: data in
+``./data``, outputs in ``./outputs``, unless ``--data`` / ``--outputs-dir`` say otherwise.
 Override with environment variables ``ANALYSIS_DATA_DIR`` and ``ANALYSIS_OUTPUTS_DIR``
 (useful in tests and for alternative data sets), or pass a path explicitly.
 ``ANALYSIS_TOP`` / ``ANALYSIS_LEVEL`` are the default scope of ``analysis.data.load`` (the
@@ -12,9 +16,26 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PROJECT_ROOT = Path(os.environ.get("ANALYSIS_ROOT", Path(__file__).resolve().parents[2])).resolve()
-NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def source_checkout() -> Path | None:
+    """The checkout this package runs from (``<root>/src/analysis``), or None when it is
+    installed elsewhere (e.g. a wheel in site-packages)."""
+    root = PACKAGE_DIR.parents[1]
+    if PACKAGE_DIR.parent.name == "src" and (root / "pyproject.toml").is_file():
+        return root
+    return None
+
+
+def project_root() -> Path:
+    """``$ANALYSIS_ROOT``, else the source checkout, else the current working directory."""
+    env = os.environ.get("ANALYSIS_ROOT", "").strip()
+    return Path(env or source_checkout() or Path.cwd()).resolve()
+
+
+PROJECT_ROOT = project_root()
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 
 
 def data_dir(path: str | os.PathLike | None = None) -> Path:

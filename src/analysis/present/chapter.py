@@ -18,13 +18,13 @@ import pandas as pd
 
 from analysis.messages import t
 from analysis.present import display as _display
+from analysis.present import escape as _escape
 from analysis.present import findings as _findings
 
 
 def _markdown(text: str):
-    from IPython.display import Markdown
-
-    return Markdown(text)
+    """Markdown with the strings from data escaped (``escape.markdown_text``)."""
+    return _escape.markdown(text)
 
 
 def _show(obj) -> None:

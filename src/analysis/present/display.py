@@ -89,7 +89,8 @@ _NUMBER = r"^\s*(-?[\d,]+(\.\d+)?%?|\u2014)?\s*$"  # a formatted number, a dash 
 
 
 def show(frame: pd.DataFrame, ds=None, lang: str = "zh", **kw):
-    """A pandas Styler of ``formatted(frame, ...)`` without the index column.
+    """A pandas Styler of ``formatted(frame, ...)`` without the index column, every cell and
+    header HTML-escaped.
 
     Decimals given in ``frame.attrs["decimals"]`` (by column) apply unless ``decimals`` is
     passed.
@@ -97,7 +98,9 @@ def show(frame: pd.DataFrame, ds=None, lang: str = "zh", **kw):
     if "decimals" not in kw and frame.attrs.get("decimals"):
         kw["decimals"] = frame.attrs["decimals"]
     out = formatted(frame, ds, lang, **kw)
-    styler = out.style.hide(axis="index")
+    # cells and headers hold names from data: escaped (a Styler does not escape by default)
+    styler = out.style.format(escape="html").format_index(escape="html", axis=1)
+    styler = styler.hide(axis="index")
     text = [i for i in range(out.shape[1]) if not out.iloc[:, i].str.match(_NUMBER).all()]
     if text and out.columns.is_unique:  # words read from the left, numbers from the right
         styler = styler.set_properties(subset=list(out.columns[text]), **{"text-align": "left"})
@@ -108,10 +111,11 @@ def show(frame: pd.DataFrame, ds=None, lang: str = "zh", **kw):
 
 def markdown(*parts: str):
     """Markdown paragraphs as an IPython display object (the text a notebook shows in its
-    page: rendered in JupyterLab and in the HTML report, unlike ``print``)."""
-    from IPython.display import Markdown
+    page: rendered in JupyterLab and in the HTML report, unlike ``print``); strings from data
+    are escaped (``escape.markdown_text``)."""
+    from analysis.present.escape import markdown as escaped
 
-    return Markdown("\n\n".join(p for p in parts if p))
+    return escaped("\n\n".join(p for p in parts if p))
 
 
 def caption(text: str):

@@ -62,7 +62,8 @@ def methods_heading(lang: str = "zh", *, level: int = 2) -> str:
 
 
 def show(findings: Findings, lang: str = "zh", *, level: int = 2):
-    """The findings as an IPython Markdown object (rendered in JupyterLab and the HTML)."""
-    from IPython.display import Markdown
+    """The findings as an IPython Markdown object (rendered in JupyterLab and the HTML), the
+    strings from data escaped (``escape.markdown_text``)."""
+    from analysis.present.escape import markdown as escaped
 
-    return Markdown(markdown(findings, lang, level=level))
+    return escaped(markdown(findings, lang, level=level))

@@ -351,27 +351,29 @@ def summary_markdown(s: findings.Findings) -> str:
 
 
 def show(blocks: list[Block], lang: str = "zh") -> None:
-    """Display the page in a notebook (Markdown, the figure, tables without index)."""
-    from IPython.display import Markdown
+    """Display the page in a notebook (Markdown, the figure, tables without index); strings
+    from data escaped (``escape.markdown_text``)."""
     from IPython.display import display as ipy_display
+
+    from analysis.present.escape import markdown as md
 
     for b in blocks:
         if b.kind == "heading":
-            ipy_display(Markdown(f"# {b.text}"))
+            ipy_display(md(f"# {b.text}"))
         elif b.kind == "section":
-            ipy_display(Markdown(f"## {b.text}"))
+            ipy_display(md(f"## {b.text}"))
         elif b.kind == "summary" and b.summary is not None:
-            ipy_display(Markdown(f"**{b.text}**\n\n{summary_markdown(b.summary)}"))
+            ipy_display(md(f"**{b.text}**\n\n{summary_markdown(b.summary)}"))
         elif b.kind == "figure" and b.figure is not None:
-            ipy_display(Markdown(f"**{b.text}**"))
+            ipy_display(md(f"**{b.text}**"))
             ipy_display(b.figure())
         elif b.kind == "table" and b.table is not None:
-            ipy_display(Markdown(f"**{b.text}**"))
+            ipy_display(md(f"**{b.text}**"))
             ipy_display(display.show(b.table, lang=lang))
         elif b.kind == "note":
-            ipy_display(Markdown(f"*{b.text}*"))
+            ipy_display(md(f"*{b.text}*"))
         else:
-            ipy_display(Markdown(b.text))
+            ipy_display(md(b.text))
 
 
 # --- output: static HTML -------------------------------------------------------------------

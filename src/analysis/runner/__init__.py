@@ -15,12 +15,24 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from analysis.messages import pair
-from analysis.runner.build import EXECUTORS, Options, RunFault, Summary, run
-from analysis.runner.site import describe_error
+
+if TYPE_CHECKING:
+    from analysis.runner.build import Options, RunFault, Summary, run
 
 __all__ = ["Options", "RunFault", "Summary", "run", "add_parser", "command", "format_summary"]
+
+
+def __getattr__(name: str) -> Any:
+    """``Options``, ``RunFault``, ``Summary`` and ``run`` on first use: importing the package
+    (``analysis --help``) stays light."""
+    if name in ("Options", "RunFault", "Summary", "run"):
+        from analysis.runner import build
+
+        return getattr(build, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _help(key: str) -> str:
@@ -30,6 +42,8 @@ def _help(key: str) -> str:
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Add the ``run`` subcommand to the ``analysis`` CLI."""
+    from analysis.runner.build import EXECUTORS  # light: no nbformat, papermill or pandas
+
     p = subparsers.add_parser("run", help=_help("help_run"), description=_help("help_description"))
     p.add_argument("--only", nargs="+", metavar="NAME", default=[], help=_help("help_only"))
     p.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help=_help("help_jobs"))
@@ -53,6 +67,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 def format_summary(s: Summary, outputs: Path, dry_run: bool = False) -> str:
     """Plain-text summary (Chinese, then English) naming each failing report and cell."""
+    from analysis.runner.site import describe_error
+
     if dry_run:
         head = pair("runner.summary_dry_run", planned=len(s.planned), skipped=len(s.skipped))
         return "\n".join([" / ".join(head), *(f"  run  {n}" for n in s.planned)])
@@ -81,6 +97,7 @@ def command(args: argparse.Namespace) -> int:
     fault (outputs unwritable or full; one message, no traceback); configuration errors
     raise ``UserError`` (exit code 2 in the CLI)."""
     from analysis import paths
+    from analysis.runner.build import Options, RunFault, run
 
     opts = Options(
         config=args.config or paths.PROJECT_ROOT / "reports.toml",

@@ -17,13 +17,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from html import escape, unescape
+from typing import TYPE_CHECKING
 from urllib.parse import quote
-
-import nbformat
 
 from analysis.messages import pair
 from analysis.runner.config import Link, Nav
 from analysis.runner.fonts import FAMILY, font_face_css
+
+if TYPE_CHECKING:  # nbformat pulls in jsonschema (about 1.5 s): not at import time
+    import nbformat
 
 __all__ = ["Link", "Nav", "extract_math", "finish", "embed_font", "words"]
 

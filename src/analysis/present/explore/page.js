@@ -16,6 +16,9 @@
   function L(key) { return D.labels[st.lang][key] || key; }
   function $(id) { return document.getElementById(id); }
   function name(i) { return D.regions[i].name[st.lang]; }
+  /* text for Plotly, which reads a few HTML tags in labels: names from data as entities
+     (Plotly shows &amp; &lt; &gt; as the characters); the DOM is filled with textContent */
+  function P(s) { return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"); }
   function fmt(v) {
     if (v === null || v === undefined) { return L("no_data"); }
     var r = Math.round(v * 100) / 100;
@@ -119,14 +122,14 @@
       var rings = D.geo[r.code];
       if (!rings) { return; }
       var t = hi > lo ? (r.value - lo) / (hi - lo) : 0.5;
-      var text = name(r.i) + ": " + fmt(r.value) + " " + ind().unit[st.lang];
+      var text = P(name(r.i) + ": " + fmt(r.value) + " " + ind().unit[st.lang]);
       rings.forEach(function (ring) {
         traces.push({
           type: "scatter", mode: "lines", fill: "toself", hoveron: "fills",
           x: ring.map(function (p) { return p[0]; }), y: ring.map(function (p) { return p[1]; }),
           fillcolor: r.value === null ? "#dddddd" : colour(t),
           line: { color: r.code === st.code ? ORANGE : "#ffffff", width: r.code === st.code ? 3 : 1 },
-          text: text, hoverinfo: "text", showlegend: false, name: r.code
+          text: text, hoverinfo: "text", showlegend: false, name: P(r.code)
         });
         codes.push(r.code);
       });
@@ -134,7 +137,7 @@
     traces.push({
       type: "scatter", mode: "markers", x: [null], y: [null], hoverinfo: "skip", showlegend: false,
       marker: { color: [lo, hi], cmin: lo, cmax: hi, colorscale: SCALE, showscale: true,
-        colorbar: { title: { text: ind().unit[st.lang] }, thickness: 12 } }
+        colorbar: { title: { text: P(ind().unit[st.lang]) }, thickness: 12 } }
     });
     codes.push(null);
     var mid = 0;
@@ -143,7 +146,7 @@
     mid = (Math.min.apply(null, ys) + Math.max.apply(null, ys)) / 2;
     Plotly.react(el, traces, {
       font: FONT, margin: { l: 10, r: 10, t: 30, b: 10 }, height: 420, hovermode: "closest",
-      title: { text: L("map_title"), x: 0, font: { size: 13 } },
+      title: { text: P(L("map_title")), x: 0, font: { size: 13 } },
       xaxis: { visible: false }, yaxis: { visible: false, scaleanchor: "x", scaleratio: 1 / Math.cos(mid * Math.PI / 180) },
       plot_bgcolor: "#ffffff"
     }, CFG);
@@ -158,18 +161,18 @@
     var shapes = [], ann = [];
     if (x.standard !== null) {
       shapes.push({ type: "line", x0: x.standard, x1: x.standard, yref: "paper", y0: 0, y1: 1, line: { color: "#000", dash: "dash", width: 1.5 } });
-      ann.push({ x: x.standard, yref: "paper", y: 1, text: L("standard") + " " + fmt(x.standard), showarrow: false, yanchor: "bottom", font: { size: 11 } });
+      ann.push({ x: x.standard, yref: "paper", y: 1, text: P(L("standard") + " " + fmt(x.standard)), showarrow: false, yanchor: "bottom", font: { size: 11 } });
     }
     Plotly.react(el, [{
       type: "bar", orientation: "h", x: have.map(function (r) { return r.value; }),
-      y: have.map(function (r) { return name(r.i); }), customdata: have.map(function (r) { return r.code; }),
+      y: have.map(function (r) { return P(name(r.i)); }), customdata: have.map(function (r) { return r.code; }),
       text: have.map(function (r) { return fmt(r.value); }), textposition: "outside", cliponaxis: false,
       marker: { color: have.map(function (r) { return r.code === st.code ? ORANGE : BLUE; }) },
       hovertemplate: "%{y}: %{text}<extra></extra>"
     }], {
       font: FONT, height: Math.max(260, 60 + 18 * have.length), margin: { l: 120, r: 40, t: 40, b: 40 },
-      title: { text: x.name[st.lang] + " (" + st.year + ")", x: 0, font: { size: 13 } },
-      xaxis: { title: { text: x.label[st.lang] }, rangemode: "tozero" }, yaxis: { automargin: true },
+      title: { text: P(x.name[st.lang] + " (" + st.year + ")"), x: 0, font: { size: 13 } },
+      xaxis: { title: { text: P(x.label[st.lang]) }, rangemode: "tozero" }, yaxis: { automargin: true },
       shapes: shapes, annotations: ann
     }, CFG);
     el.removeAllListeners && el.removeAllListeners("plotly_click");
@@ -193,7 +196,7 @@
     if (up && byCode[up] !== undefined && up !== st.code) {
       var u = series(up);
       if (u.length) {
-        traces.push({ type: "scatter", mode: "lines+markers", name: name(byCode[up]) + " (" + L("upper_region") + ")",
+        traces.push({ type: "scatter", mode: "lines+markers", name: P(name(byCode[up]) + " (" + L("upper_region") + ")"),
           x: u.map(function (p) { return p[0]; }), y: u.map(function (p) { return p[1]; }), line: { color: GREY, width: 1 } });
       }
     }
@@ -202,24 +205,24 @@
       var fx = [last[0]].concat(fc.year);
       function ext(c) { return [last[1]].concat(fc[c]); }
       traces.push({ type: "scatter", mode: "lines", x: fx, y: ext("lo95"), line: { width: 0 }, hoverinfo: "skip", showlegend: false });
-      traces.push({ type: "scatter", mode: "lines", x: fx, y: ext("hi95"), fill: "tonexty", fillcolor: "rgba(86,180,233,0.25)", line: { width: 0 }, name: L("pi95") });
+      traces.push({ type: "scatter", mode: "lines", x: fx, y: ext("hi95"), fill: "tonexty", fillcolor: "rgba(86,180,233,0.25)", line: { width: 0 }, name: P(L("pi95")) });
       traces.push({ type: "scatter", mode: "lines", x: fx, y: ext("lo80"), line: { width: 0 }, hoverinfo: "skip", showlegend: false });
-      traces.push({ type: "scatter", mode: "lines", x: fx, y: ext("hi80"), fill: "tonexty", fillcolor: "rgba(86,180,233,0.55)", line: { width: 0 }, name: L("pi80") });
-      traces.push({ type: "scatter", mode: "lines", x: fx, y: ext("mean"), line: { color: BLUE, dash: "dash" }, name: L("projection") });
-      traces.push({ type: "scatter", mode: "lines+markers", x: h.map(function (p) { return p[0]; }), y: h.map(function (p) { return p[1]; }), line: { color: "#000" }, name: name(byCode[st.code]) + " " + L("observed") });
+      traces.push({ type: "scatter", mode: "lines", x: fx, y: ext("hi80"), fill: "tonexty", fillcolor: "rgba(86,180,233,0.55)", line: { width: 0 }, name: P(L("pi80")) });
+      traces.push({ type: "scatter", mode: "lines", x: fx, y: ext("mean"), line: { color: BLUE, dash: "dash" }, name: P(L("projection")) });
+      traces.push({ type: "scatter", mode: "lines+markers", x: h.map(function (p) { return p[0]; }), y: h.map(function (p) { return p[1]; }), line: { color: "#000" }, name: P(name(byCode[st.code]) + " " + L("observed")) });
       if (f.target) {
         traces.push({ type: "scatter", mode: "markers", x: [f.target[0]], y: [f.target[1]], marker: { symbol: "star", size: 14, color: RED },
-          name: L("target") + " (" + f.target[0] + ": " + fmt(f.target[1]) + ")" });
+          name: P(L("target") + " (" + f.target[0] + ": " + fmt(f.target[1]) + ")") });
       }
     } else {
       var s = series(st.code);
-      traces.push({ type: "scatter", mode: "lines+markers", x: s.map(function (p) { return p[0]; }), y: s.map(function (p) { return p[1]; }), line: { color: "#000" }, name: name(byCode[st.code]) + " " + L("observed") });
+      traces.push({ type: "scatter", mode: "lines+markers", x: s.map(function (p) { return p[0]; }), y: s.map(function (p) { return p[1]; }), line: { color: "#000" }, name: P(name(byCode[st.code]) + " " + L("observed")) });
     }
     $("trend-note").textContent = f ? "" : L("trend_plain");
     Plotly.react(el, traces, {
       font: FONT, height: 360, margin: { l: 60, r: 10, t: 40, b: 40 },
-      title: { text: name(byCode[st.code]) + ": " + x.name[st.lang], x: 0, font: { size: 13 } },
-      xaxis: { dtick: 1 }, yaxis: { title: { text: x.label[st.lang] } }, legend: { orientation: "h", y: -0.15 },
+      title: { text: P(name(byCode[st.code]) + ": " + x.name[st.lang]), x: 0, font: { size: 13 } },
+      xaxis: { dtick: 1 }, yaxis: { title: { text: P(x.label[st.lang]) } }, legend: { orientation: "h", y: -0.15 },
       shapes: [{ type: "line", xref: "x", x0: st.year, x1: st.year, yref: "paper", y0: 0, y1: 1, line: { color: "#bbb", width: 1 } }]
     }, CFG);
   }

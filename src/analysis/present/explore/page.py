@@ -10,7 +10,6 @@ it; the numbers are ``export.explore_data`` embedded as JSON.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Callable
 from html import escape
@@ -22,6 +21,7 @@ from analysis import io, paths
 from analysis.data import Dataset, load, words
 from analysis.errors import UserError, check_lang
 from analysis.messages import t
+from analysis.present.escape import script_json
 from analysis.present.explore.export import explore_data, unit_indicators
 
 HERE = Path(__file__).resolve().parent
@@ -78,8 +78,7 @@ def page_html(data: dict[str, Any], asset: str, lang: str = "zh", key: str = "")
     """The page: static skeleton, the data as JSON, the app script (``page.js``) inline."""
     lang = check_lang(lang)
     payload = {**data, "lang": lang, "defaults": _defaults(data)}
-    blob = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    blob = blob.replace("</", "<\\/")  # never closes the script element
+    blob = script_json(payload)  # no "<", ">", "&": never closes the script element
     app = (HERE / "page.js").read_text(encoding="utf-8")
 
     filled = data.get("labels", {}).get(lang, {})  # words of the data set (export.data)

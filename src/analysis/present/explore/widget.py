@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property
+from html import escape
 from typing import Any
 
 import pandas as pd
@@ -387,7 +388,7 @@ class Explorer:
         c, o = self.controls, self.outputs
         left = W.VBox([c["indicator"], c["year"], c["level"], c["county"]])
         right = W.VBox([c["index_indicators"], c["normalisation"], c["weighting"]])
-        title = W.HTML(f"<b>{words.fill(t('explore.title', self.lang), self._words)}</b>")
+        title = W.HTML(f"<b>{escape(words.fill(t('explore.title', self.lang), self._words))}</b>")
         tabs = self.tabs
         self.show()
         return W.VBox([title, W.HBox([left, right]), o["messages"], tabs])
