@@ -88,7 +88,13 @@ def _template(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from analysis.data.excel import import_workbook
 
-    result = import_workbook(args.file, args.data)
+    result = import_workbook(
+        args.file,
+        args.data,
+        replace=args.replace,
+        source_name=args.source_name,
+        accept_fractions=args.accept_fractions,
+    )
     for w in result.warnings:
         print(f"{t('cli.warning', 'zh')} / {t('cli.warning', 'en')}: {w}", file=sys.stderr)
     _say("imported", n=result.count, path=result.path)
@@ -145,6 +151,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", help=_help("cli.help_import"))
     p.add_argument("file", help="filled .xlsx template")
     p.add_argument("--data", help="data directory to add the observations to")
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="take this workbook's values where another import differs",
+    )
+    p.add_argument(
+        "--source-name", help="the import's name (default: from its regions and content)"
+    )
+    p.add_argument(
+        "--accept-fractions", action="store_true", help="accept 0-1 values in % rows (warn only)"
+    )
     p.set_defaults(func=_import)
 
     p = sub.add_parser("data", help=_help("cli.help_data"))

@@ -18,6 +18,7 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import paths
@@ -25,6 +26,7 @@ from analysis.data import schema as S
 from analysis.data import validate as V
 from analysis.data.aggregate import aggregate
 from analysis.data.dataset import SOURCE_SEP, Dataset
+from analysis.data.sources_csv import IMPORT_PREFIX
 from analysis.errors import check_choice, unknown, user_error
 
 Frames = dict[str, pd.DataFrame | None]
@@ -187,6 +189,35 @@ def observation_checker(frames: Frames) -> V.Checker:
     return check
 
 
+def prefer_real(obs: pd.DataFrame, sources: pd.DataFrame | None, log: V.ProblemLog) -> pd.DataFrame:
+    """One row per (region, year, indicator) across files: real values win over illustrative
+    ones, so an import never has to delete or edit illustrative rows.
+
+    Rank of a row: 0 real (no illustrative source), 1 illustrative from an imported workbook
+    (``observations/import_*.csv``), 2 other illustrative (the generated panel). For each key
+    the rows of the lowest rank are kept; among them identical values given by several
+    imports count once; anything else left twice is a ``duplicate_record``, reported at the
+    later row as before. Only rows whose key repeats are examined."""
+    key = list(S.OBSERVATIONS.key)
+    dup = obs.duplicated(key, keep=False).to_numpy()
+    if not dup.any():
+        return obs
+    sub = obs[dup]
+    illus = set() if sources is None else set(sources.loc[sources["kind"] == "illustrative", "id"])
+    src = sub["source"].astype(str)
+    is_illus = src.map(lambda v: any(p in illus for p in v.split(SOURCE_SEP))).to_numpy(bool)
+    imported = sub["_file"].astype(str).str.startswith(f"observations/{IMPORT_PREFIX}").to_numpy()
+    rank = pd.Series(np.where(~is_illus, 0, np.where(imported, 1, 2)), index=sub.index)
+    groups = [sub[k].astype(str) for k in key]
+    best = rank.groupby(groups).transform("min")
+    top = sub[(rank == best).to_numpy()]
+    top_imp = top["_file"].astype(str).str.startswith(f"observations/{IMPORT_PREFIX}")
+    same = top[top_imp].duplicated([*key, "value"], keep="first")
+    top = top.drop(index=same[same].index)
+    left = V.check_duplicates(top, S.OBSERVATIONS, log)
+    return obs.drop(index=sub.index.difference(left.index)).reset_index(drop=True)
+
+
 def read_all(root: Path, log: V.ProblemLog) -> tuple[Frames, dict[str, list[str]]]:
     """Read every file of the data set (observations streamed and checked chunk by chunk)."""
     frames: Frames = {}
@@ -212,7 +243,7 @@ def read_all(root: Path, log: V.ProblemLog) -> tuple[Frames, dict[str, list[str]
     kept = [p for p in parts if p is not None]
     obs = pd.concat(kept, ignore_index=True) if kept else None
     if obs is not None and len(kept) > 1:
-        obs = V.check_duplicates(obs, S.OBSERVATIONS, log)
+        obs = prefer_real(obs, frames["sources"], log)
     frames["observations"] = obs
     by_file = (
         {}
