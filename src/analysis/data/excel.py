@@ -24,11 +24,19 @@ cell is imported, or it is an error. The rule for a value cell (``cell_number``)
   formula without a computed value (never opened in Excel) is an error.
 
 Unknown, renamed, missing or extra sheets and a moved or deleted header row are errors
-naming the sheet. Imported values go to ``observations/import_<name>.csv`` (source id
-``import_<name>``), one file per workbook name: importing another workbook keeps earlier
-imports, re-importing the same workbook replaces its own earlier import. Rows of
-*illustrative* files with the same (region, year, indicator) are dropped, so real figures
-replace illustrative ones.
+naming the sheet. The template's value cells carry Excel data validation (numbers within
+the indicator's bounds, ``number_validation``).
+
+An import is identified by what it holds (``import_id``: its regions, indicators and source
+fields, or ``--source-name``), never by the workbook's file name. It writes
+``observations/<id>.csv`` and its row of sources.csv (``sources_csv.upsert``), nothing else
+but for ``--replace`` below. Against values already stored for the same region, indicator
+and year (``_plan``): its own earlier import is updated (changed values warned);
+illustrative values are left alone (real values win on load, ``load.prefer_real``);
+another import's equal value is fine, a different one is refused naming the cell unless
+``replace`` (then taken over from that import's file, warned); any other data file's value
+is refused. A percentage that looks typed as a fraction is refused unless
+``accept_fractions`` (``fraction_cells``).
 """
 
 from __future__ import annotations

@@ -8,8 +8,12 @@ observations, sources), with provenance on every observation.
 Checks, in reading order: each file's cells (``validate.read_table``); the region tree
 (``check_regions``); indicator bounds (``check_indicators``); every observation chunk
 against regions, indicators, sources, bounds and years while it streams
-(``observation_checker``); targets against all of these; and, once everything else is
-clean, that every target has observations to be measured against (``check_target_data``).
+(``observation_checker``); one value per region, year and indicator across files, real
+values winning over illustrative ones (``prefer_real``); targets against all of these; and,
+once everything else is clean, that every target has observations to be measured against
+(``check_target_data``). Observations are held as categorical codes while read and checked,
+and aggregated in groups of indicators, so a file of millions of rows loads in bounded
+memory (``benchmarks/validation.py``).
 """
 
 from __future__ import annotations
@@ -248,7 +252,10 @@ def read_all(root: Path, log: V.ProblemLog) -> tuple[Frames, dict[str, list[str]
     by_file = (
         {}
         if obs is None
-        else {str(f): sorted(g["indicator"].unique()) for f, g in obs.groupby("_file")}
+        else {
+            str(f): sorted(map(str, g["indicator"].unique()))
+            for f, g in obs.groupby("_file", observed=True)
+        }
     )
     return frames, by_file
 
@@ -320,6 +327,64 @@ def _check_scope(
     return (top or None, unit_level or None)
 
 
+def _plain_sorted(obs: pd.DataFrame) -> pd.DataFrame:
+    """Observations as read (categorical codes, int16 years) -> plain columns (str objects,
+    int years) sorted by indicator, region and year. Sorting is done on the codes, with the
+    categories put in lexical order first, so no column is copied as strings before."""
+    obs = obs.drop(columns=[c for c in ("_row", "_file") if c in obs.columns])
+    for c in obs.columns:
+        if isinstance(obs[c].dtype, pd.CategoricalDtype):
+            cats = obs[c].cat.categories
+            obs[c] = obs[c].cat.reorder_categories(sorted(cats, key=str), ordered=True)
+    obs = obs.sort_values(["indicator", "region_code", "year"], ignore_index=True)
+    for c in obs.columns:
+        if isinstance(obs[c].dtype, pd.CategoricalDtype):
+            obs[c] = np.asarray(obs[c], dtype=object)
+    obs["year"] = obs["year"].astype(int)
+    return obs
+
+
+AGGREGATE_ROWS = 500_000
+"""Observations aggregated in one pass at most (indicators are grouped up to this size, each
+with the indicators its means are weighted by): bounds the memory of large data sets; the
+rows are the same as in one pass (``aggregate`` works indicator by indicator)."""
+
+
+def _aggregate_in_groups(
+    obs: pd.DataFrame, tree: pd.DataFrame, inds: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``aggregate`` over groups of indicators of at most ``AGGREGATE_ROWS`` observations."""
+    counts = obs["indicator"].value_counts(sort=False)
+    if len(obs) <= AGGREGATE_ROWS:
+        return aggregate(obs, tree, inds)
+    weight = (
+        dict(zip(inds["id"], inds["weight"].fillna("").astype(str), strict=True))
+        if "weight" in inds.columns
+        else {}
+    )
+    groups: list[list[str]] = [[]]
+    size = 0
+    for ind in sorted(map(str, counts.index)):
+        if groups[-1] and size + counts[ind] > AGGREGATE_ROWS:
+            groups.append([])
+            size = 0
+        groups[-1].append(ind)
+        size += int(counts[ind])
+    rows, disc = [], []
+    for own in groups:
+        need = set(own) | {weight.get(i, "") for i in own} - {""}
+        part = obs[obs["indicator"].isin(need)]
+        r, d = aggregate(part, tree, inds)
+        del part
+        rows.append(r[r["indicator"].isin(own)])
+        disc.append(d[d["indicator"].isin(own)])
+    key = ["region_code", "year", "indicator"]
+    return (
+        pd.concat(rows, ignore_index=True).sort_values(key, ignore_index=True),
+        pd.concat(disc, ignore_index=True).sort_values(key, ignore_index=True),
+    )
+
+
 def with_aggregates(ds: Dataset) -> Dataset:
     """``ds`` with unobserved values of the regions from its units up to its top aggregated
     from their children (units included: prefectures as units of a province get their
@@ -333,7 +398,7 @@ def with_aggregates(ds: Dataset) -> Dataset:
     under_units = set().union(*(below[u] - {u} for u in units)) if units else set()
     tree = ds.regions[ds.regions["code"].astype(str).isin(inside)].copy()
     tree.loc[tree["code"].astype(str) == top, "parent_code"] = ""  # aggregate up to top only
-    rows, disc = aggregate(ds.observations, tree, ds.indicators)
+    rows, disc = _aggregate_in_groups(ds.observations, tree, ds.indicators)
     rows = rows[rows["region_code"].isin(inside - under_units)]
     if rows.empty:
         return replace(ds, discrepancies=disc)
@@ -383,8 +448,7 @@ def load(
     regions = _drop_private(frames["regions"]).sort_values("code", ignore_index=True)
     indicators = _drop_private(frames["indicators"])
     indicators["in_index"] = indicators["in_index"].fillna(0).astype(int)
-    obs = _drop_private(frames["observations"])
-    obs["year"] = obs["year"].astype(int)
+    obs = _plain_sorted(frames.pop("observations"))
     tgt = _drop_private(targets)
     tgt[["base_year", "target_year"]] = tgt[["base_year", "target_year"]].astype(int)
     ds = Dataset(
@@ -392,14 +456,17 @@ def load(
         regions=regions,
         indicators=indicators,
         targets=tgt.sort_values(["indicator", "region_code", "target_year"], ignore_index=True),
-        observations=obs.sort_values(["indicator", "region_code", "year"], ignore_index=True),
+        observations=obs,
         sources=_drop_private(frames["sources"]).sort_values("id", ignore_index=True),
         files=by_file,
         scope=_check_scope(regions, top, unit_level),
     ).check_scope()
+    del obs
     if not derive:
         return ds
-    full = with_derived(with_aggregates(ds))
+    full = with_aggregates(ds)
+    del ds  # the frames without aggregates are not needed any more
+    full = with_derived(full)
     check_target_data(targets, full, log)
     if log:
         raise log.error()
