@@ -211,3 +211,23 @@ def test_the_template_validates_numbers_within_the_indicator_bounds(data, tmp_pa
     (smart,) = wb[ITSHEET].data_validations.dataValidation
     assert (smart.operator, smart.formula1, smart.formula2) == ("between", "0", "100")
     assert "0" in smart.error and "100" in smart.error and "智慧社区覆盖率" in smart.error
+
+
+def test_a_real_small_percentage_beside_small_ones_is_not_a_fraction(data):
+    import pandas as pd
+
+    from analysis.data.excel import fraction_cells
+
+    ds = load(data, derive=False)
+    obs = pd.DataFrame(
+        {
+            "region_code": ["990002"] * 4,
+            "year": [2020, 2021, 2022, 2023],
+            "indicator": SMART,
+            "value": [1.0, 1.4, 2.5, 0.95],  # 1.0 % and 0.95 % beside 1.4-2.5 %: plausible
+            "_col": ["F9", "G9", "H9", "I9"],
+        }
+    )
+    assert fraction_cells(obs, ds) == []
+    obs["value"] = [1.0, 80.0, 85.0, 88.0]  # beside 80-88 %, 1.0 reads as 100
+    assert [c for c, *_ in fraction_cells(obs, ds)] == ["F9"]
