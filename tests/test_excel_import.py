@@ -247,11 +247,11 @@ def test_two_county_workbooks_both_survive_and_reimport_is_idempotent(data, tmp_
     b = _fill(_template(data, tmp_path / "乙县.xlsx"), {"F3": 65})
     ra, rb = import_workbook(a, data), import_workbook(b, data)
     assert ra.path != rb.path and ra.path.exists() and rb.path.exists()
-    assert "甲县" in ra.path.name and "乙县" in rb.path.name
+    assert "990001" in ra.path.name and "990002" in rb.path.name  # named by what they hold
     ds = load(data)
     assert ds.obs("community_workers", "990001", [2021, 2022])["value"].tolist() == [160, 170]
     assert ds.obs("community_workers", "990002", 2021)["value"].tolist() == [65]
-    # the illustrative 2021 value of 990001 (155) was replaced, not duplicated
+    # the illustrative 2021 value of 990001 (155) is overridden on load (not deleted)
     assert ra.replaced == 1 and rb.replaced == 0
     snap = _snapshot(data)
     again = import_workbook(a, data)
@@ -264,11 +264,11 @@ def test_two_county_workbooks_both_survive_and_reimport_is_idempotent(data, tmp_
     assert ds.obs("community_workers", "990002", 2021)["value"].tolist() == [65]
 
 
-def test_import_names_keep_chinese_and_never_collide():
-    assert import_name("都匀市.xlsx") == "import_都匀市"
-    assert import_name("filled.xlsx") == "import_filled"
-    assert import_name("a b.xlsx") != import_name("a_b.xlsx")
-    assert import_name("都匀市.xlsx") != import_name("福泉市.xlsx")
+def test_source_names_keep_chinese_and_never_collide():
+    assert import_name("都匀市") == "import_都匀市"
+    assert import_name("filled") == "import_filled"
+    assert import_name("a b") != import_name("a_b")
+    assert import_name("都匀市") != import_name("福泉市")
 
 
 # -- template safe to open ---------------------------------------------------------------------

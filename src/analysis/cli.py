@@ -106,7 +106,13 @@ def _template(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from analysis.data.excel import import_workbook
 
-    result = import_workbook(args.file, args.data)
+    result = import_workbook(
+        args.file,
+        args.data,
+        replace=args.replace,
+        source_name=args.source_name,
+        accept_fractions=args.accept_fractions,
+    )
     for w in result.warnings:
         print(f"{t('cli.warning', 'zh')} / {t('cli.warning', 'en')}: {w}", file=sys.stderr)
     _say("imported", n=result.count, path=result.path)
@@ -229,6 +235,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(sub, "import", "cli.help_import")
     p.add_argument("file", help=_help("usage.arg_file"))
     p.add_argument("--data", help=_help("usage.arg_import_data"))
+    p.add_argument("--replace", action="store_true", help=_help("usage.arg_replace"))
+    p.add_argument("--source-name", metavar="NAME", help=_help("usage.arg_source_name"))
+    p.add_argument(
+        "--accept-fractions", action="store_true", help=_help("usage.arg_accept_fractions")
+    )
     p.set_defaults(func=_import)
 
     p = _command(sub, "data", "cli.help_data")

@@ -24,11 +24,19 @@ cell is imported, or it is an error. The rule for a value cell (``cell_number``)
   formula without a computed value (never opened in Excel) is an error.
 
 Unknown, renamed, missing or extra sheets and a moved or deleted header row are errors
-naming the sheet. Imported values go to ``observations/import_<name>.csv`` (source id
-``import_<name>``), one file per workbook name: importing another workbook keeps earlier
-imports, re-importing the same workbook replaces its own earlier import. Rows of
-*illustrative* files with the same (region, year, indicator) are dropped, so real figures
-replace illustrative ones.
+naming the sheet. The template's value cells carry Excel data validation (numbers within
+the indicator's bounds, ``number_validation``).
+
+An import is identified by what it holds (``import_id``: its regions, indicators and source
+fields, or ``--source-name``), never by the workbook's file name. It writes
+``observations/<id>.csv`` and its row of sources.csv (``sources_csv.upsert``), nothing else
+but for ``--replace`` below. Against values already stored for the same region, indicator
+and year (``_plan``): its own earlier import is updated (changed values warned);
+illustrative values are left alone (real values win on load, ``load.prefer_real``);
+another import's equal value is fine, a different one is refused naming the cell unless
+``replace`` (then taken over from that import's file, warned); any other data file's value
+is refused. A percentage that looks typed as a fraction is refused unless
+``accept_fractions`` (``fraction_cells``).
 """
 
 from __future__ import annotations
@@ -53,12 +61,15 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from analysis import io, paths
 from analysis.data import schema as S
+from analysis.data import sources_csv
 from analysis.data import validate as V
-from analysis.data.dataset import Dataset
+from analysis.data.dataset import SOURCE_SEP, Dataset
 from analysis.data.load import load
+from analysis.data.sources_csv import IMPORT_PREFIX
 from analysis.errors import DataError, Problem, user_error
 from analysis.messages import t
 
@@ -129,6 +140,41 @@ def template_years(
     return [dt.date.today().year - 1]
 
 
+def _bound_text(x: object) -> str | None:
+    return None if x is None or pd.isna(x) else f"{float(x):.15g}"
+
+
+def number_validation(ind: pd.Series) -> DataValidation:
+    """Excel data validation of an indicator's value cells: numbers only (decimal), within the
+    indicator's ``lower``/``upper`` of indicators.csv when given; blanks allowed. Excel
+    refuses other typed input with a bilingual message (pasted cells are not checked by
+    Excel: the import checks every cell again)."""
+    lo, hi = _bound_text(ind.get("lower")), _bound_text(ind.get("upper"))
+    if lo is not None and hi is not None:
+        op, f1, f2, key = "between", lo, hi, "range"
+    elif lo is not None:
+        op, f1, f2, key = "greaterThanOrEqual", lo, None, "min"
+    elif hi is not None:
+        op, f1, f2, key = "lessThanOrEqual", hi, None, "max"
+    else:
+        op, f1, f2, key = "between", "-1E+300", "1E+300", "any"
+    text = " / ".join(
+        t(f"data.template.dv_{key}", lg, name=ind[f"name_{lg}"], lower=lo, upper=hi)
+        for lg in ("zh", "en")
+    )
+    return DataValidation(
+        type="decimal",
+        operator=op,
+        formula1=f1,
+        formula2=f2,
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="stop",
+        errorTitle=_both("data.template.dv_title")[:32],
+        error=safe_text(text)[:255],
+    )
+
+
 def _theme_sheet(
     wb: Workbook,
     theme: str,
@@ -142,13 +188,19 @@ def _theme_sheet(
     head, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     for cell in ws[1]:
         cell.font, cell.fill = head, fill
+    last = get_column_letter(len(FIXED) + len(years))
     for _, ind in inds[inds["theme"] == theme].iterrows():
+        first = ws.max_row + 1
         for code, name in zip(units["code"], units["name_zh"], strict=True):
             row = [_cell(x) for x in (ind["id"], ind["name_zh"], ind["unit_zh"], code, name)]
             for y in years:
                 v = values.get((ind["id"], code, y)) if values is not None else None
                 row.append(None if v is None or pd.isna(v) else float(v))
             ws.append(row)
+        if ws.max_row >= first:
+            dv = number_validation(ind)
+            ws.add_data_validation(dv)
+            dv.add(f"F{first}:{last}{ws.max_row}")
     ws.freeze_panes = "F2"
     for i, width in enumerate([26, 30, 10, 10, 16] + [9] * len(years), start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
@@ -554,82 +606,207 @@ def _check_values(obs: pd.DataFrame, inds: pd.DataFrame, log: V.ProblemLog) -> N
 
 
 # -- import -----------------------------------------------------------------------------------
-def import_name(path: str | os.PathLike) -> str:
-    """``import_<stem>``: letters of any script kept (Chinese names stay Chinese); when the
-    stem had to be changed, a short hash of the original keeps two different names apart."""
-    stem = Path(path).stem
-    slug = re.sub(r"[^\w]+", "_", unicodedata.normalize("NFKC", stem)).strip("_").lower()
-    if slug != stem:
-        slug = f"{slug or 'workbook'}_{hashlib.sha1(stem.encode()).hexdigest()[:6]}"
-    return f"import_{slug}"
+def import_name(name: str) -> str:
+    """``import_<name>`` for an explicit source name: letters of any script kept (Chinese names
+    stay Chinese); when the name had to be changed, a short hash of the original keeps two
+    different names apart."""
+    name = name.strip()
+    slug = re.sub(r"[^\w]+", "_", unicodedata.normalize("NFKC", name)).strip("_").lower()
+    if slug != name:
+        slug = f"{slug or 'workbook'}_{hashlib.sha1(name.encode()).hexdigest()[:6]}"
+    return f"{IMPORT_PREFIX}{slug}"
+
+
+def import_id(wb: FilledWorkbook, source_name: str | None = None) -> str:
+    """The import's source id (and file stem), from what the workbook holds, not its file name:
+    ``import_<region codes>_<hash>`` where the hash (SHA-1, 8 hex digits) covers the regions,
+    the indicators and the source fields (title, publisher, date, kind) of the notes sheet.
+    Values and years are not in it, so a corrected or extended workbook of the same office
+    keeps its id and updates its own import. ``source_name`` overrides it (``import_name``)."""
+    if source_name:
+        return import_name(source_name)
+    obs = wb.observations
+    codes = sorted(set(obs["region_code"]))
+    inds = sorted(set(obs["indicator"]))
+    src = [wb.fields.get(k) or "" for k in ("title", "publisher", "date")]
+    src.append(wb.fields.get("kind") or "official")
+    digest = hashlib.sha1("\n".join([*codes, "", *inds, "", *src]).encode()).hexdigest()[:8]
+    place = "_".join(codes) if len(codes) <= 3 else f"{codes[0]}_{len(codes)}regions"
+    return f"{IMPORT_PREFIX}{place}_{digest}"
 
 
 @dataclass(frozen=True)
 class ImportResult:
     path: Path
     count: int
-    replaced: int
+    replaced: int  # illustrative values the imported ones take precedence over
     warnings: list[Problem]
+    source: str = ""
 
 
-def _existing(root: Path, own: str) -> Iterator[tuple[str, pd.DataFrame]]:
-    """Each observation file of ``root`` but the workbook's own earlier import, with rows."""
-    for f in sorted((root / "observations").glob("*.csv")):
-        if f.name == own:
+def _percent_ids(inds: pd.DataFrame) -> set[str]:
+    unit = inds["unit_zh"].fillna("").astype(str).str.strip()
+    unit_en = inds["unit_en"].fillna("").astype(str).str.strip()
+    return set(inds.loc[unit.eq("%") | unit_en.eq("%"), "id"])
+
+
+def fraction_cells(obs: pd.DataFrame, ds: Dataset) -> list[tuple[str, str, str, int, float]]:
+    """Percentages that look typed as fractions: ``0 < x <= 1`` for an indicator with unit %,
+    where every other value of the series (same indicator and region, other years, from the
+    workbook and the data set) is above 1 and ``100 x`` is nearer their median ``m`` than
+    ``x`` is (``|ln(100x/m)| < |ln(x/m)|``: 0.95 beside 80s is flagged, a real 1.0 % beside
+    1.2-3 % is not). A value the data set already holds for that cell is not flagged.
+    Returns (cell, indicator, region, year, value)."""
+    pct = _percent_ids(ds.indicators)
+    cand = obs[obs["indicator"].isin(pct) & (obs["value"] > 0) & (obs["value"] <= 1)]
+    if cand.empty:
+        return []
+    given = obs.set_index(["indicator", "region_code", "year"])["value"]
+    stored = ds.observations[ds.observations["indicator"].isin(set(cand["indicator"]))]
+    stored = stored.set_index(["indicator", "region_code", "year"])["value"]
+    out = []
+    for cell, i, r, y, x in zip(
+        cand["_col"],
+        cand["indicator"],
+        cand["region_code"],
+        cand["year"],
+        cand["value"],
+        strict=True,
+    ):
+        series = {k[2]: v for k, v in stored.items() if k[0] == i and k[1] == r}
+        if series.get(y) == x:
             continue
+        series |= {k[2]: v for k, v in given.items() if k[0] == i and k[1] == r}
+        series.pop(y, None)
+        if not series or min(series.values()) <= 1:
+            continue
+        m = float(pd.Series(list(series.values())).median())
+        if abs(math.log(100 * x / m)) < abs(math.log(x / m)):
+            out.append((cell, i, r, int(y), float(x)))
+    return out
+
+
+@dataclass
+class Held:
+    """Rows already in the data set for the workbook's keys, by the file that holds them."""
+
+    file: str  # observations/<name>
+    rows: pd.DataFrame  # region_code, year, indicator, value, source, _row
+    imported: bool  # an import's file (observations/import_*.csv)
+
+
+def _held(root: Path, keys: pd.MultiIndex) -> Iterator[Held]:
+    """Each observation file's rows with one of ``keys``."""
+    for f in sorted((root / "observations").glob("*.csv")):
         frame = V.read_table(f, S.OBSERVATIONS, f"observations/{f.name}", V.ProblemLog())
-        if frame is not None:
-            yield f.name, frame
+        if frame is None:
+            continue
+        k = pd.MultiIndex.from_arrays(
+            [frame["region_code"].astype(str), frame["year"].astype(int), frame["indicator"]]
+        )
+        hit = k.isin(keys)
+        if hit.any():
+            rows = frame[hit].assign(year=frame.loc[hit, "year"].astype(int))
+            yield Held(f"observations/{f.name}", rows, f.name.startswith(IMPORT_PREFIX))
+
+
+def _is_illustrative(source: str, illustrative: set[str]) -> bool:
+    return any(p in illustrative for p in str(source).split(SOURCE_SEP))
+
+
+@dataclass
+class Plan:
+    """What the import changes besides writing its own file."""
+
+    own_kept: pd.DataFrame | None = None  # rows of its own earlier file it keeps (not re-given)
+    removals: dict[str, set[tuple[str, int, str]]] = field(default_factory=dict)
+    replaced: int = 0
 
 
 def _plan(
-    root: Path, obs: pd.DataFrame, own: str, illustrative: set[str], log: V.ProblemLog
-) -> tuple[dict[str, pd.DataFrame], int]:
-    """Files whose illustrative rows the import replaces (and how many rows); values given
-    in another, non-illustrative file are errors naming the cell and that file's row."""
+    root: Path,
+    wb: FilledWorkbook,
+    source_id: str,
+    kinds: dict[str, str],
+    replace: bool,
+    log: V.ProblemLog,
+    warn: V.ProblemLog,
+) -> Plan:
+    """Compare the workbook's values with every value already stored for the same region,
+    indicator and year (see the module docstring for the rules)."""
+    obs = wb.observations
     keys = pd.MultiIndex.from_frame(obs[["region_code", "year", "indicator"]])
     cell = dict(zip(keys, obs["_col"], strict=True))
-    changed, replaced = {}, 0
-    for name, frame in _existing(root, own):
-        k = pd.MultiIndex.from_arrays(
-            [frame["region_code"], frame["year"].astype(int), frame["indicator"]]
-        )
-        hit = k.isin(keys)
-        illus = frame["source"].isin(illustrative)
-        for key, r in zip(k[hit & ~illus], frame.loc[hit & ~illus, "_row"], strict=True):
-            log.add(
-                "xl_already_stored",
-                str(obs["_file"].iloc[0]),
-                None,
-                cell[key],
-                indicator=key[2],
-                region=key[0],
-                year=key[1],
-                file=f"observations/{name}",
-                row=int(r),
-            )
-        if (hit & illus).any():
-            changed[name], n = _drop_rows(root / "observations" / name, keys, illustrative)
-            replaced += n
-    return changed, replaced
+    value = dict(zip(keys, obs["value"], strict=True))
+    illustrative = {i for i, k in kinds.items() if k == "illustrative"}
+    new_illus = (wb.fields.get("kind") or "official") == "illustrative"
+    own = f"observations/{source_id}.csv"
+    plan, name = Plan(), wb.name
+    for held in _held(root, keys):
+        rows = held.rows
+        for r, y, i, v, src, line in zip(
+            rows["region_code"],
+            rows["year"],
+            rows["indicator"],
+            rows["value"],
+            rows["source"],
+            rows["_row"],
+            strict=True,
+        ):
+            key = (str(r), int(y), str(i))
+            new, at = value[key], cell[key]
+            place = {"indicator": i, "region": r, "year": y, "value": new, "other": v}
+            where = {"file": held.file, "row": int(line)}
+            if held.file == own:
+                if v != new:
+                    warn.add("xl_replaces_own", name, None, at, **place, **where)
+                continue
+            old_illus = _is_illustrative(src, illustrative)
+            if not held.imported:
+                if old_illus:
+                    plan.replaced += 1
+                else:
+                    log.add("xl_already_stored", name, None, at, **place, **where)
+            elif v == new:
+                continue
+            elif old_illus and not new_illus:
+                plan.replaced += 1
+            elif new_illus and not old_illus:
+                warn.add("xl_shadowed", name, None, at, **place, **where, source=src)
+            elif replace:
+                warn.add("xl_replaces", name, None, at, **place, **where, source=src)
+                plan.removals.setdefault(held.file, set()).add(key)
+            else:
+                log.add("xl_conflict", name, None, at, **place, **where, source=src)
+    own_path = root / own
+    if own_path.is_file():
+        raw = _raw(own_path)
+        k = pd.MultiIndex.from_arrays([raw["region_code"], _years(raw), raw["indicator"]])
+        plan.own_kept = raw[~k.isin(keys)]
+    return plan
 
 
-def _drop_rows(file: Path, keys: pd.MultiIndex, illustrative: set[str]) -> tuple[pd.DataFrame, int]:
-    """The file's rows as text, without the illustrative ones whose key the import gives."""
-    raw = pd.read_csv(
+def _raw(file: Path) -> pd.DataFrame:
+    """An observation file's rows as text, as written."""
+    return pd.read_csv(
         file, dtype=str, keep_default_na=False, encoding=V.detect_encoding(file) or "utf-8-sig"
     )
-    year = pd.to_numeric(raw["year"], errors="coerce").fillna(-1).astype(int)
-    k = pd.MultiIndex.from_arrays([raw["region_code"], year, raw["indicator"]])
-    drop = k.isin(keys) & raw["source"].isin(illustrative).to_numpy()
-    return raw[~drop], int(drop.sum())
 
 
-def _sources(root: Path, source_id: str, wb: FilledWorkbook) -> pd.DataFrame:
-    """sources.csv with the workbook's source row, replaced in place on re-import."""
-    enc = V.detect_encoding(root / "sources.csv") or "utf-8-sig"
-    sources = pd.read_csv(root / "sources.csv", dtype=str, keep_default_na=False, encoding=enc)
-    new = {c: "" for c in sources.columns} | {
+def _years(raw: pd.DataFrame) -> pd.Series:
+    return pd.to_numeric(raw["year"], errors="coerce").fillna(-1).astype(int)
+
+
+def _without(file: Path, keys: set[tuple[str, int, str]]) -> pd.DataFrame:
+    """An import file's rows as text, without ``keys`` (taken over by a ``--replace``)."""
+    raw = _raw(file)
+    k = pd.MultiIndex.from_arrays([raw["region_code"], _years(raw), raw["indicator"]])
+    return raw[~k.isin(list(keys))]
+
+
+def _source_cells(source_id: str, wb: FilledWorkbook) -> dict[str, str]:
+    """The import's row of sources.csv."""
+    return {
         "id": source_id,
         "title": wb.fields.get("title") or t("data.template.default_title", "zh", name=wb.name),
         "publisher": wb.fields.get("publisher") or "",
@@ -637,21 +814,40 @@ def _sources(root: Path, source_id: str, wb: FilledWorkbook) -> pd.DataFrame:
         "reference": f"imported from {wb.name}",
         "kind": wb.fields.get("kind") or "official",
     }
-    row = pd.DataFrame([new])[sources.columns.union(list(new), sort=False)]
-    if source_id in set(sources["id"]):
-        at = int((sources["id"] == source_id).to_numpy().argmax())
-        return pd.concat([sources.iloc[:at], row, sources.iloc[at + 1 :]], ignore_index=True)
-    return pd.concat([sources, row], ignore_index=True)
+
+
+def _new_rows(wb: FilledWorkbook, source_id: str, kept: pd.DataFrame | None) -> pd.DataFrame:
+    """The import file (and the workbook cell of each row, ``_cell``): the workbook's values
+    (as text, ``repr`` of the float) and the rows of its own earlier import it did not give
+    again, sorted by indicator, region and year."""
+    obs = wb.observations
+    new = pd.DataFrame(
+        {
+            "region_code": obs["region_code"].astype(str),
+            "year": obs["year"].astype(int).astype(str),
+            "indicator": obs["indicator"].astype(str),
+            "value": [repr(float(v)) for v in obs["value"]],
+            "source": source_id,
+            "note": [t("data.xl_note", "zh", name=wb.name, cell=c) for c in obs["_col"]],
+            "_cell": obs["_col"].astype(str),
+        }
+    )
+    if kept is not None and len(kept):
+        new = pd.concat([kept[_OBS_COLUMNS].assign(_cell=""), new], ignore_index=True)
+    order = new.assign(_y=_years(new)).sort_values(
+        ["indicator", "region_code", "_y"], kind="stable"
+    )
+    return order[[*_OBS_COLUMNS, "_cell"]].reset_index(drop=True)
 
 
 def _translate(
-    problems: list[Problem], out_label: str, cells: list[str], wb: FilledWorkbook
+    problems: list[Problem], out_label: str, cells: dict[int, str], wb: FilledWorkbook
 ) -> list[Problem]:
     """Problems found in the staged data, in the user's terms: sheet!cell where it is ours."""
     out = []
     for p in problems:
-        if p.file == out_label and p.row is not None and 2 <= p.row < len(cells) + 2:
-            out.append(Problem(wb.name, None, cells[p.row - 2], p.zh, p.en))
+        if p.file == out_label and p.row in cells:
+            out.append(Problem(wb.name, None, cells[p.row], p.zh, p.en))
         elif p.file == S.SOURCES.file and p.column in SOURCE_FIELDS:
             out.append(
                 Problem(wb.name, None, wb.field_cells.get(p.column, f"{NOTES}!B1"), p.zh, p.en)
@@ -661,41 +857,73 @@ def _translate(
     return out
 
 
+def _apply(
+    root: Path,
+    source_id: str,
+    rows: pd.DataFrame,
+    others: dict[str, pd.DataFrame],
+    wb: FilledWorkbook,
+) -> None:
+    """Write the import into ``root``: its file, its sources row, and the other imports'
+    files without the values it took over (a file left empty is removed with its row)."""
+    emptied = [name for name, frame in others.items() if frame.empty]
+    sources_csv.upsert(
+        root / "sources.csv",
+        _source_cells(source_id, wb),
+        source_id,
+        drop=[Path(n).stem for n in emptied],
+    )
+    for name, frame in others.items():
+        if frame.empty:
+            (root / name).unlink()
+        else:
+            io.write_csv(root / name, frame)
+    io.write_csv(root / "observations" / f"{source_id}.csv", rows[_OBS_COLUMNS])
+
+
 def import_workbook(
-    path: str | os.PathLike, data_dir: str | os.PathLike | None = None
+    path: str | os.PathLike,
+    data_dir: str | os.PathLike | None = None,
+    *,
+    replace: bool = False,
+    source_name: str | None = None,
+    accept_fractions: bool = False,
 ) -> ImportResult:
     """Import a filled template into ``data_dir``; validate the result first, write nothing on
-    error. Problems name the workbook's sheet!cell (or the data file a clash is with)."""
+    error. Problems name the workbook's sheet!cell (or the data file a clash is with).
+
+    ``replace``: values that differ from another import's are taken over (warned) instead of
+    refused. ``source_name``: the import's id instead of the one from its content.
+    ``accept_fractions``: percentages typed as fractions are warned about, not refused."""
     root = paths.data_dir(data_dir)
     ds = load(root, derive=False)
     wb = read_workbook(path, ds)
-    source_id = import_name(path)
-    out_file = f"{source_id}.csv"
-    sources = _sources(root, source_id, wb)
-    illustrative = set(sources.loc[sources["kind"] == "illustrative", "id"]) - {source_id}
-    log = V.ProblemLog()
-    changed, replaced = _plan(root, wb.observations, out_file, illustrative, log)
+    source_id = import_id(wb, source_name)
+    log, warn = V.ProblemLog(), V.ProblemLog()
+    for cell, i, r, y, x in fraction_cells(wb.observations, ds):
+        fields = {"indicator": i, "region": r, "year": y, "value": x, "pct": x * 100}
+        (warn if accept_fractions else log).add("xl_fraction", wb.name, None, cell, **fields)
+    kinds = dict(zip(ds.sources["id"], ds.sources["kind"], strict=True))
+    plan = _plan(root, wb, source_id, kinds, replace, log, warn)
     if log:
         raise log.error()
-    obs = wb.observations.sort_values(["indicator", "region_code", "year"], kind="stable")
-    obs = obs.assign(
-        source=source_id, note=[t("data.xl_note", "zh", name=wb.name, cell=c) for c in obs["_col"]]
-    )
+    rows = _new_rows(wb, source_id, plan.own_kept)
+    others = {f: _without(root / f, keys) for f, keys in plan.removals.items()}
+    out_file = f"observations/{source_id}.csv"
+    cells = {i + 2: c for i, c in enumerate(rows["_cell"]) if c}
     with tempfile.TemporaryDirectory() as tmp:
         stage = Path(tmp) / "data"
         shutil.copytree(root, stage)
-        io.write_csv(stage / "sources.csv", sources)
-        for name, frame in changed.items():
-            io.write_csv(stage / "observations" / name, frame)
-        io.write_csv(stage / "observations" / out_file, obs[_OBS_COLUMNS])
+        _apply(stage, source_id, rows, others, wb)
         try:
             load(stage)
         except DataError as err:
-            raise DataError(
-                _translate(err.problems, f"observations/{out_file}", list(obs["_col"]), wb)
-            ) from None
-    io.write_csv(root / "sources.csv", sources)
-    for name, frame in changed.items():
-        io.write_csv(root / "observations" / name, frame)
-    io.write_csv(root / "observations" / out_file, obs[_OBS_COLUMNS])
-    return ImportResult(root / "observations" / out_file, len(obs), replaced, wb.warnings)
+            raise DataError(_translate(err.problems, out_file, cells, wb)) from None
+    _apply(root, source_id, rows, others, wb)
+    return ImportResult(
+        root / out_file,
+        len(wb.observations),
+        plan.replaced,
+        wb.warnings + warn.problems(),
+        source_id,
+    )

@@ -36,21 +36,21 @@ yearly noise of 2016-2024 is drawn exactly as before and that of later years fro
 stream (seed ``SEED + 1``), so extending the panel leaves the earlier years unchanged.
 
 Every row carries source ``illustrative_panel`` (kind ``illustrative``). Regenerate with
-``analysis data illustrate``; the output is byte-identical for the same inputs.
+``analysis data illustrate``; the output is byte-identical for the same inputs. Imported
+workbooks (``observations/import_*.csv``) are not inputs of the panel, and the panel never
+touches them: real values win over illustrative ones when the data set is loaded
+(``analysis.data.load.prefer_real``), so importing and regenerating commute.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from analysis import io as aio
-from analysis.data import validate as V
+from analysis.data import sources_csv
 from analysis.errors import UserError, user_error
 from analysis.messages import pair, t
 
@@ -285,7 +285,9 @@ def build(ds, top_rows: bool | None = None) -> pd.DataFrame:
     rng_later = np.random.default_rng(SEED + 1)  # noise of the years after FIRST_YEARS
     n_later = len(YEARS) - len(FIRST_YEARS)
     units, top = ds.unit_codes, ds.top
-    obs = ds.observations[ds.observations["source"] != SOURCE]
+    src = ds.observations["source"].astype(str)
+    # neither the panel itself nor imported workbooks: so `data illustrate` and `import` commute
+    obs = ds.observations[(src != SOURCE) & ~src.str.startswith(sources_csv.IMPORT_PREFIX)]
     _check_inputs(ds, obs, units)
     with_top = (
         bool(top) and bool((obs["region_code"] == top).any()) if top_rows is None else top_rows
@@ -414,13 +416,12 @@ def to_csv_text(panel: pd.DataFrame) -> str:
 
 
 def add_source(root: Path) -> bool:
-    """Append the panel's row (kind ``illustrative``) to ``root/sources.csv`` when the data set
-    does not list it yet, keeping the file's columns and encoding; True if a row was added."""
+    """Add the panel's row (kind ``illustrative``) to ``root/sources.csv`` when the data set
+    does not list it yet, keeping the file's other lines, columns and encoding; the row goes
+    before any import's row (``sources_csv.upsert``), so regenerating the panel and importing
+    a workbook commute. True if a row was added."""
     path = Path(root) / "sources.csv"
-    enc = V.detect_encoding(path) or "utf-8"
-    text = path.read_bytes().decode(enc)
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows or any(r and r[0] == SOURCE for r in rows[1:]):
+    if SOURCE in sources_csv.row_ids(path):
         return False
     cells = {
         "id": SOURCE,
@@ -432,8 +433,4 @@ def add_source(root: Path) -> bool:
         "licence": "CC0",
         "kind": "illustrative",
     }
-    line = io.StringIO()
-    csv.writer(line, lineterminator="\n").writerow([cells.get(c.strip(), "") for c in rows[0]])
-    sep = "" if text.endswith(("\n", "\r")) else "\n"
-    aio.write_bytes(path, (text + sep + line.getvalue()).encode(enc))
-    return True
+    return sources_csv.upsert(path, cells, SOURCE)

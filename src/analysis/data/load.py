@@ -8,8 +8,12 @@ observations, sources), with provenance on every observation.
 Checks, in reading order: each file's cells (``validate.read_table``); the region tree
 (``check_regions``); indicator bounds (``check_indicators``); every observation chunk
 against regions, indicators, sources, bounds and years while it streams
-(``observation_checker``); targets against all of these; and, once everything else is
-clean, that every target has observations to be measured against (``check_target_data``).
+(``observation_checker``); one value per region, year and indicator across files, real
+values winning over illustrative ones (``prefer_real``); targets against all of these; and,
+once everything else is clean, that every target has observations to be measured against
+(``check_target_data``). Observations are held as categorical codes while read and checked,
+and aggregated in groups of indicators, so a file of millions of rows loads in bounded
+memory (``benchmarks/validation.py``).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import paths
@@ -25,6 +30,7 @@ from analysis.data import schema as S
 from analysis.data import validate as V
 from analysis.data.aggregate import aggregate
 from analysis.data.dataset import SOURCE_SEP, Dataset
+from analysis.data.sources_csv import IMPORT_PREFIX
 from analysis.errors import check_choice, unknown, user_error
 
 Frames = dict[str, pd.DataFrame | None]
@@ -187,6 +193,35 @@ def observation_checker(frames: Frames) -> V.Checker:
     return check
 
 
+def prefer_real(obs: pd.DataFrame, sources: pd.DataFrame | None, log: V.ProblemLog) -> pd.DataFrame:
+    """One row per (region, year, indicator) across files: real values win over illustrative
+    ones, so an import never has to delete or edit illustrative rows.
+
+    Rank of a row: 0 real (no illustrative source), 1 illustrative from an imported workbook
+    (``observations/import_*.csv``), 2 other illustrative (the generated panel). For each key
+    the rows of the lowest rank are kept; among them identical values given by several
+    imports count once; anything else left twice is a ``duplicate_record``, reported at the
+    later row as before. Only rows whose key repeats are examined."""
+    key = list(S.OBSERVATIONS.key)
+    dup = obs.duplicated(key, keep=False).to_numpy()
+    if not dup.any():
+        return obs
+    sub = obs[dup]
+    illus = set() if sources is None else set(sources.loc[sources["kind"] == "illustrative", "id"])
+    src = sub["source"].astype(str)
+    is_illus = src.map(lambda v: any(p in illus for p in v.split(SOURCE_SEP))).to_numpy(bool)
+    imported = sub["_file"].astype(str).str.startswith(f"observations/{IMPORT_PREFIX}").to_numpy()
+    rank = pd.Series(np.where(~is_illus, 0, np.where(imported, 1, 2)), index=sub.index)
+    groups = [sub[k].astype(str) for k in key]
+    best = rank.groupby(groups).transform("min")
+    top = sub[(rank == best).to_numpy()]
+    top_imp = top["_file"].astype(str).str.startswith(f"observations/{IMPORT_PREFIX}")
+    same = top[top_imp].duplicated([*key, "value"], keep="first")
+    top = top.drop(index=same[same].index)
+    left = V.check_duplicates(top, S.OBSERVATIONS, log)
+    return obs.drop(index=sub.index.difference(left.index)).reset_index(drop=True)
+
+
 def read_all(root: Path, log: V.ProblemLog) -> tuple[Frames, dict[str, list[str]]]:
     """Read every file of the data set (observations streamed and checked chunk by chunk)."""
     frames: Frames = {}
@@ -212,12 +247,15 @@ def read_all(root: Path, log: V.ProblemLog) -> tuple[Frames, dict[str, list[str]
     kept = [p for p in parts if p is not None]
     obs = pd.concat(kept, ignore_index=True) if kept else None
     if obs is not None and len(kept) > 1:
-        obs = V.check_duplicates(obs, S.OBSERVATIONS, log)
+        obs = prefer_real(obs, frames["sources"], log)
     frames["observations"] = obs
     by_file = (
         {}
         if obs is None
-        else {str(f): sorted(g["indicator"].unique()) for f, g in obs.groupby("_file")}
+        else {
+            str(f): sorted(map(str, g["indicator"].unique()))
+            for f, g in obs.groupby("_file", observed=True)
+        }
     )
     return frames, by_file
 
@@ -289,6 +327,64 @@ def _check_scope(
     return (top or None, unit_level or None)
 
 
+def _plain_sorted(obs: pd.DataFrame) -> pd.DataFrame:
+    """Observations as read (categorical codes, int16 years) -> plain columns (str objects,
+    int years) sorted by indicator, region and year. Sorting is done on the codes, with the
+    categories put in lexical order first, so no column is copied as strings before."""
+    obs = obs.drop(columns=[c for c in ("_row", "_file") if c in obs.columns])
+    for c in obs.columns:
+        if isinstance(obs[c].dtype, pd.CategoricalDtype):
+            cats = obs[c].cat.categories
+            obs[c] = obs[c].cat.reorder_categories(sorted(cats, key=str), ordered=True)
+    obs = obs.sort_values(["indicator", "region_code", "year"], ignore_index=True)
+    for c in obs.columns:
+        if isinstance(obs[c].dtype, pd.CategoricalDtype):
+            obs[c] = np.asarray(obs[c], dtype=object)
+    obs["year"] = obs["year"].astype(int)
+    return obs
+
+
+AGGREGATE_ROWS = 500_000
+"""Observations aggregated in one pass at most (indicators are grouped up to this size, each
+with the indicators its means are weighted by): bounds the memory of large data sets; the
+rows are the same as in one pass (``aggregate`` works indicator by indicator)."""
+
+
+def _aggregate_in_groups(
+    obs: pd.DataFrame, tree: pd.DataFrame, inds: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``aggregate`` over groups of indicators of at most ``AGGREGATE_ROWS`` observations."""
+    counts = obs["indicator"].value_counts(sort=False)
+    if len(obs) <= AGGREGATE_ROWS:
+        return aggregate(obs, tree, inds)
+    weight = (
+        dict(zip(inds["id"], inds["weight"].fillna("").astype(str), strict=True))
+        if "weight" in inds.columns
+        else {}
+    )
+    groups: list[list[str]] = [[]]
+    size = 0
+    for ind in sorted(map(str, counts.index)):
+        if groups[-1] and size + counts[ind] > AGGREGATE_ROWS:
+            groups.append([])
+            size = 0
+        groups[-1].append(ind)
+        size += int(counts[ind])
+    rows, disc = [], []
+    for own in groups:
+        need = set(own) | {weight.get(i, "") for i in own} - {""}
+        part = obs[obs["indicator"].isin(need)]
+        r, d = aggregate(part, tree, inds)
+        del part
+        rows.append(r[r["indicator"].isin(own)])
+        disc.append(d[d["indicator"].isin(own)])
+    key = ["region_code", "year", "indicator"]
+    return (
+        pd.concat(rows, ignore_index=True).sort_values(key, ignore_index=True),
+        pd.concat(disc, ignore_index=True).sort_values(key, ignore_index=True),
+    )
+
+
 def with_aggregates(ds: Dataset) -> Dataset:
     """``ds`` with unobserved values of the regions from its units up to its top aggregated
     from their children (units included: prefectures as units of a province get their
@@ -302,7 +398,7 @@ def with_aggregates(ds: Dataset) -> Dataset:
     under_units = set().union(*(below[u] - {u} for u in units)) if units else set()
     tree = ds.regions[ds.regions["code"].astype(str).isin(inside)].copy()
     tree.loc[tree["code"].astype(str) == top, "parent_code"] = ""  # aggregate up to top only
-    rows, disc = aggregate(ds.observations, tree, ds.indicators)
+    rows, disc = _aggregate_in_groups(ds.observations, tree, ds.indicators)
     rows = rows[rows["region_code"].isin(inside - under_units)]
     if rows.empty:
         return replace(ds, discrepancies=disc)
@@ -352,8 +448,7 @@ def load(
     regions = _drop_private(frames["regions"]).sort_values("code", ignore_index=True)
     indicators = _drop_private(frames["indicators"])
     indicators["in_index"] = indicators["in_index"].fillna(0).astype(int)
-    obs = _drop_private(frames["observations"])
-    obs["year"] = obs["year"].astype(int)
+    obs = _plain_sorted(frames.pop("observations"))
     tgt = _drop_private(targets)
     tgt[["base_year", "target_year"]] = tgt[["base_year", "target_year"]].astype(int)
     ds = Dataset(
@@ -361,14 +456,17 @@ def load(
         regions=regions,
         indicators=indicators,
         targets=tgt.sort_values(["indicator", "region_code", "target_year"], ignore_index=True),
-        observations=obs.sort_values(["indicator", "region_code", "year"], ignore_index=True),
+        observations=obs,
         sources=_drop_private(frames["sources"]).sort_values("id", ignore_index=True),
         files=by_file,
         scope=_check_scope(regions, top, unit_level),
     ).check_scope()
+    del obs
     if not derive:
         return ds
-    full = with_derived(with_aggregates(ds))
+    full = with_aggregates(ds)
+    del ds  # the frames without aggregates are not needed any more
+    full = with_derived(full)
     check_target_data(targets, full, log)
     if log:
         raise log.error()

@@ -302,24 +302,33 @@ def _overflows(text: str) -> bool:
 
 
 def _compact(df: pd.DataFrame) -> pd.DataFrame:
-    """String columns as categories: a chunk kept for later costs pointers, not copies."""
+    """String columns as categories (a chunk kept for later costs codes, not strings); a whole
+    ``year`` column as int16 and ``_row`` as int32 when they fit."""
     for c in df.columns:
         if df[c].dtype == object:
             df[c] = df[c].astype("category")
+    if "year" in df.columns and df["year"].notna().all():
+        y = df["year"]
+        if not len(y) or (y.min() >= np.iinfo(np.int16).min and y.max() <= np.iinfo(np.int16).max):
+            df["year"] = y.astype(np.int16)
+    if "_row" in df.columns and (not len(df) or df["_row"].max() < 2**31):
+        df["_row"] = df["_row"].astype(np.int32)
     return df
 
 
-def _concat(frames: list[pd.DataFrame], table: S.TableSchema) -> pd.DataFrame:
-    """Concatenate compacted chunks; categories unified, then back to plain object columns."""
+def _concat(frames: list[pd.DataFrame], table: S.TableSchema, keep_codes: bool) -> pd.DataFrame:
+    """Concatenate compacted chunks; categories unified, then (unless ``keep_codes``) back to
+    plain object columns. Numeric columns whose chunks differ in dtype get the wider one."""
     out = {}
     for c in [*table.names, "_row", "_file"]:
         parts = [f[c] for f in frames]
         if isinstance(parts[0].dtype, pd.CategoricalDtype):
             cat = pd.api.types.union_categoricals(parts, ignore_order=True)
-            out[c] = pd.Series(np.asarray(cat, dtype=object))
+            out[c] = pd.Series(cat) if keep_codes else pd.Series(np.asarray(cat, dtype=object))
         else:
             out[c] = pd.concat(parts, ignore_index=True)
-    return pd.DataFrame(out)
+        del parts
+    return pd.DataFrame(out, copy=False)
 
 
 def check_duplicates(df: pd.DataFrame, table: S.TableSchema, log: ProblemLog) -> pd.DataFrame:
@@ -345,6 +354,8 @@ def read_table(
     ``check(frame, log)`` runs on every chunk of typed rows and returns the mask of rows to
     keep (cross-file checks while streaming). Once this file has a problem, further good
     rows are checked but not kept (the load fails anyway; memory stays bounded).
+    Observations come back compact: string columns as categoricals, ``year`` as int16
+    (``load`` turns them into plain columns at the end).
     """
     enc = open_text(path, label, log)
     if enc is None:
@@ -372,7 +383,9 @@ def read_table(
         return None
     if not frames:
         return None
-    return check_duplicates(_concat(frames, table), table, log)
+    whole = _concat(frames, table, keep_codes=table is S.OBSERVATIONS)
+    frames.clear()
+    return check_duplicates(whole, table, log)
 
 
 # -- cross-file checks ------------------------------------------------------------------------
