@@ -178,8 +178,8 @@ def _data_usage(args: argparse.Namespace) -> int:
 
 
 def _help(key: str) -> str:
-    """Bilingual help text 'zh / en' of catalogue message ``key``."""
-    return " / ".join(t(key, g) for g in LANGS)
+    """Bilingual help text 'zh / en' of catalogue message ``key`` ('%' escaped for argparse)."""
+    return " / ".join(t(key, g) for g in LANGS).replace("%", "%%")
 
 
 class _Parser(argparse.ArgumentParser):
