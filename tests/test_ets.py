@@ -94,3 +94,14 @@ def test_project_damped_equals_the_per_series_reference(monkeypatch):
     assert np.allclose(fc.scale, ref.scale, rtol=1e-9, atol=0)
     cols = ["mean", "lo80", "hi80", "lo95", "hi95"]
     assert np.allclose(fc.frame()[cols], ref.frame()[cols], rtol=1e-9, atol=0)
+
+
+def test_chunks_do_not_change_the_estimates(monkeypatch):
+    """Series are optimised in chunks (bounded memory); each keeps its own optimiser, so the
+    estimates do not depend on which series share a chunk."""
+    y = np.vstack([_series(8, seed=s) for s in (1, 2, 3)])
+    whole = ets.fit(y)
+    monkeypatch.setattr(ets, "CHUNK", 5)
+    parts = ets.fit(y)
+    for name in ("alpha", "beta", "phi", "level0", "trend0", "level", "trend", "mse"):
+        assert np.array_equal(getattr(whole, name), getattr(parts, name))

@@ -42,6 +42,7 @@ from threadpoolctl import threadpool_limits
 LOWER = np.array([1e-4, 1e-4, 0.8, -np.inf, -np.inf])  # alpha, beta*, phi, l0, b0
 UPPER = np.array([1 - 1e-4, 1 - 1e-4, 0.98, np.inf, np.inf])
 M, FACTR, PGTOL, EPS, MAXITER, MAXFUN, MAXLS = 10, 1e7, 1e-5, 1e-8, 1000, 15000, 20
+CHUNK = 2048  # series optimised together (memory: ~10 KB of L-BFGS-B workspace each)
 EPS_FALLBACK = np.finfo(float).eps ** 0.5  # SciPy's relative step when x + 1e-8 == x
 
 
@@ -213,11 +214,15 @@ def fit(y: np.ndarray) -> Fit | None:
     start = np.column_stack(
         [np.full(len(y), alpha), np.full(len(y), beta / alpha), np.full(len(y), 0.98), l0, b0]
     )
+    parts = []
     with threadpool_limits(limits=1, user_api="blas"):
         # setulb's tiny BLAS calls cost ~1 ms each with threaded OpenBLAS on a busy machine
-        q = _minimise(start, y)
-    if q is None:
-        return None
+        for lo in range(0, len(y), CHUNK):  # L-BFGS-B keeps ~10 KB of workspace per series
+            part = _minimise(start[lo : lo + CHUNK], y[lo : lo + CHUNK])
+            if part is None:
+                return None
+            parts.append(part)
+    q = np.concatenate(parts) if parts else start[:0]
     a = q[:, 0]
     b = q[:, 1] * a  # statsmodels reports beta = alpha beta*
     final = np.column_stack([a, b, q[:, 2], q[:, 3], q[:, 4]])
