@@ -2,8 +2,8 @@
 
 Goal (issue 5): <= 10 s on the project machine (2 cores) for the vectorised models,
 including the rolling-origin back-test that chooses among linear / log / logit per series.
-Damped-trend ETS is fitted series by series, so it is timed separately on a sample and
-reported as series per second.
+Damped-trend ETS (all series at once, ``methods.ets``) is timed separately on a sample and
+reported as series per second; ``benchmarks/ets_peers.py`` compares it with statsmodels.
 
     .venv/bin/python benchmarks/projection.py [--regions 3000] [--indicators 30] [--ets 200]
 """
@@ -81,7 +81,7 @@ def main() -> None:
         elapsed, n = run(args.ets, 1, "damped")
         print(
             f" damped: {n:,} series in {elapsed:.2f} s = {n / elapsed:,.0f} series/s"
-            " (series by series, statsmodels ETS)"
+            " (all series at once, methods.ets)"
         )
 
 

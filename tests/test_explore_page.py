@@ -17,7 +17,20 @@ from analysis.present.explore import explore_data, write_explore_page
 from analysis.present.explore.export import num, ranks
 from analysis.present.explore.page import PAGE, build_page
 
-pytest.importorskip("plotly")
+
+def test_plotly_bundle_is_the_vendored_basic_one_and_covers_the_page():
+    """The page loads the plotly.js basic bundle shipped with the package (MIT, unmodified
+    npm file); every trace type page.js draws is one that bundle registers."""
+    from analysis.present.explore import page
+
+    name, src = page.plotly_js()
+    assert name == "plotly-basic-4.1.1.min.js" and len(src) < 1_500_000
+    assert "Licensed under the MIT license" in src[:300]
+    assert (page.HERE / "plotly-LICENSE.txt").read_text().startswith("MIT License")
+    js = (page.HERE / "page.js").read_text(encoding="utf-8")
+    traces = set(re.findall(r'type: "(\w+)"', js)) - {"line"}  # "line": a layout shape
+    assert traces and traces <= {"scatter", "bar", "pie"}
+    assert "Plotly.react" in js
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,11 @@ from analysis.present import style
 
 
 def test_font_is_shipped_by_pip_not_the_system():
+    from analysis.present import cjk_font
+
     path = style.font_path()
-    assert "site-packages" in str(path) or "mplfonts" in str(path)
+    assert "site-packages" in str(cjk_font.collection_path())
+    assert path.name.startswith("NotoSansCJKsc-Regular") and path.suffix == ".otf"
     assert style.register_font() == "Noto Sans CJK SC"
     style.use()
     found = font_manager.findfont(
@@ -90,3 +93,22 @@ def test_rerun_in_new_process_gives_identical_bytes(tmp_path):
 def test_strict_glyphs_passes_other_warnings_through():
     with pytest.warns(UserWarning, match="other"), style.strict_glyphs():
         warnings.warn("other", UserWarning, stacklevel=1)
+
+
+def test_sc_face_is_copied_out_of_the_collection_deterministically():
+    """Same wheel in, same bytes out: the cached file equals a fresh extraction, is the SC
+    face (Simplified forms: 骨 differs from the JP face) and covers every URO hanzi."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    from analysis.present import cjk_font
+
+    src = cjk_font.collection_path()
+    data = cjk_font.face_bytes(src)
+    assert data == style.font_path().read_bytes()
+    font = TTFont(style.font_path(), lazy=True)
+    assert font["name"].getDebugName(1) == "Noto Sans CJK SC"
+    cmap = font.getBestCmap()
+    assert all(c in cmap for c in range(0x4E00, 0x9FA6))  # the URO as of Unicode 4.1
+    with TTCollection(str(src), lazy=True) as ttc:
+        jp = next(f for f in ttc.fonts if f["name"].getDebugName(1) == "Noto Sans CJK JP")
+        assert jp.getBestCmap()[ord("骨")] != cmap[ord("骨")]

@@ -6,7 +6,8 @@ Models (``method``):
 - ``log``      log y_t = a + b t + e_t                   (constant growth rate; needs y > 0)
 - ``logit``    logit((y_t - L) / (U - L)) = a + b t + e_t (bounded rates stay inside [L, U])
 - ``damped``   additive damped-trend exponential smoothing, ETS(A,Ad,N)
-               (Gardner & McKenzie 1985; statsmodels ``ETSModel``), fitted series by series
+               (Gardner & McKenzie 1985), fitted for all series at once by ``methods.ets``
+               with statsmodels ``ETSModel``'s estimates (``_ets_one`` is the reference)
 - ``auto``     per series, the best of linear/log/logit by rolling-origin back-test (MASE)
 - ``auto_ets`` as ``auto`` but damped-trend ETS is also a candidate (slower)
 
@@ -169,7 +170,7 @@ def _ols_predict(fit: _OLS, years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return loc, se
 
 
-# -- damped-trend ETS (series by series) --------------------------------------------------
+# -- damped-trend ETS (all series at once; statsmodels series by series as the reference) --
 # statsmodels' default parameter bounds of ETSModel (smoothing in (0, 1), damping in
 # [0.8, 0.98]); a fitted value within ETS_BOUND_TOL of an end is a boundary fit
 ETS_BOUNDS = {
@@ -217,6 +218,45 @@ def _ets_one(
     loc = np.where(h >= 1, mean[idx], np.interp(years, grid, series))
     scale = np.where(h >= 1, sd[idx], 0.0)
     return loc, scale
+
+
+def _ets_many(
+    y: np.ndarray, t: np.ndarray, years: np.ndarray
+) -> list[tuple[np.ndarray, np.ndarray] | None]:
+    """``_ets_one`` for every row of ``y``, fitted together by ``methods.ets`` (series of
+    the same length in one lockstep batch; same estimates as statsmodels to rounding)."""
+    from analysis.methods import ets
+
+    out: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(y)
+    spans = []
+    for row in y:
+        ok = np.isfinite(row)
+        first, last = t[ok].min(), t[ok].max()
+        grid = np.arange(first, last + 1)
+        spans.append((grid, np.interp(grid, t[ok], row[ok])))  # no interior gaps here
+    for n in sorted({len(g) for g, _ in spans}):
+        rows = [i for i, (g, _) in enumerate(spans) if len(g) == n]
+        fit = ets.fit(np.stack([spans[i][1] for i in rows]))
+        if fit is None:  # SciPy without the L-BFGS-B step used by methods.ets
+            for i in rows:
+                out[i] = _ets_one(y[i], t, years)
+            continue
+        steps = max(int(years.max() - spans[i][0][-1]) for i in rows)
+        mean, var = fit.forecast(max(steps, 1))
+        for k, i in enumerate(rows):
+            params = {"smoothing_level": fit.alpha[k], "smoothing_trend": fit.beta[k]}
+            params["damping_trend"] = fit.phi[k]
+            if _on_boundary(pd.Series(params)):
+                continue
+            grid, series = spans[i]
+            own = int(max(years.max() - grid[-1], 1))
+            h = years - grid[-1]  # as in _ets_one
+            idx = np.clip(h - 1, 0, own - 1).astype(int)
+            out[i] = (
+                np.where(h >= 1, mean[k, idx], np.interp(years, grid, series)),
+                np.where(h >= 1, np.sqrt(var[k, idx]), 0.0),
+            )
+    return out
 
 
 # -- the forecast object ------------------------------------------------------------------
@@ -436,8 +476,8 @@ def _fit(y, t, years, methods, lo, hi, reasons=None, jump_off=True):
     loc = np.full((s, h), np.nan)
     scale = np.full((s, h), np.nan)
     df = np.full(s, np.nan)
-    for i in np.flatnonzero(methods == "damped"):
-        res = _ets_one(y[i], t, years)
+    damped = np.flatnonzero(methods == "damped")
+    for i, res in zip(damped, _ets_many(y[damped], t, years), strict=True):
         if res is None:
             methods[i], reasons[i] = "linear", "ets_boundary"
             continue

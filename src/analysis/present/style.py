@@ -1,8 +1,9 @@
 """Plan figure style: CJK font shipped with pip, A4 Word sizes, colour-blind-safe palette,
 deterministic PNG/SVG/PDF output.
 
-The Chinese font is Noto Sans CJK SC from the ``mplfonts`` wheel, registered directly
-with matplotlib's font manager, so no system font is needed.  Palette: Okabe & Ito
+The Chinese font is Noto Sans CJK SC from the ``noto-cjk-sans-otc`` wheel (its SC face,
+``analysis.present.cjk_font``), registered directly with matplotlib's font manager, so no
+system font is needed.  Palette: Okabe & Ito
 (2008), "Color Universal Design", with grey for context.
 
 >>> use()
@@ -34,7 +35,6 @@ FULL_WIDTH_CM = 16.0
 HALF_WIDTH_CM = 7.8
 CM = 1 / 2.54  # inches per cm
 DPI = 300
-FONT_FILE = "NotoSansCJKsc-Regular.otf"
 FONT_NAME = "Noto Sans CJK SC"
 FALLBACK_FONT = "DejaVu Sans"  # ships with matplotlib; only for glyphs Noto lacks
 
@@ -55,13 +55,13 @@ _registered = False
 
 
 def font_path() -> Path:
-    """Path of the Noto Sans CJK SC font file inside the installed ``mplfonts`` package."""
-    import importlib.util
+    """Path of the Noto Sans CJK SC font file, copied once out of the collection in the
+    ``noto-cjk-sans-otc`` wheel (see ``analysis.present.cjk_font``)."""
+    from analysis.present import cjk_font
 
-    spec = importlib.util.find_spec("mplfonts")  # locate the package without importing it
-    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - a dependency
+    path = cjk_font.font_file()
+    if path is None:  # pragma: no cover - a dependency
         raise user_error("figures.font_package_missing")
-    path = Path(list(spec.submodule_search_locations)[0]).resolve() / "fonts" / FONT_FILE
     if not path.is_file():  # pragma: no cover
         raise user_error("figures.font_file_missing", path=path)
     return path

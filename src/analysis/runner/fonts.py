@@ -1,4 +1,4 @@
-"""The project's CJK font (Noto Sans CJK SC, from the ``mplfonts`` wheel) embedded in a page
+"""The project's CJK font (Noto Sans CJK SC, ``analysis.present.cjk_font``) embedded in a page
 as a subset of exactly the CJK characters that page uses, WOFF2-compressed (fontTools +
 brotli).
 
@@ -17,13 +17,11 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import importlib.util
 import io
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-FONT_FILE = "NotoSansCJKsc-Regular.otf"
 FAMILY = "Noto Sans CJK SC Page"  # the embedded subset's family name in the page's CSS
 _DROP = ["GSUB", "GPOS", "VORG", "vhea", "vmtx", "DSIG", "BASE", "JSTF"]
 # The embedded font serves these code points only (CSS unicode-range): Han ideographs and
@@ -49,11 +47,14 @@ def is_cjk(char: str) -> bool:
 
 
 def font_path() -> Path:
-    """The Noto Sans CJK SC file inside the installed ``mplfonts`` package (not imported)."""
-    spec = importlib.util.find_spec("mplfonts")
-    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - a dependency
-        raise FileNotFoundError("mplfonts is not installed")
-    return Path(list(spec.submodule_search_locations)[0]) / "fonts" / FONT_FILE
+    """The Noto Sans CJK SC file (``analysis.present.cjk_font``: the SC face of the
+    ``noto-cjk-sans-otc`` wheel's collection, copied out once)."""
+    from analysis.present import cjk_font
+
+    path = cjk_font.font_file()
+    if path is None:  # pragma: no cover - a dependency
+        raise FileNotFoundError("noto-cjk-sans-otc is not installed")
+    return path
 
 
 def _options(flavor: str | None, desubroutinize: bool):

@@ -1,8 +1,8 @@
 """The offline explorer page ``outputs/html/explore.html``: pickers, county map with hover
 values, ranked bar and trend linked to the selection, county table, zh/en switch and a CSV
-download (UTF-8 with BOM). No server, no network: Plotly's JavaScript, shipped inside the
-``plotly`` Python package, is written once to ``outputs/html/assets/`` and the page refers to
-it; the numbers are ``export.explore_data`` embedded as JSON.
+download (UTF-8 with BOM). No server, no network: Plotly's JavaScript (the plotly.js basic
+bundle shipped beside this module) is written once to ``outputs/html/assets/`` and the page
+refers to it; the numbers are ``export.explore_data`` embedded as JSON.
 
 >>> write_explore_page("data", "outputs")     # what ``analysis run`` calls after index.html
 """
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable
 from html import escape
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -46,11 +46,17 @@ td.v,td.r,td.g{text-align:right}tr.sel td{background:#ffe9b3}tbody tr{cursor:poi
 """
 
 
-def plotly_js() -> tuple[str, str]:
-    """(file name, source) of the plotly.min.js bundled in the ``plotly`` package."""
-    from plotly.offline import get_plotlyjs
+PLOTLY_JS = HERE / "plotly-basic.min.js"  # plotly.js basic bundle (scatter, bar, pie), MIT
 
-    return f"plotly-{metadata.version('plotly')}.min.js", get_plotlyjs()
+
+def plotly_js() -> tuple[str, str]:
+    """(file name, source) of the plotly.js basic bundle shipped beside this module (npm
+    ``plotly.js-basic-dist-min``, unmodified, licence in ``plotly-LICENSE.txt``): 1.2 MB
+    instead of the ``plotly`` package's 4.8 MB full bundle (61 MB installed); the page
+    draws scatter and bar traces only."""
+    src = PLOTLY_JS.read_text(encoding="utf-8")
+    version = re.search(r"plotly\.js \(basic - minified\) v(\d+\.\d+\.\d+)", src[:200])
+    return f"plotly-basic-{version.group(1) if version else 'x'}.min.js", src
 
 
 def write_asset(html_dir: Path) -> str:
@@ -119,8 +125,8 @@ def page_html(data: dict[str, Any], asset: str, lang: str = "zh", key: str = "")
 
 
 def input_key(data_dir: Path) -> str:
-    """Hash of what the page is built from: every data file, the analysis package's code and
-    the Plotly version (same inputs -> page not rebuilt)."""
+    """Hash of what the page is built from: every data file and the analysis package's code
+    and scripts, the plotly.js bundle included (same inputs -> page not rebuilt)."""
     h = hashlib.sha256()
     src = Path(__file__).resolve().parents[2]  # src/analysis
     for root, suffixes in ((data_dir, None), (src, (".py", ".toml", ".js"))):
@@ -128,7 +134,6 @@ def input_key(data_dir: Path) -> str:
             if suffixes is None or p.suffix in suffixes:
                 h.update(p.relative_to(root).as_posix().encode())
                 h.update(hashlib.sha256(p.read_bytes()).digest())
-    h.update(metadata.version("plotly").encode())
     return h.hexdigest()
 
 
