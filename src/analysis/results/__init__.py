@@ -42,7 +42,7 @@ from analysis.analyses import targets as tg
 from analysis.data import Dataset
 from analysis.results import store
 
-__all__ = ["Results", "open", "code_version"]
+__all__ = ["Results", "open", "warm", "code_version"]
 
 _CODE: str | None = None
 _OPEN: dict[tuple[int, str, str], Results] = {}
@@ -165,4 +165,23 @@ def open(ds: Dataset, method: str = "auto", cache_dir: Path | None = None) -> Re
     if res is None or res.ds is not ds:
         res = Results(ds, method, cache_dir)
         _OPEN[memo] = res
+    return res
+
+
+def warm(
+    ds: Dataset,
+    method: str = "auto",
+    cache_dir: Path | None = None,
+    publish: Path | None = None,
+) -> Results:
+    """Compute (or read back) every forecast the data set's periods need, before any report
+    kernel starts, and write the results tables to ``publish`` when given (the runner calls
+    this once per scope: every report then reads the persisted forecasts)."""
+    from analysis.results import tables
+
+    res = open(ds, method, cache_dir)
+    if publish is not None:
+        tables.export(res, publish)
+    else:
+        tables.tables(res)
     return res
