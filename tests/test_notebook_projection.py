@@ -93,7 +93,9 @@ def test_notebook_runs_for_2025_to_2030(tmp_path):
         lang="en",
     )
     assert "2025 → 2030" in text
-    assert images == 3 + 1
+    # the 2025 targets are carried forward (as in report 06), the parameter's values replace
+    # theirs: the four target indicators' fan charts and the status chart
+    assert images == 4 + 1
     assert "No data since baseline" in text  # nothing observed after 2025 yet
     assert "illustrative data" in text
     assert "15th Five-Year Plan" in text  # titled for the period the years name

@@ -52,6 +52,15 @@ def outputs_dir(path: str | os.PathLike | None = None) -> Path:
     return Path(os.environ.get("ANALYSIS_OUTPUTS_DIR", PROJECT_ROOT / "outputs")).resolve()
 
 
+def cache_dir(path: str | os.PathLike | None = None) -> Path:
+    """The results cache (``analysis.results``): ``path`` if given, else $ANALYSIS_CACHE_DIR,
+    else <root>/.cache/results. Not a published output: deleting it only costs a refit."""
+    if path not in (None, ""):
+        return Path(path).expanduser().resolve()
+    default = PROJECT_ROOT / ".cache" / "results"
+    return Path(os.environ.get("ANALYSIS_CACHE_DIR", default)).resolve()
+
+
 TOP_ENV, LEVEL_ENV = "ANALYSIS_TOP", "ANALYSIS_LEVEL"
 
 

@@ -8,8 +8,10 @@ every region, with the value in the final year (the latest observation up to
   share (floored at the baseline) for totals (``county_targets``);
 - ``difference`` = final - target (higher is better) or target - final (lower is better):
   positive = exceeded by, negative = short by; ``difference_pct`` = difference / target;
-- ``met`` (difference >= 0 up to rounding) and the progress status over the period
-  (``progress.status``, Open SDG rule).
+- ``met`` (difference >= 0 up to rounding) and ``status``: once the final value is of the
+  target year (or later) the final status ``met`` / ``not_met`` (``analyses.status``);
+  before that, the progress status over the period so far (``progress.status``, Open SDG
+  rule).
 
 Columns are code names (``COLUMNS``), stable for CSV export.
 """
@@ -23,6 +25,7 @@ import pandas as pd
 
 from analysis.analyses import county_targets as ct
 from analysis.analyses import periods, plan_words
+from analysis.analyses import status as status_rules
 from analysis.analyses import targets as tg
 from analysis.analyses.tidy import tidy
 from analysis.data import Dataset
@@ -81,6 +84,11 @@ def evaluate(
             meta["direction"],
             meta["unit_en"] == "%",
         )
+        # after the target year the status is final (met / not met), not a progress grade
+        closed = final["year"].to_numpy(float) >= target_year
+        final_codes = status_rules.final_status(
+            final["value"].to_numpy(float), target.to_numpy(float), meta["direction"]
+        )
         parts.append(
             pd.DataFrame(
                 {
@@ -95,7 +103,7 @@ def evaluate(
                     "difference": diff.to_numpy(),
                     "difference_pct": (diff / target.abs() * 100).to_numpy(),
                     "met": np.where(final["value"].notna(), np.asarray(codes) == "met", False),
-                    "status": codes,
+                    "status": np.where(closed, final_codes, codes),
                 }
             )
         )

@@ -126,10 +126,19 @@ def resolve(
 
 
 def targets(
-    ds: Dataset, ids: Sequence[str] | None = None, target_year: int | None = None
+    ds: Dataset,
+    ids: Sequence[str] | None = None,
+    target_year: int | None = None,
+    benchmarks: bool = False,
 ) -> pd.Series:
-    """Indicator -> target value for the top region (latest target year unless given)."""
+    """Indicator -> target value for the top region (latest target year unless given).
+
+    Benchmarks (attribute ``benchmark``: a figure from elsewhere, context only) are left out
+    unless ``benchmarks`` is true, so they never drive a shortfall, a cost, a status or a
+    split."""
     t = ds.targets[ds.targets["region_code"] == ds.top]
+    if not benchmarks:
+        t = t[t["attribute"] != "benchmark"]
     if target_year:
         t = t[t["target_year"] == target_year]
     t = t.sort_values("target_year").groupby("indicator")["target_value"].last()

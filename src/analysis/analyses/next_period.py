@@ -28,15 +28,15 @@ import numpy as np
 import pandas as pd
 
 from analysis.analyses import county_targets as ct
+from analysis.analyses import forecasts as fcs
 from analysis.analyses import periods, plan_words
 from analysis.analyses import targets as tg
 from analysis.analyses.gaps import RATE_BASES
 from analysis.analyses.tidy import tidy
-from analysis.data import Dataset
+from analysis.data import Dataset, words
 from analysis.data.derived import denominators
 from analysis.errors import user_error
 from analysis.messages import t
-from analysis.methods import projection
 
 COLUMNS = (
     "region_code",
@@ -79,18 +79,15 @@ def standards_for(
 
 
 def _projected(
-    ds: Dataset, ind: str, regions: list[str], base_year: int, target_year: int, p: float
+    ds: Dataset, ind: str, regions: list[str], hf: fcs.HorizonForecast, p: float
 ) -> pd.Series:
+    """The value reached with probability ``p`` in the horizon year: the (1 - p)-quantile of
+    the shared forecast when higher is better, the p-quantile when lower is better."""
     meta = ds.indicator(ind)
-    o = ds.obs(ind, regions)
-    o = o[o["year"] <= base_year]
-    hist = o.pivot_table(index="region_code", columns="year", values="value").reindex(regions)
-    if hist.shape[1] == 0:
-        return pd.Series(np.nan, index=regions)
-    lower, upper = float(meta["lower"]), float(meta["upper"])
-    fc = projection.project(hist, [target_year], method="auto", lower=lower, upper=upper)
+    fc = hf.rows([ind], regions)
     q = 1 - p if meta["direction"] == "higher" else p
-    return pd.Series(fc.quantile(q)[:, 0], index=regions)
+    j = int(np.flatnonzero(fc.years == hf.horizon)[0])
+    return pd.Series(fc.quantile(q)[:, j], index=regions)
 
 
 def _pick(
@@ -124,6 +121,19 @@ def _prefecture(
     return float((target[ok] * w[ok]).sum() / w[ok].sum())
 
 
+def _top_target(aggregate: float, standard: float, trend: float, higher: bool) -> tuple[float, str]:
+    """The whole region's target: the aggregate of its units' targets, raised to the standard
+    and to the region's own value reached with probability p when either is above it (lowered
+    when lower is better); ``basis`` names the term that set it (``aggregate``, ``standard``
+    or ``trend``), so the table can say why the units' targets do not add up to it."""
+    cands = pd.Series({"aggregate": aggregate, "standard": standard, "trend": trend}, dtype=float)
+    signed = (cands if higher else -cands).fillna(-np.inf)
+    if not np.isfinite(signed).any():
+        return float("nan"), ""
+    basis = str(signed.idxmax())
+    return float(cands[basis]), basis
+
+
 def indicator_targets(
     ds: Dataset,
     ind: str,
@@ -132,13 +142,16 @@ def indicator_targets(
     target_year: int,
     p: float,
     rule: str = "gap",
+    horizon: fcs.HorizonForecast | None = None,
 ) -> pd.DataFrame:
-    """The next-period table of one indicator (module docstring), prefecture row last."""
+    """The next-period table of one indicator (module docstring), prefecture row last.
+    ``horizon``: the shared forecast of ``target_year`` (fitted here when not given)."""
     meta = ds.indicator(ind)
     units, top = ds.unit_codes, ds.top
     higher = meta["direction"] == "higher"
     now = ct.latest(ds, ind, units, base_year)
-    trend = _projected(ds, ind, [*units, top], base_year, target_year, p)
+    hf = horizon or fcs.fit(ds, target_year, indicators=[ind])
+    trend = _projected(ds, ind, [*units, top], hf, p)
     if meta["kind"] in ct.STANDARD_KINDS:
         target, basis = _pick(standard, now["value"], trend.loc[units], higher)
         lo, hi = meta["lower"], meta["upper"]
@@ -164,14 +177,15 @@ def indicator_targets(
     inc = (f["increment"] if higher else -f["increment"]).clip(lower=0).fillna(0.0)
     f["share"] = inc / inc.sum() * 100 if inc.sum() > 0 else inc * 0.0
     top_now = ct.latest(ds, ind, [top], base_year).iloc[0]
-    top_target = _prefecture(ds, ind, f["target"], base_year, target_year)
+    aggregate = _prefecture(ds, ind, f["target"], base_year, target_year)
+    top_target, top_basis = _top_target(aggregate, standard, trend.loc[top], higher)
     f.loc[top] = {
         "baseline_year": top_now["year"],
         "baseline": top_now["value"],
         "projected_p": trend.loc[top],
         "standard": standard,
         "target": top_target,
-        "basis": "",
+        "basis": top_basis,
         "increment": top_target - top_now["value"],
         "share": 100.0 if inc.sum() > 0 else 0.0,
     }
@@ -187,14 +201,17 @@ def next_targets(
     p: float = 0.8,
     standards: Mapping[str, float] | None = None,
     rule: str = "gap",
+    horizon: fcs.HorizonForecast | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """All indicators' next-period tables (one frame) and the standards used."""
+    """All indicators' next-period tables (one frame) and the standards used; ``horizon`` is
+    the shared forecast of ``target_year`` (``analyses.forecasts``; fitted when not given)."""
     base_year, target_year, _ = tg.check_period(base_year, target_year, base_year)
     p = check_probability(p)
     std = standards_for(ds, base_year, target_year, standards)
+    hf = horizon or fcs.fit(ds, target_year, indicators=list(std.index))
     parts = [
         indicator_targets(
-            ds, ind, float(std.loc[ind, "target_value"]), base_year, target_year, p, rule
+            ds, ind, float(std.loc[ind, "target_value"]), base_year, target_year, p, rule, hf
         )
         for ind in std.index
     ]
@@ -208,6 +225,7 @@ def display(frame: pd.DataFrame, ds: Dataset, p: float, lang: str = "zh") -> pd.
         "standard": t("evaluation.basis_standard", lang),
         "trend": t("evaluation.basis_trend", lang),
         "current": t("evaluation.basis_current", lang),
+        "aggregate": t("evaluation.basis_aggregate", lang, **words.fields(ds, lang)),
         "": "",
     }
     out = pd.DataFrame(

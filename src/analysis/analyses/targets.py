@@ -27,6 +27,7 @@ import pandas as pd
 
 from analysis.analyses import county_targets as ct
 from analysis.analyses import periods, target_findings
+from analysis.analyses import status as status_rules
 from analysis.analyses.tidy import tidy
 from analysis.data import Dataset
 from analysis.errors import user_error
@@ -606,6 +607,7 @@ def summarise(
 ) -> pd.DataFrame:
     """One row per (indicator, region): baseline, latest, target, projection, P(meet), status."""
     at = fc.at(target_year)
+    prob = fc.prob(target_arr, target_year, direction)
     latest = o.sort_values("year").groupby(["indicator", "region_code"]).last().reindex(keys)
     return pd.DataFrame(
         {
@@ -620,8 +622,9 @@ def summarise(
             "hi80": at["hi80"].to_numpy(),
             "lo95": at["lo95"].to_numpy(),
             "hi95": at["hi95"].to_numpy(),
-            "prob": fc.prob(target_arr, target_year, direction),
+            "prob": prob,
             "status": status,
+            "risk": status_rules.risk(status, prob),
             "method": fc.method,
             "fallback": fc.reasons,
             "n_obs": fc.n_obs,
@@ -640,21 +643,34 @@ def prepare(
     scenario_growth: float = 0.08,
     target_values: Mapping[str, float] | None = None,
     rule: str = "gap",
+    fitted: tuple[projection.Forecast, pd.DataFrame | None] | None = None,
+    in_force: pd.DataFrame | None = None,
 ) -> TargetView:
     """Validate the parameters, project every target indicator for every region to the
-    target year, and compute the probability of meeting the target and progress status."""
+    target year, and compute the probability of meeting the target and progress status.
+
+    ``fitted``: the forecast (and back-test) of the horizon, rows in the order indicators x
+    (top, units), as ``analyses.forecasts`` gives it; the results model passes the one
+    forecast every report shares. Without it the projection is fitted here. ``in_force``:
+    the targets of the period (``next_period.standards_for``: the data's, the parameter's,
+    else the previous period's carried forward); default ``targets_in_force``."""
     base_year, target_year, as_of_year = check_period(base_year, target_year, as_of_year)
     projection.check_method(method)
     scenarios.check_growth(scenario_growth)
     decompose.check_rule(rule)
-    targets = targets_in_force(ds, target_year, target_values)
+    targets = targets_in_force(ds, target_year, target_values) if in_force is None else in_force
     inds = select_indicators(ds, targets, indicators, target_year)
     targets = targets.loc[inds]
     regions = [ds.top, *ds.unit_codes]
     o, history = observed_history(ds, inds, regions, as_of_year)
     keys = history.index
     assert isinstance(keys, pd.MultiIndex)
-    fc, acc = fit_projection(ds, history, method, as_of_year, target_year)
+    if fitted is None:
+        fc, acc = fit_projection(ds, history, method, as_of_year, target_year)
+    else:
+        fc, acc = fitted
+        if not fc.keys.equals(keys):
+            raise ValueError("the forecast's rows do not match the indicators x regions asked for")
     ctv = held_targets(ds, targets, rule, min(base_year, as_of_year), target_year)
     target_arr = np.array([ctv.loc[r, i] for i, r in keys], dtype=float)
     status, base = progress_status(ds, o, keys, targets, target_arr, base_year, target_year)

@@ -49,7 +49,7 @@ import pandas as pd
 
 from analysis.messages import t
 
-STATUSES = ("met", "on_track", "moderate", "limited", "backwards", "no_data")
+STATUSES = ("met", "on_track", "moderate", "limited", "backwards", "no_data", "not_met")
 NO_TARGET_STATUSES = (
     "no_target_substantial",
     "no_target_moderate",

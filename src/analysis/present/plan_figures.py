@@ -22,7 +22,7 @@ import pandas as pd
 from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 
-from analysis import paths
+from analysis import paths, results
 from analysis.analyses import baseline, gaps, targets
 from analysis.data import words
 from analysis.data.denominators import census_years
@@ -103,9 +103,7 @@ class _Ctx:
     def view(self) -> targets.TargetView:
         """The target projection of notebook 03 for the plan period."""
         if self._view is None:
-            self._view = targets.prepare(
-                self.ds, base_year=self.year, target_year=TARGET_YEAR, as_of_year=AS_OF_YEAR
-            )
+            self._view = results.open(self.ds).target_view(self.year, TARGET_YEAR, AS_OF_YEAR)
         return self._view
 
     def target(self, ind: str) -> pd.Series | None:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from analysis import results
 from analysis.analyses import gaps
 from analysis.analyses import targets as targets_mod
 from analysis.data import Dataset, words
@@ -102,11 +103,8 @@ def plan_view(ds: Dataset) -> targets_mod.TargetView | None:
     if not years:
         return None
     try:
-        return targets_mod.prepare(
-            ds,
-            base_year=int(tgt["base_year"].max()),
-            target_year=target_year,
-            as_of_year=max(years),
+        return results.open(ds).target_view(
+            int(tgt["base_year"].max()), target_year, as_of_year=max(years)
         )
     except UserError:
         return None
