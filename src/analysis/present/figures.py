@@ -22,8 +22,8 @@ from matplotlib.ticker import MaxNLocator
 
 from analysis.errors import user_error
 from analysis.messages import t
-from analysis.methods import progress
 from analysis.present import style
+from analysis.present.words.labels import status_label as _status_label
 
 REF = "reference"  # gid of reference lines (standard, target): no text may cross them
 
@@ -52,7 +52,7 @@ def flabel(key: str, lang: str = "zh") -> str:
 
 def status_label(code: str, lang: str = "zh") -> str:
     """Reader-facing name of progress status ``code`` (catalogue ``methods.status.<code>``)."""
-    return progress.status_label(code, style.check_lang(lang))
+    return _status_label(code, style.check_lang(lang))
 
 
 def decimals_for(values) -> int:

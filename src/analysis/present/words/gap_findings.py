@@ -21,9 +21,12 @@ import numpy as np
 import pandas as pd
 
 from analysis.analyses.gap_params import Spec, meta, targets
-from analysis.analyses.gap_text import convergence_counts, theme_label
 from analysis.analyses.gaps import TIER_K
-from analysis.analyses.plan_text import (
+from analysis.data import Dataset
+from analysis.messages import has, t
+from analysis.methods import composite
+from analysis.present.words.gap_text import convergence_counts, theme_label
+from analysis.present.words.plan_text import (
     cap,
     mid,
     names,
@@ -33,9 +36,6 @@ from analysis.analyses.plan_text import (
     ratio,
     region_text,
 )
-from analysis.data import Dataset
-from analysis.messages import has, t
-from analysis.methods import composite
 
 PRIORITY_N = 3  # shortfalls named in the first recommendation
 SIGNIFICANT = 0.05

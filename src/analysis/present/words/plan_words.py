@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from analysis.analyses.county_targets import sign as sign
 from analysis.data import Dataset
 from analysis.messages import t
 
@@ -82,11 +83,6 @@ def name_list(ds: Dataset, codes: Sequence[str], lang: str = "zh") -> str:
 def direction_word(ds: Dataset, ind: str, lang: str = "zh") -> str:
     """ "raise" or "lower" by the indicator's direction (``chapter.verb_<direction>``)."""
     return t(f"chapter.verb_{ds.indicator(ind)['direction']}", lang)
-
-
-def sign(ds: Dataset, ind: str) -> float:
-    """+1 when higher is better, -1 when lower is better."""
-    return 1.0 if ds.indicator(ind)["direction"] == "higher" else -1.0
 
 
 def join_sentences(parts: Sequence[str], lang: str = "zh") -> str:

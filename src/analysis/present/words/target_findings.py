@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.analyses import plan_words
 from analysis.messages import t
-from analysis.methods import progress
+from analysis.present.words import plan_words
+from analysis.present.words.labels import status_label
 
 LIKELY = 0.5
 BEHIND = ("moderate", "limited", "backwards")
@@ -218,7 +218,7 @@ def plan_findings(view: Any, lang: str = "zh") -> dict[str, list[str]]:
                     label=lab,
                     year=year,
                     p=plan_words.pct(f["prob"], lang),
-                    status=progress.status_label(f["status"], lang),
+                    status=status_label(f["status"], lang),
                     **w,
                 )
             )
