@@ -1,8 +1,10 @@
 """Report pages that read as a plan chapter: captions, tables with their source note, and
 generated paragraphs as Markdown (never ``print``), so a page shows prose, not monospace.
 
->>> table(frame, ds, lang, caption=num.table(title), note=source_note)   # caption, table, note
->>> paragraph(t("chapter.intro_targets", lang, whole=ds.whole_word(lang)))
+Usage::
+
+    table(frame, ds, lang, caption=num.table(title), note=source_note)   # caption, table, note
+    paragraph(t("chapter.intro_targets", lang, whole=ds.whole_word(lang)))
 
 Tables from the analyses' display functions are shown through ``display.show`` (no index
 column, numbers to ``digits`` decimals, missing values as a dash); columns holding

@@ -2,8 +2,10 @@
 missing values as a dash (``present.missing``), no "-0.0", no index column, headers in the
 reader's language.
 
->>> show(frame, ds, "zh")            # a pandas Styler without the index
->>> formatted(frame, ds, "zh")       # the same cells as strings (for tests and exports)
+Usage::
+
+    show(frame, ds, "zh")            # a pandas Styler without the index
+    formatted(frame, ds, "zh")       # the same cells as strings (for tests and exports)
 
 Precision: count indicators (``kind == "count"``) and whole-number columns 0 decimals,
 others by ``figures.decimals_for`` (by magnitude: 0 from 100, 1 from 10, else 2, never more

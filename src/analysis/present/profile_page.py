@@ -9,10 +9,12 @@ Everything a page says comes from ``analysis.analyses.profile`` (one computation
 units); the words come from the catalogue (``profile.*``), the region words from the data set
 (``ds.whole_word``, ``ds.units_word``).
 
->>> ctx = context(profile.compute(ds), "zh")   # once per data set and language
->>> blocks = build(ctx, code)                   # one county (a unit code)
->>> show(blocks)                                # in a notebook
->>> page = html(blocks, "zh")                   # or as a static page
+Usage::
+
+    ctx = context(profile.compute(ds), "zh")   # once per data set and language
+    blocks = build(ctx, code)                   # one county (a unit code)
+    show(blocks)                                # in a notebook
+    page = html(blocks, "zh")                   # or as a static page
 """
 
 from __future__ import annotations

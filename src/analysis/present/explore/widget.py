@@ -3,10 +3,12 @@ normalisation, weighting and a county; the ranked bar with the standard, the cou
 trend with target and projection fan, the county profile and the composite-index ranks with
 their sensitivity range update in place, without re-running the notebook.
 
->>> from analysis.present.explore import explore
->>> ex = explore()                    # shows the panel in a notebook
->>> ex.set(indicator="workers_per_10k", county=ex.ds.unit_codes[1])
->>> ex.view.ranked_values             # what the ranked bar shows
+Usage::
+
+    from analysis.present.explore import explore
+    ex = explore()                    # shows the panel in a notebook
+    ex.set(indicator="workers_per_10k", county=ex.ds.unit_codes[1])
+    ex.view.ranked_values             # what the ranked bar shows
 
 Every view calls the project's own functions: ``gaps.ranked_input`` / ``figures.ranked_bar``,
 ``gaps.map_input`` / ``maps.choropleth``, ``targets.prepare(...).fan_inputs`` /
