@@ -154,6 +154,7 @@ def check_indicators(inds: pd.DataFrame, log: V.ProblemLog) -> None:
     for f, r in zip(inds.loc[not_derived, "_file"], inds.loc[not_derived, "_row"], strict=True):
         log.add("required_empty", f, int(r), "numerator")
     V.check_indicator_bounds(inds, log)
+    V.check_decimals(inds, log)
 
 
 # -- observations -----------------------------------------------------------------------------

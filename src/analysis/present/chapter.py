@@ -21,6 +21,7 @@ import pandas as pd
 from analysis.messages import t
 from analysis.present import display as _display
 from analysis.present import findings as _findings
+from analysis.present.numbers import MISSING
 
 
 def _markdown(text: str):
@@ -42,7 +43,7 @@ def _is_float(v) -> bool:
 def reader_frame(frame: pd.DataFrame, lang: str = "zh", missing: str | None = None) -> pd.DataFrame:
     """``frame`` with every column of float values (and dashes) as a float column, NaN for
     the dash; named indexes become columns; columns flattened to one level."""
-    dash = t("present.missing") if missing is None else missing
+    dash = MISSING if missing is None else missing
     f = frame.reset_index() if frame.index.name is not None else frame.reset_index(drop=True)
     if isinstance(f.columns, pd.MultiIndex):
         f.columns = [t("chapter.col_join", lang, a=a, b=b) if b else str(a) for a, b in f.columns]

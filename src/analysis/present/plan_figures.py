@@ -30,6 +30,7 @@ from analysis.io import write_bytes
 from analysis.messages import t
 from analysis.present import captions, display, figures, maps, style
 from analysis.present.documents import FigureItem, TableItem, write_docx
+from analysis.present.numbers import fmt
 from analysis.present.tables import Table, write_csv, write_xlsx
 from analysis.present.words import baseline as baseline_words
 from analysis.present.words import gaps as gap_words
@@ -435,10 +436,10 @@ def _sum_notes(c: _Ctx, frame: pd.DataFrame, columns: list[str]) -> list[str]:
             c.tr(
                 "sum_differs",
                 column=col,
-                sum=f"{s:,.0f}",
+                sum=fmt(s, 0),
                 top=c.top_name,
-                total=f"{tot:,.0f}",
-                diff=f"{abs(tot - s):,.0f}",
+                total=fmt(tot, 0),
+                diff=fmt(abs(tot - s), 0),
             )
         )
     return out
@@ -460,13 +461,13 @@ def _plan_count_note(c: _Ctx, division_year: int) -> str:
         return ""
     return c.tr(
         "plan_count_differs",
-        urban=f"{urban:,.0f}",
-        rural=f"{rural:,.0f}",
+        urban=fmt(urban, 0),
+        rural=fmt(rural, 0),
         year=division_year,
-        sum=f"{urban + rural:,.0f}",
+        sum=fmt(urban + rural, 0),
         plan_year=int(plan["year"].iloc[0]),
-        plan=f"{total:,.0f}",
-        diff=f"{abs(total - urban - rural):,.0f}",
+        plan=fmt(total, 0),
+        diff=fmt(abs(total - urban - rural), 0),
     )
 
 
@@ -584,8 +585,8 @@ def _table_shortfall(c: _Ctx) -> PlanItem | None:
         method=c.tr(
             "shortfall_method",
             year=c.year,
-            area_cost=f"{gaps.DEFAULT_UNIT_COSTS['facility_area']:,.0f}",
-            worker_cost=f"{gaps.DEFAULT_UNIT_COSTS['urban_community_workers']:,.0f}",
+            area_cost=fmt(gaps.DEFAULT_UNIT_COSTS["facility_area"], 0),
+            worker_cost=fmt(gaps.DEFAULT_UNIT_COSTS["urban_community_workers"], 0),
         ),
     )
 
@@ -621,7 +622,7 @@ def _table_county_targets(c: _Ctx, ind: str) -> PlanItem | None:
     total = float(coded.loc[coded["region_code"] == c.ds.top, "target"].iloc[0])
     if round(total, 1) != round(target, 1):  # the table shows one decimal
         key = "target_total_above" if total > target else "target_total_below"
-        notes.append(c.tr(key, top=c.top_name, total=f"{total:,.1f}", target=f"{target:,.1f}"))
+        notes.append(c.tr(key, top=c.top_name, total=fmt(total, 1), target=fmt(target, 1)))
     # region, base year, baseline, target, standard, increment, share (%), amounts
     kinds = ["0", "0.0", "0.0", "0.0", "0.0", "0.0", "#,##0", "#,##0"]
     fmts = dict(zip(frame.columns[1:], kinds, strict=False))

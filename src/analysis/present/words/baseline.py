@@ -13,6 +13,7 @@ import pandas as pd
 from analysis.analyses.baseline import STRUCTURE, baseline_obs, structure_values
 from analysis.data import Dataset
 from analysis.messages import t
+from analysis.present.numbers import fmt, indicator_decimals
 from analysis.present.words.tidy import tidy
 
 _TAG_KINDS = (("lower bound", "lower_bound"), ("% sign lost", "percent_lost"))
@@ -92,9 +93,17 @@ def urbanisation_summary(ds: Dataset, year: int = 2020, lang: str = "zh", n: int
     names = ds.names(lang)
     sep = t("baseline.sep", lang)
 
+    d = indicator_decimals(ds, "urbanisation_rate")
+
     def items(part: pd.Series) -> str:
         return sep.join(
-            t("baseline.urb_item", lang, name=names[c], value=f"{v:.1f}") for c, v in part.items()
+            t(
+                "baseline.urb_item",
+                lang,
+                name=names[c],
+                value=fmt(v, d),
+            )
+            for c, v in part.items()
         )
 
     return t("baseline.urbanisation", lang, year=year, hi=items(urb.head(n)), lo=items(urb.tail(n)))
@@ -118,17 +127,20 @@ def village_units_summary(ds: Dataset, lang: str = "zh") -> str:
         lang,
         first=first,
         last=last,
-        r0=f"{r[first]:.0f}",
-        r1=f"{r[last]:.0f}",
-        v0=f"{v[first]:.0f}",
-        v1=f"{v[last]:.0f}",
+        r0=fmt(r[first], 0, sep=False),
+        r1=fmt(r[last], 0, sep=False),
+        v0=fmt(v[first], 0, sep=False),
+        v1=fmt(v[last], 0, sep=False),
     )
     if not plan.empty:
         y, total = int(plan["year"].iloc[0]), plan["value"].iloc[0]
         units = panel["village_level_units"]
         near = {e: units[e] for e in (y, y + 1) if e in units.index}
         editions = t("baseline.sep", lang).join(
-            t("baseline.edition_item", lang, year=e, n=f"{n:.0f}") for e, n in near.items()
+            t("baseline.edition_item", lang, year=e, n=fmt(n, 0, sep=False))
+            for e, n in near.items()
         )
-        text += t("baseline.plan_count", lang, year=y, total=f"{total:.0f}", editions=editions)
+        text += t(
+            "baseline.plan_count", lang, year=y, total=fmt(total, 0, sep=False), editions=editions
+        )
     return text

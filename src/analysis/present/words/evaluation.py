@@ -12,6 +12,7 @@ from analysis.analyses import county_targets as ct
 from analysis.analyses.evaluation import facts
 from analysis.data import Dataset
 from analysis.messages import t
+from analysis.present.numbers import fmt
 from analysis.present.words import periods, plan_words
 from analysis.present.words.labels import rule_label, status_label, status_labels
 from analysis.present.words.tidy import tidy
@@ -130,7 +131,7 @@ def plan_findings(frame: pd.DataFrame, ds: Dataset, target_year: int, lang: str 
                     final=q(f["worst_final"]),
                     target=q(f["worst_target"]),
                     gap=q(f["worst_gap"], True),
-                    pct=f"{f['worst_pct']:.0f}%",
+                    pct=fmt(f["worst_pct"], 0) + "%",
                     **w,
                 )
             )

@@ -14,6 +14,7 @@ from analysis.analyses.gap_params import Spec
 from analysis.data import Dataset, words
 from analysis.errors import check_lang
 from analysis.messages import has, labels, t
+from analysis.present.numbers import missing
 from analysis.present.words.labels import tier_label, tier_labels
 from analysis.present.words.tidy import tidy
 
@@ -146,7 +147,7 @@ def reading(
     f = _relabel_values(f, ds, lang)
     if "quantity_of" in f.columns:
         f = f.rename(columns={"quantity_of": "quantity_unit"})
-    dash = t("common.missing", lang)
+    dash = missing(lang)
     for c in ("year", "start_year", "end_year"):  # years as written, without separators
         if c in f.columns:
             f[c] = [dash if pd.isna(v) else str(int(v)) for v in f[c]]

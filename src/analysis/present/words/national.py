@@ -10,6 +10,7 @@ import pandas as pd
 from analysis.analyses.national import SeriesProjection
 from analysis.errors import check_lang
 from analysis.messages import t
+from analysis.present.numbers import fmt
 from analysis.present.words.labels import method_label
 from analysis.present.words.tidy import tidy
 
@@ -69,9 +70,9 @@ def summary(p: SeriesProjection, lang: str = "zh") -> str:
         lang,
         method=method_label(p.method, lang),
         year=p.target_year,
-        value=f"{row['mean']:,.0f}",
-        lo=f"{row['lo80']:,.0f}",
-        hi=f"{row['hi80']:,.0f}",
+        value=fmt(row["mean"], 0),
+        lo=fmt(row["lo80"], 0),
+        hi=fmt(row["hi80"], 0),
     )
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 from analysis.analyses.next_period import facts
 from analysis.data import Dataset
 from analysis.messages import t
+from analysis.present.numbers import fmt
 from analysis.present.words import periods, plan_words
 from analysis.present.words.labels import rule_label
 from analysis.present.words.targets import source_titles
@@ -180,7 +181,7 @@ def plan_findings(
                     lang,
                     label=lab,
                     names=plan_words.name_list(ds, f["raised"], lang),
-                    share=f"{f['raised_share']:.0f}%",
+                    share=fmt(f["raised_share"], 0) + "%",
                     **w,
                 )
             )

@@ -20,6 +20,7 @@ from analysis.data import Dataset
 from analysis.errors import user_error
 from analysis.messages import t
 from analysis.methods import projection
+from analysis.present.numbers import fmt, missing
 from analysis.present.words import periods, target_findings
 from analysis.present.words.labels import fallback_label, method_label, rule_label, status_labels
 from analysis.present.words.tidy import tidy
@@ -183,12 +184,11 @@ def projection_table(
     meeting the target and progress status, one row per indicator and region."""
     s = view.summary
     r = view.ds.names(lang)
-    fmt = f"{{:.{digits}f}}"
-    dash = t("common.missing", lang)
+    dash = missing(lang)
 
     def interval(lo: pd.Series, hi: pd.Series) -> list[str]:
         return [
-            dash if np.isnan(a) else f"{fmt.format(a + 0.0)}–{fmt.format(b + 0.0)}"
+            dash if np.isnan(a) else f"{fmt(a, digits, sep=False)}–{fmt(b, digits, sep=False)}"
             for a, b in zip(lo.round(digits), hi.round(digits), strict=True)
         ]
 
