@@ -36,13 +36,14 @@ lint: setup
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
-# Unit, property and notebook tests in one parallel session: tests/ plus every notebook
+# Unit, property, doctest and notebook tests in one parallel session: tests/, the >>> examples
+# of src/analysis (--doctest-modules; sketches needing a data set are :: code blocks) and every notebook
 # executed top to bottom by nbval (outputs go to a temporary directory, see conftest.py);
 # --dist loadfile keeps the cells of one notebook on one worker, in order; files marked with a
 # higher `cost` start first (conftest.py), --no-loadscope-reorder keeps that order.
 # pytest exits 5 when it collects no test: not a failure for this target.
 test: lint
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --no-loadscope-reorder --nbval-lax tests notebooks || [ $$? -eq 5 ]
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --no-loadscope-reorder --nbval-lax --doctest-modules tests notebooks src/analysis || [ $$? -eq 5 ]
 
 validate: setup
 	$(BIN)/analysis validate

@@ -23,9 +23,33 @@ def headings(nb) -> list[tuple[int, str]]:
     return out
 
 
+def caption_numbers(nb) -> list[str]:
+    """The numbers of every figure and table caption the rendered notebook shows, in order
+    ("表4-1", "Figure 4-2"): bold Markdown outputs that start with a caption prefix."""
+    from analysis.messages import LANGS, t
+
+    prefixes = "|".join(
+        re.escape(t(f"present.{kind}_prefix", lang))
+        for kind in ("figure", "table")
+        for lang in LANGS
+    )
+    pattern = re.compile(rf"^\*\*((?:{prefixes})\d+(?:-\d+)?)(?=\s|\*)")
+    out = []
+    for c in nb.cells:
+        for o in c.get("outputs", []) if c.cell_type == "code" else []:
+            text = str(o.get("data", {}).get("text/markdown", ""))
+            out += [m.group(1) for line in text.splitlines() if (m := pattern.match(line))]
+    return out
+
+
 def check_plan_layout(nb, lang: str = "zh") -> None:
-    """Title, then the findings (first section: current situation), methods last."""
+    """Title, then the findings (first section: current situation), methods last; no two
+    figures or tables of the report share a number."""
     from analysis.messages import t
+
+    numbers = caption_numbers(nb)
+    assert numbers, "no numbered caption"
+    assert len(numbers) == len(set(numbers)), numbers
 
     h = headings(nb)
     assert h[0][0] == 1, h[:2]

@@ -10,9 +10,11 @@ import numpy as np
 import pytest
 import stocks_by_hand
 
-from analysis.analyses import baseline, baseline_findings, gap_findings, gaps, plan_text
+from analysis.analyses import gaps
 from analysis.data import load
 from analysis.data.synthetic import write_dataset
+from analysis.present.words import baseline, baseline_findings, gap_findings, plan_text
+from analysis.present.words import gaps as gap_words
 
 
 def _all(f: dict) -> str:
@@ -186,10 +188,10 @@ def test_reading_tables_and_alignment(ds, gap_run):
     from analysis.present import display
 
     results, _ = gap_run
-    beta = gaps.reading(results["beta"], ds, "zh")
+    beta = gap_words.reading(results["beta"], ds, "zh")
     f = display.formatted(beta, ds, "zh", decimals=beta.attrs["decimals"])
     assert set(f["起始年"]) == {"2016"} and "region_code" not in " ".join(f.columns)
-    idx = gaps.reading(results["index"], ds, "zh")
+    idx = gap_words.reading(results["index"], ds, "zh")
     assert idx.columns[0] == "县（市）" and idx.iloc[0, 0] == ds.name(results["index"].index[0])
     frame = pd.DataFrame({"name": ["a", "b"], "value": [1.5, 22.25], "text": ["1,2", "x"]})
     html = display.show(frame).to_html()

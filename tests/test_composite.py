@@ -14,6 +14,7 @@ from hypothesis.extra.numpy import arrays
 from analysis.errors import UserError
 from analysis.methods import composite as C
 from analysis.methods import tiers as T
+from analysis.present.words import labels as L
 
 # three regions; a: higher is better, b: lower is better
 V = pd.DataFrame({"a": [10.0, 20.0, 30.0], "b": [5.0, 5.0, 15.0]}, index=["r1", "r2", "r3"])
@@ -132,6 +133,6 @@ def test_tiers_tertile_and_missing():
     s = pd.DataFrame({"d": [6.0, 5, 4, 3, 2, 1, np.nan]}, index=list("abcdefg"))
     out = T.tiers(s, rule="tertile")["d"].tolist()
     assert out == ["leading", "leading", "middle", "middle", "lagging", "lagging", "no_data"]
-    assert T.label(T.tiers(s, rule="tertile"))["d"].iloc[0] == "领先"
+    assert L.tier_label(T.tiers(s, rule="tertile"))["d"].iloc[0] == "领先"
     with pytest.raises(UserError, match="tertile"):
         T.tiers(s, rule="kmeans")

@@ -11,6 +11,7 @@ import pytest
 from analysis.analyses import targets as tv
 from analysis.data import load, synthetic
 from analysis.present import plan_figures
+from analysis.present.words import targets as target_words
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +74,7 @@ def test_aggregates_by_hand(ds, files, level):
 def test_projection_of_the_top_region_from_aggregates(ds):
     view = tv.prepare(ds, base_year=2020, target_year=2025, as_of_year=2024)
     ind = plan_figures.MAIN_INDICATOR
-    kw = view.fan_inputs(ind)
+    kw = target_words.fan_inputs(view, ind)
     assert kw["history"].dropna().size >= 5  # the province's own series, aggregated
     assert kw["target"] is not None and not kw["forecast"].empty
     top = view.summary.set_index(["indicator", "region_code"]).loc[(ind, ds.top)]

@@ -12,6 +12,7 @@ from analysis.analyses import county_targets as ct
 from analysis.analyses import targets as tv
 from analysis.data import load
 from analysis.methods import decompose
+from analysis.present.words import targets as target_words
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +51,7 @@ def test_coverage_standard_with_nothing_to_add_has_zero_shares(ds):
 def test_display_has_no_nan_or_negative_zero(ds):
     view = tv.prepare(ds, method="linear")
     for ind in view.indicators:
-        text = view.county_targets(ind).to_string()
+        text = target_words.county_table(view, ind).to_string()
         assert "NaN" not in text and "-0.0" not in text and "<NA>" not in text
 
 

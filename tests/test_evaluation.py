@@ -16,6 +16,9 @@ from analysis.analyses import next_period as npd
 from analysis.analyses import periods
 from analysis.data import load, synthetic
 from analysis.errors import UserError
+from analysis.present.words import evaluation as ew
+from analysis.present.words import next_period as npw
+from analysis.present.words import periods as period_words
 
 pytestmark = pytest.mark.cost(20)  # rough seconds: scheduled early (conftest.py)
 
@@ -29,10 +32,10 @@ def ds(request, tmp_path_factory):
 
 def test_plan_names():
     assert periods.plan_number(2020, 2025) == 14 and periods.plan_number(2025, 2030) == 15
-    assert periods.plan_name(2025, 2030, "en") == "15th Five-Year Plan"
-    assert periods.plan_name(2030, 2035, "en") == "16th Five-Year Plan"
+    assert period_words.plan_name(2025, 2030, "en") == "15th Five-Year Plan"
+    assert period_words.plan_name(2030, 2035, "en") == "16th Five-Year Plan"
     assert periods.plan_number(2024, 2030) is None and periods.plan_number(1960, 1965) is None
-    assert periods.plan_name(2024, 2030, "en") == "2024-2030"
+    assert period_words.plan_name(2024, 2030, "en") == "2024-2030"
 
 
 def test_final_evaluation_is_complete(ds):
@@ -43,7 +46,7 @@ def test_final_evaluation_is_complete(ds):
     assert (f["met"] == (f["difference"] >= -1e-9)).all()
     assert "worker_sw_certified_share" not in set(f["indicator"])  # a benchmark is not evaluated
     text = (
-        ev.display(f, ds, "en").to_string() + ev.summary_display(ev.summary(f, ds), ds).to_string()
+        ew.display(f, ds, "en").to_string() + ew.summary_display(ev.summary(f, ds), ds).to_string()
     )
     assert "NaN" not in text and "<NA>" not in text and "-0.0" not in text
 
@@ -60,7 +63,7 @@ def test_next_period_targets(ds):
             f["target"] >= f["projected_p"].clip(upper=100 if "coverage" in ind else None) - 1e-9
         ).all()
     assert std["carried"].all()  # no 2030 targets in the data: the 2025 ones carried forward
-    assert npd.title(2025, 2030, "en").startswith("Setting the 15th Five-Year Plan")
+    assert npw.title(2025, 2030, "en").startswith("Setting the 15th Five-Year Plan")
 
 
 def test_probability_orders_the_trend_value(ds):

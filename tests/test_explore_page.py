@@ -16,6 +16,8 @@ from analysis.data.synthetic import write_dataset
 from analysis.present.explore import explore_data, write_explore_page
 from analysis.present.explore.export import num, ranks
 from analysis.present.explore.page import PAGE, build_page
+from analysis.present.words import gaps as gap_words
+from analysis.present.words import targets as target_words
 
 
 def test_plotly_bundle_is_the_vendored_basic_one_and_covers_the_page():
@@ -49,7 +51,7 @@ def test_page_values_equal_the_ranked_bar_input_of_the_reports(data, ds):
     n = 0
     for ind, per_year in data["values"].items():
         for year, row in per_year.items():
-            ref = gaps.ranked_input(ds, ind, int(year), "zh")
+            ref = gap_words.ranked_input(ds, ind, int(year), "zh")
             page = [row[k] for k in pos]
             assert page == [num(v) for v in ref["values"]], (ind, year)
             n += 1
@@ -82,7 +84,7 @@ def test_page_fan_and_index_equal_the_analysis(data, ds):
     assert set(data["fan"]) == set(view.indicators)
     for ind in view.indicators:
         for code in [ds.top, ds.unit_codes[0]]:
-            f = view.fan_inputs(ind, code)
+            f = target_words.fan_inputs(view, ind, code)
             page = data["fan"][ind].get(code)
             if f["history"].empty:
                 assert page is None

@@ -17,6 +17,7 @@ from analysis.errors import UserError
 from analysis.present import style
 from analysis.present.explore import explore
 from analysis.present.explore.export import num, ranks
+from analysis.present.words import gaps as gap_words
 
 pytest.importorskip("ipywidgets")
 
@@ -46,7 +47,7 @@ def test_indicator_switch_gives_the_analysis_values(ex, ds):
         assert year == max(ex.years(ind))
         expected = ds.values([ind], year)[ind].rename(ds.names("zh"))  # straight from the data
         pd.testing.assert_series_equal(ex.view.ranked_values, expected, check_names=False)
-        ref = gaps.ranked_input(ds, ind, year, "zh")
+        ref = gap_words.ranked_input(ds, ind, year, "zh")
         pd.testing.assert_series_equal(ex.view.ranked_values, ref["values"])
         assert ex.view.standard == ref["standard"]
         drawn = _bars(ex.view.ranked)

@@ -12,6 +12,7 @@ from analysis.data import load
 from analysis.data.synthetic import write_dataset
 from analysis.errors import UserError
 from analysis.methods import inequality
+from analysis.present.words import gaps as gap_words
 
 
 @pytest.fixture(scope="module")
@@ -96,10 +97,10 @@ def test_tiers_and_profile(ds, results):
 
 
 def test_display_is_chinese_first(ds, results):
-    t = gaps.display(results["index"], ds, "zh")
+    t = gap_words.display(results["index"], ds, "zh")
     assert list(t.columns[:4]) == ["区划代码", "县（市）", "综合指数", "排名"]
     assert "都匀市" in set(t["县（市）"])
-    e = gaps.display(results["index"], ds, "en")
+    e = gap_words.display(results["index"], ds, "en")
     assert "Index" in e.columns and "Duyun" in set(e["Counties"])
 
 
@@ -149,7 +150,7 @@ def test_synthetic_region_set(synthetic):
     assert r["inequality"]["n"].max() == 40
     assert r["beta"]["n"].max() == 40
     assert not r["shortfall"].empty
-    assert gaps.map_input(synthetic, r["index"]) is None  # no map in this data set
+    assert gap_words.map_input(synthetic, r["index"]) is None  # no map in this data set
 
 
 def test_beta_half_life_hand_computed():

@@ -198,14 +198,15 @@ WRONG = ("全州", "县(市)", "县（市）", "各县", "县级", "县际")
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_gap_tables_of_a_province_name_its_prefectures(province, lang):
     from analysis.analyses import gaps
+    from analysis.present.words import gaps as gap_words
 
     ds = province
     spec = gaps.resolve(ds, None, grouping=None)
     prof = gaps.profile(ds, ds.unit_codes[0], spec)
-    heads = _texts(gaps.display(prof, ds, lang)) + _texts(gaps.reading(prof, ds, lang))
-    index = gaps.reading(gaps.development_index(ds, spec), ds, lang)
+    heads = _texts(gap_words.display(prof, ds, lang)) + _texts(gap_words.reading(prof, ds, lang))
+    index = gap_words.reading(gaps.development_index(ds, spec), ds, lang)
     heads += _texts(index)
-    text = " ".join(heads + [gaps.describe(ds, spec, lang)])
+    text = " ".join(heads + [gap_words.describe(ds, spec, lang)])
     if lang == "zh":
         assert "全省" in heads and "市（州）中位数" in heads and "市（州）" in heads
         assert "个市（州）" in text

@@ -18,6 +18,7 @@ from analysis.data import load
 from analysis.data.synthetic import write_dataset
 from analysis.errors import UserError
 from analysis.present import plan_figures, style
+from analysis.present.words import gaps as gap_words
 
 pytestmark = pytest.mark.cost(30)  # rough seconds: scheduled early (conftest.py)
 
@@ -122,11 +123,11 @@ def test_plan_figures_use_the_report_builders_and_their_conventions(ds):
     items = {i.key: i for i in plan_figures.build(ds, "baseline", "zh")}
     spec = gaps.resolve(ds, 2020, grouping=None)
     index = gaps.development_index(ds, spec)
-    want = gaps.heatmap_input(ds, spec, index, "zh")["matrix"]
+    want = gap_words.heatmap_input(ds, spec, index, "zh")["matrix"]
     shown = items["heatmap_indicators"].figure.axes[0].images[0].get_array()
     np.testing.assert_allclose(np.ma.filled(shown, np.nan), want.to_numpy(), equal_nan=True)
     assert np.nanmax(want.to_numpy()) == pytest.approx(100.0)
-    label = gaps.ranked_input(ds, "facility_area_per_100hh", 2020, "zh")["standard_label"]
+    label = gap_words.ranked_input(ds, "facility_area_per_100hh", 2020, "zh")["standard_label"]
     legend = items["bar_facility_area_per_100hh"].figure.legends[0]
     assert label in [x.get_text() for x in legend.get_texts()]
 

@@ -14,6 +14,7 @@ from analysis import paths
 from analysis.analyses import targets as tv
 from analysis.data import load, synthetic
 from analysis.errors import UserError
+from analysis.present.words import targets as target_words
 
 pytestmark = pytest.mark.cost(12)  # rough seconds: scheduled early (conftest.py)
 
@@ -134,14 +135,14 @@ def test_view_on_another_region_set(synth):
     }
     p = view.summary["prob"].dropna()
     assert ((p >= 0) & (p <= 1)).all()
-    assert view.status_matrix().shape == (26, len(view.indicators))
+    assert target_words.status_matrix(view).shape == (26, len(view.indicators))
     # ratio standards: every county at least the standard, amounts add up to the total
     f = view.county_frame("facility_area_per_100hh", "equal_effort")
     counties, total = f.iloc[:-1], f.iloc[-1]
     assert (counties["target"] >= 30 - 1e-9).all()
     assert counties["target_amount"].sum() == pytest.approx(total["target_amount"])
     assert total["target"] >= 30 - 1e-9
-    fan = view.fan_inputs("facility_area_per_100hh")
+    fan = target_words.fan_inputs(view, "facility_area_per_100hh")
     assert fan["target"] == (2025, 30.0)
     assert list(fan["forecast"].index) == [2025]
 

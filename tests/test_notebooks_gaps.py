@@ -110,6 +110,7 @@ def test_county_profile_content_for_every_county(ds):
     notebook itself is executed for the first and the last county below)."""
     from analysis.analyses import gaps
     from analysis.present import captions
+    from analysis.present.words import gaps as gap_words
 
     assert sorted(ds.unit_codes) == COUNTIES
     spec = gaps.resolve(ds, 0, None, "minmax", "equal", "")
@@ -119,11 +120,11 @@ def test_county_profile_content_for_every_county(ds):
     for code in COUNTIES:
         prof = gaps.profile(ds, code, spec)
         assert not prof.empty and prof.notna().any().all(), code
-        pos = gaps.county_position(ds, code, index, tier, "zh")
+        pos = gap_words.county_position(ds, code, index, tier, "zh")
         rank = int(str(pos.iloc[0, 2]).split("/")[0])  # the composite index row: "r/12"
         assert str(pos.iloc[0, 2]).endswith("/12") and 1 <= rank <= 12, code
         assert rank == int(index["index"].rank(ascending=False, method="min")[code]), code
-        dots = gaps.profile_dots(prof, ds, "zh")
+        dots = gap_words.profile_dots(prof, ds, "zh")
         assert len(dots) > 0, code
         note = captions.source_note(ds, gaps.obs_used(ds, prof.index, spec.year, top=True))
         assert "示意数据" in note, code

@@ -10,11 +10,13 @@ import pytest
 
 from analysis.analyses import evaluation as ev
 from analysis.analyses import next_period as npd
-from analysis.analyses import plan_words
-from analysis.analyses import target_findings as tf
 from analysis.analyses import targets as tv
 from analysis.data import load, synthetic
 from analysis.present import findings as fnd
+from analysis.present.words import evaluation as ew
+from analysis.present.words import next_period as npw
+from analysis.present.words import plan_words
+from analysis.present.words import target_findings as tf
 
 
 @pytest.fixture(scope="module", params=["default", "synthetic"])
@@ -92,7 +94,7 @@ def test_required_against_historical_growth(view):
 
 def test_evaluation_findings(ds):
     frame = ev.evaluate(ds, 2020, 2025)
-    zh = ev.plan_findings(frame, ds, 2025, "zh")
+    zh = ew.plan_findings(frame, ds, 2025, "zh")
     assert all(zh[k] for k in fnd.SECTIONS)
     top = frame[frame["region_code"] == ds.top]
     assert f"{ds.whole_word('zh')}达到{int(top['met'].sum())}项" in zh["status"][0]
@@ -107,12 +109,12 @@ def test_evaluation_findings(ds):
             gap = next(x for x in zh["gaps"] if x.startswith(label + "：差距最大"))
             assert ds.name(worst["region_code"], "zh") in gap
             assert plan_words.qty(ds, ind, -worst["difference"], "zh", change=True) in gap
-    assert "nan" not in _all(ev.plan_findings(frame, ds, 2025, "en")).lower()
+    assert "nan" not in _all(ew.plan_findings(frame, ds, 2025, "en")).lower()
 
 
 def test_next_period_findings(ds):
     frame, std = npd.next_targets(ds, 2025, 2030, p=0.8)
-    zh = npd.plan_findings(frame, std, ds, 2025, 2030, 0.8, "zh")
+    zh = npw.plan_findings(frame, std, ds, 2025, 2030, 0.8, "zh")
     assert all(zh[k] for k in fnd.SECTIONS)
     for ind, f in frame.groupby("indicator"):
         top = f[f["region_code"] == ds.top].iloc[0]

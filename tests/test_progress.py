@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from analysis.methods import progress as G
 from analysis.methods import projection as P
+from analysis.present.words import labels as L
 
 ORDER = ["backwards", "limited", "moderate", "on_track", "met"]
 
@@ -98,10 +99,10 @@ def test_vectorised_and_labels():
         ["higher", "higher", "lower"],
     )
     assert codes.tolist() == ["on_track", "backwards", "met"]
-    assert G.status_labels(codes).tolist() == ["进展顺利", "倒退", "已达标"]
-    assert G.status_label("no_data", "en") == "No data since baseline"
+    assert L.status_labels(codes).tolist() == ["进展顺利", "倒退", "已达标"]
+    assert L.status_label("no_data", "en") == "No data since baseline"
     for code in (*G.STATUSES, *G.NO_TARGET_STATUSES):
-        assert G.status_label(code, "zh") and G.status_label(code, "en")
+        assert L.status_label(code, "zh") and L.status_label(code, "en")
 
 
 def test_required_growth():

@@ -12,6 +12,7 @@ from scipy import stats
 
 from analysis.errors import UserError
 from analysis.methods import projection as P
+from analysis.present.words import labels as L
 
 YEARS = list(range(2016, 2025))
 
@@ -256,7 +257,7 @@ def test_exactly_linear_series_falls_back_from_a_boundary_ets_fit():
     assert fc.method.tolist() == ["linear"]
     assert fc.reasons.tolist() == ["ets_boundary"]
     assert fc.median[0, 0] == pytest.approx(13.0)
-    assert "boundary" in P.fallback_label("ets_boundary", "en")
+    assert "boundary" in L.fallback_label("ets_boundary", "en")
 
 
 def test_gaps_are_not_interpolated_for_ets():

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analysis.analyses import target_findings as tf
 from analysis.analyses import targets as tv
 from analysis.data import load, synthetic
+from analysis.present.words import target_findings as tf
 
 
 def test_verdict_table():

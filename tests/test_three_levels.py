@@ -22,6 +22,7 @@ import pytest
 from analysis import paths
 from analysis.analyses import gaps
 from analysis.data import load, synthetic
+from analysis.present.words import gaps as gap_words
 from analysis.runner import Options, run
 
 pytestmark = [pytest.mark.notebook, pytest.mark.slow, pytest.mark.cost(100)]
@@ -129,7 +130,7 @@ def test_the_heavy_reports_of_the_province_in_process(province):
     assert sorted(results["index"].index) == sorted(ds.unit_codes)
     short = gaps.shortfall_table(ds, spec.year)
     assert set(short["region_code"]) <= set(ds.unit_codes)
-    assert gaps.describe(ds, spec, "zh") and gaps.describe(ds, spec, "en")
+    assert gap_words.describe(ds, spec, "zh") and gap_words.describe(ds, spec, "en")
 
 
 def test_the_explorer_page_of_the_province(province):

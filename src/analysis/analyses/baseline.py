@@ -1,18 +1,14 @@
-"""Tables for the baseline chapter: the plan's baseline figures and the county structure.
+"""Numbers of the baseline chapter: the plan's baseline figures and the county structure.
 
-Headers and sentences come from the catalogue (``baseline.*``)."""
+Code-named observations and tables only; headers and sentences are worded in
+``analysis.present.words.baseline``."""
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
-from analysis.analyses.tidy import tidy
 from analysis.data import Dataset
-from analysis.messages import t
 
-_TAG_KINDS = (("lower bound", "lower_bound"), ("% sign lost", "percent_lost"))
 STRUCTURE = (  # indicators of the county structure table (headers: baseline.structure.<id>)
     "population",
     "urban_population",
@@ -56,43 +52,6 @@ def baseline_obs(ds: Dataset, region_code: str = "", year: int = 2020) -> pd.Dat
     )
 
 
-def baseline_table(
-    ds: Dataset, region_code: str = "", year: int = 2020, lang: str = "zh"
-) -> pd.DataFrame:
-    """The plan's baseline figures as a table: indicator, value, unit and the quoted phrase.
-
-    The sources are listed once, in the note under the table (``captions.source_note``), not
-    in a column. Bracketed English tags of a data note ("[lower bound: ...]") become a short
-    remark in ``lang`` after the quote (``findings_baseline.mark.*``).
-    """
-    o = baseline_obs(ds, region_code, year)
-    meta = ds.indicators.set_index("id")
-    cols = [t(f"baseline.col.{c}", lang) for c in ("indicator", "value", "unit", "note")]
-    return pd.DataFrame(
-        {
-            cols[0]: o["indicator"].map(meta[f"name_{lang}"]).to_numpy(),
-            cols[1]: [format(v, ",.10g") for v in o["value"]],
-            cols[2]: o["indicator"].map(meta[f"unit_{lang}"]).to_numpy(),
-            cols[3]: [quoted(n, lang) for n in o["note"].fillna("")],
-        }
-    )
-
-
-def quoted(note: str, lang: str = "zh") -> str:
-    """A data note for readers: the quote without English tags, remarks in ``lang``."""
-    tags = re.compile(r"\s*\[([^\]]*)\]")
-    kinds = []
-    for tag in tags.findall(note):
-        kinds.append(next((k for pat, k in _TAG_KINDS if pat in tag), "other"))
-    quote = tags.sub("", note).strip()
-    if not kinds:
-        return quote
-    marks = t("findings_baseline.mark_sep", lang).join(
-        t(f"findings_baseline.mark.{k}", lang) for k in dict.fromkeys(kinds)
-    )
-    return t("findings_baseline.quote_marks", lang, quote=quote, marks=marks)
-
-
 def structure_obs(ds: Dataset, census_year: int = 2020, division_year: int = 2020) -> pd.DataFrame:
     """The observations behind ``county_structure`` (for its source note)."""
     inds = list(STRUCTURE)
@@ -102,82 +61,10 @@ def structure_obs(ds: Dataset, census_year: int = 2020, division_year: int = 202
     return o[o["year"] == year].reset_index(drop=True)
 
 
-def county_structure(
-    ds: Dataset, census_year: int = 2020, division_year: int = 2020, lang: str = "zh"
+def structure_values(
+    ds: Dataset, census_year: int = 2020, division_year: int = 2020
 ) -> pd.DataFrame:
-    """County table: census population and urbanisation, NBS township and village-level units.
-
-    One row per unit plus the top region (the total); columns labelled in ``lang``; numbers
-    rounded, a dash where missing (``county_structure_values`` keeps the numbers).
-    """
-    return tidy(county_structure_values(ds, census_year, division_year, lang), 2)
-
-
-def county_structure_values(
-    ds: Dataset, census_year: int = 2020, division_year: int = 2020, lang: str = "zh"
-) -> pd.DataFrame:
-    """``county_structure`` with numeric columns (NaN where missing), for display tables."""
+    """Region code (units, then the top region) x ``STRUCTURE`` indicator, NaN where missing."""
     o = structure_obs(ds, census_year, division_year)
     wide = o.pivot(index="region_code", columns="indicator", values="value")
-    wide = wide.reindex(index=ds.unit_codes + [ds.top], columns=list(STRUCTURE))
-    names = ds.names(lang)
-    wide.index = [names[c] for c in wide.index]
-    wide.index.name = t("baseline.region", lang)
-    kinds = ds.indicators.set_index("id")["kind"]
-    for col in wide.columns:
-        if kinds.get(col) == "count" and wide[col].dropna().mod(1).eq(0).all():
-            wide[col] = wide[col].astype("Int64")
-    wide.columns = [t(f"baseline.structure.{i}", lang) for i in STRUCTURE]
-    return wide
-
-
-def urbanisation_summary(ds: Dataset, year: int = 2020, lang: str = "zh", n: int = 2) -> str:
-    """One sentence naming the ``n`` most and least urbanised units (computed, not written in)."""
-    urb = (
-        ds.values(["urbanisation_rate"], year)["urbanisation_rate"]
-        .dropna()
-        .sort_values(ascending=False)
-    )
-    names = ds.names(lang)
-    sep = t("baseline.sep", lang)
-
-    def items(part: pd.Series) -> str:
-        return sep.join(
-            t("baseline.urb_item", lang, name=names[c], value=f"{v:.1f}") for c, v in part.items()
-        )
-
-    return t("baseline.urbanisation", lang, year=year, hi=items(urb.head(n)), lo=items(urb.tail(n)))
-
-
-def village_units_summary(ds: Dataset, lang: str = "zh") -> str:
-    """How urban communities and villages of the top region changed across the division-code
-    editions,
-    and where the plan's own count of villages and communities falls among them."""
-    top = ds.top
-    panel = ds.obs(["resident_committees", "village_committees", "village_level_units"], top).pivot(
-        index="year", columns="indicator", values="value"
-    )
-    if panel.empty:
-        return ""
-    first, last = int(panel.index.min()), int(panel.index.max())
-    r, v = panel["resident_committees"], panel["village_committees"]
-    plan = ds.obs("villages_communities", top)
-    text = t(
-        "baseline.divisions",
-        lang,
-        first=first,
-        last=last,
-        r0=f"{r[first]:.0f}",
-        r1=f"{r[last]:.0f}",
-        v0=f"{v[first]:.0f}",
-        v1=f"{v[last]:.0f}",
-    )
-    if not plan.empty:
-        y, total = int(plan["year"].iloc[0]), plan["value"].iloc[0]
-        units = panel["village_level_units"]
-        near = {e: units[e] for e in (y, y + 1) if e in units.index}
-        editions = t("baseline.sep", lang).join(
-            t("baseline.edition_item", lang, year=e, n=f"{n:.0f}") for e, n in near.items()
-        )
-        text += t("baseline.plan_count", lang, year=y, total=f"{total:.0f}", editions=editions)
-    return text
+    return wide.reindex(index=ds.unit_codes + [ds.top], columns=list(STRUCTURE))

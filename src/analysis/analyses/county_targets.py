@@ -178,3 +178,8 @@ def county_targets(
         f = total_targets(ds, indicator, value, rule, basis_year, target_year)
     f.loc[f["region_code"] == "__top__", "region_code"] = ds.top
     return f
+
+
+def sign(ds: Dataset, indicator: str) -> float:
+    """+1 when higher is better, -1 when lower is better (the indicator's ``direction``)."""
+    return 1.0 if ds.indicator(indicator)["direction"] == "higher" else -1.0

@@ -19,9 +19,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import paths
-from analysis.analyses.tidy import tidy
-from analysis.errors import check_lang, user_error
-from analysis.messages import t
+from analysis.errors import user_error
 from analysis.methods import projection
 
 SERIES_FILE = Path("series") / "national_series.csv"
@@ -91,97 +89,3 @@ def project_series(
         forecast=fc.series(fc.keys[0]),
         target_year=target_year,
     )
-
-
-def series_table(p: SeriesProjection, lang: str = "zh") -> pd.DataFrame:
-    """The series as read: year, value in persons, value as published, verified, source."""
-    s = p.series
-    return pd.DataFrame(
-        {
-            t("evaluation.year", lang): s["year"].to_numpy(),
-            t("evaluation.value", lang): s["value"].round(0).astype("int64").to_numpy(),
-            t("evaluation.published", lang): (
-                s["value_published"] + " " + s["unit_published"]
-            ).to_numpy(),
-            t("evaluation.verified", lang): [
-                t(f"evaluation.verified_{v}", lang) for v in s["verified"]
-            ],
-            t("evaluation.source", lang): s["source_title"].to_numpy(),
-        }
-    )
-
-
-def accuracy_table(p: SeriesProjection, lang: str = "zh") -> pd.DataFrame:
-    """MAE and MASE of each candidate model."""
-    a = p.accuracy.dropna(subset=["mae"])  # models that do not apply (logit: no bound) left out
-    out = pd.DataFrame(
-        {
-            t("targets.method", lang): [projection.method_label(m, lang) for m in a["method"]],
-            t("targets.mae", lang): a["mae"].round(0).to_numpy(),
-            t("targets.mase", lang): a["mase"].to_numpy(),
-        }
-    )
-    return tidy(out, 3)
-
-
-def backtest_table(p: SeriesProjection, lang: str = "zh") -> pd.DataFrame:
-    """The chosen model's back-test, one row per origin and year."""
-    b = p.backtest
-    out = pd.DataFrame(
-        {
-            t("evaluation.origin_year", lang): b["origin"].to_numpy(),
-            t("evaluation.year", lang): b["year"].to_numpy(),
-            t("evaluation.horizon", lang): b["h"].to_numpy(),
-            t("evaluation.forecast", lang): b["forecast"].round(0).to_numpy(),
-            t("evaluation.actual", lang): b["actual"].round(0).to_numpy(),
-            t("evaluation.error", lang): b["error"].round(0).to_numpy(),
-        }
-    )
-    return tidy(out, 0)
-
-
-def summary(p: SeriesProjection, lang: str = "zh") -> str:
-    """One sentence: the model chosen and the projection for the target year."""
-    row = p.forecast.loc[p.target_year]
-    return t(
-        "evaluation.chosen_method",
-        lang,
-        method=projection.method_label(p.method, lang),
-        year=p.target_year,
-        value=f"{row['mean']:,.0f}",
-        lo=f"{row['lo80']:,.0f}",
-        hi=f"{row['hi80']:,.0f}",
-    )
-
-
-def label(p: SeriesProjection, lang: str = "zh") -> str:
-    """The series' name: its Chinese name as published, or the English catalogue label."""
-    names = {"zh": str(p.series["name_zh"].iloc[0])}
-    if p.series["indicator"].iloc[0] == "certified_social_workers":
-        names["en"] = t("evaluation.series_label", "en")
-    return names.get(check_lang(lang), str(p.series["indicator"].iloc[0]))
-
-
-def title(p: SeriesProjection, lang: str = "zh") -> str:
-    """Section title: the series, national, first and last year."""
-    years = p.series["year"]
-    return t(
-        "evaluation.national_title",
-        lang,
-        label=label(p, lang),
-        first=int(years.min()),
-        last=int(years.max()),
-    )
-
-
-def fan_inputs(p: SeriesProjection, lang: str = "zh") -> dict:
-    """Keyword arguments for ``figures.fan_chart``."""
-    hist = pd.Series(p.series["value"].to_numpy(float), index=p.series["year"].astype(int))
-    return {
-        "history": hist,
-        "forecast": p.forecast,
-        "target": None,
-        "title": title(p, lang),
-        "ylabel": t("evaluation.fan_ylabel", lang),
-        "lang": lang,
-    }

@@ -29,14 +29,11 @@ import pandas as pd
 
 from analysis.analyses import county_targets as ct
 from analysis.analyses import forecasts as fcs
-from analysis.analyses import periods, plan_words
 from analysis.analyses import targets as tg
 from analysis.analyses.gaps import RATE_BASES
-from analysis.analyses.tidy import tidy
-from analysis.data import Dataset, words
+from analysis.data import Dataset
 from analysis.data.derived import denominators
 from analysis.errors import user_error
-from analysis.messages import t
 
 COLUMNS = (
     "region_code",
@@ -218,32 +215,6 @@ def next_targets(
     return pd.concat(parts, ignore_index=True), std
 
 
-def display(frame: pd.DataFrame, ds: Dataset, p: float, lang: str = "zh") -> pd.DataFrame:
-    """One indicator's next-period table for reading."""
-    names = ds.names(lang)
-    basis = {
-        "standard": t("evaluation.basis_standard", lang),
-        "trend": t("evaluation.basis_trend", lang),
-        "current": t("evaluation.basis_current", lang),
-        "aggregate": t("evaluation.basis_aggregate", lang, **words.fields(ds, lang)),
-        "": "",
-    }
-    out = pd.DataFrame(
-        {
-            t("targets.baseline_year", lang): frame["baseline_year"].astype("Int64").to_numpy(),
-            t("targets.baseline", lang): frame["baseline"].to_numpy(),
-            t("evaluation.projected_p", lang, p=f"{p:.0%}"): frame["projected_p"].to_numpy(),
-            t("evaluation.standard", lang): frame["standard"].to_numpy(),
-            t("evaluation.proposed", lang): frame["target"].to_numpy(),
-            t("evaluation.basis", lang): frame["basis"].map(basis).to_numpy(),
-            t("targets.increment", lang): frame["increment"].to_numpy(),
-            t("findings_targets.share", lang, whole=ds.whole_word(lang)): frame["share"].to_numpy(),
-        },
-        index=pd.Index(frame["region_code"].map(names), name=t("targets.region", lang)),
-    )
-    return tidy(out, 1)
-
-
 def summary_frame(frame: pd.DataFrame, std: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
     """Per indicator: standard, where it comes from, and the resulting prefecture target."""
     top = frame[frame["region_code"] == ds.top].set_index("indicator")
@@ -261,35 +232,13 @@ def summary_frame(frame: pd.DataFrame, std: pd.DataFrame, ds: Dataset) -> pd.Dat
     )
 
 
-def summary_display(
-    summ: pd.DataFrame, ds: Dataset, p: float, base_year: int, lang: str = "zh"
-) -> pd.DataFrame:
-    """``summary_frame`` for reading."""
-    out = pd.DataFrame(
-        {
-            t("targets.indicator", lang): [ds.label(i, lang) for i in summ["indicator"]],
-            t("evaluation.standard", lang): summ["standard"].to_numpy(),
-            t("targets.baseline", lang): summ["baseline"].to_numpy(),
-            t("evaluation.projected_p", lang, p=f"{p:.0%}"): summ["projected_p"].to_numpy(),
-            t("evaluation.proposed", lang): summ["target"].to_numpy(),
-        }
-    )
-    return tidy(out, 1)
-
-
-def title(base_year: int, target_year: int, lang: str = "zh") -> str:
-    """Report title naming the plan period (the 15th plan for 2025 -> 2030)."""
-    period = periods.plan_name(base_year, target_year, lang)
-    return t("evaluation.next_title", lang, period=period, base=base_year, target=target_year)
-
-
-# -- plan-language findings (catalogue ``findings_next.*``) -----------------------------------
+# -- the numbers behind the findings (worded in ``present.words.next_period``) ---------------
 def facts(frame: pd.DataFrame, std: pd.DataFrame, ds: Dataset, ind: str, base_year: int) -> dict:
     """The computed values behind the findings of one indicator."""
     f = frame[frame["indicator"] == ind].set_index("region_code")
     top = f.loc[ds.top]
     units = f.loc[ds.unit_codes]
-    sgn = plan_words.sign(ds, ind)
+    sgn = ct.sign(ds, ind)
     years = int(top["target_year"]) - base_year
     raised = units[
         (units["basis"] == "standard") & (sgn * (units["target"] - units["baseline"]) > 0)
@@ -330,174 +279,3 @@ def _annual_change(o: pd.DataFrame, region: str, sign: float) -> tuple[float, fl
         return np.nan, np.nan
     span = float(h["year"].iloc[-1] - h["year"].iloc[0])
     return float(h["year"].iloc[0]), sign * float(h["value"].iloc[-1] - h["value"].iloc[0]) / span
-
-
-def _origin(f: dict, base_year: int, titles: dict, lang: str) -> str:
-    if f["carried"]:
-        return t("findings_next.origin_carried", lang, year=base_year)
-    if f["source"] == "parameter":
-        return t("findings_next.origin_parameter", lang)
-    return t("findings_next.origin_data", lang, title=titles.get(f["source"], f["source"]))
-
-
-def plan_findings(
-    frame: pd.DataFrame,
-    std: pd.DataFrame,
-    ds: Dataset,
-    base_year: int,
-    target_year: int,
-    p: float,
-    lang: str = "zh",
-) -> dict:
-    """Findings of the next-period targets by section (``present.findings.Findings(**...)``)."""
-    key = "findings_next.{}".format
-    titles = dict(zip(ds.sources["id"], ds.sources["title"], strict=True))
-    w = {
-        "whole": ds.whole_word(lang),
-        "units": ds.units_word(lang),
-        "base": base_year,
-        "year": target_year,
-        "p": plan_words.pct(p, lang),
-    }
-    inds = list(dict.fromkeys(frame["indicator"]))
-    all_facts = {i: facts(frame, std, ds, i, base_year) for i in inds}
-    status = [t(key("overview"), lang, n=len(inds), **w)]
-    problems: list[str] = []
-    gaps: list[str] = []
-    actions: list[str] = []
-    for ind, f in all_facts.items():
-        lab = plan_words.label(ds, ind, lang)
-
-        q = plan_words.qty_of(ds, ind, lang)
-
-        verb = plan_words.direction_word(ds, ind, lang)
-        status.append(
-            t(
-                key("status_line"),
-                lang,
-                label=lab,
-                baseline=q(f["baseline"]),
-                projected=q(f["projected_p"]),
-                standard=q(f["standard"]),
-                origin=_origin(f, base_year, titles, lang),
-                **w,
-            )
-        )
-        if f["raised"]:
-            problems.append(
-                t(
-                    key("problem.raised"),
-                    lang,
-                    label=lab,
-                    k=len(f["raised"]),
-                    names=plan_words.name_list(ds, f["raised"], lang),
-                    standard=q(f["standard"]),
-                    **w,
-                )
-            )
-        hist = f["top_history"]
-        if round(f["top_required"], plan_words.decimals(ds, ind)) <= 0:
-            gap_key = "gap.top_hold"
-        else:
-            gap_key = "gap.top" if np.isfinite(hist) else "gap.top_nohistory"
-        gaps.append(
-            t(
-                key(gap_key),
-                lang,
-                label=lab,
-                target=q(f["target"]),
-                baseline=q(f["baseline"]),
-                verb=verb,
-                required=q(max(f["top_required"], 0.0), True),
-                first=int(f["top_first_year"]) if np.isfinite(hist) else base_year,
-                history=q(hist, True),
-                **w,
-            )
-        )
-        if f["raised"]:
-            wh = f["worst_history"]
-            gaps.append(
-                t(
-                    key("gap.worst" if np.isfinite(wh) else "gap.worst_nohistory"),
-                    lang,
-                    label=lab,
-                    name=ds.name(f["worst"], lang),
-                    baseline=q(f["worst_baseline"]),
-                    target=q(f["worst_target"]),
-                    verb=verb,
-                    required=q(f["worst_required"], True),
-                    first=int(f["worst_first_year"]) if np.isfinite(wh) else base_year,
-                    history=q(wh, True),
-                    **w,
-                )
-            )
-        actions.append(
-            t(
-                key("action.target"),
-                lang,
-                label=lab,
-                target=q(f["target"]),
-                standard=q(f["standard"]),
-                **w,
-            )
-        )
-        if f["raised"]:
-            actions.append(
-                t(
-                    key("action.raised"),
-                    lang,
-                    label=lab,
-                    names=plan_words.name_list(ds, f["raised"], lang),
-                    share=f"{f['raised_share']:.0f}%",
-                    **w,
-                )
-            )
-        if f["trend"]:
-            actions.append(t(key("action.trend"), lang, label=lab, k=len(f["trend"]), **w))
-    if not problems:
-        problems.append(t(key("problem.none"), lang, **w))
-    return {"status": status, "problems": problems, "gaps": gaps, "actions": actions}
-
-
-def standards_note(summ: pd.DataFrame, ds: Dataset, base_year: int, lang: str = "zh") -> str:
-    """Where the standards come from, each source once (``findings_next.standards_note``)."""
-    carried = [s for s in summ["standard_source"] if s == "carried"]
-    parts = [t("evaluation.carried_forward", lang, year=base_year)] if carried else []
-    others = [s for s in summ["standard_source"] if s != "carried"]
-    if others:
-        parts.append(tg.source_titles(ds, others, lang))
-    return t("findings_next.standards_note", lang, titles=t("chapter.sep", lang).join(parts))
-
-
-def intro(ds: Dataset, base_year: int, target_year: int, p: float, lang: str = "zh") -> str:
-    """The opening paragraph under the title (``findings_next.intro``)."""
-    return t(
-        "findings_next.intro",
-        lang,
-        period=periods.plan_name(base_year, target_year, lang),
-        whole=ds.whole_word(lang),
-        units=ds.units_word(lang),
-        base=base_year,
-        target=target_year,
-        p=plan_words.pct(p, lang),
-    )
-
-
-def methods_text(ds: Dataset, base_year: int, p: float, rule: str, lang: str = "zh") -> str:
-    """The closing methods section (``findings_next.methods``)."""
-    from analysis.methods import decompose
-
-    return t(
-        "findings_next.methods",
-        lang,
-        whole=ds.whole_word(lang),
-        units=ds.units_word(lang),
-        base=base_year,
-        p=f"{p:g}",
-        rule=decompose.rule_label(rule, lang),
-    ).strip()
-
-
-def summary_caption(ds: Dataset, target_year: int, lang: str = "zh") -> str:
-    """Title of the table of proposed targets (``findings_next.table_summary``)."""
-    return t("findings_next.table_summary", lang, whole=ds.whole_word(lang), target=target_year)

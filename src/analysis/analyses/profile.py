@@ -6,9 +6,11 @@ per county costs a few table lookups instead of a new computation (``gaps.profil
 every unit again for each county). ``profile(batch, code)`` equals
 ``gaps.profile(ds, code, spec)``; ``facts`` gives the numbers the page summary states.
 
->>> b = compute(ds)                      # once per data set
->>> profile(b, code)                     # one county's indicator table
->>> facts(b, code).rank                  # its rank on the composite index
+Usage::
+
+    b = compute(ds)                      # once per data set
+    profile(b, code)                     # one county's indicator table
+    facts(b, code).rank                  # its rank on the composite index
 """
 
 from __future__ import annotations

@@ -1,20 +1,20 @@
 """Target projection and progress (notebook 03): from a Dataset and the plan-period
-parameters to ready tables and figure inputs.
+parameters to code-named result tables (numbers and codes only)::
 
->>> view = prepare(ds, base_year=2020, target_year=2025, as_of_year=2024)
->>> view.projection_table()        # projected value, intervals, P(meet), status
->>> view.status_matrix()           # regions x indicators, status codes for the dashboard
->>> view.fan_inputs("facility_area_per_100hh")   # history, forecast, target for fan_chart
->>> view.county_frame("facility_area_per_100hh")  # county targets, code-named columns
+    view = prepare(ds, base_year=2020, target_year=2025, as_of_year=2024)
+    view.projection_frame()        # projected value, intervals, P(meet), status code
+    view.county_frame("facility_area_per_100hh")  # county targets, code-named columns
+    view.backtest_frame()          # back-test accuracy per indicator and method
 
 Targets come from ``targets.csv`` (rows for the aggregate region and ``target_year``);
 ``target_values`` {indicator: value} adds or replaces targets. Rows with attribute
 ``benchmark`` (targets taken from another region's plan) are context only: they are listed
-by ``benchmarks_table`` and never drive status, probabilities or county targets. A target
+by ``benchmarks`` and never drive status, probabilities or county targets. A target
 on a rate, ratio or mean is a floor for every county; a count target is split
 (``analysis.analyses.county_targets``). ``prepare`` runs the steps ``check_period``,
 ``select_indicators``, ``observed_history``, ``fit_projection``, ``held_targets``,
-``progress_status`` and ``summarise``; findings sentences live in ``target_findings``.
+``progress_status`` and ``summarise``. Reader tables, figure inputs and findings are worded
+in ``analysis.present.words`` (``targets``, ``target_findings``).
 """
 
 from __future__ import annotations
@@ -26,20 +26,13 @@ import numpy as np
 import pandas as pd
 
 from analysis.analyses import county_targets as ct
-from analysis.analyses import periods, target_findings
 from analysis.analyses import status as status_rules
-from analysis.analyses.tidy import tidy
 from analysis.data import Dataset
 from analysis.errors import user_error
-from analysis.messages import t
 from analysis.methods import decompose, progress, projection, scenarios
 
 STANDARD_KINDS = ct.STANDARD_KINDS
 SCENARIO_EXTRA_YEARS = 10  # the BAU scenario is followed this many years past the target year
-
-
-def _t(key: str, lang: str) -> str:
-    return t(f"targets.{key}", lang)
 
 
 def _check_year(name: str, value: object) -> int:
@@ -71,17 +64,11 @@ class TargetView:
     summary: pd.DataFrame = field(repr=False)  # one row per (indicator, region_code)
     accuracy: pd.DataFrame | None = field(default=None, repr=False)  # back-test (auto methods)
 
-    # -- regions and labels --------------------------------------------------------------
+    # -- regions --------------------------------------------------------------
     @property
     def regions(self) -> list[str]:
         """The aggregate region first, then the counties."""
         return [self.ds.top, *self.ds.unit_codes]
-
-    def _region_labels(self, lang: str) -> dict[str, str]:
-        return self.ds.names(lang)
-
-    def _ind_labels(self, lang: str) -> dict[str, str]:
-        return {i: self.ds.label(i, lang) for i in self.indicators}
 
     def obs_used(self, indicator: str | None = None) -> pd.DataFrame:
         """The observations behind the tables and figures (for source notes)."""
@@ -94,15 +81,6 @@ class TargetView:
         return self.ds.is_illustrative(self.obs_used())
 
     # -- tables ----------------------------------------------------------------------------
-    def targets_table(self, lang: str = "zh") -> pd.DataFrame:
-        """The targets in force for the period, with attribute, provenance and source."""
-        return _targets_display(self.ds, self.targets, self.target_year, lang)
-
-    def benchmarks_table(self, lang: str = "zh") -> pd.DataFrame:
-        """Benchmarks for the target year (context only; empty when there are none)."""
-        f = _targets_display(self.ds, benchmarks(self.ds, self.target_year), self.target_year, lang)
-        return f.drop(columns=[_t("scope", lang)])  # context only: applies to no one
-
     def projection_frame(self) -> pd.DataFrame:
         """The summary with stable code-named columns (for CSV export)."""
         cols = [
@@ -123,62 +101,6 @@ class TargetView:
             "fallback",
         ]
         return self.summary[cols].assign(target_year=self.target_year)
-
-    def projection_table(
-        self, lang: str = "zh", digits: int = 1, *, models: bool = False
-    ) -> pd.DataFrame:
-        """Projected value at the target year with 80 %/95 % intervals, probability of
-        meeting the target and progress status, one row per indicator and region."""
-        s = self.summary
-        r = self._region_labels(lang)
-        fmt = f"{{:.{digits}f}}"
-        dash = t("common.missing", lang)
-
-        def interval(lo: pd.Series, hi: pd.Series) -> list[str]:
-            return [
-                dash if np.isnan(a) else f"{fmt.format(a + 0.0)}–{fmt.format(b + 0.0)}"
-                for a, b in zip(lo.round(digits), hi.round(digits), strict=True)
-            ]
-
-        out = pd.DataFrame(
-            {
-                _t("indicator", lang): [self.ds.label(i, lang) for i in s["indicator"]],
-                _t("region", lang): s["region_code"].map(r).to_numpy(),
-                _t("base", lang) + f"({self.base_year})": s["base_value"].to_numpy(),
-                _t("latest", lang): s["latest_value"].to_numpy(),
-                _t("latest_year", lang): s["latest_year"].astype("Int64").to_numpy(),
-                _t("target", lang): s["target"].to_numpy(),
-                _t("projected", lang) + f"({self.target_year})": s["projected"].to_numpy(),
-                _t("pi80", lang): interval(s["lo80"], s["hi80"]),
-                _t("pi95", lang): interval(s["lo95"], s["hi95"]),
-                _t("prob", lang): _percent_column(s["prob"]),
-                _t("status", lang): progress.status_labels(s["status"], lang).to_numpy(),
-            }
-        )
-        if models:  # the model of each series and why a simpler one replaced it
-            out[_t("method", lang)] = [projection.method_label(m, lang) for m in s["method"]]
-            out[_t("fallback", lang)] = [projection.fallback_label(c, lang) for c in s["fallback"]]
-        return tidy(out, digits)
-
-    def fallback_table(self, lang: str = "zh") -> pd.DataFrame:
-        """Series whose model fell back to a simpler one, with the reason (may be empty)."""
-        s = self.summary[self.summary["fallback"].astype(str) != ""]
-        return pd.DataFrame(
-            {
-                _t("indicator", lang): [self.ds.label(i, lang) for i in s["indicator"]],
-                _t("region", lang): s["region_code"].map(self._region_labels(lang)).to_numpy(),
-                _t("method", lang): [projection.method_label(m, lang) for m in s["method"]],
-                _t("fallback", lang): [projection.fallback_label(c, lang) for c in s["fallback"]],
-            }
-        )
-
-    def status_matrix(self, lang: str = "zh") -> pd.DataFrame:
-        """Status codes, rows = region names (aggregate first), columns = indicator labels."""
-        m = self.summary.pivot(index="region_code", columns="indicator", values="status")
-        m = m.reindex(index=self.regions, columns=self.indicators).fillna("no_data")
-        m.index = [self._region_labels(lang)[c] for c in m.index]
-        m.columns = [self._ind_labels(lang)[i] for i in m.columns]
-        return m
 
     def backtest_frame(self) -> pd.DataFrame:
         """Mean back-test MAE and MASE per indicator and candidate method over the counties,
@@ -213,20 +135,6 @@ class TargetView:
                 )
         return pd.DataFrame(rows, columns=["indicator", "method", "mae", "mase", "chosen"])
 
-    def backtest_table(self, lang: str = "zh") -> pd.DataFrame:
-        """``backtest_frame`` labelled for reading."""
-        f = self.backtest_frame()
-        out = pd.DataFrame(
-            {
-                _t("indicator", lang): [self.ds.label(i, lang) for i in f["indicator"]],
-                _t("method", lang): [projection.method_label(m, lang) for m in f["method"]],
-                _t("mae", lang): f["mae"].to_numpy(),
-                _t("mase", lang): f["mase"].to_numpy(),
-                t("targets.chosen", lang, units=self.ds.units_word(lang)): f["chosen"].to_numpy(),
-            }
-        )
-        return tidy(out, 3)
-
     @property
     def basis_year(self) -> int:
         """Year of the county values a target is set from: the baseline, or the latest
@@ -238,28 +146,6 @@ class TargetView:
         return max(1, min(5, self.target_year - self.as_of_year))
 
     # -- figure inputs ----------------------------------------------------------------------
-    def fan_inputs(self, indicator: str, region: str | None = None, lang: str = "zh") -> dict:
-        """Keyword arguments for ``figures.fan_chart``: history, forecast (to the target
-        year), target (year, value), title and ylabel."""
-        self.ds.check_indicators([indicator])
-        region = self.ds.top if region is None else self.ds.check_regions([region])[0]
-        key = (indicator, region)
-        if key not in self.forecast.keys:
-            raise user_error("targets.not_projected", indicator=indicator)
-        hist = self.history.loc[key].dropna()
-        hist.index = hist.index.astype(int)
-        fc = self.forecast.series(key)
-        fc = fc[fc.index <= self.target_year]
-        target = float(self.county_target_values.loc[region, indicator])
-        name = self.ds.name(region, lang)
-        return {
-            "history": hist,
-            "forecast": fc,
-            "target": (self.target_year, target) if np.isfinite(target) else None,
-            "title": f"{name}: {self.ds.label(indicator, lang, unit=False)}",
-            "ylabel": self.ds.label(indicator, lang),
-            "lang": lang,
-        }
 
     # -- county targets -------------------------------------------------------------------
     def county_frame(self, indicator: str, rule: str | None = None) -> pd.DataFrame:
@@ -271,13 +157,6 @@ class TargetView:
         value = float(self.targets.loc[indicator, "target_value"])
         return ct.county_targets(self.ds, indicator, value, rule, self.basis_year, self.target_year)
 
-    def county_targets(
-        self, indicator: str, rule: str | None = None, lang: str = "zh"
-    ) -> pd.DataFrame:
-        """County targets for reading: baseline, target, increment and share of the
-        increment; the last row is the prefecture."""
-        return county_display(self.ds, self.county_frame(indicator, rule), lang)
-
     # -- scenarios --------------------------------------------------------------------------
     def scenario_frame(self) -> pd.DataFrame:
         """Year each region reaches its target: BAU, accelerated and slow (NaN = not reached)."""
@@ -287,107 +166,6 @@ class TargetView:
         tgt = [self.county_target_values.loc[r, i] for i, r in self.forecast.keys]
         tab = scenarios.scenario_table(self.forecast, tgt, self.scenario_growth, direction)
         return tab.reset_index()
-
-    def scenario_table(self, lang: str = "zh") -> pd.DataFrame:
-        """Display table: one row per indicator and region (aggregate first), the year the
-        target is reached in each scenario (accelerated, business as usual, slow)."""
-        f = self.scenario_frame()
-        horizon = int(self.forecast.years.max())
-
-        def show(year: float, last_year: float, bounded: bool) -> str:
-            if np.isnan(year):
-                return _t("later", lang).format(y=horizon) if bounded else _t("never", lang)
-            if year <= last_year:
-                return _t("met", lang)
-            return str(int(year))
-
-        cols = ("accelerated", "bau", "slow")
-        order = {r: k for k, r in enumerate(self.regions)}
-        f = f.assign(
-            _i=f["indicator"].map({i: k for k, i in enumerate(self.indicators)}),
-            _r=f["region_code"].map(order),
-        ).sort_values(["_i", "_r"])
-        labels = self._ind_labels(lang)
-        names = self._region_labels(lang)
-        out = pd.DataFrame(
-            {
-                _t("indicator", lang): [labels[i] for i in f["indicator"]],
-                _t("region", lang): [names[r] for r in f["region_code"]],
-            }
-        )
-        for c in cols:
-            out[_t(c, lang)] = [
-                show(y, ly, c != "accelerated")
-                for y, ly in zip(f[f"{c}_year"], f["last_year"], strict=True)
-            ]
-        return out
-
-
-# -- display helpers ---------------------------------------------------------------------------
-def _percent_column(prob: pd.Series) -> np.ndarray:
-    """Whole percents; a probability strictly between 0 and 1 shows as 1..99, so a table
-    never says 0 or 100 where the findings say "<1%" or ">99%"."""
-    pct = (prob * 100).round(0)
-    inner = (prob > 0) & (prob < 1)
-    pct = pct.where(~inner, pct.clip(lower=1, upper=99))
-    return pct.astype("Int64").to_numpy()
-
-
-def _targets_display(
-    ds: Dataset, targets: pd.DataFrame, target_year: int, lang: str
-) -> pd.DataFrame:
-    units = ds.units_word(lang)
-    kinds = target_findings.origin_kinds(ds, targets, target_year)
-    return pd.DataFrame(
-        {
-            _t("indicator", lang): [ds.label(i, lang) for i in targets.index],
-            _t("target", lang): targets["target_value"].to_numpy(),
-            _t("attribute", lang): [_t(a, lang) for a in targets["attribute"]],
-            _t("origin", lang): [
-                target_findings.origin_label(kinds[i], lang) for i in targets.index
-            ],
-            _t("scope", lang): [
-                t(f"findings_targets.scope_{s}", lang, whole=ds.whole_word(lang), units=units)
-                for s in targets["scope"]
-            ],
-        }
-    )
-
-
-def source_titles(ds: Dataset, sources, lang: str = "zh") -> str:
-    """The titles of target sources, each once, in order ("set by the report's parameters"
-    for targets given as parameters)."""
-    titles = dict(zip(ds.sources["id"], ds.sources["title"], strict=True))
-    if lang == "en" and "title_en" in ds.sources.columns:
-        en = dict(zip(ds.sources["id"], ds.sources["title_en"].fillna(""), strict=True))
-        titles = {k: en.get(k) or v for k, v in titles.items()}
-    seen = [
-        t("findings_targets.parameter_source", lang) if s == "parameter" else titles.get(s, s)
-        for s in sources
-    ]
-    return t("chapter.sep", lang).join(dict.fromkeys(seen))
-
-
-def county_display(ds: Dataset, frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """County target frame for reading: names, labelled headers, no NaN or -0.0."""
-    names = ds.names(lang)
-    keep = ["baseline_year", "baseline", "target", "standard", "increment", "share"]
-    if frame["target_amount"].notna().any():
-        keep += ["baseline_amount", "target_amount"]
-    out = frame[keep].copy()
-    out["baseline_year"] = out["baseline_year"].astype("Int64")
-    out.index = pd.Index([names[c] for c in frame["region_code"]], name=_t("region", lang))
-    heads = {
-        "baseline_year": _t("baseline_year", lang),
-        "baseline": _t("baseline", lang),
-        "target": t("targets.county_target", lang, units=ds.units_word(lang)),
-        "standard": t("findings_targets.standard_col", lang, whole=ds.whole_word(lang)),
-        "increment": _t("increment", lang),
-        "share": t("findings_targets.share", lang, whole=ds.whole_word(lang)),
-        "baseline_amount": _t("baseline_amount", lang),
-        "target_amount": _t("target_amount", lang),
-    }
-    return tidy(out.rename(columns=heads), 1)
 
 
 # -- building the view: the steps of ``prepare`` ------------------------------------------------
@@ -692,67 +470,3 @@ def prepare(
         summary=summary,
         accuracy=acc,
     )
-
-
-def title(view: TargetView, lang: str = "zh") -> str:
-    """Report title naming the plan period when the years are one (14th plan: 2020 -> 2025)."""
-    period = periods.plan_name(view.base_year, view.target_year, lang)
-    return t(
-        "targets.title_projection",
-        lang,
-        period=period,
-        base=view.base_year,
-        target=view.target_year,
-        as_of=view.as_of_year,
-    )
-
-
-def intro(view: TargetView, lang: str = "zh") -> str:
-    """The opening paragraph under the title (catalogue ``findings_targets.intro``)."""
-    return t(
-        "findings_targets.intro",
-        lang,
-        period=periods.plan_name(view.base_year, view.target_year, lang),
-        whole=view.ds.whole_word(lang),
-        units=view.ds.units_word(lang),
-        base=view.base_year,
-        target=view.target_year,
-        as_of=view.as_of_year,
-    )
-
-
-def targets_note(view: TargetView, lang: str = "zh") -> str:
-    """The note under the targets table: where the targets come from, once."""
-    return t(
-        "findings_targets.targets_note",
-        lang,
-        titles=source_titles(view.ds, view.targets["source"], lang),
-        units=view.ds.units_word(lang),
-    )
-
-
-def methods_text(view: TargetView, lang: str = "zh") -> str:
-    """The closing methods section (catalogue ``findings_targets.methods``)."""
-    return t(
-        "findings_targets.methods",
-        lang,
-        unit=view.ds.units_word(lang),
-        whole=view.ds.whole_word(lang),
-        method=(
-            t(f"findings_targets.method_{view.method}", lang)
-            if view.method in projection.AUTO
-            else projection.method_label(view.method, lang)
-        ),
-        rule=decompose.rule_label(view.rule, lang),
-        growth=f"{view.scenario_growth:.0%}",
-    ).strip()
-
-
-def plan_findings(view: TargetView, lang: str = "zh") -> dict[str, list[str]]:
-    """Findings by section (``target_findings.plan_findings``)."""
-    return target_findings.plan_findings(view, lang)
-
-
-def status_caption(view: TargetView, lang: str = "zh") -> str:
-    """Title of the status chart (``findings_targets.fig_status``)."""
-    return t("findings_targets.fig_status", lang, units=view.ds.units_word(lang))

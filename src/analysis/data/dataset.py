@@ -1,9 +1,11 @@
 """The ``Dataset``: regions, indicators, targets, observations and sources of one
 validated data set, with provenance on every observation.
 
->>> from analysis.data import load
->>> ds = load()                       # the embedded data in <root>/data
->>> ds.panel("community_workers")     # region x year
+Usage::
+
+    from analysis.data import load
+    ds = load()                       # the embedded data in <root>/data
+    ds.panel("community_workers")     # region x year
 """
 
 from __future__ import annotations

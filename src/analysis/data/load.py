@@ -1,9 +1,11 @@
 """Load the data set into one validated ``Dataset`` (regions, indicators, targets,
 observations, sources), with provenance on every observation.
 
->>> ds = load()                       # the embedded data in <root>/data
->>> ds.panel("community_workers")     # region x year
->>> ds.sources_of(ds.obs(["community_workers"]))   # which sources a figure uses
+Usage::
+
+    ds = load()                       # the embedded data in <root>/data
+    ds.panel("community_workers")     # region x year
+    ds.sources_of(ds.obs(["community_workers"]))   # which sources a figure uses
 
 Checks, in reading order: each file's cells (``validate.read_table``); the region tree
 (``check_regions``); indicator bounds (``check_indicators``); every observation chunk
@@ -158,6 +160,7 @@ def check_indicators(inds: pd.DataFrame, log: V.ProblemLog) -> None:
     for f, r in zip(inds.loc[not_derived, "_file"], inds.loc[not_derived, "_row"], strict=True):
         log.add("required_empty", f, int(r), "numerator")
     V.check_indicator_bounds(inds, log)
+    V.check_decimals(inds, log)
 
 
 # -- observations -----------------------------------------------------------------------------

@@ -4,7 +4,8 @@ data/
   regions.csv            code, name_zh, name_en, level, parent_code, group
   indicators.csv         id, name_zh, name_en, unit_zh, unit_en, theme, direction, lower,
                          upper, kind, numerator, denominator, scale, in_index,
-                         definition_zh, definition_en, [aggregate], [weight]
+                         definition_zh, definition_en, [aggregate], [weight],
+                         [decimals]
   targets.csv            indicator, region_code, base_year, base_value, target_year,
                          target_value, attribute, source, note
   sources.csv            id, title, [title_en], publisher, date, reference, licence, kind
@@ -16,7 +17,9 @@ Derived indicators (``numerator``/``denominator`` set in indicators.csv) are not
 
 Columns in [brackets] may be absent (read as empty). ``aggregate`` (``AGGREGATES``) says how
 an indicator's values of higher regions follow from their children's (blank: by ``kind``,
-see ``analysis.data.aggregate``); ``weight`` names the indicator that weights a ``mean``.
+see ``analysis.data.aggregate``); ``weight`` names the indicator that weights a ``mean``;
+``decimals`` (0 to ``MAX_DECIMALS``) is how many decimals readers see of the indicator's
+values (blank: 0 for counts, 1 otherwise, ``analysis.present.numbers.indicator_decimals``).
 """
 
 from __future__ import annotations
@@ -76,6 +79,7 @@ INDICATORS = TableSchema(
         Column("definition_en", "str", required=False),
         Column("aggregate", "str", required=False, optional=True),
         Column("weight", "str", required=False, optional=True),
+        Column("decimals", "int", required=False, optional=True),
     ),
     key=("id",),
 )
@@ -130,3 +134,4 @@ ORIGINS = ("own", "national", "elsewhere")  # targets.csv origin: own / inherite
 KINDS = ("count", "rate", "ratio", "mean", "money")
 AGGREGATES = ("sum", "mean", "ratio", "none")  # indicators.csv aggregate (analysis.data.aggregate)
 YEAR_RANGE = (1949, 2100)
+MAX_DECIMALS = 6  # indicators.csv decimals: display decimals 0..6

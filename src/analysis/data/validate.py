@@ -463,6 +463,15 @@ def check_bounds(
     return ~bad
 
 
+def check_decimals(inds: pd.DataFrame, log: ProblemLog) -> pd.Series:
+    """Flag display decimals (indicators.csv ``decimals``) outside 0..``MAX_DECIMALS``."""
+    d = inds["decimals"]
+    bad = (d.notna() & ((d < 0) | (d > S.MAX_DECIMALS))).astype(bool)
+    for (f, r, c), v in zip(_places(inds, bad, "decimals"), d[bad], strict=True):
+        log.add("invalid_value", f, r, c, value=v, allowed=f"0-{S.MAX_DECIMALS}")
+    return ~bad
+
+
 def is_percentage(indicators: pd.DataFrame) -> pd.Series:
     """Indicators measured in percent: unit ``%`` or kind ``rate``."""
     unit = indicators["unit_en"].fillna("").astype(str).str.strip()

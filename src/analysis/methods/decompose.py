@@ -31,17 +31,12 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import check_choice, user_error
-from analysis.messages import t
 
 RULES = ("uniform", "gap", "equal_effort")
 
 
 def check_rule(rule: str) -> str:
     return check_choice(rule, RULES, "kinds.decomposition_rule")
-
-
-def rule_label(rule: str, lang: str = "zh") -> str:
-    return t(f"methods.rule.{check_rule(rule)}", lang)
 
 
 def split_total(

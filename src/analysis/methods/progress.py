@@ -42,12 +42,7 @@ Edge cases, in the order they are decided:
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
-import pandas as pd
-
-from analysis.messages import t
 
 STATUSES = ("met", "on_track", "moderate", "limited", "backwards", "no_data", "not_met")
 NO_TARGET_STATUSES = (
@@ -63,21 +58,6 @@ NO_TARGET_HIGH = 0.015  # sdg-build default thresholds of methodology 1 (observe
 NO_TARGET_MED = 0.005
 NO_TARGET_LOW = 0.0
 ZERO_SUBSTITUTE = 0.001  # sdg-build replaces a zero target or baseline by 0.001
-
-
-def status_label(code: str, lang: str = "zh") -> str:
-    """Display label of a status code (catalogue ``methods.status.<code>``)."""
-    return t(f"methods.status.{code}", lang)
-
-
-def status_labels(codes: Any, lang: str = "zh") -> Any:
-    """Map an array/Series/DataFrame of status codes to display labels."""
-    mapping = {k: status_label(k, lang) for k in (*STATUSES, *NO_TARGET_STATUSES)}
-    if isinstance(codes, pd.DataFrame):
-        return codes.apply(lambda col: col.map(mapping))
-    if isinstance(codes, pd.Series):
-        return codes.map(mapping)
-    return np.vectorize(mapping.get, otypes=[object])(np.asarray(codes, dtype=object))
 
 
 REL_TOL = 1e-9  # values equal to the target up to floating-point rounding meet it

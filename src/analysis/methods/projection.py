@@ -55,7 +55,6 @@ import pandas as pd
 from scipy import special, stats
 
 from analysis.errors import check_choice, user_error
-from analysis.messages import t
 
 OLS_METHODS = ("linear", "log", "logit")
 METHODS = (*OLS_METHODS, "damped")
@@ -72,20 +71,6 @@ FALLBACKS = ("ets_too_few", "ets_gaps", "ets_boundary", "log_not_applicable")
 def check_method(method: str) -> str:
     """Return ``method`` or raise a bilingual UserError listing the valid ones."""
     return check_choice(method, ALL_METHODS, "kinds.projection_method")
-
-
-def method_label(method: str, lang: str = "zh") -> str:
-    """Display label of a projection method (catalogue ``methods.method.<name>``)."""
-    return t(f"methods.method.{method}", lang)
-
-
-def fallback_label(code: str, lang: str = "zh") -> str:
-    """Why a simpler model replaced the one asked for ("" = no fallback)."""
-    if not code:
-        return ""
-    if code.endswith("_not_applicable"):
-        return t("methods.fallback.not_applicable", lang, method=code.split("_")[0])
-    return t(f"methods.fallback.{code}", lang, n=ETS_MIN_OBS)
 
 
 # -- transforms ---------------------------------------------------------------------------

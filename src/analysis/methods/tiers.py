@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import check_choice
-from analysis.messages import labels
 
 RULES = ("sd", "tertile")
 
@@ -35,13 +34,3 @@ def tiers(scores: pd.DataFrame, rule: str = "sd", k: float = 0.5) -> pd.DataFram
         lead, lag = r.le(n / 3), r.gt(2 * n / 3)
     out = np.select([s.isna(), lead, lag], ["no_data", "leading", "lagging"], default="middle")
     return pd.DataFrame(out, index=scores.index, columns=scores.columns)
-
-
-def tier_labels(lang: str = "zh") -> dict[str, str]:
-    """Tier code -> display label (catalogue ``methods.tier.<code>``)."""
-    return labels("methods.tier", lang)
-
-
-def label(tier_frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """Replace tier codes with display labels (``methods.tier.*``)."""
-    return tier_frame.replace(tier_labels(lang))

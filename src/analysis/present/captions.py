@@ -9,6 +9,14 @@ punctuation (``zh_punctuation``).
 >>> n = Numbering(chapter=2, lang="en")
 >>> n.figure("Facility area by county")
 'Figure 2-1 Facility area by county'
+
+A report takes its chapter from ``REPORT_CHAPTERS`` (report kind = notebook name), so no
+notebook types a chapter number and two kinds never share one; within a report one
+``Numbering`` hands out every number, so no two artefacts share one:
+
+>>> n = report_numbering("03_target_projection_2030", "en")
+>>> n.table("Targets"), n.table("Projection"), n.figure("Status")
+('Table 4-1 Targets', 'Table 4-2 Projection', 'Figure 4-1 Status')
 """
 
 from __future__ import annotations
@@ -133,6 +141,32 @@ class Numbering:
     def table(self, title: str = "") -> str:
         """Next table caption: number, space, title."""
         return localise(f"{self.next('table')} {title}".strip(), self.lang)
+
+
+# The chapter of each report kind in the plan (the notebook's name; a report name such as
+# "03_target_projection_2025" is of the kind it starts with). Chapter 1 is the plan's
+# introduction; 04_plan_figures numbers by figure set (``plan_figures.build``).
+REPORT_CHAPTERS: dict[str, int] = {
+    "01_baseline": 2,
+    "02_county_gaps": 3,
+    "03_target_projection": 4,
+    "05_final_evaluation": 5,
+    "06_next_period_targets": 6,
+}
+
+
+def report_chapter(report: str) -> int | None:
+    """The chapter of ``report`` (a kind in ``REPORT_CHAPTERS`` or a name starting with one
+    followed by "_"), None for a report of no kind (numbers without a chapter)."""
+    for kind, chapter in REPORT_CHAPTERS.items():
+        if report == kind or report.startswith(kind + "_"):
+            return chapter
+    return None
+
+
+def report_numbering(report: str, lang: str = "zh") -> Numbering:
+    """The one ``Numbering`` of a report: figures and tables of its chapter."""
+    return Numbering(chapter=report_chapter(report), lang=lang)
 
 
 def with_unit(title: str, unit: str, lang: str = "zh") -> str:

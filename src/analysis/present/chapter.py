@@ -1,8 +1,10 @@
 """Report pages that read as a plan chapter: captions, tables with their source note, and
 generated paragraphs as Markdown (never ``print``), so a page shows prose, not monospace.
 
->>> table(frame, ds, lang, caption=num.table(title), note=source_note)   # caption, table, note
->>> paragraph(t("chapter.intro_targets", lang, whole=ds.whole_word(lang)))
+Usage::
+
+    table(frame, ds, lang, caption=num.table(title), note=source_note)   # caption, table, note
+    paragraph(t("chapter.intro_targets", lang, whole=ds.whole_word(lang)))
 
 Tables from the analyses' display functions are shown through ``display.show`` (no index
 column, numbers to ``digits`` decimals, missing values as a dash); columns holding
@@ -20,6 +22,7 @@ from analysis.messages import t
 from analysis.present import display as _display
 from analysis.present import escape as _escape
 from analysis.present import findings as _findings
+from analysis.present.numbers import MISSING
 
 
 def _markdown(text: str):
@@ -40,7 +43,7 @@ def _is_float(v) -> bool:
 def reader_frame(frame: pd.DataFrame, lang: str = "zh", missing: str | None = None) -> pd.DataFrame:
     """``frame`` with every column of float values (and dashes) as a float column, NaN for
     the dash; named indexes become columns; columns flattened to one level."""
-    dash = t("present.missing") if missing is None else missing
+    dash = MISSING if missing is None else missing
     f = frame.reset_index() if frame.index.name is not None else frame.reset_index(drop=True)
     if isinstance(f.columns, pd.MultiIndex):
         f.columns = [t("chapter.col_join", lang, a=a, b=b) if b else str(a) for a, b in f.columns]

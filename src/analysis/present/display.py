@@ -2,24 +2,27 @@
 missing values as a dash (``present.missing``), no "-0.0", no index column, headers in the
 reader's language.
 
->>> show(frame, ds, "zh")            # a pandas Styler without the index
->>> formatted(frame, ds, "zh")       # the same cells as strings (for tests and exports)
+Usage::
 
-Precision: count indicators (``kind == "count"``) and whole-number columns 0 decimals,
-others by ``figures.decimals_for`` (by magnitude: 0 from 100, 1 from 10, else 2, never more
-than the values carry); ``decimals`` overrides per column.
+    show(frame, ds, "zh")            # a pandas Styler without the index
+    formatted(frame, ds, "zh")       # the same cells as strings (for tests and exports)
+
+Precision: an indicator's column its display decimals (``numbers.indicator_decimals``: the
+``decimals`` column of indicators.csv, else 0 for counts and 1 otherwise), other columns by
+magnitude (``numbers.magnitude_decimals``: 0 from 100, 1 from 10, else 2, never more than
+the values carry); ``decimals`` overrides per column. Every cell goes through
+``numbers.fmt`` (no "-0", missing values as ``numbers.MISSING``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-import numpy as np
 import pandas as pd
 
 from analysis.messages import t
 from analysis.present import style
-from analysis.present.figures import decimals_for
+from analysis.present.numbers import fmt, indicator_decimals, magnitude_decimals, missing
 
 
 def _indicator_ids(ds) -> set[str]:
@@ -29,7 +32,6 @@ def _indicator_ids(ds) -> set[str]:
 def column_decimals(frame: pd.DataFrame, ds=None, decimals: Mapping[str, int] | None = None):
     """Decimals per numeric column (see the module docstring)."""
     ids = _indicator_ids(ds)
-    kinds = ds.indicators.set_index("id")["kind"] if ds is not None else pd.Series(dtype=str)
     out: dict[str, int] = {}
     for col in frame.columns:
         s = frame[col]
@@ -37,21 +39,14 @@ def column_decimals(frame: pd.DataFrame, ds=None, decimals: Mapping[str, int] | 
             continue
         if decimals and col in decimals:
             out[col] = int(decimals[col])
-        elif col in ids and kinds.get(col) == "count":
-            out[col] = 0
+        elif col in ids:
+            out[col] = indicator_decimals(ds, col)
         else:
-            out[col] = decimals_for(pd.to_numeric(s, errors="coerce").to_numpy(dtype=float))
+            out[col] = magnitude_decimals(pd.to_numeric(s, errors="coerce").to_numpy(dtype=float))
     return out
 
 
-def number(v, d: int, missing: str = "\u2014") -> str:
-    """``v`` with ``d`` decimals and thousands separators; NaN -> ``missing``; never "-0"."""
-    if v is None or v is pd.NA or (isinstance(v, float | np.floating) and np.isnan(v)):
-        return missing
-    x = float(v)
-    if round(x, d) == 0:
-        x = 0.0
-    return f"{x:,.{d}f}"
+number = fmt  # ``v`` with ``d`` decimals and thousands separators (``numbers.fmt``)
 
 
 def formatted(
@@ -68,16 +63,16 @@ def formatted(
     codes in a ``region_code`` column become names; ``headers`` renames other columns.
     """
     style.check_lang(lang)
-    missing = t("present.missing", lang)
+    dash = missing(lang)
     f = frame.reset_index(drop=not _named_index(frame))
     dec = column_decimals(f, ds, decimals)
     out = pd.DataFrame(index=range(len(f)))
     for col in f.columns:
         s = f[col]
         if col in dec:
-            out[col] = [number(v, dec[col], missing) for v in s.tolist()]
+            out[col] = [fmt(v, dec[col], dash) for v in s.tolist()]
         else:
-            out[col] = [missing if _isna(v) else str(v) for v in s.tolist()]
+            out[col] = [dash if _isna(v) else str(v) for v in s.tolist()]
     if ds is not None and "region_code" in out.columns:
         names = ds.names(lang)
         out["region_code"] = [names.get(c, c) for c in f["region_code"].astype(str)]

@@ -22,8 +22,9 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from analysis.errors import user_error
 from analysis.messages import t
-from analysis.methods import progress
 from analysis.present import style
+from analysis.present.numbers import MISSING, fmt, magnitude_decimals
+from analysis.present.words.labels import status_label as _status_label
 
 REF = "reference"  # gid of reference lines (standard, target): no text may cross them
 
@@ -52,28 +53,16 @@ def flabel(key: str, lang: str = "zh") -> str:
 
 def status_label(code: str, lang: str = "zh") -> str:
     """Reader-facing name of progress status ``code`` (catalogue ``methods.status.<code>``)."""
-    return progress.status_label(code, style.check_lang(lang))
+    return _status_label(code, style.check_lang(lang))
 
 
-def decimals_for(values) -> int:
-    """Decimals for values shown together: by the median magnitude (0 if >= 100, 1 if >= 10,
-    else 2), but never more than the values carry (26.5 and 3.0 need only 1)."""
-    a = np.abs(np.asarray(values, dtype=float))
-    a = a[np.isfinite(a)]
-    if a.size == 0:
-        return 0
-    m = float(np.median(a))
-    by_size = 0 if m >= 100 else 1 if m >= 10 else 2
-    needed = next((d for d in (0, 1) if np.allclose(a, np.round(a, d), rtol=0, atol=1e-9)), 2)
-    return min(by_size, needed)
+decimals_for = magnitude_decimals  # decimals of values shown together (``numbers``)
 
 
 def _fmt(v: float, decimals: int | None = None) -> str:
     """Number for value labels with thousands separators; ``decimals`` None = by magnitude."""
-    if pd.isna(v):
-        return ""
     d = decimals_for([v]) if decimals is None else decimals
-    return f"{v:,.{d}f}"
+    return fmt(v, d, missing="")
 
 
 def format_values(values) -> list[str]:
@@ -536,7 +525,7 @@ def heatmap(
             for j in range(nc):
                 raw = m.iat[r, j]
                 if np.isnan(raw):
-                    txt, colour = "\u2014", "#333333"
+                    txt, colour = MISSING, "#333333"
                 else:
                     cell = a.iat[r, j] if a is not None else raw
                     txt = cell if isinstance(cell, str) else _fmt(cell, col_dec[j])
@@ -819,7 +808,7 @@ def _status_cells(ax: Axes, cells: pd.DataFrame, size: float, font: float) -> No
                 ax.text(
                     float(c),
                     float(r),
-                    "\u2014",
+                    MISSING,
                     ha="center",
                     va="center",
                     fontsize=min(7, font),

@@ -31,7 +31,12 @@ from analysis.io import write_bytes
 from analysis.messages import t
 from analysis.present import captions, display, figures, maps, style
 from analysis.present.documents import FigureItem, TableItem, write_docx
+from analysis.present.numbers import fmt
 from analysis.present.tables import Table, write_csv, write_xlsx
+from analysis.present.words import baseline as baseline_words
+from analysis.present.words import gaps as gap_words
+from analysis.present.words import targets as target_words
+from analysis.present.words.labels import method_label
 
 FIGURE_SETS = ("all", "baseline", "trends")
 MAIN_INDICATOR = "facility_area_per_100hh"
@@ -172,7 +177,7 @@ def _geo_source(ds) -> list[str]:
 
 # -- figures --------------------------------------------------------------------------
 def _ranked(c: _Ctx, ind: str) -> PlanItem:
-    kw = gaps.ranked_input(c.ds, ind, c.year, c.lang)
+    kw = gap_words.ranked_input(c.ds, ind, c.year, c.lang)
     kw.pop("title")  # the caption carries the title
     values, std = kw["values"], kw["standard"]
     ref = std if std is not None else c.ds.values([ind], c.year, [c.ds.top])[ind].iloc[0]
@@ -213,7 +218,7 @@ def _pages(c: _Ctx, title: str, rows: range, chunks: list[range]) -> str:
 
 
 def _heatmap(c: _Ctx) -> list[PlanItem]:
-    kw = gaps.heatmap_input(c.ds, c.spec, c.index, c.lang)
+    kw = gap_words.heatmap_input(c.ds, c.spec, c.index, c.lang)
     kw.pop("title")
     matrix, annot = kw.pop("matrix"), kw.pop("annot")
     chunks = row_chunks(len(matrix))
@@ -268,7 +273,7 @@ def _dot(c: _Ctx, county: str) -> PlanItem | None:
 
 
 def _map(c: _Ctx) -> PlanItem | None:
-    kw = gaps.map_input(c.ds, c.index, c.lang)
+    kw = gap_words.map_input(c.ds, c.index, c.lang)
     if kw is None or not _covers(kw["geojson_path"], c.units):
         return None
     kw.pop("title")
@@ -338,7 +343,7 @@ def _small_multiples(c: _Ctx, ind: str) -> PlanItem:
 def _sigma(c: _Ctx) -> PlanItem:
     ids = c.spec.indicators
     ineq = gaps.inequality_table(c.ds, ids)
-    kw = gaps.sigma_input(ineq, c.ds, c.lang)
+    kw = gap_words.sigma_input(ineq, c.ds, c.lang)
     kw.pop("title")
     fig = figures.trend_lines(**kw)
     return c.figure(
@@ -351,7 +356,7 @@ def _sigma(c: _Ctx) -> PlanItem:
 
 
 def _lorenz(c: _Ctx, ind: str) -> PlanItem:
-    kw = gaps.lorenz_input(c.ds, ind, c.year, c.lang)
+    kw = gap_words.lorenz_input(c.ds, ind, c.year, c.lang)
     kw.pop("title")
     fig = figures.lorenz(**kw)
     obs = c.ds.obs([ind, "population"], c.units)
@@ -367,12 +372,11 @@ def _lorenz(c: _Ctx, ind: str) -> PlanItem:
 
 
 def _fan(c: _Ctx, ind: str) -> PlanItem | None:
-    from analysis.methods import projection
 
     view = c.view
     if ind not in view.indicators:
         return None
-    kw = view.fan_inputs(ind, lang=c.lang)
+    kw = target_words.fan_inputs(view, ind, lang=c.lang)
     kw.pop("title")
     if kw["history"].dropna().size < 4:  # too short a series for a trend of the whole region
         return None
@@ -386,7 +390,7 @@ def _fan(c: _Ctx, ind: str) -> PlanItem | None:
         view.obs_used(ind).query("region_code == @c.ds.top"),
         fig,
         extra=[str(tg["source"])] if tg is not None else [],
-        method=c.tr("fan_method", method=projection.method_label(str(method), c.lang)),
+        method=c.tr("fan_method", method=method_label(str(method), c.lang)),
         unit=c.unit(ind),
     )
 
@@ -395,7 +399,7 @@ def _status(c: _Ctx) -> list[PlanItem]:
     view = c.view
     if not view.indicators:
         return []
-    matrix = view.status_matrix(c.lang)
+    matrix = target_words.status_matrix(view, c.lang)
     obs = view.obs_used()
     obs = obs[obs["year"] >= view.base_year]
     chunks = row_chunks(len(matrix))
@@ -431,10 +435,10 @@ def _sum_notes(c: _Ctx, frame: pd.DataFrame, columns: list[str]) -> list[str]:
             c.tr(
                 "sum_differs",
                 column=col,
-                sum=f"{s:,.0f}",
+                sum=fmt(s, 0),
                 top=c.top_name,
-                total=f"{tot:,.0f}",
-                diff=f"{abs(tot - s):,.0f}",
+                total=fmt(tot, 0),
+                diff=fmt(abs(tot - s), 0),
             )
         )
     return out
@@ -456,13 +460,13 @@ def _plan_count_note(c: _Ctx, division_year: int) -> str:
         return ""
     return c.tr(
         "plan_count_differs",
-        urban=f"{urban:,.0f}",
-        rural=f"{rural:,.0f}",
+        urban=fmt(urban, 0),
+        rural=fmt(rural, 0),
         year=division_year,
-        sum=f"{urban + rural:,.0f}",
+        sum=fmt(urban + rural, 0),
         plan_year=int(plan["year"].iloc[0]),
-        plan=f"{total:,.0f}",
-        diff=f"{abs(total - urban - rural):,.0f}",
+        plan=fmt(total, 0),
+        diff=fmt(abs(total - urban - rural), 0),
     )
 
 
@@ -470,7 +474,7 @@ def _table_structure(c: _Ctx) -> PlanItem:
     ds = c.ds
     # the last census, not a later bulletin figure of a few regions
     census_year = census_years(ds.obs("population"), ds.regions)[-1]
-    frame = baseline.county_structure(ds, census_year, c.year, c.lang)
+    frame = baseline_words.county_structure(ds, census_year, c.year, c.lang)
     region = c.tr("region")
     frame = frame.reset_index(names=region)
     kinds = ds.indicators.set_index("id")["kind"]
@@ -493,7 +497,7 @@ def _table_baseline(c: _Ctx) -> PlanItem | None:
     obs = baseline.baseline_obs(ds, "", c.year)
     if obs.empty:
         return None
-    frame = baseline.baseline_table(ds, "", c.year, c.lang).iloc[:, :3]
+    frame = baseline_words.baseline_table(ds, "", c.year, c.lang).iloc[:, :3]
     frame.insert(1, frame.columns[1], frame.pop(frame.columns[1]))
     return c.table(
         "baseline",
@@ -537,12 +541,12 @@ def _table_gaps(c: _Ctx) -> PlanItem:
     frame = pd.DataFrame(
         {
             c.tr("region"): [c.names[k] for k in idx.index],
-            gaps.display(idx[["index"]], ds, c.lang).columns[-1]: idx["index"].to_numpy(),
-            gaps.display(idx[["rank"]], ds, c.lang).columns[-1]: idx["rank"].to_numpy(),
+            gap_words.display(idx[["index"]], ds, c.lang).columns[-1]: idx["index"].to_numpy(),
+            gap_words.display(idx[["rank"]], ds, c.lang).columns[-1]: idx["rank"].to_numpy(),
         }
     )
-    shown = gaps.tier_display(tier, ds, c.lang).reindex([c.names[k] for k in idx.index])
-    head = gaps.display(idx[["rank"]].assign(tier=""), ds, c.lang).columns[-1]
+    shown = gap_words.tier_display(tier, ds, c.lang).reindex([c.names[k] for k in idx.index])
+    head = gap_words.display(idx[["rank"]].assign(tier=""), ds, c.lang).columns[-1]
     frame[head] = shown.iloc[:, 0].to_numpy()
     for col, theme in zip(shown.columns[1:], themes, strict=True):
         frame[col] = idx[theme].to_numpy()
@@ -564,7 +568,7 @@ def _table_shortfall(c: _Ctx) -> PlanItem | None:
     if short.empty:
         return None
     keep = ["region_code", "indicator", "value", "target", "gap", "quantity", "cost"]
-    shown = gaps.display(short[keep], ds, c.lang)
+    shown = gap_words.display(short[keep], ds, c.lang)
     shown = shown.drop(columns=shown.columns[0])  # the region code: names are enough
     fmts = {col: "0.0" for col in shown.columns[2:]}
     fmts[shown.columns[-2]] = "#,##0"
@@ -581,8 +585,8 @@ def _table_shortfall(c: _Ctx) -> PlanItem | None:
         method=c.tr(
             "shortfall_method",
             year=c.year,
-            area_cost=f"{gaps.DEFAULT_UNIT_COSTS['facility_area']:,.0f}",
-            worker_cost=f"{gaps.DEFAULT_UNIT_COSTS['urban_community_workers']:,.0f}",
+            area_cost=fmt(gaps.DEFAULT_UNIT_COSTS["facility_area"], 0),
+            worker_cost=fmt(gaps.DEFAULT_UNIT_COSTS["urban_community_workers"], 0),
         ),
     )
 
@@ -591,7 +595,7 @@ def _table_status(c: _Ctx) -> PlanItem | None:
     view = c.view
     if not view.indicators:
         return None
-    m = view.status_matrix(c.lang)
+    m = target_words.status_matrix(view, c.lang)
     frame = m.apply(lambda col: col.map(lambda code: figures.status_label(code, c.lang)))
     frame.insert(0, c.tr("region"), frame.index)
     obs = view.obs_used()
@@ -610,7 +614,7 @@ def _table_county_targets(c: _Ctx, ind: str) -> PlanItem | None:
     view = c.view
     if ind not in view.indicators:
         return None
-    tab = view.county_targets(ind, lang=c.lang)
+    tab = target_words.county_table(view, ind, lang=c.lang)
     frame = tab.reset_index()
     target = float(view.targets.loc[ind, "target_value"])
     notes = [c.tr("county_targets_method")]
@@ -618,7 +622,7 @@ def _table_county_targets(c: _Ctx, ind: str) -> PlanItem | None:
     total = float(coded.loc[coded["region_code"] == c.ds.top, "target"].iloc[0])
     if round(total, 1) != round(target, 1):  # the table shows one decimal
         key = "target_total_above" if total > target else "target_total_below"
-        notes.append(c.tr(key, top=c.top_name, total=f"{total:,.1f}", target=f"{target:,.1f}"))
+        notes.append(c.tr(key, top=c.top_name, total=fmt(total, 1), target=fmt(target, 1)))
     # region, base year, baseline, target, standard, increment, share (%), amounts
     kinds = ["0", "0.0", "0.0", "0.0", "0.0", "0.0", "#,##0", "#,##0"]
     fmts = dict(zip(frame.columns[1:], kinds, strict=False))

@@ -9,10 +9,12 @@ Everything a page says comes from ``analysis.analyses.profile`` (one computation
 units); the words come from the catalogue (``profile.*``), the region words from the data set
 (``ds.whole_word``, ``ds.units_word``).
 
->>> ctx = context(profile.compute(ds), "zh")   # once per data set and language
->>> blocks = build(ctx, code)                   # one county (a unit code)
->>> show(blocks)                                # in a notebook
->>> page = html(blocks, "zh")                   # or as a static page
+Usage::
+
+    ctx = context(profile.compute(ds), "zh")   # once per data set and language
+    blocks = build(ctx, code)                   # one county (a unit code)
+    show(blocks)                                # in a notebook
+    page = html(blocks, "zh")                   # or as a static page
 """
 
 from __future__ import annotations
@@ -28,11 +30,12 @@ from matplotlib.figure import Figure
 
 from analysis.analyses import gaps
 from analysis.analyses import profile as P
-from analysis.analyses.gap_text import header
 from analysis.messages import labels, t
-from analysis.methods import tiers
 from analysis.present import captions, display, figures, findings, style
 from analysis.present.figures import decimals_for
+from analysis.present.words import gaps as gap_words
+from analysis.present.words.gap_text import header
+from analysis.present.words.labels import tier_labels
 
 FIGURE_DPI = 150  # the page shows the figure fitted to the column; a click shows its pixels
 HTML_LANG = {"zh": "zh-CN", "en": "en"}  # the page's lang attribute
@@ -96,7 +99,7 @@ def context(batch: P.Batch, lang: str = "zh") -> Context:
             ds, gaps.obs_used(ds, short_ids, batch.spec.year), lang=lang
         ),
         illustrative=captions.is_illustrative(ds, obs),
-        tier_words=tiers.tier_labels(lang),
+        tier_words=tier_labels(lang),
     )
 
 
@@ -192,7 +195,7 @@ def summary(ctx: Context, code: str) -> findings.Findings:
 def position_table(ctx: Context, code: str) -> pd.DataFrame:
     """Table 1: score, rank and tier on the overall index and every theme (display strings)."""
     b = ctx.batch
-    pos = gaps.county_position(b.ds, code, b.index, b.tier, ctx.lang)
+    pos = gap_words.county_position(b.ds, code, b.index, b.tier, ctx.lang)
     return display.formatted(pos, lang=ctx.lang, decimals={pos.columns[1]: 1})
 
 
@@ -284,7 +287,7 @@ def shortfall_table(ctx: Context, code: str) -> pd.DataFrame:
 def figure(ctx: Context, code: str) -> Figure:
     """The dot plot: county, whole region and standard as % of the units' median."""
     b, lang = ctx.batch, ctx.lang
-    dots = gaps.profile_dots(P.profile(b, code), b.ds, lang)
+    dots = gap_words.profile_dots(P.profile(b, code), b.ds, lang)
     fig = figures.dot_plot(
         dots,
         title=ctx.names[code],

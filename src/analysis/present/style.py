@@ -6,9 +6,11 @@ The Chinese font is Noto Sans CJK SC from the ``noto-cjk-sans-otc`` wheel (its S
 system font is needed.  Palette: Okabe & Ito
 (2008), "Color Universal Design", with grey for context.
 
->>> use()
->>> fig = new_figure("full")
->>> save(fig, outputs_dir() / "figures" / "fig2_1")   # .png (300 dpi), .svg, .pdf
+Usage::
+
+    use()
+    fig = new_figure("full")
+    save(fig, outputs_dir() / "figures" / "fig2_1")   # .png (300 dpi), .svg, .pdf
 """
 
 from __future__ import annotations

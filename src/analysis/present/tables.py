@@ -23,6 +23,8 @@ import pandas as pd
 
 from analysis.io import FIXED_TIME, normalise_zip, write_bytes
 from analysis.messages import LANGS, t
+from analysis.present.numbers import MISSING, is_missing
+from analysis.present.numbers import fmt as number
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -202,21 +204,18 @@ def write_xlsx(tables: Table | Sequence[Table], path: str | os.PathLike) -> Path
 # -- docx three-line table -------------------------------------------------------------
 def display_value(v, fmt: str | None = None) -> str:
     """Cell text: numbers formatted per the Excel-style ``fmt`` ("0.0", "#,##0", "0.0%"),
-    missing values as "—" (``present.missing``), never "-0.0"."""
-    if v is None or (isinstance(v, float | np.floating) and np.isnan(v)) or v is pd.NA:
-        return t("present.missing", "zh")
+    missing values as ``numbers.MISSING``, never "-0.0" (``numbers.fmt``)."""
+    if is_missing(v):
+        return MISSING
     if isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool):
         if fmt:
             decimals = len(fmt.split(".")[1].rstrip("%")) if "." in fmt else 0
             pct = fmt.endswith("%")
             x = float(v) * (100 if pct else 1)
-            x = 0.0 if round(x, decimals) == 0 else x  # no "-0.0"
-            s = f"{x:,.{decimals}f}" if "," in fmt else f"{x:.{decimals}f}"
-            return s + ("%" if pct else "")
+            return number(x, decimals, sep="," in fmt) + ("%" if pct else "")
         if float(v).is_integer():
             return f"{int(v)}"
-        x = 0.0 if round(float(v), 2) == 0 else float(v)
-        return f"{x:.2f}"
+        return number(v, 2, sep=False)
     return str(v)
 
 

@@ -27,6 +27,7 @@ from analysis.data import schema as S
 from analysis.errors import UserError
 from analysis.messages import labels
 from analysis.present import maps
+from analysis.present.words import targets as target_words
 
 SIGNIFICANT = 6  # significant digits kept in the page (tables show at most 2 decimals)
 GEO_DECIMALS = 4  # about 10 m: plenty for a schematic map
@@ -120,7 +121,7 @@ def _fan(ds: Dataset, codes: list[str]) -> dict[str, dict[str, Any]]:
         per: dict[str, Any] = {}
         for code in codes:
             try:
-                f = view.fan_inputs(ind, code)
+                f = target_words.fan_inputs(view, ind, code)
             except UserError:
                 continue
             if f["history"].empty:

@@ -4,7 +4,9 @@ download (UTF-8 with BOM). No server, no network: Plotly's JavaScript (the plotl
 bundle shipped beside this module) is written once to ``outputs/html/assets/`` and the page
 refers to it; the numbers are ``export.explore_data`` embedded as JSON.
 
->>> write_explore_page("data", "outputs")     # what ``analysis run`` calls after index.html
+Usage::
+
+    write_explore_page("data", "outputs")     # what ``analysis run`` calls after index.html
 """
 
 from __future__ import annotations

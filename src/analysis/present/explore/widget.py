@@ -3,10 +3,12 @@ normalisation, weighting and a county; the ranked bar with the standard, the cou
 trend with target and projection fan, the county profile and the composite-index ranks with
 their sensitivity range update in place, without re-running the notebook.
 
->>> from analysis.present.explore import explore
->>> ex = explore()                    # shows the panel in a notebook
->>> ex.set(indicator="workers_per_10k", county=ex.ds.unit_codes[1])
->>> ex.view.ranked_values             # what the ranked bar shows
+Usage::
+
+    from analysis.present.explore import explore
+    ex = explore()                    # shows the panel in a notebook
+    ex.set(indicator="workers_per_10k", county=ex.ds.unit_codes[1])
+    ex.view.ranked_values             # what the ranked bar shows
 
 Every view calls the project's own functions: ``gaps.ranked_input`` / ``figures.ranked_bar``,
 ``gaps.map_input`` / ``maps.choropleth``, ``targets.prepare(...).fan_inputs`` /
@@ -32,6 +34,8 @@ from analysis.messages import t
 from analysis.methods import composite
 from analysis.present import figures, maps
 from analysis.present.explore.export import levels, plan_view, unit_indicators
+from analysis.present.words import gaps as gap_words
+from analysis.present.words import targets as target_words
 
 MAP_LABELS_UP_TO = 30  # name labels on the panel's map up to this many units (placing is slow)
 
@@ -104,7 +108,7 @@ class View:
     @cached_property
     def index_table(self) -> pd.DataFrame:
         cols = ["index", "rank", "median_rank", "best_rank", "worst_rank", "rank_range"]
-        return gaps.display(self.index[cols], self._ex.ds, self._ex.lang)
+        return gap_words.display(self.index[cols], self._ex.ds, self._ex.lang)
 
     @cached_property
     def profile(self) -> pd.DataFrame:
@@ -116,7 +120,7 @@ class View:
 
     @cached_property
     def profile_table(self) -> pd.DataFrame:
-        return gaps.display(self.profile, self._ex.ds, self._ex.lang)
+        return gap_words.display(self.profile, self._ex.ds, self._ex.lang)
 
     def compute_all(self) -> View:
         """Compute every view now (tests, benchmarks)."""
@@ -171,7 +175,7 @@ class Explorer:
     # -- the views ----------------------------------------------------------------------
     def ranked(self, s: dict[str, Any]) -> tuple[Figure, pd.Series, float | None]:
         ind, year, level, lang = s["indicator"], s["year"], s["level"], self.lang
-        kw = gaps.ranked_input(self.ds, ind, year, lang)
+        kw = gap_words.ranked_input(self.ds, ind, year, lang)
         if level != levels(self.ds)[0]:
             codes = self.level_codes(level)
             kw["values"] = self.ds.values([ind], year, codes)[ind].rename(self.ds.names(lang))
@@ -182,7 +186,7 @@ class Explorer:
     def county_map(self, s: dict[str, Any]) -> Figure | None:
         if s["level"] != levels(self.ds)[0]:
             return None
-        kw = gaps.map_input(self.ds, pd.DataFrame({"index": []}), self.lang)
+        kw = gap_words.map_input(self.ds, pd.DataFrame({"index": []}), self.lang)
         if kw is None:
             return None
         v = self.ds.values([s["indicator"]], s["year"])[s["indicator"]]
@@ -201,7 +205,7 @@ class Explorer:
         view = self.target_view
         if view is not None and ind in view.indicators:
             try:
-                return figures.fan_chart(**view.fan_inputs(ind, code, lang))
+                return figures.fan_chart(**target_words.fan_inputs(view, ind, code, lang))
             except UserError:
                 pass
         regions = [code] + ([self.ds.top] if self.ds.top != code else [])

@@ -11,11 +11,12 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.analyses.gap_params import Spec
-from analysis.analyses.tidy import tidy
 from analysis.data import Dataset, words
 from analysis.errors import check_lang
 from analysis.messages import has, labels, t
-from analysis.methods import tiers
+from analysis.present.numbers import missing
+from analysis.present.words.labels import tier_label, tier_labels
+from analysis.present.words.tidy import tidy
 
 COUNT_COLUMNS = (
     "year",
@@ -66,7 +67,7 @@ def _relabel_values(f: pd.DataFrame, ds: Dataset, lang: str) -> pd.DataFrame:
         basis = labels("gaps.cost_basis", lang)
         f["cost_basis"] = f["cost_basis"].map(lambda b: basis.get(b, ""))
     if "tier" in f.columns:
-        f["tier"] = f["tier"].map(tiers.tier_labels(lang)).fillna(f["tier"])
+        f["tier"] = f["tier"].map(tier_labels(lang)).fillna(f["tier"])
     if "reason" in f.columns:
         f["reason"] = f["reason"].fillna("").map(lambda c: reason_label(c, lang, ds))
     return f
@@ -146,7 +147,7 @@ def reading(
     f = _relabel_values(f, ds, lang)
     if "quantity_of" in f.columns:
         f = f.rename(columns={"quantity_of": "quantity_unit"})
-    dash = t("common.missing", lang)
+    dash = missing(lang)
     for c in ("year", "start_year", "end_year"):  # years as written, without separators
         if c in f.columns:
             f[c] = [dash if pd.isna(v) else str(int(v)) for v in f[c]]
@@ -165,12 +166,12 @@ def reading(
 
 def tier_reading(tier_frame: pd.DataFrame, ds: Dataset, lang: str = "zh") -> pd.DataFrame:
     """The tier table for ``present.display.show``: a first column of region names."""
-    return reading(tiers.label(tier_frame, lang).rename_axis("region_code"), ds, lang)
+    return reading(tier_label(tier_frame, lang).rename_axis("region_code"), ds, lang)
 
 
 def tier_display(tier_frame: pd.DataFrame, ds: Dataset, lang: str = "zh") -> pd.DataFrame:
     """Tier table with region names as rows and dimension labels as columns."""
-    f = tiers.label(tier_frame, lang)
+    f = tier_label(tier_frame, lang)
     f.index = [ds.name(c, lang) for c in f.index]
     f.columns = [header("index", lang) if c == "index" else theme_label(c, lang) for c in f.columns]
     return f
@@ -190,9 +191,7 @@ def county_position(
             header("score", lang): index.loc[region_code, dims].astype(float).round(1).to_numpy()
             + 0.0,
             header("rank", lang): [f"{int(r)}/{len(index)}" for r in ranks.loc[region_code, dims]],
-            header("tier", lang): tier.loc[region_code, dims]
-            .map(tiers.tier_labels(lang))
-            .to_numpy(),
+            header("tier", lang): tier.loc[region_code, dims].map(tier_labels(lang)).to_numpy(),
         }
     )
 

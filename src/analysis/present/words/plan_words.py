@@ -1,7 +1,8 @@
 """Words and numbers shared by the plan-language findings of the target reports.
 
 Every number that enters a findings sentence is formatted here from a computed value:
-``qty`` (a value with its indicator's unit, 0 decimals for counts, 1 otherwise), ``pct``
+``qty`` (a value with its indicator's unit and display decimals, ``numbers.indicator_decimals``:
+the ``decimals`` column of indicators.csv, else 0 for counts and 1 otherwise), ``pct``
 (a probability as a whole percent), ``name_list`` (region names, shortened to the first
 few and a count for long lists). Templates are in the catalogue (``chapter.*``).
 """
@@ -10,25 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-import numpy as np
-
+from analysis.analyses.county_targets import sign as sign
 from analysis.data import Dataset
 from analysis.messages import t
+from analysis.present.numbers import fmt, indicator_decimals, is_missing, missing
 
 NAMES_SHOWN = 6  # a list of more regions names the first few and the count
 
 
 def decimals(ds: Dataset, ind: str) -> int:
-    """Decimals of an indicator in sentences: 0 for counts, 1 otherwise."""
-    return 0 if ds.indicator(ind)["kind"] == "count" else 1
-
-
-def number(v: float, d: int, lang: str = "zh") -> str:
-    """``v`` to ``d`` decimals with thousands separators; no "-0"; NaN as the dash."""
-    if v is None or not np.isfinite(v):
-        return t("common.missing", lang)
-    x = round(float(v), d)
-    return f"{(0.0 if x == 0 else x):,.{d}f}"
+    """Display decimals of an indicator (``numbers.indicator_decimals``)."""
+    return indicator_decimals(ds, ind)
 
 
 def qty(ds: Dataset, ind: str, v: float, lang: str = "zh", *, change: bool = False) -> str:
@@ -36,7 +29,7 @@ def qty(ds: Dataset, ind: str, v: float, lang: str = "zh", *, change: bool = Fal
     of a percentage is in percentage points (``chapter.points``)."""
     row = ds.indicator(ind)
     unit = str(row[f"unit_{lang}"] or "")
-    value = number(v, decimals(ds, ind), lang)
+    value = fmt(v, decimals(ds, ind), missing(lang))
     if change and str(row["unit_en"]) == "%":
         return t("chapter.points", lang, value=value)
     return t("chapter.qty", lang, value=value, unit=unit).strip()
@@ -49,13 +42,13 @@ def qty_of(ds: Dataset, ind: str, lang: str = "zh") -> Callable[..., str]:
 
 def pct(p: float, lang: str = "zh") -> str:
     """A probability as a whole percent ("—" when unknown)."""
-    if p is None or not np.isfinite(p):
-        return t("common.missing", lang)
+    if is_missing(p):
+        return missing(lang)
     if 0 < p < 0.005:
         return "<1%"
     if 0.995 <= p < 1:
         return ">99%"
-    return f"{p * 100:.0f}%"
+    return fmt(p * 100, 0) + "%"
 
 
 def label(ds: Dataset, ind: str, lang: str = "zh") -> str:
@@ -82,11 +75,6 @@ def name_list(ds: Dataset, codes: Sequence[str], lang: str = "zh") -> str:
 def direction_word(ds: Dataset, ind: str, lang: str = "zh") -> str:
     """ "raise" or "lower" by the indicator's direction (``chapter.verb_<direction>``)."""
     return t(f"chapter.verb_{ds.indicator(ind)['direction']}", lang)
-
-
-def sign(ds: Dataset, ind: str) -> float:
-    """+1 when higher is better, -1 when lower is better."""
-    return 1.0 if ds.indicator(ind)["direction"] == "higher" else -1.0
 
 
 def join_sentences(parts: Sequence[str], lang: str = "zh") -> str:

@@ -17,13 +17,16 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from analysis.analyses.gap_params import Spec, meta, targets
-from analysis.analyses.gap_text import convergence_counts, theme_label
 from analysis.analyses.gaps import TIER_K
-from analysis.analyses.plan_text import (
+from analysis.data import Dataset
+from analysis.messages import has, t
+from analysis.methods import composite
+from analysis.present.numbers import indicator_decimals, magnitude_decimals
+from analysis.present.words.gap_text import convergence_counts, theme_label
+from analysis.present.words.plan_text import (
     cap,
     mid,
     names,
@@ -33,20 +36,9 @@ from analysis.analyses.plan_text import (
     ratio,
     region_text,
 )
-from analysis.data import Dataset
-from analysis.messages import has, t
-from analysis.methods import composite
 
 PRIORITY_N = 3  # shortfalls named in the first recommendation
 SIGNIFICANT = 0.05
-
-
-def decimals(values: Any) -> int:
-    """Decimals for values of this magnitude: 0 from 100, 1 from 1, else 2."""
-    a = np.abs(np.asarray(values, dtype=float))
-    a = a[np.isfinite(a)]
-    m = float(np.median(a)) if a.size else 0.0
-    return 0 if m >= 100 else 1 if m >= 1 else 2
 
 
 def standard_word(ds: Dataset, ind: str, lang: str) -> str:
@@ -67,7 +59,7 @@ def widening(beta: pd.DataFrame) -> list[str]:
 def _status(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
     idx, tier = results["index"], results["tiers"]
     nm, units = ds.names(lang), ds.units_word(lang)
-    d = decimals(idx["index"])
+    d = magnitude_decimals(idx["index"])
     counts = tier["index"].value_counts()
     out = [
         t(
@@ -92,7 +84,7 @@ def _status(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
             continue
         below = int((short["indicator"] == ind).sum())
         unit = ds.indicator(ind)[f"unit_{lang}"]
-        dd = decimals(v)
+        dd = indicator_decimals(ds, ind)
         out.append(
             t(
                 f"findings_gaps.standard_status{'' if below else '_all'}",
@@ -103,7 +95,7 @@ def _status(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
                 ok=len(v) - below,
                 below=below,
                 standard=standard_word(ds, ind, lang),
-                std=num(std, decimals([std]) if std % 1 else 0),
+                std=num(std, magnitude_decimals([std])),
                 unit=unit,
                 median=num(v.median(), dd),
             )
@@ -172,7 +164,7 @@ def _problems(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
     s = spread(results, ds, spec)
     if s:
         nm = ds.names(lang)
-        d = decimals([s["hv"], s["lv"]])
+        d = indicator_decimals(ds, s["indicator"])
         r = ratio(s["hv"], s["lv"])
         common = {
             "label": mid(ds.label(s["indicator"], lang, unit=False)),
@@ -202,7 +194,7 @@ def _gaps(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
     out = []
     for ind, rows in short.groupby("indicator", sort=False):
         worst = rows.sort_values("gap_pct", ascending=False, kind="stable").iloc[0]
-        d = decimals(rows["value"])
+        d = indicator_decimals(ds, str(ind))
         numerator = str(ds.indicator(str(ind))["numerator"] or "")
         fields = {
             "label": mid(ds.label(str(ind), lang, unit=False)),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.messages import t
+from analysis.present.numbers import MISSING
 
 
 def clean_number(x: float, digits: int) -> float:
@@ -20,7 +20,7 @@ def clean_number(x: float, digits: int) -> float:
 
 def tidy(frame: pd.DataFrame, digits: int = 1, missing: str | None = None) -> pd.DataFrame:
     """Copy of ``frame`` with rounded numbers, no -0.0 and no NaN (see module docstring)."""
-    dash = t("common.missing") if missing is None else missing
+    dash = MISSING if missing is None else missing
     out = frame.copy()
     for c in out.columns:
         col = out[c]

@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 
 from analysis.analyses import baseline
-from analysis.analyses.plan_text import cap, mid, names, num, paragraphs, ratio, region_text
 from analysis.data import Dataset
 from analysis.messages import t
+from analysis.present.words.plan_text import cap, mid, names, num, paragraphs, ratio, region_text
 
 # Headline figures of the plan's baseline, in this order when the data set has them; figures
 # recorded as a lower bound ("more than N") are left out of sentences.

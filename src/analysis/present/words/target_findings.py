@@ -13,9 +13,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.analyses import plan_words
 from analysis.messages import t
-from analysis.methods import progress
+from analysis.present.numbers import fmt, missing
+from analysis.present.words import plan_words
+from analysis.present.words.labels import status_label
 
 LIKELY = 0.5
 BEHIND = ("moderate", "limited", "backwards")
@@ -218,7 +219,7 @@ def plan_findings(view: Any, lang: str = "zh") -> dict[str, list[str]]:
                     label=lab,
                     year=year,
                     p=plan_words.pct(f["prob"], lang),
-                    status=progress.status_label(f["status"], lang),
+                    status=status_label(f["status"], lang),
                     **w,
                 )
             )
@@ -276,8 +277,8 @@ def plan_findings(view: Any, lang: str = "zh") -> dict[str, list[str]]:
                 label=lab,
                 year=year,
                 projected=q(f["projected"]),
-                lo=plan_words.number(f["lo80"], plan_words.decimals(ds, ind), lang),
-                hi=plan_words.number(f["hi80"], plan_words.decimals(ds, ind), lang),
+                lo=fmt(f["lo80"], plan_words.decimals(ds, ind), missing(lang)),
+                hi=fmt(f["hi80"], plan_words.decimals(ds, ind), missing(lang)),
                 target=q(f["target"]),
                 diff=plan_words.qty(ds, ind, abs(ahead), lang, change=True),
                 p=plan_words.pct(f["prob"], lang),
@@ -362,4 +363,4 @@ def _worst_sentence(
     if hist <= TOL:
         return t(_key("gap.worst_no_progress"), lang, **fields)
     ratio = f["worst_required"] / hist
-    return t(_key("gap.worst_history"), lang, ratio=f"{ratio:.1f}", **fields)
+    return t(_key("gap.worst_history"), lang, ratio=fmt(ratio, 1), **fields)

@@ -1,8 +1,9 @@
 """Small helpers for sentences in plan language: numbers, name lists, section headings.
 
-Numbers in a sentence are formatted here (thousands separators, fixed decimals, never
-"-0"), names are joined with the catalogue's separator (``plan_text.sep``) and capped at
-``limit`` with "and N more" (``plan_text.more``), so a list of 88 counties stays readable.
+Numbers in a sentence are formatted by ``present.numbers.fmt`` (``num``: thousands
+separators, fixed decimals, never "-0", a dash when missing), names are joined with the
+catalogue's separator (``plan_text.sep``) and capped at ``limit`` with "and N more"
+(``plan_text.more``), so a list of 88 counties stays readable.
 Section headings continue the numbering of the findings (``findings.numbered``).
 
 >>> num(12345.678, 1)
@@ -13,24 +14,16 @@ Section headings continue the numbering of the findings (``findings.numbered``).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from analysis.messages import has, t
-
-MISSING = "\u2014"
+from analysis.present.numbers import MISSING as MISSING
+from analysis.present.numbers import fmt
 
 
 def num(value: float | int | None, decimals: int = 0) -> str:
     """``value`` with ``decimals`` decimals and thousands separators; missing -> a dash."""
-    if value is None:
-        return MISSING
-    x = float(value)
-    if not math.isfinite(x):
-        return MISSING
-    if round(x, decimals) == 0:
-        x = 0.0
-    return f"{x:,.{decimals}f}"
+    return fmt(value, decimals)
 
 
 def names(items: Sequence[str], lang: str = "zh", limit: int = 6) -> str:
