@@ -31,6 +31,20 @@ def status_labels(codes: Any, lang: str = "zh") -> Any:
     return np.vectorize(mapping.get, otypes=[object])(np.asarray(codes, dtype=object))
 
 
+def status_with_risk(codes: Any, risks: Any, lang: str = "zh") -> np.ndarray:
+    """Status labels with the risk named beside them (``analyses.status``), e.g.
+    "进展顺利（有未达标风险）" for on track with a probability below one half."""
+    labels = np.asarray(status_labels(np.asarray(codes, dtype=object), lang), dtype=object)
+    out = []
+    for lab, r in zip(labels, np.asarray(risks, dtype=object), strict=True):
+        out.append(
+            t("methods.with_risk", lang, status=lab, risk=t(f"methods.risk.{r}", lang))
+            if r
+            else lab
+        )
+    return np.asarray(out, dtype=object)
+
+
 def method_label(method: str, lang: str = "zh") -> str:
     """Display label of a projection method (catalogue ``methods.method.<name>``)."""
     return t(f"methods.method.{method}", lang)

@@ -22,7 +22,12 @@ from analysis.messages import t
 from analysis.methods import projection
 from analysis.present.numbers import fmt, missing
 from analysis.present.words import periods, target_findings
-from analysis.present.words.labels import fallback_label, method_label, rule_label, status_labels
+from analysis.present.words.labels import (
+    fallback_label,
+    method_label,
+    rule_label,
+    status_with_risk,
+)
 from analysis.present.words.tidy import tidy
 
 
@@ -204,7 +209,7 @@ def projection_table(
             _t("pi80", lang): interval(s["lo80"], s["hi80"]),
             _t("pi95", lang): interval(s["lo95"], s["hi95"]),
             _t("prob", lang): _percent_column(s["prob"]),
-            _t("status", lang): status_labels(s["status"], lang).to_numpy(),
+            _t("status", lang): status_with_risk(s["status"], s["risk"], lang),
         }
     )
     if models:  # the model of each series and why a simpler one replaced it
