@@ -239,10 +239,10 @@ def test_products_written_by_a_notebook_are_recorded_and_checked(tmp_path):
     p = make_project(tmp_path, extra_toml=extra)
     make_notebook(
         p["notebooks"] / "writer.ipynb",
-        'text = "hello"',
+        'text = "hello"\noutputs_dir = ""',
         [
-            "import os\nfrom pathlib import Path\n"
-            "d = Path(os.environ['ANALYSIS_OUTPUTS_DIR']) / 'extra'\nd.mkdir(exist_ok=True)\n"
+            "from pathlib import Path\n"
+            "d = Path(outputs_dir) / 'extra'\nd.mkdir(exist_ok=True)\n"
             "(d / 'x.txt').write_text(text)"
         ],
     )
