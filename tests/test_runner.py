@@ -537,6 +537,26 @@ def test_failing_line_is_taken_from_the_cell_frame():
     assert failing_line([]) == ""
 
 
+def test_failure_summary_quotes_the_raising_line_never_the_cells_first_line():
+    from papermill.exceptions import PapermillExecutionError
+
+    from analysis.runner.execute import error_info
+
+    source = "%matplotlib inline\nimport x\nds = load()\nfrom_lib(ds)"
+    # a library frame after the cell's frame, and two cell frames (the last one counts)
+    tb = [
+        "Cell In[2], line 3\n      1 ...\n----> 3 ds = load()\n",
+        "Cell In[2], line 4\n----> 4 from_lib(ds)\n",
+        "File /lib/present/display.py:101, in from_lib(ds)\n--> 101     ds.missing\n",
+        "AttributeError: 'NoneType' object has no attribute 'missing'",
+    ]
+    exc = PapermillExecutionError(2, 2, source, "AttributeError", "no attribute", tb)
+    assert error_info(exc)["source_line"] == "from_lib(ds)"
+    # a UserError renders its message only (no frame): no line is quoted, not a guess
+    exc = PapermillExecutionError(2, 2, source, "UserError", "bad", ["bad"])
+    assert error_info(exc)["source_line"] == ""
+
+
 def test_index_warns_about_illustrative_data_and_escapes_it():
     assert S.illustrative_notice([]) == ""
     html = S.index_html([], notice=S.illustrative_notice(["示意数据 <b>panel</b>"]))

@@ -131,9 +131,10 @@ def kernel_options(warm: bool) -> dict[str, Any]:
 def error_info(exc: BaseException, prefix: str = "") -> dict[str, Any]:
     """The error record of a failure outside a notebook cell (kernel died, bad file, ...)."""
     if isinstance(exc, PapermillExecutionError):
-        first = failing_line(exc.traceback or []) or next(
-            (ln for ln in (exc.source or "").splitlines() if ln.strip()), ""
-        )
+        # the line that raised, from the traceback's last frame in the cell; none when the
+        # traceback has no cell frame (a UserError shows its message only): never a guess
+        # such as the cell's first line
+        first = failing_line(exc.traceback or [])
         return {
             "cell_index": exc.cell_index,
             "exec_count": exc.exec_count,
