@@ -19,7 +19,7 @@ from analysis.runner import build as B
 from analysis.runner import config as K
 from analysis.runner.executors import Executor
 
-pytestmark = pytest.mark.cost(20)  # rough seconds: scheduled early (conftest.py)
+pytestmark = pytest.mark.cost(40)  # rough seconds: scheduled early (conftest.py)
 
 RUNNER = paths.PACKAGE_DIR / "runner"
 
@@ -91,14 +91,14 @@ def test_each_data_set_and_scope_builds_into_its_own_folder(tmp_path, monkeypatc
     saved = own["notebooks/writer.ipynb"].decode("utf-8")
     assert "522700" in saved and str(tmp_path) not in saved
 
-
-def test_product_folders_are_written_afresh(tmp_path):
-    p = _writer_project(tmp_path, "p", stem="a")
-    assert B.run(opts(p, jobs=1)).built == ["writer"]
-    (p["outputs"] / "figures" / "left_over.txt").write_text("old", encoding="utf-8")
-    make_notebook(p["notebooks"] / "writer.ipynb", 'outputs_dir = ""\nstem = "b"', [WRITER])
-    assert B.run(opts(p, jobs=1)).built == ["writer"]
-    assert sorted(f.name for f in (p["outputs"] / "figures").iterdir()) == ["fig_all_b.txt"]
+    # figures are written afresh: a rebuild leaves exactly its own files, nothing stale
+    (base / "figures" / "left_over.txt").write_text("old", encoding="utf-8")
+    make_notebook(first["notebooks"] / "writer.ipynb", 'outputs_dir = ""\nstem = "b"', [WRITER])
+    assert B.run(B.Options(config=first["config"], progress=False, explore=False)).built == [
+        "writer"
+    ]
+    assert sorted(f.name for f in (base / "figures").iterdir()) == ["fig_all_b.txt"]
+    assert _tree(b.outputs) == own  # the other build's folder untouched
 
 
 def test_a_notebook_run_by_hand_writes_nothing_under_outputs(tmp_path, monkeypatch):
