@@ -314,3 +314,16 @@ def test_dry_run_into_a_closed_pipe_gives_no_traceback(tmp_path):
     proc = subprocess.run(["sh", "-c", shell], capture_output=True, text=True, env=env)
     assert proc.stdout.count("\n") == 1
     assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
+
+
+def test_quiet_prints_failures_only_and_verbose_every_report(tmp_path):
+    from analysis.runner import format_summary
+
+    err = {"cell_index": 4, "exec_count": 4, "ename": "E", "evalue": "v", "source_line": "x"}
+    s = B.Summary(built=["a"], skipped=["b"], failed={"c": err}, seconds=1.0)
+    quiet = format_summary(s, tmp_path, verbosity=0)
+    assert quiet.splitlines()[1:] == ["  c: cell 4 (In [4]): E: v  <- x"]
+    assert format_summary(B.Summary(built=["a"]), tmp_path, verbosity=0) == ""
+    loud = format_summary(s, tmp_path, verbosity=2)
+    assert "  built a" in loud and "  skip  b" in loud and "  c: cell 4" in loud
+    assert "built a" not in format_summary(s, tmp_path)
