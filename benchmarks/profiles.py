@@ -1,4 +1,4 @@
-"""Benchmark: county profile pages in batch mode (``batch = true``, runner/batch.py).
+"""Benchmark: county profile pages in batch mode (reports.toml `batch`, runner/batch.py).
 
 Runs ``analysis run --only county_profile --force`` in-process (``analysis.runner.run``) on
 the project's data (12 counties) and on synthetic flat data sets
@@ -52,7 +52,7 @@ notebook = "{notebook}"
 title = "{{region_name}} {{region_name_en}}"
 expand = {{ region_code = "@counties" }}
 output = "county_profile_{{region_code}}"
-batch = true
+batch = "analysis.present.profile_page"
 """
 
 
@@ -105,15 +105,17 @@ def in_process(data: Path | None, n_pages: int = 36) -> tuple[float, float, floa
     from analysis.runner.config import Nav
 
     d = str(data or paths.data_dir(None))
-    batch._COMPUTED.clear()
+    batch._PREPARED.clear()
+    module = "analysis.present.profile_page"
+    run_params = {"data_dir": d, "top": "", "level": ""}
     codes = load(d).unit_codes
     items = [batch.Item(f"p{c}", c, c, Nav()) for c in codes]
     items = (items * (1 + n_pages // len(items)))[:n_pages]
     w0 = time.perf_counter()
-    batch.render_chunk(d, {"lang": "zh"}, items[:1], "f.woff2")
+    batch.render_chunk(module, run_params, {"lang": "zh"}, items[:1], "f.woff2")
     setup = time.perf_counter() - w0
     c1, w1 = time.process_time(), time.perf_counter()
-    res = batch.render_chunk(d, {"lang": "zh"}, items, "f.woff2")
+    res = batch.render_chunk(module, run_params, {"lang": "zh"}, items, "f.woff2")
     assert all(r["ok"] for r in res)
     return setup, (time.process_time() - c1) / len(res), (time.perf_counter() - w1) / len(res)
 
@@ -121,8 +123,11 @@ def in_process(data: Path | None, n_pages: int = 36) -> tuple[float, float, floa
 def font_cost(n_pages: int = 3) -> tuple[float, float]:
     """Seconds to cut one page's font subset, and the shared batch subset, default data."""
     from analysis.runner import batch, fonts
+    from analysis.runner.config import Task
 
-    chars = batch.font_chars(paths.data_dir(None))
+    nb = paths.NOTEBOOKS_DIR / "county_profile.ipynb"
+    task = Task("p", "county_profile", "", nb, {}, batch="analysis.present.profile_page")
+    chars = batch.font_chars(paths.data_dir(None), [task])
     fonts.prepared_font()
     t0 = time.perf_counter()
     for k in range(n_pages):  # a page uses a few hundred of the batch's characters

@@ -20,8 +20,9 @@ data) in a temporary directory. The copy of data/ keeps county 522701's latest-y
 illustrative rows in their own file ``observations/522701_latest.csv`` (as an imported
 county sheet would be); the rows are moved, not changed, so the data set is the same.
 
-Finally, for information, a full build with ``--cold-kernels`` (every kernel started from
-scratch) shows what the warm kernel helper (src/analysis/runner/zygote.py) saves.
+Finally, ``analysis run --force`` with and without ``--cold-kernels`` (every kernel started
+from scratch), twice each, alternating: what the warm kernel helper
+(src/analysis/runner/zygote.py) saves, as cold/warm ratios per pair.
 
 Usage: .venv/bin/python benchmarks/regenerate.py [--skip-baseline] [--skip-cold] [--jobs 2]
 """
@@ -90,6 +91,12 @@ def edit_value(path: Path) -> None:
         csv.writer(f, lineterminator="\n").writerows(rows)
 
 
+def runner_params(t, data: Path, out: Path) -> dict[str, str]:
+    """The runner's parameters (data_dir, outputs_dir; default scope) the notebook declares."""
+    given = {"data_dir": str(data), "outputs_dir": str(out), "top": "", "level": ""}
+    return {k: v for k, v in given.items() if k in t.run_params}
+
+
 def naive(config: Path, data: Path, out: Path, env: dict[str, str]) -> tuple[float, int]:
     """Sequential papermill CLI + jupyter nbconvert CLI per report."""
     tasks = load_config(config, data)
@@ -106,7 +113,7 @@ def naive(config: Path, data: Path, out: Path, env: dict[str, str]) -> tuple[flo
             "--cwd",
             str(t.notebook.parent),
             "-y",
-            json.dumps(t.parameters),
+            json.dumps({**t.parameters, **runner_params(t, data, out)}),
         ]
         _, proc = sh(cmd, env)
         failures += proc.returncode != 0
@@ -233,7 +240,9 @@ def main() -> int:
     # step 5: add per-county data sheets (reads = "region") and edit one county's file
     sheet_nb = tmp / "county_sheet.ipynb"
     nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell(f'data_dir = ""\nregion_code = "{COUNTY}"\nlang = "zh"')
+    params = nbformat.v4.new_code_cell(
+        f'data_dir = ""\ntop = ""\nlevel = ""\nregion_code = "{COUNTY}"\nlang = "zh"'
+    )
     params.metadata["tags"] = ["parameters"]
     nb.cells = [
         nbformat.v4.new_markdown_cell("# 县(市)数据表 County data sheet"),
@@ -283,17 +292,21 @@ def main() -> int:
         )
     )
 
-    if not a.skip_cold:  # the warm-kernel lever on its own (information, not a goal)
-        out_c = tmp / "cold"
-        t_cold, proc = sh(
-            run_cmd(config, data, out_c, a.jobs, "--cold-kernels"),
-            {**env, "ANALYSIS_OUTPUTS_DIR": str(out_c)},
-        )
-        print(
-            f"analysis run --cold-kernels (kernels started normally):  {t_cold:6.1f} s"
-            f"  ({built(proc)} built; warm kernels save {t_cold - t_full:.1f} s)",
-            flush=True,
-        )
+    if not a.skip_cold:  # does the warm-kernel helper (runner/zygote.py) pay? side by side
+        times: dict[str, list[float]] = {"warm": [], "cold": []}
+        for i in range(2):  # alternating, so a change of the machine's load hits both
+            for mode, extra in (("warm", ()), ("cold", ("--cold-kernels",))):
+                out_k = tmp / f"{mode}{i}"
+                t_k, proc = sh(
+                    run_cmd(config, data, out_k, a.jobs, "--force", *extra),
+                    {**env, "ANALYSIS_OUTPUTS_DIR": str(out_k)},
+                )
+                times[mode].append(t_k)
+                print(
+                    f"analysis run --force ({mode} kernels, run {i + 1}): {t_k:6.1f} s", flush=True
+                )
+        ratio = [c / w for w, c in zip(times["warm"], times["cold"], strict=True)]
+        print(f"cold / warm per pair: {', '.join(f'{r:.2f}' for r in ratio)}", flush=True)
 
     print("\n".join(results))
     shutil.rmtree(tmp, ignore_errors=True)

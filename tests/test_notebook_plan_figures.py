@@ -33,7 +33,7 @@ def test_notebook_builds_figures_tables_and_docx(tmp_path, monkeypatch):
     pm.execute_notebook(
         str(NOTEBOOK),
         str(tmp_path / "04.ipynb"),
-        parameters={"figure_set": "baseline"},
+        parameters={"figure_set": "baseline", "outputs_dir": str(out)},
         kernel_name="python3",
         progress_bar=False,
         cwd=str(paths.NOTEBOOKS_DIR),

@@ -34,7 +34,7 @@ def _run(tmp_path, name, **parameters):
         pm.execute_notebook(
             str(NB),
             str(out),
-            parameters=parameters,
+            parameters={"outputs_dir": str(tmp_path / "outputs"), **parameters},
             cwd=str(paths.NOTEBOOKS_DIR),
             progress_bar=False,
             kernel_name="python3",

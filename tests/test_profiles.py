@@ -1,5 +1,5 @@
 """County profiles: one computation for all units (analyses.profile), the page
-(present.profile_page) and the batch renderer behind ``batch = true`` (runner.batch).
+(present.profile_page) and the batch renderer behind reports.toml `batch` (runner.batch).
 
 In-process except one end-to-end run of the runner (local process pool, 12 counties).
 """
@@ -33,8 +33,9 @@ notebook = "{notebook}"
 title = "{{region_name}} {{region_name_en}}"
 expand = {{ region_code = "@counties" }}
 output = "county_profile_{{region_code}}"
-batch = true
+batch = "analysis.present.profile_page"
 """
+MODULE = "analysis.present.profile_page"
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +56,11 @@ def pages(computed) -> dict[str, str]:
 
 def _data() -> str:
     return str(paths.data_dir(None))
+
+
+def _run() -> dict[str, str]:
+    """The runner's parameters of a default run (default data, default scope)."""
+    return {"data_dir": _data(), "top": "", "level": "", "outputs_dir": ""}
 
 
 def test_batch_profile_equals_the_notebook_computation_for_every_county(ds, computed):
@@ -128,24 +134,28 @@ def test_page_heading_captions_tables_and_notes(ds, pages):
 
 def test_batch_pages_are_deterministic_and_bad_code_is_a_clear_error(tmp_path):
     items = [batch.Item("p1", DUYUN, "t", Nav()), batch.Item("p2", "522702", "t2", Nav())]
-    first = batch.render_chunk(_data(), {"lang": "zh"}, items, "f.woff2")
-    again = batch.render_chunk(_data(), {"lang": "zh"}, items[::-1], "f.woff2")  # cached
+    first = batch.render_chunk(MODULE, _run(), {"lang": "zh"}, items, "f.woff2")
+    again = batch.render_chunk(MODULE, _run(), {"lang": "zh"}, items[::-1], "f.woff2")  # cached
     assert [r["ok"] for r in first] == [True, True]
     assert {r["name"]: r["html"]["report"] for r in first} == {
         r["name"]: r["html"]["report"] for r in again
     }
     # (bytes equal across processes: test_runner_builds_profiles_in_one_batch)
-    bad = batch.render_chunk(_data(), {"lang": "zh"}, [batch.Item("x", "522799", "t", Nav())], "")
+    bad = batch.render_chunk(
+        MODULE, _run(), {"lang": "zh"}, [batch.Item("x", "522799", "t", Nav())], ""
+    )
     assert not bad[0]["ok"] and bad[0]["error"]["ename"] == "UserError"
     assert "522799" in bad[0]["error"]["evalue"] and "522701 都匀市" in bad[0]["error"]["evalue"]
-    pref = batch.render_chunk(_data(), {"lang": "zh"}, [batch.Item("y", "522700", "t", Nav())], "")
+    pref = batch.render_chunk(
+        MODULE, _run(), {"lang": "zh"}, [batch.Item("y", "522700", "t", Nav())], ""
+    )
     assert not pref[0]["ok"] and "522700" in pref[0]["error"]["evalue"]  # not a county-level unit
     with pytest.raises(UserError, match="522799"):
-        P.profile(batch._COMPUTED["batch"], "522799")
+        P.profile(batch._PREPARED["context"].batch, "522799")
 
 
 def test_every_cjk_character_of_a_page_is_in_the_batch_font_set(pages):
-    chars = set(batch.font_chars(Path(_data())))
+    chars = set(batch.font_chars(Path(_data()), [_task()]))
     for name, page in pages.items():
         missing = {c for c in page_chars(page) if CJK.match(c) and c not in chars}
         assert missing == set(), name
@@ -156,9 +166,10 @@ def test_batch_key_is_checked(tmp_path):
 
     nb = (paths.NOTEBOOKS_DIR / "county_profile.ipynb").as_posix()
     cfg = tmp_path / "r.toml"
-    cfg.write_text(CONFIG.format(notebook=nb).replace("batch = true", 'batch = "yes"'))
-    with pytest.raises(UserError, match="batch"):
-        parse_config(cfg)
+    for bad in ('"yes"', "true", '"analysis.present.no_such_module"', '"os.path"'):
+        cfg.write_text(CONFIG.format(notebook=nb).replace(f'"{MODULE}"', bad))
+        with pytest.raises(UserError, match="batch"):
+            parse_config(cfg)
     cfg.write_text(
         CONFIG.format(notebook=nb).replace('expand = { region_code = "@counties" }\n', "")
     )
@@ -195,7 +206,8 @@ def test_runner_builds_profiles_in_one_batch(tmp_path):
     # the same bytes as rendered here, from the runner's own task (title, neighbours)
     task = next(t for t in load_config(cfg, Path(_data())) if t.name.endswith(DUYUN))
     item = batch.Item(task.name, DUYUN, task.title, task.nav)
-    mine = batch.render_chunk(_data(), dict(task.parameters), [item], "county_profile.font.woff2")
+    params = {k: v for k, v in task.parameters.items() if k != "region_code"}
+    mine = batch.render_chunk(MODULE, _run(), params, [item], "county_profile.font.woff2")
     assert mine[0]["html"]["report"] == (html / f"{task.name}.html").read_bytes()
     again = run(o)
     assert again.built == [] and len(again.skipped) == 2
@@ -236,9 +248,9 @@ def test_chunks_cover_every_task_once_grouped_by_parameters(tmp_path):
     assert max(sizes) <= batch.CHUNK_MAX and sizes.count(1) <= 2  # a short last chunk per group
     assert len(parts) >= 8  # about four chunks per worker and group: two workers kept busy
     # a page title from reports.toml (not in the catalogue or the data) is in the font set
-    titled = [Task("x", "r", "\u9f98 title", nb, {"region_code": "1"})]
+    titled = [Task("x", "r", "\u9f98 title", nb, {"region_code": "1"}, batch=MODULE)]
     assert "\u9f98" in batch.font_chars(Path(_data()), titled)
-    assert "\u9f98" not in batch.font_chars(Path(_data()))
+    assert "\u9f98" not in batch.font_chars(Path(_data()), [_task()])
 
 
 def test_switching_batch_on_or_off_rebuilds_the_pages():
@@ -249,5 +261,33 @@ def test_switching_batch_on_or_off_rebuilds_the_pages():
 
     t = Task("p", "r", "t", paths.NOTEBOOKS_DIR / "county_profile.ipynb", {"region_code": "1"})
     key = cache.task_key(t, {}, "sha")
-    assert cache.task_key(replace(t, batch=True), {}, "sha") != key
+    assert cache.task_key(replace(t, batch=MODULE), {}, "sha") != key
     assert cache.task_key(replace(t), {}, "sha") == key
+
+
+def _task():
+    from analysis.runner.config import Task
+
+    nb = paths.NOTEBOOKS_DIR / "county_profile.ipynb"
+    return Task("p", "county_profile", "t", nb, {"region_code": DUYUN}, batch=MODULE)
+
+
+def test_notebook_and_batch_call_the_same_builder(ds):
+    """One county profile: the notebook's code and the batch both go through
+    ``profile_page.prepare`` and ``profile_page.build``; the batch page is ``html`` of the
+    blocks the notebook shows (same bytes)."""
+    import nbformat
+
+    nb = nbformat.read(paths.NOTEBOOKS_DIR / "county_profile.ipynb", as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "profile_page.prepare(" in code and "profile_page.build(ctx, code)" in code
+    assert "profile.compute(" not in code  # no second path to the page's numbers
+    ctx = PP.prepare(ds, lang="zh")
+    blocks = PP.build(ctx, DUYUN)
+    assert PP.page_html(ctx, DUYUN, title="t") == PP.html(blocks, "zh", title="t")
+    item = batch.Item("p", DUYUN, "t", Nav())
+    got = batch.render_chunk(MODULE, _run(), {"lang": "zh"}, [item], "f.woff2")[0]
+    head = batch.font_head("f.woff2")
+    body = PP.html(blocks, "zh", title="t", head=head)
+    top = batch.nav_bar(Nav()) + batch.toc(body)
+    assert got["html"]["report"] == body.replace("<body>\n", "<body>\n" + top + "\n", 1).encode()

@@ -54,7 +54,7 @@ READ_REGION = """\
 import csv, os
 from pathlib import Path
 from IPython.display import Image, display
-root = Path(os.environ["ANALYSIS_DATA_DIR"])
+root = Path(data_dir)
 code = region_code or "522700"
 rows = list(csv.DictReader((root / "observations" / "obs.csv").open(encoding="utf-8")))
 regions = csv.DictReader((root / "regions.csv").open(encoding="utf-8"))
@@ -64,9 +64,13 @@ print(names[code], total)
 """
 
 
+RUN_PARAMS = 'data_dir = ""\ntop = ""\nlevel = ""\n'  # the runner's parameters (config.py)
+
+
 def make_notebook(path: Path, params: str, body: list[str], md: str = "# 报告 Report") -> Path:
+    """A notebook whose parameters cell declares the runner's parameters, then ``params``."""
     nb = nbformat.v4.new_notebook()
-    cell = nbformat.v4.new_code_cell(params)
+    cell = nbformat.v4.new_code_cell(RUN_PARAMS + params)
     cell.metadata["tags"] = ["parameters"]
     nb.cells = [nbformat.v4.new_markdown_cell(md), cell] + [
         nbformat.v4.new_code_cell(b) for b in body
@@ -159,6 +163,7 @@ def test_notebook_params_reads_literals_and_types(tmp_path):
     )
     got = {k: (p.default, p.type_name) for k, p in K.notebook_params(nb).items()}
     assert got == {
+        **{k: ("", "str") for k in ("data_dir", "top", "level")},
         "a": ("x", "str"),
         "b": (2, "int"),
         "c": (2.5, "float"),
@@ -171,7 +176,7 @@ def test_notebook_params_reads_literals_and_types(tmp_path):
 
 def test_annotation_widens_parameter_types(tmp_path):
     make_notebook(tmp_path / "n.ipynb", 'weighting: str | dict = "equal"\nn = 1', [])
-    regions = K.Regions(codes=["1"], level={"1": "county"})
+    regions = K.region_tree(make_project(tmp_path / "p")["data"])
     declared = K.notebook_params(tmp_path / "n.ipynb")
     assert declared["weighting"].allowed == ("dict", "str")
     K._check_params("r", tmp_path / "n.ipynb", {"weighting": {"a": 1.0}}, declared, regions)
@@ -269,7 +274,7 @@ def test_output_name_is_always_a_plain_file_name(value):
 
 def _keys(p):
     tasks = K.load_config(p["config"], p["data"])
-    h = C.DataHasher(p["data"], K.Regions.read(p["data"]))
+    h = C.DataHasher(p["data"], K.region_tree(p["data"]))
     return {t.name: C.task_key(t, h.inputs(t), "nb") for t in tasks}, h, tasks
 
 
@@ -532,6 +537,26 @@ def test_failing_line_is_taken_from_the_cell_frame():
     assert failing_line([]) == ""
 
 
+def test_failure_summary_quotes_the_raising_line_never_the_cells_first_line():
+    from papermill.exceptions import PapermillExecutionError
+
+    from analysis.runner.execute import error_info
+
+    source = "%matplotlib inline\nimport x\nds = load()\nfrom_lib(ds)"
+    # a library frame after the cell's frame, and two cell frames (the last one counts)
+    tb = [
+        "Cell In[2], line 3\n      1 ...\n----> 3 ds = load()\n",
+        "Cell In[2], line 4\n----> 4 from_lib(ds)\n",
+        "File /lib/present/display.py:101, in from_lib(ds)\n--> 101     ds.missing\n",
+        "AttributeError: 'NoneType' object has no attribute 'missing'",
+    ]
+    exc = PapermillExecutionError(2, 2, source, "AttributeError", "no attribute", tb)
+    assert error_info(exc)["source_line"] == "from_lib(ds)"
+    # a UserError renders its message only (no frame): no line is quoted, not a guess
+    exc = PapermillExecutionError(2, 2, source, "UserError", "bad", ["bad"])
+    assert error_info(exc)["source_line"] == ""
+
+
 def test_index_warns_about_illustrative_data_and_escapes_it():
     assert S.illustrative_notice([]) == ""
     html = S.index_html([], notice=S.illustrative_notice(["示意数据 <b>panel</b>"]))
@@ -561,9 +586,9 @@ def test_parse_config_gives_specs_without_data_and_expand_gives_tasks(tmp_path):
         ("profile", {"region_code": "@counties"}, "region"),
     ]
     assert specs[1].output == "profile_{region_code}"
-    regions = K.Regions.read(p["data"])
+    regions = K.region_tree(p["data"])
     tasks = K.expand(specs[1], regions)
-    assert [t.parameters for t in tasks] == [{"region_code": c} for c in regions.units()]
+    assert [t.parameters for t in tasks] == [{"region_code": c} for c in regions.unit_codes]
     # titles may name the region in both languages
     spec = K.ReportSpec(**{**specs[1].__dict__, "title": "{region_name} {region_name_en} P"})
     assert [t.title for t in K.expand(spec, regions)][1:] == ["乙 B P", "丙 C P"]
@@ -679,14 +704,14 @@ def test_full_disk_while_storing_a_result_exits_1_with_one_message(tmp_path, cap
 
     p = make_project(tmp_path)
 
-    def fake_local(tasks, env, jobs, log, warm, on_done):  # no kernel: results arrive at once
+    def fake_reports(ex, tasks, run_params, warm, on_done):  # no kernel: results at once
         for t in tasks:
             on_done(t, Result(t.name, True, 0.1, b"{}", {"report": b"r", "full": b"f"}))
 
     def full(path, data):
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
-    monkeypatch.setattr(B, "_run_local", fake_local)
+    monkeypatch.setattr(B, "run_reports", fake_reports)
     monkeypatch.setattr(B, "write_bytes", full)
     assert _main(p) == 1
     err = capsys.readouterr().err

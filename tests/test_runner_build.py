@@ -75,15 +75,16 @@ def test_first_build_failure_isolation_site_and_manifest(built):
     assert s.built == GOOD
     assert list(s.failed) == ["broken"] and s.exit_code == 1
     err = s.failed["broken"]
-    # cells: 0 markdown, 1 parameters, 2 "x = 1", 3 "z = 2 / y = x / divisor" (line 2 raises)
+    # cells: 0 markdown, 1 parameters, 2 injected parameters (the runner's data_dir, ...),
+    # 3 "x = 1", 4 "z = 2 / y = x / divisor" (line 2 raises)
     assert (err["cell_index"], err["ename"], err["source_line"]) == (
-        3,
+        4,
         "ZeroDivisionError",
         "y = x / divisor",
     )
     text = format_summary(s, out)
     assert (
-        "broken: cell 3 (In [3]): ZeroDivisionError: division by zero  <- y = x / divisor" in text
+        "broken: cell 4 (In [4]): ZeroDivisionError: division by zero  <- y = x / divisor" in text
     )
     kept = nbformat.read(out / "notebooks" / "broken.failed.ipynb", as_version=4)
     failing = [
@@ -198,7 +199,9 @@ def test_incremental_rebuilds(built, tmp_path):
         f: b for f, b in _files(out).items() if "profile_522701" in f and "failed" not in f
     } == good
     idx = (out / "html" / "index.html").read_text(encoding="utf-8")
-    assert "RuntimeError: bad 522701" in idx and 'href="profile_522701.html"' in idx
+    assert "RuntimeError: bad 522701" in idx and 'href="profile_522701.failed.html"' in idx
+    # the index links pages of this build only: not the earlier page kept on disk
+    assert 'href="profile_522701.html"' not in idx
     # not selected, notebook changed: shown as out of date, not as built
     assert "out of date (not selected)" in idx
 
@@ -239,10 +242,10 @@ def test_products_written_by_a_notebook_are_recorded_and_checked(tmp_path):
     p = make_project(tmp_path, extra_toml=extra)
     make_notebook(
         p["notebooks"] / "writer.ipynb",
-        'text = "hello"',
+        'text = "hello"\noutputs_dir = ""',
         [
-            "import os\nfrom pathlib import Path\n"
-            "d = Path(os.environ['ANALYSIS_OUTPUTS_DIR']) / 'extra'\nd.mkdir(exist_ok=True)\n"
+            "from pathlib import Path\n"
+            "d = Path(outputs_dir) / 'extra'\nd.mkdir(exist_ok=True)\n"
             "(d / 'x.txt').write_text(text)"
         ],
     )

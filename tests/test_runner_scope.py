@@ -37,9 +37,9 @@ OTHER = """code,name_zh,name_en,level,parent_code,group
 
 def _notebook(path: Path) -> Path:
     nb = nbformat.v4.new_notebook()
-    cell = nbformat.v4.new_code_cell('region_code = ""')
+    cell = nbformat.v4.new_code_cell('data_dir = ""\ntop = ""\nlevel = ""\nregion_code = ""')
     cell.metadata["tags"] = ["parameters"]
-    body = "import os\nprint(region_code, os.environ.get('ANALYSIS_TOP'))"
+    body = "print(region_code, top)"
     nb.cells = [nbformat.v4.new_markdown_cell("# Profile"), cell, nbformat.v4.new_code_cell(body)]
     nb.metadata["kernelspec"] = {
         "name": "python3",
@@ -101,10 +101,10 @@ def test_expansion_tokens_follow_the_top_region_and_level(tmp_path, expand, top,
 
 
 def test_the_default_top_is_the_common_parent_of_the_units(tmp_path):
-    regions = K.Regions.read(_project(tmp_path, '"@counties"')["data"])
-    assert regions.top == "900000"
-    assert regions.scoped(unit_level="prefecture").top == "900000"
-    assert regions.scoped(top="900100").units() == ["900101", "900102"]
+    data = _project(tmp_path, '"@counties"')["data"]
+    assert K.region_tree(data).top == "900000"
+    assert K.region_tree(data, unit_level="prefecture").top == "900000"
+    assert K.region_tree(data, top="900100").unit_codes == ["900101", "900102"]
 
 
 @pytest.mark.parametrize(
@@ -169,7 +169,7 @@ def test_another_data_set_or_top_leaves_no_stale_pages(tmp_path):
         "profile_900102.html",
     ]
     page = (outputs / "notebooks" / "profile_900101.ipynb").read_text(encoding="utf-8")
-    assert "900101 900100" in page  # the notebook saw the top region (ANALYSIS_TOP)
+    assert "900101 900100" in page  # the notebook saw the top region (its top parameter)
     assert runs(data_dir=p["data"], top="900100") == []  # unchanged: nothing rebuilt
     # the scope is part of every key: the same county under the default top is rebuilt
     planned = runs(data_dir=p["data"], dry_run=True)

@@ -427,8 +427,8 @@ def load(
     such as regenerating the illustrative panel, and skips it).
 
     ``top`` (a region code) and ``unit_level`` (e.g. ``"prefecture"``) choose what is
-    analysed (default: ``$ANALYSIS_TOP`` / ``$ANALYSIS_LEVEL``, set by ``analysis run --top``
-    for its notebooks, see ``paths.scope``); by default the units are the lowest level and
+    analysed (``analysis run --top/--level`` passes them to each notebook as its ``top`` and
+    ``level`` parameters); by default the units are the lowest level and
     the top is their lowest common ancestor (``Dataset.top``). With ``derive=True``, values
     of regions between the units and the top that are not observed are aggregated from
     their children (``analysis.data.aggregate``; kind ``derived``, sources kept).
@@ -436,7 +436,6 @@ def load(
     from analysis.data.derived import with_derived
 
     root = paths.data_dir(data_dir)
-    top, unit_level = paths.scope(top, unit_level)
     if not root.is_dir():
         raise user_error("data.data_dir_missing", path=root)
     log = V.ProblemLog()

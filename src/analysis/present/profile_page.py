@@ -1,9 +1,12 @@
 """The county profile page: heading, summary, numbered figure and tables, source notes.
 
-One description of the page (``build`` -> a list of ``Block``) serves both outputs:
+One builder serves both outputs: ``prepare`` (the data set and the notebook's parameters
+-> a ``Context``), then ``build`` (one county -> a list of ``Block``), then
 
-- the notebook (``show``): each block displayed as Markdown, a figure or a table;
-- the batch renderer (``html``): a static HTML page, the figure as an embedded PNG.
+- in the notebook (notebooks/county_profile.ipynb): ``show``, each block displayed as
+  Markdown, a figure or a table;
+- in the runner's batch (``batch = "analysis.present.profile_page"`` in reports.toml,
+  runner/batch.py): ``page_html``, a static HTML page, the figure as an embedded PNG.
 
 Everything a page says comes from ``analysis.analyses.profile`` (one computation for all
 units); the words come from the catalogue (``profile.*``), the region words from the data set
@@ -11,10 +14,10 @@ units); the words come from the catalogue (``profile.*``), the region words from
 
 Usage::
 
-    ctx = context(profile.compute(ds), "zh")   # once per data set and language
-    blocks = build(ctx, code)                   # one county (a unit code)
-    show(blocks)                                # in a notebook
-    page = html(blocks, "zh")                   # or as a static page
+    ctx = prepare(ds, lang="zh")    # once per data set, parameters and language
+    blocks = build(ctx, code)        # one county (a unit code)
+    show(blocks)                     # in a notebook
+    page = page_html(ctx, code)      # or as a static page (the batch)
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ from analysis.present.words.labels import tier_labels
 FIGURE_DPI = 150  # the page shows the figure fitted to the column; a click shows its pixels
 HTML_LANG = {"zh": "zh-CN", "en": "en"}  # the page's lang attribute
 RIGHT_PAD_PT = 14.0  # right margin kept free for the last x tick label (figure_png)
+# catalogue files whose words a page can show (the batch's shared font covers them)
+CATALOGUES = ("profile", "gaps", "methods", "present", "findings", "data", "regions", "site")
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,25 @@ class Context:
     illustrative: bool
     tier_words: dict[str, str] = field(default_factory=dict)
     layouts: dict[str, Any] = field(default_factory=dict)  # figure_png's canonical layout
+
+
+def prepare(
+    ds: Any,
+    *,
+    year: int = 0,
+    normalisation: str = "minmax",
+    weighting: str | dict[str, float] = "equal",
+    facility_cost_per_m2: float = 3000,
+    worker_cost_per_year: float = 50000,
+    lang: str = "zh",
+    **_notebook_only: Any,
+) -> Context:
+    """The shared context of every page, from the data set and the profile notebook's
+    parameters (the same names and defaults as its parameters cell; the notebook's other
+    parameters, such as ``report_name``, do not change the page)."""
+    style.use()
+    costs = {"facility_area": facility_cost_per_m2, "urban_community_workers": worker_cost_per_year}
+    return context(P.compute(ds, year, normalisation, weighting, costs), lang)
 
 
 def context(batch: P.Batch, lang: str = "zh") -> Context:
@@ -463,6 +487,11 @@ def figure_html(png_bytes: bytes, alt: str) -> str:
         f'<div class="jp-RenderedImage"><img src="data:image/png;base64,{png}" '
         f'alt="{escape(alt)}"></div>'
     )
+
+
+def page_html(ctx: Context, code: str, *, title: str = "", head: str = "") -> str:
+    """One county's static page (the batch's output): ``build`` rendered by ``html``."""
+    return html(build(ctx, code), ctx.lang, title=title, head=head)
 
 
 def html(

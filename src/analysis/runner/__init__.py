@@ -3,9 +3,11 @@ papermill in parallel workers, skips what is unchanged, renders a self-contained
 and writes outputs/manifest.json.
 
 Modules: ``config`` (reports.toml: parse, then expand), ``cache`` (hashes, records),
-``execute`` (worker side), ``render`` (nbconvert HTML), ``pages`` (fonts, formulas, tables,
-navigation of the HTML pages), ``site`` (index.html), ``build`` (orchestration), and the
-optional warm-kernel speed-up ``zygote``/``warm`` (``--cold-kernels`` turns it off).
+``executors`` (where work runs: local process pool or dask), ``execute`` (one notebook, in
+a worker), ``batch`` (pages of a batch report, in a worker), ``render`` (nbconvert HTML),
+``pages`` (fonts, formulas, tables, navigation of the HTML pages), ``site`` (index.html),
+``build`` (orchestration), and the optional warm-kernel speed-up ``zygote``
+(``--cold-kernels`` turns it off). ARCHITECTURE.md at the repository root names the nouns.
 Heavy libraries (papermill, nbconvert, dask, pandas) are imported only when needed, so a
 no-change rerun stays fast.
 """
@@ -13,6 +15,7 @@ no-change rerun stays fast.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,9 +51,21 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--only", nargs="+", metavar="NAME", default=[], help=_help("help_only"))
     p.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help=_help("help_jobs"))
     p.add_argument("--force", action="store_true", help=_help("help_force"))
-    p.add_argument("--executor", choices=EXECUTORS, default="local", help=_help("help_executor"))
+    p.add_argument("--executor", choices=EXECUTORS, default=None, help=_help("help_executor"))
     p.add_argument("--scheduler", metavar="ADDRESS", default=None, help=_help("help_scheduler"))
     p.add_argument("--config", type=Path, default=None, help=_help("help_config"))
+    p.add_argument(
+        "-p",
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        dest="parameter",
+        help=_help("help_parameter"),
+    )
+    p.add_argument(
+        "--parameters", type=Path, default=None, metavar="FILE", help=_help("help_parameters_file")
+    )
     p.add_argument("--data-dir", "--data", type=Path, default=None, help=_help("help_data_dir"))
     p.add_argument("--top", default=None, metavar="CODE", help=" / ".join(pair("scope.help_top")))
     p.add_argument(
@@ -61,17 +76,23 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--no-explore", action="store_true", help=_help("help_no_explore"))
     p.add_argument("--dry-run", action="store_true", help=_help("help_dry_run"))
     p.add_argument("--no-progress", action="store_true", help=_help("help_no_progress"))
+    loud = p.add_mutually_exclusive_group()
+    loud.add_argument("-q", "--quiet", action="store_true", help=_help("help_quiet"))
+    loud.add_argument("-v", "--verbose", action="store_true", help=_help("help_verbose"))
     p.set_defaults(func=command)
     return p
 
 
-def format_summary(s: Summary, outputs: Path, dry_run: bool = False) -> str:
-    """Plain-text summary (Chinese, then English) naming each failing report and cell."""
+def format_summary(s: Summary, outputs: Path, dry_run: bool = False, verbosity: int = 1) -> str:
+    """Plain-text summary (Chinese, then English) naming each failing report and cell.
+
+    ``verbosity`` 0 (``-q``): the failures only; 2 (``-v``): every report by status."""
     from analysis.runner.site import describe_error
 
     if dry_run:
         head = pair("runner.summary_dry_run", planned=len(s.planned), skipped=len(s.skipped))
-        return "\n".join([" / ".join(head), *(f"  run  {n}" for n in s.planned)])
+        skipped = [f"  skip {n}" for n in s.skipped] if verbosity > 1 else []
+        return "\n".join([" / ".join(head), *(f"  run  {n}" for n in s.planned), *skipped])
     counts = {
         "built": len(s.built),
         "skipped": len(s.skipped),
@@ -82,6 +103,10 @@ def format_summary(s: Summary, outputs: Path, dry_run: bool = False) -> str:
         " / ".join(pair("runner.summary_run", **counts)),
         f"{' '.join(pair('runner.summary_site'))}: {outputs / 'html' / 'index.html'}",
     ]
+    if verbosity > 1:
+        lines += [f"  built {n}" for n in s.built] + [f"  skip  {n}" for n in s.skipped]
+    if verbosity < 1:
+        lines = []
     if s.failed:
         lines.append(" / ".join(pair("runner.summary_failed")) + ":")
         for name, err in sorted(s.failed.items()):
@@ -98,7 +123,11 @@ def command(args: argparse.Namespace) -> int:
     raise ``UserError`` (exit code 2 in the CLI)."""
     from analysis import paths
     from analysis.runner.build import Options, RunFault, run
+    from analysis.runner.config import parse_assignment, read_parameters
 
+    overrides = read_parameters(args.parameters) if args.parameters else {}
+    overrides.update(parse_assignment(a) for a in args.parameter)
+    verbosity = 0 if args.quiet else 2 if args.verbose else 1
     opts = Options(
         config=args.config or paths.PROJECT_ROOT / "reports.toml",
         data_dir=args.data_dir,
@@ -110,7 +139,8 @@ def command(args: argparse.Namespace) -> int:
         force=args.force,
         executor=args.executor,
         scheduler=args.scheduler,
-        progress=not args.no_progress,
+        parameters=overrides,
+        progress=not (args.no_progress or args.quiet),
         dry_run=args.dry_run,
         warm_kernels=not args.cold_kernels,
         explore=not args.no_explore,
@@ -120,5 +150,11 @@ def command(args: argparse.Namespace) -> int:
     except RunFault as exc:
         print(exc.message(), file=sys.stderr)
         return 1
-    print(format_summary(summary, paths.outputs_dir(args.outputs_dir), args.dry_run))
+    outputs = summary.outputs or paths.outputs_dir(args.outputs_dir)
+    text = format_summary(summary, outputs, args.dry_run, verbosity)
+    try:
+        if text:
+            print(text, flush=True)
+    except BrokenPipeError:  # e.g. `analysis run --dry-run | head -1`: the reader is gone
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return summary.exit_code

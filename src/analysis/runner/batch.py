@@ -1,26 +1,32 @@
-"""Batch county profiles: one computation per worker, then a static page per county.
+"""Batch pages: one computation per worker, then a static page per region.
 
-A report marked ``batch = true`` in reports.toml (the county profile) is not run as one
-notebook kernel per county. Its tasks are grouped by parameters (all but ``region_code``)
-and cut into chunks; each chunk goes to a worker (the local process pool or a dask
-worker), which loads the data set and runs the gap pipeline once
-(``analysis.analyses.profile.compute``, kept for the next chunk on the same worker) and
-renders each county's page as static HTML (``analysis.present.profile_page``), with the
-same content as the notebook. Workers send the pages back as bytes; the main process writes
-them, like any report's pages.
+A report with ``batch = "<module>"`` in reports.toml (the county profile:
+``analysis.present.profile_page``) is not run as one notebook kernel per region. The module
+is the report's page renderer, the same one its notebook calls; the runner knows it only by
+this protocol:
+
+- ``prepare(ds, **parameters) -> context``: everything the pages share, from the data set
+  and the report's notebook parameters (all but the region);
+- ``page_html(context, code, *, title, head) -> str``: one region's page;
+- ``CATALOGUES``: the message catalogue files whose words a page can show (for the font).
+
+Tasks are grouped by parameters (all but ``region_code``) and cut into chunks; each chunk
+goes to the run's executor (``executors``), whose worker loads the data set in the run's
+scope, calls ``prepare`` once (kept for the next chunk on the same worker) and renders each
+region's page. Workers send the pages back as bytes; the main process writes them, like
+any report's pages.
 
 Font: cutting a WOFF2 subset per page costs about a second (fontTools + brotli), more than
 the rest of a page. So one subset is cut per batch, in the main process while the workers
-render, over every character the pages can show (the catalogue's words, the data set's
-region, indicator and source names), written once as ``html/<report>.font.woff2`` and linked
-by every page of the batch. Same data and code, same bytes.
+render, over every character the pages can show (the renderer's catalogue words, the data
+set's region, indicator and source names), written once as ``html/<report>.font.woff2``
+and linked by every page of the batch. Same data and code, same bytes.
 """
 
 from __future__ import annotations
 
-import contextlib
+import importlib
 import json
-import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,18 +34,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from analysis.errors import UserError
-from analysis.runner.config import Nav, Task
+from analysis.runner.config import REGION_PARAMS, Nav, Task
 from analysis.runner.fonts import FAMILY, UNICODE_RANGE, is_cjk, subset_woff2
 from analysis.runner.pages import PAGE_CSS, ZOOM_JS, nav_bar, toc
 
 if TYPE_CHECKING:
     from analysis.runner.execute import Result
+    from analysis.runner.executors import Executor
 
-# catalogue files whose words a profile page can show
-CATALOGUES = ("profile", "gaps", "methods", "present", "findings", "data", "regions", "site")
+SITE_CATALOGUES = ("site",)  # the navigation bar and table of contents
 PUNCTUATION = "\uff08\uff09\uff1a\uff1b\uff0c\u3001\u3002\u201c\u201d\u2014"
 CHUNK_MIN, CHUNK_MAX = 4, 64
-REGION_PARAM = "region_code"
+REGION_PARAM = REGION_PARAMS[0]
 
 
 @dataclass(frozen=True)
@@ -58,13 +64,16 @@ def font_name(report: str) -> str:
 
 
 def font_chars(data_dir: Path, tasks: Sequence[Task] = ()) -> str:
-    """Every CJK character a profile page can show: the catalogue files in ``CATALOGUES``,
-    the tables at the top of the data directory (regions, indicators, sources ...), and the
-    titles of ``tasks`` and of the pages they link to (page title, navigation bar)."""
+    """Every CJK character a batch page can show: the catalogue files its renderer lists
+    (``CATALOGUES``), the tables at the top of the data directory (regions, indicators,
+    sources ...), and the titles of ``tasks`` and of the pages they link to."""
     from analysis import messages
 
     root = Path(messages.__file__).resolve().parent
-    files = [root / f"{stem}.toml" for stem in CATALOGUES]
+    stems = set(SITE_CATALOGUES)
+    for module in sorted({t.batch for t in tasks if t.batch}):
+        stems |= set(getattr(importlib.import_module(module), "CATALOGUES", ()))
+    files = [root / f"{stem}.toml" for stem in sorted(stems)]
     files += sorted(data_dir.glob("*.csv"))
     chars = set(PUNCTUATION)
     for f in files:
@@ -86,7 +95,7 @@ def font_head(href: str) -> str:
 
 # --- worker side ----------------------------------------------------------------------------
 
-_COMPUTED: dict[str, Any] = {}  # one computation per worker process (the last one asked for)
+_PREPARED: dict[str, Any] = {}  # one context per worker process (the last one asked for)
 
 
 def _signature(data_dir: Path) -> list[tuple[str, int, int]]:
@@ -99,36 +108,32 @@ def _signature(data_dir: Path) -> list[tuple[str, int, int]]:
     return out
 
 
-def computation(data_dir: str, params: dict[str, Any]) -> Any:
-    """``profile.compute`` for the data set and the notebook parameters it uses (year,
-    method, unit costs), cached in this process (the last one asked for)."""
-    from analysis.analyses import profile
+def prepared(module: str, run_params: dict[str, str], params: dict[str, Any]) -> Any:
+    """``module.prepare(ds, **params)`` on the data set in the run's scope, cached in this
+    process (the last one asked for)."""
     from analysis.data import load
 
-    args = {
-        "year": params.get("year", 0),
-        "normalisation": params.get("normalisation", "minmax"),
-        "weighting": params.get("weighting", "equal"),
-        "unit_costs": {
-            "facility_area": params.get("facility_cost_per_m2", 3000),
-            "urban_community_workers": params.get("worker_cost_per_year", 50000),
-        },
-    }
-    key = json.dumps([data_dir, _signature(Path(data_dir)), args], sort_keys=True, default=str)
-    if _COMPUTED.get("key") != key:
-        _COMPUTED.clear()
-        _COMPUTED["batch"] = profile.compute(load(data_dir), **args)
-        _COMPUTED["contexts"] = {}
-        _COMPUTED["key"] = key
-    return _COMPUTED
+    data_dir = run_params["data_dir"]
+    key = json.dumps(
+        [module, run_params, _signature(Path(data_dir)), params], sort_keys=True, default=str
+    )
+    if _PREPARED.get("key") != key:
+        _PREPARED.clear()
+        ds = load(
+            data_dir,
+            top=run_params.get("top") or None,
+            unit_level=run_params.get("level") or None,
+        )
+        _PREPARED["context"] = importlib.import_module(module).prepare(ds, **params)
+        _PREPARED["key"] = key
+    return _PREPARED["context"]
 
 
-def page(context: Any, item: Item, head: str) -> bytes:
-    """One county's page as UTF-8 bytes (navigation bar and table of contents on top)."""
-    from analysis.present import profile_page as PP
-
-    blocks = PP.build(context, item.code)
-    body = PP.html(blocks, context.lang, title=item.title, head=head)
+def page(module: str, context: Any, item: Item, head: str) -> bytes:
+    """One region's page as UTF-8 bytes (navigation bar and table of contents on top)."""
+    body = importlib.import_module(module).page_html(
+        context, item.code, title=item.title, head=head
+    )
     top = nav_bar(item.nav) + toc(body)
     return body.replace("<body>\n", "<body>\n" + top + "\n", 1).encode("utf-8")
 
@@ -151,18 +156,17 @@ def _result(name: str, ok: bool, duration: float, **kw: Any) -> dict[str, Any]:
 
 
 def render_chunk(
-    data_dir: str, params: dict[str, Any], items: Sequence[Item], font_href: str
+    module: str,
+    run_params: dict[str, str],
+    params: dict[str, Any],
+    items: Sequence[Item],
+    font_href: str,
 ) -> list[dict[str, Any]]:
-    """Pages of ``items`` (one result each, ``_result``; a county that fails does not stop
-    the others)."""
-    from analysis.present import profile_page as PP
-
+    """Pages of ``items`` by renderer ``module`` (one result each, ``_result``; a region
+    that fails does not stop the others)."""
     t0 = time.perf_counter()
-    lang = params.get("lang", "zh")
     try:
-        comp = computation(data_dir, params)
-        ctx = comp["contexts"].get(lang) or PP.context(comp["batch"], lang)
-        comp["contexts"][lang] = ctx
+        ctx = prepared(module, run_params, params)
     except Exception as exc:  # noqa: BLE001 - reported per page, like a failed notebook
         dur = (time.perf_counter() - t0) / max(len(items), 1)
         return [_result(i.name, False, dur, error=_error(exc)) for i in items]
@@ -171,7 +175,7 @@ def render_chunk(
     for item in items:
         t1 = time.perf_counter()
         try:
-            html = page(ctx, item, head)
+            html = page(module, ctx, item, head)
             res = _result(item.name, True, time.perf_counter() - t1, html={"report": html})
         except Exception as exc:  # noqa: BLE001
             res = _result(item.name, False, time.perf_counter() - t1, error=_error(exc))
@@ -186,8 +190,8 @@ def render_chunk(
 
 
 def chunks(tasks: Sequence[Task], jobs: int) -> list[tuple[dict[str, Any], list[Item]]]:
-    """Tasks grouped by parameters (all but the region) and cut into about four chunks per
-    worker (``CHUNK_MIN`` to ``CHUNK_MAX`` pages each), in name order."""
+    """Tasks grouped by report and parameters (all but the region) and cut into about four
+    chunks per worker (``CHUNK_MIN`` to ``CHUNK_MAX`` pages each), in name order."""
     groups: dict[str, tuple[dict[str, Any], list[Item]]] = {}
     for t in sorted(tasks, key=lambda t: t.name):
         params = {k: v for k, v in t.parameters.items() if k != REGION_PARAM}
@@ -220,105 +224,32 @@ def write_font(tasks: Sequence[Task], data_dir: Path, html_dir: Path) -> None:
 
 
 def run(
+    ex: Executor,
     tasks: Sequence[Task],
-    data_dir: Path,
+    run_params: dict[str, str],
     outputs: Path,
     *,
-    jobs: int,
-    executor: str = "local",
-    scheduler: str | None = None,
     on_done: Callable[[Task, Result], None],
     every: Sequence[Task] = (),
 ) -> None:
-    """Render the pages of ``tasks`` (batch reports) in chunks on ``executor``; call
+    """Render the pages of ``tasks`` (batch reports) in chunks on the executor ``ex``; call
     ``on_done`` for each page as its chunk returns. ``every``: all tasks of the batch
     reports, built now or not (the shared font covers their pages; default ``tasks``)."""
     from analysis.runner.execute import Result
 
     by_name = {t.name: t for t in tasks}
-    parts = chunks(tasks, jobs)
-    hrefs = {t.report: font_name(t.report) for t in tasks}
-    jobs_list = [(params, items, hrefs[by_name[items[0].name].report]) for params, items in parts]
-    submit, finish = (_dask if executor == "dask" else _local)(jobs, scheduler)
-    try:
-        futures = [submit(str(data_dir), p, items, href) for p, items, href in jobs_list]
-        reports = {t.report for t in tasks}
-        every = [t for t in (every or tasks) if t.report in reports]
-        write_font(every, data_dir, outputs / "html")  # while the workers render
-        for fut, (_, items, _) in _completed(futures, jobs_list, executor):
-            try:
-                results = fut.result()
-            except Exception as exc:  # noqa: BLE001 - a worker died: its pages fail
-                results = [_result(i.name, False, 0.0, error=_error(exc)) for i in items]
-            for res in results:
-                on_done(by_name[res["name"]], Result(**res))
-    finally:
-        finish()
+    calls = []
+    for params, items in chunks(tasks, ex.jobs):
+        report = by_name[items[0].name]
+        calls.append((report.batch, run_params, params, items, font_name(report.report)))
+    reports = {t.report for t in tasks}
+    every = [t for t in (every or tasks) if t.report in reports]
 
+    def font() -> None:  # while the workers render
+        write_font(every, Path(run_params["data_dir"]), outputs / "html")
 
-def _completed(futures: list, jobs_list: list, executor: str):
-    """(future, its chunk) as each future finishes."""
-    index = {id(f): k for k, f in enumerate(futures)}
-    if executor == "dask":
-        from dask.distributed import as_completed
-
-        done: Any = as_completed(futures)
-    else:
-        from concurrent.futures import as_completed as cf_completed
-
-        done = cf_completed(futures)
-    for fut in done:
-        yield fut, jobs_list[index[id(fut)]]
-
-
-def warm_worker() -> None:
-    """Pool initializer: die with the runner (Linux: PR_SET_PDEATHSIG), and import the
-    renderer (``batch_warm``) while the main process cuts the font."""
-    import importlib
-
-    with contextlib.suppress(Exception):  # not Linux: the pool's own shutdown only
-        import ctypes
-        import signal
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
-    importlib.import_module("analysis.runner.batch_warm")
-
-
-def _local(jobs: int, scheduler: str | None):
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
-    # fresh interpreters: the notebook workers' forkserver preloads papermill and nbconvert
-    # (execute.py, warm.py), which pages rendered here do not need (~20 s on a busy machine)
-    pool = ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=mp.get_context("spawn"),
-        initializer=warm_worker,
-    )
-
-    def submit(*args: Any):
-        return pool.submit(render_chunk, *args)
-
-    def finish() -> None:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-    return submit, finish
-
-
-def _dask(jobs: int, scheduler: str | None):
-    from analysis.runner.cluster import dask_client
-
-    client, cluster = dask_client(jobs, scheduler)
-    stamp = f"{os.getpid()}-{time.time_ns()}"
-    count = iter(range(1 << 30))
-
-    def submit(*args: Any):
-        key = f"analysis-profiles-{stamp}-{next(count)}"
-        return client.submit(render_chunk, *args, key=key, pure=False, retries=0)
-
-    def finish() -> None:
-        client.close()
-        if cluster is not None:
-            cluster.close()
-
-    return submit, finish
+    for i, results, exc in ex.map_unordered(render_chunk, calls, during=font):
+        if exc is not None:  # a worker died: its pages fail
+            results = [_result(it.name, False, 0.0, error=_error(exc)) for it in calls[i][3]]
+        for res in results:
+            on_done(by_name[res["name"]], Result(**res))

@@ -1,6 +1,9 @@
 """Plan and run a regeneration: validate, hash, skip what is unchanged, execute the rest in
-parallel (local process pool or dask.distributed), write every output atomically, then
-the index page and the manifest.
+parallel on one executor (``executors``: local process pool or dask.distributed), write
+every output atomically, then the index page and the manifest.
+
+Each data set and scope has its own outputs folder (``outputs_for``): the default data keep
+``outputs/``, another data set or scope gets ``outputs/<data set>-<top>[-<level>]/``.
 
 Only the main process writes into outputs/ (workers return bytes), each file through a
 temporary file and a rename, and a report's record is written after its files: a run
@@ -15,21 +18,23 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from analysis import paths
-from analysis.errors import UserError, unknown, user_error
+from analysis.errors import unknown, user_error
 from analysis.io import write_bytes, write_text
 from analysis.messages import pair
 from analysis.runner import cache as C
-from analysis.runner.config import Regions, Task, load_config, select
+from analysis.runner.config import Task, load_config, region_tree, safe_piece, select
+from analysis.runner.executors import KINDS as EXECUTORS
+from analysis.runner.executors import Executor, RunFault, open_executor
 from analysis.runner.site import illustrative_notice, index_html
 
-EXECUTORS = ("local", "dask")
+__all__ = ["EXECUTORS", "Options", "RunFault", "Summary", "run"]
 STATE_DIR = ".runner"
+KERNEL_ENV = {"PYTHONHASHSEED": "0"}  # the kernels' only environment setting (no paths)
 
 
 @dataclass
@@ -44,9 +49,10 @@ class Options:
     only: Sequence[str] = ()
     jobs: int = 0  # 0 = number of CPUs
     force: bool = False
-    executor: str = "local"
+    executor: str | None = None  # local (default) or dask; a scheduler alone implies dask
     scheduler: str | None = None
-    progress: bool = True
+    parameters: dict[str, Any] = field(default_factory=dict)  # -p NAME=VALUE overrides
+    progress: bool = True  # a progress bar, when stderr is a terminal
     dry_run: bool = False
     warm_kernels: bool = True  # fork kernels from a preloaded helper (see zygote.py)
     explore: bool = True  # also (re)build the offline explorer page html/explore.html
@@ -61,16 +67,11 @@ class Summary:
     failed: dict[str, dict[str, Any]] = field(default_factory=dict)
     planned: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    outputs: Path | None = None  # the outputs folder of this data set and scope
 
     @property
     def exit_code(self) -> int:
         return 1 if self.failed else 0
-
-
-class RunFault(UserError):
-    """A fault while running (outputs unwritable or full): one bilingual line, exit code 1.
-
-    Configuration problems stay plain ``UserError`` (exit code 2)."""
 
 
 @dataclass
@@ -89,8 +90,34 @@ def load_tasks(opts: Options) -> tuple[Path, list[Task], list[Task]]:
     data = paths.data_dir(opts.data_dir)
     if not data.is_dir():
         raise user_error("runner.data_dir_missing", path=data)
-    tasks = load_config(opts.config, data, opts.top, opts.unit_level)
+    tasks = load_config(opts.config, data, opts.top, opts.unit_level, opts.parameters)
     return data, tasks, select(tasks, opts.only)
+
+
+def outputs_for(opts: Options, data: Path) -> Path:
+    """The outputs folder of this data set and scope: ``--outputs-dir`` if given; else
+    ``outputs/`` for the default data at the default scope, and
+    ``outputs/<data set>-<top>[-<level>]/`` otherwise (``<data set>``: the data folder's
+    name), so that builds of different data or regions never mix or overwrite each other."""
+    if opts.outputs not in (None, ""):
+        return paths.outputs_dir(opts.outputs)
+    base = paths.outputs_dir()
+    default = data.resolve() == paths.data_dir().resolve()
+    if default and not opts.top and not opts.unit_level:
+        return base
+    parts = [data.name if data.name else "data", opts.top or "", opts.unit_level or ""]
+    return base / "-".join(safe_piece(p) for p in parts if p)
+
+
+def resolve_executor(opts: Options) -> str:
+    """The executor kind: ``--executor``, else dask when a scheduler is given, else local;
+    a scheduler with the local executor is a usage error."""
+    kind = opts.executor or ("dask" if opts.scheduler else "local")
+    if kind not in EXECUTORS:
+        raise unknown("kinds.executor", [kind], EXECUTORS)
+    if opts.scheduler and kind != "dask":
+        raise user_error("runner.scheduler_needs_dask")
+    return kind
 
 
 def make_plan(
@@ -98,8 +125,7 @@ def make_plan(
 ) -> Plan:
     """Decide which tasks must run (no kernel started, nothing written)."""
     data, tasks, selected = loaded or load_tasks(opts)
-    regions = Regions.read(data)
-    hasher = C.DataHasher(data, regions)
+    hasher = C.DataHasher(data, region_tree(data))
     nb_sha: dict[str, str] = {}
     keys, inputs = {}, {}
     for t in tasks:
@@ -248,92 +274,41 @@ def _failed(task: Task, exc: BaseException):
     )
 
 
-def _mp_context(warm: bool) -> Any:
-    """Worker start method. Warm (the optional speed-up): workers forked from a forkserver
-    that has imported papermill/nbconvert and built the page font once (``warm.py``).
-    Plain (``--cold-kernels``, or no forkserver on this system): fresh interpreters."""
-    import multiprocessing as mp
-
-    if warm:
-        try:
-            ctx = mp.get_context("forkserver")
-            ctx.set_forkserver_preload(["analysis.runner.warm"])
-            return ctx
-        except ValueError:  # no forkserver (Windows)
-            pass
-    return mp.get_context("spawn")
-
-
-def _run_local(
+def run_reports(
+    ex: Executor,
     tasks: Sequence[Task],
-    env: dict[str, str],
-    jobs: int,
-    log: Path,
+    run_params: dict[str, str],
     warm: bool,
     on_done: Callable[[Task, Any], None],
 ) -> None:
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    from analysis.runner.execute import run_task, worker_init
-
-    pool = ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=_mp_context(warm),
-        initializer=worker_init,
-        initargs=(str(log), os.getpid()),
-    )
-
-    try:
-        futs: dict[Future, Task] = {pool.submit(run_task, t, env, warm): t for t in tasks}
-        for fut in as_completed(futs):
-            t = futs[fut]
-            try:
-                res = fut.result()
-            except Exception as exc:  # worker died (BrokenProcessPool, ...)
-                res = _failed(t, exc)
-            on_done(t, res)
-    finally:  # on a fault (e.g. a full disk in on_done) queued reports are not started
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _run_dask(
-    tasks: Sequence[Task],
-    env: dict[str, str],
-    jobs: int,
-    scheduler: str | None,
-    warm: bool,
-    on_done: Callable[[Task, Any], None],
-) -> None:
-    from dask.distributed import as_completed
-
-    from analysis.runner.cluster import dask_client
+    """Execute notebook tasks on ``ex``, calling ``on_done(task, result)`` as each ends."""
     from analysis.runner.execute import run_task
 
-    client, cluster = dask_client(jobs, scheduler)
-    try:
-        futs = {
-            client.submit(
-                run_task,
-                t,
-                env,
-                warm,
-                key=f"analysis-report-{t.name}-{os.getpid()}-{time.time_ns()}",
-                pure=False,
-                retries=0,
-            ): t
-            for t in tasks
-        }
-        for fut in as_completed(list(futs)):
-            t = futs[fut]
-            try:
-                res = fut.result()
-            except Exception as exc:
-                res = _failed(t, exc)
-            on_done(t, res)
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+    calls = [(t, run_params, KERNEL_ENV, warm) for t in tasks]
+    for i, res, exc in ex.map_unordered(run_task, calls):
+        on_done(tasks[i], res if exc is None else _failed(tasks[i], exc))
+
+
+def clear_products(tasks: Sequence[Task], outputs: Path) -> None:
+    """Empty the product folders of ``tasks`` (e.g. figures/, tables/) before they run, so
+    a build leaves exactly its own files there, never an earlier build's."""
+    import shutil
+
+    root = outputs.resolve()
+    for t in tasks:
+        for rel in t.products:
+            p = (outputs / rel).resolve()
+            if p.is_dir() and root in p.parents:
+                shutil.rmtree(p)
+
+
+def before_kernels(plan: Plan, data: Path, outputs: Path, run_params: dict[str, str]) -> None:
+    """Hook: work done once per data set and scope before any report starts (none yet).
+
+    The place for a step every report of the scope shares, e.g. computing the scope's
+    results model once so that kernels and batch pages only render from it. It runs in the
+    main process, inside the outputs lock, only when something is to be (re)built.
+    """
 
 
 def _write_if_changed(path: Path, text: str) -> None:
@@ -346,6 +321,8 @@ def _write_if_changed(path: Path, text: str) -> None:
 
 
 def index_rows(plan: Plan, records: C.Records, outputs: Path) -> list[dict[str, Any]]:
+    """One row per report; links only to pages of this build (a failed report links its
+    failure, never an older page that another build left)."""
     rows = []
     html_dir = outputs / "html"
     for t in plan.tasks:
@@ -357,15 +334,11 @@ def index_rows(plan: Plan, records: C.Records, outputs: Path) -> list[dict[str, 
             status = "built" if rec.get("key") == plan.keys[t.name] else "stale"
         else:
             status = "not_built"
-        views = [
-            v
-            for v, f in (
-                ("report", f"{t.name}.html"),
-                ("full", f"{t.name}.full.html"),
-                ("failed", f"{t.name}.failed.html"),
-            )
-            if (html_dir / f).exists()
-        ]
+        own = {
+            "built": (("report", ""), ("full", ".full")),
+            "failed": (("failed", ".failed"),),
+        }.get(status, ())
+        views = [v for v, sfx in own if (html_dir / f"{t.name}{sfx}.html").exists()]
         rows.append(
             {
                 "name": t.name,
@@ -409,14 +382,15 @@ def manifest(plan: Plan, records: C.Records, data_dir: Path) -> dict[str, Any]:
 
 
 def _execute(plan: Plan, opts: Options, data: Path, outputs: Path, records: C.Records) -> Summary:
-    """Run ``plan.to_run`` in workers, storing each result as it arrives."""
+    """Run ``plan.to_run`` on one executor, storing each result as it arrives."""
     summary = Summary()
     jobs = max(1, min(opts.jobs or os.cpu_count() or 1, len(plan.to_run)))
-    env = {
-        "ANALYSIS_DATA_DIR": str(data),
-        "ANALYSIS_OUTPUTS_DIR": str(outputs),
-        "PYTHONHASHSEED": "0",
-        **C.scope_env(opts.top, opts.unit_level),
+    # the runner's parameters of every notebook (declared in its parameters cell)
+    run_params = {
+        "data_dir": str(data),
+        "top": opts.top or "",
+        "level": opts.unit_level or "",
+        "outputs_dir": str(outputs),
     }
     from tqdm import tqdm
 
@@ -425,7 +399,7 @@ def _execute(plan: Plan, opts: Options, data: Path, outputs: Path, records: C.Re
         desc=" ".join(pair("runner.progress")),
         unit="report",
         file=sys.stderr,
-        disable=not opts.progress,
+        disable=not (opts.progress and sys.stderr.isatty()),  # never into a log file
         dynamic_ncols=True,
     )
 
@@ -440,26 +414,24 @@ def _execute(plan: Plan, opts: Options, data: Path, outputs: Path, records: C.Re
 
     ordered = [t for t in _order(plan.to_run, records) if not t.batch]
     batch_tasks = [t for t in plan.to_run if t.batch]
+    preload = (["analysis.runner.execute"] if ordered else []) + sorted(
+        {t.batch for t in batch_tasks}
+    )
+    logfile = outputs / STATE_DIR / "workers.log"  # worker and kernel output of this run
+    logfile.write_bytes(b"")
+    clear_products(plan.to_run, outputs)
+    before_kernels(plan, data, outputs, run_params)
     try:
-        if batch_tasks:  # county profiles: one computation per worker, no kernels (batch.py)
-            from analysis.runner import batch
+        with open_executor(
+            resolve_executor(opts), jobs, scheduler=opts.scheduler, log=logfile, preload=preload
+        ) as ex:
+            if batch_tasks:  # pages rendered from one computation per worker (batch.py)
+                from analysis.runner import batch
 
-            batch.run(
-                batch_tasks,
-                data,
-                outputs,
-                jobs=jobs,
-                executor=opts.executor,
-                scheduler=opts.scheduler,
-                on_done=on_done,
-                every=[t for t in plan.tasks if t.batch],
-            )
-        if opts.executor == "dask" and ordered:
-            _run_dask(ordered, env, jobs, opts.scheduler, opts.warm_kernels, on_done)
-        elif ordered:
-            logfile = outputs / STATE_DIR / "workers.log"  # kernel/worker messages, this run
-            logfile.write_bytes(b"")
-            _run_local(ordered, env, jobs, logfile, opts.warm_kernels, on_done)
+                every = [t for t in plan.tasks if t.batch]
+                batch.run(ex, batch_tasks, run_params, outputs, on_done=on_done, every=every)
+            if ordered:
+                run_reports(ex, ordered, run_params, opts.warm_kernels, on_done)
     finally:
         bar.close()
     return summary
@@ -487,15 +459,14 @@ def run(opts: Options, *, log: Callable[[str], None] | None = None) -> Summary:
     or full). ``--dry-run`` writes nothing.
     """
     t0 = time.perf_counter()
-    if opts.executor not in EXECUTORS:
-        raise unknown("kinds.executor", [opts.executor], EXECUTORS)
-    outputs = paths.outputs_dir(opts.outputs)
-    records = C.Records(outputs)
+    resolve_executor(opts)
     loaded = load_tasks(opts)  # configuration errors surface here, before any write
     data = loaded[0]
+    outputs = outputs_for(opts, data)
+    records = C.Records(outputs)
     if opts.dry_run:
         plan = make_plan(opts, records, loaded)
-        summary = Summary(planned=[t.name for t in plan.to_run])
+        summary = Summary(planned=[t.name for t in plan.to_run], outputs=outputs)
         summary.skipped = [t.name for t in plan.selected if t not in plan.to_run]
         summary.seconds = time.perf_counter() - t0
         return summary
@@ -517,5 +488,6 @@ def run(opts: Options, *, log: Callable[[str], None] | None = None) -> Summary:
         error = exc.strerror or exc
         raise RunFault(*pair("runner.outputs_unwritable", path=where, error=error)) from None
     summary.built.sort()
+    summary.outputs = outputs
     summary.seconds = time.perf_counter() - t0
     return summary

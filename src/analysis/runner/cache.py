@@ -22,8 +22,8 @@ Which data a report reads (``reads`` in reports.toml):
 Records (one JSON per report) live in ``outputs/.runner/records/``. A run removes the
 outputs and record of every report that its configuration no longer lists (``prune``): a
 county profile of another data set, or of a county outside ``--top``, leaves no stale page.
-The scope (``--top``/``--level``) enters every key (``scope_inputs``) and reaches the
-notebooks as environment variables (``scope_env``).
+The scope (``--top``/``--level``) enters every key (``scope_inputs``); it reaches the
+notebooks as their ``top`` and ``level`` parameters (``build.py``).
 """
 
 from __future__ import annotations
@@ -37,10 +37,13 @@ from collections.abc import Iterable
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analysis import paths
-from analysis.runner.config import Regions, Task
+from analysis.runner.config import Task
+
+if TYPE_CHECKING:
+    from analysis.data import Dataset
 
 FORMAT_VERSION = "runner-2"  # bump when the runner's output format changes
 OBS_DIR = "observations"
@@ -114,7 +117,7 @@ class DataHasher:
     Each file is read at most once per run; row hashes are vectorised with pandas.
     """
 
-    def __init__(self, data_dir: Path, regions: Regions):
+    def __init__(self, data_dir: Path, regions: Dataset):
         self.root = data_dir
         self.regions = regions
         self.files = _listed(data_dir)
@@ -201,7 +204,7 @@ def task_key(task: Task, data_inputs: dict[str, str], notebook_sha: str) -> str:
         "title": task.title,
         "nav": [[link.href, link.title] if link else None for link in (nav.prev, nav.next)],
         # a batch page (runner/batch.py) is not the notebook's page: switching rebuilds
-        **({"batch": True} if task.batch else {}),
+        **({"batch": task.batch} if task.batch else {}),
     }
     return sha256_bytes(
         json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()
@@ -265,12 +268,6 @@ def scope_inputs(top: str | None, unit_level: str | None) -> dict[str, str]:
     if unit_level:
         out["<scope>level"] = str(unit_level)
     return out
-
-
-def scope_env(top: str | None, unit_level: str | None) -> dict[str, str]:
-    """Environment of the kernels: the scope, empty for the data set's default (so a value
-    exported in the runner's own environment does not leak into the notebooks)."""
-    return {paths.TOP_ENV: top or "", paths.LEVEL_ENV: unit_level or ""}
 
 
 def prune(records: Records, keep: set[str]) -> list[str]:

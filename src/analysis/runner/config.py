@@ -12,8 +12,8 @@ Format (one ``[[report]]`` table per report; paths relative to the toml file)::
     output = "county_profile_{region_code}" # optional; default name + "_" + expanded values
     reads = "region"                        # "all" (default), "region" or ["globs"] (cache.py)
     products = ["plan_figures.docx"]        # optional; extra files (under outputs/) it writes
-    batch = true                            # optional; county profiles rendered in one batch
-                                            # (runner/batch.py), not one kernel per county
+    batch = "analysis.present.profile_page" # optional; pages rendered in one batch by this
+                                            # module (runner/batch.py), not one kernel each
 
 Expansion tokens, over the regions below the top region (``analysis run --top CODE``;
 default: the lowest common ancestor of the units, as ``Dataset.top``): ``@counties`` and
@@ -24,8 +24,10 @@ values itself (region codes are checked). A token that matches no region gives n
 Three steps, each testable alone: ``parse_config`` turns the TOML into typed
 ``ReportSpec`` objects (keys, types, names, paths; no data needed); ``expand`` turns one
 spec into ``Task`` objects (``@counties`` etc., cartesian product in the order written,
-parameter names and types checked against the notebook's ``parameters`` cell); execution
-is elsewhere (``execute.py``). ``load_config`` chains the first two.
+parameter names and types checked against the notebook's ``parameters`` cell, which must
+declare the runner's parameters ``RUN_PARAMS``); execution is elsewhere (``execute.py``,
+``batch.py``). ``load_config`` chains the first two. Regions come from the data set's own
+tree (``region_tree``: ``analysis.data.Dataset``).
 
 Output names are derived safely: substituted values are reduced to ``[A-Za-z0-9_-]`` so
 no value can reach outside ``outputs/`` (no path traversal).
@@ -34,19 +36,21 @@ no value can reach outside ``outputs/`` (no path traversal).
 from __future__ import annotations
 
 import ast
-import csv
 import itertools
 import json
 import re
 import string
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analysis.errors import UserError, unknown, user_error
 from analysis.messages import pair
+
+if TYPE_CHECKING:
+    from analysis.data import Dataset
 
 REPORT_KEYS = (
     "name",
@@ -64,6 +68,12 @@ EXPAND_TOKENS = ("@counties", "@regions", "@prefectures", "@units")
 LEVELS = ("country", "province", "prefecture", "county")  # as analysis.data.schema.LEVELS
 _TOKEN_LEVEL = {"@counties": "county", "@prefectures": "prefecture"}
 REGION_PARAMS = ("region_code",)
+# Parameters the runner itself passes to every notebook (papermill parameters, never
+# environment variables): where the data are, the scope, where to publish. A notebook of
+# reports.toml declares the first three; ``outputs_dir`` only if it writes files.
+RUN_PARAMS = ("data_dir", "top", "level", "outputs_dir")
+REQUIRED_RUN_PARAMS = ("data_dir", "top", "level")
+_MODULE = re.compile(r"^analysis\.present(\.[a-z_][a-z0-9_]*)+$")
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,119}$")
 _UNSAFE_CHARS = re.compile(r"[^A-Za-z0-9_-]+")
 RESERVED = ("index",)
@@ -109,7 +119,8 @@ class Task:
     products: tuple[str, ...] = ()
     cwd: Path | None = None
     nav: Nav = Nav()
-    batch: bool = False  # rendered by runner/batch.py, not by a notebook kernel
+    batch: str = ""  # module rendering the pages in one batch (batch.py), not a kernel
+    run_params: tuple[str, ...] = ()  # RUN_PARAMS the notebook declares
 
 
 @dataclass(frozen=True)
@@ -124,99 +135,92 @@ class ReportSpec:
     output: str  # output name template
     reads: str | tuple[str, ...]
     products: tuple[str, ...]
-    batch: bool = False
+    batch: str = ""  # a page renderer module of analysis.present (see batch.py)
 
 
-@dataclass
-class Regions:
-    """Codes, levels and parents from regions.csv (read with the csv module: fast, no pandas)."""
+def region_tree(data_dir: Path, top: str | None = None, unit_level: str | None = None) -> Dataset:
+    """The data set's region tree (``analysis.data.Dataset`` holding only regions.csv) in
+    the scope of a run: ``top`` and ``unit_level`` checked against it (``""``/None: the data
+    set's default, as ``Dataset.top`` and ``Dataset.unit_level``).
 
-    codes: list[str] = field(default_factory=list)
-    level: dict[str, str] = field(default_factory=dict)
-    parent: dict[str, str] = field(default_factory=dict)
-    name: dict[str, str] = field(default_factory=dict)
-    name_en: dict[str, str] = field(default_factory=dict)
-    scope: tuple[str, str] = ("", "")  # explicit (top code, unit level); "" = default
+    The whole data set is not loaded here (a no-change rerun stays fast); the notebooks load
+    and validate it themselves.
+    """
+    import pandas as pd
 
-    @classmethod
-    def read(cls, data_dir: Path) -> Regions:
-        path = data_dir / "regions.csv"
-        if not path.is_file():
-            raise user_error("runner.regions_not_found", path=path)
-        out = cls()
-        try:
-            with path.open(encoding="utf-8-sig", newline="") as f:
-                for row in csv.DictReader(f):
-                    out._add(row)
-        except (OSError, UnicodeDecodeError, csv.Error) as exc:
-            raise user_error("runner.regions_unreadable", path=path, error=exc) from exc
-        out.codes.sort()
-        return out
+    from analysis.data import Dataset
 
-    def _add(self, row: Mapping[str, str | None]) -> None:
-        code = (row.get("code") or "").strip()
-        if not code:
-            return
-        self.codes.append(code)
-        self.level[code] = (row.get("level") or "").strip()
-        self.parent[code] = (row.get("parent_code") or "").strip()
-        self.name[code] = (row.get("name_zh") or "").strip()
-        self.name_en[code] = (row.get("name_en") or "").strip()
+    path = data_dir / "regions.csv"
+    if not path.is_file():
+        raise user_error("runner.regions_not_found", path=path)
+    try:
+        regions = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise user_error("runner.regions_unreadable", path=path, error=exc) from exc
+    if not {"code", "level", "parent_code"} <= set(regions.columns):
+        raise user_error("runner.regions_unreadable", path=path, error="code, level, parent_code")
+    regions = regions.apply(lambda c: c.str.strip())
+    regions = regions[regions["code"] != ""].sort_values("code", ignore_index=True)
+    for col in ("name_zh", "name_en"):
+        if col not in regions:
+            regions[col] = ""
+    top, unit_level = (top or "").strip(), (unit_level or "").strip()
+    codes = regions["code"].tolist()
+    if top and top not in set(codes):
+        names = dict(zip(codes, regions["name_zh"], strict=True))
+        raise unknown_closest("kinds.region_code", top, [f"{c} {names[c]}".strip() for c in codes])
+    present = [lv for lv in LEVELS if lv in set(regions["level"])]
+    if unit_level and unit_level not in present:
+        raise unknown("kinds.region_level", [unit_level], present)
+    empty = pd.DataFrame()
+    return Dataset(
+        root=data_dir,
+        regions=regions,
+        indicators=empty,
+        targets=empty,
+        observations=empty,
+        sources=empty,
+        scope=(top or None, unit_level or None),
+    )
 
-    def scoped(self, top: str | None = None, unit_level: str | None = None) -> Regions:
-        """These regions with an explicit top region and/or unit level (checked)."""
-        top, unit_level = (top or "").strip(), (unit_level or "").strip()
-        if top and top not in self.level:
-            listing = [f"{c} {self.name.get(c, '')}".strip() for c in self.codes]
-            raise unknown("kinds.region_code", [top], listing)
-        if unit_level and unit_level not in self.present_levels():
-            raise unknown("kinds.region_level", [unit_level], self.present_levels())
-        return replace(self, scope=(top, unit_level))
 
-    def present_levels(self) -> list[str]:
-        return [lv for lv in LEVELS if lv in set(self.level.values())]
+def below_top(tree: Dataset, level: str | None = None) -> list[str]:
+    """Codes below the tree's top region (all when there is none), of ``level`` if given."""
+    regions = tree.regions
+    top = tree.top
+    codes = (
+        regions["code"] if not top else regions["code"][regions["code"].isin(tree.descendants(top))]
+    )
+    if level is not None:
+        codes = codes[regions.loc[codes.index, "level"] == level]
+    return codes.tolist()
 
-    @property
-    def unit_level(self) -> str:
-        present = self.present_levels()
-        return self.scope[1] or (present[-1] if present else "")
 
-    @property
-    def top(self) -> str:
-        """The explicit top region, else the lowest common ancestor of the units."""
-        if self.scope[0]:
-            return self.scope[0]
-        lv = self.unit_level
-        chains = [self.ancestors(c)[::-1] for c in self.codes if self.level[c] == lv]
-        common = ""
-        for step in zip(*chains, strict=False):
-            if len(set(step)) != 1:
-                break
-            common = step[0]
-        return common
+def unknown_closest(kind: str, bad: str, valid: Sequence[str], n: int = 10) -> UserError:
+    """``unknown`` listing at most ``n`` valid names closest to ``bad`` (and how many there
+    are in all), so a typo among thousands of names gives a short message."""
+    import difflib
 
-    def below_top(self, level: str | None = None) -> list[str]:
-        """Codes below the top region (all when there is none), of ``level`` if given."""
-        top = self.top
-        return [
-            c
-            for c in self.codes
-            if (not top or top in self.ancestors(c)) and (level is None or self.level[c] == level)
-        ]
-
-    def units(self) -> list[str]:
-        """The analysis units: regions of the unit level (default: the lowest level present)
-        below the top region."""
-        return self.below_top(self.unit_level) if self.unit_level else []
-
-    def ancestors(self, code: str) -> list[str]:
-        """Parent, grandparent, ... of ``code`` that are in the data (cycle-safe)."""
-        out: list[str] = []
-        cur = self.parent.get(code, "")
-        while cur and cur in self.level and cur not in out and cur != code:
-            out.append(cur)
-            cur = self.parent.get(cur, "")
-        return out
+    if len(valid) <= n:
+        return unknown(kind, [bad], valid)
+    keys = [v.split(" ")[0] for v in valid]
+    near = difflib.get_close_matches(bad, keys, n=n, cutoff=0.0)
+    shown = [valid[keys.index(k)] for k in near]
+    more = pair("runner.more_names", n=len(valid))
+    return UserError(
+        pair(
+            "common.unknown_choice",
+            kind=pair(kind)[0],
+            bad=bad,
+            valid=", ".join(shown) + " " + more[0],
+        )[0],
+        pair(
+            "common.unknown_choice",
+            kind=pair(kind)[1],
+            bad=bad,
+            valid=", ".join(shown) + " " + more[1],
+        )[1],
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -329,13 +333,13 @@ def output_name(template: str, params: Mapping[str, Any], report: str) -> str:
     return name
 
 
-def fill_title(title: str, values: Mapping[str, Any], regions: Regions) -> str:
+def fill_title(title: str, values: Mapping[str, Any], regions: Dataset) -> str:
     """Replace ``{param}``, ``{region_name}`` and ``{region_name_en}`` in a title (plain
     substitution, no format())."""
     fields = {k: str(v) for k, v in values.items()}
     code = region_of(values) or ""
-    fields["region_name"] = regions.name.get(code, code)
-    fields["region_name_en"] = regions.name_en.get(code, "")
+    fields["region_name"] = regions.names("zh").get(code, code)
+    fields["region_name_en"] = regions.names("en").get(code, "")
     for k, v in fields.items():
         title = title.replace("{" + k + "}", v)
     return title
@@ -413,6 +417,18 @@ def _parse_name(rep: Mapping[str, Any], label: str) -> str:
     return name
 
 
+def _batch_module_ok(module: str, expand: Mapping[str, Any]) -> bool:
+    """A batch report names a page renderer in analysis.present and expands over regions."""
+    import importlib.util
+
+    if not _MODULE.match(module) or not any(k in expand for k in REGION_PARAMS):
+        return False
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ImportError:
+        return False
+
+
 def parse_report(rep: Mapping[str, Any], label: str, base: Path) -> ReportSpec:
     """One ``[[report]]`` table -> ``ReportSpec`` (``label`` names it in messages)."""
     if not isinstance(rep, Mapping):
@@ -430,9 +446,9 @@ def parse_report(rep: Mapping[str, Any], label: str, base: Path) -> ReportSpec:
     title = rep.get("title", name)
     if not isinstance(title, str):
         raise user_error("runner.title_not_string", report=name)
-    batch = rep.get("batch", False)
-    if not isinstance(batch, bool) or (batch and "region_code" not in expand):
-        raise user_error("profile.batch_bad", report=name)
+    batch = rep.get("batch", "")
+    if not isinstance(batch, str) or (batch and not _batch_module_ok(batch, expand)):
+        raise user_error("runner.batch_bad", report=name)
     return ReportSpec(
         name=name,
         notebook=nb,
@@ -470,15 +486,15 @@ def parse_config(path: str | Path) -> list[ReportSpec]:
 # step 2: ReportSpec -> Tasks (expansion over the data set's regions, parameter checks)
 
 
-def _expand_values(report: str, pname: str, spec: Any, regions: Regions) -> list[Any]:
+def _expand_values(report: str, pname: str, spec: Any, regions: Dataset) -> list[Any]:
     if isinstance(spec, str):
         if spec in _TOKEN_LEVEL:
-            return regions.below_top(_TOKEN_LEVEL[spec])
+            return below_top(regions, _TOKEN_LEVEL[spec])
         if spec == "@units":
-            return regions.units()
+            return list(regions.unit_codes)
         if spec == "@regions":
             top = regions.top
-            return ([top] if top else []) + regions.below_top()
+            return ([top] if top else []) + below_top(regions)
         raise unknown("kinds.expansion_token", [f"{report}.{pname} = {spec!r}"], EXPAND_TOKENS)
     if isinstance(spec, list) and spec:
         return list(spec)
@@ -492,12 +508,15 @@ def _check_params(
     nb: Path,
     values: Mapping[str, Any],
     declared: Mapping[str, Param],
-    regions: Regions,
+    regions: Dataset,
 ) -> None:
+    reserved = sorted(set(values) & set(RUN_PARAMS))
+    if reserved:
+        raise user_error("runner.parameter_reserved", report=report, names=", ".join(reserved))
     bad = sorted(set(values) - set(declared))
     if bad:
         none_zh, none_en = pair("runner.no_parameters_declared")
-        valid = ", ".join(sorted(declared))
+        valid = ", ".join(sorted(set(declared) - set(RUN_PARAMS)))
         fields = {"report": report, "notebook": nb.name, "bad": ", ".join(bad)}
         raise UserError(
             pair("runner.no_parameter", valid=valid or none_zh, **fields)[0],
@@ -515,12 +534,12 @@ def _check_params(
                 value=repr(v),
                 got=type(v).__name__,
             )
-        if k in REGION_PARAMS and v not in ("", None) and str(v) not in regions.level:
-            listing = [f"{c} {regions.name.get(c, '')}".strip() for c in regions.codes]
-            raise _in_report(report, unknown("kinds.region_code", [str(v)], listing))
+        if k in REGION_PARAMS and v not in ("", None) and str(v) not in regions.names("zh"):
+            listing = [f"{c} {n}".strip() for c, n in regions.names("zh").items()]
+            raise _in_report(report, unknown_closest("kinds.region_code", str(v), listing))
 
 
-def _combinations(spec: ReportSpec, regions: Regions) -> list[dict[str, Any]]:
+def _combinations(spec: ReportSpec, regions: Dataset) -> list[dict[str, Any]]:
     """Parameter values of each run: the cartesian product of the expanded values."""
     if not spec.expand:
         return [{}]
@@ -528,12 +547,27 @@ def _combinations(spec: ReportSpec, regions: Regions) -> list[dict[str, Any]]:
     return [dict(zip(spec.expand, vals, strict=True)) for vals in itertools.product(*lists)]
 
 
-def expand(spec: ReportSpec, regions: Regions) -> list[Task]:
-    """The tasks of one report: expanded, with parameters checked against the notebook."""
+def expand(
+    spec: ReportSpec, regions: Dataset, overrides: Mapping[str, Any] | None = None
+) -> list[Task]:
+    """The tasks of one report: expanded, with parameters checked against the notebook.
+
+    ``overrides`` (``analysis run -p NAME=VALUE``) replace the report's parameters of those
+    names that its notebook declares; an expanded parameter keeps its expanded values.
+    """
     declared = notebook_params(spec.notebook)
+    missing = [p for p in REQUIRED_RUN_PARAMS if p not in declared]
+    if missing:
+        raise user_error(
+            "runner.run_parameters_missing",
+            report=spec.name,
+            notebook=spec.notebook.name,
+            names=", ".join(missing),
+        )
+    mine = {k: v for k, v in (overrides or {}).items() if k in declared}
     tasks = []
     for combo in _combinations(spec, regions):
-        values = {**spec.parameters, **combo}
+        values = {**spec.parameters, **mine, **combo}
         _check_params(spec.name, spec.notebook, values, declared, regions)
         region = region_of(values) if spec.reads == "region" else None
         if spec.reads == "region" and region is None:
@@ -550,23 +584,31 @@ def expand(spec: ReportSpec, regions: Regions) -> list[Task]:
                 products=spec.products,
                 cwd=spec.notebook.parent,
                 batch=spec.batch,
+                run_params=tuple(p for p in RUN_PARAMS if p in declared),
             )
         )
     return tasks
 
 
 def load_config(
-    path: str | Path, data_dir: Path, top: str | None = None, unit_level: str | None = None
+    path: str | Path,
+    data_dir: Path,
+    top: str | None = None,
+    unit_level: str | None = None,
+    overrides: Mapping[str, Any] | None = None,
 ) -> list[Task]:
     """Parse, expand and validate ``reports.toml``; returns tasks sorted by name.
 
-    ``top`` / ``unit_level`` scope the expansion tokens (``Regions.scoped``). Raises
-    ``UserError`` (exit 2 in the CLI) for unknown keys or parameter names, wrong types,
-    region codes not in ``data_dir/regions.csv``, unsafe or duplicate output names.
+    ``top`` / ``unit_level`` scope the expansion tokens (``region_tree``); ``overrides``
+    replace parameters (``expand``). Raises ``UserError`` (exit 2 in the CLI) for unknown
+    keys or parameter names, wrong types, region codes not in ``data_dir/regions.csv``,
+    unsafe or duplicate output names, and an override no notebook declares.
     """
     specs = parse_config(path)
-    regions = Regions.read(data_dir).scoped(top, unit_level)
-    tasks = [task for spec in specs for task in expand(spec, regions)]
+    regions = region_tree(data_dir, top, unit_level)
+    if overrides:
+        check_overrides(specs, overrides)
+    tasks = [task for spec in specs for task in expand(spec, regions, overrides)]
     names = [t.name for t in tasks]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
@@ -586,6 +628,21 @@ def with_nav(tasks: Sequence[Task]) -> list[Task]:
     ]
 
 
+def check_overrides(specs: Sequence[ReportSpec], overrides: Mapping[str, Any]) -> None:
+    """Every override names a parameter some report's notebook declares (and not one the
+    runner sets itself)."""
+    declared: set[str] = set()
+    for spec in specs:
+        declared |= set(notebook_params(spec.notebook))
+    reserved = sorted(set(overrides) & set(RUN_PARAMS))
+    if reserved:
+        raise user_error("runner.parameter_reserved", report="-p", names=", ".join(reserved))
+    bad = sorted(set(overrides) - declared)
+    if bad:
+        valid = sorted(declared - set(RUN_PARAMS))
+        raise user_error("runner.override_unknown", bad=", ".join(bad), valid=", ".join(valid))
+
+
 def select(tasks: Sequence[Task], only: Sequence[str] | None) -> list[Task]:
     """Tasks whose output name or report name is in ``only`` (all when ``only`` is empty)."""
     if not only:
@@ -593,6 +650,31 @@ def select(tasks: Sequence[Task], only: Sequence[str] | None) -> list[Task]:
     valid = sorted({t.name for t in tasks} | {t.report for t in tasks})
     bad = [o for o in only if o not in valid]
     if bad:
-        raise unknown("kinds.report", bad, valid)
+        raise unknown_closest("kinds.report", bad[0], valid)
     want = set(only)
     return [t for t in tasks if t.name in want or t.report in want]
+
+
+# ---------------------------------------------------------------------------------------
+# parameter overrides from the command line (-p NAME=VALUE, --parameters FILE)
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """``NAME=VALUE`` -> (name, value): VALUE read as a TOML literal (``2030``, ``0.8``,
+    ``true``, ``"x"``, ``[1, 2]``, ``{a = 1}``), else taken as a plain string."""
+    name, sep, raw = text.partition("=")
+    name = name.strip()
+    if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise user_error("runner.parameter_assignment_bad", text=repr(text))
+    try:
+        return name, tomllib.loads(f"v = {raw.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        return name, raw
+
+
+def read_parameters(path: Path) -> dict[str, Any]:
+    """A TOML file of ``name = value`` overrides."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise user_error("runner.parameters_file_bad", path=path, error=exc) from exc

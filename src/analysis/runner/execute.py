@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-import select
-import signal
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,43 +39,6 @@ class Result:
     error: dict[str, Any] | None = None
 
 
-def _die_with(pid: int) -> None:
-    """Block until process ``pid`` exits, then kill this process (its kernel follows)."""
-    try:
-        fd = os.pidfd_open(pid)
-        select.select([fd], [], [])
-    except (AttributeError, OSError):  # no pidfd: poll
-        while True:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                break
-            except PermissionError:
-                pass
-            time.sleep(1.0)
-    os.kill(os.getpid(), signal.SIGKILL)
-
-
-def worker_init(log_path: str | None = None, main_pid: int | None = None) -> None:
-    """Process-pool initializer: die with the runner, send kernel noise to a log.
-
-    Workers come from the forkserver, so PR_SET_PDEATHSIG would watch the forkserver, which
-    itself waits for the workers; a watchdog thread on the runner's pid breaks that cycle.
-    A killed worker takes its kernels along: the kernel helper (zygote.py) exits when its
-    parent goes, and kernels die with the helper (PR_SET_PDEATHSIG) or, when started
-    normally, with the worker (ipykernel polls its parent process).
-    """
-    if main_pid:
-        threading.Thread(
-            target=_die_with, args=(main_pid,), daemon=True, name="die-with-runner"
-        ).start()
-    if log_path:
-        fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-        os.dup2(fd, 1)
-        os.dup2(fd, 2)
-        os.close(fd)
-
-
 def warm_up() -> None:
     """Build and exercise the HTML exporters once (template compilation), e.g. in the
     forkserver before workers are forked from it."""
@@ -88,11 +48,21 @@ def warm_up() -> None:
         R.render(nb, view)
 
 
+# the runner's path parameters: local folders, not part of what a report shows
+PATH_PARAMS = ("data_dir", "outputs_dir")
+_PATH_LINE = re.compile(r"^(data_dir|outputs_dir) = .*\n?", re.M)
+
+
 def normalise(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
-    """Drop run-specific metadata (timestamps, temp paths, random cell ids) from a notebook."""
+    """Drop run-specific metadata (timestamps, temp paths, random cell ids) from a notebook,
+    and the runner's folder parameters from its injected-parameters cell (so the bytes do
+    not depend on where the data and outputs are; run again by hand, the saved notebook
+    reads the default data and writes to a scratch folder)."""
     pm = nb.metadata.get("papermill", {})
     for k in TIMESTAMP_KEYS:
         pm.pop(k, None)
+    for k in PATH_PARAMS:
+        pm.get("parameters", {}).pop(k, None)
     if "output_path" in pm:
         pm["output_path"] = f"notebooks/{name}.ipynb"
     if "input_path" in pm:  # an absolute path: the bytes would depend on the checkout's place
@@ -103,6 +73,8 @@ def normalise(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
         for tag in ("injected-parameters", "papermill-error-cell-tag"):  # papermill: random ids
             if tag in tags and "id" in cell:
                 cell["id"] = f"{tag}-{i}"
+        if "injected-parameters" in tags:
+            cell.source = _PATH_LINE.sub("", cell.source)
         cpm = cell.metadata.get("papermill")
         if cpm is not None:
             for k in TIMESTAMP_KEYS:
@@ -114,15 +86,18 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 def failing_line(traceback: list[str]) -> str:
-    """The cell's own line that raised (IPython marks it '---->' under 'Cell In[n]')."""
-    in_cell = False
+    """The cell's own line that raised: the last '--->' line IPython marks under a
+    'Cell In[n]' frame (the cell's last frame before the library frames)."""
+    found, in_cell = "", False
     for chunk in traceback:
         for line in _ANSI.sub("", chunk).splitlines():
             if line.startswith("Cell In["):
                 in_cell = True
-            elif in_cell and line.lstrip().startswith("---->"):
-                return re.sub(r"^\s*---->\s*\d*\s?", "", line).strip()
-    return ""
+            elif line.startswith(("File ", "Input In")):
+                in_cell = False
+            elif in_cell and re.match(r"^\s*-+>", line):
+                found = re.sub(r"^\s*-+>\s*\d*\s?", "", line).strip()
+    return found
 
 
 def _kernel_name(path: Path) -> str:
@@ -156,9 +131,10 @@ def kernel_options(warm: bool) -> dict[str, Any]:
 def error_info(exc: BaseException, prefix: str = "") -> dict[str, Any]:
     """The error record of a failure outside a notebook cell (kernel died, bad file, ...)."""
     if isinstance(exc, PapermillExecutionError):
-        first = failing_line(exc.traceback or []) or next(
-            (ln for ln in (exc.source or "").splitlines() if ln.strip()), ""
-        )
+        # the line that raised, from the traceback's last frame in the cell; none when the
+        # traceback has no cell frame (a UserError shows its message only): never a guess
+        # such as the cell's first line
+        first = failing_line(exc.traceback or [])
         return {
             "cell_index": exc.cell_index,
             "exec_count": exc.exec_count,
@@ -175,13 +151,19 @@ def error_info(exc: BaseException, prefix: str = "") -> dict[str, Any]:
     }
 
 
-def execute(task: Task, out: Path, options: dict[str, Any]) -> dict[str, Any] | None:
-    """Run the notebook into ``out`` with papermill; the error record, or None on success."""
+def execute(
+    task: Task, out: Path, options: dict[str, Any], run_params: dict[str, str] | None = None
+) -> dict[str, Any] | None:
+    """Run the notebook into ``out`` with papermill; the error record, or None on success.
+
+    ``run_params``: the runner's parameters (data_dir, top, level, outputs_dir); those the
+    notebook declares (``task.run_params``) are passed with the report's own parameters."""
+    mine = {k: v for k, v in (run_params or {}).items() if k in task.run_params}
     try:
         papermill.execute_notebook(
             str(task.notebook),
             str(out),
-            parameters=dict(task.parameters),
+            parameters={**task.parameters, **mine},
             kernel_name=_kernel_name(task.notebook),
             progress_bar=False,
             log_output=False,
@@ -215,17 +197,24 @@ def render_views(
     return html, None
 
 
-def run_task(task: Task, env: dict[str, str], warm: bool = True) -> Result:
+def run_task(
+    task: Task,
+    run_params: dict[str, str] | None = None,
+    env: dict[str, str] | None = None,
+    warm: bool = True,
+) -> Result:
     """Execute ``task`` with papermill and render it; never raises for notebook errors.
 
-    ``warm``: start the kernel from the worker's warm helper (``zygote``), else normally.
+    ``run_params``: the runner's notebook parameters; ``env``: the kernel's environment
+    additions (a hash seed, no paths); ``warm``: start the kernel from the worker's warm
+    helper (``zygote``), else normally.
     """
-    os.environ.update(env)
+    os.environ.update(env or {})
     t0 = time.perf_counter()
     nb_bytes: bytes | None = None
     with tempfile.TemporaryDirectory(prefix="analysis-run-") as tmp:
         out = Path(tmp) / f"{task.name}.ipynb"
-        error = execute(task, out, kernel_options(warm))
+        error = execute(task, out, kernel_options(warm), run_params)
         if out.exists():
             try:
                 nb_bytes = read_executed(out, task.name)
