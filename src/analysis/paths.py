@@ -70,7 +70,6 @@ def cache_dir(path: str | os.PathLike | None = None) -> Path:
     return Path(os.environ.get("ANALYSIS_CACHE_DIR", default)).resolve()
 
 
-
 def scratch_dir() -> Path:
     """Where a notebook run by hand writes its files: a folder of the system's temporary
     directory (``<tmp>/analysis-scratch``), outside every published outputs folder."""

@@ -302,13 +302,27 @@ def clear_products(tasks: Sequence[Task], outputs: Path) -> None:
                 shutil.rmtree(p)
 
 
-def before_kernels(plan: Plan, data: Path, outputs: Path, run_params: dict[str, str]) -> None:
-    """Hook: work done once per data set and scope before any report starts (none yet).
+RESULTS_DIR = "data/results"  # the results model's published tables, under outputs/
 
-    The place for a step every report of the scope shares, e.g. computing the scope's
-    results model once so that kernels and batch pages only render from it. It runs in the
-    main process, inside the outputs lock, only when something is to be (re)built.
+
+def before_kernels(plan: Plan, data: Path, outputs: Path, run_params: dict[str, str]) -> None:
+    """Work done once per data set and scope before any report starts: the scope's results
+    model (``analysis.results.warm``) is computed (or read back from its cache) and its tables
+    are published under ``outputs/data/results``, so that every kernel and batch page only
+    reads the persisted forecasts instead of fitting its own. It runs in the main process,
+    inside the outputs lock, only when something is to be (re)built.
     """
+    from analysis import results
+    from analysis.data import load
+    from analysis.errors import UserError
+
+    try:
+        ds = load(
+            data, top=run_params.get("top") or None, unit_level=run_params.get("level") or None
+        )
+        results.warm(ds, publish=outputs / RESULTS_DIR)
+    except UserError:  # each report then says what is missing in its own page
+        return
 
 
 def _write_if_changed(path: Path, text: str) -> None:
