@@ -97,6 +97,7 @@ class TargetView:
             "hi95",
             "prob",
             "status",
+            "risk",
             "method",
             "fallback",
         ]
