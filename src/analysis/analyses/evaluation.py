@@ -80,6 +80,7 @@ def evaluate(
             target_year,
             meta["direction"],
             meta["unit_en"] == "%",
+            _limit(meta),
         )
         # after the target year the status is final (met / not met), not a progress grade
         closed = final["year"].to_numpy(float) >= target_year
@@ -106,6 +107,12 @@ def evaluate(
         )
     out = pd.concat(parts, ignore_index=True)[list(COLUMNS)]
     return out.astype({"baseline_year": "Int64", "final_year": "Int64"})
+
+
+def _limit(meta: pd.Series) -> float:
+    """The indicator's natural limit (indicators.csv ``limit``; NaN when absent or blank)."""
+    v = meta.get("limit", np.nan)
+    return float(v) if v is not None and pd.notna(v) else np.nan
 
 
 def _aggregate(ds: Dataset, ind: str, year: int) -> tuple[float, float]:
