@@ -274,6 +274,7 @@ def facts(frame: pd.DataFrame, ds: Dataset, ind: str) -> dict:
         "n_units": len(known),
         "units_met": int(known["met"].astype(bool).sum()),
         "short": list(short.index),
+        "illustrative": ds.is_illustrative(ds.obs(ind, [ds.top, *ds.unit_codes])),
         "basis": str(top.get("denominator_basis", "") or ""),
         "final_alt": float(top.get("final_alt", np.nan)),
         "status_alt": str(top.get("status_alt", "") or ""),

@@ -12,6 +12,7 @@ from analysis.analyses import county_targets as ct
 from analysis.analyses.evaluation import facts
 from analysis.data import Dataset
 from analysis.messages import t
+from analysis.present.findings import Sentence
 from analysis.present.numbers import fmt
 from analysis.present.words import periods, plan_words
 from analysis.present.words.labels import rule_label, status_label, status_labels
@@ -93,8 +94,11 @@ def plan_findings(frame: pd.DataFrame, ds: Dataset, target_year: int, lang: str 
     actions: list[str] = []
     done: list[str] = []
     flips: list[str] = []
+    done_ids: list[str] = []
     for ind, f in all_facts.items():
         lab = plan_words.label(ds, ind, lang)
+        collected = (status, problems, gaps, actions, flips)
+        n_before = [len(x) for x in collected]
 
         q = plan_words.qty_of(ds, ind, lang)
 
@@ -149,6 +153,7 @@ def plan_findings(frame: pd.DataFrame, ds: Dataset, target_year: int, lang: str 
             )
         elif f["top_met"]:
             done.append(lab)
+            done_ids.append(ind)
         if np.isfinite(f["difference"]):
             d = plan_words.decimals(ds, ind)
             diff = round(f["difference"], d)
@@ -164,14 +169,21 @@ def plan_findings(frame: pd.DataFrame, ds: Dataset, target_year: int, lang: str 
                     **w,
                 ),
             )
+        if f["illustrative"]:  # the one place the flag of the facts marks the sentences
+            for lst, n in zip(collected, n_before, strict=True):
+                lst[n:] = [Sentence(x, True) for x in lst[n:]]
     if flips:
         status.extend(flips)
     elif any(f["basis"] == "estimated" for f in all_facts.values()):
-        status.append(t(key("flip_none"), lang))
+        status.append(Sentence(t(key("flip_none"), lang), False))
+    any_ill = any(f["illustrative"] for f in all_facts.values())
+    status[0] = Sentence(status[0], any_ill)
     if not problems:
-        problems.append(t(key("problem.none"), lang, **w))
+        problems.append(Sentence(t(key("problem.none"), lang, **w), any_ill))
     if done:
-        actions.append(t(key("action.raise"), lang, labels=t("chapter.sep", lang).join(done), **w))
+        ill = any(all_facts[i]["illustrative"] for i in done_ids)
+        raise_ = t(key("action.raise"), lang, labels=t("chapter.sep", lang).join(done), **w)
+        actions.append(Sentence(raise_, ill))
     return {"status": status, "problems": problems, "gaps": gaps, "actions": actions}
 
 
