@@ -361,6 +361,11 @@ def progress_status(
     meta = ds.indicators.set_index("id")
     absolute = (meta["unit_en"].reindex(keys.get_level_values(0)) == "%").to_numpy()
     _, _, direction = _bounds(ds, keys)
+    limit = (
+        meta["limit"].reindex(keys.get_level_values(0)).to_numpy(float)
+        if "limit" in meta.columns
+        else np.nan
+    )
     codes = progress.status(
         base.to_numpy(float),
         base_year,
@@ -370,6 +375,7 @@ def progress_status(
         target_year,
         direction,
         absolute,
+        limit,
     )
     return codes, base
 
