@@ -116,5 +116,5 @@ def divisions(r: Baseline) -> None:
 
 
 def methods(r: Baseline) -> None:
-    """方法说明."""
+    """The closing methods section."""
     chapter.methods(bf.methods(r.pg.ds, r.pg.lang), r.pg.lang)

@@ -81,5 +81,5 @@ def by_area(r: Evaluation) -> None:
 
 
 def methods(r: Evaluation) -> None:
-    """方法说明."""
-    chapter.methods(ew.methods_text(r.pg.ds, r.rule, r.pg.lang), r.pg.lang)
+    """The closing methods section."""
+    chapter.methods(ew.methods_text(r.pg.ds, r.rule, r.pg.lang, frame=r.frame), r.pg.lang)

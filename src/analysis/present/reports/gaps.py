@@ -167,7 +167,7 @@ def fmt_cost(v: float) -> str | int | float:
 
 
 def methods(r: Gaps) -> None:
-    """方法说明, with the weights of the index."""
+    """The closing methods section, with the weights of the index."""
     pg, ds, lang = r.pg, r.pg.ds, r.pg.lang
     text = gf.methods(
         ds, r.spec, lang, fmt_cost(r.facility_cost_per_m2), fmt_cost(r.worker_cost_per_year)

@@ -109,7 +109,7 @@ def national_series(r: NextPeriod) -> national.SeriesProjection:
 
 
 def methods(r: NextPeriod, nat: national.SeriesProjection) -> None:
-    """方法说明, with the national series' accuracy and back-test."""
+    """The closing methods section, with the national series' accuracy and back-test."""
     pg, lang = r.pg, r.pg.lang
     chapter.methods(npw.methods_text(pg.ds, r.base_year, r.p, r.rule, lang), lang)
     title = pg.t("evaluation.accuracy_table", h=national.HORIZON)

@@ -6,7 +6,7 @@ Usage::
 
     pg = page.open("05_final_evaluation", report="05_final_evaluation_2025", lang="zh")
     pg.heading("reports.evaluation.summary")
-    pg.table(display_frame, "表题", note, data=code_frame, name="summary")
+    pg.table(display_frame, "Title", note, data=code_frame, name="summary")
 """
 
 from __future__ import annotations

@@ -84,7 +84,7 @@ def open(  # noqa: A001
 
 
 def opening(r: Projection) -> None:
-    """Title, introduction and the findings (现状, 主要问题, 差距, 对策建议)."""
+    """Title, introduction and the findings (situation, problems, gaps, actions)."""
     r.pg.title("reports.projection.page_title")
     lang = r.pg.lang
     chapter.paragraph(chapter.title(tw.title(r.view, lang), lang), tw.intro(r.view, lang))
@@ -206,7 +206,7 @@ def scenarios(r: Projection) -> None:
 
 
 def methods(r: Projection) -> None:
-    """方法说明: the methods, the back-test and the model fallbacks."""
+    """The closing methods section: the methods, the back-test and the model fallbacks."""
     pg, view = r.pg, r.view
     chapter.methods(tw.methods_text(view, pg.lang), pg.lang)
     if r.method.startswith("auto"):
