@@ -303,7 +303,7 @@ def fit_projection(
     method the back-test is run once and also returned (it is shown in a table)."""
     keys = history.index
     assert isinstance(keys, pd.MultiIndex)
-    lower, upper, _ = _bounds(ds, keys)
+    lower, upper, direction = _bounds(ds, keys)
     years = np.arange(as_of_year + 1, target_year + SCENARIO_EXTRA_YEARS + 1)
     horizon = max(1, min(5, target_year - as_of_year))
     acc = None
@@ -316,7 +316,7 @@ def fit_projection(
     fc = projection.project(
         history, years, method=chosen, lower=lower, upper=upper, horizon=horizon
     )
-    return fc, acc
+    return projection.hold_at_bound(fc, direction), acc
 
 
 def held_targets(
