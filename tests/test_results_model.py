@@ -170,7 +170,7 @@ def test_a_series_at_its_bound_in_the_improving_direction_is_held_there():
         index=pd.Index(["cov_up", "cov_down_is_bad", "rate_to_zero"]),
         columns=years,
     )
-    fc = projection.project(panel, [2025, 2030], method="logit", lower=0.0, upper=100.0)
+    fc = projection.project(panel, [2025, 2030], method="linear", lower=0.0, upper=100.0)
     held = projection.hold_at_bound(fc, ["higher", "lower", "lower"])
     for q in (0.025, 0.1, 0.5, 0.9, 0.975):
         np.testing.assert_allclose(held.quantile(q)[0], [100.0, 100.0], rtol=0, atol=1e-9)
