@@ -166,7 +166,7 @@ def test_a_series_at_its_bound_in_the_improving_direction_is_held_there():
 
     years = [2019, 2020, 2021, 2022, 2023]
     panel = pd.DataFrame(
-        [[90.0, 95.0, 98.0, 100.0, 100.0], [90.0, 95.0, 98.0, 100.0, 100.0], [5, 3, 2, 1, 0.0]],
+        [[100.0, 99.0, 100.0, 99.5, 100.0], [100.0, 99.0, 100.0, 99.5, 100.0], [5, 3, 2, 1, 0.0]],
         index=pd.Index(["cov_up", "cov_down_is_bad", "rate_to_zero"]),
         columns=years,
     )
