@@ -98,7 +98,9 @@ def build(folder: Path) -> Path:
     src = pd.read_csv(data / "sources.csv", dtype=str, keep_default_na=False)
     io.write_csv(root / "sources.csv", src[src["kind"] != "illustrative"])
     tg = pd.read_csv(data / "targets.csv", dtype=str, keep_default_na=False)
-    io.write_csv(root / "targets.csv", tg.iloc[:1].assign(indicator="population", region_code=PROVINCE))
+    io.write_csv(
+        root / "targets.csv", tg.iloc[:1].assign(indicator="population", region_code=PROVINCE)
+    )
     # (the plan's targets need the panel's indicators: written after it)
     synthetic.write_grid_map(root)
     ds = load(root)
