@@ -146,3 +146,20 @@ def test_gap_findings_name_the_worst_lagging_units_and_the_prefectures(ds):
     assert n_lag[named].min() >= n_lag[left].max()
     word = "市（州）"
     assert any(s.startswith("按" + word) for s in found["status"])
+
+
+def test_profiles_name_their_prefecture_and_state_ties(ds):
+    from analysis.present import profile_page
+
+    ctx = profile_page.prepare(ds)
+    groups = levels.group_of(ds)
+    nm = ds.names("zh")
+    for code in ds.unit_codes[:: max(1, len(ds.unit_codes) // 5)]:
+        text = "".join(profile_page.summary(ctx, code).status)
+        g = groups[code]
+        peers = ctx.batch.index.loc[groups.index[groups == g], "index"]
+        rank = int((peers > peers[code]).sum()) + 1  # by hand: 1 + units scoring higher
+        assert f"属{nm[g]}，在{nm[g]}{len(peers)}个" in text and f"排第{rank}位" in text
+        f = profile_page.P.facts(ctx.batch, code)
+        for i in f.tied:  # an indicator on which all units are equal is never a best rank
+            assert ctx.batch.values[i].nunique() == 1 and f.best != i
