@@ -140,7 +140,7 @@ def map_input(ds: Dataset, index: pd.DataFrame, lang: str = "zh") -> dict | None
 
 def grouping_note(ds: Dataset, spec: Spec, lang: str = "zh") -> str:
     """The sentence naming the groups of the between/within decomposition: the intermediate
-    level's word (市（州）), a regions.csv column with its labels, or a user mapping."""
+    level's word (the prefectures), a regions.csv column with its labels, or a user mapping."""
     if spec.groups is None or not spec.grouping:
         return t("gaps.grouping_none", lang)
     k = int(spec.groups.nunique())
