@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.analyses import county_targets as ct
+from analysis.analyses import levels
 from analysis.analyses import status as status_rules
 from analysis.data import Dataset
 from analysis.errors import user_error
@@ -68,7 +69,7 @@ class TargetView:
     @property
     def regions(self) -> list[str]:
         """The aggregate region first, then the counties."""
-        return [self.ds.top, *self.ds.unit_codes]
+        return levels.scope_regions(self.ds)
 
     def obs_used(self, indicator: str | None = None) -> pd.DataFrame:
         """The observations behind the tables and figures (for source notes)."""
@@ -325,15 +326,15 @@ def held_targets(
     """Region x indicator: the target each region is held to. Standards: the standard for
     every region (status and probability are judged against it); totals: the county
     split floored at the current value (``county_targets``)."""
-    regions = [ds.top, *ds.unit_codes]
+    regions = levels.scope_regions(ds)
     ctv = pd.DataFrame(index=regions, columns=list(targets.index), dtype=float)
     for ind in targets.index:
         value = float(targets.loc[ind, "target_value"])
         if targets.loc[ind, "scope"] == "standard":
             ctv[ind] = value
             continue
-        f = ct.total_targets(ds, ind, value, rule, basis_year, target_year)
-        ctv.loc[ds.unit_codes, ind] = f["target"].iloc[:-1].to_numpy()
+        f = ct.total_targets(ds, ind, value, rule, basis_year, target_year, with_levels=True)
+        ctv[ind] = f.set_index("region_code")["target"].reindex(regions)
         ctv.loc[ds.top, ind] = value
     return ctv
 
@@ -446,7 +447,7 @@ def prepare(
     targets = targets_in_force(ds, target_year, target_values) if in_force is None else in_force
     inds = select_indicators(ds, targets, indicators, target_year)
     targets = targets.loc[inds]
-    regions = [ds.top, *ds.unit_codes]
+    regions = levels.scope_regions(ds)
     o, history = observed_history(ds, inds, regions, as_of_year)
     keys = history.index
     assert isinstance(keys, pd.MultiIndex)
