@@ -4,7 +4,7 @@ Every number that enters a findings sentence is formatted here from a computed v
 ``qty`` (a value with its indicator's unit and display decimals, ``numbers.indicator_decimals``:
 the ``decimals`` column of indicators.csv, else 0 for counts and 1 otherwise), ``pct``
 (a probability as a whole percent), ``name_list`` (region names, shortened to the first
-few and a count for long lists). Templates are in the catalogue (``chapter.*``).
+few and the number of the others for long lists). Templates are in the catalogue (``chapter.*``).
 """
 
 from __future__ import annotations
@@ -61,13 +61,13 @@ def name_list(ds: Dataset, codes: Sequence[str], lang: str = "zh") -> str:
     names = ds.names(lang)
     shown = [names.get(c, c) for c in codes]
     sep = t("chapter.sep", lang)
-    if len(shown) <= NAMES_SHOWN:
+    if len(shown) <= NAMES_SHOWN + 1:  # "and 1 other" would be longer than the name
         return sep.join(shown)
     return t(
         "chapter.and_more",
         lang,
         names=sep.join(shown[:NAMES_SHOWN]),
-        n=len(shown),
+        rest=len(shown) - NAMES_SHOWN,
         units=ds.units_word(lang),
     )
 
