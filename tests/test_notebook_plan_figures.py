@@ -111,8 +111,10 @@ def test_every_report_table_is_in_the_set(ds):
         "indicators",
         "gaps_tiers",
         "shortfall",
-        "status",
-        "county_targets_facility_area_per_100hh",
+        "final_results",
+        "final_status",
+        "next_targets",
+        "next_targets_facility_area_per_100hh",
     ]
 
 

@@ -167,21 +167,37 @@ def test_rerun_gives_byte_identical_png_svg_pdf_xlsx_docx(tmp_path):
         assert len(a) > 1000 and a == b, ext
 
 
-def test_county_target_note_states_the_aggregate_not_rounding():
-    """The note under the county-target table compares the aggregate of the county targets
-    (the table's last row) with the region's target, and never blames rounding for a gap
-    that comes from counties keeping values above the standard."""
-    from analysis.analyses import targets as tv
+def test_plan_tables_state_the_final_results_and_next_targets_of_the_results_model():
+    """The plan set reads the results model: its status table holds report 05's final
+    statuses (not a projection "as of" a year before the target year), its next-period
+    tables report 06's targets (the whole region as the last row), and every such table
+    carries its code-named twin."""
+    from analysis import results
     from analysis.data import load
+    from analysis.present.words.labels import status_label
 
     ds = load()
-    coded = tv.prepare(ds).county_frame(plan_figures.MAIN_INDICATOR)
-    total = float(coded.loc[coded["region_code"] == ds.top, "target"].iloc[0])
-    items = plan_figures.build(ds, "trends", "zh")
-    item = next(i for i in items if i.key.startswith("county_targets"))
-    note = item.note
-    assert "四舍五入" not in note
-    # the base year as a year, values to one decimal (the note's 30.8 is the last row's)
-    fmts = list(item.table.formats.values())
-    assert fmts[:3] == ["0", "0.0", "0.0"], item.table.formats
-    assert f"{total:,.1f}" in note and total > 30.0  # counties above 30 m2/100 hh keep it
+    res = results.open(ds)
+    items = {i.key: i for i in plan_figures.build(ds, "trends", "zh")}
+    ev = res.evaluation(2020, 2025)
+    status = items["final_status"]
+    assert "截至" not in status.caption
+    frame = status.table.frame.set_index(status.table.frame.columns[0])
+    names = ds.names("zh")
+    for _, row in ev.iterrows():
+        col = ds.label(row["indicator"], "zh")
+        assert frame.loc[names[row["region_code"]], col] == status_label(row["status"], "zh")
+    assert set(status.data["final_status"]) <= {"met", "not_met"}
+    nxt, _ = res.next_targets(2025, 2030, 0.8)
+    county = items[f"next_targets_{plan_figures.MAIN_INDICATOR}"]
+    want = nxt[nxt["indicator"] == plan_figures.MAIN_INDICATOR]
+    shown = county.table.frame
+    assert shown.iloc[-1, 0] == names[ds.top]  # the whole region: the total row, last
+    got = dict(zip(county.data["region_code"], county.data["next_target"], strict=True))
+    assert got == dict(zip(want["region_code"], want["target"], strict=True))
+    # rows of different units: a unit column, and each row with its indicator's decimals
+    final = items["final_results"]
+    assert "单位" in list(final.table.frame.columns)
+    assert final.table.row_decimals == [
+        plan_figures.indicator_decimals(ds, i) for i in final.data["indicator"]
+    ]

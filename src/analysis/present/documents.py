@@ -4,9 +4,13 @@ Figures at print size with the caption below, tables as three-line tables with t
 above, and a source note directly under every figure and table. Captions use Word's Caption
 style with SEQ fields (they renumber when pasted into the plan); the footer carries a PAGE
 field; tables wider than the portrait text block go into landscape sections; header rows
-repeat on every page. East-Asian font names (``present.body_font``, ``present.caption_font``)
-are set on every run; Word supplies the fonts. Core properties and zip entry times are fixed
-(``analysis.io``), so a rerun gives identical bytes.
+repeat on every page, and a table longer than a page (``rows_per_page``) starts on a new page
+and is split into page-long parts whose captions read "continued" (``present.continued``),
+the Chinese convention for a table continued on the next page (GB/T 7713.1-2006).
+Headings (``HeadingItem``) and body paragraphs (``ParagraphItem``) make a report document.
+East-Asian font names (``present.body_font``, ``present.caption_font``) are set on every
+run; Word supplies the fonts. Core properties and zip entry times are fixed (``analysis.io``),
+so a rerun gives identical bytes.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from pathlib import Path
 from analysis.io import FIXED_TIME, normalise_zip, write_bytes
 from analysis.messages import LANGS, t
 from analysis.present import style
-from analysis.present.tables import Table, add_three_line_table, column_widths_cm, set_run_font
+from analysis.present.tables import Table, _widths, add_three_line_table, set_run_font
 
 LATIN_FONT = "Times New Roman"
 PORTRAIT_TEXT_CM = style.FULL_WIDTH_CM  # A4 21 cm - 2 x 2.5 cm margins
@@ -61,7 +65,66 @@ class TableItem:
         return self.table.note
 
 
-Item = FigureItem | TableItem
+@dataclass
+class HeadingItem:
+    """A heading of the document (level 1: 一、..., level 2: （一）...)."""
+
+    text: str
+    level: int = 1
+
+
+@dataclass
+class ParagraphItem:
+    """A body paragraph (first line indented by two characters, as Chinese reports are)."""
+
+    text: str
+    size_pt: float = 12.0
+
+
+Item = FigureItem | TableItem | HeadingItem | ParagraphItem
+
+ROW_CM = 0.5  # printed height of a body row at 9 pt (one line, 1 pt above and below)
+RESERVED_CM = 4.0  # caption, header row (two lines) and note on the page of a table part
+
+
+def rows_per_page(landscape: bool) -> int:
+    """Body rows of a table that fit on one page: (text height - caption, header and note)
+    / row height."""
+    text_cm = (21.0 - 2 * 2.5) if landscape else (29.7 - 2 * 2.54)
+    return int((text_cm - RESERVED_CM) // ROW_CM)
+
+
+def continued_caption(caption: str, lang: str = "zh") -> str:
+    """The caption of a continued part: "Table 3 Title" -> "Table 3 (continued) Title"
+    (``present.continued``)."""
+    prefix, chapter, number, title = split_caption(caption)
+    if not number:
+        return t("present.continued", lang, number="", title=caption)
+    return t("present.continued", lang, number=chapter + number, title=title)
+
+
+def table_parts(table: Table, landscape: bool) -> list[Table]:
+    """``table`` split into parts of at most ``rows_per_page`` rows (one part when it fits);
+    every part but the first carries the continued caption and no note."""
+    n = rows_per_page(landscape)
+    f = table.frame
+    if len(f) <= n:
+        return [table]
+    parts = []
+    for k, start in enumerate(range(0, len(f), n)):
+        last = start + n >= len(f)
+        parts.append(
+            Table(
+                f.iloc[start : start + n].reset_index(drop=True),
+                table.caption if k == 0 else continued_caption(table.caption, table.lang),
+                table.note if last else "",
+                table.formats,
+                table.illustrative,
+                table.lang,
+                None if table.row_decimals is None else table.row_decimals[start : start + n],
+            )
+        )
+    return parts
 
 
 def split_caption(caption: str) -> tuple[str, str, str, str]:
@@ -176,9 +239,61 @@ def _styles(doc) -> None:
     cap.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), caption_font())
 
 
+def _heading(doc, item: HeadingItem):
+    """A heading paragraph (bold, caption font, kept with the next paragraph)."""
+    from docx.shared import Pt
+
+    p = doc.add_paragraph()
+    p.paragraph_format.keep_with_next = True
+    p.paragraph_format.space_before = Pt(12 if item.level == 1 else 6)
+    p.paragraph_format.space_after = Pt(6)
+    size = 14 if item.level == 1 else 12
+    set_run_font(p.add_run(item.text), caption_font(), LATIN_FONT, size_pt=size, bold=True)
+    return p
+
+
+def _body(doc, item: ParagraphItem):
+    """A body paragraph, first line indented by two characters, 1.5 line spacing."""
+    from docx.shared import Pt
+
+    p = doc.add_paragraph()
+    fmt = p.paragraph_format
+    fmt.first_line_indent = Pt(2 * item.size_pt)
+    fmt.line_spacing = 1.5
+    fmt.space_after = Pt(0)
+    set_run_font(p.add_run(item.text), body_font(), LATIN_FONT, size_pt=item.size_pt)
+    return p
+
+
+def _table(doc, table: Table, landscape: bool) -> None:
+    """Caption, three-line table and note; a long table in parts, each continued part on a
+    new page under its continued caption."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    parts = table_parts(table, landscape)
+    text_cm = LANDSCAPE_TEXT_CM if landscape else PORTRAIT_TEXT_CM
+    for k, part in enumerate(parts):
+        if k == 0:
+            p = _caption(doc, part.caption, space_after_pt=4, keep_with_next=True)
+        else:
+            p = doc.add_paragraph(style="Caption")
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            p.paragraph_format.space_after = Pt(4)
+            p.paragraph_format.keep_with_next = True
+            set_run_font(p.add_run(part.caption), caption_font(), LATIN_FONT, 10.5, bold=True)
+        if len(parts) > 1:
+            p.paragraph_format.page_break_before = True
+        add_three_line_table(doc, part, east_asia_font=body_font(), width_cm=text_cm)
+    _paragraph(doc, table.note, size_pt=9, space_after_pt=14)
+
+
 def needs_landscape(table: Table) -> bool:
-    """Whether ``table`` is wider than the portrait text block."""
-    return sum(column_widths_cm(table)) > PORTRAIT_TEXT_CM
+    """Whether ``table`` needs the landscape text block: its data cells do not fit the
+    portrait width, or its headers would wrap into more than three lines there (preferred
+    widths, headers on two lines, above 1.5 x the portrait width)."""
+    least, pref = _widths(table, 9.0)
+    return sum(least) > PORTRAIT_TEXT_CM or sum(pref) > 1.5 * PORTRAIT_TEXT_CM
 
 
 def docx_bytes(items: Sequence[Item], *, title: str = "", intro: str = "") -> bytes:
@@ -211,11 +326,12 @@ def docx_bytes(items: Sequence[Item], *, title: str = "", intro: str = "") -> by
             p.add_run().add_picture(io.BytesIO(item.png), width=Cm(item.width_cm))
             _caption(doc, item.caption, space_after_pt=2, keep_with_next=True)
             _paragraph(doc, item.note, size_pt=9, space_after_pt=14)
+        elif isinstance(item, HeadingItem):
+            _heading(doc, item)
+        elif isinstance(item, ParagraphItem):
+            _body(doc, item)
         else:
-            _caption(doc, item.caption, space_after_pt=4, keep_with_next=True)
-            text_cm = LANDSCAPE_TEXT_CM if landscape else PORTRAIT_TEXT_CM
-            add_three_line_table(doc, item.table, east_asia_font=body_font(), width_cm=text_cm)
-            _paragraph(doc, item.note, size_pt=9, space_after_pt=14)
+            _table(doc, item.table, landscape)
     cp = doc.core_properties
     cp.created = cp.modified = FIXED_TIME
     cp.last_printed = FIXED_TIME

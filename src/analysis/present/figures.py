@@ -37,6 +37,7 @@ STATUS: dict[str, tuple[str, str]] = {
     "moderate": ("D", style.ORANGE),
     "limited": ("v", style.VERMILLION),
     "backwards": ("X", style.BLACK),
+    "not_met": ("X", style.VERMILLION),  # final status after the target year
     "no_data": ("", style.LIGHT_GREY),
     # indicators without a target: observed growth graded by Open SDG's no-target rule
     "no_target_substantial": ("P", style.SKY),
@@ -854,6 +855,7 @@ def status_dashboard(
         grid = (style.LIGHT_GREY, 0.6)
         _grid_panel(ax, list(cells.columns), list(sub.index), omitted, font, lang, grid)
     shown = set(cells.to_numpy().ravel())
+    final = shown <= {"met", "not_met", "no_data"} and "not_met" in shown
     handles = [
         Line2D(
             [],
@@ -866,8 +868,9 @@ def status_dashboard(
             label=status_label(key, lang),
         )
         for key, (mk, col) in STATUS.items()
-        # the five graded categories always (the scale), others only where they occur
-        if key in _GRADED or key in shown
+        # the five graded categories always (the scale), others only where they occur; a
+        # chart of final statuses (met / not met) shows only those
+        if key in shown or (key in _GRADED and not final)
     ]
     fig.legend(
         handles=handles, loc="outside lower center", ncol=3, handletextpad=0.3, columnspacing=1.0

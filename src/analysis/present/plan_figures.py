@@ -9,6 +9,13 @@ item carries a numbered caption with its unit and a source note generated from t
 of exactly the observations it shows (``captions.source_note``); a note names every
 difference between a county sum and a published total. Files are numbered as their captions
 (figure 6 is ``plan_fig06_*``, table 2 ``plan_tab02_*``).
+
+Periods: the base year of the plan (the 2020 baseline), the final results of the plan period
+(``results.open(ds).evaluation``: the statuses of report 05) and the next period's targets
+(``results.open(ds).next_targets``: the targets of report 06), the periods coming from the
+data (``results.tables.periods`` / ``next_period``). Every table that states a result also
+carries its code-named twin (``PlanItem.data``), written as CSV under
+``<outputs>/data/04_plan_figures/``.
 """
 
 from __future__ import annotations
@@ -30,20 +37,21 @@ from analysis.errors import check_choice
 from analysis.io import write_bytes
 from analysis.messages import t
 from analysis.present import captions, display, figures, maps, style
+from analysis.present.datatables import write_table
 from analysis.present.documents import FigureItem, TableItem, write_docx
-from analysis.present.numbers import fmt
+from analysis.present.numbers import fmt, indicator_decimals
 from analysis.present.tables import Table, write_csv, write_xlsx
 from analysis.present.words import baseline as baseline_words
 from analysis.present.words import gaps as gap_words
 from analysis.present.words import targets as target_words
-from analysis.present.words.labels import method_label
+from analysis.present.words.labels import method_label, status_label
+from analysis.results import tables as rtables
 
 FIGURE_SETS = ("all", "baseline", "trends")
+REPORT = "04_plan_figures"  # the folder of the twin CSVs under <outputs>/data/
 MAIN_INDICATOR = "facility_area_per_100hh"
 WORKER_INDICATOR = "workers_per_10k_urban"
 MAX_PANELS = 12  # small multiples: at most 12 county panels (3 rows of 4) on one page
-TARGET_YEAR = 2025
-AS_OF_YEAR = 2024  # projections are assessed before the target year (final status: report 05)
 
 
 @dataclass
@@ -58,6 +66,7 @@ class PlanItem:
     table: Table | None = None
     width_cm: float = style.FULL_WIDTH_CM
     number: int = 0
+    data: pd.DataFrame | None = None  # code-named twin of a results table (CSV)
 
 
 def check_figure_set(name: str) -> str:
@@ -76,6 +85,11 @@ class _Ctx:
         self._spec: gaps.Spec | None = None
         self._index: pd.DataFrame | None = None
         self._view: targets.TargetView | None = None
+        per = rtables.periods(ds)
+        self.period = per[-1] if per else None  # (base, target) of the plan period
+        self.next = rtables.next_period(ds)
+        self._eval: pd.DataFrame | None = None
+        self._next: tuple[pd.DataFrame, pd.DataFrame] | None = None
 
     def tr(self, key: str, **fields) -> str:
         """Message ``plan.<key>`` with the data set's words for ``{units}`` and ``{whole}``."""
@@ -106,10 +120,31 @@ class _Ctx:
 
     @property
     def view(self) -> targets.TargetView:
-        """The target projection of notebook 03 for the plan period."""
+        """The target projection of report 03 for the plan period (data up to the latest
+        year)."""
         if self._view is None:
-            self._view = results.open(self.ds).target_view(self.year, TARGET_YEAR, AS_OF_YEAR)
+            assert self.period is not None
+            self._view = results.open(self.ds).target_view(*self.period)
         return self._view
+
+    @property
+    def evaluation(self) -> pd.DataFrame:
+        """The final evaluation of the plan period (report 05)."""
+        if self._eval is None:
+            assert self.period is not None
+            self._eval = results.open(self.ds).evaluation(*self.period)
+        return self._eval
+
+    @property
+    def next_targets(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The next period's targets and standards (report 06)."""
+        if self._next is None:
+            assert self.next is not None
+            self._next = results.open(self.ds).next_targets(*self.next, p=rtables.P)
+        return self._next
+
+    def decimals(self, ind: str) -> int:
+        return indicator_decimals(self.ds, ind)
 
     def target(self, ind: str) -> pd.Series | None:
         """The first target row of ``ind`` for the top region (None when there is none)."""
@@ -139,8 +174,11 @@ class _Ctx:
         number = self.num.counts["figure"]
         return PlanItem(key, "figure", caption, note, fig, number=number, **kw)
 
-    def table(self, key, title, frame, obs, fmts, *, extra=None, method="") -> PlanItem:
-        """A table item: caption, note (with the sum check), Excel formats."""
+    def table(
+        self, key, title, frame, obs, fmts, *, extra=None, method="", data=None, rows=None
+    ) -> PlanItem:
+        """A table item: caption, note (with the sum check), Excel formats (``rows``: the
+        decimals of each row when rows hold different indicators), the twin ``data``."""
         caption = self.num.table(title)
         note = self.note(obs, extra, method)
         tab = Table(
@@ -150,8 +188,10 @@ class _Ctx:
             fmts,
             illustrative=self.illustrative(obs, extra),
             lang=self.lang,
+            row_decimals=rows,
         )
-        return PlanItem(key, "table", caption, note, table=tab, number=self.num.counts["table"])
+        number = self.num.counts["table"]
+        return PlanItem(key, "table", caption, note, table=tab, number=number, data=data)
 
     def join(self, *parts: str) -> str:
         return t("present.note_sep", self.lang).join(p for p in parts if p)
@@ -395,26 +435,47 @@ def _fan(c: _Ctx, ind: str) -> PlanItem | None:
     )
 
 
+def final_matrix(c: _Ctx) -> pd.DataFrame:
+    """Final status codes of the plan period (report 05): rows = region names (the whole
+    region first), columns = indicator labels."""
+    ev = c.evaluation
+    inds = list(dict.fromkeys(ev["indicator"]))
+    regions = [c.ds.top, *c.units]
+    m = ev.pivot(index="region_code", columns="indicator", values="status")
+    m = m.reindex(index=regions, columns=inds).fillna("no_data")
+    m.index = [c.names[k] for k in m.index]
+    m.columns = [c.label(i) for i in inds]
+    return m
+
+
+def _eval_obs(c: _Ctx) -> pd.DataFrame:
+    base, target = c.period
+    ev = c.evaluation
+    obs = c.ds.obs(sorted(set(ev["indicator"])), [c.ds.top, *c.units])
+    return obs[(obs["year"] >= base) & (obs["year"] <= target)]
+
+
+def _target_sources(c: _Ctx, inds) -> list[str]:
+    return sorted({str(tg["source"]) for i in inds if (tg := c.target(i)) is not None})
+
+
 def _status(c: _Ctx) -> list[PlanItem]:
-    view = c.view
-    if not view.indicators:
+    if c.period is None:
         return []
-    matrix = target_words.status_matrix(view, c.lang)
-    obs = view.obs_used()
-    obs = obs[obs["year"] >= view.base_year]
+    matrix = final_matrix(c)
     chunks = row_chunks(len(matrix))
-    title = c.tr("status_title", target_year=view.target_year, as_of=view.as_of_year)
+    title = c.tr("final_status_title", target_year=c.period[1])
     out = []
     for rows in chunks:
         fig = figures.status_dashboard(matrix.iloc[list(rows)], lang=c.lang, max_rows=PAGE_ROWS)
         out.append(
             c.figure(
-                "status_targets",
+                "final_status",
                 _pages(c, title, rows, chunks),
-                obs,
+                _eval_obs(c),
                 fig,
-                extra=sorted(set(view.targets["source"]) & set(c.ds.sources["id"])),
-                method=c.tr("status_method"),
+                extra=_target_sources(c, c.evaluation["indicator"]),
+                method=c.tr("final_status_method"),
             )
         )
     return out
@@ -498,14 +559,19 @@ def _table_baseline(c: _Ctx) -> PlanItem | None:
     if obs.empty:
         return None
     frame = baseline_words.baseline_table(ds, "", c.year, c.lang).iloc[:, :3]
-    frame.insert(1, frame.columns[1], frame.pop(frame.columns[1]))
+    values = obs["value"].astype(float).to_numpy()
+    frame[frame.columns[1]] = values  # numbers, not text (xlsx cells hold numbers)
+    frame.insert(1, frame.columns[2], frame.pop(frame.columns[2]))
+    # each value with the decimals it is published with (at most 2)
+    rows = [next((d for d in (0, 1) if round(v, d) == v), 2) for v in values]
     return c.table(
         "baseline",
         c.tr("baseline_title", top=c.top_name, year=c.year),
         frame,
         obs,
-        {},
+        {frame.columns[2]: "#,##0"},
         method=c.tr("baseline_note", top=c.top_name),
+        rows=rows,
     )
 
 
@@ -573,6 +639,18 @@ def _table_shortfall(c: _Ctx) -> PlanItem | None:
     fmts = {col: "0.0" for col in shown.columns[2:]}
     fmts[shown.columns[-2]] = "#,##0"
     fmts[shown.columns[-1]] = "#,##0.0"
+    # the shortfall quantities are of different units (m², persons ...): a unit column
+    units = [
+        str(ds.indicator(q)[f"unit_{c.lang}"] or "") if isinstance(q, str) and q else ""
+        for q in short["quantity_of"]
+    ]
+    shown.insert(len(shown.columns) - 1, c.tr("quantity_unit"), units)
+    total = {col: "" for col in shown.columns}
+    total[shown.columns[0]] = c.tr("total")
+    total[shown.columns[-1]] = float(pd.to_numeric(shown.iloc[:, -1], errors="coerce").sum())
+    for col in shown.columns[2:-2]:
+        total[col] = np.nan
+    shown = pd.concat([shown, pd.DataFrame([total])], ignore_index=True)
     ids = sorted(set(short["indicator"]))
     extra = sorted({str(tg["source"]) for i in ids if (tg := c.target(i)) is not None})
     return c.table(
@@ -592,50 +670,184 @@ def _table_shortfall(c: _Ctx) -> PlanItem | None:
 
 
 def _table_status(c: _Ctx) -> PlanItem | None:
-    view = c.view
-    if not view.indicators:
+    """Final status of every target, region by region (the statuses of report 05)."""
+    if c.period is None:
         return None
-    m = target_words.status_matrix(view, c.lang)
-    frame = m.apply(lambda col: col.map(lambda code: figures.status_label(code, c.lang)))
+    m = final_matrix(c)
+    frame = m.apply(lambda col: col.map(lambda code: status_label(code, c.lang)))
     frame.insert(0, c.tr("region"), frame.index)
-    obs = view.obs_used()
+    ev = c.evaluation
+    data = ev[["region_code", "indicator", "final_year", "final", "target_year", "target"]].copy()
+    data = data.rename(columns={"target": "held_target"})
+    data["final_status"] = ev["status"].to_numpy()
     return c.table(
-        "status",
-        c.tr("status_table_title", target_year=view.target_year, as_of=view.as_of_year),
+        "final_status",
+        c.tr("final_status_title", target_year=c.period[1]),
         frame,
-        obs[obs["year"] >= view.base_year],
+        _eval_obs(c),
         {},
-        extra=sorted(set(view.targets["source"]) & set(c.ds.sources["id"])),
-        method=c.tr("status_method"),
+        extra=_target_sources(c, ev["indicator"]),
+        method=c.tr("final_status_method"),
+        data=data,
+    )
+
+
+def _table_final(c: _Ctx) -> PlanItem | None:
+    """The main targets of the plan period: unit, baseline, target, final value, result
+    (rows of different units: a unit column, decimals by row)."""
+    if c.period is None:
+        return None
+    base, target = c.period
+    ev = c.evaluation
+    top = ev[ev["region_code"] == c.ds.top]
+    inds = list(top["indicator"])
+    frame = pd.DataFrame(
+        {
+            c.tr("indicator"): [c.label(i, False) for i in inds],
+            c.tr("unit"): [c.unit(i) for i in inds],
+            c.tr("baseline_col", year=base): top["baseline"].to_numpy(float),
+            c.tr("target_col", year=target): top["target"].to_numpy(float),
+            c.tr("final_col", year=target): top["final"].to_numpy(float),
+            c.tr("result"): [status_label(s, c.lang) for s in top["status"]],
+        }
+    )
+    fmts = {col: "#,##0.0" for col in frame.columns[2:5]}
+    data = top[
+        [
+            "region_code",
+            "indicator",
+            "baseline_year",
+            "baseline",
+            "final_year",
+            "final",
+            "target_year",
+            "target",
+        ]
+    ].rename(columns={"target": "held_target"})
+    data = data.assign(final_status=top["status"].to_numpy()).reset_index(drop=True)
+    return c.table(
+        "final_results",
+        c.tr("final_title", top=c.top_name, target_year=target),
+        frame,
+        _eval_obs(c).query("region_code == @c.ds.top"),
+        fmts,
+        extra=_target_sources(c, inds),
+        data=data,
+        rows=[c.decimals(i) for i in inds],
+    )
+
+
+def _basis_label(c: _Ctx, code: str, carried: bool, year: int) -> str:
+    if not code:
+        return ""
+    basis = t(f"documents.next.basis.{code}", c.lang, p=f"{rtables.P:.0%}", **c.words)
+    return t("documents.next.basis_carried", c.lang, basis=basis, year=year) if carried else basis
+
+
+def _table_next(c: _Ctx) -> PlanItem | None:
+    """The next period's main indicators: unit, baseline, target, basis (report 06)."""
+    if c.next is None:
+        return None
+    base, target = c.next
+    frame_all, std = c.next_targets
+    top = frame_all[frame_all["region_code"] == c.ds.top]
+    inds = list(top["indicator"])
+    frame = pd.DataFrame(
+        {
+            c.tr("indicator"): [c.label(i, False) for i in inds],
+            c.tr("unit"): [c.unit(i) for i in inds],
+            c.tr("baseline_col", year=base): top["baseline"].to_numpy(float),
+            c.tr("target_col", year=target): top["target"].to_numpy(float),
+            c.tr("basis"): [
+                _basis_label(c, b, bool(std.loc[i, "carried"]), base)
+                for b, i in zip(top["basis"], inds, strict=True)
+            ],
+        }
+    )
+    fmts = {col: "#,##0.0" for col in frame.columns[2:4]}
+    data = top[
+        [
+            "region_code",
+            "indicator",
+            "baseline_year",
+            "baseline",
+            "target_year",
+            "projected_p",
+            "standard",
+            "target",
+            "basis",
+        ]
+    ]
+    data = data.rename(columns={"target": "next_target"}).reset_index(drop=True)
+    obs = c.ds.obs(inds, c.ds.top)
+    return c.table(
+        "next_targets",
+        c.tr("next_title", top=c.top_name, target_year=target),
+        frame,
+        obs[obs["year"] <= base],
+        fmts,
+        method=c.tr("next_method", year=base, p=f"{rtables.P:.0%}"),
+        data=data,
+        rows=[c.decimals(i) for i in inds],
     )
 
 
 def _table_county_targets(c: _Ctx, ind: str) -> PlanItem | None:
-    view = c.view
-    if ind not in view.indicators:
+    """The next period's target of ``ind`` for every unit, the whole region as the total row
+    (report 06)."""
+    if c.next is None:
         return None
-    tab = target_words.county_table(view, ind, lang=c.lang)
-    frame = tab.reset_index()
-    target = float(view.targets.loc[ind, "target_value"])
-    notes = [c.tr("county_targets_method")]
-    coded = view.county_frame(ind)
-    total = float(coded.loc[coded["region_code"] == c.ds.top, "target"].iloc[0])
-    if round(total, 1) != round(target, 1):  # the table shows one decimal
-        key = "target_total_above" if total > target else "target_total_below"
-        notes.append(c.tr(key, top=c.top_name, total=fmt(total, 1), target=fmt(target, 1)))
-    # region, base year, baseline, target, standard, increment, share (%), amounts
-    kinds = ["0", "0.0", "0.0", "0.0", "0.0", "0.0", "#,##0", "#,##0"]
-    fmts = dict(zip(frame.columns[1:], kinds, strict=False))
-    tg = c.target(ind)
-    obs = view.obs_used(ind)
+    base, target = c.next
+    frame_all, std = c.next_targets
+    if ind not in set(frame_all["indicator"]):
+        return None
+    one = frame_all[frame_all["indicator"] == ind]
+    order = {k: n for n, k in enumerate([*c.units, c.ds.top])}
+    one = one.sort_values("region_code", key=lambda s: s.map(order), kind="stable")
+    frame = pd.DataFrame(
+        {
+            c.tr("region"): [c.names[k] for k in one["region_code"]],
+            c.tr("baseline_col", year=base): one["baseline"].to_numpy(float),
+            c.tr("projected_col", year=target, p=f"{rtables.P:.0%}"): one["projected_p"].to_numpy(
+                float
+            ),
+            c.tr("standard"): one["standard"].to_numpy(float),
+            c.tr("target_col", year=target): one["target"].to_numpy(float),
+            c.tr("basis"): [_basis_label(c, b, False, base) for b in one["basis"]],
+        }
+    )
+    d = c.decimals(ind)
+    fmts = {col: "#,##0" + ("." + "0" * d if d else "") for col in frame.columns[1:5]}
+    data = one[
+        [
+            "region_code",
+            "indicator",
+            "baseline_year",
+            "baseline",
+            "target_year",
+            "projected_p",
+            "standard",
+            "target",
+            "basis",
+        ]
+    ]
+    data = data.rename(columns={"target": "next_target"}).reset_index(drop=True)
+    obs = c.ds.obs(ind, [c.ds.top, *c.units])
     return c.table(
-        f"county_targets_{ind}",
-        c.tr("county_targets_title", indicator=c.label(ind, False), target_year=view.target_year),
+        f"next_targets_{ind}",
+        captions.with_unit(
+            c.tr("county_targets_title", indicator=c.label(ind, False), target_year=target),
+            c.unit(ind),
+            c.lang,
+        ),
         frame,
-        obs[obs["year"] <= view.basis_year],
+        obs[obs["year"] <= base],
         fmts,
-        extra=[str(tg["source"])] if tg is not None else [],
-        method=c.join(*notes),
+        extra=[str(std.loc[ind, "source"])]
+        if str(std.loc[ind, "source"]) in set(c.ds.sources["id"])
+        else [],
+        method=c.tr("next_method", year=base, p=f"{rtables.P:.0%}"),
+        data=data,
     )
 
 
@@ -685,7 +897,9 @@ def build(
             _lorenz(c, WORKER_INDICATOR),
             _fan(c, MAIN_INDICATOR),
             *_status(c),
+            _table_final(c),
             _table_status(c),
+            _table_next(c),
             _table_county_targets(c, MAIN_INDICATOR),
         ]
     return [i for i in items if i is not None]
@@ -726,6 +940,8 @@ def write(
                 written["figures"].append(write_bytes(out / "figures" / f"{name}.{fmt}", data))
             doc_items.append(FigureItem(png, it.caption, it.note, it.width_cm))
         elif it.table is not None:
+            if it.data is not None:  # the code-named twin of a results table
+                written["tables"].append(write_table(it.data, REPORT, it.key, out))
             written["tables"].append(write_xlsx(it.table, out / "tables" / f"{name}.xlsx"))
             written["tables"].append(write_csv(it.table, out / "tables" / f"{name}.csv"))
             tables.append(it.table)

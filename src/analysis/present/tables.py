@@ -43,6 +43,16 @@ class Table:
     formats: dict[str, str] = field(default_factory=dict)
     illustrative: bool = False
     lang: str = "zh"
+    row_decimals: list[int] | None = None  # rows of different indicators: decimals by row
+
+    def format_of(self, row: int, col) -> str | None:
+        """The number format of a cell: the column's, with the row's decimals when the rows
+        hold different indicators (``row_decimals``; percent formats keep theirs)."""
+        fmt = self.formats.get(col)
+        if not fmt or self.row_decimals is None or fmt.endswith("%"):
+            return fmt
+        d = self.row_decimals[row]
+        return ("#,##0" if "," in fmt else "0") + ("." + "0" * d if d else "")
 
     @property
     def title(self) -> str:
@@ -120,9 +130,10 @@ def note_height(note: str, width_chars: float, size_pt: float = 9.0) -> float:
     return round((lines + 1) * size_pt * 1.35, 1)
 
 
-def _print_setup(ws, ncol: int) -> None:
+def _print_setup(ws, ncol: int, lang: str = "zh") -> None:
     """A4 landscape, fitted to one page wide, title and header rows repeated on every page,
-    panes frozen at the first data cell (B3: the region column and the header stay)."""
+        panes frozen at the first data cell (B3: the region column and the header stay), the page
+    number and count in the footer (``present.xlsx_footer``: Excel's &P and &N codes)."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -131,6 +142,7 @@ def _print_setup(ws, ncol: int) -> None:
     ws.print_title_rows = "1:2"
     ws.print_options.horizontalCentered = True
     ws.freeze_panes = "B3" if ncol > 1 else "A3"
+    ws.oddFooter.center.text = t("present.xlsx_footer", lang)
 
 
 def xlsx_bytes(tables: Sequence[Table]) -> bytes:
@@ -166,7 +178,7 @@ def xlsx_bytes(tables: Sequence[Table]) -> bytes:
                 if isinstance(v, float) and v == 0:
                     v = 0.0  # no "-0.0"
                 c = ws.cell(row=3 + i, column=1 + j, value=neutralise(v))
-                fmt = table.formats.get(f.columns[j])
+                fmt = table.format_of(i, f.columns[j])
                 if fmt and isinstance(v, int | float):
                     c.number_format = fmt
                 if i == values.shape[0] - 1:
@@ -185,7 +197,7 @@ def xlsx_bytes(tables: Sequence[Table]) -> bytes:
             c.font = Font(size=9)
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncol)
             ws.row_dimensions[r].height = note_height(table.note, sum(widths))
-        _print_setup(ws, ncol)
+        _print_setup(ws, ncol, table.lang)
     props = wb.properties
     props.created = props.modified = FIXED_TIME
     props.creator = "analysis"
@@ -280,7 +292,7 @@ def _widths(table: Table, size_pt: float) -> tuple[list[float], list[float]]:
     f = table.frame
     least, pref = [], []
     for j, col in enumerate(f.columns):
-        cells = [display_value(v, table.formats.get(col)) for v in f.iloc[:, j].tolist()]
+        cells = [display_value(v, table.format_of(i, col)) for i, v in enumerate(f.iloc[:, j])]
         data = max((_text_width(c) / 2 for c in cells), default=1.0)
         head_word = max((_text_width(w) / 2 for w in words(str(col))), default=1.0)
         head = max(head_word, _text_width(str(col)) / 4)  # two header lines
@@ -369,7 +381,7 @@ def add_three_line_table(
     template = None  # one body paragraph (alignment, spacing, run font) copied into each cell:
     for i in range(values.shape[0]):  # python-docx's per-run font setters cost ~1 ms a cell
         for j in range(values.shape[1]):
-            text = display_value(values[i, j], table.formats.get(f.columns[j]))
+            text = display_value(values[i, j], table.format_of(i, f.columns[j]))
             tc = grid[i + 1][j]._tc
             if template is None:
                 p = grid[i + 1][j].paragraphs[0]

@@ -4,7 +4,7 @@ Every number that enters a findings sentence is formatted here from a computed v
 ``qty`` (a value with its indicator's unit and display decimals, ``numbers.indicator_decimals``:
 the ``decimals`` column of indicators.csv, else 0 for counts and 1 otherwise), ``pct``
 (a probability as a whole percent), ``name_list`` (region names, shortened to the first
-few and a count for long lists). Templates are in the catalogue (``chapter.*``).
+few and the number of the others for long lists). Templates are in the catalogue (``chapter.*``).
 """
 
 from __future__ import annotations
