@@ -148,8 +148,8 @@ def test_page_order_of_the_committed_notebooks(name, tmp_path):
     path = next(paths.NOTEBOOKS_DIR.glob(f"{name}_*.ipynb"))
     nb = nbformat.read(path, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
-    assert "chapter.findings(" in code[1].source
-    assert "chapter.methods(" in code[-1].source
+    assert "report.opening(r)" in code[1].source  # title and findings (present/reports)
+    assert "report.methods(r" in code[-1].source
     md = [c.source for c in nb.cells if c.cell_type == "markdown"]
     for text in md:  # region words come from the data, not from the notebook
         assert "全州" not in text and "县(市)" not in text and "县（市）" not in text
