@@ -24,6 +24,7 @@ from analysis.analyses.gaps import TIER_K
 from analysis.data import Dataset
 from analysis.messages import has, t
 from analysis.methods import composite
+from analysis.present.findings import Sentence
 from analysis.present.numbers import indicator_decimals, magnitude_decimals
 from analysis.present.words.gap_text import convergence_counts, theme_label
 from analysis.present.words.plan_text import (
@@ -48,6 +49,12 @@ def standard_word(ds: Dataset, ind: str, lang: str) -> str:
     return t(f"findings_gaps.standard_{'national' if origin == 'national' else 'other'}", lang)
 
 
+def illustrative(ds: Dataset, indicators, year: int | None = None) -> bool:
+    """Whether the units' observations of ``indicators`` (in ``year``, else every year) are
+    illustrative: the flag of a sentence built from them (``findings.Sentence``)."""
+    return ds.is_illustrative(ds.obs(list(indicators), ds.unit_codes, year))
+
+
 def widening(beta: pd.DataFrame) -> list[str]:
     """Indicators whose differences between units grow: a significant positive beta
     (divergence), counted as in ``gap_text.convergence_counts``."""
@@ -61,7 +68,7 @@ def _status(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
     nm, units = ds.names(lang), ds.units_word(lang)
     d = magnitude_decimals(idx["index"])
     counts = tier["index"].value_counts()
-    out = [
+    out: list[str] = [
         t(
             "findings_gaps.index",
             lang,
@@ -77,6 +84,7 @@ def _status(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
             lag=int(counts.get("lagging", 0)),
         )
     ]
+    out[0] = Sentence(out[0], illustrative(ds, spec.indicators, spec.year))
     short = results["shortfall"]
     for ind, std in targets(ds).items():
         v = ds.values([ind], spec.year)[ind].dropna()
@@ -85,6 +93,7 @@ def _status(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
         below = int((short["indicator"] == ind).sum())
         unit = ds.indicator(ind)[f"unit_{lang}"]
         dd = indicator_decimals(ds, ind)
+        n = len(out)
         out.append(
             t(
                 f"findings_gaps.standard_status{'' if below else '_all'}",
@@ -100,6 +109,7 @@ def _status(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
                 median=num(v.median(), dd),
             )
         )
+        out[n] = Sentence(out[n], illustrative(ds, [ind], spec.year))
     return out
 
 
@@ -161,6 +171,7 @@ def _problems(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
                 items=names(items, lang, limit=len(items)),
             )
         )
+        out[-1] = Sentence(out[-1], illustrative(ds, spec.indicators, spec.year))
     s = spread(results, ds, spec)
     if s:
         nm = ds.names(lang)
@@ -181,10 +192,12 @@ def _problems(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
         else:
             diff = num(s["hv"] - s["lv"], d)
             out.append(t("findings_gaps.spread_diff", lang, diff=diff, **common))
+        out[-1] = Sentence(out[-1], illustrative(ds, [s["indicator"]], spec.year))
     wide = widening(results["beta"])
     if wide:
         labels = [mid(ds.label(i, lang, unit=False)) for i in wide]
-        out.append(t("findings_gaps.widening", lang, labels=names(labels, lang), units=units))
+        text = t("findings_gaps.widening", lang, labels=names(labels, lang), units=units)
+        out.append(Sentence(text, illustrative(ds, wide)))
     return out
 
 
@@ -193,6 +206,7 @@ def _gaps(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
     short = results["shortfall"]
     out = []
     for ind, rows in short.groupby("indicator", sort=False):
+        n = len(out)
         worst = rows.sort_values("gap_pct", ascending=False, kind="stable").iloc[0]
         d = indicator_decimals(ds, str(ind))
         numerator = str(ds.indicator(str(ind))["numerator"] or "")
@@ -224,6 +238,7 @@ def _gaps(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
             )
         else:
             out.append(t("findings_gaps.shortfall", lang, **fields))
+        out[n] = Sentence(out[n], illustrative(ds, [str(ind)], spec.year))
     conv, div, na = convergence_counts(results["beta"])
     k = len(results["beta"])
     out.append(
@@ -238,12 +253,14 @@ def _gaps(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
             units=units,
         )
     )
+    out[-1] = Sentence(out[-1], illustrative(ds, results["beta"].index))
     cost = costs(results["shortfall_totals"])
     key = cost_key(cost)
     if key:
-        out.append(
-            t(f"findings_gaps.cost_{key}", lang, once=num(cost["once"]), yearly=num(cost["yearly"]))
+        text = t(
+            f"findings_gaps.cost_{key}", lang, once=num(cost["once"]), yearly=num(cost["yearly"])
         )
+        out.append(Sentence(text, illustrative(ds, short["indicator"].unique(), spec.year)))
     return out
 
 
@@ -282,9 +299,8 @@ def _actions(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
             )
             for _, r in top.iterrows()
         ]
-        out.append(
-            t("findings_gaps.act_priority", lang, items=names(items, lang, limit=len(items)))
-        )
+        text = t("findings_gaps.act_priority", lang, items=names(items, lang, limit=len(items)))
+        out.append(Sentence(text, illustrative(ds, top["indicator"].unique(), spec.year)))
     tier = results["tiers"]
     lag = list(tier.index[tier["index"] == "lagging"])
     if lag:
@@ -299,6 +315,7 @@ def _actions(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
                 themes=names(themes, lang, limit=3),
             )
         )
+        out[-1] = Sentence(out[-1], illustrative(ds, spec.indicators, spec.year))
     s = spread(results, ds, spec)
     if s:
         out.append(
@@ -312,11 +329,15 @@ def _actions(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
                 units=units,
             )
         )
+        out[-1] = Sentence(out[-1], illustrative(ds, [s["indicator"]], spec.year))
     cost = costs(results["shortfall_totals"])
     key = cost_key(cost)
     if key:
         money = {"once": num(cost["once"]), "yearly": num(cost["yearly"])}
-        out.append(t(f"findings_gaps.act_budget_{key}", lang, **money))
+        text = t(f"findings_gaps.act_budget_{key}", lang, **money)
+        out.append(
+            Sentence(text, illustrative(ds, results["shortfall"]["indicator"].unique(), spec.year))
+        )
     if ds.is_illustrative(ds.obs(spec.indicators, ds.unit_codes, spec.year)):
         out.append(t("findings_gaps.act_illustrative", lang, units=ds.units_word(lang)))
     return [cap(s) for s in out]
