@@ -13,7 +13,6 @@ from dataclasses import replace
 
 import pytest
 
-from analysis.analyses import evaluation as ev
 from analysis.messages import t
 from analysis.present import findings as F
 from analysis.present.words import evaluation as ew
@@ -45,10 +44,10 @@ def test_sentence_collector_adds_the_mark_once():
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_evaluation_findings_are_marked_from_the_observations(ds, real, lang):
+def test_evaluation_findings_are_marked_from_the_observations(ds, real, pages, real_pages, lang):
     mark = t("findings.illustrative_suffix", lang)
     banner = t("findings.illustrative_banner", lang)
-    frame = ev.evaluate(ds, 2020, 2025)
+    frame = pages["evaluation"][3].frame  # analyses.evaluation.evaluate(ds, 2020, 2025)
     inds = list(dict.fromkeys(frame["indicator"]))
     flags = {i: ds.is_illustrative(ds.obs(i, [ds.top, *ds.unit_codes])) for i in inds}
     assert any(flags.values())  # the county panel is illustrative in the default data
@@ -60,7 +59,7 @@ def test_evaluation_findings_are_marked_from_the_observations(ds, real, lang):
         if label is not None and flags[label]:
             assert F.is_marked(sentence) and F.text(sentence, lang).count(mark) == 1, sentence
     # the same numbers from official sources only: no mark, no banner anywhere
-    rf = ev.evaluate(real, 2020, 2025)
+    rf = real_pages["evaluation"][3].frame
     rsections = ew.plan_findings(rf, real, 2025, lang)
     rpage = F.markdown(F.Findings(**rsections), lang)
     assert mark not in rpage and banner not in rpage
@@ -107,7 +106,7 @@ def _text(obj) -> str:
 
 
 def _build_pages(data, out, lang="zh") -> dict:
-    """Every report kind's page on ``data``: (findings, shown texts, shown figures)."""
+    """Every report kind's page on ``data``: (findings, shown texts, shown figures, report)."""
     import importlib
     from unittest import mock
 
@@ -140,7 +139,7 @@ def _build_pages(data, out, lang="zh") -> dict:
                     getattr(mod, name)(r)
             figs = [o for o in shown if isinstance(o, Figure)]
             texts = [_text(o) for o in shown if not isinstance(o, Figure)]
-            pages[kind] = (_findings(kind, r, lang), texts, figs)
+            pages[kind] = (_findings(kind, r, lang), texts, figs, r)
     finally:
         paths._PUBLISH[:] = saved
     return pages
@@ -173,7 +172,7 @@ def _illustrative_labels(ds) -> dict[str, bool]:
 
 @pytest.mark.parametrize("kind", list(REPORTS))
 def test_report_pages_mark_what_rests_on_illustrative_series(pages, ds, kind):
-    found, texts, figs = pages[kind]
+    found, texts, figs, _ = pages[kind]
     suffix, banner = t("findings.illustrative_suffix", "zh"), F.banner("zh")
     sentences = [x for xs in found.values() for x in xs]
     shown = html.unescape("\n".join(texts))
@@ -198,7 +197,7 @@ def test_report_pages_mark_what_rests_on_illustrative_series(pages, ds, kind):
 
 @pytest.mark.parametrize("kind", list(REPORTS))
 def test_report_pages_of_real_data_carry_no_mark(real_pages, kind):
-    found, texts, figs = real_pages[kind]
+    found, texts, figs, _ = real_pages[kind]
     assert not any(F.is_marked(x) for xs in found.values() for x in xs)
     shown = "\n".join(texts)
     assert not _any_mark(shown)  # sentences, banner, table notes
