@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.analyses import county_targets as ct
+from analysis.analyses import levels
 from analysis.analyses import status as status_rules
 from analysis.analyses import targets as tg
 from analysis.data import Dataset
@@ -137,7 +138,7 @@ def _evaluate(
     targets = tg.targets_in_force(ds, target_year, target_values)
     inds = tg.select_indicators(ds, targets, None, target_year)
     held = tg.held_targets(ds, targets.loc[inds], rule, base_year, target_year)
-    regions = [ds.top, *ds.unit_codes]
+    regions = levels.scope_regions(ds)
     parts = []
     for ind in inds:
         meta = ds.indicator(ind)

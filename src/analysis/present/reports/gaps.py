@@ -51,7 +51,7 @@ def open(  # noqa: A001
     indicators: Sequence[str] = (),
     normalisation: str = "minmax",
     weighting: str | Mapping[str, float] = "equal",
-    grouping: str | Mapping[str, str] = "group",
+    grouping: str | Mapping[str, str] = "auto",
     facility_cost_per_m2: float = 3000,
     worker_cost_per_year: float = 50000,
     report_name: str = KIND,
@@ -135,7 +135,10 @@ def trend(r: Gaps) -> None:
     chapter.paragraph(
         plan_text.sub_heading(r.page_text("trend"), 4, lang), r.page_text("trend_intro")
     )
-    note = r.source(spec.indicators, spec.year, method=pg.t("gaps.method_population_weights"))
+    method = pg.t("present.note_sep").join(
+        [pg.t("gaps.method_population_weights"), gw.grouping_note(ds, spec, lang)]
+    )
+    note = r.source(spec.indicators, spec.year, method=method)
     title = pg.t("gaps.table_inequality", year=spec.year)
     pg.table(gw.reading(r.inequality, ds, lang), title, note)
     first = (gaps.standard_indicators(ds, spec) or spec.indicators)[0]

@@ -19,12 +19,14 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.analyses import levels
 from analysis.analyses.gap_params import Spec, meta, targets
 from analysis.analyses.gaps import TIER_K
 from analysis.data import Dataset
+from analysis.data import words as region_words
 from analysis.messages import has, t
 from analysis.methods import composite
-from analysis.present.findings import Sentence
+from analysis.present.findings import Sentence, flag
 from analysis.present.numbers import indicator_decimals, magnitude_decimals
 from analysis.present.words.gap_text import convergence_counts, theme_label
 from analysis.present.words.plan_text import (
@@ -36,6 +38,7 @@ from analysis.present.words.plan_text import (
     paragraphs,
     ratio,
     region_text,
+    worst_first,
 )
 
 PRIORITY_N = 3  # shortfalls named in the first recommendation
@@ -109,14 +112,57 @@ def _status(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
                 median=num(v.median(), dd),
             )
         )
-        out[n] = Sentence(out[n], illustrative(ds, [ind], spec.year))
+        if below:
+            out += _by_group(
+                ds,
+                ind,
+                std,
+                set(short.loc[short["indicator"] == ind, "region_code"]),
+                spec.year,
+                lang,
+            )
+        flag(out, n, illustrative(ds, [ind], spec.year))
     return out
+
+
+def _by_group(ds: Dataset, ind: str, std: float, below: set, year: int, lang: str) -> list[str]:
+    """The intermediate regions (prefectures) against a standard: how many are below it as a
+    whole (their own value, aggregated from their counties when the data set is loaded),
+    most lagging first, and the one with the most units below it."""
+    groups = levels.group_of(ds)
+    if groups.empty:
+        return []
+    level = levels.group_level(ds)
+    word = region_words.units_word(level, (), lang)
+    codes = levels.codes_at(ds, level)
+    own = ds.values([ind], year, codes)[ind]
+    sgn = 1.0 if ds.indicator(ind)["direction"] == "higher" else -1.0
+    gap = (sgn * (std - own)).dropna()
+    low = worst_first(gap[gap > 0].to_dict())
+    nm = ds.names(lang)
+    count = {g: sum(1 for u in groups.index[groups == g] if u in below) for g in codes}
+    most = worst_first({g: float(k) for g, k in count.items()})[0]
+    return [
+        t(
+            "findings_gaps.group_status" if low else "findings_gaps.group_status_all",
+            lang,
+            label=ds.label(ind, lang, unit=False),
+            n=len(codes),
+            groups=word,
+            k=len(low),
+            names=names([nm[g] for g in low], lang),
+            most=nm[most],
+            m=int((groups == most).sum()),
+            b=count[most],
+            units=ds.units_word(lang),
+        )
+    ]
 
 
 def _lagging_items(tier: pd.DataFrame, ds: Dataset, lang: str) -> list[str]:
     nm = ds.names(lang)
     dims = [c for c in tier.columns if c != "index"]
-    lag = tier.index[tier["index"] == "lagging"]
+    lag = _lagging_order(tier)
     return [
         t(
             "findings_gaps.lag_item",
@@ -127,6 +173,15 @@ def _lagging_items(tier: pd.DataFrame, ds: Dataset, lang: str) -> list[str]:
         )
         for c in lag
     ]
+
+
+def _lagging_order(tier: pd.DataFrame) -> list[str]:
+    """The units of the lagging index tier, most lagging first: by the number of lagging
+    dimensions, then by code."""
+    dims = [c for c in tier.columns if c != "index"]
+    lag = tier.index[tier["index"] == "lagging"]
+    count = {c: float((tier.loc[c, dims] == "lagging").sum()) for c in lag}
+    return worst_first(count)
 
 
 def spread(results: dict, ds: Dataset, spec: Spec) -> dict | None:
@@ -168,7 +223,7 @@ def _problems(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
                 lang,
                 k=len(items),
                 units=units,
-                items=names(items, lang, limit=len(items)),
+                items=names(items, lang),
             )
         )
         out[-1] = Sentence(out[-1], illustrative(ds, spec.indicators, spec.year))
@@ -196,7 +251,9 @@ def _problems(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
     wide = widening(results["beta"])
     if wide:
         labels = [mid(ds.label(i, lang, unit=False)) for i in wide]
-        text = t("findings_gaps.widening", lang, labels=names(labels, lang), units=units)
+        text = t(
+            "findings_gaps.widening", lang, labels=names(labels, lang, ranked=False), units=units
+        )
         out.append(Sentence(text, illustrative(ds, wide)))
     return out
 
@@ -299,10 +356,10 @@ def _actions(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
             )
             for _, r in top.iterrows()
         ]
-        text = t("findings_gaps.act_priority", lang, items=names(items, lang, limit=len(items)))
+        text = t("findings_gaps.act_priority", lang, items=names(items, lang))
         out.append(Sentence(text, illustrative(ds, top["indicator"].unique(), spec.year)))
     tier = results["tiers"]
-    lag = list(tier.index[tier["index"] == "lagging"])
+    lag = _lagging_order(tier)
     if lag:
         dims = [c for c in tier.columns if c != "index"]
         count = Counter(d for c in lag for d in dims if tier.loc[c, d] == "lagging")
@@ -312,7 +369,7 @@ def _actions(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
                 "findings_gaps.act_lagging",
                 lang,
                 names=names([nm[c] for c in lag], lang),
-                themes=names(themes, lang, limit=3),
+                themes=names(themes, lang, limit=3, ranked=False),
             )
         )
         out[-1] = Sentence(out[-1], illustrative(ds, spec.indicators, spec.year))
