@@ -98,9 +98,9 @@ def paragraph(*texts: str) -> None:
     _show(_markdown("\n\n".join(x for x in texts if x)))
 
 
-def findings(sections: dict[str, list[str]], lang: str = "zh") -> None:
+def findings(sections: dict[str, list[str]], lang: str = "zh", *, with_banner: bool = True) -> None:
     """The opening findings (``present.findings``) from an analysis' sections."""
-    _show(_findings.show(_findings.Findings(**sections), lang))
+    _show(_findings.show(_findings.Findings(**sections), lang, with_banner=with_banner))
 
 
 def methods(text: str, lang: str = "zh") -> None:

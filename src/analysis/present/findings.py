@@ -51,9 +51,33 @@ def text(sentence: str, lang: str = "zh") -> str:
     return (s[: len(s) - len(stop)] if stop else s) + mark + stop
 
 
-def banner(lang: str = "zh") -> str:
-    """The illustrative-data banner at the top of a page (``findings.illustrative_banner``)."""
+def flag(sentences: list[str], start: int, illustrative: bool) -> None:
+    """Flag ``sentences[start:]`` (those a builder added for one set of facts) illustrative
+    when the facts are, in place."""
+    if illustrative:
+        sentences[start:] = [Sentence(x, True) for x in sentences[start:]]
+
+
+def like(sentence: str, text: str) -> str:
+    """``text`` (a rewording of ``sentence``, e.g. capitalised) with ``sentence``'s flag."""
+    return Sentence(text, True) if is_marked(sentence) else text
+
+
+def banner_text(lang: str = "zh") -> str:
+    """The illustrative-data banner as plain text (``findings.illustrative_banner``)."""
     return t("findings.illustrative_banner", lang)
+
+
+def banner(lang: str = "zh") -> str:
+    """The illustrative-data banner at the top of a page, in bold Markdown."""
+    return f"**{banner_text(lang)}**"
+
+
+def banner_html(lang: str = "zh") -> str:
+    """The illustrative-data banner at the top of an HTML page (class ``illustrative-banner``)."""
+    from html import escape
+
+    return f'<p class="illustrative-banner">{escape(banner_text(lang))}</p>'
 
 
 @dataclass(frozen=True)
@@ -81,15 +105,17 @@ def heading(section: str, number: int, lang: str) -> str:
     )
 
 
-def markdown(findings: Findings, lang: str = "zh", *, level: int = 2) -> str:
+def markdown(
+    findings: Findings, lang: str = "zh", *, level: int = 2, with_banner: bool = True
+) -> str:
     """The findings as Markdown: one heading per non-empty section, one bullet per sentence,
     a flagged sentence with its illustrative mark (``text``) and, when any is flagged, the
-    illustrative banner (``banner``) first.
+    illustrative banner (``banner``) first (``with_banner=False``: the page shows it above).
 
     An empty section is left out rather than shown with a placeholder.
     """
     hashes = "#" * level
-    parts: list[str] = [banner(lang)] if findings.illustrative() else []
+    parts: list[str] = [banner(lang)] if with_banner and findings.illustrative() else []
     for i, (section, sentences) in enumerate(findings.sections(), start=1):
         parts.append(f"{hashes} {heading(section, i, lang)}")
         parts.append("\n".join(f"- {text(s, lang)}" for s in sentences))
@@ -101,9 +127,9 @@ def methods_heading(lang: str = "zh", *, level: int = 2) -> str:
     return f"{'#' * level} {t('findings.methods', lang)}"
 
 
-def show(findings: Findings, lang: str = "zh", *, level: int = 2):
+def show(findings: Findings, lang: str = "zh", *, level: int = 2, with_banner: bool = True):
     """The findings as an IPython Markdown object (rendered in JupyterLab and the HTML), the
     strings from data escaped (``escape.markdown_text``)."""
     from analysis.present.escape import markdown as escaped
 
-    return escaped(markdown(findings, lang, level=level))
+    return escaped(markdown(findings, lang, level=level, with_banner=with_banner))

@@ -49,7 +49,8 @@ CATALOGUES = ("profile", "gaps", "methods", "present", "findings", "data", "regi
 
 @dataclass(frozen=True)
 class Block:
-    """One element of the page: kind is heading, section, text, summary, figure, table, note."""
+    """One element of the page: kind is heading, banner, section, text, summary, figure, table,
+    note."""
 
     kind: str
     text: str = ""  # heading/section/text/note text, or the caption of a figure/table
@@ -228,11 +229,14 @@ def summary(ctx: Context, code: str) -> findings.Findings:
                 pct=display.number(P.profile(b, code).loc[i, "gap_pct"], 1),
             )
         )
-    loc = captions.localise
+
+    def loc(s: str) -> str:  # every number is the county panel's: flagged when it is
+        return findings.Sentence(captions.localise(s, lang), ctx.illustrative)
+
     return findings.Findings(
-        status=[loc(s, lang) for s in status],
-        problems=[loc(s, lang) for s in problems],
-        gaps=[loc(s, lang) for s in gap_lines],
+        status=[loc(s) for s in status],
+        problems=[loc(s) for s in problems],
+        gaps=[loc(s) for s in gap_lines],
     )
 
 
@@ -362,6 +366,7 @@ def build(ctx: Context, code: str) -> list[Block]:
 
     blocks = [
         Block("heading", t("profile.heading", lang, name=name(ctx, code))),
+        *([Block("banner", findings.banner_text(lang))] if ctx.illustrative else []),
         Block("text", captions.localise(t("profile.intro", lang, name=who, **words), lang)),
         Block("summary", t("profile.summary", lang), summary=summary(ctx, code)),
         sec("profile.section_position"),
@@ -395,9 +400,10 @@ def build(ctx: Context, code: str) -> list[Block]:
 # --- output: notebook ------------------------------------------------------------------------
 
 
-def summary_markdown(s: findings.Findings) -> str:
-    """The summary sentences as bullets, in the plan's order (situation, problems, gaps)."""
-    return "\n".join(f"- {x}" for _, sentences in s.sections() for x in sentences)
+def summary_markdown(s: findings.Findings, lang: str = "zh") -> str:
+    """The summary sentences as bullets, in the plan's order (situation, problems, gaps), each
+    with its illustrative mark (``findings.text``)."""
+    return "\n".join(f"- {findings.text(x, lang)}" for _, xs in s.sections() for x in xs)
 
 
 def show(blocks: list[Block], lang: str = "zh") -> None:
@@ -413,7 +419,7 @@ def show(blocks: list[Block], lang: str = "zh") -> None:
         elif b.kind == "section":
             ipy_display(md(f"## {b.text}"))
         elif b.kind == "summary" and b.summary is not None:
-            ipy_display(md(f"**{b.text}**\n\n{summary_markdown(b.summary)}"))
+            ipy_display(md(f"**{b.text}**\n\n{summary_markdown(b.summary, lang)}"))
         elif b.kind == "figure" and b.figure is not None:
             ipy_display(md(f"**{b.text}**"))
             ipy_display(b.figure())
@@ -422,6 +428,8 @@ def show(blocks: list[Block], lang: str = "zh") -> None:
             ipy_display(display.show(b.table, lang=lang))
         elif b.kind == "note":
             ipy_display(md(f"*{b.text}*"))
+        elif b.kind == "banner":
+            ipy_display(md(f"**{b.text}**"))
         else:
             ipy_display(md(b.text))
 
@@ -443,6 +451,7 @@ padding:.3em .6em;text-align:right;white-space:nowrap}
 table.data th{background:#f2f2f2;text-align:center}
 table.data td:first-child{text-align:left;white-space:normal;min-width:10em}
 figure{margin:.6em 0;text-align:center}
+.illustrative-banner{background:#fff4d6;border:1px solid #e6b800;padding:.4em .8em}
 """
 
 
@@ -534,7 +543,9 @@ def html(
             n += 1
         elif b.kind == "summary" and b.summary is not None:
             items = "".join(
-                f"<li>{escape(x)}</li>" for _, sentences in b.summary.sections() for x in sentences
+                f"<li>{escape(findings.text(x, lang))}</li>"
+                for _, sentences in b.summary.sections()
+                for x in sentences
             )
             parts.append(
                 f'<section class="summary"><h2 id="s{n}">{escape(b.text)}</h2><ul>{items}</ul>'
@@ -550,6 +561,8 @@ def html(
             parts.append(f'<p class="caption">{escape(b.text)}</p>\n{table_html(b.table)}')
         elif b.kind == "note":
             parts.append(f'<p class="note">{escape(b.text)}</p>')
+        elif b.kind == "banner":
+            parts.append(f'<p class="illustrative-banner">{escape(b.text)}</p>')
         else:
             parts.append(f"<p>{escape(b.text)}</p>")
     page_title = title or next((b.text for b in blocks if b.kind == "heading"), "")

@@ -23,6 +23,7 @@ from analysis import io, paths
 from analysis.data import Dataset, load, words
 from analysis.errors import UserError, check_lang
 from analysis.messages import t
+from analysis.present import findings
 from analysis.present.escape import script_json
 from analysis.present.explore.export import explore_data, unit_indicators
 
@@ -45,6 +46,7 @@ table{border-collapse:collapse;font-size:.88em;width:100%}
 th,td{border:1px solid #ccc;padding:.2em .5em;text-align:left}th{background:#eee}
 td.v,td.r,td.g{text-align:right}tr.sel td{background:#ffe9b3}tbody tr{cursor:pointer}
 #selection{font-weight:bold}
+.illustrative-banner{background:#fff4d6;border:1px solid #e6b800;padding:.4em .8em}
 """
 
 
@@ -86,6 +88,15 @@ def page_html(data: dict[str, Any], asset: str, lang: str = "zh", key: str = "")
     """The page: static skeleton, the data as JSON, the app script (``page.js``) inline."""
     lang = check_lang(lang)
     payload = {**data, "lang": lang, "defaults": _defaults(data)}
+    if data.get("illustrative"):  # the banner's words in both languages (the zh/en switch)
+        payload["labels"] = {
+            lg: {**d, "banner": findings.banner_text(lg)} for lg, d in data["labels"].items()
+        }
+    banner = (
+        f'<p class="illustrative-banner" data-l="banner">{escape(findings.banner_text(lang))}</p>\n'
+        if data.get("illustrative")
+        else ""
+    )
     blob = script_json(payload)  # no "<", ">", "&": never closes the script element
     app = (HERE / "page.js").read_text(encoding="utf-8")
 
@@ -100,14 +111,16 @@ def page_html(data: dict[str, Any], asset: str, lang: str = "zh", key: str = "")
     def pick(k: str) -> str:
         return f'<label>{lab(k)}<select id="{k if k != "county" else "county"}"></select></label>'
 
+    hide = "" if data.get("illustrative") else ' style="display:none"'
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta name="{KEY_META}" content="{escape(key)}">\n'
         f"<title>{escape(text('title'))}</title>\n<style>{CSS}</style>\n"
         f'<script src="{escape(asset)}"></script>\n</head>\n<body>\n'
-        f'<h1>{lab("title")} <span id="badge" class="badge">{lab("illustrative")}</span></h1>\n'
-        f'<p class="note">{lab("subtitle")}</p>\n'
+        f'<h1>{lab("title")} <span id="badge" class="badge"{hide}>'
+        f"{lab('illustrative')}</span></h1>\n"
+        f'<p class="note">{lab("subtitle")}</p>\n{banner}'
         '<div class="bar">'
         + "".join(pick(k) for k in ("indicator", "year", "level", "county"))
         + f'<button id="lang" type="button">{lab("language")}</button>'

@@ -32,7 +32,7 @@ from analysis.data import Dataset, load, words
 from analysis.errors import UserError, check_lang, user_error
 from analysis.messages import t
 from analysis.methods import composite
-from analysis.present import figures, maps
+from analysis.present import figures, findings, maps, style
 from analysis.present.explore.export import levels, plan_view, unit_indicators
 from analysis.present.words import gaps as gap_words
 from analysis.present.words import targets as target_words
@@ -76,12 +76,15 @@ class View:
     def map(self) -> Figure | None:
         s = self.state
         key = ("map", s["indicator"], s["year"], s["level"])
-        return self._ex._cached(key, lambda: self._ex.county_map(s))
+        ind, year = s["indicator"], s["year"]
+        return self._ex._cached(key, lambda: self._ex.marked(self._ex.county_map(s), ind, year))
 
     @cached_property
     def trend(self) -> Figure | None:
         s = self.state
-        return self._ex._cached(("trend", s["indicator"], s["county"]), lambda: self._ex.trend(s))
+        ind, codes = s["indicator"], list(dict.fromkeys([s["county"], self._ex.ds.top]))
+        key = ("trend", ind, s["county"])
+        return self._ex._cached(key, lambda: self._ex.marked(self._ex.trend(s), ind, None, codes))
 
     @cached_property
     def spec(self) -> gaps.Spec:
@@ -167,6 +170,21 @@ class Explorer:
         """Projection of every target indicator (``export.plan_view``, as on the page)."""
         return plan_view(self.ds)
 
+    @cached_property
+    def illustrative(self) -> bool:
+        """Whether any series the panel shows is illustrative (then the banner on top)."""
+        return self.ds.is_illustrative(self.ds.obs(self.indicators, self.ds.unit_codes))
+
+    def marked(
+        self, fig: Figure | None, ind: str, year: int | None, codes: list[str] | None = None
+    ) -> Figure | None:
+        """``fig`` with the illustrative-data mark (``style.mark_illustrative``) when the
+        observations of ``ind`` it is drawn from (``codes``, default the units) are."""
+        obs = self.ds.obs(ind, codes or self.ds.unit_codes, year)
+        if fig is not None and self.ds.is_illustrative(obs):
+            style.mark_illustrative(fig, self.lang)
+        return fig
+
     def _cached(self, key: tuple, make):
         if key not in self._cache:
             self._cache[key] = make()
@@ -181,7 +199,8 @@ class Explorer:
             kw["values"] = self.ds.values([ind], year, codes)[ind].rename(self.ds.names(lang))
         name = self.ds.name(s["county"], lang)
         fig = figures.ranked_bar(**kw, highlight=[name])
-        return fig, kw["values"], kw["standard"]
+        codes = self.level_codes(level) if level != levels(self.ds)[0] else None
+        return self.marked(fig, ind, year, codes), kw["values"], kw["standard"]
 
     def county_map(self, s: dict[str, Any]) -> Figure | None:
         if s["level"] != levels(self.ds)[0]:
@@ -393,9 +412,10 @@ class Explorer:
         left = W.VBox([c["indicator"], c["year"], c["level"], c["county"]])
         right = W.VBox([c["index_indicators"], c["normalisation"], c["weighting"]])
         title = W.HTML(f"<b>{escape(words.fill(t('explore.title', self.lang), self._words))}</b>")
+        banner = [W.HTML(findings.banner_html(self.lang))] if self.illustrative else []
         tabs = self.tabs
         self.show()
-        return W.VBox([title, W.HBox([left, right]), o["messages"], tabs])
+        return W.VBox([title, *banner, W.HBox([left, right]), o["messages"], tabs])
 
     def _ipython_display_(self) -> None:
         from IPython.display import display

@@ -46,10 +46,11 @@ def open(  # noqa: A001
     ds = page.dataset(data_dir, top, level, outputs_dir)
     region = region_code or ds.top
     ds.check_regions(region)
-    pg = page.open(KIND, ds, report_name or KIND, lang)
     found = bf.findings(ds, region, base_year, lang)
     plan_obs = baseline.baseline_obs(ds, region, base_year)
     structure_obs = baseline.structure_obs(ds, base_year, base_year)
+    used = pd.concat([plan_obs, structure_obs, ds.obs(DIVISIONS, ds.top)])
+    pg = page.open(KIND, ds, report_name or KIND, lang, obs=used)
     pg.write(plan_obs, "baseline")
     pg.write(structure_obs, "county_structure")
     return Baseline(pg, region, base_year, found, plan_obs, structure_obs)
@@ -58,7 +59,7 @@ def open(  # noqa: A001
 def opening(r: Baseline) -> None:
     """Title and the findings."""
     chapter.paragraph("# " + r.page_text("title", year=r.base_year))
-    chapter.findings(r.found, r.pg.lang)
+    r.pg.findings(r.found)
 
 
 def plan_figures(r: Baseline) -> None:
@@ -98,8 +99,9 @@ def urbanisation(r: Baseline) -> None:
         xlabel=ds.label(ind, lang),
         lang=lang,
     )
-    note = captions.source_note(ds, ds.obs(ind, [*ds.unit_codes, ds.top], year), lang=lang)
-    pg.figure(fig, r.page_text("urbanisation_figure", year=year), note)
+    obs = ds.obs(ind, [*ds.unit_codes, ds.top], year)
+    note = captions.source_note(ds, obs, lang=lang)
+    pg.figure(fig, r.page_text("urbanisation_figure", year=year), note, obs=obs)
 
 
 def divisions(r: Baseline) -> None:
@@ -112,7 +114,8 @@ def divisions(r: Baseline) -> None:
     fig = figures.trend_lines(
         units, title=ds.name(ds.top, lang), ylabel=pg.t("baseline.chart_units"), lang=lang
     )
-    pg.figure(fig, r.page_text("divisions_figure"), captions.source_note(ds, obs, lang=lang))
+    note = captions.source_note(ds, obs, lang=lang)
+    pg.figure(fig, r.page_text("divisions_figure"), note, obs=obs)
 
 
 def methods(r: Baseline) -> None:

@@ -45,8 +45,8 @@ def open(  # noqa: A001
     ds = page.dataset(data_dir, top, level, outputs_dir)
     frame = results.open(ds).evaluation(base_year, target_year, target_values or None, rule)
     summ = ev.summary(frame, ds)
-    pg = page.open(KIND, ds, report_name or f"{KIND}_{target_year}", lang)
     obs = ds.obs(list(summ["indicator"]), [ds.top, *ds.unit_codes])
+    pg = page.open(KIND, ds, report_name or f"{KIND}_{target_year}", lang, obs=obs)
     note = captions.source_note(ds, obs, lang=lang)
     return Evaluation(pg, frame, summ, base_year, target_year, rule, note)
 
@@ -57,7 +57,7 @@ def opening(r: Evaluation) -> None:
     pg, ds, lang = r.pg, r.pg.ds, r.pg.lang
     title = chapter.title(ew.title(r.base_year, r.target_year, lang), lang)
     chapter.paragraph(title, ew.intro(ds, r.base_year, r.target_year, lang))
-    chapter.findings(ew.plan_findings(r.frame, ds, r.target_year, lang), lang)
+    pg.findings(ew.plan_findings(r.frame, ds, r.target_year, lang))
     del pg
 
 

@@ -32,6 +32,10 @@ class Gaps:
     def page_text(self, key: str, **fields) -> str:
         return gf.page(key, self.pg.ds, self.pg.lang, **fields)
 
+    def used(self, indicators, year: int | None = None) -> pd.DataFrame:
+        """The units' observations behind a figure (for the illustrative-data mark)."""
+        return gaps.obs_used(self.pg.ds, list(indicators), year)
+
     def source(self, indicators, year: int | None = None, **kw) -> str:
         obs = gaps.obs_used(self.pg.ds, indicators, year)
         return captions.source_note(self.pg.ds, obs, lang=self.pg.lang, **kw)
@@ -61,7 +65,7 @@ def open(  # noqa: A001
     res["shortfall"] = gaps.shortfall_table(ds, spec.year, unit_costs=costs)
     res["shortfall_totals"] = gaps.shortfall_totals(res["shortfall"])
     ineq = gaps.inequality_latest(res["inequality"], spec.year)
-    pg = page.open(KIND, ds, report_name or KIND, lang)
+    pg = page.open(KIND, ds, report_name or KIND, lang, obs=gaps.obs_used(ds, spec.indicators))
     found = gf.findings(res, ds, spec, lang)
     note = captions.source_note(ds, gaps.obs_used(ds, spec.indicators, spec.year), lang=lang)
     written = {
@@ -83,7 +87,7 @@ def open(  # noqa: A001
 def opening(r: Gaps) -> None:
     """Title and the findings."""
     chapter.paragraph("# " + gf.title(r.pg.ds, r.pg.lang))
-    chapter.findings(r.found, r.pg.lang)
+    r.pg.findings(r.found)
 
 
 def standards(r: Gaps) -> None:
@@ -95,7 +99,7 @@ def standards(r: Gaps) -> None:
     inds = gaps.standard_indicators(ds, r.spec)
     for ind in inds:
         fig = figures.ranked_bar(**gw.ranked_input(ds, ind, r.spec.year, lang))
-        pg.figure(fig, ds.label(ind, lang, unit=False))
+        pg.figure(fig, ds.label(ind, lang, unit=False), obs=r.used([ind], r.spec.year))
     chapter.paragraph(r.source(inds, r.spec.year))
 
 
@@ -108,7 +112,8 @@ def index(r: Gaps) -> None:
     geo = gw.map_input(ds, r.results["index"], lang)
     if geo:
         note = r.source(r.spec.indicators, r.spec.year, schematic_map=True)
-        pg.figure(maps.choropleth(**geo), geo["title"], note)
+        used = r.used(r.spec.indicators, r.spec.year)
+        pg.figure(maps.choropleth(**geo), geo["title"], note, obs=used)
 
 
 def tiers(r: Gaps) -> None:
@@ -118,7 +123,9 @@ def tiers(r: Gaps) -> None:
         plan_text.sub_heading(r.page_text("tiers"), 3, lang), r.page_text("tiers_intro")
     )
     hm = gw.heatmap_input(ds, r.spec, r.results["index"], lang)
-    pg.figure(figures.heatmap(**hm), hm["title"], r.note)
+    pg.figure(
+        figures.heatmap(**hm), hm["title"], r.note, obs=r.used(r.spec.indicators, r.spec.year)
+    )
     pg.table(gw.tier_reading(r.results["tiers"], ds, lang), pg.t("gaps.table_tiers"), r.note)
 
 
@@ -136,9 +143,9 @@ def trend(r: Gaps) -> None:
     pg.table(gw.reading(r.inequality, ds, lang), title, note)
     first = (gaps.standard_indicators(ds, spec) or spec.indicators)[0]
     lz = gw.lorenz_input(ds, first, spec.year, lang)
-    pg.figure(figures.lorenz(**lz), lz["title"])
+    pg.figure(figures.lorenz(**lz), lz["title"], obs=r.used([first], spec.year))
     sg = gw.sigma_input(r.results["inequality"], ds, lang)
-    pg.figure(figures.trend_lines(**sg), sg["title"])
+    pg.figure(figures.trend_lines(**sg), sg["title"], obs=r.used(spec.indicators))
     pg.table(
         gw.reading(r.results["beta"], ds, lang), pg.t("gaps.table_beta"), r.source(spec.indicators)
     )

@@ -52,9 +52,10 @@ def open(  # noqa: A001
     ds = page.dataset(data_dir, top, level, outputs_dir)
     frame, std = results.open(ds).next_targets(base_year, target_year, p, standards or None, rule)
     summ = npd.summary_frame(frame, std, ds)
-    pg = page.open(KIND, ds, report_name or f"{KIND}_{target_year}", lang)
     obs = ds.obs(list(summ["indicator"]), [ds.top, *ds.unit_codes])
-    note = captions.source_note(ds, obs[obs["year"] <= base_year], lang=lang)
+    obs = obs[obs["year"] <= base_year]
+    pg = page.open(KIND, ds, report_name or f"{KIND}_{target_year}", lang, obs=obs)
+    note = captions.source_note(ds, obs, lang=lang)
     return NextPeriod(pg, frame, std, summ, base_year, target_year, float(p), rule, note)
 
 
@@ -65,7 +66,7 @@ def opening(r: NextPeriod) -> None:
     title = chapter.title(npw.title(r.base_year, r.target_year, lang), lang)
     chapter.paragraph(title, npw.intro(ds, r.base_year, r.target_year, r.p, lang))
     findings = npw.plan_findings(r.frame, r.standards, ds, r.base_year, r.target_year, r.p, lang)
-    chapter.findings(findings, lang)
+    r.pg.findings(findings)
 
 
 def proposed(r: NextPeriod) -> None:

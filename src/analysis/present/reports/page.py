@@ -2,6 +2,11 @@
 figure and table numbers, the CSV folder of its tables, and one way to show a heading, a
 table (with its CSV), a figure and a paragraph.
 
+Illustrative data is marked where it is read: the page's opening shows the illustrative-data
+banner (``findings.banner``) when the observations the page uses include an illustrative
+series (``illustrative``), and a figure built from such observations carries the illustrative-data
+mark in its corner (``style.mark_illustrative``).
+
 Usage::
 
     pg = page.open("05_final_evaluation", report="05_final_evaluation_2025", lang="zh")
@@ -11,7 +16,7 @@ Usage::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -19,6 +24,7 @@ from analysis import paths
 from analysis.data import Dataset, load, words
 from analysis.messages import t
 from analysis.present import captions, chapter, datatables, style
+from analysis.present import findings as _findings
 
 
 @dataclass
@@ -29,6 +35,7 @@ class Page:
     lang: str
     report: str
     num: captions.Numbering
+    illustrative: bool = field(default=False)  # any illustrative series used on the page
 
     def t(self, key: str, **fields) -> str:
         """Catalogue message ``key`` with the data set's ``{units}``/``{whole}`` words."""
@@ -37,6 +44,14 @@ class Page:
     def title(self, key: str, **fields) -> None:
         """The page title (catalogue ``key``), the one first-level heading of the page."""
         chapter.paragraph(f"# {self.t(key, **fields)}")
+
+    def findings(self, sections: dict[str, list[str]]) -> None:
+        """The opening findings, the illustrative-data banner first when the page uses an
+        illustrative series or any sentence is flagged (once, above the findings)."""
+        flagged = _findings.Findings(**sections).illustrative()
+        if self.illustrative or flagged:
+            chapter.paragraph(_findings.banner(self.lang))
+        chapter.findings(sections, self.lang, with_banner=False)
 
     def heading(self, key: str, *paragraphs: str, **fields) -> None:
         """A section heading (catalogue ``key``) and its introduction."""
@@ -59,10 +74,13 @@ class Page:
         if data is not None:
             self.write(data, name)
 
-    def figure(self, fig, title: str, note: str = "") -> None:
-        """A numbered figure with its note."""
+    def figure(self, fig, title: str, note: str = "", *, obs: pd.DataFrame | None = None) -> None:
+        """A numbered figure with its note; the illustrative-data mark in its corner when
+        ``obs`` (the observations it is drawn from) include an illustrative value."""
         from IPython.display import display
 
+        if obs is not None and captions.is_illustrative(self.ds, obs):
+            style.mark_illustrative(fig, self.lang)
         chapter.caption(self.num.figure(title))
         display(fig)
         if note:
@@ -81,6 +99,10 @@ def dataset(data_dir: str = "", top: str = "", level: str = "", outputs_dir: str
     return ds
 
 
-def open(kind: str, ds: Dataset, report: str, lang: str = "zh") -> Page:  # noqa: A001
-    """A page of report ``kind`` (its chapter number from ``captions.REPORT_CHAPTERS``)."""
-    return Page(ds, lang, report, captions.report_numbering(kind, lang))
+def open(  # noqa: A001
+    kind: str, ds: Dataset, report: str, lang: str = "zh", obs: pd.DataFrame | None = None
+) -> Page:
+    """A page of report ``kind`` (its chapter number from ``captions.REPORT_CHAPTERS``);
+    ``obs``, the observations the page uses, decide the illustrative-data banner."""
+    ill = obs is not None and captions.is_illustrative(ds, obs)
+    return Page(ds, lang, report, captions.report_numbering(kind, lang), ill)

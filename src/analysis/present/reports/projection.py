@@ -41,6 +41,11 @@ class Projection:
         s = self.view.summary
         return bool((s["latest_year"] > self.view.base_year).any())
 
+    def fan_obs(self, ind: str) -> pd.DataFrame:
+        """The observations of the fan chart of ``ind`` (its region's, up to the as-of year)."""
+        o = self.view.obs_used(ind)
+        return o[o["region_code"] == (self.region_code or self.pg.ds.top)]
+
     @property
     def next_period(self) -> bool:
         """A period after the data's plan periods: its county targets are report 06's."""
@@ -78,7 +83,7 @@ def open(  # noqa: A001
         target_values=target_values or None,
         rule=rule,
     )
-    pg = page.open(KIND, ds, report_name or f"{KIND}_{target_year}", lang)
+    pg = page.open(KIND, ds, report_name or f"{KIND}_{target_year}", lang, obs=view.obs_used())
     note = captions.source_note(ds, view.obs_used(), lang=lang)
     return Projection(pg, res, view, rule, method, float(scenario_growth), region_code, note)
 
@@ -88,7 +93,7 @@ def opening(r: Projection) -> None:
     r.pg.title("reports.projection.page_title")
     lang = r.pg.lang
     chapter.paragraph(chapter.title(tw.title(r.view, lang), lang), tw.intro(r.view, lang))
-    chapter.findings(tw.plan_findings(r.view, lang), lang)
+    r.pg.findings(tw.plan_findings(r.view, lang))
 
 
 def targets(r: Projection) -> None:
@@ -120,7 +125,7 @@ def fans(r: Projection) -> None:
     pg.heading("reports.projection.fans", pg.t("reports.projection.fans_intro"))
     for ind in view.indicators:
         fan = tw.fan_inputs(view, ind, r.region_code or None, pg.lang)
-        pg.figure(figures.fan_chart(**fan), fan["title"])
+        pg.figure(figures.fan_chart(**fan), fan["title"], obs=r.fan_obs(ind))
     chapter.paragraph(r.note)
 
 
@@ -140,7 +145,7 @@ def status(r: Projection) -> None:
         return
     pg.heading("reports.projection.status", pg.t("reports.projection.status_intro"))
     chart = figures.status_dashboard(tw.status_matrix(view, pg.lang), lang=pg.lang)
-    pg.figure(chart, tw.status_caption(view, pg.lang), r.note)
+    pg.figure(chart, tw.status_caption(view, pg.lang), r.note, obs=view.obs_used())
 
 
 def projection(r: Projection) -> None:

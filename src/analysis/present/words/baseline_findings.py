@@ -23,6 +23,7 @@ import pandas as pd
 from analysis.analyses import baseline
 from analysis.data import Dataset
 from analysis.messages import t
+from analysis.present.findings import Sentence
 from analysis.present.words.plan_text import cap, mid, names, num, paragraphs, ratio, region_text
 
 # Headline figures of the plan's baseline, in this order when the data set has them; figures
@@ -356,24 +357,28 @@ def _actions(ds: Dataset, m: pd.DataFrame, lang: str, n: int = TOP_N) -> list[st
 
 
 def findings(ds: Dataset, region_code: str = "", year: int = 2020, lang: str = "zh") -> dict:
-    """``{status, problems, gaps, actions}``: lists of sentences computed from the data."""
+    """``{status, problems, gaps, actions}``: lists of sentences computed from the data, each
+    flagged illustrative (``findings.Sentence``) when the observations it rests on are: the
+    headline on the plan's baseline figures, the rest on the census and division codes."""
     code = ds.top if not region_code else ds.check_regions(region_code)[0]
-    m = unit_measures(ds, int(year))
-    status = [
-        s
-        for s in (
-            _headline(ds, code, int(year), lang),
-            _population(ds, int(year), lang),
-            _divisions(ds, int(year), lang),
-            _division_change(ds, lang),
-        )
-        if s
-    ]
+    y = int(year)
+    m = unit_measures(ds, y)
+    plan_ill = ds.is_illustrative(baseline.baseline_obs(ds, code, y))
+    obs = ds.obs(["resident_committees", "village_committees"], ds.top)
+    ill = ds.is_illustrative(baseline.structure_obs(ds, y, y)) or ds.is_illustrative(obs)
+
+    def marked(sentences) -> list[str]:
+        return [Sentence(s, ill) for s in sentences if s]
+
+    headline = _headline(ds, code, y, lang)
+    status = [Sentence(headline, plan_ill)] if headline else []
+    status += marked([_population(ds, y, lang), _divisions(ds, y, lang)])
+    status += marked([_division_change(ds, lang)])
     return {
         "status": status,
-        "problems": _problems(ds, m, int(year), lang),
-        "gaps": _gaps(ds, m, lang),
-        "actions": _actions(ds, m, lang),
+        "problems": marked(_problems(ds, m, y, lang)),
+        "gaps": marked(_gaps(ds, m, lang)),
+        "actions": marked(_actions(ds, m, lang)),
     }
 
 

@@ -26,6 +26,7 @@ from analysis.data import Dataset
 from analysis.data import words as region_words
 from analysis.messages import has, t
 from analysis.methods import composite
+from analysis.present.findings import Sentence, flag
 from analysis.present.numbers import indicator_decimals, magnitude_decimals
 from analysis.present.words.gap_text import convergence_counts, theme_label
 from analysis.present.words.plan_text import (
@@ -51,6 +52,12 @@ def standard_word(ds: Dataset, ind: str, lang: str) -> str:
     return t(f"findings_gaps.standard_{'national' if origin == 'national' else 'other'}", lang)
 
 
+def illustrative(ds: Dataset, indicators, year: int | None = None) -> bool:
+    """Whether the units' observations of ``indicators`` (in ``year``, else every year) are
+    illustrative: the flag of a sentence built from them (``findings.Sentence``)."""
+    return ds.is_illustrative(ds.obs(list(indicators), ds.unit_codes, year))
+
+
 def widening(beta: pd.DataFrame) -> list[str]:
     """Indicators whose differences between units grow: a significant positive beta
     (divergence), counted as in ``gap_text.convergence_counts``."""
@@ -64,7 +71,7 @@ def _status(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
     nm, units = ds.names(lang), ds.units_word(lang)
     d = magnitude_decimals(idx["index"])
     counts = tier["index"].value_counts()
-    out = [
+    out: list[str] = [
         t(
             "findings_gaps.index",
             lang,
@@ -80,6 +87,7 @@ def _status(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
             lag=int(counts.get("lagging", 0)),
         )
     ]
+    out[0] = Sentence(out[0], illustrative(ds, spec.indicators, spec.year))
     short = results["shortfall"]
     for ind, std in targets(ds).items():
         v = ds.values([ind], spec.year)[ind].dropna()
@@ -88,6 +96,7 @@ def _status(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
         below = int((short["indicator"] == ind).sum())
         unit = ds.indicator(ind)[f"unit_{lang}"]
         dd = indicator_decimals(ds, ind)
+        n = len(out)
         out.append(
             t(
                 f"findings_gaps.standard_status{'' if below else '_all'}",
@@ -112,6 +121,7 @@ def _status(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
                 spec.year,
                 lang,
             )
+        flag(out, n, illustrative(ds, [ind], spec.year))
     return out
 
 
@@ -216,6 +226,7 @@ def _problems(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
                 items=names(items, lang),
             )
         )
+        out[-1] = Sentence(out[-1], illustrative(ds, spec.indicators, spec.year))
     s = spread(results, ds, spec)
     if s:
         nm = ds.names(lang)
@@ -236,12 +247,14 @@ def _problems(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
         else:
             diff = num(s["hv"] - s["lv"], d)
             out.append(t("findings_gaps.spread_diff", lang, diff=diff, **common))
+        out[-1] = Sentence(out[-1], illustrative(ds, [s["indicator"]], spec.year))
     wide = widening(results["beta"])
     if wide:
         labels = [mid(ds.label(i, lang, unit=False)) for i in wide]
-        out.append(
-            t("findings_gaps.widening", lang, labels=names(labels, lang, ranked=False), units=units)
+        text = t(
+            "findings_gaps.widening", lang, labels=names(labels, lang, ranked=False), units=units
         )
+        out.append(Sentence(text, illustrative(ds, wide)))
     return out
 
 
@@ -250,6 +263,7 @@ def _gaps(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
     short = results["shortfall"]
     out = []
     for ind, rows in short.groupby("indicator", sort=False):
+        n = len(out)
         worst = rows.sort_values("gap_pct", ascending=False, kind="stable").iloc[0]
         d = indicator_decimals(ds, str(ind))
         numerator = str(ds.indicator(str(ind))["numerator"] or "")
@@ -281,6 +295,7 @@ def _gaps(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
             )
         else:
             out.append(t("findings_gaps.shortfall", lang, **fields))
+        out[n] = Sentence(out[n], illustrative(ds, [str(ind)], spec.year))
     conv, div, na = convergence_counts(results["beta"])
     k = len(results["beta"])
     out.append(
@@ -295,12 +310,14 @@ def _gaps(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
             units=units,
         )
     )
+    out[-1] = Sentence(out[-1], illustrative(ds, results["beta"].index))
     cost = costs(results["shortfall_totals"])
     key = cost_key(cost)
     if key:
-        out.append(
-            t(f"findings_gaps.cost_{key}", lang, once=num(cost["once"]), yearly=num(cost["yearly"]))
+        text = t(
+            f"findings_gaps.cost_{key}", lang, once=num(cost["once"]), yearly=num(cost["yearly"])
         )
+        out.append(Sentence(text, illustrative(ds, short["indicator"].unique(), spec.year)))
     return out
 
 
@@ -339,7 +356,8 @@ def _actions(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
             )
             for _, r in top.iterrows()
         ]
-        out.append(t("findings_gaps.act_priority", lang, items=names(items, lang)))
+        text = t("findings_gaps.act_priority", lang, items=names(items, lang))
+        out.append(Sentence(text, illustrative(ds, top["indicator"].unique(), spec.year)))
     tier = results["tiers"]
     lag = _lagging_order(tier)
     if lag:
@@ -354,6 +372,7 @@ def _actions(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
                 themes=names(themes, lang, limit=3, ranked=False),
             )
         )
+        out[-1] = Sentence(out[-1], illustrative(ds, spec.indicators, spec.year))
     s = spread(results, ds, spec)
     if s:
         out.append(
@@ -367,11 +386,15 @@ def _actions(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
                 units=units,
             )
         )
+        out[-1] = Sentence(out[-1], illustrative(ds, [s["indicator"]], spec.year))
     cost = costs(results["shortfall_totals"])
     key = cost_key(cost)
     if key:
         money = {"once": num(cost["once"]), "yearly": num(cost["yearly"])}
-        out.append(t(f"findings_gaps.act_budget_{key}", lang, **money))
+        text = t(f"findings_gaps.act_budget_{key}", lang, **money)
+        out.append(
+            Sentence(text, illustrative(ds, results["shortfall"]["indicator"].unique(), spec.year))
+        )
     if ds.is_illustrative(ds.obs(spec.indicators, ds.unit_codes, spec.year)):
         out.append(t("findings_gaps.act_illustrative", lang, units=ds.units_word(lang)))
     return [cap(s) for s in out]

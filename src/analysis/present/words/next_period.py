@@ -11,6 +11,7 @@ import pandas as pd
 from analysis.analyses.next_period import facts
 from analysis.data import Dataset, words
 from analysis.messages import t
+from analysis.present.findings import Sentence, flag
 from analysis.present.numbers import fmt
 from analysis.present.words import periods, plan_words
 from analysis.present.words.labels import rule_label
@@ -95,13 +96,15 @@ def plan_findings(
     }
     inds = list(dict.fromkeys(frame["indicator"]))
     all_facts = {i: facts(frame, std, ds, i, base_year) for i in inds}
-    status = [t(key("overview"), lang, n=len(inds), **w)]
+    ill = {i: _illustrative(ds, i, base_year) for i in inds}
+    status = [Sentence(t(key("overview"), lang, n=len(inds), **w), any(ill.values()))]
     problems: list[str] = []
     gaps: list[str] = []
     actions: list[str] = []
     for ind, f in all_facts.items():
         lab = plan_words.label(ds, ind, lang)
-
+        collected = (status, problems, gaps, actions)
+        n_before = [len(x) for x in collected]
         q = plan_words.qty_of(ds, ind, lang)
 
         verb = plan_words.direction_word(ds, ind, lang)
@@ -188,9 +191,18 @@ def plan_findings(
             )
         if f["trend"]:
             actions.append(t(key("action.trend"), lang, label=lab, k=len(f["trend"]), **w))
+        for lst, n in zip(collected, n_before, strict=True):
+            flag(lst, n, ill[ind])
     if not problems:
-        problems.append(t(key("problem.none"), lang, **w))
+        problems.append(Sentence(t(key("problem.none"), lang, **w), any(ill.values())))
     return {"status": status, "problems": problems, "gaps": gaps, "actions": actions}
+
+
+def _illustrative(ds: Dataset, ind: str, base_year: int) -> bool:
+    """Whether the observations of ``ind`` up to the base year (the whole region's and the
+    units') are illustrative: the flag of its sentences (``findings.Sentence``)."""
+    obs = ds.obs(ind, [ds.top, *ds.unit_codes])
+    return ds.is_illustrative(obs[obs["year"] <= base_year])
 
 
 def standards_note(summ: pd.DataFrame, ds: Dataset, base_year: int, lang: str = "zh") -> str:

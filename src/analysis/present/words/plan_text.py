@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from analysis.messages import has, t
+from analysis.present.findings import like
 from analysis.present.numbers import MISSING as MISSING
 from analysis.present.numbers import fmt
 
@@ -58,8 +59,9 @@ def worst_first(severity: Mapping[str, float], codes: Sequence[str] | None = Non
 
 
 def cap(text: str) -> str:
-    """``text`` with its first letter upper-cased (English sentence starts; CJK unchanged)."""
-    return text[:1].upper() + text[1:]
+    """``text`` with its first letter upper-cased (English sentence starts; CJK unchanged),
+    keeping its illustrative flag (``findings.Sentence``)."""
+    return like(text, text[:1].upper() + text[1:])
 
 
 def mid(text: str) -> str:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.messages import t
+from analysis.present.findings import Sentence, flag
 from analysis.present.numbers import fmt, missing
 from analysis.present.words import plan_words
 from analysis.present.words.labels import status_label
@@ -161,6 +162,7 @@ def plan_findings(view: Any, lang: str = "zh") -> dict[str, list[str]]:
     w = {"whole": ds.whole_word(lang), "units": ds.units_word(lang)}
     year, lim = view.target_year, plan_words.pct(LIKELY, lang)
     all_facts = {ind: facts(view, ind) for ind in view.indicators}
+    ill = {i: ds.is_illustrative(ds.obs(i, [ds.top, *ds.unit_codes])) for i in all_facts}
     met_top = sum(f["top_met_now"] for f in all_facts.values())
     status = [
         t(
@@ -174,6 +176,7 @@ def plan_findings(view: Any, lang: str = "zh") -> dict[str, list[str]]:
             **w,
         )
     ]
+    status[0] = Sentence(status[0], any(ill.values()))
     problems: list[str] = []
     gaps: list[str] = []
     actions: list[str] = []
@@ -182,6 +185,8 @@ def plan_findings(view: Any, lang: str = "zh") -> dict[str, list[str]]:
         lab = plan_words.label(ds, ind, lang)
         q = plan_words.qty_of(ds, ind, lang)
         verb = plan_words.direction_word(ds, ind, lang)
+        collected = (status, problems, gaps, actions)
+        n_before = [len(x) for x in collected]
         c = f["status_counts"]
         if c["no_data"] == len(ds.unit_codes):
             progress_clause = t(_key("status_pending"), lang, base=view.base_year)
@@ -329,10 +334,14 @@ def plan_findings(view: Any, lang: str = "zh") -> dict[str, list[str]]:
             )
         if not had_problem and not focus:
             fine.append(lab)
+        for lst, n in zip(collected, n_before, strict=True):
+            flag(lst, n, ill[ind])
     if not problems:
-        problems.append(t(_key("problem.none"), lang, **w))
+        problems.append(Sentence(t(_key("problem.none"), lang, **w), any(ill.values())))
     if fine:
-        actions.append(t(_key("action.keep"), lang, labels=t("chapter.sep", lang).join(fine), **w))
+        keep = t(_key("action.keep"), lang, labels=t("chapter.sep", lang).join(fine), **w)
+        labs = {plan_words.label(ds, i, lang): i for i in all_facts}
+        actions.append(Sentence(keep, any(ill[labs[x]] for x in fine)))
     actions.append(t(_key("action.monitor"), lang, lim=lim, **w))
     return {"status": status, "problems": problems, "gaps": gaps, "actions": actions}
 
