@@ -44,7 +44,10 @@ def synthetic(tmp_path_factory):
 def test_plan_text_helpers():
     assert plan_text.num(1234567.891, 2) == "1,234,567.89"
     assert plan_text.num(-0.0004, 3) == "0.000" and plan_text.num(float("nan")) == "\u2014"
-    assert plan_text.names(list("abcdefgh"), "en", limit=3) == "a, b, c and 5 more (8 in all)"
+    assert (
+        plan_text.names(list("abcdefgh"), "en", limit=3)
+        == "a, b, c and 5 more (8 in all; the 3 furthest behind are named)"
+    )
     assert "等8个" in plan_text.names(list("abcdefgh"), "zh", limit=3)
     assert plan_text.ratio(10, 4) == 2.5 and plan_text.ratio(10, 0) is None
     assert plan_text.heading("X", 5, "zh") == "## 五、X"
