@@ -254,6 +254,7 @@ def read_all(root: Path, log: V.ProblemLog) -> tuple[Frames, dict[str, list[str]
         for f in files
     ]
     kept = [p for p in parts if p is not None]
+    kept = [p for p in kept if len(p)] or kept[:1]  # header-only files add nothing
     obs = pd.concat(kept, ignore_index=True) if kept else None
     if obs is not None and len(kept) > 1:
         obs = prefer_real(obs, frames["sources"], log)

@@ -23,10 +23,10 @@ from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 
 from analysis import paths, results
-from analysis.analyses import baseline, gaps, targets
+from analysis.analyses import baseline, gaps, next_period, targets
 from analysis.data import words
 from analysis.data.denominators import census_years
-from analysis.errors import check_choice
+from analysis.errors import UserError, check_choice
 from analysis.io import write_bytes
 from analysis.messages import t
 from analysis.present import captions, display, figures, maps, style
@@ -76,6 +76,7 @@ class _Ctx:
         self._spec: gaps.Spec | None = None
         self._index: pd.DataFrame | None = None
         self._view: targets.TargetView | None = None
+        self._no_targets = False
 
     def tr(self, key: str, **fields) -> str:
         """Message ``plan.<key>`` with the data set's words for ``{units}`` and ``{whole}``."""
@@ -105,9 +106,16 @@ class _Ctx:
         return self._index
 
     @property
-    def view(self) -> targets.TargetView:
-        """The target projection of notebook 03 for the plan period."""
-        if self._view is None:
+    def view(self) -> targets.TargetView | None:
+        """The target projection of notebook 03 for the plan period; None when the data set
+        has no targets for it (nor earlier ones to carry forward): the set then has no
+        projection or status items, instead of failing."""
+        if self._view is None and not self._no_targets:
+            try:
+                next_period.standards_for(self.ds, self.year, TARGET_YEAR)
+            except UserError:
+                self._no_targets = True
+                return None
             self._view = results.open(self.ds).target_view(self.year, TARGET_YEAR, AS_OF_YEAR)
         return self._view
 
@@ -377,7 +385,7 @@ def _lorenz(c: _Ctx, ind: str) -> PlanItem:
 def _fan(c: _Ctx, ind: str) -> PlanItem | None:
 
     view = c.view
-    if ind not in view.indicators:
+    if view is None or ind not in view.indicators:
         return None
     kw = target_words.fan_inputs(view, ind, lang=c.lang)
     kw.pop("title")
@@ -400,7 +408,7 @@ def _fan(c: _Ctx, ind: str) -> PlanItem | None:
 
 def _status(c: _Ctx) -> list[PlanItem]:
     view = c.view
-    if not view.indicators:
+    if view is None or not view.indicators:
         return []
     matrix = target_words.status_matrix(view, c.lang)
     obs = view.obs_used()
@@ -596,7 +604,7 @@ def _table_shortfall(c: _Ctx) -> PlanItem | None:
 
 def _table_status(c: _Ctx) -> PlanItem | None:
     view = c.view
-    if not view.indicators:
+    if view is None or not view.indicators:
         return None
     m = target_words.status_matrix(view, c.lang)
     frame = m.apply(lambda col: col.map(lambda code: figures.status_label(code, c.lang)))
@@ -615,7 +623,7 @@ def _table_status(c: _Ctx) -> PlanItem | None:
 
 def _table_county_targets(c: _Ctx, ind: str) -> PlanItem | None:
     view = c.view
-    if ind not in view.indicators:
+    if view is None or ind not in view.indicators:
         return None
     tab = target_words.county_table(view, ind, lang=c.lang)
     frame = tab.reset_index()
