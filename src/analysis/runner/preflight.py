@@ -30,14 +30,16 @@ the units missing from geo/ for a notice.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from analysis.data import Dataset
 from analysis.errors import UserError
 from analysis.messages import pair
-from analysis.runner.config import RUN_PARAMS, Task, notebook_params
+from analysis.runner.config import REGION_PARAMS, RUN_PARAMS, Task, notebook_params
 
 
 @dataclass(frozen=True)
@@ -49,9 +51,14 @@ class Need:
     en: str
 
 
+@functools.cache
+def _declared(path: Path) -> dict[str, Any]:
+    return notebook_params(path)
+
+
 def _values(task: Task) -> dict[str, Any]:
     """The task's parameters over its notebook's defaults (the values the kernel sees)."""
-    declared = notebook_params(task.notebook)
+    declared = _declared(task.notebook)
     out = {k: p.default for k, p in declared.items() if k not in RUN_PARAMS}
     return {**out, **task.parameters}
 
@@ -91,6 +98,9 @@ def _targets_hint(ds: Dataset, report: str, year: int, carry: int | None, param:
 
 def _observed(ds: Dataset, inds: list[str], regions: list[str], year: int | None) -> None:
     """Some observation of ``inds`` for ``regions`` (in ``year``), else what to add."""
+    undefined = [i for i in inds if i not in set(ds.indicators["id"])]
+    if undefined:
+        raise UserError(*pair("preflight.undefined_indicators", indicators=", ".join(undefined)))
     if ds.obs(inds, regions, year).empty:
         when = pair("preflight.in_year", year=year) if year is not None else ("", "")
         fields = {"indicators": ", ".join(inds), "regions": _unit_list(ds, regions)}
@@ -100,8 +110,6 @@ def _observed(ds: Dataset, inds: list[str], regions: list[str], year: int | None
 
 
 def _baseline(ds: Dataset, v: Mapping[str, Any], task: Task) -> None:
-    if v.get("region_code"):
-        ds.check_regions(str(v["region_code"]))
     # the urbanisation figure of the units and the division-count trend of the top region
     _observed(ds, ["urbanisation_rate"], ds.unit_codes, int(v.get("base_year", 2020)))
     _observed(ds, ["resident_committees", "village_committees"], [ds.top], None)
@@ -143,18 +151,20 @@ def _gaps(ds: Dataset, v: Mapping[str, Any], task: Task) -> None:
     )
 
 
+def _unit(ds: Dataset, code: str, task: Task, units: set[str]) -> tuple[str, str] | None:
+    """A unit profile's region must be a unit of the scope (what its ``expand`` gives)."""
+    if task.notebook.stem not in UNIT_REPORTS or not code or code in units:
+        return None
+    return pair(
+        "preflight.not_a_unit",
+        report=task.report,
+        level=ds.unit_level,
+        units=_unit_list(ds, ds.unit_codes),
+    )
+
+
 def _profile(ds: Dataset, v: Mapping[str, Any], task: Task) -> None:
     _compared(ds)
-    code = str(v.get("region_code") or "")
-    if code and code not in ds.unit_codes:
-        raise UserError(
-            *pair(
-                "preflight.not_a_unit",
-                report=task.report,
-                level=ds.unit_level,
-                units=_unit_list(ds, ds.unit_codes),
-            )
-        )
     _resolve(
         ds,
         int(v.get("year") or 0),
@@ -216,6 +226,7 @@ def _plan_figures(ds: Dataset, v: Mapping[str, Any], task: Task) -> None:
     _resolve(ds, plan_figures.default_year(ds), None, "minmax", "equal", None)
 
 
+UNIT_REPORTS = ("county_profile",)  # notebooks whose region_code must be a unit
 Check = Callable[[Dataset, Mapping[str, Any], Task], None]
 CHECKS: dict[str, Check] = {  # notebook file stem -> its check
     "01_baseline": _baseline,
@@ -235,20 +246,26 @@ def check(tasks: Sequence[Task], ds: Dataset) -> list[Need]:
         return [Need(t.name, *bad_scope) for t in tasks]
     needs: list[Need] = []
     memo: dict[tuple, tuple[str, str] | None] = {}
+    units = set(ds.unit_codes)
     for t in tasks:
         fn = CHECKS.get(t.notebook.stem)
         if fn is None:
             continue
         v = _values(t)
-        key = (t.notebook.stem, repr(sorted(v.items())))
-        if key not in memo:
+        need = _unit(ds, str(v.get("region_code") or ""), t, units)
+        # the rest does not depend on the region: once per report and parameters (a
+        # national run has thousands of county profiles)
+        shared = sorted((k, x) for k, x in v.items() if k not in REGION_PARAMS)
+        key = (t.notebook.stem, t.report, repr(shared))
+        if need is None and key not in memo:
             try:
-                fn(ds, v, t)
+                fn(ds, {**dict(shared), "region_code": ""}, t)
                 memo[key] = None
             except UserError as exc:
                 memo[key] = (exc.zh, exc.en)
-        if memo[key]:
-            needs.append(Need(t.name, *memo[key]))
+        need = need or memo.get(key)
+        if need:
+            needs.append(Need(t.name, *need))
     return needs
 
 
