@@ -62,9 +62,11 @@ def test_default_data_at_prefecture_level_names_what_is_missing(capsys):
     needs = _needs(paths.PROJECT_ROOT / "data", level="prefecture")
     # 01_baseline has what it reads (it built in the reproduction); everything else fails
     assert "01_baseline" not in needs and len(needs) == 18
-    for name in ("02_county_gaps", "04_plan_figures", "county_profile_522701"):
+    for name in ("02_county_gaps", "04_plan_figures"):
         assert "one unit only" in needs[name] and "522700" in needs[name]
         assert "regions.csv" in needs[name]
+    # a county profile's region is no unit at this level: its reports.toml key is named
+    assert "expand" in needs["county_profile_522701"] and "522700" in needs["county_profile_522701"]
     for name in TARGET_REPORTS:
         assert "targets.csv" in needs[name] and "520000" in needs[name], needs[name]
     assert "parameters.target_values" in needs["05_final_evaluation_2025"]
@@ -73,8 +75,8 @@ def test_default_data_at_prefecture_level_names_what_is_missing(capsys):
     assert main(["validate", "--level", "prefecture"]) == 2
     err = capsys.readouterr().err
     assert "18 个报告" in err and "18 report(s)" in err and "Traceback" not in err
-    # grouped: the 14 reports stopped by the single unit are listed once
-    assert err.count("one unit only") == 1 and "(14)" in err
+    # grouped: each need once, with the reports it stops (the 12 county profiles counted)
+    assert err.count("one unit only") == 1 and "(12)" in err
 
 
 def test_synthetic_province_scopes(province):
