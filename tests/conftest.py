@@ -50,3 +50,14 @@ def _reader_tables_are_clean(monkeypatch):
         return nb
 
     monkeypatch.setattr(pm, "execute_notebook", checked)
+
+
+@pytest.fixture(scope="session")
+def guizhou_dir(tmp_path_factory) -> Path:
+    """The real Guizhou census tree (9 prefectures, 88 county units) with the illustrative
+    panel, built once per session (``tests/guizhou.py``)."""
+    import guizhou
+
+    if not guizhou.available():
+        pytest.skip("../shared/data/census is not present")
+    return guizhou.build(tmp_path_factory.mktemp("guizhou") / "data")

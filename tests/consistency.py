@@ -128,3 +128,46 @@ def ordering_faults(table: pd.DataFrame, directions: dict[str, str]) -> pd.DataF
     hi = np.maximum(end, wide["median"]) + 1e-9
     ok = (wide["value_at_p"] >= lo) & (wide["value_at_p"] <= hi)
     return wide[~ok]
+
+
+def explorer_facts(page: Path) -> pd.DataFrame:
+    """The values the explorer page embeds (``present.explore.export``): observed values per
+    indicator, region and year, and the fan's forecast (median, 80 %/95 % bands) per horizon
+    year; rounded to ``SIGNIFICANT`` digits in the page."""
+    import json
+    import re
+
+    text = page.read_text(encoding="utf-8")
+    m = re.search(r'<script id="explore-data" type="application/json">(.*?)</script>', text, re.S)
+    assert m, "the explorer page embeds no data"
+    data = json.loads(m.group(1))
+    codes = [r["code"] for r in data["regions"]]
+    rows = []
+    for ind, years in data["values"].items():
+        for year, vals in years.items():
+            for code, v in zip(codes, vals, strict=True):
+                if v is not None:
+                    rows.append((ind, code, int(year), "value", v))
+    for ind, per in data["fan"].items():
+        for code, f in per.items():
+            fc = f["forecast"]
+            for k, year in enumerate(fc["year"]):
+                for col, qty in (("mean", "median"), ("lo80", "lo80"), ("hi80", "hi80")):
+                    if fc[col][k] is not None:
+                        rows.append((ind, code, int(year), qty, fc[col][k]))
+    out = pd.DataFrame(rows, columns=["indicator", "region_code", "year", "quantity", "value"])
+    out["file"] = str(page.name)
+    out["column"] = out["quantity"]
+    return out
+
+
+def disagreements(csv_facts: pd.DataFrame, page_facts: pd.DataFrame, digits: int = 6):
+    """Page values that differ from the CSVs' value of the same key by more than the page's
+    rounding to ``digits`` significant digits."""
+    keys = ["indicator", "region_code", "year", "quantity"]
+    num = csv_facts[~csv_facts["quantity"].isin(TEXT)].copy()
+    num["value"] = pd.to_numeric(num["value"], errors="coerce")
+    ref = num.groupby(keys)["value"].first().rename("csv")
+    j = page_facts.join(ref, on=keys, how="inner")
+    tol = 0.5 * 10.0 ** (np.floor(np.log10(np.maximum(np.abs(j["csv"]), 1e-300))) - digits + 1)
+    return j[(j["value"] - j["csv"]).abs() > tol + 1e-12], len(j)

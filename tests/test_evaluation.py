@@ -88,7 +88,7 @@ def _execute(name, tmp_path, **params):
         pm.execute_notebook(
             str(paths.NOTEBOOKS_DIR / f"{name}.ipynb"),
             str(out),
-            parameters=params,
+            parameters={**params, "outputs_dir": str(tmp_path / "outputs")},
             cwd=str(paths.NOTEBOOKS_DIR),
             progress_bar=False,
             kernel_name="python3",

@@ -95,9 +95,11 @@ def test_notebook_runs_for_2025_to_2030(tmp_path):
     )
     assert "2025 → 2030" in text
     # the 2025 targets are carried forward (as in report 06), the parameter's values replace
-    # theirs: the four target indicators' fan charts and the status chart
-    assert images == 4 + 1
-    assert "No data since baseline" in text  # nothing observed after 2025 yet
+    # theirs: the four target indicators' fan charts; nothing is observed after 2025, so one
+    # sentence says so instead of a status chart of empty cells, and no status column
+    assert images == 4
+    assert "No value has been observed after the base year 2025" in text
+    assert "No data since baseline" not in text
     assert "illustrative data" in text
     assert "15th Five-Year Plan" in text  # titled for the period the years name
     for bad in ("NaN", "<NA>", "-0.0"):

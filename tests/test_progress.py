@@ -217,3 +217,40 @@ def test_zero_target_required_growth_is_the_figure_the_status_uses():
     assert ratio == pytest.approx(obs / abs(req), rel=1e-12)
     # bounded percentage: absolute change for both, (80 - 60) / 5 = 4 a year
     assert G.required_growth(60.0, 2020, 80.0, 2025, absolute=True) == pytest.approx(4.0)
+
+
+def _nt(x0, xc, direction="higher", limit=np.nan):
+    """Status under the no-target rule, 2015 -> 2020."""
+    return np.atleast_1d(G.status(x0, 2015, xc, 2020, np.nan, 2030, direction, limit=limit))[0]
+
+
+def test_natural_limit_factor_by_hand():
+    # sdg-build SeriesProgress.get_progress_thresholds, a = 4.44, b = |x0|, L = |limit|
+    # maximum limit, b <= L: C = 1 - (90/100)^4.44 = 1 - exp(4.44 * ln 0.9) = 1 - 0.626378
+    assert G.limit_factor(90.0, 100.0) == pytest.approx(0.373622, abs=1e-6)
+    # minimum limit, L < b < 2L: C = 1 - ((2*10 - 12)/10)^4.44 = 1 - 0.8^4.44 = 1 - 0.371295
+    assert G.limit_factor(12.0, 10.0) == pytest.approx(0.628705, abs=1e-6)
+    assert G.limit_factor(200.0, 100.0) == 1.0  # b >= 2L: thresholds unchanged
+    assert G.limit_factor(100.0, 100.0) == 0.0  # at the limit
+    assert G.limit_factor(90.0, np.nan) == 1.0  # no limit
+
+
+def test_natural_limit_scales_the_no_target_thresholds():
+    # 90 -> 91 over 5 years: (91/90)^(1/5) - 1 = 0.2212 % a year
+    # no limit: < 0.5 % -> limited; limit 100: C = 0.373622, med = 0.5 % * C = 0.1868 %,
+    # high = 1.5 % * C = 0.5605 % -> moderate
+    assert _nt(90.0, 91.0) == "no_target_limited"
+    assert _nt(90.0, 91.0, limit=100.0) == "no_target_moderate"
+    # minimum limit 10, lower is better: 12 -> 11.4: growth -(0.95^(1/5) - 1) = 1.0206 %;
+    # no limit: [0.5 %, 1.5 %) -> moderate; C = 0.628705, high = 0.9431 % -> substantial
+    assert _nt(12.0, 11.4, "lower") == "no_target_moderate"
+    assert _nt(12.0, 11.4, "lower", limit=10.0) == "no_target_substantial"
+    # at the limit (C = 0) holding the value is substantial progress; falling is not
+    assert _nt(100.0, 100.0, limit=100.0) == "no_target_substantial"
+    assert _nt(100.0, 99.0, limit=100.0) == "no_target_deterioration"
+    # a limit is ignored when the series has a target (sdg-build warns and ignores it)
+    with_target = G.status(90.0, 2015, 91.0, 2020, 95.0, 2030, "higher", limit=100.0)
+    assert (
+        np.atleast_1d(with_target)[0]
+        == np.atleast_1d(G.status(90.0, 2015, 91.0, 2020, 95.0, 2030, "higher"))[0]
+    )

@@ -5,6 +5,7 @@ in the notebook tests."""
 
 from __future__ import annotations
 
+import importlib
 import re
 from pathlib import Path
 
@@ -36,7 +37,13 @@ def test_notebooks_number_through_their_report(stem):
     code = _code(stem)
     assert "Numbering(" not in code  # no chapter typed by hand
     calls = re.findall(r"captions\.report_numbering\(\"([^\"]+)\"", code)
-    assert calls == [stem]  # one numbering per report, of its own kind
+    pages = re.findall(r"from analysis\.present\.reports import (\w+) as report", code)
+    if pages:  # a report of section calls: its page module numbers through its own kind
+        assert calls == [] and len(pages) == 1
+        module = importlib.import_module(f"analysis.present.reports.{pages[0]}")
+        assert stem == module.KIND
+    else:
+        assert calls == [stem]  # one numbering per report, of its own kind
     assert not re.search(r"[图表]\d+-\d+|(Figure|Table) \d+-\d+", code)  # no typed numbers
 
 

@@ -157,3 +157,28 @@ def test_risk_rule_by_hand():
         "met",
         "met",
     ]
+
+
+def test_a_series_at_its_bound_in_the_improving_direction_is_held_there():
+    """Median, intervals and probability tell one story for 100 % coverage (the page showed
+    100 % with a 95 % interval down to 93.8 and a probability of 100 %)."""
+    from analysis.methods import projection
+
+    years = [2019, 2020, 2021, 2022, 2023]
+    panel = pd.DataFrame(
+        [[100.0, 99.0, 100.0, 99.5, 100.0], [100.0, 99.0, 100.0, 99.5, 100.0], [5, 3, 2, 1, 0.0]],
+        index=pd.Index(["cov_up", "cov_down_is_bad", "rate_to_zero"]),
+        columns=years,
+    )
+    fc = projection.project(panel, [2025, 2030], method="linear", lower=0.0, upper=100.0)
+    held = projection.hold_at_bound(fc, ["higher", "lower", "lower"])
+    for q in (0.025, 0.1, 0.5, 0.9, 0.975):
+        np.testing.assert_allclose(held.quantile(q)[0], [100.0, 100.0], rtol=0, atol=1e-9)
+        np.testing.assert_allclose(held.quantile(q)[2], [0.0, 0.0], rtol=0, atol=1e-9)
+    assert held.prob([100.0, 100.0, 0.0], 2030, ["higher", "lower", "lower"])[[0, 2]].tolist() == [
+        1.0,
+        1.0,
+    ]
+    # at the bound in the worsening direction: not held, the spread stays
+    np.testing.assert_array_equal(held.scale[1], fc.scale[1])
+    assert fc.quantile(0.025)[0, -1] < 100.0  # without the rule the band reached below

@@ -16,6 +16,14 @@ Two readings of a prefecture target T, by the indicator's kind (``indicators.csv
   uniform intensity, need = gap to the uniform standard, equal growth), then floored at
   the current value, t_i = max(split_i, x_i); so Σ t_i >= T.
 
+With regions between the top and the units (the prefectures of a province), a total is
+split level by level: the top's T among the prefectures (their current value and size are
+the sums of their counties'), then each prefecture's target among its counties, so each
+level is consistent with the one above (the prefecture targets sum to T, a prefecture's
+county targets sum to its target, whenever the region must still move). ``with_levels``
+adds the intermediate regions' rows (before the top row); for standards a prefecture's
+target is its counties' amounts over their denominators (or the floor of its own value).
+
 Increment = target - baseline (amounts where the indicator has them); share = a county's
 part of the sum of increments in % (0 when nothing needs to be added). Columns are code
 names (``COLUMNS``), stable for CSV export; ``display`` labels them for reading.
@@ -26,6 +34,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.analyses import levels
 from analysis.data import Dataset
 from analysis.data.derived import denominators
 from analysis.methods import decompose
@@ -73,12 +82,19 @@ def _shares(increment: pd.Series) -> pd.Series:
 
 
 def standard_targets(
-    ds: Dataset, indicator: str, standard: float, basis_year: int, target_year: int
+    ds: Dataset,
+    indicator: str,
+    standard: float,
+    basis_year: int,
+    target_year: int,
+    with_levels: bool = False,
 ) -> pd.DataFrame:
-    """County targets for a standard (see module docstring); one row per county + top."""
+    """County targets for a standard (see module docstring); one row per county (and per
+    intermediate region with ``with_levels``) + top."""
     meta = ds.indicator(indicator)
     units, top = ds.unit_codes, ds.top
-    base = latest(ds, indicator, [*units, top], basis_year)
+    mids = levels.intermediate_codes(ds) if with_levels else []
+    base = latest(ds, indicator, [*units, *mids, top], basis_year)
     cur = base["value"].loc[units]
     target = floor_at(standard, cur, meta["direction"])
     out = pd.DataFrame(
@@ -95,6 +111,7 @@ def standard_targets(
         out["target"] = amount / dens[target_year] * scale
         out["increment"] = out["target"] - out["baseline"]
         out["share"] = _shares(amount - amount_now)
+        mid_rows = _mid_amounts(ds, mids, base, amount_now, amount, dens[target_year], scale)
         top_row = {
             "baseline": base.loc[top, "value"],
             "baseline_year": base.loc[top, "year"],
@@ -104,12 +121,84 @@ def standard_targets(
         }
     else:
         out["share"] = _shares(out["increment"])
+        mid_rows = pd.DataFrame(
+            {
+                "baseline": base["value"].loc[mids],
+                "baseline_year": base["year"].loc[mids],
+                "target": floor_at(standard, base["value"].loc[mids], meta["direction"]),
+            },
+            index=mids,
+        )
         top_row = {
             "baseline": base.loc[top, "value"],
             "baseline_year": base.loc[top, "year"],
             "target": floor_at(standard, base["value"].loc[[top]], meta["direction"]).iloc[0],
         }
-    return _finish(out, top_row, indicator, standard, target_year)
+    mid_rows["standard"] = standard
+    mid_rows["increment"] = mid_rows["target"] - mid_rows["baseline"]
+    mid_rows["share"] = _group_shares(ds, mids, out["share"])
+    both = pd.concat([out, mid_rows]) if len(mid_rows) else out
+    return _finish(both, top_row, indicator, standard, target_year)
+
+
+def _members(ds: Dataset, mids: list[str]) -> dict[str, list[str]]:
+    """Intermediate region -> its units (in unit order)."""
+    units = ds.unit_codes
+    return {m: [u for u in units if m in ds.ancestors(u)] for m in mids}
+
+
+def _mid_amounts(ds, mids, base, amount_now, amount, dens, scale) -> pd.DataFrame:
+    """Intermediate rows of a ratio standard: the sums of their units' amounts over the sums
+    of their denominators (a ratio of sums)."""
+    rows = {}
+    for m, us in _members(ds, mids).items():
+        rows[m] = {
+            "baseline": base.loc[m, "value"],
+            "baseline_year": base.loc[m, "year"],
+            "target": amount[us].sum() / dens[us].sum() * scale,
+            "baseline_amount": amount_now[us].sum(min_count=1),
+            "target_amount": amount[us].sum(),
+        }
+    cols = ["baseline", "baseline_year", "target", "baseline_amount", "target_amount"]
+    return pd.DataFrame.from_dict(rows, orient="index").reindex(index=mids, columns=cols)
+
+
+def _group_shares(ds: Dataset, mids: list[str], share: pd.Series) -> pd.Series:
+    """An intermediate region's share of the increment: the sum of its units' shares."""
+    return pd.Series({m: float(share[us].sum()) for m, us in _members(ds, mids).items()})
+
+
+def split_levels(
+    ds: Dataset, total: float, cur: pd.Series, size: pd.Series, rule: str, direction: str
+) -> pd.Series:
+    """Targets of every intermediate region and unit (indexed by code) for a count total:
+    the top's total split among the regions of the first level below it, each of those
+    targets among its children, down to the units (``decompose.split_total``, floored at
+    the current value). A region's current value and size are the sums over its units."""
+    units = list(cur.index)
+    lv = ds.regions.set_index("code")["level"]
+    chain = [*levels.intermediate_levels(ds), ds.unit_level]
+    under = {u: [ds.top] + [a for a in ds.ancestors(u)[::-1] if a in set(lv.index)] for u in units}
+    targets = {ds.top: float(total)}
+    for depth, level in enumerate(chain):
+        at = {}
+        for u in units:
+            code = u if level == ds.unit_level else next(a for a in under[u] if lv.get(a) == level)
+            parent = (
+                ds.top
+                if depth == 0
+                else (next(a for a in under[u] if lv.get(a) == chain[depth - 1]))
+            )
+            at.setdefault(parent, {}).setdefault(code, []).append(u)
+        for parent, kids in at.items():
+            codes = list(kids)
+            x = pd.Series([cur[kids[k]].sum(min_count=1) for k in codes], index=codes)
+            d = pd.Series([size[kids[k]].sum() for k in codes], index=codes)
+            split = decompose.split_total(targets[parent], x, d, rule, direction)
+            held = np.fmax(split, x) if direction == "higher" else np.fmin(split, x)
+            targets.update({k: float(v) for k, v in held.items()})
+    targets.pop(ds.top)
+    return pd.Series(targets, dtype=float)
 
 
 def total_targets(
@@ -119,30 +208,45 @@ def total_targets(
     rule: str,
     basis_year: int,
     target_year: int,
+    with_levels: bool = False,
 ) -> pd.DataFrame:
-    """County targets for a count total split by ``rule``, floored at the current value."""
+    """County targets for a count total split by ``rule`` level by level (``split_levels``),
+    floored at the current value; intermediate rows before the top row with
+    ``with_levels``."""
     meta = ds.indicator(indicator)
     units = ds.unit_codes
     base = latest(ds, indicator, units, basis_year)
     cur = base["value"]
     size = denominators(ds, "population", [target_year]).reindex(units)[target_year]
-    split = decompose.split_total(total, cur, size, rule, meta["direction"])
-    held = (
-        np.fmax(split, cur.astype(float))
-        if meta["direction"] == "higher"
-        else np.fmin(split, cur.astype(float))
-    )
+    split = split_levels(ds, total, cur, size, rule, meta["direction"])
+    held = split.reindex(units)
     out = pd.DataFrame({"baseline": cur, "baseline_year": base["year"], "target": held})
     out["standard"] = total * size / size.sum()
     out["increment"] = out["target"] - out["baseline"]
     out["share"] = _shares(out["increment"])
     out["baseline_amount"], out["target_amount"] = out["baseline"], out["target"]
+    mids = levels.intermediate_codes(ds) if with_levels else []
+    if mids:
+        members = _members(ds, mids)
+        mid = pd.DataFrame(
+            {
+                "baseline": [cur[members[m]].sum(min_count=1) for m in mids],
+                "baseline_year": [base["year"][members[m]].max() for m in mids],
+                "target": split.reindex(mids).to_numpy(),
+                "standard": [out["standard"][members[m]].sum() for m in mids],
+            },
+            index=mids,
+        )
+        mid["increment"] = mid["target"] - mid["baseline"]
+        mid["share"] = _group_shares(ds, mids, out["share"])
+        mid["baseline_amount"], mid["target_amount"] = mid["baseline"], mid["target"]
+        out = pd.concat([out, mid])
     top_row = {
         "baseline": cur.sum(min_count=1),
         "baseline_year": base["year"].max(),
-        "target": out["target"].sum(),
+        "target": held.sum(),
         "baseline_amount": cur.sum(min_count=1),
-        "target_amount": out["target"].sum(),
+        "target_amount": held.sum(),
     }
     return _finish(out, top_row, indicator, total, target_year)
 
@@ -169,13 +273,15 @@ def county_targets(
     rule: str,
     basis_year: int,
     target_year: int,
+    with_levels: bool = False,
 ) -> pd.DataFrame:
     """County targets of ``indicator`` for prefecture target ``value`` (module docstring);
-    the last row (region_code = the top region) is the prefecture."""
+    the last row (region_code = the top region) is the prefecture; with ``with_levels`` the
+    intermediate regions' rows come before it."""
     if scope_of(ds, indicator) == "standard":
-        f = standard_targets(ds, indicator, value, basis_year, target_year)
+        f = standard_targets(ds, indicator, value, basis_year, target_year, with_levels)
     else:
-        f = total_targets(ds, indicator, value, rule, basis_year, target_year)
+        f = total_targets(ds, indicator, value, rule, basis_year, target_year, with_levels)
     f.loc[f["region_code"] == "__top__", "region_code"] = ds.top
     return f
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.analyses import levels
 from analysis.analyses import targets as tg
 from analysis.data import Dataset
 from analysis.errors import user_error
@@ -113,7 +114,7 @@ def fit(
     if not inds:
         raise user_error("targets.no_targets", target_year=horizon)
     as_of = as_of_for(ds, horizon, inds) if as_of_year is None else int(as_of_year)
-    regions = [ds.top, *ds.unit_codes]
+    regions = levels.scope_regions(ds)
     _, history = tg.observed_history(ds, inds, regions, as_of)
     fc, acc = tg.fit_projection(ds, history, method, as_of, horizon)
     return HorizonForecast(horizon, as_of, method, fc, acc)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis.analyses import levels
 from analysis.data import Dataset, words
 from analysis.errors import user_error
 from analysis.methods import composite
@@ -34,6 +35,8 @@ class Spec:
     normalisation: str
     weighting: str | Mapping[str, float]
     groups: pd.Series | None  # unit code -> group label
+    grouping: str = ""  # what the groups are: a level ("prefecture"), a regions.csv column,
+    # "mapping" (given by the user) or "" (no grouping)
 
 
 def index_indicators(ds: Dataset, indicators: str | Sequence[str] | None = None) -> list[str]:
@@ -68,10 +71,34 @@ def latest_year(ds: Dataset, ids: Sequence[str]) -> int:
     return int((ok if not ok.empty else per_year).index.max())
 
 
+AUTO = "auto"
+
+
+def grouping_name(ds: Dataset, grouping: str | Mapping[str, str] | None) -> str:
+    """What ``grouping`` groups by: ``auto`` is the intermediate level (the prefectures of a
+    province, ``levels.group_level``) when the tree has one, else the ``group`` column of
+    regions.csv; a mapping is ``mapping``; None or "" is "" (no grouping)."""
+    if grouping is None or (isinstance(grouping, str) and grouping == ""):
+        return ""
+    if isinstance(grouping, Mapping):
+        return "mapping"
+    if grouping == AUTO:
+        level = levels.group_level(ds)
+        if level is not None:
+            return level
+        return "group" if "group" in ds.regions.columns else ""
+    return grouping
+
+
 def groups_of(ds: Dataset, grouping: str | Mapping[str, str] | None) -> pd.Series | None:
-    """Unit code -> group label from a regions.csv column name or a user mapping (None: none)."""
+    """Unit code -> group label from a regions.csv column name, a user mapping, a level of
+    the tree (``prefecture``...) or ``auto`` (``grouping_name``); None: no grouping."""
+    if isinstance(grouping, str) and grouping == AUTO:
+        grouping = grouping_name(ds, grouping)
     if grouping is None or (isinstance(grouping, str) and grouping == ""):
         return None
+    if isinstance(grouping, str) and grouping in levels.intermediate_levels(ds):
+        return levels.group_of(ds, grouping).rename("group")
     units = ds.unit_codes
     if isinstance(grouping, Mapping):
         ds.check_regions(list(grouping))
@@ -82,7 +109,8 @@ def groups_of(ds: Dataset, grouping: str | Mapping[str, str] | None) -> pd.Serie
         return g.rename("group")
     cols = [c for c in ds.regions.columns if c not in ("code", "name_zh", "name_en", "parent_code")]
     if grouping not in cols:
-        raise user_error("gaps.grouping_unknown", grouping=grouping, valid=", ".join(cols))
+        valid = ", ".join([AUTO, *levels.intermediate_levels(ds), *cols])
+        raise user_error("gaps.grouping_unknown", grouping=grouping, valid=valid)
     g = ds.regions.set_index("code")[grouping].reindex(units).fillna("").astype(str)
     if (g == "").all():
         return None
@@ -98,7 +126,7 @@ def resolve(
     indicators: str | Sequence[str] | None = None,
     normalisation: str = "minmax",
     weighting: str | Mapping[str, float] = "equal",
-    grouping: str | Mapping[str, str] | None = "group",
+    grouping: str | Mapping[str, str] | None = AUTO,
 ) -> Spec:
     """Validate notebook parameters; ``year = 0`` means the latest year with data."""
     ids = index_indicators(ds, indicators)
@@ -121,7 +149,8 @@ def resolve(
         dropped=[i for i in ids if i not in have],
         normalisation=normalisation,
         weighting=weighting,
-        groups=groups_of(ds, grouping),
+        groups=(groups := groups_of(ds, grouping)),
+        grouping=grouping_name(ds, grouping) if groups is not None else "",
     )
 
 

@@ -315,7 +315,7 @@ def run(
     indicators: str | Sequence[str] | None = None,
     normalisation: str = "minmax",
     weighting: str | Mapping[str, float] = "equal",
-    grouping: str | Mapping[str, str] | None = "group",
+    grouping: str | Mapping[str, str] | None = "auto",
 ) -> dict[str, pd.DataFrame]:
     """Every gap table: index (with rank sensitivity under all normalisations x weightings),
     weights, tiers, inequality for every indicator and year, sigma and beta convergence,

@@ -29,6 +29,7 @@ import pandas as pd
 
 from analysis.analyses import county_targets as ct
 from analysis.analyses import forecasts as fcs
+from analysis.analyses import levels
 from analysis.analyses import targets as tg
 from analysis.analyses.gaps import RATE_BASES
 from analysis.data import Dataset
@@ -100,10 +101,18 @@ def _pick(
 
 
 def _prefecture(
-    ds: Dataset, ind: str, target: pd.Series, base_year: int, target_year: int
+    ds: Dataset,
+    ind: str,
+    target: pd.Series,
+    base_year: int,
+    target_year: int,
+    units: list[str] | None = None,
 ) -> float:
+    """The aggregate of ``units``' targets (default: every unit) by the indicator's rule:
+    the sum for counts, a ratio of sums, else a weighted mean."""
     meta = ds.indicator(ind)
-    units = ds.unit_codes
+    units = ds.unit_codes if units is None else units
+    target = target.reindex(units)
     if meta["kind"] not in ct.STANDARD_KINDS:
         return float(target.sum())
     if meta["numerator"]:
@@ -148,18 +157,20 @@ def indicator_targets(
     higher = meta["direction"] == "higher"
     now = ct.latest(ds, ind, units, base_year)
     hf = horizon or fcs.fit(ds, target_year, indicators=[ind])
-    trend = _projected(ds, ind, [*units, top], hf, p)
+    mids = levels.intermediate_codes(ds)
+    trend = _projected(ds, ind, [*units, *mids, top], hf, p)
     if meta["kind"] in ct.STANDARD_KINDS:
         target, basis = _pick(standard, now["value"], trend.loc[units], higher)
         lo, hi = meta["lower"], meta["upper"]
         target = target.clip(lower=None if pd.isna(lo) else lo, upper=None if pd.isna(hi) else hi)
         std_col = pd.Series(standard, index=units)
     else:
-        split = ct.total_targets(ds, ind, standard, rule, base_year, target_year)
-        floor = pd.Series(split["target"].iloc[:-1].to_numpy(), index=units)
+        split = ct.total_targets(ds, ind, standard, rule, base_year, target_year, True)
+        split = split.set_index("region_code")
+        floor = split["target"].reindex(units)
         target, basis = _pick(np.nan, now["value"], trend.loc[units], higher)
         target, basis = np.fmax(target, floor), basis.where(target >= floor, "standard")
-        std_col = pd.Series(split["standard"].iloc[:-1].to_numpy(), index=units)
+        std_col = split["standard"].reindex(units)
     f = pd.DataFrame(
         {
             "baseline_year": now["year"],
@@ -173,8 +184,25 @@ def indicator_targets(
     f["increment"] = f["target"] - f["baseline"]
     inc = (f["increment"] if higher else -f["increment"]).clip(lower=0).fillna(0.0)
     f["share"] = inc / inc.sum() * 100 if inc.sum() > 0 else inc * 0.0
+    unit_share = f["share"].copy()
+    for m in mids:  # the intermediate regions: as the whole region, over their own units
+        us = [u for u in units if m in ds.ancestors(u)]
+        m_now = ct.latest(ds, ind, [m], base_year).iloc[0]
+        m_std = standard if meta["kind"] in ct.STANDARD_KINDS else float(split.loc[m, "target"])
+        agg = _prefecture(ds, ind, f["target"], base_year, target_year, us)
+        m_target, m_basis = _top_target(agg, m_std, trend.loc[m], higher)
+        f.loc[m] = {
+            "baseline_year": m_now["year"],
+            "baseline": m_now["value"],
+            "projected_p": trend.loc[m],
+            "standard": m_std,
+            "target": m_target,
+            "basis": m_basis,
+            "increment": m_target - m_now["value"],
+            "share": float(unit_share[us].sum()),
+        }
     top_now = ct.latest(ds, ind, [top], base_year).iloc[0]
-    aggregate = _prefecture(ds, ind, f["target"], base_year, target_year)
+    aggregate = _prefecture(ds, ind, f["target"], base_year, target_year, units)
     top_target, top_basis = _top_target(aggregate, standard, trend.loc[top], higher)
     f.loc[top] = {
         "baseline_year": top_now["year"],

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analysis.analyses import gaps
+from analysis.analyses import gaps, levels
 from analysis.data import Dataset
 from analysis.methods import tiers
 
@@ -143,8 +143,12 @@ class Facts:
     n_standards: int  # indicators with a standard/target and a value
     below: list[str]  # indicators below their standard, largest relative gap first
     largest: str | None  # the largest relative gap (first of ``below``)
-    best: str | None  # the indicator with the best rank among units
+    best: str | None  # the indicator with the best rank among units (ties of all left out)
     worst: str | None  # ... and the worst
+    tied: list[str] = field(default_factory=list)  # indicators on which every unit is equal
+    group: str = ""  # the unit's region at the intermediate level (its prefecture), if any
+    group_rank: int = 0  # its rank on the composite index among the units of that region
+    group_n: int = 0  # units of that region ranked
 
 
 def facts(batch: Batch, code: str) -> Facts:
@@ -154,7 +158,16 @@ def facts(batch: Batch, code: str) -> Facts:
     has = prof[prof["target"].notna() & prof["value"].notna()]
     below = has[has["gap"] > 0].sort_values(["gap_pct", "gap"], ascending=False, kind="stable")
     # relative rank (rank / n) so indicators with fewer units compare fairly; ties: list order
-    rel = (prof["rank"] / prof["n"]).dropna()
+    values = batch.values.reindex(columns=prof.index)
+    tied = [i for i in prof.index if values[i].notna().sum() > 1 and values[i].nunique() == 1]
+    rel = (prof["rank"] / prof["n"]).drop(index=tied).dropna()
+    groups = levels.group_of(batch.ds)
+    group, group_rank, group_n = "", 0, 0
+    if not groups.empty and pd.notna(groups.get(code)):
+        group = str(groups[code])
+        peers = batch.index.loc[batch.index.index.isin(groups.index[groups == group]), "index"]
+        group_rank = int(peers.rank(ascending=False, method="min")[code])
+        group_n = len(peers)
     return Facts(
         code=code,
         year=batch.spec.year,
@@ -167,4 +180,8 @@ def facts(batch: Batch, code: str) -> Facts:
         largest=below.index[0] if len(below) else None,
         best=str(rel.idxmin()) if len(rel) else None,
         worst=str(rel.idxmax()) if len(rel) else None,
+        tied=tied,
+        group=group,
+        group_rank=group_rank,
+        group_n=group_n,
     )

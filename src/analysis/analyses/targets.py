@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.analyses import county_targets as ct
+from analysis.analyses import levels
 from analysis.analyses import status as status_rules
 from analysis.data import Dataset
 from analysis.errors import user_error
@@ -68,7 +69,7 @@ class TargetView:
     @property
     def regions(self) -> list[str]:
         """The aggregate region first, then the counties."""
-        return [self.ds.top, *self.ds.unit_codes]
+        return levels.scope_regions(self.ds)
 
     def obs_used(self, indicator: str | None = None) -> pd.DataFrame:
         """The observations behind the tables and figures (for source notes)."""
@@ -97,6 +98,7 @@ class TargetView:
             "hi95",
             "prob",
             "status",
+            "risk",
             "method",
             "fallback",
         ]
@@ -302,7 +304,7 @@ def fit_projection(
     method the back-test is run once and also returned (it is shown in a table)."""
     keys = history.index
     assert isinstance(keys, pd.MultiIndex)
-    lower, upper, _ = _bounds(ds, keys)
+    lower, upper, direction = _bounds(ds, keys)
     years = np.arange(as_of_year + 1, target_year + SCENARIO_EXTRA_YEARS + 1)
     horizon = max(1, min(5, target_year - as_of_year))
     acc = None
@@ -315,7 +317,7 @@ def fit_projection(
     fc = projection.project(
         history, years, method=chosen, lower=lower, upper=upper, horizon=horizon
     )
-    return fc, acc
+    return projection.hold_at_bound(fc, direction), acc
 
 
 def held_targets(
@@ -324,15 +326,15 @@ def held_targets(
     """Region x indicator: the target each region is held to. Standards: the standard for
     every region (status and probability are judged against it); totals: the county
     split floored at the current value (``county_targets``)."""
-    regions = [ds.top, *ds.unit_codes]
+    regions = levels.scope_regions(ds)
     ctv = pd.DataFrame(index=regions, columns=list(targets.index), dtype=float)
     for ind in targets.index:
         value = float(targets.loc[ind, "target_value"])
         if targets.loc[ind, "scope"] == "standard":
             ctv[ind] = value
             continue
-        f = ct.total_targets(ds, ind, value, rule, basis_year, target_year)
-        ctv.loc[ds.unit_codes, ind] = f["target"].iloc[:-1].to_numpy()
+        f = ct.total_targets(ds, ind, value, rule, basis_year, target_year, with_levels=True)
+        ctv[ind] = f.set_index("region_code")["target"].reindex(regions)
         ctv.loc[ds.top, ind] = value
     return ctv
 
@@ -360,6 +362,11 @@ def progress_status(
     meta = ds.indicators.set_index("id")
     absolute = (meta["unit_en"].reindex(keys.get_level_values(0)) == "%").to_numpy()
     _, _, direction = _bounds(ds, keys)
+    limit = (
+        meta["limit"].reindex(keys.get_level_values(0)).to_numpy(float)
+        if "limit" in meta.columns
+        else np.nan
+    )
     codes = progress.status(
         base.to_numpy(float),
         base_year,
@@ -369,6 +376,7 @@ def progress_status(
         target_year,
         direction,
         absolute,
+        limit,
     )
     return codes, base
 
@@ -439,7 +447,7 @@ def prepare(
     targets = targets_in_force(ds, target_year, target_values) if in_force is None else in_force
     inds = select_indicators(ds, targets, indicators, target_year)
     targets = targets.loc[inds]
-    regions = [ds.top, *ds.unit_codes]
+    regions = levels.scope_regions(ds)
     o, history = observed_history(ds, inds, regions, as_of_year)
     keys = history.index
     assert isinstance(keys, pd.MultiIndex)

@@ -5,7 +5,7 @@ data/
   indicators.csv         id, name_zh, name_en, unit_zh, unit_en, theme, direction, lower,
                          upper, kind, numerator, denominator, scale, in_index,
                          definition_zh, definition_en, [aggregate], [weight],
-                         [decimals]
+                         [decimals], [limit]
   targets.csv            indicator, region_code, base_year, base_value, target_year,
                          target_value, attribute, source, note
   sources.csv            id, title, [title_en], publisher, date, reference, licence, kind
@@ -19,7 +19,10 @@ Columns in [brackets] may be absent (read as empty). ``aggregate`` (``AGGREGATES
 an indicator's values of higher regions follow from their children's (blank: by ``kind``,
 see ``analysis.data.aggregate``); ``weight`` names the indicator that weights a ``mean``;
 ``decimals`` (0 to ``MAX_DECIMALS``) is how many decimals readers see of the indicator's
-values (blank: 0 for counts, 1 otherwise, ``analysis.present.numbers.indicator_decimals``).
+values (blank: 0 for counts, 1 otherwise, ``analysis.present.numbers.indicator_decimals``);
+``limit`` is the indicator's natural maximum or minimum (e.g. 100 for a coverage rate), which
+scales the thresholds of the no-target progress rule (Open SDG's natural limit C,
+``analysis.methods.progress``; blank: none).
 """
 
 from __future__ import annotations
@@ -80,6 +83,7 @@ INDICATORS = TableSchema(
         Column("aggregate", "str", required=False, optional=True),
         Column("weight", "str", required=False, optional=True),
         Column("decimals", "int", required=False, optional=True),
+        Column("limit", "float", required=False, optional=True),
     ),
     key=("id",),
 )

@@ -24,6 +24,19 @@ negative the desired direction is flipped (Open SDG progress methodology, "minim
 requirements"): −10 -> −5 with higher better is growth of (0.5)^(1/n) − 1 < 0 in
 magnitude, flipped to progress. Values of mixed sign give ``no_data``.
 
+**Natural limit C** (optional ``limit``, Open SDG's ``progress_calculation_options``
+``limit``; sdg-build ``SeriesProgress.get_progress_thresholds``, Open SDG docs "Progress
+measurement methodology"): near a natural maximum or minimum the no-target thresholds
+above 0 are multiplied by C, with b = |x0|, L = |limit| and a = 4.44,
+
+    C = 1                          if b >= 2L
+    C = 1 - (b / L) ** a           if b <= L   (maximum limit: 0 <= x0 <= limit)
+    C = 1 - ((2L - b) / L) ** a    otherwise    (minimum limit: limit < x0 < 2 limit)
+
+so a baseline at the limit (C = 0) rates any non-negative growth as substantial. A limit is
+ignored when the series has a target (as in sdg-build). E.g. x0 = 90, limit 100:
+C = 1 - 0.9^4.44 = 0.3736, thresholds 0.56 % / 0.19 % a year.
+
 The required growth shown to the reader is ``required_growth``, the same figure the ratio
 divides by (a zero target enters the CAGR as 0.001).
 
@@ -58,6 +71,7 @@ NO_TARGET_HIGH = 0.015  # sdg-build default thresholds of methodology 1 (observe
 NO_TARGET_MED = 0.005
 NO_TARGET_LOW = 0.0
 ZERO_SUBSTITUTE = 0.001  # sdg-build replaces a zero target or baseline by 0.001
+LIMIT_EXPONENT = 4.44  # sdg-build's exponent a of the natural-limit factor C
 
 
 REL_TOL = 1e-9  # values equal to the target up to floating-point rounding meet it
@@ -117,9 +131,27 @@ def observed_growth(x0, t0, xc, tc) -> np.ndarray:
     return np.where(np.isfinite(g), g, np.nan)
 
 
-def _no_target_grade(growth: np.ndarray) -> np.ndarray:
+def limit_factor(x0, limit) -> np.ndarray:
+    """The natural-limit factor C of the no-target thresholds (module docstring); 1 where
+    ``limit`` is NaN (no limit). E.g. x0 = 90, limit = 100: 1 - 0.9^4.44 = 0.3736."""
+    b = np.abs(np.asarray(x0, dtype=float))
+    lim = np.abs(np.asarray(limit, dtype=float))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c = np.where(
+            b >= 2 * lim,
+            1.0,
+            np.where(
+                b <= lim,
+                1 - (b / lim) ** LIMIT_EXPONENT,
+                1 - ((2 * lim - b) / lim) ** LIMIT_EXPONENT,
+            ),
+        )
+    return np.where(np.isfinite(lim) & np.isfinite(c), c, 1.0)
+
+
+def _no_target_grade(growth: np.ndarray, c: np.ndarray | float = 1.0) -> np.ndarray:
     return np.select(
-        [growth >= NO_TARGET_HIGH, growth >= NO_TARGET_MED, growth >= NO_TARGET_LOW],
+        [growth >= c * NO_TARGET_HIGH, growth >= c * NO_TARGET_MED, growth >= NO_TARGET_LOW],
         ["no_target_substantial", "no_target_moderate", "no_target_limited"],
         default="no_target_deterioration",
     )
@@ -134,15 +166,17 @@ def status(
     target_year,
     direction="higher",
     absolute=False,
+    limit=np.nan,
 ) -> np.ndarray:
     """Progress status codes (see module docstring), vectorised over all arguments.
 
     ``x0``/``t0`` baseline value and year (NaN = unknown), ``xc``/``tc`` latest value and
     year (NaN = none), ``target`` (NaN = no target: the no-target rule), ``direction``
-    "higher" or "lower" (is better), ``absolute`` use the absolute-change ratio.
+    "higher" or "lower" (is better), ``absolute`` use the absolute-change ratio, ``limit``
+    the natural limit of the no-target rule (NaN = none).
     """
-    x0, t0, xc, tc, target, target_year = np.broadcast_arrays(
-        *(np.asarray(v, dtype=float) for v in (x0, t0, xc, tc, target, target_year))
+    x0, t0, xc, tc, target, target_year, limit = np.broadcast_arrays(
+        *(np.asarray(v, dtype=float) for v in (x0, t0, xc, tc, target, target_year, limit))
     )
     higher = np.broadcast_to(np.asarray(direction) == "higher", x0.shape)
     absolute = np.broadcast_to(np.asarray(absolute, dtype=bool), x0.shape)
@@ -162,7 +196,8 @@ def status(
     # measures growth in magnitude); mixed signs cannot be assessed (no_data)
     flip = np.where((x0 < 0) & (xc < 0), -1.0, 1.0)
     growth = sign * flip * observed_growth(x0, t0, xc, tc)
-    no_target = np.where(np.isfinite(growth), _no_target_grade(growth), "no_data")
+    graded_nt = _no_target_grade(growth, limit_factor(x0, limit))
+    no_target = np.where(np.isfinite(growth), graded_nt, "no_data")
     out = np.select(
         [
             met_now,

@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -383,6 +383,29 @@ class Forecast:
         )
         bands = {k: v[0] for k, v in one._bands().items()}
         return pd.DataFrame(bands, index=pd.Index(self.years, name="year"))
+
+
+def hold_at_bound(fc: Forecast, direction) -> Forecast:
+    """``fc`` with every series whose last value sits at its bound in the improving direction
+    (e.g. 100 % coverage, higher is better) held there: centre at the bound and no spread, so
+    its median, its intervals and its probability of meeting a target at the bound (1, see
+    ``Forecast.prob``) tell the same story. ``direction``: "higher"/"lower" per series."""
+    higher = np.broadcast_to(np.asarray(direction) == "higher", (len(fc.keys),))
+    last = fc.last_value
+    with np.errstate(invalid="ignore"):
+        tol_hi = REL_TOL_BOUND * np.maximum(np.abs(fc.upper), 1.0)
+        tol_lo = REL_TOL_BOUND * np.maximum(np.abs(fc.lower), 1.0)
+        up = higher & np.isfinite(fc.upper) & (last >= fc.upper - tol_hi)
+        down = ~higher & np.isfinite(fc.lower) & (last <= fc.lower + tol_lo)
+    held = up | down
+    if not held.any():
+        return fc
+    bound = np.where(up, fc.upper, fc.lower)
+    z = _forward(bound[:, None], fc.method, fc.lower, fc.upper)[:, 0]
+    loc, scale = fc.loc.copy(), fc.scale.copy()
+    loc[held] = z[held, None]
+    scale[held] = 0.0
+    return replace(fc, loc=loc, scale=scale)
 
 
 # -- fitting ------------------------------------------------------------------------------

@@ -90,13 +90,16 @@ def source_note(
     """Source note for the values in ``obs`` (rows of ``ds.obs``), in Chinese or English.
 
     ``present.source`` with the source titles, then ``present.note`` with ``method`` (how the
-    values were computed), the illustrative-data note when any source is illustrative and the
-    schematic-map note for maps. Source ids in ``extra_sources`` (e.g. the map boundaries) are
-    listed too.
+    values were computed), the estimated-denominator phrase when any rate divides by a stock
+    estimated after the census (``denominator_basis``), the illustrative-data note when any
+    source is illustrative and the schematic-map note for maps. Source ids in
+    ``extra_sources`` (e.g. the map boundaries) are listed too.
     """
     style.check_lang(lang)
     titles, illustrative = _titles(ds, obs, extra_sources, lang)
     notes = [method] if method else []
+    if "denominator_basis" in obs.columns and obs["denominator_basis"].eq("estimated").any():
+        notes.append(t("present.estimated_denominator_note", lang))
     if illustrative:
         notes.append(t("present.illustrative_note", lang))
     if schematic_map:

@@ -166,6 +166,29 @@ def summary(ctx: Context, code: str) -> findings.Findings:
             tier=ctx.tier_words.get(f.tier, f.tier),
         )
     ]
+    if f.group:
+        status.append(
+            t(
+                "profile.sum_group",
+                lang,
+                name=who,
+                group=ctx.names[f.group],
+                rank=f.group_rank,
+                n=f.group_n,
+                units=ctx.units,
+            )
+        )
+    for i in f.tied:
+        v = b.values[i].dropna()
+        status.append(
+            t(
+                "profile.sum_tied",
+                lang,
+                label=ctx.label[i],
+                units=ctx.units,
+                value=_qty(ctx, i, v.iloc[0]),
+            )
+        )
     if f.best and f.worst and f.best != f.worst:
         status.append(
             t(

@@ -37,6 +37,7 @@ import pandas as pd
 from analysis import paths
 from analysis.analyses import evaluation as ev
 from analysis.analyses import forecasts as fcs
+from analysis.analyses import levels
 from analysis.analyses import next_period as npd
 from analysis.analyses import targets as tg
 from analysis.data import Dataset
@@ -117,7 +118,7 @@ class Results:
         targets = npd.standards_for(self.ds, base_year, target_year, target_values)
         inds = tg.select_indicators(self.ds, targets, indicators, target_year)
         hf = self.horizon(target_year, as_of_year, list(targets.index))
-        regions = [self.ds.top, *self.ds.unit_codes]
+        regions = levels.scope_regions(self.ds)
         fitted = (hf.rows(inds, regions), hf.accuracy_rows(inds, regions))
         return tg.prepare(
             self.ds,

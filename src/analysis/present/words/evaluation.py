@@ -12,6 +12,7 @@ from analysis.analyses import county_targets as ct
 from analysis.analyses.evaluation import facts
 from analysis.data import Dataset
 from analysis.messages import t
+from analysis.present.findings import Sentence
 from analysis.present.numbers import fmt
 from analysis.present.words import periods, plan_words
 from analysis.present.words.labels import rule_label, status_label, status_labels
@@ -92,26 +93,30 @@ def plan_findings(frame: pd.DataFrame, ds: Dataset, target_year: int, lang: str 
     gaps: list[str] = []
     actions: list[str] = []
     done: list[str] = []
+    flips: list[str] = []
+    done_ids: list[str] = []
     for ind, f in all_facts.items():
         lab = plan_words.label(ds, ind, lang)
+        collected = (status, problems, gaps, actions, flips)
+        n_before = [len(x) for x in collected]
 
         q = plan_words.qty_of(ds, ind, lang)
 
         final_year = int(f["final_year"]) if pd.notna(f["final_year"]) else target_year
-        status.append(
-            t(
-                key("status_line"),
-                lang,
-                label=lab,
-                final_year=final_year,
-                final=q(f["final"]),
-                target=q(f["target"]),
-                status=status_label(f["status"], lang),
-                k=f["units_met"],
-                n=f["n_units"],
-                **{k: v for k, v in w.items() if k != "year"},
-            )
+        line = t(
+            key("status_line"),
+            lang,
+            label=lab,
+            final_year=final_year,
+            final=q(f["final"]),
+            target=q(f["target"]),
+            status=status_label(f["status"], lang),
+            k=f["units_met"],
+            n=f["n_units"],
+            **{k: v for k, v in w.items() if k != "year"},
         )
+        status.append(with_basis(line, f, lang))
+        flips.extend(_flip_sentences(frame, ds, ind, lab, q, final_year, lang))
         if not f["top_met"] and np.isfinite(f["final"]):
             problems.append(
                 t(key("problem.top"), lang, label=lab, gap=q(-f["difference"], True), **w)
@@ -148,6 +153,7 @@ def plan_findings(frame: pd.DataFrame, ds: Dataset, target_year: int, lang: str 
             )
         elif f["top_met"]:
             done.append(lab)
+            done_ids.append(ind)
         if np.isfinite(f["difference"]):
             d = plan_words.decimals(ds, ind)
             diff = round(f["difference"], d)
@@ -163,11 +169,104 @@ def plan_findings(frame: pd.DataFrame, ds: Dataset, target_year: int, lang: str 
                     **w,
                 ),
             )
+        if f["illustrative"]:  # the one place the flag of the facts marks the sentences
+            for lst, n in zip(collected, n_before, strict=True):
+                lst[n:] = [Sentence(x, True) for x in lst[n:]]
+    if flips:
+        status.extend(flips)
+    elif any(f["basis"] == "estimated" for f in all_facts.values()):
+        status.append(Sentence(t(key("flip_none"), lang), False))
+    any_ill = any(f["illustrative"] for f in all_facts.values())
+    status[0] = Sentence(status[0], any_ill)
     if not problems:
-        problems.append(t(key("problem.none"), lang, **w))
+        problems.append(Sentence(t(key("problem.none"), lang, **w), any_ill))
     if done:
-        actions.append(t(key("action.raise"), lang, labels=t("chapter.sep", lang).join(done), **w))
+        ill = any(all_facts[i]["illustrative"] for i in done_ids)
+        raise_ = t(key("action.raise"), lang, labels=t("chapter.sep", lang).join(done), **w)
+        actions.append(Sentence(raise_, ill))
     return {"status": status, "problems": problems, "gaps": gaps, "actions": actions}
+
+
+def with_basis(sentence: str, f: dict, lang: str = "zh") -> str:
+    """``sentence`` (ending in a full stop) with the one phrase saying its rate divides by an
+    estimated population (``findings_evaluation.basis_estimated``) and, when the status
+    flips under the census-held population, "depends on the population estimate"."""
+    marks = ""
+    if f.get("basis") == "estimated":
+        marks += t("findings_evaluation.basis_estimated", lang)
+    if f.get("flips"):
+        marks += t("findings_evaluation.depends", lang)
+    if not marks:
+        return sentence
+    stop = "\u3002" if sentence.endswith("\u3002") else ("." if sentence.endswith(".") else "")
+    body = sentence[: len(sentence) - len(stop)] if stop else sentence
+    return body + marks + stop
+
+
+def _flip_sentences(frame, ds, ind, lab, q, year, lang) -> list[str]:
+    """One sentence per region whose status flips under the census-held population."""
+    if "flips" not in frame.columns:
+        return []
+    f = frame[(frame["indicator"] == ind) & frame["flips"].astype(bool)]
+    order = {c: k for k, c in enumerate([ds.top, *ds.unit_codes])}
+    f = f.sort_values("region_code", key=lambda c: c.map(order))
+    return [
+        t(
+            "findings_evaluation.flip",
+            lang,
+            label=lab,
+            name=ds.name(r["region_code"], lang),
+            year=int(r["final_year"]) if pd.notna(r["final_year"]) else year,
+            final=q(r["final"]),
+            status=status_label(r["status"], lang),
+            final_alt=q(r["final_alt"]),
+            status_alt=status_label(r["status_alt"], lang),
+        )
+        for _, r in f.iterrows()
+    ]
+
+
+def sensitivity_note(frame: pd.DataFrame, ds: Dataset, lang: str = "zh") -> str:
+    """The closing note on the population assumption: the final status of the whole area
+    under both assumptions for every rate on an estimated stock, and the statuses that flip
+    (every region); "" when no final value rests on an estimated stock."""
+    if "flips" not in frame.columns:
+        return ""
+    est = frame[frame["denominator_basis"].eq("estimated")]
+    if est.empty:
+        return ""
+    w = {"whole": ds.whole_word(lang)}
+    lines = [t("findings_evaluation.sensitivity_head", lang, **w)]
+    for ind in dict.fromkeys(est["indicator"]):
+        f = facts(frame, ds, ind)
+        q = plan_words.qty_of(ds, ind, lang)
+        lines.append(
+            t(
+                "findings_evaluation.sensitivity_line",
+                lang,
+                label=plan_words.label(ds, ind, lang),
+                final=q(f["final"]),
+                status=status_label(f["status"], lang),
+                final_alt=q(f["final_alt"]),
+                status_alt=status_label(f["status_alt"], lang),
+                mark=t("findings_evaluation.depends", lang) if f["flips"] else "",
+            )
+        )
+    flipped = frame[frame["flips"].astype(bool)]
+    if len(flipped):
+        names = t("chapter.sep", lang).join(
+            t(
+                "findings_evaluation.flip_item",
+                lang,
+                label=plan_words.label(ds, r["indicator"], lang),
+                name=ds.name(r["region_code"], lang),
+            )
+            for _, r in flipped.iterrows()
+        )
+        tail = t("findings_evaluation.sensitivity_flips", lang, names=names)
+    else:
+        tail = t("findings_evaluation.sensitivity_no_flips", lang)
+    return "\n".join(lines) + "\n\n" + tail
 
 
 def intro(ds: Dataset, base_year: int, target_year: int, lang: str = "zh") -> str:
@@ -183,16 +282,21 @@ def intro(ds: Dataset, base_year: int, target_year: int, lang: str = "zh") -> st
     )
 
 
-def methods_text(ds: Dataset, rule: str, lang: str = "zh") -> str:
-    """The closing methods section (``findings_evaluation.methods``)."""
-
-    return t(
+def methods_text(
+    ds: Dataset, rule: str, lang: str = "zh", frame: pd.DataFrame | None = None
+) -> str:
+    """The closing methods section (``findings_evaluation.methods``), followed by the note
+    on the population assumption (``sensitivity_note``) when the evaluation ``frame`` is
+    given."""
+    text = t(
         "findings_evaluation.methods",
         lang,
         whole=ds.whole_word(lang),
         units=ds.units_word(lang),
         rule=rule_label(rule, lang),
     ).strip()
+    note = sensitivity_note(frame, ds, lang) if frame is not None else ""
+    return f"{text}\n\n{note}" if note else text
 
 
 def counties_caption(ds: Dataset, ind: str, target_year: int, lang: str = "zh") -> str:

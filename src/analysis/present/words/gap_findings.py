@@ -19,9 +19,11 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.analyses import levels
 from analysis.analyses.gap_params import Spec, meta, targets
 from analysis.analyses.gaps import TIER_K
 from analysis.data import Dataset
+from analysis.data import words as region_words
 from analysis.messages import has, t
 from analysis.methods import composite
 from analysis.present.numbers import indicator_decimals, magnitude_decimals
@@ -35,6 +37,7 @@ from analysis.present.words.plan_text import (
     paragraphs,
     ratio,
     region_text,
+    worst_first,
 )
 
 PRIORITY_N = 3  # shortfalls named in the first recommendation
@@ -100,13 +103,56 @@ def _status(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
                 median=num(v.median(), dd),
             )
         )
+        if below:
+            out += _by_group(
+                ds,
+                ind,
+                std,
+                set(short.loc[short["indicator"] == ind, "region_code"]),
+                spec.year,
+                lang,
+            )
     return out
+
+
+def _by_group(ds: Dataset, ind: str, std: float, below: set, year: int, lang: str) -> list[str]:
+    """The intermediate regions (prefectures) against a standard: how many are below it as a
+    whole (their own value, aggregated from their counties when the data set is loaded),
+    most lagging first, and the one with the most units below it."""
+    groups = levels.group_of(ds)
+    if groups.empty:
+        return []
+    level = levels.group_level(ds)
+    word = region_words.units_word(level, (), lang)
+    codes = levels.codes_at(ds, level)
+    own = ds.values([ind], year, codes)[ind]
+    sgn = 1.0 if ds.indicator(ind)["direction"] == "higher" else -1.0
+    gap = (sgn * (std - own)).dropna()
+    low = worst_first(gap[gap > 0].to_dict())
+    nm = ds.names(lang)
+    count = {g: sum(1 for u in groups.index[groups == g] if u in below) for g in codes}
+    most = worst_first({g: float(k) for g, k in count.items()})[0]
+    return [
+        t(
+            "findings_gaps.group_status" if low else "findings_gaps.group_status_all",
+            lang,
+            label=ds.label(ind, lang, unit=False),
+            n=len(codes),
+            groups=word,
+            k=len(low),
+            names=names([nm[g] for g in low], lang),
+            most=nm[most],
+            m=int((groups == most).sum()),
+            b=count[most],
+            units=ds.units_word(lang),
+        )
+    ]
 
 
 def _lagging_items(tier: pd.DataFrame, ds: Dataset, lang: str) -> list[str]:
     nm = ds.names(lang)
     dims = [c for c in tier.columns if c != "index"]
-    lag = tier.index[tier["index"] == "lagging"]
+    lag = _lagging_order(tier)
     return [
         t(
             "findings_gaps.lag_item",
@@ -117,6 +163,15 @@ def _lagging_items(tier: pd.DataFrame, ds: Dataset, lang: str) -> list[str]:
         )
         for c in lag
     ]
+
+
+def _lagging_order(tier: pd.DataFrame) -> list[str]:
+    """The units of the lagging index tier, most lagging first: by the number of lagging
+    dimensions, then by code."""
+    dims = [c for c in tier.columns if c != "index"]
+    lag = tier.index[tier["index"] == "lagging"]
+    count = {c: float((tier.loc[c, dims] == "lagging").sum()) for c in lag}
+    return worst_first(count)
 
 
 def spread(results: dict, ds: Dataset, spec: Spec) -> dict | None:
@@ -158,7 +213,7 @@ def _problems(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
                 lang,
                 k=len(items),
                 units=units,
-                items=names(items, lang, limit=len(items)),
+                items=names(items, lang),
             )
         )
     s = spread(results, ds, spec)
@@ -184,7 +239,9 @@ def _problems(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
     wide = widening(results["beta"])
     if wide:
         labels = [mid(ds.label(i, lang, unit=False)) for i in wide]
-        out.append(t("findings_gaps.widening", lang, labels=names(labels, lang), units=units))
+        out.append(
+            t("findings_gaps.widening", lang, labels=names(labels, lang, ranked=False), units=units)
+        )
     return out
 
 
@@ -282,11 +339,9 @@ def _actions(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
             )
             for _, r in top.iterrows()
         ]
-        out.append(
-            t("findings_gaps.act_priority", lang, items=names(items, lang, limit=len(items)))
-        )
+        out.append(t("findings_gaps.act_priority", lang, items=names(items, lang)))
     tier = results["tiers"]
-    lag = list(tier.index[tier["index"] == "lagging"])
+    lag = _lagging_order(tier)
     if lag:
         dims = [c for c in tier.columns if c != "index"]
         count = Counter(d for c in lag for d in dims if tier.loc[c, d] == "lagging")
@@ -296,7 +351,7 @@ def _actions(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
                 "findings_gaps.act_lagging",
                 lang,
                 names=names([nm[c] for c in lag], lang),
-                themes=names(themes, lang, limit=3),
+                themes=names(themes, lang, limit=3, ranked=False),
             )
         )
     s = spread(results, ds, spec)

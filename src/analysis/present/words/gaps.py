@@ -8,6 +8,7 @@ import pandas as pd
 
 from analysis.analyses.gaps import Spec, meta, population, sigma_table, targets
 from analysis.data import Dataset
+from analysis.data.schema import LEVELS
 from analysis.messages import t
 from analysis.methods import composite
 from analysis.present.words.gap_text import (
@@ -25,6 +26,7 @@ from analysis.present.words.gap_text import (
 __all__ = [
     "county_position",
     "describe",
+    "grouping_note",
     "display",
     "header",
     "heatmap_input",
@@ -140,3 +142,26 @@ def map_input(ds: Dataset, index: pd.DataFrame, lang: str = "zh") -> dict | None
         "cbar_label": t("gaps.header.index", lang),
         "lang": lang,
     }
+
+
+def grouping_note(ds: Dataset, spec: Spec, lang: str = "zh") -> str:
+    """The sentence naming the groups of the between/within decomposition: the intermediate
+    level's word (the prefectures), a regions.csv column with its labels, or a user mapping."""
+    if spec.groups is None or not spec.grouping:
+        return t("gaps.grouping_none", lang)
+    k = int(spec.groups.nunique())
+    if spec.grouping in LEVELS:
+        from analysis.data import words as region_words
+
+        what = region_words.units_word(spec.grouping, (), lang)
+    elif spec.grouping == "mapping":
+        what = t("gaps.grouping_mapping", lang)
+    else:
+        labels = t("gaps.list_sep", lang)
+        what = t(
+            "gaps.grouping_column",
+            lang,
+            column=spec.grouping,
+            labels=labels.join(sorted(spec.groups.unique())),
+        )
+    return t("gaps.method_grouping", lang, grouping=what, k=k)

@@ -32,8 +32,8 @@ def status_labels(codes: Any, lang: str = "zh") -> Any:
 
 
 def status_with_risk(codes: Any, risks: Any, lang: str = "zh") -> np.ndarray:
-    """Status labels with the risk named beside them (``analyses.status``), e.g.
-    "进展顺利（有未达标风险）" for on track with a probability below one half."""
+    """Status labels with the risk named beside them (``analyses.status``), e.g. "On track
+    (at risk of falling short)" for on track with a probability below one half."""
     labels = np.asarray(status_labels(np.asarray(codes, dtype=object), lang), dtype=object)
     out = []
     for lab, r in zip(labels, np.asarray(risks, dtype=object), strict=True):

@@ -7,12 +7,24 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.analyses import national
 from analysis.analyses.national import SeriesProjection
 from analysis.errors import check_lang
 from analysis.messages import t
 from analysis.present.numbers import fmt
-from analysis.present.words.labels import method_label
+from analysis.present.words import labels
 from analysis.present.words.tidy import tidy
+
+
+def method_label(method: str, lang: str = "zh") -> str:
+    """Label of a candidate of the national series: a ``projection`` method, a damped
+    log-growth candidate (``evaluation.method_damped``) or the naive forecast."""
+    phi = national.damped_phi(method)
+    if phi is not None:
+        return t("evaluation.method_damped", lang, phi=f"{phi:g}")
+    if method == national.NAIVE:
+        return t("evaluation.method_naive", lang)
+    return labels.method_label(method, lang)
 
 
 def series_table(p: SeriesProjection, lang: str = "zh") -> pd.DataFrame:
@@ -63,17 +75,36 @@ def backtest_table(p: SeriesProjection, lang: str = "zh") -> pd.DataFrame:
 
 
 def summary(p: SeriesProjection, lang: str = "zh") -> str:
-    """One sentence: the model chosen and the projection for the target year."""
+    """The model chosen and the projection for the target year, how it compares with the
+    naive forecast (``evaluation.verdict.<code>``) and the source quality of the series."""
     row = p.forecast.loc[p.target_year]
-    return t(
-        "evaluation.chosen_method",
-        lang,
-        method=method_label(p.method, lang),
-        year=p.target_year,
-        value=fmt(row["mean"], 0),
-        lo=fmt(row["lo80"], 0),
-        hi=fmt(row["hi80"], 0),
+    mase = p.accuracy.set_index("method")["mase"]
+    return " ".join(
+        (
+            t(
+                "evaluation.chosen_method",
+                lang,
+                method=method_label(p.method, lang),
+                year=p.target_year,
+                value=fmt(row["mean"], 0),
+                lo=fmt(row["lo80"], 0),
+                hi=fmt(row["hi80"], 0),
+            ),
+            t(
+                f"evaluation.verdict.{p.verdict}",
+                lang,
+                mase=fmt(mase[p.method], 2),
+                naive=fmt(mase[national.NAIVE], 2),
+            ),
+            quality(p, lang),
+        )
     )
+
+
+def quality(p: SeriesProjection, lang: str = "zh") -> str:
+    """The source quality of the series from its ``verified`` column (``evaluation.quality``)."""
+    q = national.quality(p.series)
+    return t("evaluation.quality", lang, n=len(p.series), **q)
 
 
 def label(p: SeriesProjection, lang: str = "zh") -> str:

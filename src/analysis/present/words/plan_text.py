@@ -14,7 +14,7 @@ Section headings continue the numbering of the findings (``findings.numbered``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from analysis.messages import has, t
 from analysis.present.numbers import MISSING as MISSING
@@ -26,15 +26,35 @@ def num(value: float | int | None, decimals: int = 0) -> str:
     return fmt(value, decimals)
 
 
-def names(items: Sequence[str], lang: str = "zh", limit: int = 6) -> str:
-    """``items`` joined by the catalogue separator; beyond ``limit`` "... and N more"."""
+SHOWN = 6  # never more names than this in one sentence
+
+
+def names(items: Sequence[str], lang: str = "zh", limit: int = SHOWN, ranked: bool = True) -> str:
+    """``items`` joined by the catalogue separator; beyond ``limit`` (at most ``SHOWN``) the
+    first ones and "N in all, the most lagging named" (``plan_text.more``). Callers give
+    ``items`` most severe first (``worst_first``), so a shortened list names the worst;
+    ``ranked=False`` for lists that are not units ranked by severity (indicators, themes)."""
     items = list(items)
     if not items:
         return t("plan_text.none", lang)
+    limit = max(1, min(int(limit), SHOWN))
     shown = t("plan_text.sep", lang).join(items[:limit])
     if len(items) > limit:
-        shown += t("plan_text.more", lang, n=len(items) - limit, total=len(items))
+        key = "plan_text.more_ranked" if ranked else "plan_text.more"
+        shown += t(key, lang, n=len(items) - limit, total=len(items), k=limit)
     return shown
+
+
+def worst_first(severity: Mapping[str, float], codes: Sequence[str] | None = None) -> list[str]:
+    """``codes`` (default: every key) ordered by ``severity``, largest first (ties by code);
+    the one order every list of units in a sentence follows."""
+    keys = list(severity) if codes is None else list(codes)
+
+    def key(c: str) -> tuple[float, str]:
+        v = severity.get(c, float("nan"))
+        return (-(v if v == v else float("-inf")), str(c))
+
+    return sorted(keys, key=key)
 
 
 def cap(text: str) -> str:

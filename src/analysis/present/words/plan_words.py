@@ -57,19 +57,12 @@ def label(ds: Dataset, ind: str, lang: str = "zh") -> str:
 
 
 def name_list(ds: Dataset, codes: Sequence[str], lang: str = "zh") -> str:
-    """Region names joined (``chapter.sep``); a long list names the first few and the count."""
-    names = ds.names(lang)
-    shown = [names.get(c, c) for c in codes]
-    sep = t("chapter.sep", lang)
-    if len(shown) <= NAMES_SHOWN:
-        return sep.join(shown)
-    return t(
-        "chapter.and_more",
-        lang,
-        names=sep.join(shown[:NAMES_SHOWN]),
-        n=len(shown),
-        units=ds.units_word(lang),
-    )
+    """Region names (``codes`` most severe first) as ``plan_text.names`` joins them: a long
+    list names the first few (the most severe) and the count."""
+    from analysis.present.words import plan_text
+
+    nm = ds.names(lang)
+    return plan_text.names([nm.get(c, c) for c in codes], lang, NAMES_SHOWN)
 
 
 def direction_word(ds: Dataset, ind: str, lang: str = "zh") -> str:

@@ -87,9 +87,9 @@ def facts(view: Any, ind: str) -> dict[str, Any]:
             "behind": len(behind),
             "no_data": int((units["status"] == "no_data").sum()),
         },
-        "behind": list(behind),
+        "behind": list(units.loc[behind].sort_values("prob", kind="stable").index),
         "unlikely": list(units.loc[unlikely].sort_values("prob").index),
-        "slipping": list(slipping),
+        "slipping": list(units.loc[slipping].sort_values("prob", kind="stable").index),
         "below": list(below.index),
     }
     fy, hist_top = _annual_change(view.history.loc[(ind, ds.top)], sgn)
