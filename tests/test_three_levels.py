@@ -23,7 +23,8 @@ from analysis import paths
 from analysis.analyses import gaps
 from analysis.data import load, synthetic
 from analysis.present.words import gaps as gap_words
-from analysis.runner import Options, run
+from analysis.runner import Options, preflight, run
+from analysis.runner.config import load_config
 
 pytestmark = [pytest.mark.notebook, pytest.mark.slow, pytest.mark.cost(100)]
 PREFECTURE = "900100"  # the first prefecture (its counties are 900101 ...)
@@ -56,17 +57,24 @@ def _config(tmp: Path, counties: list[str]) -> Path:
 PREFECTURE_ONLY = ("02_county_gaps", "03_target_projection_2030", "04_plan_figures")
 
 
-def _build(tree: Path, tmp: Path, top: str | None, explore: bool = False, only=()) -> dict:
-    ds = load(tree, top=top)
-    counties = [c for c in ds.unit_codes if c.startswith(PREFECTURE[:4])][:2]
+def _build(
+    tree: Path, tmp: Path, top: str | None, explore: bool = False, only=(), level=None
+) -> dict:
+    ds = load(tree, top=top, unit_level=level)
+    county_ds = ds if level is None else load(tree, top=top)
+    counties = [c for c in county_ds.unit_codes if c.startswith(PREFECTURE[:4])][:2]
     outputs = tmp / "outputs"
+    config = _config(tmp, counties)
+    # what `analysis validate --config` says about these reports in this scope
+    needs = {n.task: n.en for n in preflight.check(load_config(config, tree, top, level), ds)}
     t0 = time.perf_counter()
     summary = run(
         Options(
-            config=_config(tmp, counties),
+            config=config,
             data_dir=tree,
             outputs=outputs,
             top=top,
+            unit_level=level,
             jobs=2,
             progress=False,
             explore=explore,
@@ -78,7 +86,14 @@ def _build(tree: Path, tmp: Path, top: str | None, explore: bool = False, only=(
     names = sorted(REPORTS + [f"county_profile_{c}" for c in counties])
     if only:
         names = [n for n in names if n in only]
-    return {"summary": summary, "outputs": outputs, "ds": ds, "names": names, "s": seconds}
+    return {
+        "summary": summary,
+        "outputs": outputs,
+        "ds": ds,
+        "names": names,
+        "s": seconds,
+        "needs": needs,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +107,13 @@ def province(tree, tmp_path_factory):
 @pytest.fixture(scope="module")
 def prefecture(tree, tmp_path_factory):
     return _build(tree, tmp_path_factory.mktemp("prefecture"), PREFECTURE)
+
+
+@pytest.fixture(scope="module")
+def by_prefecture(tree, tmp_path_factory):
+    """The province with prefectures as units (--level prefecture): every report runs, and
+    the county profiles (listed counties, not units at this level) are refused."""
+    return _build(tree, tmp_path_factory.mktemp("by_prefecture"), None, level="prefecture")
 
 
 REPORTS = [
@@ -109,6 +131,7 @@ REPORTS = [
 def test_every_report_builds(which, request):
     b = request.getfixturevalue(which)
     s, outputs, ds = b["summary"], b["outputs"], b["ds"]
+    assert b["needs"] == {}  # validate passes, and every report builds
     assert not s.failed, {k: v.get("evalue") for k, v in s.failed.items()}
     expected = b["names"]
     assert sorted(s.built) == expected
@@ -146,3 +169,20 @@ def test_the_tops_differ(province, prefecture):
     other = next(c for c in province["ds"].unit_codes if not c.startswith(PREFECTURE[:4]))
     gaps = (prefecture["outputs"] / "html" / "02_county_gaps.html").read_text(encoding="utf-8")
     assert province["ds"].name(other) not in gaps
+
+
+def test_validate_passes_exactly_for_the_reports_that_build(by_prefecture):
+    """Acceptance (issue 22): at --level prefecture, the reports preflight passes build; the
+    others are the ones it names (the county profiles: their ``expand`` gives counties),
+    refused before any kernel starts."""
+    b = by_prefecture
+    s, needs = b["summary"], b["needs"]
+    profiles = sorted(n for n in b["names"] if n.startswith("county_profile_"))
+    assert sorted(needs) == profiles and len(profiles) == 2
+    assert all("expand" in v and "reports.toml" in v for v in needs.values())
+    assert sorted(s.built) == REPORTS, {k: v.get("evalue") for k, v in s.failed.items()}
+    assert sorted(s.failed) == profiles
+    assert all(e["ename"] == "Preflight" for e in s.failed.values())
+    assert len(b["ds"].unit_codes) == 5
+    gaps_page = (b["outputs"] / "html" / "02_county_gaps.html").read_text(encoding="utf-8")
+    assert b["ds"].name("900500") in gaps_page  # a prefecture is a unit of the comparison

@@ -81,7 +81,29 @@ def _validate(args: argparse.Namespace) -> int:
         _say("totals_differ", n=len(disc))
         for r in disc.head(10).itertuples(index=False):
             print(f"  {r.region_code} {r.year} {r.indicator}: {r.observed:g} / {r.aggregated:g}")
+    config = Path(args.config) if args.config else paths.PROJECT_ROOT / "reports.toml"
+    if args.config or config.is_file():
+        _check_reports(ds, config, args)
     return 0
+
+
+def _check_reports(ds, config: Path, args: argparse.Namespace) -> None:
+    """What the reports of ``config`` need from ``ds`` in this scope (runner.preflight):
+    a UserError (exit 2) naming each report that would fail and what to add."""
+    from analysis.runner import preflight
+    from analysis.runner.config import load_config
+
+    tasks = load_config(config, ds.root, args.top, args.level)
+    gaps = preflight.map_gaps(ds)
+    if gaps:
+        units = ", ".join(gaps[:5]) + (" …" if len(gaps) > 5 else "")
+        for lang in LANGS:
+            print(escape_controls(t("preflight.map_gaps", lang, n=len(gaps), units=units)))
+    needs = preflight.check(tasks, ds)
+    if needs:
+        raise preflight.describe(needs)
+    for lang in LANGS:
+        print(escape_controls(t("preflight.ok", lang, config=config, n=len(tasks))))
 
 
 @_files
@@ -221,6 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _command(sub, "validate", "cli.help_validate")
     p.add_argument("--data", metavar="DIR", help=_help("usage.arg_data"))
+    p.add_argument("--config", metavar="FILE", help=_help("usage.arg_validate_config"))
     _scope_args(p)
     p.set_defaults(func=_validate)
 

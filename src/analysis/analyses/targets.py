@@ -181,7 +181,7 @@ def _origin(frame: pd.DataFrame) -> pd.Series:
     inferred = np.where(frame["attribute"] == "benchmark", "elsewhere", "national")
     if "origin" not in frame.columns:
         return pd.Series(inferred, index=frame.index)
-    given = frame["origin"].replace("", np.nan)
+    given = frame["origin"].where(frame["origin"] != "")  # blank: inferred
     return given.fillna(pd.Series(inferred, index=frame.index))
 
 

@@ -232,22 +232,29 @@ def read_all(root: Path, log: V.ProblemLog) -> tuple[Frames, dict[str, list[str]
         ("regions", S.REGIONS),
         ("indicators", S.INDICATORS),
         ("sources", S.SOURCES),
-    ):
-        frames[name] = V.read_table(root / table.file, table, table.file, log)
+    ):  # sources, targets and observations may still be empty (a new region's data set)
+        empty_ok = table is S.SOURCES
+        frames[name] = V.read_table(root / table.file, table, table.file, log, empty_ok=empty_ok)
     if frames["regions"] is not None:
         check_regions(frames["regions"], log)
     if frames["indicators"] is not None:
         check_indicators(frames["indicators"], log)
     if frames["sources"] is not None:
         V.check_allowed(frames["sources"], "kind", S.SOURCE_KINDS, log)
-    frames["targets"] = V.read_table(root / S.TARGETS.file, S.TARGETS, S.TARGETS.file, log)
+    frames["targets"] = V.read_table(
+        root / S.TARGETS.file, S.TARGETS, S.TARGETS.file, log, empty_ok=True
+    )
     obs_dir = root / "observations"
     files = sorted(obs_dir.glob("*.csv")) if obs_dir.is_dir() else []
     if not files:
         log.add("no_observation_files", "observations/", None, None)
     check = observation_checker(frames)
-    parts = [V.read_table(f, S.OBSERVATIONS, f"observations/{f.name}", log, check) for f in files]
+    parts = [
+        V.read_table(f, S.OBSERVATIONS, f"observations/{f.name}", log, check, empty_ok=True)
+        for f in files
+    ]
     kept = [p for p in parts if p is not None]
+    kept = [p for p in kept if len(p)] or kept[:1]  # header-only files add nothing
     obs = pd.concat(kept, ignore_index=True) if kept else None
     if obs is not None and len(kept) > 1:
         obs = prefer_real(obs, frames["sources"], log)

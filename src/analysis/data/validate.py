@@ -348,8 +348,12 @@ def read_table(
     label: str,
     log: ProblemLog,
     check: Checker | None = None,
+    empty_ok: bool = False,
 ) -> pd.DataFrame | None:
     """Read one CSV against ``table``: typed frame with ``_row``/``_file`` columns, or None.
+
+    A file with a header and no rows is a ``no_data_rows`` problem unless ``empty_ok`` (a new
+    data set's targets, sources and observations): then an empty typed frame.
 
     ``check(frame, log)`` runs on every chunk of typed rows and returns the mask of rows to
     keep (cross-file checks while streaming). Once this file has a problem, further good
@@ -378,7 +382,11 @@ def read_table(
                 frames.append(_compact(df.copy()))
             else:
                 frames.clear()
-    if n == 0:
+    if n == 0 and empty_ok:
+        frames = [
+            _compact(check_cells(shape_rows([], header, table, label, log), table, label, log))
+        ]
+    elif n == 0:
         log.add("no_data_rows", label, None, None)
         return None
     if not frames:

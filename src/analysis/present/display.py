@@ -96,7 +96,10 @@ def show(frame: pd.DataFrame, ds=None, lang: str = "zh", **kw):
     # cells and headers hold names from data: escaped (a Styler does not escape by default)
     styler = out.style.format(escape="html").format_index(escape="html", axis=1)
     styler = styler.hide(axis="index")
-    text = [i for i in range(out.shape[1]) if not out.iloc[:, i].str.match(_NUMBER).all()]
+    # astype(str): an empty table's columns are not strings (no AttributeError from .str)
+    text = [
+        i for i in range(out.shape[1]) if not out.iloc[:, i].astype(str).str.match(_NUMBER).all()
+    ]
     if text and out.columns.is_unique:  # words read from the left, numbers from the right
         styler = styler.set_properties(subset=list(out.columns[text]), **{"text-align": "left"})
         heads = [{"selector": f"th.col{i}", "props": "text-align: left"} for i in text]

@@ -202,7 +202,10 @@ def default_year(ds) -> int:
     indicator."""
     if not ds.targets.empty:
         return int(ds.targets["base_year"].min())
-    return int(ds.obs(MAIN_INDICATOR)["year"].max())
+    years = ds.obs(MAIN_INDICATOR)["year"]
+    if years.empty:  # a new data set without observations: say which, never a NaN year
+        raise words.user_error(ds, "gaps.no_county_data", ids=MAIN_INDICATOR)
+    return int(years.max())
 
 
 def _covers(geo: Path, codes: list[str]) -> bool:
@@ -414,7 +417,7 @@ def _lorenz(c: _Ctx, ind: str) -> PlanItem:
 def _fan(c: _Ctx, ind: str) -> PlanItem | None:
 
     view = c.view
-    if ind not in view.indicators:
+    if view is None or ind not in view.indicators:
         return None
     kw = target_words.fan_inputs(view, ind, lang=c.lang)
     kw.pop("title")

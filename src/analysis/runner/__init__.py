@@ -157,4 +157,9 @@ def command(args: argparse.Namespace) -> int:
             print(text, flush=True)
     except BrokenPipeError:  # e.g. `analysis run --dry-run | head -1`: the reader is gone
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if args.dry_run and summary.needs:  # reports that would fail: what to add, exit 2
+        from analysis.runner.preflight import describe
+
+        print(describe(summary.needs).message(), file=sys.stderr)
+        return 2
     return summary.exit_code

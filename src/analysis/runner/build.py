@@ -68,6 +68,7 @@ class Summary:
     planned: list[str] = field(default_factory=list)
     seconds: float = 0.0
     outputs: Path | None = None  # the outputs folder of this data set and scope
+    needs: list[Any] = field(default_factory=list)  # preflight.Need: inputs reports lack
 
     @property
     def exit_code(self) -> int:
@@ -305,7 +306,40 @@ def clear_products(tasks: Sequence[Task], outputs: Path) -> None:
 RESULTS_DIR = "data/results"  # the results model's published tables, under outputs/
 
 
-def before_kernels(plan: Plan, data: Path, outputs: Path, run_params: dict[str, str]) -> None:
+def check_inputs(opts: Options, data: Path, tasks: Sequence[Task]) -> tuple[Any, list[Any]]:
+    """The loaded data set of the run's scope and what ``tasks`` lack from it
+    (``preflight.check``); (None, []) when the data set does not load (``analysis
+    validate`` names its problems; each report then says so in its own page)."""
+    from analysis.data import load
+    from analysis.errors import UserError
+    from analysis.runner import preflight
+
+    if not tasks:
+        return None, []
+    try:
+        ds = load(data, top=opts.top or None, unit_level=opts.unit_level or None)
+    except UserError:
+        return None, []
+    return ds, preflight.check(tasks, ds)
+
+
+def _refused(task: Task, need: Any):
+    """The result of a task preflight stopped: failed, no kernel started."""
+    from analysis.runner.execute import Result
+
+    error = {
+        "cell_index": None,
+        "exec_count": None,
+        "ename": "Preflight",
+        "evalue": f"{need.zh}\n{need.en}",
+        "source_line": "",
+    }
+    return Result(task.name, False, 0.0, None, {}, error)
+
+
+def before_kernels(
+    plan: Plan, data: Path, outputs: Path, run_params: dict[str, str], ds: Any = None
+) -> None:
     """Work done once per data set and scope before any report starts: the scope's results
     model (``analysis.results.warm``) is computed (or read back from its cache) and its tables
     are published under ``outputs/data/results``, so that every kernel and batch page only
@@ -317,9 +351,10 @@ def before_kernels(plan: Plan, data: Path, outputs: Path, run_params: dict[str, 
     from analysis.errors import UserError
 
     try:
-        ds = load(
-            data, top=run_params.get("top") or None, unit_level=run_params.get("level") or None
-        )
+        if ds is None:
+            ds = load(
+                data, top=run_params.get("top") or None, unit_level=run_params.get("level") or None
+            )
         results.warm(ds, publish=outputs / RESULTS_DIR)
     except UserError:  # each report then says what is missing in its own page
         return
@@ -395,8 +430,11 @@ def manifest(plan: Plan, records: C.Records, data_dir: Path) -> dict[str, Any]:
     }
 
 
-def _execute(plan: Plan, opts: Options, data: Path, outputs: Path, records: C.Records) -> Summary:
-    """Run ``plan.to_run`` on one executor, storing each result as it arrives."""
+def _execute(
+    plan: Plan, opts: Options, data: Path, outputs: Path, records: C.Records, ds: Any = None
+) -> Summary:
+    """Run ``plan.to_run`` on one executor, storing each result as it arrives (``ds``: the
+    data set already loaded for the preflight, passed on to ``before_kernels``)."""
     summary = Summary()
     jobs = max(1, min(opts.jobs or os.cpu_count() or 1, len(plan.to_run)))
     # the runner's parameters of every notebook (declared in its parameters cell)
@@ -434,7 +472,7 @@ def _execute(plan: Plan, opts: Options, data: Path, outputs: Path, records: C.Re
     logfile = outputs / STATE_DIR / "workers.log"  # worker and kernel output of this run
     logfile.write_bytes(b"")
     clear_products(plan.to_run, outputs)
-    before_kernels(plan, data, outputs, run_params)
+    before_kernels(plan, data, outputs, run_params, ds)
     try:
         with open_executor(
             resolve_executor(opts), jobs, scheduler=opts.scheduler, log=logfile, preload=preload
@@ -449,6 +487,10 @@ def _execute(plan: Plan, opts: Options, data: Path, outputs: Path, records: C.Re
     finally:
         bar.close()
     return summary
+
+
+def plan_task(plan: Plan, name: str) -> Task:
+    return next(t for t in plan.tasks if t.name == name)
 
 
 def write_site(plan: Plan, records: C.Records, data: Path, outputs: Path) -> None:
@@ -478,10 +520,11 @@ def run(opts: Options, *, log: Callable[[str], None] | None = None) -> Summary:
     data = loaded[0]
     outputs = outputs_for(opts, data)
     records = C.Records(outputs)
-    if opts.dry_run:
+    if opts.dry_run:  # what would run, and what the selected reports lack (preflight)
         plan = make_plan(opts, records, loaded)
         summary = Summary(planned=[t.name for t in plan.to_run], outputs=outputs)
         summary.skipped = [t.name for t in plan.selected if t not in plan.to_run]
+        summary.needs = check_inputs(opts, data, plan.selected)[1]
         summary.seconds = time.perf_counter() - t0
         return summary
     try:
@@ -489,9 +532,19 @@ def run(opts: Options, *, log: Callable[[str], None] | None = None) -> Summary:
             plan = make_plan(opts, records, loaded)
             clean_temp(outputs)
             C.prune(records, {t.name for t in plan.tasks})  # pages of reports no longer listed
-            summary = _execute(plan, opts, data, outputs, records) if plan.to_run else Summary()
-            summary.planned = [t.name for t in plan.to_run]
-            summary.skipped = [t.name for t in plan.selected if t not in plan.to_run]
+            planned = [t.name for t in plan.to_run]
+            ds, needs = check_inputs(opts, data, plan.to_run)
+            refused = {n.task: n for n in needs}
+            for t in plan.to_run:  # failed before any kernel: the page says what to add
+                if t.name in refused:
+                    _store(_refused(t, refused[t.name]), t, plan, outputs, records)
+            plan.to_run = [t for t in plan.to_run if t.name not in refused]
+            summary = _execute(plan, opts, data, outputs, records, ds) if plan.to_run else Summary()
+            for name, need in refused.items():
+                summary.failed[name] = _refused(plan_task(plan, name), need).error or {}
+            summary.needs = needs
+            summary.planned = planned
+            summary.skipped = [t.name for t in plan.selected if t.name not in planned]
             if opts.explore:
                 from analysis.present.explore import write_explore_page
 

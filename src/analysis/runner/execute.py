@@ -9,8 +9,10 @@ unchanged report re-executes to the same bytes when the notebook itself is deter
 
 from __future__ import annotations
 
+import functools
 import os
 import re
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -21,6 +23,7 @@ import nbformat
 import papermill  # imported once per worker process: the warm-worker speed lever
 from papermill.exceptions import PapermillExecutionError
 
+from analysis.messages import pair
 from analysis.runner import render as R
 from analysis.runner.config import Task
 
@@ -100,9 +103,33 @@ def failing_line(traceback: list[str]) -> str:
     return found
 
 
+FALLBACK_KERNEL = "python3"  # ipykernel's own spec: the interpreter running this worker
+
+
+@functools.cache
+def installed_kernels() -> frozenset[str]:
+    """Names of the Jupyter kernels this interpreter can start (``jupyter kernelspec list``,
+    with ipykernel's native ``python3``)."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    return frozenset(KernelSpecManager().find_kernel_specs())
+
+
+@functools.cache
+def kernel_for(name: str) -> str:
+    """``name`` when that kernel is installed, else ``FALLBACK_KERNEL`` with one line on
+    stderr (the run's worker log): the notebooks name ``qiannan-analysis``, which ``make
+    setup`` installs into .venv, and a plain venv or a JupyterLab elsewhere may lack it."""
+    if name == FALLBACK_KERNEL or name in installed_kernels():
+        return name
+    print(" / ".join(pair("runner.kernel_fallback", name=name, fallback=FALLBACK_KERNEL)),
+          file=sys.stderr, flush=True)  # fmt: skip
+    return FALLBACK_KERNEL
+
+
 def _kernel_name(path: Path) -> str:
     nb = nbformat.read(path, as_version=4)
-    return nb.metadata.get("kernelspec", {}).get("name") or "python3"
+    return kernel_for(nb.metadata.get("kernelspec", {}).get("name") or FALLBACK_KERNEL)
 
 
 KERNEL_SETUP = (

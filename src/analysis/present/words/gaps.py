@@ -124,13 +124,19 @@ def sigma_input(ineq: pd.DataFrame, ds: Dataset, lang: str = "zh", measure: str 
 
 
 def map_input(ds: Dataset, index: pd.DataFrame, lang: str = "zh") -> dict | None:
-    """Keyword arguments for ``maps.choropleth`` of the index, or None without a map file."""
+    """Keyword arguments for ``maps.choropleth`` of the index, or None without a map file
+    that covers every unit of the index (the first such file of geo/; a map of other
+    regions, or of a level other than the units', draws nothing rather than failing)."""
+    from analysis.present import maps
+
     files = sorted((ds.root / "geo").glob("*.geojson")) if (ds.root / "geo").is_dir() else []
-    if not files:
+    codes = set(map(str, index.index))
+    path = next((f for f in files if codes <= set(maps.read_features(f)["code"])), None)
+    if path is None:
         return None
     return {
         "values": index["index"],
-        "geojson_path": files[0],
+        "geojson_path": path,
         "names": ds.names(lang),
         "title": t("gaps.map_title", lang),
         "cbar_label": t("gaps.header.index", lang),
