@@ -27,7 +27,7 @@ is, with its **basis**:
   * an observed value of a region replaces its estimate, and its children are scaled to it.
 
 For Qiannan no prefecture or county yearly totals were found (only the 2023 population of
-Fuquan, 522702), so the default data estimate from the Guizhou bulletins (2021-2023) down to
+one county-level city), so the default data estimate from the Guizhou bulletins (2021-2023) down to
 the prefecture and its counties. Households are published for no level after 2020: the
 province grows at its 2010-2020 intercensal rate and the counties keep their share trends.
 Census stocks are of 1 November, bulletin totals of year end (the two-month difference is
