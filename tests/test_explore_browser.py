@@ -130,7 +130,9 @@ def test_page_in_headless_chromium(browser, ds, tmp_path):
     bar = browser.execute_script(
         "var t = document.getElementById('bar').data[0]; return [t.y, t.x]"
     )
-    assert dict(zip(bar[0], bar[1], strict=True))[ds.name(code)] == pytest.approx(expected[code])
+    assert dict(zip(bar[0], bar[1], strict=True))[ds.name(code)] == pytest.approx(
+        expected[code], rel=1e-5
+    )
     trend = browser.execute_script("return document.getElementById('trend').data.map(t => t.name)")
     assert any(ds.name(code) in (n or "") for n in trend)
 

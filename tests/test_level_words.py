@@ -229,7 +229,7 @@ def test_plan_captions_and_tables_of_a_province_name_its_prefectures(province, l
         texts = [f"{i.caption} {i.note}" for i in items]
         texts += [" ".join(map(str, i.table.frame.columns)) for i in items if i.table is not None]
         text = " ".join(texts)
-        split = next(i for i in items if i.key.startswith("county_targets_"))
+        split = next(i for i in items if i.key.startswith("next_targets_"))
         if lang == "zh":
             assert not [w for w in WRONG if w in text], [
                 x for x in texts if any(w in x for w in WRONG)

@@ -124,6 +124,7 @@ REPORTS = [
     "04_plan_figures",
     "05_final_evaluation_2025",
     "06_next_period_targets_2030",
+    "07_documents",
 ]
 
 

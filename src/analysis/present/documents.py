@@ -67,7 +67,8 @@ class TableItem:
 
 @dataclass
 class HeadingItem:
-    """A heading of the document (level 1: 一、..., level 2: （一）...)."""
+    """A heading of the document (level 1 numbered with the ordinal word and a comma of
+    enumeration, level 2 with the ordinal in brackets)."""
 
     text: str
     level: int = 1

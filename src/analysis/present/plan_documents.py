@@ -1,7 +1,7 @@
 """The documents an office files, built from the results model (report 07_documents):
 
-- ``evaluation(ds, base, target)``: the final evaluation report of a plan period
-  (终期评估报告), in the order such reports use: overall implementation, the main targets
+- ``evaluation(ds, base, target)``: the final evaluation report of a plan period, in the
+  order such reports use: overall implementation, the main targets
   (indicator, unit, attribute, baseline, target, actual, result), the results of each unit
   (one table per target, a map of the targets each unit meets), main problems and
   recommendations. Numbers come from ``results.open(ds).evaluation(...)``, sentences from
@@ -118,7 +118,7 @@ class _Doc:
         return str(self.ds.indicator(ind)[f"unit_{self.lang}"] or "")
 
     def table(self, frame: pd.DataFrame, title: str, obs: pd.DataFrame, method: str = "") -> str:
-        """Append a numbered table (marked 示意数据 when any value is); its number."""
+        """Append a numbered table (marked illustrative when any value is); its number."""
         caption = self.num.table(title)
         ill = captions.is_illustrative(self.ds, obs)
         note = captions.source_note(self.ds, obs, self.lang, method=method)

@@ -137,6 +137,6 @@ def files(r: PlanPage) -> None:
 
 
 def methods(r: PlanPage) -> None:
-    """方法说明, last."""
+    """The closing methods section, last."""
     chapter.methods(r.pg.t("reports.plan_figures.methods").strip(), r.pg.lang)
     plan_figures.close(r.items)
