@@ -98,7 +98,7 @@
   }
 
   var CFG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["toImage", "lasso2d", "select2d"] };
-  var FONT = { family: "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif", size: 12 };
+  var FONT = { family: "Noto Sans CJK SC Page, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif", size: 12 };
 
   function colour(t) {
     var k = 0;
