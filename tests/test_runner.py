@@ -758,8 +758,9 @@ def test_run_builds_the_explorer_page_and_the_index_links_it(tmp_path, monkeypat
 
     calls = []
 
-    def fake(data, outputs, *, log=None):
+    def fake(data, outputs, *, log=None, font=None):
         calls.append(Path(data))
+        assert font is not None  # the runner embeds the CJK font
         page = Path(outputs) / "html" / "explore.html"
         page.parent.mkdir(parents=True, exist_ok=True)
         page.write_text("<html></html>", encoding="utf-8")
