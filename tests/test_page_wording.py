@@ -90,3 +90,12 @@ def test_explorer_words_use_full_width_punctuation():
     zh = [v["zh"] for k, v in messages.catalogue().items() if k.startswith("explore.")]
     bad = _offenders(HALF, zh)
     assert zh and not bad, "\n".join(bad)
+
+
+def test_profile_page_reads_as_chinese(ds):
+    from analysis.present import profile_page as PP
+
+    ctx = PP.prepare(ds, lang="zh")
+    lines = _plain(PP.page_html(ctx, "522701", title="t")).split("\n")
+    bad = [x for p in (HALF, ENGLISH, INTERNAL) for x in _offenders(p, lines)]
+    assert not bad, "\n".join(bad)
