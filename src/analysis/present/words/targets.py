@@ -93,6 +93,9 @@ def county_display(ds: Dataset, frame: pd.DataFrame, lang: str = "zh") -> pd.Dat
         keep += ["baseline_amount", "target_amount"]
     out = frame[keep].copy()
     out["baseline_year"] = out["baseline_year"].astype("Int64")
+    for col in ("baseline_amount", "target_amount"):  # persons, square metres: whole units,
+        if col in out:  # a target amount rounded up (640.5 persons needed: 641)
+            out[col] = np.ceil(out[col].round(6)).astype("Int64")
     out.index = pd.Index([names[c] for c in frame["region_code"]], name=_t("region", lang))
     heads = {
         "baseline_year": _t("baseline_year", lang),
