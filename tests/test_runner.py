@@ -443,6 +443,8 @@ def test_page_has_navigation_toc_and_full_resolution_figures():
     img = re.search(r"<img [^>]*>", page).group(0)
     # print width kept (CSS fits it to the column), the PNG's own pixels on a click
     assert 'width="641"' in img and "height=" not in img and "data:image/png" in img
+    # shown as wide as the column, up to the PNG's own pixels (641 px x 200 / 96 dpi)
+    assert 'style="width:100%;max-width:1335px"' in img and img.count("width=") == 1
     assert "zoomed" in page
 
 
