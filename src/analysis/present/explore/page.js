@@ -212,11 +212,13 @@
       traces.push({ type: "scatter", mode: "lines", x: fx, y: ext("lo80"), line: { width: 0 }, hoverinfo: "skip", showlegend: false });
       traces.push({ type: "scatter", mode: "lines", x: fx, y: ext("hi80"), fill: "tonexty", fillcolor: "rgba(86,180,233,0.55)", line: { width: 0 }, name: P(L("pi80")) });
       traces.push({ type: "scatter", mode: "lines", x: fx, y: ext("mean"), line: { color: BLUE, dash: "dash" }, name: P(L("projection")) });
-      traces.push({ type: "scatter", mode: "lines+markers", x: h.map(function (p) { return p[0]; }), y: h.map(function (p) { return p[1]; }), line: { color: "#000" }, name: P(name(byCode[st.code]) + " " + L("observed")) });
-      if (f.target) {
+      if (f.target) {  // drawn before the observed values, so it never hides one of them
         traces.push({ type: "scatter", mode: "markers", x: [f.target[0]], y: [f.target[1]], marker: { symbol: "star", size: 14, color: RED },
           name: P(L("target") + paren(f.target[0] + colon() + fmt(f.target[1]))) });
       }
+      var seen = series(st.code);  // every observed year, those after the projection's base too
+      if (!seen.length) { seen = h; }
+      traces.push({ type: "scatter", mode: "lines+markers", x: seen.map(function (p) { return p[0]; }), y: seen.map(function (p) { return p[1]; }), line: { color: "#000" }, name: P(name(byCode[st.code]) + " " + L("observed")) });
     } else {
       var s = series(st.code);
       traces.push({ type: "scatter", mode: "lines+markers", x: s.map(function (p) { return p[0]; }), y: s.map(function (p) { return p[1]; }), line: { color: "#000" }, name: P(name(byCode[st.code]) + " " + L("observed")) });
@@ -224,8 +226,9 @@
     $("trend-note").textContent = f ? "" : L("trend_plain");
     Plotly.react(el, traces, {
       font: FONT, height: 360, margin: { l: 60, r: 10, t: 40, b: 40 },
-      title: { text: P(name(byCode[st.code]) + colon() + x.name[st.lang]), x: 0, font: { size: 13 } },
-      xaxis: { dtick: 1 }, yaxis: { title: { text: P(x.label[st.lang]) } }, legend: { orientation: "h", y: -0.15 },
+      // the unit in the title (the label with its unit), no rotated axis title to clip
+      title: { text: P(name(byCode[st.code]) + colon() + x.label[st.lang]), x: 0, font: { size: 13 } },
+      xaxis: { dtick: 1 }, yaxis: { automargin: true }, legend: { orientation: "h", y: -0.15 },
       shapes: [{ type: "line", xref: "x", x0: st.year, x1: st.year, yref: "paper", y0: 0, y1: 1, line: { color: "#bbb", width: 1 } }]
     }, CFG);
   }
