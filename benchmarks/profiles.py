@@ -112,10 +112,10 @@ def in_process(data: Path | None, n_pages: int = 36) -> tuple[float, float, floa
     items = [batch.Item(f"p{c}", c, c, Nav()) for c in codes]
     items = (items * (1 + n_pages // len(items)))[:n_pages]
     w0 = time.perf_counter()
-    batch.render_chunk(module, run_params, {"lang": "zh"}, items[:1], "f.woff2")
+    batch.render_chunk(module, run_params, {"lang": "zh"}, items[:1])
     setup = time.perf_counter() - w0
     c1, w1 = time.process_time(), time.perf_counter()
-    res = batch.render_chunk(module, run_params, {"lang": "zh"}, items, "f.woff2")
+    res = batch.render_chunk(module, run_params, {"lang": "zh"}, items)
     assert all(r["ok"] for r in res)
     return setup, (time.process_time() - c1) / len(res), (time.perf_counter() - w1) / len(res)
 

@@ -17,10 +17,10 @@ def test_baseline_table_lists_the_plan_figures(ds):
 def test_county_structure_totals(ds):
     s = baseline_words.county_structure(ds)
     top = s.loc["黔南布依族苗族自治州"]
-    assert top["常住人口(人)"] == 3_494_385 and top["城镇人口(人)"] == 1_800_536
+    assert top["常住人口（人）"] == 3_494_385 and top["城镇人口（人）"] == 1_800_536
     # 109 township-level units in 2020 edition: 22 街道 + 79 镇 + 8 乡
     assert (top["街道"], top["镇"], top["乡"]) == (22, 79, 8)
-    assert s.iloc[:-1]["常住人口(人)"].sum() == 3_494_385
+    assert s.iloc[:-1]["常住人口（人）"].sum() == 3_494_385
 
 
 def test_sentences_are_computed_from_the_data(ds):

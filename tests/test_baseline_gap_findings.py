@@ -67,7 +67,7 @@ def test_baseline_quotes_lose_their_english_tags(ds):
 # -- baseline on the embedded data (hand-computed from the 2020 census and division codes) ----
 def test_baseline_status(base_zh):
     s = "\n".join(base_zh["status"])
-    assert "村(社区)数1,431个" in s and "城乡社区工作者7,257人" in s  # the plan's figures
+    assert "村（社区）数1,431个" in s and "城乡社区工作者7,257人" in s  # the plan's figures
     assert "2,800" not in s  # "2800余个" is a lower bound: not in a sentence
     # 3,494,385 residents, 1,800,536 urban -> 349.44 and 180.05 (10k), rate 51.53 %
     assert "常住人口349.44万人" in s and "城镇人口180.05万人" in s and "城镇化率51.53%" in s

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis.present.explore.export import num
 from analysis.present.explore.page import build_page
 
 pytestmark = pytest.mark.cost(9)  # rough seconds: scheduled early (conftest.py)
@@ -126,15 +127,24 @@ def test_page_in_headless_chromium(browser, ds, tmp_path):
     hover = browser.execute_script(
         "return document.getElementById('map').data.map(t => t.text).filter(Boolean)"
     )
-    assert f"{ds.name(code)}: {_fmt(expected[code])}" in " ".join(hover)
+    assert f"{ds.name(code)}\uff1a{_fmt(expected[code])}" in " ".join(hover)  # full-width colon
     bar = browser.execute_script(
         "var t = document.getElementById('bar').data[0]; return [t.y, t.x]"
     )
-    assert dict(zip(bar[0], bar[1], strict=True))[ds.name(code)] == pytest.approx(
-        expected[code], rel=1e-5
-    )
+    got = dict(zip(bar[0], bar[1], strict=True))[ds.name(code)]
+    assert got == pytest.approx(num(expected[code]))  # the JSON's significant digits
     trend = browser.execute_script("return document.getElementById('trend').data.map(t => t.name)")
     assert any(ds.name(code) in (n or "") for n in trend)
+    # the observed line reaches the last year with a value (the target star drawn before it),
+    # and no rotated y-axis title (the unit is in the chart's title)
+    seen = browser.execute_script(
+        "var d = document.getElementById('trend').data; return d[d.length - 1].x"
+    )
+    assert seen[-1] == int(ds.obs(ind, [code])["year"].max())
+    ytitle = browser.execute_script(
+        "var a = document.getElementById('trend').layout.yaxis; return a.title && a.title.text"
+    )
+    assert not ytitle
 
     # the CSV download: UTF-8 with BOM, the selected data, marked 示意数据
     browser.find_element(By.ID, "download").click()

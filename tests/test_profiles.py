@@ -6,6 +6,7 @@ In-process except one end-to-end run of the runner (local process pool, 12 count
 
 from __future__ import annotations
 
+import base64
 import re
 from html import unescape
 from pathlib import Path
@@ -134,20 +135,20 @@ def test_page_heading_captions_tables_and_notes(ds, pages):
 
 def test_batch_pages_are_deterministic_and_bad_code_is_a_clear_error(tmp_path):
     items = [batch.Item("p1", DUYUN, "t", Nav()), batch.Item("p2", "522702", "t2", Nav())]
-    first = batch.render_chunk(MODULE, _run(), {"lang": "zh"}, items, "f.woff2")
-    again = batch.render_chunk(MODULE, _run(), {"lang": "zh"}, items[::-1], "f.woff2")  # cached
+    first = batch.render_chunk(MODULE, _run(), {"lang": "zh"}, items)
+    again = batch.render_chunk(MODULE, _run(), {"lang": "zh"}, items[::-1])  # cached
     assert [r["ok"] for r in first] == [True, True]
     assert {r["name"]: r["html"]["report"] for r in first} == {
         r["name"]: r["html"]["report"] for r in again
     }
     # (bytes equal across processes: test_runner_builds_profiles_in_one_batch)
     bad = batch.render_chunk(
-        MODULE, _run(), {"lang": "zh"}, [batch.Item("x", "522799", "t", Nav())], ""
+        MODULE, _run(), {"lang": "zh"}, [batch.Item("x", "522799", "t", Nav())]
     )
     assert not bad[0]["ok"] and bad[0]["error"]["ename"] == "UserError"
     assert "522799" in bad[0]["error"]["evalue"] and "522701 都匀市" in bad[0]["error"]["evalue"]
     pref = batch.render_chunk(
-        MODULE, _run(), {"lang": "zh"}, [batch.Item("y", "522700", "t", Nav())], ""
+        MODULE, _run(), {"lang": "zh"}, [batch.Item("y", "522700", "t", Nav())]
     )
     assert not pref[0]["ok"] and "522700" in pref[0]["error"]["evalue"]  # not a county-level unit
     with pytest.raises(UserError, match="522799"):
@@ -178,9 +179,10 @@ def test_batch_key_is_checked(tmp_path):
 
 
 def test_runner_builds_profiles_in_one_batch(tmp_path):
-    """analysis run (two counties, one worker process): pages, the shared font covering
-    every page, index with Chinese and English names, bytes equal to an in-process
-    rendering, nothing rerun; the same bytes with ``--executor dask``."""
+    """analysis run (two counties, one worker process): pages, each embedding a font that
+    covers its characters (no font file beside it), index with Chinese and English names,
+    bytes equal to an in-process rendering, nothing rerun; the same bytes with
+    ``--executor dask``."""
     from analysis.runner.fonts import covered
 
     cfg = tmp_path / "reports.toml"
@@ -196,10 +198,11 @@ def test_runner_builds_profiles_in_one_batch(tmp_path):
     assert not s.failed and len(s.built) == 2
     html = out / "html"
     assert not list(out.rglob("*.ipynb")) and not list(html.glob("*.full.html"))
-    font = covered((html / batch.font_name("county_profile")).read_bytes())
+    assert not list(html.glob("*.woff2"))
     for p in sorted(html.glob("county_profile_*.html")):
         page = p.read_text(encoding="utf-8")
-        assert 'url("county_profile.font.woff2")' in page
+        b64 = re.search(r"url\(data:font/woff2;base64,([A-Za-z0-9+/=]+)\)", page).group(1)
+        font = covered(base64.b64decode(b64))
         assert {c for c in page_chars(page) if CJK.match(c) and ord(c) not in font} == set()
     index = unescape((html / "index.html").read_text(encoding="utf-8"))
     assert "都匀市 Duyun" in index and 'href="county_profile_522732.html"' in index
@@ -207,7 +210,7 @@ def test_runner_builds_profiles_in_one_batch(tmp_path):
     task = next(t for t in load_config(cfg, Path(_data())) if t.name.endswith(DUYUN))
     item = batch.Item(task.name, DUYUN, task.title, task.nav)
     params = {k: v for k, v in task.parameters.items() if k != "region_code"}
-    mine = batch.render_chunk(MODULE, _run(), params, [item], "county_profile.font.woff2")
+    mine = batch.render_chunk(MODULE, _run(), params, [item])
     assert mine[0]["html"]["report"] == (html / f"{task.name}.html").read_bytes()
     again = run(o)
     assert again.built == [] and len(again.skipped) == 2
@@ -286,8 +289,9 @@ def test_notebook_and_batch_call_the_same_builder(ds):
     blocks = PP.build(ctx, DUYUN)
     assert PP.page_html(ctx, DUYUN, title="t") == PP.html(blocks, "zh", title="t")
     item = batch.Item("p", DUYUN, "t", Nav())
-    got = batch.render_chunk(MODULE, _run(), {"lang": "zh"}, [item], "f.woff2")[0]
-    head = batch.font_head("f.woff2")
+    got = batch.render_chunk(MODULE, _run(), {"lang": "zh"}, [item])[0]
+    head = batch.page_head()
     body = PP.html(blocks, "zh", title="t", head=head)
     top = batch.nav_bar(Nav()) + batch.toc(body)
-    assert got["html"]["report"] == body.replace("<body>\n", "<body>\n" + top + "\n", 1).encode()
+    want = batch.embed_font(body.replace("<body>\n", "<body>\n" + top + "\n", 1))
+    assert got["html"]["report"] == want.encode()

@@ -443,6 +443,8 @@ def test_page_has_navigation_toc_and_full_resolution_figures():
     img = re.search(r"<img [^>]*>", page).group(0)
     # print width kept (CSS fits it to the column), the PNG's own pixels on a click
     assert 'width="641"' in img and "height=" not in img and "data:image/png" in img
+    # shown as wide as the column, up to the PNG's own pixels (641 px x 200 / 96 dpi)
+    assert 'style="width:100%;max-width:1335px"' in img and img.count("width=") == 1
     assert "zoomed" in page
 
 
@@ -758,8 +760,9 @@ def test_run_builds_the_explorer_page_and_the_index_links_it(tmp_path, monkeypat
 
     calls = []
 
-    def fake(data, outputs, *, log=None):
+    def fake(data, outputs, *, log=None, font=None):
         calls.append(Path(data))
+        assert font is not None  # the runner embeds the CJK font
         page = Path(outputs) / "html" / "explore.html"
         page.parent.mkdir(parents=True, exist_ok=True)
         page.write_text("<html></html>", encoding="utf-8")

@@ -191,7 +191,7 @@ class Recording(Executor):
         if fn.__name__ == "run_task":
             task = args[0]
             fut.set_result(Result(task.name, True, 0.1, b"{}", {"report": b"r", "full": b"f"}))
-        else:  # render_chunk(module, run_params, params, items, href)
+        else:  # render_chunk(module, run_params, params, items)
             fut.set_result(
                 [
                     {"name": i.name, "ok": True, "duration": 0.1, "html": {"report": b"p"}}
@@ -218,7 +218,6 @@ def test_reports_and_batch_pages_go_to_the_same_executor(tmp_path, monkeypatch):
     )
     Recording.instances = []
     monkeypatch.setattr(B, "open_executor", lambda *a, **kw: Recording())
-    monkeypatch.setattr("analysis.runner.batch.write_font", lambda *a, **kw: None)
     s = B.run(opts(p, jobs=2))
     assert not s.failed and "cp_522701" in s.built and "overview" in s.built
     assert len(Recording.instances) == 1  # one executor for the whole run

@@ -21,6 +21,7 @@ memory (``benchmarks/validation.py``).
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -43,6 +44,22 @@ def _drop_private(df: pd.DataFrame) -> pd.DataFrame:
 
 
 # -- regions ----------------------------------------------------------------------------------
+_CJK = "[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
+ZH_TEXT = ("name_zh", "unit_zh", "definition_zh")  # indicators.csv columns shown in Chinese
+
+
+def zh_punctuation(text: object) -> object:
+    """Chinese text with full-width brackets, and a comma, colon or semicolon next to a
+    Chinese character full-width (GB/T 15834-2011); text without Chinese
+    characters, and anything that is not text, as it is."""
+    if not isinstance(text, str) or not re.search(_CJK, text):
+        return text
+    out = text.replace("(", "\uff08").replace(")", "\uff09")
+    for half, full in ((",", "\uff0c"), (":", "\uff1a"), (";", "\uff1b")):
+        out = re.sub(rf"(?<={_CJK})\s*{half}\s*|\s*{half}\s*(?={_CJK})", full, out)
+    return out
+
+
 def _rank(levels: pd.Series) -> pd.Series:
     return levels.map({lv: i for i, lv in enumerate(S.LEVELS)})
 
@@ -457,6 +474,8 @@ def load(
     regions = _drop_private(frames["regions"]).sort_values("code", ignore_index=True)
     indicators = _drop_private(frames["indicators"])
     indicators["in_index"] = indicators["in_index"].fillna(0).astype(int)
+    for col in (c for c in ZH_TEXT if c in indicators):
+        indicators[col] = indicators[col].map(zh_punctuation)
     obs = _plain_sorted(frames.pop("observations"))
     tgt = _drop_private(targets)
     tgt[["base_year", "target_year"]] = tgt[["base_year", "target_year"]].astype(int)

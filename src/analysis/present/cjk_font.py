@@ -25,6 +25,7 @@ from pathlib import Path
 PACKAGE = "noto_cjk_sans_otc"  # pip: noto-cjk-sans-otc
 COLLECTION = "NotoSansCJK-Regular.ttc"
 FAMILY = "Noto Sans CJK SC"
+PAGE_FAMILY = "Noto Sans CJK SC Page"  # the subset embedded in HTML pages (runner.fonts)
 FILE_NAME = "NotoSansCJKsc-Regular"
 
 

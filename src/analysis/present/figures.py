@@ -136,11 +136,14 @@ def _title(fig: Figure, ax: Axes | None, title: str) -> None:
     if not title:
         return
     import matplotlib as mpl
+    from matplotlib.font_manager import FontProperties
 
-    size = mpl.rcParams["axes.titlesize"]
-    size = size if isinstance(size, int | float) else 9.0
+    on_axes = ax is not None and not ax.get_ylabel()
+    # measured at the size it is drawn at: the axes title's or the figure title's
+    size = mpl.rcParams["axes.titlesize" if on_axes else "figure.titlesize"]
+    size = FontProperties(size=size).get_size_in_points()
     text = fit_text(title, fig.get_figwidth() * 72 * 0.92, float(size))
-    if ax is not None and not ax.get_ylabel():
+    if on_axes:
         ax.set_title(text, loc="left")
     else:  # above a horizontal y label (``_ylabel``) the title goes to the figure
         fig.suptitle(text, x=0.02, ha="left")
@@ -694,6 +697,7 @@ def fan_chart(
         markersize=3,
         linewidth=1.4,
         label=flabel("history", lang),
+        zorder=6,  # the observed points over the target star (2025 observed and targeted)
     )
     if target is not None:
         ty, tv = target

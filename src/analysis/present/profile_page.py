@@ -43,7 +43,7 @@ from analysis.present.words.labels import tier_labels
 FIGURE_DPI = 150  # the page shows the figure fitted to the column; a click shows its pixels
 HTML_LANG = {"zh": "zh-CN", "en": "en"}  # the page's lang attribute
 RIGHT_PAD_PT = 14.0  # right margin kept free for the last x tick label (figure_png)
-# catalogue files whose words a page can show (the batch's shared font covers them)
+# catalogue files whose words a page can show (batch.font_chars: checks, font benchmark)
 CATALOGUES = ("profile", "gaps", "methods", "present", "findings", "data", "regions", "site")
 
 

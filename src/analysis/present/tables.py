@@ -282,10 +282,12 @@ def wrap_header(text: str, width_em: float) -> list[str]:
     return _wrap(text, max(1, int(width_em + 1e-9))).split("\n")
 
 
-def _widths(table: Table, size_pt: float) -> tuple[list[float], list[float]]:
+def _widths(
+    table: Table, size_pt: float, whole_words: bool = True
+) -> tuple[list[float], list[float]]:
     """(least, preferred) printed width of every column in cm at ``size_pt`` (CJK 1 em, others
-    0.55 em, plus 0.4 cm padding): data cells never wrap (least), headers wrap between words
-    in at most two lines (preferred)."""
+    0.55 em, plus 0.4 cm padding): data cells never wrap and (``whole_words``) a header word
+    is never broken (least), headers wrap between words in at most two lines (preferred)."""
     from analysis.present.figures import words
 
     em_cm = size_pt / 72 * 2.54
@@ -296,7 +298,7 @@ def _widths(table: Table, size_pt: float) -> tuple[list[float], list[float]]:
         data = max((_text_width(c) / 2 for c in cells), default=1.0)
         head_word = max((_text_width(w) / 2 for w in words(str(col))), default=1.0)
         head = max(head_word, _text_width(str(col)) / 4)  # two header lines
-        least.append(round(max(data, 2.0) * em_cm + 0.4, 2))
+        least.append(round(max(data, head_word if whole_words else 0.0, 2.0) * em_cm + 0.4, 2))
         pref.append(round(max(data, head, 2.0) * em_cm + 0.4, 2))
     return least, pref
 
@@ -308,6 +310,8 @@ def column_widths_cm(table: Table, size_pt: float = 9.0, width_cm: float | None 
     least, pref = _widths(table, size_pt)
     if width_cm is None or sum(pref) <= width_cm:
         return pref
+    if sum(least) > width_cm:  # too many columns to keep header words whole: data first
+        least = _widths(table, size_pt, whole_words=False)[0]
     spare = width_cm - sum(least)
     want = [p - m for p, m in zip(pref, least, strict=True)]
     if spare <= 0 or sum(want) <= 0:

@@ -16,11 +16,11 @@ scope, calls ``prepare`` once (kept for the next chunk on the same worker) and r
 region's page. Workers send the pages back as bytes; the main process writes them, like
 any report's pages.
 
-Font: cutting a WOFF2 subset per page costs about a second (fontTools + brotli), more than
-the rest of a page. So one subset is cut per batch, in the main process while the workers
-render, over every character the pages can show (the renderer's catalogue words, the data
-set's region, indicator and source names), written once as ``html/<report>.font.woff2``
-and linked by every page of the batch. Same data and code, same bytes.
+Font: each page embeds a WOFF2 subset of the project's CJK font covering exactly its own
+characters (``pages.embed_font``, cut in the worker from the prepared font: a fraction of
+a second per page), so a page copied alone to another folder or sent by mail still reads
+on a machine without a CJK font. Same data and code, same bytes. ``font_chars`` lists every
+character a batch page can show (for checks and the font benchmark).
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ from typing import TYPE_CHECKING, Any
 
 from analysis.errors import UserError
 from analysis.runner.config import REGION_PARAMS, Nav, Task
-from analysis.runner.fonts import FAMILY, UNICODE_RANGE, is_cjk, subset_woff2
-from analysis.runner.pages import PAGE_CSS, ZOOM_JS, nav_bar, toc
+from analysis.runner.fonts import is_cjk
+from analysis.runner.pages import PAGE_CSS, ZOOM_JS, embed_font, nav_bar, toc
 
 if TYPE_CHECKING:
     from analysis.runner.execute import Result
@@ -56,11 +56,6 @@ class Item:
     code: str
     title: str
     nav: Nav
-
-
-def font_name(report: str) -> str:
-    """The shared font file of a batch report (in outputs/html/)."""
-    return f"{report}.font.woff2"
 
 
 def font_chars(data_dir: Path, tasks: Sequence[Task] = ()) -> str:
@@ -84,13 +79,10 @@ def font_chars(data_dir: Path, tasks: Sequence[Task] = ()) -> str:
     return "".join(sorted(c for c in chars if is_cjk(c)))
 
 
-def font_head(href: str) -> str:
-    """The page's styles: the linked CJK font, the site's page style, the figure zoom."""
-    face = (
-        f'@font-face{{font-family:"{FAMILY}";font-style:normal;font-weight:400;'
-        f'font-display:block;unicode-range:{UNICODE_RANGE};src:url("{href}") format("woff2")}}'
-    )
-    return f"<style>{face}</style>\n<style>{PAGE_CSS}</style>\n<script>{ZOOM_JS}</script>\n"
+def page_head() -> str:
+    """The page's styles: the site's page style, the figure zoom (the embedded CJK font is
+    added at the end of ``<head>`` by ``pages.embed_font``)."""
+    return f"<style>{PAGE_CSS}</style>\n<script>{ZOOM_JS}</script>\n"
 
 
 # --- worker side ----------------------------------------------------------------------------
@@ -130,12 +122,13 @@ def prepared(module: str, run_params: dict[str, str], params: dict[str, Any]) ->
 
 
 def page(module: str, context: Any, item: Item, head: str) -> bytes:
-    """One region's page as UTF-8 bytes (navigation bar and table of contents on top)."""
+    """One region's page as UTF-8 bytes (navigation bar and table of contents on top, the
+    CJK font subset of its characters embedded)."""
     body = importlib.import_module(module).page_html(
         context, item.code, title=item.title, head=head
     )
     top = nav_bar(item.nav) + toc(body)
-    return body.replace("<body>\n", "<body>\n" + top + "\n", 1).encode("utf-8")
+    return embed_font(body.replace("<body>\n", "<body>\n" + top + "\n", 1)).encode("utf-8")
 
 
 def _error(exc: BaseException) -> dict[str, Any]:
@@ -160,7 +153,6 @@ def render_chunk(
     run_params: dict[str, str],
     params: dict[str, Any],
     items: Sequence[Item],
-    font_href: str,
 ) -> list[dict[str, Any]]:
     """Pages of ``items`` by renderer ``module`` (one result each, ``_result``; a region
     that fails does not stop the others)."""
@@ -170,7 +162,7 @@ def render_chunk(
     except Exception as exc:  # noqa: BLE001 - reported per page, like a failed notebook
         dur = (time.perf_counter() - t0) / max(len(items), 1)
         return [_result(i.name, False, dur, error=_error(exc)) for i in items]
-    head = font_head(font_href)
+    head = page_head()
     out = []
     for item in items:
         t1 = time.perf_counter()
@@ -205,24 +197,6 @@ def chunks(tasks: Sequence[Task], jobs: int) -> list[tuple[dict[str, Any], list[
     return out
 
 
-def write_font(tasks: Sequence[Task], data_dir: Path, html_dir: Path) -> None:
-    """The shared font of each batch report, rewritten only when its bytes change.
-
-    ``tasks``: every task of the batch reports (not only those rebuilt now), so the font
-    covers the pages left as they are too."""
-    from analysis.io import write_bytes
-
-    data = subset_woff2(font_chars(data_dir, tasks))
-    for report in sorted({t.report for t in tasks}):
-        path = html_dir / font_name(report)
-        try:
-            if path.read_bytes() == data:
-                continue
-        except OSError:
-            pass
-        write_bytes(path, data)
-
-
 def run(
     ex: Executor,
     tasks: Sequence[Task],
@@ -230,25 +204,17 @@ def run(
     outputs: Path,
     *,
     on_done: Callable[[Task, Result], None],
-    every: Sequence[Task] = (),
 ) -> None:
     """Render the pages of ``tasks`` (batch reports) in chunks on the executor ``ex``; call
-    ``on_done`` for each page as its chunk returns. ``every``: all tasks of the batch
-    reports, built now or not (the shared font covers their pages; default ``tasks``)."""
+    ``on_done`` for each page as its chunk returns."""
     from analysis.runner.execute import Result
 
     by_name = {t.name: t for t in tasks}
     calls = []
     for params, items in chunks(tasks, ex.jobs):
         report = by_name[items[0].name]
-        calls.append((report.batch, run_params, params, items, font_name(report.report)))
-    reports = {t.report for t in tasks}
-    every = [t for t in (every or tasks) if t.report in reports]
-
-    def font() -> None:  # while the workers render
-        write_font(every, Path(run_params["data_dir"]), outputs / "html")
-
-    for i, results, exc in ex.map_unordered(render_chunk, calls, during=font):
+        calls.append((report.batch, run_params, params, items))
+    for i, results, exc in ex.map_unordered(render_chunk, calls):
         if exc is not None:  # a worker died: its pages fail
             results = [_result(it.name, False, 0.0, error=_error(exc)) for it in calls[i][3]]
         for res in results:

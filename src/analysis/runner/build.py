@@ -480,8 +480,7 @@ def _execute(
             if batch_tasks:  # pages rendered from one computation per worker (batch.py)
                 from analysis.runner import batch
 
-                every = [t for t in plan.tasks if t.batch]
-                batch.run(ex, batch_tasks, run_params, outputs, on_done=on_done, every=every)
+                batch.run(ex, batch_tasks, run_params, outputs, on_done=on_done)
             if ordered:
                 run_reports(ex, ordered, run_params, opts.warm_kernels, on_done)
     finally:
@@ -547,8 +546,9 @@ def run(opts: Options, *, log: Callable[[str], None] | None = None) -> Summary:
             summary.skipped = [t.name for t in plan.selected if t.name not in planned]
             if opts.explore:
                 from analysis.present.explore import write_explore_page
+                from analysis.runner.fonts import embed_all
 
-                write_explore_page(data, outputs, log=log)
+                write_explore_page(data, outputs, log=log, font=embed_all)
             write_site(plan, records, data, outputs)
     except OSError as exc:  # unwritable or full outputs
         where = exc.filename or outputs

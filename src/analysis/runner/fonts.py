@@ -22,7 +22,9 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-FAMILY = "Noto Sans CJK SC Page"  # the embedded subset's family name in the page's CSS
+from analysis.present.cjk_font import PAGE_FAMILY
+
+FAMILY = PAGE_FAMILY  # the embedded subset's family name in the page's CSS
 _DROP = ["GSUB", "GPOS", "VORG", "vhea", "vmtx", "DSIG", "BASE", "JSTF"]
 # The embedded font serves these code points only (CSS unicode-range): Han ideographs and
 # radicals, CJK symbols and punctuation, kana, compatibility ideographs, vertical and
@@ -162,6 +164,14 @@ def font_face_css(chars: Iterable[str]) -> str:
         f"font-display:block;unicode-range:{UNICODE_RANGE};"
         f'src:url(data:font/woff2;base64,{b64}) format("woff2")}}'
     )
+
+
+def embed_all(html: str) -> str:
+    """``html`` with a ``@font-face`` rule for every CJK character anywhere in it (text,
+    scripts and their JSON data: a page that draws its labels from data, such as the
+    explorer) inserted at the end of ``<head>``."""
+    css = font_face_css(html)
+    return html.replace("</head>", f"<style>{css}</style>\n</head>", 1)
 
 
 def covered(woff2: bytes) -> frozenset[int]:

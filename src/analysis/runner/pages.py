@@ -158,17 +158,28 @@ ZOOM_JS = (
     "if(t.tagName==='IMG'&&t.closest('.jp-RenderedImage')){t.classList.toggle('zoomed');}});"
 )
 _HEIGHT_ATTR = re.compile(r'(<img [^>]*?)\sheight="\d+"', re.S)
+_WIDTH_ATTR = re.compile(r'<img (?![^>]*\sstyle=)([^>]*?)\swidth="(\d+)"', re.S)
+
+
+def _grow(m: re.Match) -> str:
+    """An image as wide as the column, up to its own pixels (``style.SCREEN_DPI`` per inch,
+    about twice its print width), so a figure is not shown at a fraction of the page."""
+    from analysis.present.style import CSS_PX_PER_INCH, SCREEN_DPI
+
+    width = int(m.group(2))
+    most = round(width * SCREEN_DPI / CSS_PX_PER_INCH)
+    return f'<img {m.group(1)} width="{width}" style="width:100%;max-width:{most}px"'
 
 
 def full_resolution(html: str) -> str:
-    """Figures at their print width with their full pixels: the ``width`` attribute (print
-    size in CSS pixels) is kept and CSS fits it to the column; the PNG carries about twice
-    those pixels (``style.SCREEN_DPI``), which a click shows. A fixed height is dropped so
-    the fitted image keeps its aspect."""
+    """Figures at the column's width with their full pixels: the ``width`` attribute (print
+    size in CSS pixels) is kept for readers without CSS, and an inline style widens the image
+    to the column, at most to its own pixels (``_grow``; a click shows them). A fixed height
+    is dropped so the fitted image keeps its aspect."""
     prev = None
     while prev != html:
         prev, html = html, _HEIGHT_ATTR.sub(r"\1", html)
-    return html
+    return _WIDTH_ATTR.sub(_grow, html)
 
 
 _STRIP_FOR_CHARS = re.compile(

@@ -1,19 +1,18 @@
-"""outputs/html/index.html: every report with status, duration, parameters and links.
+"""outputs/html/index.html: every report with status, duration and links.
 
 Self-contained (inline CSS, the CJK font embedded as a subset, no scripts); every string
-from data, parameters or error messages is escaped with ``html.escape``. Words come from
+from data or error messages is escaped with ``html.escape``. Words come from
 the catalogue (``site.toml``); the page is bilingual ("zh en").
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from html import escape
 from typing import Any
 from urllib.parse import quote
 
-from analysis.messages import pair
+from analysis.messages import pair, t
 from analysis.runner.fonts import FAMILY
 from analysis.runner.pages import SANS, embed_font, words
 
@@ -47,7 +46,9 @@ def illustrative_notice(titles: Sequence[str]) -> str:
     """The index's warning when the data set carries illustrative (constructed) sources."""
     if not titles:
         return ""
-    return " ".join(pair("site.illustrative_notice", listed="; ".join(titles)))
+    zh = t("site.illustrative_notice", "zh", listed="\uff1b".join(titles))
+    en = t("site.illustrative_notice", "en", listed="; ".join(titles))
+    return f"{zh} {en}"
 
 
 def _row(r: dict[str, Any]) -> str:
@@ -62,7 +63,6 @@ def _row(r: dict[str, Any]) -> str:
         )
         if view in views
     ]
-    params = json.dumps(r.get("parameters", {}), ensure_ascii=False, sort_keys=True)
     err = r.get("error")
     err_html = f'<div class="err">{escape(describe_error(err))}</div>' if err else ""
     dur = f"{r['duration']:.1f} s" if isinstance(r.get("duration"), int | float) else "\u2013"
@@ -71,7 +71,7 @@ def _row(r: dict[str, Any]) -> str:
         "<tr>"
         f"<td>{escape(r['name'])}</td><td>{escape(r.get('title', ''))}</td>"
         f'<td class="{css}">{escape(zh)} / {escape(en)}{err_html}</td>'
-        f"<td>{escape(dur)}</td><td><code>{escape(params)}</code></td>"
+        f"<td>{escape(dur)}</td>"
         f"<td>{' '.join(links)}</td>"
         "</tr>"
     )
@@ -80,13 +80,14 @@ def _row(r: dict[str, Any]) -> str:
 def index_html(
     rows: Sequence[dict[str, Any]], *, title: str = "", notice: str = "", explore: bool = False
 ) -> str:
-    """The index page. Each row: name, title, status, duration, parameters, views, error;
+    """The index page. Each row: name, title, status, duration, views, error;
     ``notice`` (e.g. ``illustrative_notice``) is shown above the table; ``explore`` links
     the offline explorer page ``explore.html``."""
     title = title or words("index_title")
     n_fail = sum(r["status"] == "failed" for r in rows)
     summary = " / ".join(pair("site.summary", total=len(rows), failed=n_fail))
-    cols = ("report", "title", "status", "duration", "parameters", "links")
+    # no parameters column: a notebook's parameter names (target_values ...) are not plan words
+    cols = ("report", "title", "status", "duration", "links")
     head = "".join(f"<th>{escape(words('col_' + c))}</th>" for c in cols)
     page = (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'

@@ -19,6 +19,9 @@
   /* text for Plotly, which reads a few HTML tags in labels: names from data as entities
      (Plotly shows &amp; &lt; &gt; as the characters); the DOM is filled with textContent */
   function P(s) { return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"); }
+  // Chinese text takes full-width punctuation (GB/T 15834-2011): a colon, a bracketed aside
+  function colon() { return st.lang === "zh" ? "\uff1a" : ": "; }
+  function paren(s) { return st.lang === "zh" ? "\uff08" + s + "\uff09" : " (" + s + ")"; }
   function fmt(v) {
     if (v === null || v === undefined) { return L("no_data"); }
     var r = Math.round(v * 100) / 100;
@@ -98,7 +101,7 @@
   }
 
   var CFG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["toImage", "lasso2d", "select2d"] };
-  var FONT = { family: "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif", size: 12 };
+  var FONT = { family: "Noto Sans CJK SC Page, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif", size: 12 };
 
   function colour(t) {
     var k = 0;
@@ -122,7 +125,7 @@
       var rings = D.geo[r.code];
       if (!rings) { return; }
       var t = hi > lo ? (r.value - lo) / (hi - lo) : 0.5;
-      var text = P(name(r.i) + ": " + fmt(r.value) + " " + ind().unit[st.lang]);
+      var text = P(name(r.i) + colon() + fmt(r.value) + " " + ind().unit[st.lang]);
       rings.forEach(function (ring) {
         traces.push({
           type: "scatter", mode: "lines", fill: "toself", hoveron: "fills",
@@ -171,7 +174,7 @@
       hovertemplate: "%{y}: %{text}<extra></extra>"
     }], {
       font: FONT, height: Math.max(260, 60 + 18 * have.length), margin: { l: 120, r: 40, t: 40, b: 40 },
-      title: { text: P(x.name[st.lang] + " (" + st.year + ")"), x: 0, font: { size: 13 } },
+      title: { text: P(x.name[st.lang] + paren(st.year)), x: 0, font: { size: 13 } },
       xaxis: { title: { text: P(x.label[st.lang]) }, rangemode: "tozero" }, yaxis: { automargin: true },
       shapes: shapes, annotations: ann
     }, CFG);
@@ -196,7 +199,7 @@
     if (up && byCode[up] !== undefined && up !== st.code) {
       var u = series(up);
       if (u.length) {
-        traces.push({ type: "scatter", mode: "lines+markers", name: P(name(byCode[up]) + " (" + L("upper_region") + ")"),
+        traces.push({ type: "scatter", mode: "lines+markers", name: P(name(byCode[up]) + paren(L("upper_region"))),
           x: u.map(function (p) { return p[0]; }), y: u.map(function (p) { return p[1]; }), line: { color: GREY, width: 1 } });
       }
     }
@@ -209,11 +212,13 @@
       traces.push({ type: "scatter", mode: "lines", x: fx, y: ext("lo80"), line: { width: 0 }, hoverinfo: "skip", showlegend: false });
       traces.push({ type: "scatter", mode: "lines", x: fx, y: ext("hi80"), fill: "tonexty", fillcolor: "rgba(86,180,233,0.55)", line: { width: 0 }, name: P(L("pi80")) });
       traces.push({ type: "scatter", mode: "lines", x: fx, y: ext("mean"), line: { color: BLUE, dash: "dash" }, name: P(L("projection")) });
-      traces.push({ type: "scatter", mode: "lines+markers", x: h.map(function (p) { return p[0]; }), y: h.map(function (p) { return p[1]; }), line: { color: "#000" }, name: P(name(byCode[st.code]) + " " + L("observed")) });
-      if (f.target) {
+      if (f.target) {  // drawn before the observed values, so it never hides one of them
         traces.push({ type: "scatter", mode: "markers", x: [f.target[0]], y: [f.target[1]], marker: { symbol: "star", size: 14, color: RED },
-          name: P(L("target") + " (" + f.target[0] + ": " + fmt(f.target[1]) + ")") });
+          name: P(L("target") + paren(f.target[0] + colon() + fmt(f.target[1]))) });
       }
+      var seen = series(st.code);  // every observed year, those after the projection's base too
+      if (!seen.length) { seen = h; }
+      traces.push({ type: "scatter", mode: "lines+markers", x: seen.map(function (p) { return p[0]; }), y: seen.map(function (p) { return p[1]; }), line: { color: "#000" }, name: P(name(byCode[st.code]) + " " + L("observed")) });
     } else {
       var s = series(st.code);
       traces.push({ type: "scatter", mode: "lines+markers", x: s.map(function (p) { return p[0]; }), y: s.map(function (p) { return p[1]; }), line: { color: "#000" }, name: P(name(byCode[st.code]) + " " + L("observed")) });
@@ -221,8 +226,9 @@
     $("trend-note").textContent = f ? "" : L("trend_plain");
     Plotly.react(el, traces, {
       font: FONT, height: 360, margin: { l: 60, r: 10, t: 40, b: 40 },
-      title: { text: P(name(byCode[st.code]) + ": " + x.name[st.lang]), x: 0, font: { size: 13 } },
-      xaxis: { dtick: 1 }, yaxis: { title: { text: P(x.label[st.lang]) } }, legend: { orientation: "h", y: -0.15 },
+      // the unit in the title (the label with its unit), no rotated axis title to clip
+      title: { text: P(name(byCode[st.code]) + colon() + x.label[st.lang]), x: 0, font: { size: 13 } },
+      xaxis: { dtick: 1 }, yaxis: { automargin: true }, legend: { orientation: "h", y: -0.15 },
       shapes: [{ type: "line", xref: "x", x0: st.year, x1: st.year, yref: "paper", y0: 0, y1: 1, line: { color: "#bbb", width: 1 } }]
     }, CFG);
   }
@@ -256,8 +262,8 @@
     t.appendChild(body);
     var sel = rs.filter(function (r) { return r.code === st.code; })[0];
     var have = rs.filter(function (r) { return r.value !== null; }).length;
-    $("selection").textContent = sel ? name(sel.i) + ": " + fmt(sel.value) + " " + ind().unit[st.lang] +
-      (sel.rank ? " (" + L("rank_of").replace("{rank}", sel.rank).replace("{n}", have) + ")" : "") : "";
+    $("selection").textContent = sel ? name(sel.i) + colon() + fmt(sel.value) + " " + ind().unit[st.lang] +
+      (sel.rank ? paren(L("rank_of").replace("{rank}", sel.rank).replace("{n}", have)) : "") : "";
     $("selection").setAttribute("data-value", sel && sel.value !== null ? String(sel.value) : "");
   }
 

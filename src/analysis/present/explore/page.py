@@ -24,6 +24,7 @@ from analysis.data import Dataset, load, words
 from analysis.errors import UserError, check_lang
 from analysis.messages import t
 from analysis.present import findings
+from analysis.present.cjk_font import PAGE_FAMILY
 from analysis.present.escape import script_json
 from analysis.present.explore.export import explore_data, unit_indicators
 
@@ -32,9 +33,14 @@ PAGE = "explore.html"
 ASSETS = "assets"
 KEY_META = "explore-key"
 
+# The embedded CJK subset (``PAGE_FAMILY``, added by the runner) first: it covers CJK code
+# points only, so Latin text falls through to the reader's fonts.
+FONT_CSS = (
+    f'body,select,button{{font-family:"{PAGE_FAMILY}","Noto Sans CJK SC","Microsoft YaHei",'
+    '"PingFang SC",sans-serif}'
+)
 CSS = """
-body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;
-margin:1.2em 2em;color:#222}
+body{margin:1.2em 2em;color:#222}
 h1{font-size:1.35em;margin:.2em 0}h2{font-size:1.05em;margin:.8em 0 .3em}
 .bar{display:flex;flex-wrap:wrap;gap:.8em;align-items:end;margin:.6em 0}
 .bar label{display:flex;flex-direction:column;font-size:.85em;color:#555}
@@ -116,7 +122,7 @@ def page_html(data: dict[str, Any], asset: str, lang: str = "zh", key: str = "")
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta name="{KEY_META}" content="{escape(key)}">\n'
-        f"<title>{escape(text('title'))}</title>\n<style>{CSS}</style>\n"
+        f"<title>{escape(text('title'))}</title>\n<style>{FONT_CSS}{CSS}</style>\n"
         f'<script src="{escape(asset)}"></script>\n</head>\n<body>\n'
         f'<h1>{lab("title")} <span id="badge" class="badge"{hide}>'
         f"{lab('illustrative')}</span></h1>\n"
@@ -163,10 +169,18 @@ def _current_key(page: Path) -> str:
     return head[i + len(mark) : head.find('"', i + len(mark))] if i >= 0 else ""
 
 
-def build_page(ds: Dataset, html_dir: Path, lang: str = "zh", key: str = "") -> Path:
-    """Write the asset and ``explore.html`` for ``ds`` into ``html_dir``; return the page."""
+def build_page(
+    ds: Dataset,
+    html_dir: Path,
+    lang: str = "zh",
+    key: str = "",
+    font: Callable[[str], str] | None = None,
+) -> Path:
+    """Write the asset and ``explore.html`` for ``ds`` into ``html_dir``; return the page.
+    ``font``: page -> page with its CJK font embedded (the runner's ``fonts.embed_all``)."""
     asset = write_asset(html_dir)
-    return io.write_text(html_dir / PAGE, page_html(explore_data(ds), asset, lang, key))
+    html = page_html(explore_data(ds), asset, lang, key)
+    return io.write_text(html_dir / PAGE, font(html) if font is not None else html)
 
 
 def write_explore_page(
@@ -175,10 +189,11 @@ def write_explore_page(
     *,
     lang: str = "zh",
     log: Callable[[str], None] | None = None,
+    font: Callable[[str], str] | None = None,
 ) -> Path | None:
     """Build ``outputs/html/explore.html`` from the data set in ``data_dir`` unless it is up to
-    date. A data set that does not load or has no county values gives no page (and a line on
-    ``log``), never a failed run."""
+    date (``font``: see ``build_page``). A data set that does not load or has no county
+    values gives no page (and a line on ``log``), never a failed run."""
     data = paths.data_dir(data_dir)
     html_dir = paths.outputs_dir(outputs) / "html"
     page = html_dir / PAGE
@@ -189,7 +204,7 @@ def write_explore_page(
         ds = load(data)
         if not unit_indicators(ds):
             raise words.user_error(ds, "explore.no_unit_data")
-        return build_page(ds, html_dir, lang, key)
+        return build_page(ds, html_dir, lang, key, font)
     except UserError as exc:
         if log is not None:
             log(t("explore.page_skipped", "zh", reason=exc.zh))

@@ -11,6 +11,7 @@ from analysis.analyses import national
 from analysis.analyses.national import SeriesProjection
 from analysis.errors import check_lang
 from analysis.messages import t
+from analysis.present.captions import localise
 from analysis.present.numbers import fmt
 from analysis.present.words import labels
 from analysis.present.words.tidy import tidy
@@ -40,7 +41,7 @@ def series_table(p: SeriesProjection, lang: str = "zh") -> pd.DataFrame:
             t("evaluation.verified", lang): [
                 t(f"evaluation.verified_{v}", lang) for v in s["verified"]
             ],
-            t("evaluation.source", lang): s["source_title"].to_numpy(),
+            t("evaluation.source", lang): [localise(x, lang) for x in s["source_title"]],
         }
     )
 
@@ -109,7 +110,7 @@ def quality(p: SeriesProjection, lang: str = "zh") -> str:
 
 def label(p: SeriesProjection, lang: str = "zh") -> str:
     """The series' name: its Chinese name as published, or the English catalogue label."""
-    names = {"zh": str(p.series["name_zh"].iloc[0])}
+    names = {"zh": localise(str(p.series["name_zh"].iloc[0]), "zh")}
     if p.series["indicator"].iloc[0] == "certified_social_workers":
         names["en"] = t("evaluation.series_label", "en")
     return names.get(check_lang(lang), str(p.series["indicator"].iloc[0]))

@@ -20,6 +20,7 @@ from analysis.data import Dataset
 from analysis.errors import user_error
 from analysis.messages import t
 from analysis.methods import projection
+from analysis.present.captions import localise
 from analysis.present.numbers import fmt, missing
 from analysis.present.words import periods, target_findings
 from analysis.present.words.labels import (
@@ -92,6 +93,9 @@ def county_display(ds: Dataset, frame: pd.DataFrame, lang: str = "zh") -> pd.Dat
         keep += ["baseline_amount", "target_amount"]
     out = frame[keep].copy()
     out["baseline_year"] = out["baseline_year"].astype("Int64")
+    for col in ("baseline_amount", "target_amount"):  # persons, square metres: whole units,
+        if col in out:  # a target amount rounded up (640.5 persons needed: 641)
+            out[col] = np.ceil(out[col].round(6)).astype("Int64")
     out.index = pd.Index([names[c] for c in frame["region_code"]], name=_t("region", lang))
     heads = {
         "baseline_year": _t("baseline_year", lang),
@@ -201,11 +205,13 @@ def projection_table(
         {
             _t("indicator", lang): [view.ds.label(i, lang) for i in s["indicator"]],
             _t("region", lang): s["region_code"].map(r).to_numpy(),
-            _t("base", lang) + f"({view.base_year})": s["base_value"].to_numpy(),
+            localise(_t("base", lang) + f" ({view.base_year})", lang): s["base_value"].to_numpy(),
             _t("latest", lang): s["latest_value"].to_numpy(),
             _t("latest_year", lang): s["latest_year"].astype("Int64").to_numpy(),
             _t("target", lang): s["target"].to_numpy(),
-            _t("projected", lang) + f"({view.target_year})": s["projected"].to_numpy(),
+            localise(_t("projected", lang) + f" ({view.target_year})", lang): s[
+                "projected"
+            ].to_numpy(),
             _t("pi80", lang): interval(s["lo80"], s["hi80"]),
             _t("pi95", lang): interval(s["lo95"], s["hi95"]),
             _t("prob", lang): _percent_column(s["prob"]),
@@ -275,7 +281,7 @@ def fan_inputs(
         "history": hist,
         "forecast": fc,
         "target": (view.target_year, target) if np.isfinite(target) else None,
-        "title": f"{name}: {view.ds.label(indicator, lang, unit=False)}",
+        "title": localise(f"{name}: {view.ds.label(indicator, lang, unit=False)}", lang),
         "ylabel": view.ds.label(indicator, lang),
         "lang": lang,
     }
