@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from dataclasses import fields
+from dataclasses import fields, replace
 
 import numpy as np
 import pandas as pd
@@ -41,6 +41,9 @@ def test_read_back_equals_fresh_load(tmp_path, cache, monkeypatch):
     again = load(data)  # read back
     _assert_same(fresh, first)
     _assert_same(fresh, again)
+    # the content key travels with a loaded Dataset (results key), not with a modified one
+    assert stored.key_of(fresh) == stored.key_of(again) is not None
+    assert stored.key_of(replace(again, observations=again.observations.head(3))) is None
     assert again.discrepancies is not None or fresh.discrepancies is None
     # the same content in another folder: read back with that folder as its root
     other = tmp_path / "copy"

@@ -447,6 +447,7 @@ def load(
     if ds is None:
         ds = _load(root, derive=derive, top=top, unit_level=unit_level)
         stored.write(ds, key)
+        stored.tag(ds, key)
     return ds
 
 

@@ -110,6 +110,18 @@ def _unpack(p: dict[str, Any]) -> pd.DataFrame:
     return frame
 
 
+def key_of(ds: Dataset) -> str | None:
+    """The content key ``load`` gave ``ds`` (None for a Dataset made otherwise, e.g. by
+    ``dataclasses.replace``): a cheap identity of its frames for other caches."""
+    return ds.__dict__.get("_stored_key")
+
+
+def tag(ds: Dataset, k: str | None) -> Dataset:
+    if k is not None:
+        ds.__dict__["_stored_key"] = k  # frozen dataclass: set through its __dict__
+    return ds
+
+
 def _path(k: str) -> Path:
     return paths.cache_dir() / FOLDER / f"{k}.pkl"
 
@@ -132,7 +144,7 @@ def read(root: Path, k: str | None) -> Dataset | None:
         name: _unpack(v) if isinstance(v, dict) and "frame" in v else v
         for name, v in state["fields"].items()
     }
-    return replace(Dataset(**values), root=root)
+    return tag(replace(Dataset(**values), root=root), k)
 
 
 def write(ds: Dataset, k: str | None) -> None:

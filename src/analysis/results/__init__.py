@@ -40,6 +40,7 @@ from analysis.analyses import forecasts as fcs
 from analysis.analyses import next_period as npd
 from analysis.analyses import targets as tg
 from analysis.data import Dataset
+from analysis.data import stored as stored_data
 from analysis.results import store
 
 __all__ = ["Results", "open", "warm", "code_version"]
@@ -62,7 +63,13 @@ def code_version() -> str:
 
 
 def _data_key(ds: Dataset, method: str) -> str:
+    """Hash of the data set's frames, scope, method and code. For a data set from ``load``
+    the content key of its files (``data.stored.key_of``) stands for the frames: hashing
+    the national observations again would cost seconds in every kernel."""
     scope = f"{ds.top}|{ds.unit_level}|{method}|{code_version()}"
+    loaded = stored_data.key_of(ds)
+    if loaded is not None:
+        return hashlib.sha256(f"{loaded}|{scope}".encode()).hexdigest()[:16]
     frames = (ds.regions, ds.indicators, ds.targets, ds.observations)
     return store.fingerprint(*frames, extra=scope)
 
