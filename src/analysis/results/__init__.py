@@ -43,7 +43,7 @@ from analysis.data import Dataset
 from analysis.data import stored as stored_data
 from analysis.results import store
 
-__all__ = ["Results", "open", "warm", "code_version"]
+__all__ = ["Results", "open", "warm", "forget", "code_version"]
 
 _CODE: str | None = None
 _OPEN: dict[tuple[int, str, str], Results] = {}
@@ -173,6 +173,13 @@ def open(ds: Dataset, method: str = "auto", cache_dir: Path | None = None) -> Re
         res = Results(ds, method, cache_dir)
         _OPEN[memo] = res
     return res
+
+
+def forget() -> None:
+    """Drop the results ``open`` keeps in this process (and with them their data sets): the
+    runner's main process calls it after ``warm``, so it does not hold a national data set
+    in memory while the kernels run."""
+    _OPEN.clear()
 
 
 def warm(

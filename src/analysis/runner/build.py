@@ -309,7 +309,9 @@ def before_kernels(plan: Plan, data: Path, outputs: Path, run_params: dict[str, 
     """Work done once per data set and scope before any report starts: the scope's results
     model (``analysis.results.warm``) is computed (or read back from its cache) and its tables
     are published under ``outputs/data/results``, so that every kernel and batch page only
-    reads the persisted forecasts instead of fitting its own. It runs in the main process,
+    reads the persisted forecasts instead of fitting its own. Loading the data set here also
+    stores it (``analysis.data.stored``): each kernel's ``load`` reads it back instead of
+    validating, aggregating and deriving it again. It runs in the main process,
     inside the outputs lock, only when something is to be (re)built.
     """
     from analysis import results
@@ -323,6 +325,8 @@ def before_kernels(plan: Plan, data: Path, outputs: Path, run_params: dict[str, 
         results.warm(ds, publish=outputs / RESULTS_DIR)
     except UserError:  # each report then says what is missing in its own page
         return
+    finally:  # the kernels read the stored data set and forecasts: hold none of it here
+        results.forget()
 
 
 def _write_if_changed(path: Path, text: str) -> None:
