@@ -168,6 +168,9 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--skip-baseline", action="store_true", help="skip the (slow) naive baseline")
     ap.add_argument("--skip-cold", action="store_true", help="skip the run with --cold-kernels")
+    ap.add_argument(
+        "--kernels-only", action="store_true", help="only the warm/cold kernel pairs (step 6)"
+    )
     a = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="regen-bench-"))
     # a frozen copy of the project (code, notebooks, reports.toml, data), so edits made
@@ -193,109 +196,114 @@ def main() -> int:
     results: list[str] = []
     print(f"{n_reports} reports in {config}; data copy in {data}", flush=True)
 
-    t_naive = None
-    if not a.skip_baseline:
-        env_n = {
-            **env,
-            "ANALYSIS_OUTPUTS_DIR": str(tmp / "naive"),
-            "ANALYSIS_CACHE_DIR": str(tmp / "c0"),
-        }
-        t_naive, fails = naive(config, data, tmp / "naive", env_n)
+    if not a.kernels_only:  # steps 1-5
+        t_naive = None
+        if not a.skip_baseline:
+            env_n = {
+                **env,
+                "ANALYSIS_OUTPUTS_DIR": str(tmp / "naive"),
+                "ANALYSIS_CACHE_DIR": str(tmp / "c0"),
+            }
+            t_naive, fails = naive(config, data, tmp / "naive", env_n)
+            print(
+                f"naive baseline (papermill CLI + nbconvert CLI, sequential): {t_naive:6.1f} s"
+                f"  ({fails} failed commands)",
+                flush=True,
+            )
+
+        out = tmp / "outputs"
+        env_r = {**env, "ANALYSIS_OUTPUTS_DIR": str(out), "ANALYSIS_CACHE_DIR": str(tmp / "c1")}
+        t_full, proc = sh(run_cmd(config, data, out, a.jobs), env_r)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
         print(
-            f"naive baseline (papermill CLI + nbconvert CLI, sequential): {t_naive:6.1f} s"
-            f"  ({fails} failed commands)",
+            f"analysis run, from empty outputs:                        {t_full:6.1f} s"
+            f"  ({built(proc)} built)",
             flush=True,
         )
+        if t_naive:
+            ratio = t_naive / t_full
+            print(
+                f"speed-up over the naive baseline:                        {ratio:6.2f} x",
+                flush=True,
+            )
+            results.append(check(ratio >= 3, f"speed-up {ratio:.2f}x >= 3x"))
 
-    out = tmp / "outputs"
-    env_r = {**env, "ANALYSIS_OUTPUTS_DIR": str(out), "ANALYSIS_CACHE_DIR": str(tmp / "c1")}
-    t_full, proc = sh(run_cmd(config, data, out, a.jobs), env_r)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    print(
-        f"analysis run, from empty outputs:                        {t_full:6.1f} s"
-        f"  ({built(proc)} built)",
-        flush=True,
-    )
-    if t_naive:
-        ratio = t_naive / t_full
+        t_noop, proc = sh(run_cmd(config, data, out, a.jobs), env_r)
         print(
-            f"speed-up over the naive baseline:                        {ratio:6.2f} x", flush=True
+            f"no-change rerun:                                         {t_noop:6.2f} s"
+            f"  ({built(proc)} built)",
+            flush=True,
         )
-        results.append(check(ratio >= 3, f"speed-up {ratio:.2f}x >= 3x"))
-
-    t_noop, proc = sh(run_cmd(config, data, out, a.jobs), env_r)
-    print(
-        f"no-change rerun:                                         {t_noop:6.2f} s"
-        f"  ({built(proc)} built)",
-        flush=True,
-    )
-    results.append(
-        check(t_noop <= 1 and built(proc) == 0, f"no-change rerun {t_noop:.2f} s <= 1 s, 0 built")
-    )
-
-    os.utime(county_file)  # touch: new mtime, same bytes
-    t_touch, proc = sh(run_cmd(config, data, out, a.jobs), env_r)
-    print(
-        f"after touching {county_file.name} (mtime only):          {t_touch:6.2f} s"
-        f"  ({built(proc)} built)",
-        flush=True,
-    )
-    results.append(check(built(proc) == 0, "touch (same content): 0 rebuilt"))
-
-    # step 5: add per-county data sheets (reads = "region") and edit one county's file
-    sheet_nb = tmp / "county_sheet.ipynb"
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell(
-        f'data_dir = ""\ntop = ""\nlevel = ""\nregion_code = "{COUNTY}"\nlang = "zh"'
-    )
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [
-        nbformat.v4.new_markdown_cell("# 县(市)数据表 County data sheet"),
-        params,
-        nbformat.v4.new_code_cell(SHEET),
-    ]
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nbformat.write(nb, sheet_nb)
-    config2 = tmp / "reports_with_sheets.toml"
-    config2.write_text(
-        config.read_text(encoding="utf-8")
-        + f'\n[[report]]\nname = "county_sheet"\nnotebook = "{sheet_nb}"\n'
-        'expand = { region_code = "@counties" }\nreads = "region"\n',
-        encoding="utf-8",
-    )
-    _, proc = sh(run_cmd(config2, data, out, a.jobs), env_r)
-    n_sheets = built(proc)
-    edit_value(county_file)
-    t_edit, proc = sh(run_cmd(config2, data, out, a.jobs), env_r)
-    rerun = built(proc)
-    print(
-        f"after editing one value in {county_file.name}:           {t_edit:6.1f} s"
-        f"  ({rerun} of {n_reports + n_sheets} rebuilt)",
-        flush=True,
-    )
-    expected = n_reports + 1  # every report of reports.toml + this county's data sheet
-    results.append(
-        check(rerun == expected, f"edit: {rerun} rebuilt = {n_reports} reports + 1 sheet")
-    )
-    out_f = tmp / "forced"
-    sh(
-        run_cmd(config2, data, out_f, a.jobs, "--force", "--only", "county_sheet"),
-        {**env, "ANALYSIS_OUTPUTS_DIR": str(out_f)},
-    )
-    same = [
-        p.name
-        for p in sorted((out / "notebooks").glob("county_sheet_*.ipynb"))
-        if p.read_bytes() == (out_f / "notebooks" / p.name).read_bytes()
-    ]
-    results.append(
-        check(
-            len(same) == n_sheets, f"skipped sheets equal a forced rebuild ({len(same)}/{n_sheets})"
+        results.append(
+            check(
+                t_noop <= 1 and built(proc) == 0, f"no-change rerun {t_noop:.2f} s <= 1 s, 0 built"
+            )
         )
-    )
+
+        os.utime(county_file)  # touch: new mtime, same bytes
+        t_touch, proc = sh(run_cmd(config, data, out, a.jobs), env_r)
+        print(
+            f"after touching {county_file.name} (mtime only):          {t_touch:6.2f} s"
+            f"  ({built(proc)} built)",
+            flush=True,
+        )
+        results.append(check(built(proc) == 0, "touch (same content): 0 rebuilt"))
+
+        # step 5: add per-county data sheets (reads = "region") and edit one county's file
+        sheet_nb = tmp / "county_sheet.ipynb"
+        nb = nbformat.v4.new_notebook()
+        params = nbformat.v4.new_code_cell(
+            f'data_dir = ""\ntop = ""\nlevel = ""\nregion_code = "{COUNTY}"\nlang = "zh"'
+        )
+        params.metadata["tags"] = ["parameters"]
+        nb.cells = [
+            nbformat.v4.new_markdown_cell("# 县(市)数据表 County data sheet"),
+            params,
+            nbformat.v4.new_code_cell(SHEET),
+        ]
+        nb.metadata["kernelspec"] = {
+            "name": "python3",
+            "display_name": "Python 3",
+            "language": "python",
+        }
+        nbformat.write(nb, sheet_nb)
+        config2 = tmp / "reports_with_sheets.toml"
+        config2.write_text(
+            config.read_text(encoding="utf-8")
+            + f'\n[[report]]\nname = "county_sheet"\nnotebook = "{sheet_nb}"\n'
+            'expand = { region_code = "@counties" }\nreads = "region"\n',
+            encoding="utf-8",
+        )
+        _, proc = sh(run_cmd(config2, data, out, a.jobs), env_r)
+        n_sheets = built(proc)
+        edit_value(county_file)
+        t_edit, proc = sh(run_cmd(config2, data, out, a.jobs), env_r)
+        rerun = built(proc)
+        print(
+            f"after editing one value in {county_file.name}:           {t_edit:6.1f} s"
+            f"  ({rerun} of {n_reports + n_sheets} rebuilt)",
+            flush=True,
+        )
+        expected = n_reports + 1  # every report of reports.toml + this county's data sheet
+        results.append(
+            check(rerun == expected, f"edit: {rerun} rebuilt = {n_reports} reports + 1 sheet")
+        )
+        out_f = tmp / "forced"
+        sh(
+            run_cmd(config2, data, out_f, a.jobs, "--force", "--only", "county_sheet"),
+            {**env, "ANALYSIS_OUTPUTS_DIR": str(out_f)},
+        )
+        same = [
+            p.name
+            for p in sorted((out / "notebooks").glob("county_sheet_*.ipynb"))
+            if p.read_bytes() == (out_f / "notebooks" / p.name).read_bytes()
+        ]
+        results.append(
+            check(
+                len(same) == n_sheets,
+                f"skipped sheets equal a forced rebuild ({len(same)}/{n_sheets})",
+            )
+        )
 
     if not a.skip_cold:  # does the warm-kernel helper (runner/zygote.py) pay? side by side
         times: dict[str, list[float]] = {"warm": [], "cold": []}
