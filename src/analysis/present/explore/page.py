@@ -24,7 +24,6 @@ from analysis.data import Dataset, load, words
 from analysis.errors import UserError, check_lang
 from analysis.messages import t
 from analysis.present.escape import script_json
-from analysis.present.explore.export import explore_data, unit_indicators
 
 HERE = Path(__file__).resolve().parent
 PAGE = "explore.html"
@@ -153,6 +152,8 @@ def _current_key(page: Path) -> str:
 def build_page(ds: Dataset, html_dir: Path, lang: str = "zh", key: str = "") -> Path:
     """Write the asset and ``explore.html`` for ``ds`` into ``html_dir``; return the page."""
     asset = write_asset(html_dir)
+    from analysis.present.explore.export import explore_data
+
     return io.write_text(html_dir / PAGE, page_html(explore_data(ds), asset, lang, key))
 
 
@@ -173,6 +174,8 @@ def write_explore_page(
         key = input_key(data)
         if page.is_file() and _current_key(page) == key:
             return page
+        from analysis.present.explore.export import unit_indicators
+
         ds = load(data)
         if not unit_indicators(ds):
             raise words.user_error(ds, "explore.no_unit_data")
