@@ -22,11 +22,12 @@ county sheet would be); the rows are moved, not changed, so the data set is the 
 Each measured build starts with an empty cache folder (``ANALYSIS_CACHE_DIR``: no stored data
 set, no fitted forecast), so no run profits from an earlier one.
 
-Finally, ``analysis run --force`` with and without ``--cold-kernels`` (every kernel started
-from scratch), twice each, alternating: what the warm kernel helper
-(src/analysis/runner/zygote.py) saves, as cold/warm ratios per pair.
+The warm-kernel helper (kernels forked from a preloaded process, runner/zygote.py) was
+measured here before it was removed (issue 23, 2026-12-04, ``--kernels-only``: two
+alternating pairs of ``analysis run --force``, each from an empty cache): warm 70.0 s and
+47.2 s, cold 60.5 s and 34.9 s, cold/warm 0.86 and 0.74: it did not pay.
 
-Usage: .venv/bin/python benchmarks/regenerate.py [--skip-baseline] [--skip-cold] [--jobs 2]
+Usage: .venv/bin/python benchmarks/regenerate.py [--skip-baseline] [--jobs 2]
 """
 
 from __future__ import annotations
@@ -167,10 +168,6 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--skip-baseline", action="store_true", help="skip the (slow) naive baseline")
-    ap.add_argument("--skip-cold", action="store_true", help="skip the run with --cold-kernels")
-    ap.add_argument(
-        "--kernels-only", action="store_true", help="only the warm/cold kernel pairs (step 6)"
-    )
     a = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="regen-bench-"))
     # a frozen copy of the project (code, notebooks, reports.toml, data), so edits made
@@ -196,134 +193,111 @@ def main() -> int:
     results: list[str] = []
     print(f"{n_reports} reports in {config}; data copy in {data}", flush=True)
 
-    if not a.kernels_only:  # steps 1-5
-        t_naive = None
-        if not a.skip_baseline:
-            env_n = {
-                **env,
-                "ANALYSIS_OUTPUTS_DIR": str(tmp / "naive"),
-                "ANALYSIS_CACHE_DIR": str(tmp / "c0"),
-            }
-            t_naive, fails = naive(config, data, tmp / "naive", env_n)
-            print(
-                f"naive baseline (papermill CLI + nbconvert CLI, sequential): {t_naive:6.1f} s"
-                f"  ({fails} failed commands)",
-                flush=True,
-            )
-
-        out = tmp / "outputs"
-        env_r = {**env, "ANALYSIS_OUTPUTS_DIR": str(out), "ANALYSIS_CACHE_DIR": str(tmp / "c1")}
-        t_full, proc = sh(run_cmd(config, data, out, a.jobs), env_r)
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-        print(
-            f"analysis run, from empty outputs:                        {t_full:6.1f} s"
-            f"  ({built(proc)} built)",
-            flush=True,
-        )
-        if t_naive:
-            ratio = t_naive / t_full
-            print(
-                f"speed-up over the naive baseline:                        {ratio:6.2f} x",
-                flush=True,
-            )
-            results.append(check(ratio >= 3, f"speed-up {ratio:.2f}x >= 3x"))
-
-        t_noop, proc = sh(run_cmd(config, data, out, a.jobs), env_r)
-        print(
-            f"no-change rerun:                                         {t_noop:6.2f} s"
-            f"  ({built(proc)} built)",
-            flush=True,
-        )
-        results.append(
-            check(
-                t_noop <= 1 and built(proc) == 0, f"no-change rerun {t_noop:.2f} s <= 1 s, 0 built"
-            )
-        )
-
-        os.utime(county_file)  # touch: new mtime, same bytes
-        t_touch, proc = sh(run_cmd(config, data, out, a.jobs), env_r)
-        print(
-            f"after touching {county_file.name} (mtime only):          {t_touch:6.2f} s"
-            f"  ({built(proc)} built)",
-            flush=True,
-        )
-        results.append(check(built(proc) == 0, "touch (same content): 0 rebuilt"))
-
-        # step 5: add per-county data sheets (reads = "region") and edit one county's file
-        sheet_nb = tmp / "county_sheet.ipynb"
-        nb = nbformat.v4.new_notebook()
-        params = nbformat.v4.new_code_cell(
-            f'data_dir = ""\ntop = ""\nlevel = ""\nregion_code = "{COUNTY}"\nlang = "zh"'
-        )
-        params.metadata["tags"] = ["parameters"]
-        nb.cells = [
-            nbformat.v4.new_markdown_cell("# 县(市)数据表 County data sheet"),
-            params,
-            nbformat.v4.new_code_cell(SHEET),
-        ]
-        nb.metadata["kernelspec"] = {
-            "name": "python3",
-            "display_name": "Python 3",
-            "language": "python",
+    t_naive = None
+    if not a.skip_baseline:
+        env_n = {
+            **env,
+            "ANALYSIS_OUTPUTS_DIR": str(tmp / "naive"),
+            "ANALYSIS_CACHE_DIR": str(tmp / "c0"),
         }
-        nbformat.write(nb, sheet_nb)
-        config2 = tmp / "reports_with_sheets.toml"
-        config2.write_text(
-            config.read_text(encoding="utf-8")
-            + f'\n[[report]]\nname = "county_sheet"\nnotebook = "{sheet_nb}"\n'
-            'expand = { region_code = "@counties" }\nreads = "region"\n',
-            encoding="utf-8",
-        )
-        _, proc = sh(run_cmd(config2, data, out, a.jobs), env_r)
-        n_sheets = built(proc)
-        edit_value(county_file)
-        t_edit, proc = sh(run_cmd(config2, data, out, a.jobs), env_r)
-        rerun = built(proc)
+        t_naive, fails = naive(config, data, tmp / "naive", env_n)
         print(
-            f"after editing one value in {county_file.name}:           {t_edit:6.1f} s"
-            f"  ({rerun} of {n_reports + n_sheets} rebuilt)",
+            f"naive baseline (papermill CLI + nbconvert CLI, sequential): {t_naive:6.1f} s"
+            f"  ({fails} failed commands)",
             flush=True,
         )
-        expected = n_reports + 1  # every report of reports.toml + this county's data sheet
-        results.append(
-            check(rerun == expected, f"edit: {rerun} rebuilt = {n_reports} reports + 1 sheet")
-        )
-        out_f = tmp / "forced"
-        sh(
-            run_cmd(config2, data, out_f, a.jobs, "--force", "--only", "county_sheet"),
-            {**env, "ANALYSIS_OUTPUTS_DIR": str(out_f)},
-        )
-        same = [
-            p.name
-            for p in sorted((out / "notebooks").glob("county_sheet_*.ipynb"))
-            if p.read_bytes() == (out_f / "notebooks" / p.name).read_bytes()
-        ]
-        results.append(
-            check(
-                len(same) == n_sheets,
-                f"skipped sheets equal a forced rebuild ({len(same)}/{n_sheets})",
-            )
-        )
 
-    if not a.skip_cold:  # does the warm-kernel helper (runner/zygote.py) pay? side by side
-        times: dict[str, list[float]] = {"warm": [], "cold": []}
-        for i in range(2):  # alternating, so a change of the machine's load hits both
-            for mode, extra in (("warm", ()), ("cold", ("--cold-kernels",))):
-                out_k = tmp / f"{mode}{i}"
-                t_k, proc = sh(
-                    run_cmd(config, data, out_k, a.jobs, "--force", *extra),
-                    {
-                        **env,
-                        "ANALYSIS_OUTPUTS_DIR": str(out_k),
-                        "ANALYSIS_CACHE_DIR": str(tmp / f"c-{mode}{i}"),  # nothing stored
-                    },
-                )
-                times[mode].append(t_k)
-                print(
-                    f"analysis run --force ({mode} kernels, run {i + 1}): {t_k:6.1f} s", flush=True
-                )
-        ratio = [c / w for w, c in zip(times["warm"], times["cold"], strict=True)]
-        print(f"cold / warm per pair: {', '.join(f'{r:.2f}' for r in ratio)}", flush=True)
+    out = tmp / "outputs"
+    env_r = {**env, "ANALYSIS_OUTPUTS_DIR": str(out), "ANALYSIS_CACHE_DIR": str(tmp / "c1")}
+    t_full, proc = sh(run_cmd(config, data, out, a.jobs), env_r)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    print(
+        f"analysis run, from empty outputs:                        {t_full:6.1f} s"
+        f"  ({built(proc)} built)",
+        flush=True,
+    )
+    if t_naive:
+        ratio = t_naive / t_full
+        print(
+            f"speed-up over the naive baseline:                        {ratio:6.2f} x",
+            flush=True,
+        )
+        results.append(check(ratio >= 3, f"speed-up {ratio:.2f}x >= 3x"))
+
+    t_noop, proc = sh(run_cmd(config, data, out, a.jobs), env_r)
+    print(
+        f"no-change rerun:                                         {t_noop:6.2f} s"
+        f"  ({built(proc)} built)",
+        flush=True,
+    )
+    results.append(
+        check(t_noop <= 1 and built(proc) == 0, f"no-change rerun {t_noop:.2f} s <= 1 s, 0 built")
+    )
+
+    os.utime(county_file)  # touch: new mtime, same bytes
+    t_touch, proc = sh(run_cmd(config, data, out, a.jobs), env_r)
+    print(
+        f"after touching {county_file.name} (mtime only):          {t_touch:6.2f} s"
+        f"  ({built(proc)} built)",
+        flush=True,
+    )
+    results.append(check(built(proc) == 0, "touch (same content): 0 rebuilt"))
+
+    # step 5: add per-county data sheets (reads = "region") and edit one county's file
+    sheet_nb = tmp / "county_sheet.ipynb"
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell(
+        f'data_dir = ""\ntop = ""\nlevel = ""\nregion_code = "{COUNTY}"\nlang = "zh"'
+    )
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# 县(市)数据表 County data sheet"),
+        params,
+        nbformat.v4.new_code_cell(SHEET),
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, sheet_nb)
+    config2 = tmp / "reports_with_sheets.toml"
+    config2.write_text(
+        config.read_text(encoding="utf-8")
+        + f'\n[[report]]\nname = "county_sheet"\nnotebook = "{sheet_nb}"\n'
+        'expand = { region_code = "@counties" }\nreads = "region"\n',
+        encoding="utf-8",
+    )
+    _, proc = sh(run_cmd(config2, data, out, a.jobs), env_r)
+    n_sheets = built(proc)
+    edit_value(county_file)
+    t_edit, proc = sh(run_cmd(config2, data, out, a.jobs), env_r)
+    rerun = built(proc)
+    print(
+        f"after editing one value in {county_file.name}:           {t_edit:6.1f} s"
+        f"  ({rerun} of {n_reports + n_sheets} rebuilt)",
+        flush=True,
+    )
+    expected = n_reports + 1  # every report of reports.toml + this county's data sheet
+    results.append(
+        check(rerun == expected, f"edit: {rerun} rebuilt = {n_reports} reports + 1 sheet")
+    )
+    out_f = tmp / "forced"
+    sh(
+        run_cmd(config2, data, out_f, a.jobs, "--force", "--only", "county_sheet"),
+        {**env, "ANALYSIS_OUTPUTS_DIR": str(out_f)},
+    )
+    same = [
+        p.name
+        for p in sorted((out / "notebooks").glob("county_sheet_*.ipynb"))
+        if p.read_bytes() == (out_f / "notebooks" / p.name).read_bytes()
+    ]
+    results.append(
+        check(
+            len(same) == n_sheets,
+            f"skipped sheets equal a forced rebuild ({len(same)}/{n_sheets})",
+        )
+    )
 
     print("\n".join(results))
     shutil.rmtree(tmp, ignore_errors=True)

@@ -54,7 +54,6 @@ class Options:
     parameters: dict[str, Any] = field(default_factory=dict)  # -p NAME=VALUE overrides
     progress: bool = True  # a progress bar, when stderr is a terminal
     dry_run: bool = False
-    warm_kernels: bool = True  # fork kernels from a preloaded helper (see zygote.py)
     explore: bool = True  # also (re)build the offline explorer page html/explore.html
 
 
@@ -278,13 +277,12 @@ def run_reports(
     ex: Executor,
     tasks: Sequence[Task],
     run_params: dict[str, str],
-    warm: bool,
     on_done: Callable[[Task, Any], None],
 ) -> None:
     """Execute notebook tasks on ``ex``, calling ``on_done(task, result)`` as each ends."""
     from analysis.runner.execute import run_task
 
-    calls = [(t, run_params, KERNEL_ENV, warm) for t in tasks]
+    calls = [(t, run_params, KERNEL_ENV) for t in tasks]
     for i, res, exc in ex.map_unordered(run_task, calls):
         on_done(tasks[i], res if exc is None else _failed(tasks[i], exc))
 
@@ -449,7 +447,7 @@ def _execute(plan: Plan, opts: Options, data: Path, outputs: Path, records: C.Re
                 every = [t for t in plan.tasks if t.batch]
                 batch.run(ex, batch_tasks, run_params, outputs, on_done=on_done, every=every)
             if ordered:
-                run_reports(ex, ordered, run_params, opts.warm_kernels, on_done)
+                run_reports(ex, ordered, run_params, on_done)
     finally:
         bar.close()
     return summary
