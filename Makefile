@@ -15,10 +15,12 @@ ROOT_FLAG   := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: setup report test lint lab validate clean
 
+# pip: the venv's own pip (Python >= 3.11 ships one that installs pyproject projects in
+# editable mode; no upgrade download); --no-compile skips byte-compiling every installed
+# package up front (Python compiles the modules actually imported, once, on first use).
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -e '.[dev]'
 	touch $(STAMP)
 
 $(KERNEL_SPEC): $(STAMP)

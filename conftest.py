@@ -1,8 +1,8 @@
 """Root pytest configuration, shared by `tests/` and the nbval pass over `notebooks/`.
 
-Tests never write into the checkout's `outputs/`: unless the caller chose a directory,
-ANALYSIS_OUTPUTS_DIR points at a fresh temporary directory for the whole session (notebook
-kernels inherit it).
+Tests never write into the checkout's `outputs/` or `.cache/`: unless the caller chose
+directories, ANALYSIS_OUTPUTS_DIR and ANALYSIS_CACHE_DIR point at fresh temporary directories
+for the whole session (xdist workers and notebook kernels inherit them).
 """
 
 from __future__ import annotations
@@ -37,10 +37,18 @@ def pytest_ignore_collect(collection_path, config):  # noqa: ARG001 (pytest hook
 
 
 def pytest_configure(config):  # noqa: ARG001 (pytest hook signature)
-    if not os.environ.get("ANALYSIS_OUTPUTS_DIR"):
-        tmp = tempfile.mkdtemp(prefix="analysis-test-outputs-")
-        _CREATED.append(tmp)
-        os.environ["ANALYSIS_OUTPUTS_DIR"] = tmp
+    """One outputs folder and one cache folder for the whole session, made by the main
+    process before the xdist workers start (they and the kernels inherit the variables): the
+    loaded data sets (``analysis.data.stored``) and the fitted forecasts (``analysis.results``)
+    are computed once per test run and read back by every other test, worker and kernel."""
+    for var, prefix in (
+        ("ANALYSIS_OUTPUTS_DIR", "analysis-test-outputs-"),
+        ("ANALYSIS_CACHE_DIR", "analysis-test-cache-"),
+    ):
+        if not os.environ.get(var):
+            tmp = tempfile.mkdtemp(prefix=prefix)
+            _CREATED.append(tmp)
+            os.environ[var] = tmp
 
 
 def pytest_unconfigure(config):  # noqa: ARG001

@@ -1,28 +1,30 @@
-"""Benchmark: validate and build every report but the county profiles, from 12 counties to a
-synthetic China (about 2,850 counties in about 330 prefectures in 31 provinces, 10 years, the
-default indicator set).
+"""Benchmark: validate and build every report including the county profiles, from 12
+counties to a synthetic China (about 2,850 counties in about 330 prefectures in 31
+provinces, 10 years, the default indicator set), then rerun with nothing changed.
 
 For each size a synthetic data set is written to a temporary directory
 (``analysis.data.synthetic.write_tree`` with the levels of ``levels_for``: a prefecture, a
-province, a country), with a square-grid schematic map, and two commands are timed in fresh
-processes:
+province, a country), with a square-grid schematic map, and three commands are timed in
+fresh processes:
 
     analysis validate --data DIR
-    analysis run --data-dir DIR --outputs-dir OUT --force --only <every report but profiles>
+    analysis run --data-dir DIR --outputs-dir OUT --force     (every report and profile)
+    analysis run --data-dir DIR --outputs-dir OUT             (nothing changed: 0 built)
 
 Printed per size: wall time, peak memory of the whole process tree (the sum of the resident
-sizes of the command and every kernel it starts, sampled every 0.2 s from /proc) and the
-ratio of both to the 12-county run, so the growth of cost is visible. Goal (issue 15): at
-2,850 counties <= 10 minutes and <= 4 GiB on a 2-core machine.
+sizes of the command and every kernel and worker it starts, sampled every 0.2 s from
+/proc), the ratio of both to the 12-county run, the seconds of each report (its record), the
+profile pages' rate (pages per second of worker time) and the no-change rerun. Goals
+(issue 23): at 2,850 counties every report and profile <= 5 minutes and <= 3 GiB on a 2-core
+machine; a no-change run <= 1 s at 12 counties and <= 5 s at 2,850.
 
-Measured 2026-12-01 on the 2-core machine shared with other jobs (load 1-8, so times vary):
-12 counties 57-160 s, 1.5 GiB; 88: 289 s (load ~8); 500: 225 s (load ~5), 1.9 GiB;
-2,850 (31 provinces, 330 prefectures): validate 15 s + run 416 s, 3.6 GiB summed over
-the process tree (shared pages counted in every process, so an overestimate).
+Measured 2026-12-01 (issue 15, before the results model and the stored Dataset), profiles
+excluded: 2,850 counties validate 15 s + run 416 s, 3.6 GiB. Issue 23 (before): 227 s and
+4.2 GiB without the profiles, 206 s more for the profiles.
 
     .venv/bin/python benchmarks/national.py            # 12, 88, 500, 2850 counties
     .venv/bin/python benchmarks/national.py --quick    # 12 and 88 counties
-    .venv/bin/python benchmarks/national.py --sizes 12 500 --keep /tmp/bench
+    .venv/bin/python benchmarks/national.py --sizes 12 2850 --no-profiles
 """
 
 from __future__ import annotations
@@ -45,11 +47,11 @@ PROFILE_NOTEBOOK = "county_profile"
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
-def reports(config: Path = ROOT / "reports.toml") -> list[str]:
-    """Names of every report of ``config`` except the per-county profiles."""
+def reports(config: Path = ROOT / "reports.toml", profiles: bool = True) -> list[str]:
+    """Names of every report of ``config`` (without the per-county profiles: ``profiles``)."""
     with open(config, "rb") as fh:
         doc = tomllib.load(fh)
-    return [r["name"] for r in doc["report"] if PROFILE_NOTEBOOK not in r["notebook"]]
+    return [r["name"] for r in doc["report"] if profiles or PROFILE_NOTEBOOK not in r["notebook"]]
 
 
 def levels_for(n: int) -> tuple[int, ...]:
@@ -140,6 +142,7 @@ def bench(n: int, work: Path, names: list[str], jobs: int) -> dict:
     t0 = time.perf_counter()
     data = write_data(d, n)
     gen = time.perf_counter() - t0
+    os.environ["ANALYSIS_CACHE_DIR"] = str(d / "cache")  # nothing stored before this size
     exe = [sys.executable, "-m", "analysis.cli"]
     val = measure([*exe, "validate", "--data", str(data)], ROOT)
     run_cmd = [
@@ -157,10 +160,18 @@ def bench(n: int, work: Path, names: list[str], jobs: int) -> dict:
         *names,
     ]
     run = measure(run_cmd, ROOT)
-    for what, r in (("validate", val), ("run", run)):
+    noop = measure([c for c in run_cmd if c != "--force"], ROOT)
+    for what, r in (("validate", val), ("run", run), ("no-change run", noop)):
         if r.returncode != 0:
             print(f"  [{n}] {what} exit {r.returncode}:\n{r.tail}", file=sys.stderr)
-    return {"n": n, "generate": gen, "validate": val, "run": run, "reports": durations(d)}
+    return {
+        "n": n,
+        "generate": gen,
+        "validate": val,
+        "run": run,
+        "noop": noop,
+        "reports": durations(d),
+    }
 
 
 def durations(work: Path) -> dict[str, float]:
@@ -174,18 +185,32 @@ def durations(work: Path) -> dict[str, float]:
     return {str(r["name"]): float(r.get("duration") or 0.0) for r in reports}
 
 
+def per_report(seconds: dict[str, float]) -> tuple[str, str]:
+    """The reports' seconds, and the profile pages summed (count, worker seconds, rate)."""
+    pages = {k: v for k, v in seconds.items() if k.startswith(PROFILE_NOTEBOOK)}
+    each = "  ".join(f"{k} {v:.0f}" for k, v in seconds.items() if k not in pages)
+    total = sum(pages.values())
+    rate = len(pages) / total if total else 0.0
+    prof = f"{len(pages)} profiles, {total:.0f} s of worker time, {rate:.1f} profiles/s per worker"
+    return each, prof
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="12 and 88 counties only")
     ap.add_argument("--sizes", type=int, nargs="+", help="numbers of counties")
     ap.add_argument("--jobs", type=int, default=0, help="analysis run --jobs (0: automatic)")
     ap.add_argument("--keep", type=Path, help="keep data and outputs under this directory")
+    ap.add_argument("--no-profiles", action="store_true", help="leave the county profiles out")
     args = ap.parse_args(argv)
     sizes = args.sizes or (QUICK if args.quick else SIZES)
     if 12 not in sizes:
         sizes = [12, *sizes]  # the reference for the ratios
-    names = reports()
-    print(f"reports: {' '.join(names)}")
+    names = reports(profiles=not args.no_profiles)
+    print(
+        f"reports: {' '.join(n for n in names if PROFILE_NOTEBOOK not in n)}"
+        f"{' + county profiles' if not args.no_profiles else ''}"
+    )
     with tempfile.TemporaryDirectory(prefix="national-") as tmp:
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
@@ -203,8 +228,15 @@ def main(argv: list[str] | None = None) -> int:
                 f" | {'ok' if v.returncode == 0 and u.returncode == 0 else 'FAILED'}",
                 flush=True,
             )
-            each = "  ".join(f"{k} {v:.0f}" for k, v in r["reports"].items())
+            each, prof = per_report(r["reports"])
             print(f"{'':>6} seconds per report (kernels in parallel): {each}", flush=True)
+            print(f"{'':>6} {prof}", flush=True)
+            z = r["noop"]
+            print(
+                f"{'':>6} no-change run {z.seconds:6.2f} s {z.peak_bytes / 2**20:7.0f} MiB"
+                f" | x{z.seconds / max(base['noop'].seconds, 1e-9):5.1f} time",
+                flush=True,
+            )
     failed = [r for r in rows if r["validate"].returncode or r["run"].returncode]
     return 1 if failed else 0
 

@@ -770,6 +770,6 @@ def test_run_builds_the_explorer_page_and_the_index_links_it(tmp_path, monkeypat
 
     monkeypatch.setattr(E, "write_explore_page", fake)
     p = make_project(tmp_path)
-    run(opts(p, only=["overview"], explore=True, jobs=1, warm_kernels=False))
+    run(opts(p, only=["overview"], explore=True, jobs=1))
     assert calls == [p["data"]]
     assert 'href="explore.html"' in (p["outputs"] / "html" / "index.html").read_text("utf-8")

@@ -156,7 +156,6 @@ def test_another_data_set_or_top_leaves_no_stale_pages(tmp_path):
             jobs=1,
             progress=False,
             explore=False,
-            warm_kernels=False,
             **kw,
         )
         s = run(opts)

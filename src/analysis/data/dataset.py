@@ -163,18 +163,27 @@ class Dataset:
 
     # -- indicators ------------------------------------------------------------------
     def indicator(self, ind: str) -> pd.Series:
-        """Metadata row of one indicator."""
+        """Metadata row of one indicator (a row of the table indexed by id once per data
+        set: tables call this once per county and indicator)."""
         self.check_indicators([ind])
-        return self.indicators.set_index("id").loc[ind]
+        return self._indicators_by_id.loc[ind]
+
+    @cached_property
+    def _indicators_by_id(self) -> pd.DataFrame:
+        return self.indicators.set_index("id")
 
     def check_indicators(self, ids: str | Iterable[str]) -> list[str]:
         """Return ``ids`` as a list, or raise a UserError listing the valid indicator ids."""
         ids = [ids] if isinstance(ids, str) else [str(i) for i in ids]
-        valid = set(self.indicators["id"])
+        valid = self._indicator_ids
         bad = [i for i in ids if i not in valid]
         if bad:
             raise unknown("kinds.indicator", bad, self.indicators["id"].tolist())
         return ids
+
+    @cached_property
+    def _indicator_ids(self) -> frozenset[str]:
+        return frozenset(self.indicators["id"])
 
     def label(self, ind: str, lang: str = "zh", unit: bool = True) -> str:
         """Indicator name with its unit in brackets (catalogue ``data.label_with_unit``)."""

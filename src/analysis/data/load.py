@@ -456,12 +456,29 @@ def load(
     the top is their lowest common ancestor (``Dataset.top``). With ``derive=True``, values
     of regions between the units and the top that are not observed are aggregated from
     their children (``analysis.data.aggregate``; kind ``derived``, sources kept).
+
+    A data set loaded once is stored (``analysis.data.stored``, keyed by the content of its
+    files, the scope and the loading code) and read back by the next ``load`` of the same
+    data, in any process: every report kernel of a run validates nothing twice.
     """
-    from analysis.data.derived import with_derived
+    from analysis.data import stored
 
     root = paths.data_dir(data_dir)
     if not root.is_dir():
         raise user_error("data.data_dir_missing", path=root)
+    key = stored.key(root, derive=derive, top=top, unit_level=unit_level)
+    ds = stored.read(root, key)
+    if ds is None:
+        ds = _load(root, derive=derive, top=top, unit_level=unit_level)
+        stored.write(ds, key)
+        stored.tag(ds, key)
+    return ds
+
+
+def _load(root: Path, *, derive: bool, top: str | None, unit_level: str | None) -> Dataset:
+    """``load`` without the stored copy: read, validate and (``derive``) complete."""
+    from analysis.data.derived import with_derived
+
     log = V.ProblemLog()
     frames, by_file = read_all(root, log)
     targets = check_targets(frames, log)

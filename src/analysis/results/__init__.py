@@ -41,9 +41,10 @@ from analysis.analyses import levels
 from analysis.analyses import next_period as npd
 from analysis.analyses import targets as tg
 from analysis.data import Dataset
+from analysis.data import stored as stored_data
 from analysis.results import store
 
-__all__ = ["Results", "open", "warm", "code_version"]
+__all__ = ["Results", "open", "warm", "forget", "code_version"]
 
 _CODE: str | None = None
 _OPEN: dict[tuple[int, str, str], Results] = {}
@@ -63,7 +64,13 @@ def code_version() -> str:
 
 
 def _data_key(ds: Dataset, method: str) -> str:
+    """Hash of the data set's frames, scope, method and code. For a data set from ``load``
+    the content key of its files (``data.stored.key_of``) stands for the frames: hashing
+    the national observations again would cost seconds in every kernel."""
     scope = f"{ds.top}|{ds.unit_level}|{method}|{code_version()}"
+    loaded = stored_data.key_of(ds)
+    if loaded is not None:
+        return hashlib.sha256(f"{loaded}|{scope}".encode()).hexdigest()[:16]
     frames = (ds.regions, ds.indicators, ds.targets, ds.observations)
     return store.fingerprint(*frames, extra=scope)
 
@@ -167,6 +174,13 @@ def open(ds: Dataset, method: str = "auto", cache_dir: Path | None = None) -> Re
         res = Results(ds, method, cache_dir)
         _OPEN[memo] = res
     return res
+
+
+def forget() -> None:
+    """Drop the results ``open`` keeps in this process (and with them their data sets): the
+    runner's main process calls it after ``warm``, so it does not hold a national data set
+    in memory while the kernels run."""
+    _OPEN.clear()
 
 
 def warm(

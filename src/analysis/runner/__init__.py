@@ -6,8 +6,7 @@ Modules: ``config`` (reports.toml: parse, then expand), ``cache`` (hashes, recor
 ``executors`` (where work runs: local process pool or dask), ``execute`` (one notebook, in
 a worker), ``batch`` (pages of a batch report, in a worker), ``render`` (nbconvert HTML),
 ``pages`` (fonts, formulas, tables, navigation of the HTML pages), ``site`` (index.html),
-``build`` (orchestration), and the optional warm-kernel speed-up ``zygote``
-(``--cold-kernels`` turns it off). ARCHITECTURE.md at the repository root names the nouns.
+``build`` (orchestration). ARCHITECTURE.md at the repository root names the nouns.
 Heavy libraries (papermill, nbconvert, dask, pandas) are imported only when needed, so a
 no-change rerun stays fast.
 """
@@ -72,7 +71,6 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "--level", default=None, metavar="LEVEL", help=" / ".join(pair("scope.help_level"))
     )
     p.add_argument("--outputs-dir", type=Path, default=None, help=_help("help_outputs_dir"))
-    p.add_argument("--cold-kernels", action="store_true", help=_help("help_cold_kernels"))
     p.add_argument("--no-explore", action="store_true", help=_help("help_no_explore"))
     p.add_argument("--dry-run", action="store_true", help=_help("help_dry_run"))
     p.add_argument("--no-progress", action="store_true", help=_help("help_no_progress"))
@@ -142,7 +140,6 @@ def command(args: argparse.Namespace) -> int:
         parameters=overrides,
         progress=not (args.no_progress or args.quiet),
         dry_run=args.dry_run,
-        warm_kernels=not args.cold_kernels,
         explore=not args.no_explore,
     )
     try:

@@ -54,7 +54,6 @@ class Options:
     parameters: dict[str, Any] = field(default_factory=dict)  # -p NAME=VALUE overrides
     progress: bool = True  # a progress bar, when stderr is a terminal
     dry_run: bool = False
-    warm_kernels: bool = True  # fork kernels from a preloaded helper (see zygote.py)
     explore: bool = True  # also (re)build the offline explorer page html/explore.html
 
 
@@ -279,13 +278,12 @@ def run_reports(
     ex: Executor,
     tasks: Sequence[Task],
     run_params: dict[str, str],
-    warm: bool,
     on_done: Callable[[Task, Any], None],
 ) -> None:
     """Execute notebook tasks on ``ex``, calling ``on_done(task, result)`` as each ends."""
     from analysis.runner.execute import run_task
 
-    calls = [(t, run_params, KERNEL_ENV, warm) for t in tasks]
+    calls = [(t, run_params, KERNEL_ENV) for t in tasks]
     for i, res, exc in ex.map_unordered(run_task, calls):
         on_done(tasks[i], res if exc is None else _failed(tasks[i], exc))
 
@@ -343,7 +341,9 @@ def before_kernels(
     """Work done once per data set and scope before any report starts: the scope's results
     model (``analysis.results.warm``) is computed (or read back from its cache) and its tables
     are published under ``outputs/data/results``, so that every kernel and batch page only
-    reads the persisted forecasts instead of fitting its own. It runs in the main process,
+    reads the persisted forecasts instead of fitting its own. Loading the data set here also
+    stores it (``analysis.data.stored``): each kernel's ``load`` reads it back instead of
+    validating, aggregating and deriving it again. It runs in the main process,
     inside the outputs lock, only when something is to be (re)built.
     """
     from analysis import results
@@ -358,6 +358,8 @@ def before_kernels(
         results.warm(ds, publish=outputs / RESULTS_DIR)
     except UserError:  # each report then says what is missing in its own page
         return
+    finally:  # the kernels read the stored data set and forecasts: hold none of it here
+        results.forget()
 
 
 def _write_if_changed(path: Path, text: str) -> None:
@@ -482,7 +484,7 @@ def _execute(
 
                 batch.run(ex, batch_tasks, run_params, outputs, on_done=on_done)
             if ordered:
-                run_reports(ex, ordered, run_params, opts.warm_kernels, on_done)
+                run_reports(ex, ordered, run_params, on_done)
     finally:
         bar.close()
     return summary

@@ -139,20 +139,12 @@ KERNEL_SETUP = (
 )
 
 
-def kernel_options(warm: bool) -> dict[str, Any]:
-    """papermill/nbclient options: the kernel setup lines, and the warm-kernel manager.
-
-    ``warm`` is the one switch of the optional speed-up (``zygote.py``): off, or where
-    ``os.fork`` is missing, kernels start the plain way (a fresh ``ipykernel`` process).
-    """
-    opts: dict[str, Any] = {
-        "extra_arguments": [f"--IPKernelApp.exec_lines={line}" for line in KERNEL_SETUP]
-    }
-    if warm and hasattr(os, "fork"):
-        from analysis.runner.zygote import WarmKernelManager
-
-        opts["kernel_manager_class"] = WarmKernelManager
-    return opts
+def kernel_options() -> dict[str, Any]:
+    """papermill/nbclient options: the kernel setup lines. Every kernel starts the plain way
+    (a fresh ``ipykernel`` process): kernels forked from a preloaded helper were measured
+    slower, not faster (``benchmarks/regenerate.py --kernels-only``: cold/warm 0.74-0.86),
+    and were removed (issue 23)."""
+    return {"extra_arguments": [f"--IPKernelApp.exec_lines={line}" for line in KERNEL_SETUP]}
 
 
 def error_info(exc: BaseException, prefix: str = "") -> dict[str, Any]:
@@ -228,20 +220,18 @@ def run_task(
     task: Task,
     run_params: dict[str, str] | None = None,
     env: dict[str, str] | None = None,
-    warm: bool = True,
 ) -> Result:
     """Execute ``task`` with papermill and render it; never raises for notebook errors.
 
     ``run_params``: the runner's notebook parameters; ``env``: the kernel's environment
-    additions (a hash seed, no paths); ``warm``: start the kernel from the worker's warm
-    helper (``zygote``), else normally.
+    additions (a hash seed, no paths).
     """
     os.environ.update(env or {})
     t0 = time.perf_counter()
     nb_bytes: bytes | None = None
     with tempfile.TemporaryDirectory(prefix="analysis-run-") as tmp:
         out = Path(tmp) / f"{task.name}.ipynb"
-        error = execute(task, out, kernel_options(warm), run_params)
+        error = execute(task, out, kernel_options(), run_params)
         if out.exists():
             try:
                 nb_bytes = read_executed(out, task.name)

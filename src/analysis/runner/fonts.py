@@ -148,12 +148,29 @@ def prepared_font() -> tuple[bytes, frozenset[int]]:
 
 
 def subset_woff2(chars: Iterable[str]) -> bytes:
-    """WOFF2 font with the glyphs of the CJK characters in ``chars`` (those the font has)."""
+    """WOFF2 font with the glyphs of the CJK characters in ``chars`` (those the font has).
+
+    A subset once cut is kept in the cache folder (``paths.cache_dir()/fonts``), keyed by
+    the characters and the prepared font's key (font file, fontTools version): the index
+    page of a no-change run is checked without cutting its font again (half a second)."""
+    import hashlib
+
+    from analysis import paths
+    from analysis.io import write_bytes
+
     text = "".join(sorted(c for c in set(chars) if is_cjk(c)))
+    key = hashlib.sha256(f"{_cache_file().name}|{text}".encode()).hexdigest()[:24]
+    kept = paths.cache_dir() / "fonts" / f"{key}.woff2"
+    with contextlib.suppress(OSError):
+        return kept.read_bytes()
     data, covered = prepared_font()
     if all(ord(c) in covered for c in text):
-        return _cut(data, text, "woff2", desubroutinize=False)
-    return _cut(full_font(), text, "woff2", desubroutinize=True)
+        out = _cut(data, text, "woff2", desubroutinize=False)
+    else:
+        out = _cut(full_font(), text, "woff2", desubroutinize=True)
+    with contextlib.suppress(OSError):  # a read-only cache only costs speed
+        write_bytes(kept, out)
+    return out
 
 
 def font_face_css(chars: Iterable[str]) -> str:

@@ -26,7 +26,6 @@ from analysis.messages import t
 from analysis.present import findings
 from analysis.present.cjk_font import PAGE_FAMILY
 from analysis.present.escape import script_json
-from analysis.present.explore.export import explore_data, unit_indicators
 
 HERE = Path(__file__).resolve().parent
 PAGE = "explore.html"
@@ -179,6 +178,8 @@ def build_page(
     """Write the asset and ``explore.html`` for ``ds`` into ``html_dir``; return the page.
     ``font``: page -> page with its CJK font embedded (the runner's ``fonts.embed_all``)."""
     asset = write_asset(html_dir)
+    from analysis.present.explore.export import explore_data
+
     html = page_html(explore_data(ds), asset, lang, key)
     return io.write_text(html_dir / PAGE, font(html) if font is not None else html)
 
@@ -201,6 +202,8 @@ def write_explore_page(
         key = input_key(data)
         if page.is_file() and _current_key(page) == key:
             return page
+        from analysis.present.explore.export import unit_indicators
+
         ds = load(data)
         if not unit_indicators(ds):
             raise words.user_error(ds, "explore.no_unit_data")
