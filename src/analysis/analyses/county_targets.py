@@ -181,7 +181,7 @@ def split_levels(
     under = {u: [ds.top] + [a for a in ds.ancestors(u)[::-1] if a in set(lv.index)] for u in units}
     targets = {ds.top: float(total)}
     for depth, level in enumerate(chain):
-        at = {}
+        at: dict = {}
         for u in units:
             code = u if level == ds.unit_level else next(a for a in under[u] if lv.get(a) == level)
             parent = (

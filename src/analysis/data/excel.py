@@ -141,7 +141,7 @@ def template_years(
 
 
 def _bound_text(x: object) -> str | None:
-    return None if x is None or pd.isna(x) else f"{float(x):.15g}"
+    return None if x is None or pd.isna(x) else f"{float(x):.15g}"  # type: ignore[arg-type]
 
 
 def number_validation(ind: pd.Series) -> DataValidation:

@@ -144,6 +144,7 @@ def _title(fig: Figure, ax: Axes | None, title: str) -> None:
     size = FontProperties(size=size).get_size_in_points()
     text = fit_text(title, fig.get_figwidth() * 72 * 0.92, float(size))
     if on_axes:
+        assert ax is not None
         ax.set_title(text, loc="left")
     else:  # above a horizontal y label (``_ylabel``) the title goes to the figure
         fig.suptitle(text, x=0.02, ha="left")

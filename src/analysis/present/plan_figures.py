@@ -452,6 +452,7 @@ def final_matrix(c: _Ctx) -> pd.DataFrame:
 
 
 def _eval_obs(c: _Ctx) -> pd.DataFrame:
+    assert c.period is not None
     base, target = c.period
     ev = c.evaluation
     obs = c.ds.obs(sorted(set(ev["indicator"])), [c.ds.top, *c.units])
@@ -648,7 +649,7 @@ def _table_shortfall(c: _Ctx) -> PlanItem | None:
         for q in short["quantity_of"]
     ]
     shown.insert(len(shown.columns) - 1, c.tr("quantity_unit"), units)
-    total = {col: "" for col in shown.columns}
+    total: dict[str, object] = {col: "" for col in shown.columns}
     total[shown.columns[0]] = c.tr("total")
     total[shown.columns[-1]] = float(pd.to_numeric(shown.iloc[:, -1], errors="coerce").sum())
     for col in shown.columns[2:-2]:

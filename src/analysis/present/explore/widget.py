@@ -199,8 +199,10 @@ class Explorer:
             kw["values"] = self.ds.values([ind], year, codes)[ind].rename(self.ds.names(lang))
         name = self.ds.name(s["county"], lang)
         fig = figures.ranked_bar(**kw, highlight=[name])
-        codes = self.level_codes(level) if level != levels(self.ds)[0] else None
-        return self.marked(fig, ind, year, codes), kw["values"], kw["standard"]
+        shown = self.level_codes(level) if level != levels(self.ds)[0] else None
+        marked = self.marked(fig, ind, year, shown)
+        assert marked is not None
+        return marked, kw["values"], kw["standard"]
 
     def county_map(self, s: dict[str, Any]) -> Figure | None:
         if s["level"] != levels(self.ds)[0]:

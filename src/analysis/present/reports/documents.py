@@ -10,7 +10,7 @@ from pathlib import Path
 
 from analysis import paths
 from analysis.present import chapter, plan_documents
-from analysis.present.documents import HeadingItem, TableItem
+from analysis.present.documents import FigureItem, HeadingItem, TableItem
 from analysis.present.escape import markdown_text
 from analysis.present.reports import page
 from analysis.results import tables as rtables
@@ -76,7 +76,7 @@ def _show(r: Documents, doc: plan_documents.Document, key: str) -> Path:
     for it in doc.items:
         if isinstance(it, HeadingItem):
             lines.append(f"- {markdown_text(it.text)}")
-        elif isinstance(it, TableItem) or hasattr(it, "png"):
+        elif isinstance(it, TableItem | FigureItem):
             lines.append(f"    - {markdown_text(it.caption)}")
     from IPython.display import Markdown, display
 

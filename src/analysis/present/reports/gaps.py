@@ -171,7 +171,7 @@ def shortfall(r: Gaps) -> None:
     )
 
 
-def fmt_cost(v: float) -> str | int | float:
+def fmt_cost(v: float) -> float:
     """A unit cost as typed (3000, not 3000.0)."""
     return int(v) if float(v).is_integer() else v
 

@@ -367,7 +367,7 @@ def findings(ds: Dataset, region_code: str = "", year: int = 2020, lang: str = "
     obs = ds.obs(["resident_committees", "village_committees"], ds.top)
     ill = ds.is_illustrative(baseline.structure_obs(ds, y, y)) or ds.is_illustrative(obs)
 
-    def marked(sentences) -> list[str]:
+    def marked(sentences) -> list[Sentence]:
         return [Sentence(s, ill) for s in sentences if s]
 
     headline = _headline(ds, code, y, lang)

@@ -133,6 +133,8 @@ def _by_group(ds: Dataset, ind: str, std: float, below: set, year: int, lang: st
     if groups.empty:
         return []
     level = levels.group_level(ds)
+    if level is None:
+        return []
     word = region_words.units_word(level, (), lang)
     codes = levels.codes_at(ds, level)
     own = ds.values([ind], year, codes)[ind]
@@ -214,7 +216,7 @@ def spread(results: dict, ds: Dataset, spec: Spec) -> dict | None:
 
 def _problems(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
     units = ds.units_word(lang)
-    out = []
+    out: list[str] = []
     items = _lagging_items(results["tiers"], ds, lang)
     if items:
         out.append(
@@ -261,7 +263,7 @@ def _problems(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
 def _gaps(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
     nm, units = ds.names(lang), ds.units_word(lang)
     short = results["shortfall"]
-    out = []
+    out: list[str] = []
     for ind, rows in short.groupby("indicator", sort=False):
         n = len(out)
         worst = rows.sort_values("gap_pct", ascending=False, kind="stable").iloc[0]
@@ -343,7 +345,7 @@ def priorities(short: pd.DataFrame, n: int = PRIORITY_N) -> pd.DataFrame:
 
 def _actions(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
     nm, units, whole = ds.names(lang), ds.units_word(lang), ds.whole_word(lang)
-    out = []
+    out: list[str] = []
     top = priorities(results["shortfall"])
     if len(top):
         items = [

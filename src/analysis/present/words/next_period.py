@@ -97,13 +97,13 @@ def plan_findings(
     inds = list(dict.fromkeys(frame["indicator"]))
     all_facts = {i: facts(frame, std, ds, i, base_year) for i in inds}
     ill = {i: _illustrative(ds, i, base_year) for i in inds}
-    status = [Sentence(t(key("overview"), lang, n=len(inds), **w), any(ill.values()))]
+    status: list[str] = [Sentence(t(key("overview"), lang, n=len(inds), **w), any(ill.values()))]
     problems: list[str] = []
     gaps: list[str] = []
     actions: list[str] = []
     for ind, f in all_facts.items():
         lab = plan_words.label(ds, ind, lang)
-        collected = (status, problems, gaps, actions)
+        collected: tuple[list[str], ...] = (status, problems, gaps, actions)
         n_before = [len(x) for x in collected]
         q = plan_words.qty_of(ds, ind, lang)
 
