@@ -232,6 +232,8 @@ def test_wrap_breaks_between_words_and_keeps_the_unit_together():
     assert lines == ["每百户居民社区", "综合服务设施", "面积", "(平方米/百户)"]
     assert F._wrap("持证社工占比(%)", 9) == "持证社工占比(%)"  # 6 + 3 * 0.55 em fits 9
     assert F._wrap("都匀市", 2) == "都匀市"  # a word longer than the width stays whole
+    # a unit in full-width brackets wider than the column is cut after its "/"
+    assert F._wrap("面积（平方米/百户）", 5) == "面积\n（平方米/\n百户）"
     assert F._wrap("城市社区综合服务设施覆盖率(%)", 6) == "城市社区综合\n服务设施\n覆盖率(%)"
     # English: 0.55 em a letter, breaks at spaces: "Facility area per 100" = 21 x 0.55 <= 12
     assert F._wrap("Facility area per 100 households (m2/100 hh)", 12) == (

@@ -161,6 +161,6 @@ def test_a_missing_kernel_falls_back_to_this_python(tmp_path, capsys):
     from analysis.runner.config import Task
 
     task = Task("k", "k", "k", path, {}, cwd=tmp_path, run_params=("data_dir", "top", "level"))
-    res = run_task(task, warm=False)
+    res = run_task(task)
     assert res.ok, res.error
     assert "42" in res.notebook.decode()

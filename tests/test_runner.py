@@ -706,7 +706,7 @@ def test_full_disk_while_storing_a_result_exits_1_with_one_message(tmp_path, cap
 
     p = make_project(tmp_path)
 
-    def fake_reports(ex, tasks, run_params, warm, on_done):  # no kernel: results at once
+    def fake_reports(ex, tasks, run_params, on_done):  # no kernel: results at once
         for t in tasks:
             on_done(t, Result(t.name, True, 0.1, b"{}", {"report": b"r", "full": b"f"}))
 

@@ -44,7 +44,8 @@ def _drop_private(df: pd.DataFrame) -> pd.DataFrame:
 
 
 # -- regions ----------------------------------------------------------------------------------
-_CJK = "[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
+# CJK punctuation, ideographs and full-width forms (built from code points: no CJK literal)
+_CJK = "[{}-{}{}-{}{}-{}]".format(*map(chr, (0x3000, 0x303F, 0x4E00, 0x9FFF, 0xFF00, 0xFFEF)))
 ZH_TEXT = ("name_zh", "unit_zh", "definition_zh")  # indicators.csv columns shown in Chinese
 
 

@@ -420,10 +420,28 @@ def _width(s: str) -> float:
     return sum(1.0 if _CJK.match(ch) else 0.55 for ch in s)
 
 
+def _split_wide(token: str, width: int) -> list[str]:
+    """A token wider than ``width`` em (a long unit in full-width brackets) cut into pieces
+    that fit, after a "/" where there is one, else between characters; others unchanged."""
+    if _width(token) <= width or not _CJK.search(token) or token[:1] not in "(\uff08":
+        return [token]
+    cut = token.find("/") + 1
+    if 0 < cut < len(token) and _width(token[:cut]) <= width:
+        return [token[:cut], *_split_wide(token[cut:], width)]
+    pieces, cur = [], ""
+    for ch in token:
+        if cur and _width(cur + ch) > width:
+            pieces.append(cur)
+            cur = ch
+        else:
+            cur += ch
+    return [*pieces, cur] if cur else pieces
+
+
 def _wrap(label: str, width: int = 9) -> str:
     """Break a label into lines of at most about ``width`` em, only between words (``words``):
     a Chinese word, a unit in brackets or an English word is never split."""
-    tokens = words(label)
+    tokens = [piece for tok in words(label) for piece in _split_wide(tok, width)]
     ascii_text = not _CJK.search(label)
     sep = " " if ascii_text else ""
     lines: list[str] = []
