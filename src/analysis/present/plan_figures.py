@@ -30,7 +30,7 @@ from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 
 from analysis import paths, results
-from analysis.analyses import baseline, gaps, targets
+from analysis.analyses import baseline, gaps, next_period, targets
 from analysis.data import words
 from analysis.data.denominators import census_years
 from analysis.errors import check_choice
@@ -49,6 +49,8 @@ from analysis.results import tables as rtables
 
 FIGURE_SETS = ("all", "baseline", "trends")
 REPORT = "04_plan_figures"  # the folder of the twin CSVs under <outputs>/data/
+# the next-period columns of a twin CSV: report 06's, without its increment and share
+NEXT_TWIN = [c for c in next_period.COLUMNS if c not in ("increment", "share")]
 MAIN_INDICATOR = "facility_area_per_100hh"
 WORKER_INDICATOR = "workers_per_10k_urban"
 MAX_PANELS = 12  # small multiples: at most 12 county panels (3 rows of 4) on one page
@@ -769,19 +771,7 @@ def _table_next(c: _Ctx) -> PlanItem | None:
         }
     )
     fmts = {col: "#,##0.0" for col in frame.columns[2:4]}
-    data = top[
-        [
-            "region_code",
-            "indicator",
-            "baseline_year",
-            "baseline",
-            "target_year",
-            "projected_p",
-            "standard",
-            "target",
-            "basis",
-        ]
-    ]
+    data = top[NEXT_TWIN]
     data = data.rename(columns={"target": "next_target"}).reset_index(drop=True)
     obs = c.ds.obs(inds, c.ds.top)
     return c.table(
@@ -822,19 +812,7 @@ def _table_county_targets(c: _Ctx, ind: str) -> PlanItem | None:
     )
     d = c.decimals(ind)
     fmts = {col: "#,##0" + ("." + "0" * d if d else "") for col in frame.columns[1:5]}
-    data = one[
-        [
-            "region_code",
-            "indicator",
-            "baseline_year",
-            "baseline",
-            "target_year",
-            "projected_p",
-            "standard",
-            "target",
-            "basis",
-        ]
-    ]
+    data = one[NEXT_TWIN]
     data = data.rename(columns={"target": "next_target"}).reset_index(drop=True)
     obs = c.ds.obs(ind, [c.ds.top, *c.units])
     return c.table(
