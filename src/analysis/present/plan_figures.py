@@ -30,7 +30,7 @@ from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 
 from analysis import paths, results
-from analysis.analyses import baseline, gaps, next_period, targets
+from analysis.analyses import baseline, evaluation, gaps, next_period, targets
 from analysis.data import words
 from analysis.data.denominators import census_years
 from analysis.errors import check_choice
@@ -51,6 +51,8 @@ FIGURE_SETS = ("all", "baseline", "trends")
 REPORT = "04_plan_figures"  # the folder of the twin CSVs under <outputs>/data/
 # the next-period columns of a twin CSV: report 06's, without its increment and share
 NEXT_TWIN = [c for c in next_period.COLUMNS if c not in ("increment", "share")]
+# the final-evaluation columns of a twin CSV: report 05's, up to the target
+EVAL_TWIN = list(evaluation.COLUMNS[: evaluation.COLUMNS.index("target") + 1])
 MAIN_INDICATOR = "facility_area_per_100hh"
 WORKER_INDICATOR = "workers_per_10k_urban"
 MAX_PANELS = 12  # small multiples: at most 12 county panels (3 rows of 4) on one page
@@ -718,18 +720,7 @@ def _table_final(c: _Ctx) -> PlanItem | None:
         }
     )
     fmts = {col: "#,##0.0" for col in frame.columns[2:5]}
-    data = top[
-        [
-            "region_code",
-            "indicator",
-            "baseline_year",
-            "baseline",
-            "final_year",
-            "final",
-            "target_year",
-            "target",
-        ]
-    ].rename(columns={"target": "held_target"})
+    data = top[EVAL_TWIN].rename(columns={"target": "held_target"})
     data = data.assign(final_status=top["status"].to_numpy()).reset_index(drop=True)
     return c.table(
         "final_results",
