@@ -13,6 +13,7 @@ numbers stored as objects (rounded values and dashes) are turned back into numbe
 
 from __future__ import annotations
 
+import html
 import numbers
 
 import numpy as np
@@ -62,6 +63,9 @@ def reader_frame(frame: pd.DataFrame, lang: str = "zh", missing: str | None = No
     return out
 
 
+LONG = 30  # rows above which a page table shows what needs attention, the rest folded
+
+
 def table(
     frame: pd.DataFrame,
     ds=None,
@@ -70,15 +74,58 @@ def table(
     caption: str = "",
     note: str = "",
     digits: int = 1,
+    attention=None,
+    csv: str = "",
+    limit: int = LONG,
 ) -> None:
-    """Show ``caption`` (bold), the table (``display.show``) and ``note`` below it."""
+    """Show ``caption`` (bold), the table (``display.show``) and ``note`` below it.
+
+    A table longer than ``limit`` rows reads at 88 units and more: the rows flagged in
+    ``attention`` (a boolean sequence, one per row: below the standard, a change of status)
+    are shown, with a sentence saying how many of how many; the whole table follows folded
+    in a ``<details>`` element (one click away), with a link to its CSV (``csv``, relative
+    to the page) when given. Without ``attention`` a long table is shown folded as a whole.
+    """
     f = reader_frame(frame, lang)
     decimals = {c: digits for c in f.columns if pd.api.types.is_float_dtype(f[c])}
     if caption:
         _show(_markdown(f"**{caption}**"))
-    _show(_display.show(f, ds, lang, decimals=decimals))
+    if len(f) <= limit:
+        _show(_display.show(f, ds, lang, decimals=decimals))
+    else:
+        _long_table(f, ds, lang, decimals, attention, csv)
     if note:
         _show(_markdown(note))
+
+
+def _long_table(f: pd.DataFrame, ds, lang: str, decimals, attention, csv: str) -> None:
+    """The rows needing attention, then the whole table folded (see ``table``)."""
+    from IPython.display import HTML
+
+    n = len(f)
+    if attention is not None:
+        mask = np.asarray(attention, dtype=bool)
+        if mask.shape != (n,):
+            raise ValueError(f"attention has {mask.shape} values for {n} rows")
+        k = int(mask.sum())
+        _show(_markdown(t("chapter.attention_rows", lang, shown=k, rows=n)))
+        if k:
+            _show(_display.show(f[mask].reset_index(drop=True), ds, lang, decimals=decimals))
+        summary = t("chapter.full_table", lang, rows=n)
+    else:
+        summary = t("chapter.full_table_only", lang, rows=n)
+    link = (
+        f' <a href="{html.escape(csv)}" download>{t("chapter.csv_link", lang)}</a>'
+        if csv
+        else ""
+    )
+    body = _display.show(f, ds, lang, decimals=decimals).to_html()
+    _show(
+        HTML(
+            f'<details class="full-table"><summary>{html.escape(summary)}</summary>'
+            f"{body}</details>{link}"
+        )
+    )
 
 
 def title(text: str, lang: str = "zh") -> str:

@@ -66,10 +66,23 @@ class Page:
         data: pd.DataFrame | None = None,
         name: str = "",
         digits: int = 1,
+        attention=None,
     ) -> None:
-        """A numbered table with its note; ``data`` (code-named) is written as ``name``.csv."""
+        """A numbered table with its note; ``data`` (code-named) is written as ``name``.csv.
+
+        A table of more than ``chapter.LONG`` rows shows the rows flagged in ``attention``
+        (one boolean per row) and folds the whole table, with a link to the CSV.
+        """
+        csv = f"../data/{self.report}/{name}.csv" if data is not None and name else ""
         chapter.table(
-            frame, self.ds, self.lang, caption=self.num.table(title), note=note, digits=digits
+            frame,
+            self.ds,
+            self.lang,
+            caption=self.num.table(title),
+            note=note,
+            digits=digits,
+            attention=attention,
+            csv=csv,
         )
         if data is not None:
             self.write(data, name)
