@@ -18,7 +18,9 @@ def shown(monkeypatch):
 
 
 def _frame(n: int) -> pd.DataFrame:
-    return pd.DataFrame({"单位": [f"U{i:03d}" for i in range(n)], "值": [float(i) for i in range(n)]})
+    return pd.DataFrame(
+        {"单位": [f"U{i:03d}" for i in range(n)], "值": [float(i) for i in range(n)]}
+    )
 
 
 def _html(obj) -> str:

@@ -115,9 +115,7 @@ def _long_table(f: pd.DataFrame, ds, lang: str, decimals, attention, csv: str) -
     else:
         summary = t("chapter.full_table_only", lang, rows=n)
     link = (
-        f' <a href="{html.escape(csv)}" download>{t("chapter.csv_link", lang)}</a>'
-        if csv
-        else ""
+        f' <a href="{html.escape(csv)}" download>{t("chapter.csv_link", lang)}</a>' if csv else ""
     )
     body = _display.show(f, ds, lang, decimals=decimals).to_html()
     _show(
