@@ -130,3 +130,29 @@ def test_default_data_one_county_year_by_hand():
         * 1e4,
         rel=1e-9,
     )
+
+
+def test_an_estimated_urban_population_never_exceeds_the_total():
+    """Urban 60 -> 90 of 100 -> 105 between censuses: extrapolated it would pass the total
+    within a few years; the estimate is capped at the estimated total of that year."""
+    from types import SimpleNamespace
+
+    from analysis.data.denominators import stock_frame, stocks
+
+    regions = pd.DataFrame({"code": ["P"], "parent_code": [""]})
+    rows = [
+        ("P", 2010, "population", 100.0),
+        ("P", 2020, "population", 105.0),
+        ("P", 2010, "urban_population", 60.0),
+        ("P", 2020, "urban_population", 90.0),
+    ]
+    obs = pd.DataFrame(rows, columns=["region_code", "year", "indicator", "value"])
+    ds = SimpleNamespace(observations=obs, regions=regions)
+    years = [2020, 2025, 2030]
+    raw, _ = stock_frame(obs[obs["indicator"] == "urban_population"], regions, years)
+    total, _ = stocks(ds, "population", years)
+    urban, b = stocks(ds, "urban_population", years)
+    assert raw.loc["P", 2030] > total.loc["P", 2030]  # the uncapped trend passes the total
+    assert urban.loc["P", 2030] == total.loc["P", 2030]
+    assert urban.loc["P", 2020] == 90.0 and b.loc["P", 2030] == "estimated"
+    assert (urban <= total).all().all()

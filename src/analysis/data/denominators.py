@@ -227,9 +227,22 @@ def _root_path(
     return np.exp(inside + rate * np.maximum(t - xs[-1], 0.0))
 
 
+# A stock that is part of another: its estimate never exceeds the whole's (an urban
+# population growing faster than the total would otherwise pass it after enough years).
+PART_OF = {"urban_population": "population", "rural_population": "population"}
+
+
 def stocks(
     ds, indicator: str, years: Sequence[int], assumption: str = "estimated"
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The stock ``indicator`` of data set ``ds`` as region x year values and bases."""
+    """The stock ``indicator`` of data set ``ds`` as region x year values and bases; an
+    estimated part (``PART_OF``) is capped at the estimate of its whole."""
     o = ds.observations[ds.observations["indicator"] == indicator]
-    return stock_frame(o, ds.regions, years, assumption)
+    wide, basis = stock_frame(o, ds.regions, years, assumption)
+    whole = PART_OF.get(indicator)
+    if whole is None or not (ds.observations["indicator"] == whole).any():
+        return wide, basis
+    total, _ = stocks(ds, whole, years, assumption)
+    cap = total.reindex(index=wide.index, columns=wide.columns)
+    over = (basis == "estimated") & cap.notna() & (wide > cap)
+    return wide.mask(over, cap), basis
