@@ -100,6 +100,22 @@ def _pick(
     return target, basis
 
 
+def _above_row(now, projected: float, standard: float, aggregate, higher: bool, share: float):
+    """The row of a region above the units (an intermediate region or the whole): its
+    target is ``_top_target`` of its units' aggregate, its standard and its trend at p."""
+    target, basis = _top_target(aggregate, standard, projected, higher)
+    return {
+        "baseline_year": now["year"],
+        "baseline": now["value"],
+        "projected_p": projected,
+        "standard": standard,
+        "target": target,
+        "basis": basis,
+        "increment": target - now["value"],
+        "share": share,
+    }
+
+
 def _prefecture(
     ds: Dataset,
     ind: str,
@@ -190,30 +206,11 @@ def indicator_targets(
         m_now = ct.latest(ds, ind, [m], base_year).iloc[0]
         m_std = standard if meta["kind"] in ct.STANDARD_KINDS else float(split.loc[m, "target"])
         agg = _prefecture(ds, ind, f["target"], base_year, target_year, us)
-        m_target, m_basis = _top_target(agg, m_std, trend.loc[m], higher)
-        f.loc[m] = {
-            "baseline_year": m_now["year"],
-            "baseline": m_now["value"],
-            "projected_p": trend.loc[m],
-            "standard": m_std,
-            "target": m_target,
-            "basis": m_basis,
-            "increment": m_target - m_now["value"],
-            "share": float(unit_share[us].sum()),
-        }
+        f.loc[m] = _above_row(m_now, trend.loc[m], m_std, agg, higher, float(unit_share[us].sum()))
     top_now = ct.latest(ds, ind, [top], base_year).iloc[0]
     aggregate = _prefecture(ds, ind, f["target"], base_year, target_year, units)
-    top_target, top_basis = _top_target(aggregate, standard, trend.loc[top], higher)
-    f.loc[top] = {
-        "baseline_year": top_now["year"],
-        "baseline": top_now["value"],
-        "projected_p": trend.loc[top],
-        "standard": standard,
-        "target": top_target,
-        "basis": top_basis,
-        "increment": top_target - top_now["value"],
-        "share": 100.0 if inc.sum() > 0 else 0.0,
-    }
+    share = 100.0 if inc.sum() > 0 else 0.0
+    f.loc[top] = _above_row(top_now, trend.loc[top], standard, aggregate, higher, share)
     f["indicator"], f["target_year"] = ind, target_year
     f["baseline_year"] = f["baseline_year"].astype("Int64")
     return f.rename_axis("region_code").reset_index()[list(COLUMNS)]

@@ -24,7 +24,10 @@ is, with its **basis**:
     they are scaled to sum to X_P(t): X_R = (X_P − Σ observed children)·ŝ_R/Σ ŝ(unobserved);
     otherwise (P has children outside the data, e.g. one prefecture of a province)
     X_R = X_P·ŝ_R;
-  * an observed value of a region replaces its estimate, and its children are scaled to it.
+  * an observed value of a region replaces its estimate, and its children are scaled to it;
+  * an estimated part never exceeds its whole (``PART_OF``): in the default data county
+    522728's urban share of the prefecture grew from 2010 to 2020 fast enough that its
+    extrapolated urban population passes its total population from 2027; it is capped there.
 
 For Qiannan no prefecture or county yearly totals were found (only the 2023 population of
 one county-level city), so the default data estimate from the Guizhou bulletins (2021-2023) down to
