@@ -65,7 +65,11 @@ def built(tmp_path_factory):
 
 
 def _rows(table) -> list[list[str]]:
-    return [[c.text for c in row.cells] for row in table.rows]
+    """Cell texts; a body cell wrapped between words (line breaks) read as one line."""
+    head, *body = table.rows
+    return [[c.text for c in head.cells]] + [
+        [c.text.replace("\n", "") for c in r.cells] for r in body
+    ]
 
 
 def _docx(path) -> Document:

@@ -185,3 +185,45 @@ def facts(batch: Batch, code: str) -> Facts:
         group_rank=group_rank,
         group_n=group_n,
     )
+
+
+@dataclass(frozen=True)
+class Advice:
+    """What a profile's recommendations rest on, from the unit's own gaps (codes only)."""
+
+    code: str
+    below: list[str]  # indicators below their standard, largest relative gap first
+    n_standards: int  # indicators with a standard and a value
+    lagging: list[str]  # themes in the lagging tier, lowest score first
+    target_year: int  # year of the plan targets judged (0: none)
+    unmet: list[str]  # targets of ``target_year`` not met, largest relative shortfall first
+    met: list[str]  # targets of ``target_year`` met
+
+    @property
+    def no_gap(self) -> bool:
+        """No indicator below its standard, no lagging theme and no target missed."""
+        return not (self.below or self.lagging or self.unmet)
+
+
+def advice(batch: Batch, code: str, evaluation: pd.DataFrame | None = None) -> Advice:
+    """The unit's gaps in the order its recommendations take them: indicators below their
+    standard by relative shortfall (gap / standard, ``facts``), themes in the lagging tier
+    (sd rule, ``gaps.tier_table``) by score, and the plan targets of the ``evaluation``
+    (rows of ``results.open(ds).evaluation``: ``status`` met / not_met) missed, by relative
+    shortfall ``difference_pct`` (most negative first)."""
+    f = facts(batch, code)
+    code = f.code
+    tier = batch.tier.loc[code].drop(labels=["index"], errors="ignore")
+    dims = [str(d) for d in tier.index if tier[d] == "lagging"]
+    order = sorted(range(len(dims)), key=lambda k: (float(batch.index.loc[code, dims[k]]), k))
+    lag = [dims[k] for k in order]
+    year, unmet, met = 0, [], []
+    if evaluation is not None and len(evaluation):
+        rows = evaluation[evaluation["region_code"].astype(str) == code]
+        if len(rows):
+            year = int(rows["target_year"].iloc[0])
+            missed = rows[rows["status"] == "not_met"]
+            missed = missed.sort_values("difference_pct", kind="stable")
+            unmet = [str(i) for i in missed["indicator"]]
+            met = [str(i) for i in rows.loc[rows["status"] == "met", "indicator"]]
+    return Advice(code, list(f.below), f.n_standards, lag, year, unmet, met)

@@ -123,6 +123,7 @@ def table_parts(table: Table, landscape: bool) -> list[Table]:
                 table.illustrative,
                 table.lang,
                 None if table.row_decimals is None else table.row_decimals[start : start + n],
+                table.wrap,
             )
         )
     return parts
@@ -285,8 +286,19 @@ def _table(doc, table: Table, landscape: bool) -> None:
             set_run_font(p.add_run(part.caption), caption_font(), LATIN_FONT, 10.5, bold=True)
         if len(parts) > 1:
             p.paragraph_format.page_break_before = True
-        add_three_line_table(doc, part, east_asia_font=body_font(), width_cm=text_cm)
+        tab = add_three_line_table(doc, part, east_asia_font=body_font(), width_cm=text_cm)
+        if len(parts) == 1:
+            _keep_together(tab)
     _paragraph(doc, table.note, size_pt=9, space_after_pt=14)
+
+
+def _keep_together(tab) -> None:
+    """Keep a table that fits on a page on one page: every row's paragraphs keep with the
+    next row (Word and Writer then move the whole table rather than split it)."""
+    for row in tab.rows[:-1]:
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                p.paragraph_format.keep_with_next = True
 
 
 def needs_landscape(table: Table) -> bool:

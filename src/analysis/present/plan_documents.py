@@ -117,14 +117,27 @@ class _Doc:
     def unit(self, ind: str) -> str:
         return str(self.ds.indicator(ind)[f"unit_{self.lang}"] or "")
 
-    def table(self, frame: pd.DataFrame, title: str, obs: pd.DataFrame, method: str = "") -> str:
-        """Append a numbered table (marked illustrative when any value is); its number."""
+    def table(
+        self,
+        frame: pd.DataFrame,
+        title: str,
+        obs: pd.DataFrame,
+        method: str = "",
+        wrap: tuple[str, ...] = (),
+    ) -> str:
+        """Append a numbered table (marked illustrative when any value is); its number. The
+        cells of the ``wrap`` columns (names, reasons) may take two lines in Word."""
         caption = self.num.table(title)
         ill = captions.is_illustrative(self.ds, obs)
         note = captions.source_note(self.ds, obs, self.lang, method=method)
         tab = Table(frame.reset_index(drop=True), caption, note, {}, ill, self.lang)
-        self.items.append(TableItem(Table(tab.frame, tab.title, note, {}, ill, self.lang)))
+        shown = Table(tab.frame, tab.title, note, {}, ill, self.lang, wrap=wrap)
+        self.items.append(TableItem(shown))
         return self.number("table")
+
+    def text_columns(self) -> tuple[str, ...]:
+        """The columns of long text in the indicator tables (may wrap onto two lines)."""
+        return (self.tr("col.indicator"), self.tr("col.basis"))
 
     def number(self, kind: str) -> str:
         return str(self.num.counts[kind])
@@ -202,7 +215,8 @@ def evaluation(
             )
     top_obs = obs_all[obs_all["region_code"] == ds.top]
     method = t("present.note_sep", lang).join([d.tr("eval.attribute_source"), *late])
-    d.table(pd.DataFrame(rows), d.tr("eval.indicator_title", period=period), top_obs, method)
+    title = d.tr("eval.indicator_title", period=period)
+    d.table(pd.DataFrame(rows), title, top_obs, method, wrap=d.text_columns())
 
     d.head(d.tr("eval.h3"))
     first = d.num.counts["table"] + 1
@@ -360,7 +374,9 @@ def next_period(
             }
         )
     top_obs = obs[obs["region_code"] == ds.top]
-    d.table(pd.DataFrame(rows), d.tr("next.table_title", period=period), top_obs)
+    d.table(
+        pd.DataFrame(rows), d.tr("next.table_title", period=period), top_obs, wrap=d.text_columns()
+    )
 
     d.head(d.tr("next.h2"))
     titles = dict(zip(ds.sources["id"], ds.sources["title"], strict=True))

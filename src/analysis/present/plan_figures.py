@@ -179,10 +179,11 @@ class _Ctx:
         return PlanItem(key, "figure", caption, note, fig, number=number, **kw)
 
     def table(
-        self, key, title, frame, obs, fmts, *, extra=None, method="", data=None, rows=None
+        self, key, title, frame, obs, fmts, *, extra=None, method="", data=None, rows=None, wrap=()
     ) -> PlanItem:
         """A table item: caption, note (with the sum check), Excel formats (``rows``: the
-        decimals of each row when rows hold different indicators), the twin ``data``."""
+        decimals of each row when rows hold different indicators), the twin ``data``; the
+        cells of the ``wrap`` columns may take two lines in Word."""
         caption = self.num.table(title)
         note = self.note(obs, extra, method)
         tab = Table(
@@ -193,6 +194,7 @@ class _Ctx:
             illustrative=self.illustrative(obs, extra),
             lang=self.lang,
             row_decimals=rows,
+            wrap=tuple(wrap),
         )
         number = self.num.counts["table"]
         return PlanItem(key, "table", caption, note, table=tab, number=number, data=data)
@@ -774,6 +776,7 @@ def _table_next(c: _Ctx) -> PlanItem | None:
         method=c.tr("next_method", year=base, p=f"{rtables.P:.0%}"),
         data=data,
         rows=[c.decimals(i) for i in inds],
+        wrap=(c.tr("indicator"), c.tr("basis")),
     )
 
 

@@ -78,6 +78,7 @@ class Context:
     note_shortfall: str
     illustrative: bool
     tier_words: dict[str, str] = field(default_factory=dict)
+    evaluation: pd.DataFrame | None = None  # the plan period's evaluation (results model)
     layouts: dict[str, Any] = field(default_factory=dict)  # figure_png's canonical layout
 
 
@@ -125,7 +126,60 @@ def context(batch: P.Batch, lang: str = "zh") -> Context:
         ),
         illustrative=captions.is_illustrative(ds, obs),
         tier_words=tier_labels(lang),
+        evaluation=_evaluation(ds),
     )
+
+
+def _evaluation(ds: Any) -> pd.DataFrame | None:
+    """The evaluation of the data set's last plan period (``results.open(ds).evaluation``,
+    report 05's numbers), or None when the data set has no plan period."""
+    from analysis import results
+    from analysis.results import tables as rtables
+
+    periods = rtables.periods(ds)
+    if not periods:
+        return None
+    base, target = periods[-1]
+    return results.open(ds).evaluation(base, target)
+
+
+def advice(ctx: Context, code: str) -> list[str]:
+    """The recommendations of one unit (``profile.advice``): the indicators below their
+    standard, largest relative gap first (the first with its numbers), the lagging themes,
+    and the plan targets missed; a unit with no gap is told so."""
+    from analysis.present.words import plan_text
+    from analysis.present.words.gap_text import theme_label
+    from analysis.present.words.plan_text import mid
+
+    b, lang = ctx.batch, ctx.lang
+    a = P.advice(b, code, ctx.evaluation)
+    if a.no_gap:
+        return [captions.localise(t("profile.advice_none", lang, name=ctx.names[code]), lang)]
+    out = []
+    if a.below:
+        first = a.below[0]
+        fields = {
+            "first": mid(ctx.label[first]),
+            "value": _qty(ctx, first, b.values.loc[code, first]),
+            "target": _qty(ctx, first, b.target[first]),
+            "pct": display.number(P.profile(b, code).loc[first, "gap_pct"], 1),
+        }
+        labels_ = plan_text.names([mid(ctx.label[i]) for i in a.below], lang, ranked=False)
+        key = "profile.advice_below" if len(a.below) > 1 else "profile.advice_below_one"
+        out.append(t(key, lang, labels=labels_, **fields))
+    else:
+        out.append(t("profile.advice_no_gap", lang, k=a.n_standards))
+    if a.lagging:
+        themes = plan_text.names([mid(theme_label(d, lang)) for d in a.lagging], lang, ranked=False)
+        out.append(t("profile.advice_lagging", lang, themes=themes, units=ctx.units))
+    label = b.ds.label
+    if a.unmet:
+        labels_ = [mid(label(i, lang, unit=False)) for i in a.unmet]
+        labels_ = plan_text.names(labels_, lang, ranked=False)
+        out.append(t("profile.advice_unmet", lang, year=a.target_year, labels=labels_))
+    elif a.met:
+        out.append(t("profile.advice_all_met", lang, year=a.target_year, n=len(a.met)))
+    return [captions.localise(s, lang) for s in out]
 
 
 # --- text --------------------------------------------------------------------------------
@@ -394,6 +448,8 @@ def build(ctx: Context, code: str) -> list[Block]:
     else:
         cap = num.table(t("profile.table_shortfall", lang, name=who, year=year))
         blocks += [Block("table", cap, table=short), Block("note", ctx.note_shortfall)]
+    blocks.append(sec("profile.section_advice"))
+    blocks += [Block("text", s) for s in advice(ctx, code)]
     return blocks
 
 

@@ -34,7 +34,8 @@ class Table:
     """A display-ready table: ``frame`` columns are header labels (with units), rows as shown.
 
     ``caption`` is the numbered title ("Table 1 ..."), ``note`` the source note, ``formats`` maps a
-    column to an Excel number format ("0.0", "#,##0", "0.0%").
+    column to an Excel number format ("0.0", "#,##0", "0.0%"); the cells of the ``wrap``
+    columns (long names, reasons) may wrap between words onto two lines in Word.
     """
 
     frame: pd.DataFrame
@@ -44,6 +45,7 @@ class Table:
     illustrative: bool = False
     lang: str = "zh"
     row_decimals: list[int] | None = None  # rows of different indicators: decimals by row
+    wrap: tuple[str, ...] = ()  # text columns whose cells may wrap onto two lines in docx
 
     def format_of(self, row: int, col) -> str | None:
         """The number format of a cell: the column's, with the row's decimals when the rows
@@ -282,12 +284,35 @@ def wrap_header(text: str, width_em: float) -> list[str]:
     return _wrap(text, max(1, int(width_em + 1e-9))).split("\n")
 
 
+def _print_em(s: str) -> float:
+    """Printed width of a cell's text in em of the table font: CJK and full-width characters 1,
+    "%" 0.85, capitals 0.7, other characters 0.5 (Times New Roman's advance widths)."""
+    return sum(
+        1.0 if ord(ch) > 0x2E80 else 0.85 if ch == "%" else 0.7 if ch.isupper() else 0.5 for ch in s
+    )
+
+
+def two_line_em(text: str, least: float = 1.0) -> int:
+    """The narrowest whole width in em (at least ``least``) at which ``wrap_header`` breaks
+    ``text`` into at most two lines (its one-line width when no width does)."""
+    from analysis.present.figures import _width
+
+    w, widest = max(1, int(np.ceil(least - 1e-9))), max(1, int(np.ceil(_width(text))))
+    while w < widest and len(wrap_header(text, w)) > 2:
+        w += 1
+    return w
+
+
+CELL_SPARE_EM = 0.3  # a cell's text never fills its column to the last point (Writer's rounding)
+
+
 def _widths(
     table: Table, size_pt: float, whole_words: bool = True
 ) -> tuple[list[float], list[float]]:
-    """(least, preferred) printed width of every column in cm at ``size_pt`` (CJK 1 em, others
-    0.55 em, plus 0.4 cm padding): data cells never wrap and (``whole_words``) a header word
-    is never broken (least), headers wrap between words in at most two lines (preferred)."""
+    """(least, preferred) printed width of every column in cm at ``size_pt`` (``_print_em`` plus
+    ``CELL_SPARE_EM``, plus 0.4 cm padding): data cells never wrap and (``whole_words``) a
+    header word is never broken (least); headers wrap between words in at most two lines
+    (preferred, ``two_line_em``); a ``wrap`` column's cells may take two lines (least)."""
     from analysis.present.figures import words
 
     em_cm = size_pt / 72 * 2.54
@@ -295,10 +320,13 @@ def _widths(
     least, pref = [], []
     for j, col in enumerate(f.columns):
         cells = [display_value(v, table.format_of(i, col)) for i, v in enumerate(f.iloc[:, j])]
-        data = max((_text_width(c) / 2 for c in cells), default=1.0)
+        data = max((_print_em(c) + CELL_SPARE_EM for c in cells), default=1.0)
+        two = data
+        if col in table.wrap:  # two lines between words, never narrower than a word
+            two = max((two_line_em(c) + CELL_SPARE_EM for c in cells), default=1.0)
         head_word = max((_text_width(w) / 2 for w in words(str(col))), default=1.0)
-        head = max(head_word, _text_width(str(col)) / 4)  # two header lines
-        least.append(round(max(data, head_word if whole_words else 0.0, 2.0) * em_cm + 0.4, 2))
+        head = two_line_em(str(col), head_word) + CELL_SPARE_EM + 0.05  # two lines, bold
+        least.append(round(max(two, head_word if whole_words else 0.0, 2.0) * em_cm + 0.4, 2))
         pref.append(round(max(data, head, 2.0) * em_cm + 0.4, 2))
     return least, pref
 
@@ -381,6 +409,7 @@ def add_three_line_table(
             set_run_font(run, font, size_pt=size_pt, bold=True)
             if k < len(lines) - 1:
                 run.add_break()
+    ems = [max(1.0, (w - 0.4) / (size_pt / 72 * 2.54) - CELL_SPARE_EM) for w in widths]
     values = f.to_numpy(dtype=object)
     template = None  # one body paragraph (alignment, spacing, run font) copied into each cell:
     for i in range(values.shape[0]):  # python-docx's per-run font setters cost ~1 ms a cell
@@ -395,8 +424,14 @@ def add_three_line_table(
                 template = copy.deepcopy(p._p)
             new = copy.deepcopy(template)
             w_t = new.find(f"{qn('w:r')}/{qn('w:t')}")
-            w_t.text = text
+            lines = wrap_header(text, ems[j]) if f.columns[j] in table.wrap else [text]
+            w_t.text = lines[0]
             w_t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            for line in lines[1:]:  # explicit breaks between words, as in the header
+                w_t.getparent().append(OxmlElement("w:br"))
+                w_t = copy.deepcopy(w_t)
+                w_t.text = line
+                new.find(qn("w:r")).append(w_t)
             old = tc.p_lst[0]
             old.addprevious(new)
             tc.remove(old)

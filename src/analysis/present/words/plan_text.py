@@ -27,23 +27,26 @@ def num(value: float | int | None, decimals: int = 0) -> str:
     return fmt(value, decimals)
 
 
-SHOWN = 6  # never more names than this in one sentence
+SHOWN = 6  # a longer list names this many and counts the others
+SLACK = 2  # a list at most this much longer than the limit is named in full
 
 
 def names(items: Sequence[str], lang: str = "zh", limit: int = SHOWN, ranked: bool = True) -> str:
     """``items`` joined by the catalogue separator; beyond ``limit`` (at most ``SHOWN``) the
-    first ones and "N in all, the most lagging named" (``plan_text.more``). Callers give
-    ``items`` most severe first (``worst_first``), so a shortened list names the worst;
-    ``ranked=False`` for lists that are not units ranked by severity (indicators, themes)."""
+    first ones and "N in all, the most lagging named" (``plan_text.more``). A list that
+    would leave out only ``SLACK`` names or fewer is named in full ("7 in all, the 6 worst
+    named, 1 left out" reads worse than the seven names). Callers give ``items`` most
+    severe first (``worst_first``), so a shortened list names the worst; ``ranked=False``
+    for lists that are not units ranked by severity (indicators, themes)."""
     items = list(items)
     if not items:
         return t("plan_text.none", lang)
     limit = max(1, min(int(limit), SHOWN))
-    shown = t("plan_text.sep", lang).join(items[:limit])
-    if len(items) > limit:
-        key = "plan_text.more_ranked" if ranked else "plan_text.more"
-        shown += t(key, lang, n=len(items) - limit, total=len(items), k=limit)
-    return shown
+    if len(items) <= limit + SLACK:
+        return t("plan_text.sep", lang).join(items)
+    key = "plan_text.more_ranked" if ranked else "plan_text.more"
+    more = t(key, lang, n=len(items) - limit, total=len(items), k=limit)
+    return t("plan_text.sep", lang).join(items[:limit]) + more
 
 
 def worst_first(severity: Mapping[str, float], codes: Sequence[str] | None = None) -> list[str]:
