@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.analyses import levels
 from analysis.analyses.gap_params import (
     Spec,
     coverage,
@@ -226,6 +227,85 @@ def shortfall_totals(short: pd.DataFrame) -> pd.DataFrame:
         }
     )
     return out.sort_values("cost", ascending=False, na_position="last", kind="stable")
+
+
+# -- the intermediate level (the prefectures of a province) ----------------------------------
+def group_standards(ds: Dataset, year: int, indicators: Sequence[str]) -> pd.DataFrame:
+    """Each region of the intermediate level (``levels.group_level``: the prefectures of a
+    province) and the top against each standard of ``indicators``, one row per region and
+    indicator: ``value`` is the region's own value (the data layer's aggregate of its units,
+    a ratio of sums for a ratio indicator: x_P = scale * sum num / sum den), ``target`` the
+    standard, ``gap`` = target - value in the indicator's direction (> 0: below it),
+    ``below`` whether the region as a whole is below it, ``n`` its units and ``n_below``
+    those below it (gap > 0, as in ``shortfall_table``). Empty without an intermediate level.
+    """
+    cols = ["region_code", "row", "indicator", "value", "target", "gap", "below", "n", "n_below"]
+    groups = levels.group_of(ds)
+    tg = targets(ds, list(indicators))
+    if groups.empty or tg.empty:
+        return pd.DataFrame(columns=cols)
+    codes = levels.codes_at(ds, str(levels.group_level(ds)))
+    regions = [*codes, ds.top]
+    own = ds.values(list(tg.index), year, regions)
+    units = ds.values(list(tg.index), year)
+    member = {g: groups.index[groups == g] for g in codes} | {ds.top: groups.index}
+    rows = []
+    for ind, std in tg.items():
+        sgn = 1.0 if meta(ds, [ind]).loc[ind, "direction"] == "higher" else -1.0
+        unit_gap = sgn * (float(std) - units[ind])
+        for r in regions:
+            v = float(own.loc[r, ind])
+            gap = sgn * (float(std) - v)
+            rows.append(
+                {
+                    "region_code": r,
+                    "row": levels.TOTAL if r == ds.top else levels.SUBTOTAL,
+                    "indicator": ind,
+                    "value": v,
+                    "target": float(std),
+                    "gap": gap,
+                    "below": bool(gap > 0),
+                    "n": len(member[r]),
+                    "n_below": int((unit_gap.reindex(member[r]) > 0).sum()),
+                }
+            )
+    return pd.DataFrame(rows, columns=cols)
+
+
+def shortfall_by_group(ds: Dataset, short: pd.DataFrame) -> pd.DataFrame:
+    """``short`` (``shortfall_table``) grouped by the intermediate level: for each indicator,
+    the units below the standard of each group, most severe first (``rank``), followed by
+    the group's subtotal row (units counted in ``n``, ``quantity`` and ``cost`` summed), and
+    the top's total row last; columns ``group`` (the group's code) and ``row``
+    (``unit``/``subtotal``/``total``) added. Empty without an intermediate level."""
+    groups = levels.group_of(ds)
+    if groups.empty or short.empty:
+        return short.iloc[0:0].assign(group=pd.Series(dtype=object), n=0, row="")
+    parts = []
+    for ind in dict.fromkeys(short["indicator"]):
+        f = short[short["indicator"] == ind].sort_values("rank", kind="stable")
+        f = f.assign(n=1)
+        g = levels.grouped(ds, f, sums=("n", "quantity", "cost"))
+        keep = ["indicator", "target", "quantity_of", "cost_basis"]
+        g[keep] = g[keep].fillna({k: f[k].iloc[0] for k in keep})
+        total = g[g["region_code"] == ds.top]
+        if total.empty:  # the top's row: the sums over every unit
+            total = pd.DataFrame(
+                [
+                    {
+                        "region_code": ds.top,
+                        **{k: f[k].iloc[0] for k in keep},
+                        **{c: f[c].sum(min_count=1) for c in ("n", "quantity", "cost")},
+                        "group": "",
+                        "row": levels.TOTAL,
+                    }
+                ]
+            )
+            g = pd.concat([g, total], ignore_index=True)
+        parts.append(g)
+    out = pd.concat(parts, ignore_index=True)
+    out["n"] = out["n"].astype(int)
+    return out
 
 
 # -- tiers ---------------------------------------------------------------------------------

@@ -88,6 +88,8 @@ def table(
     """
     f = reader_frame(frame, lang)
     decimals = {c: digits for c in f.columns if pd.api.types.is_float_dtype(f[c])}
+    given = frame.attrs.get("decimals") or {}  # per column (``gap_text.reading``) wins
+    decimals.update({c: d for c, d in given.items() if c in decimals})
     if caption:
         _show(_markdown(f"**{caption}**"))
     if len(f) <= limit:

@@ -43,6 +43,7 @@ from analysis.present.words.plan_text import (
 
 PRIORITY_N = 3  # shortfalls named in the first recommendation
 SIGNIFICANT = 0.05
+EVEN = 10.0  # percentage points from half: a Theil split within this is stated as even
 
 
 def standard_word(ds: Dataset, ind: str, lang: str) -> str:
@@ -148,7 +149,7 @@ def _by_group(ds: Dataset, ind: str, std: float, below: set, year: int, lang: st
         t(
             "findings_gaps.group_status" if low else "findings_gaps.group_status_all",
             lang,
-            label=ds.label(ind, lang, unit=False),
+            label=mid(ds.label(ind, lang, unit=False)),
             n=len(codes),
             groups=word,
             k=len(low),
@@ -161,10 +162,10 @@ def _by_group(ds: Dataset, ind: str, std: float, below: set, year: int, lang: st
     ]
 
 
-def _lagging_items(tier: pd.DataFrame, ds: Dataset, lang: str) -> list[str]:
+def _lagging_items(tier: pd.DataFrame, ds: Dataset, lang: str, index: pd.DataFrame) -> list[str]:
     nm = ds.names(lang)
     dims = [c for c in tier.columns if c != "index"]
-    lag = _lagging_order(tier)
+    lag = _lagging_order(tier, index)
     return [
         t(
             "findings_gaps.lag_item",
@@ -177,13 +178,102 @@ def _lagging_items(tier: pd.DataFrame, ds: Dataset, lang: str) -> list[str]:
     ]
 
 
-def _lagging_order(tier: pd.DataFrame) -> list[str]:
+def _lagging_order(tier: pd.DataFrame, index: pd.DataFrame | None = None) -> list[str]:
     """The units of the lagging index tier, most lagging first: by the number of lagging
-    dimensions, then by code."""
+    dimensions, then by the development index (lowest first), then by code."""
     dims = [c for c in tier.columns if c != "index"]
-    lag = tier.index[tier["index"] == "lagging"]
-    count = {c: float((tier.loc[c, dims] == "lagging").sum()) for c in lag}
-    return worst_first(count)
+    lag = list(tier.index[tier["index"] == "lagging"])
+    count = {c: int((tier.loc[c, dims] == "lagging").sum()) for c in lag}
+    score = {c: 0.0 for c in lag}
+    if index is not None:
+        score = {c: float(index.loc[c, "index"]) for c in lag}
+    return sorted(lag, key=lambda c: (-count[c], score[c], str(c)))
+
+
+def _lagging_groups(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
+    """Where the lagging units are, by the intermediate level (the prefectures): the groups
+    with the most lagging units first (then the largest share of their units)."""
+    groups = levels.group_of(ds)
+    level = levels.group_level(ds)
+    lag = _lagging_order(results["tiers"], results["index"])
+    if groups.empty or level is None or not lag:
+        return []
+    nm = ds.names(lang)
+    size = groups.value_counts()
+    count = groups.reindex(lag).value_counts()
+    order = sorted(count.index, key=lambda g: (-count[g], -count[g] / size[g], str(g)))
+    items = [
+        t("findings_gaps.group_lag_item", lang, name=nm[g], m=int(size[g]), k=int(count[g]))
+        for g in order
+    ]
+    text = t(
+        "findings_gaps.group_lagging",
+        lang,
+        k=len(lag),
+        units=ds.units_word(lang),
+        n=len(order),
+        groups=region_words.units_word(level, (), lang),
+        items=names(items, lang),
+    )
+    return [Sentence(text, illustrative(ds, spec.indicators, spec.year))]
+
+
+def _group_theil(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
+    """How much of the differences in the indicator with the widest spread lies between the
+    regions of the intermediate level (population-weighted Theil T decomposition), when the
+    units are grouped by that level."""
+    level = levels.group_level(ds)
+    s = spread(results, ds, spec)
+    if level is None or spec.grouping != level or s is None:
+        return []
+    ineq = results["inequality"]
+    row = ineq[
+        (ineq["year"] == spec.year)
+        & (ineq["weighting"] == "population")
+        & (ineq["indicator"] == s["indicator"])
+    ]
+    if row.empty or pd.isna(row["theil_t_between_share"].iloc[0]):
+        return []
+    share = float(row["theil_t_between_share"].iloc[0]) * 100
+    side = "even" if abs(share - 50) < EVEN else "between" if share > 50 else "within"
+    text = t(
+        f"findings_gaps.group_theil_{side}",
+        lang,
+        groups=region_words.units_word(level, (), lang),
+        units=ds.units_word(lang),
+        label=mid(ds.label(s["indicator"], lang, unit=False)),
+        between=num(share, 1),
+        within=num(100 - share, 1),
+    )
+    return [Sentence(text, illustrative(ds, [s["indicator"]], spec.year))]
+
+
+def _group_actions(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
+    """The regions of the intermediate level below a standard as a whole, most lagging
+    first, for support from the whole (one sentence per indicator)."""
+    level = levels.group_level(ds)
+    if level is None:
+        return []
+    codes = levels.codes_at(ds, level)
+    nm = ds.names(lang)
+    out: list[str] = []
+    for ind, std in targets(ds).items():
+        own = ds.values([ind], spec.year, codes)[ind]
+        sgn = 1.0 if ds.indicator(ind)["direction"] == "higher" else -1.0
+        gap = (sgn * (float(std) - own)).dropna()
+        low = worst_first(gap[gap > 0].to_dict())
+        if not low:
+            continue
+        text = t(
+            "findings_gaps.act_groups",
+            lang,
+            label=mid(ds.label(ind, lang, unit=False)),
+            names=names([nm[g] for g in low], lang),
+            whole=ds.whole_word(lang),
+            units=ds.units_word(lang),
+        )
+        out.append(Sentence(text, illustrative(ds, [ind], spec.year)))
+    return out
 
 
 def spread(results: dict, ds: Dataset, spec: Spec) -> dict | None:
@@ -217,7 +307,7 @@ def spread(results: dict, ds: Dataset, spec: Spec) -> dict | None:
 def _problems(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
     units = ds.units_word(lang)
     out: list[str] = []
-    items = _lagging_items(results["tiers"], ds, lang)
+    items = _lagging_items(results["tiers"], ds, lang, results["index"])
     if items:
         out.append(
             t(
@@ -229,6 +319,7 @@ def _problems(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
             )
         )
         out[-1] = Sentence(out[-1], illustrative(ds, spec.indicators, spec.year))
+        out += _lagging_groups(results, ds, spec, lang)
     s = spread(results, ds, spec)
     if s:
         nm = ds.names(lang)
@@ -250,6 +341,7 @@ def _problems(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
             diff = num(s["hv"] - s["lv"], d)
             out.append(t("findings_gaps.spread_diff", lang, diff=diff, **common))
         out[-1] = Sentence(out[-1], illustrative(ds, [s["indicator"]], spec.year))
+        out += _group_theil(results, ds, spec, lang)
     wide = widening(results["beta"])
     if wide:
         labels = [mid(ds.label(i, lang, unit=False)) for i in wide]
@@ -360,8 +452,9 @@ def _actions(results: dict, ds: Dataset, spec: Spec, lang: str) -> list[str]:
         ]
         text = t("findings_gaps.act_priority", lang, items=names(items, lang))
         out.append(Sentence(text, illustrative(ds, top["indicator"].unique(), spec.year)))
+    out += _group_actions(results, ds, spec, lang)
     tier = results["tiers"]
-    lag = _lagging_order(tier)
+    lag = _lagging_order(tier, results["index"])
     if lag:
         dims = [c for c in tier.columns if c != "index"]
         count = Counter(d for c in lag for d in dims if tier.loc[c, d] == "lagging")
