@@ -38,8 +38,13 @@ QUANTITIES: dict[str, tuple[str, str | None]] = {
 }
 TEXT = {"final_status", "status"}
 # ``target`` means the value a region is held to in status tables, and the region's own
-# planned target in target-split tables (file name pattern -> quantity)
-TARGET_BY_FILE = (("county_targets_", "county_target"), ("", "held_target"))
+# planned target in target-split tables (file name pattern -> quantity): the county tables
+# of a split and report 06's per-group targets (``targets_by_prefecture``)
+TARGET_BY_FILE = (
+    ("county_targets_", "county_target"),
+    ("targets_by_", "county_target"),
+    ("", "held_target"),
+)
 
 
 def _years(frame: pd.DataFrame, col: str, ctx: dict[str, int]) -> pd.Series | None:

@@ -163,3 +163,23 @@ def test_profiles_name_their_prefecture_and_state_ties(ds):
         f = profile_page.P.facts(ctx.batch, code)
         for i in f.tied:  # an indicator on which all units are equal is never a best rank
             assert ctx.batch.values[i].nunique() == 1 and f.best != i
+
+
+def test_report_05_prefecture_table_is_the_results_models_rows(ds, tmp_path):
+    from analysis.present.words import evaluation as ew
+
+    ev = results.open(ds, cache_dir=tmp_path).evaluation(2020, 2025)
+    gf = ew.group_frame(ev, ds)
+    prefs = levels.codes_at(ds, "prefecture")
+    model = ev.set_index(["indicator", "region_code"])
+    for ind, f in gf.groupby("indicator", sort=False):
+        assert list(f["region_code"])[-1] == ds.top
+        assert sorted(f["region_code"][:-1]) == prefs
+        for _, row in f.iterrows():
+            m = model.loc[(ind, row["region_code"])]
+            assert row["status"] == m["status"] and bool(row["met"]) == bool(m["met"])
+            assert row["final"] == pytest.approx(m["final"], nan_ok=True)
+        top, body = f.iloc[-1], f.iloc[:-1]
+        # the prefectures' units partition the province's: counts add up to the top row's
+        for col in ("units", "units_met", "units_short", "units_no_data"):
+            assert body[col].sum() == top[col], (ind, col)

@@ -13,6 +13,7 @@ from analysis.analyses import evaluation as ev
 from analysis.present import captions, chapter
 from analysis.present.reports import page
 from analysis.present.words import evaluation as ew
+from analysis.present.words import grouped
 
 KIND = "05_final_evaluation"
 
@@ -70,14 +71,40 @@ def summary(r: Evaluation) -> None:
     pg.table(shown, title, r.note, data=r.summary, name="summary")
 
 
+def groups(r: Evaluation) -> None:
+    """Each region of the intermediate level (prefectures): its final result per indicator
+    and how many of its units met the target, most severe first (nothing without one)."""
+    pg = r.pg
+    gf = ew.group_frame(r.frame, pg.ds)
+    if gf.empty:
+        return
+    pg.heading("findings_evaluation.heading_groups", groups=grouped.group_word(pg.ds, pg.lang))
+    pg.table(
+        ew.group_display(gf, r.frame, pg.ds, pg.lang),
+        ew.group_caption(pg.ds, r.target_year, pg.lang),
+        r.note,
+        data=gf,
+        name=f"by_{grouped.level(pg.ds)}",
+        attention=ew.group_attention(gf),
+    )
+
+
 def by_area(r: Evaluation) -> None:
-    """One table per indicator: every region's final value, target and difference."""
+    """One table per indicator: every region's final value, target and difference (units
+    grouped by the intermediate level with its subtotal rows, when there is one)."""
     pg = r.pg
     pg.heading("reports.evaluation.by_area")
     for ind in r.summary["indicator"]:
-        one = r.frame[r.frame["indicator"] == ind]
+        one = grouped.arrange(pg.ds, r.frame[r.frame["indicator"] == ind])
         title = ew.counties_caption(pg.ds, ind, r.target_year, pg.lang)
-        pg.table(ew.display(one, pg.ds, pg.lang), title, r.note, data=one, name=f"counties_{ind}")
+        pg.table(
+            ew.display(one, pg.ds, pg.lang),
+            title,
+            r.note,
+            data=one,
+            name=f"counties_{ind}",
+            attention=ew.attention(one),
+        )
 
 
 def methods(r: Evaluation) -> None:

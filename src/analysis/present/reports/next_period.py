@@ -14,6 +14,7 @@ from analysis.analyses import national
 from analysis.analyses import next_period as npd
 from analysis.present import captions, chapter, figures
 from analysis.present.reports import page
+from analysis.present.words import grouped
 from analysis.present.words import national as natw
 from analysis.present.words import next_period as npw
 
@@ -79,15 +80,46 @@ def proposed(r: NextPeriod) -> None:
     pg.table(shown, title, note, data=r.summary, name="summary")
 
 
+def groups(r: NextPeriod) -> None:
+    """The target of each region of the intermediate level (prefectures), top row last, with
+    the units raised to the standard (nothing without an intermediate level)."""
+    pg = r.pg
+    gf = npw.group_frame(r.frame, pg.ds)
+    if gf.empty:
+        return
+    word = grouped.group_word(pg.ds, pg.lang)
+    pg.heading(
+        "findings_next.heading_groups",
+        pg.t("findings_next.groups_intro", groups=word),
+        groups=word,
+    )
+    pg.table(
+        npw.group_display(gf, r.frame, pg.ds, r.p, pg.lang),
+        npw.group_caption(pg.ds, r.target_year, pg.lang),
+        r.note,
+        data=gf,
+        name=f"targets_by_{grouped.level(pg.ds)}",
+        attention=npw.group_attention(gf),
+    )
+
+
 def by_area(r: NextPeriod) -> None:
-    """One table per indicator: every region's proposed target and its basis."""
+    """One table per indicator: every region's proposed target and its basis (units grouped
+    by the intermediate level with its subtotal rows, when there is one)."""
     pg = r.pg
     pg.heading("reports.next.by_area")
     for ind in r.summary["indicator"]:
-        one = r.frame[r.frame["indicator"] == ind]
+        one = grouped.arrange(pg.ds, r.frame[r.frame["indicator"] == ind])
         title = pg.t("evaluation.table_next", label=pg.ds.label(ind, pg.lang), target=r.target_year)
         shown = npw.display(one, pg.ds, r.p, pg.lang)
-        pg.table(shown, title, r.note, data=one, name=f"county_targets_{ind}")
+        pg.table(
+            shown,
+            title,
+            r.note,
+            data=one,
+            name=f"county_targets_{ind}",
+            attention=npw.attention(one, pg.ds),
+        )
 
 
 def national_series(r: NextPeriod) -> national.SeriesProjection:

@@ -17,6 +17,7 @@ from analysis import results
 from analysis.analyses import targets as tv
 from analysis.present import captions, chapter, figures
 from analysis.present.reports import page
+from analysis.present.words import grouped
 from analysis.present.words import next_period as npw
 from analysis.present.words import targets as tw
 from analysis.results import tables as rtables
@@ -157,7 +158,14 @@ def projection(r: Projection) -> None:
     if not r.observed_since_base:  # every status would read "no data since the base year"
         shown = shown.drop(columns=[pg.t("targets.status")])
     title = pg.t("targets.table_projection", year=view.target_year)
-    pg.table(shown, title, r.note, data=view.projection_frame(), name="projection")
+    pg.table(
+        shown,
+        title,
+        r.note,
+        data=tw.with_groups(view, view.projection_frame()),
+        name="projection",
+        attention=tw.projection_attention(view, r.observed_since_base),
+    )
 
 
 def county_targets(r: Projection) -> None:
@@ -171,7 +179,7 @@ def county_targets(r: Projection) -> None:
         )
         frame, _ = r.res.next_targets(view.base_year, view.target_year, p=p, rule=r.rule)
         for ind in view.indicators:
-            one = frame[frame["indicator"] == ind]
+            one = grouped.arrange(ds, frame[frame["indicator"] == ind])
             title = pg.t(
                 "evaluation.table_next", label=ds.label(ind, pg.lang), target=view.target_year
             )
@@ -181,18 +189,21 @@ def county_targets(r: Projection) -> None:
                 r.note,
                 data=one,
                 name=f"county_targets_{ind}",
+                attention=npw.attention(one, ds),
             )
         return
     pg.heading("reports.projection.county", pg.t("reports.projection.county_intro"))
     rule_name = tw.rule_label(r.rule, pg.lang)
     for ind in view.indicators:
         title = pg.t("targets.table_county", label=ds.label(ind, pg.lang), rule=rule_name)
+        one = tw.county_frame(view, ind, r.rule)
         pg.table(
-            tw.county_table(view, ind, r.rule, pg.lang),
+            tw.county_display(ds, one, pg.lang),
             title,
             r.note,
-            data=view.county_frame(ind, r.rule),
+            data=one,
             name=f"county_targets_{ind}",
+            attention=tw.still_short(view, one),
         )
 
 
@@ -205,8 +216,9 @@ def scenarios(r: Projection) -> None:
         tw.scenario_table(r.view, pg.lang),
         title,
         r.note,
-        data=r.view.scenario_frame(),
+        data=tw.with_groups(r.view, r.view.scenario_frame()),
         name="scenarios",
+        attention=tw.scenario_attention(r.view),
     )
 
 

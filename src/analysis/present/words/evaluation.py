@@ -14,17 +14,18 @@ from analysis.data import Dataset
 from analysis.messages import t
 from analysis.present.findings import Sentence
 from analysis.present.numbers import fmt
-from analysis.present.words import periods, plan_words
+from analysis.present.words import grouped, periods, plan_words
 from analysis.present.words.labels import rule_label, status_label, status_labels
 from analysis.present.words.tidy import tidy
 
 
 def display(frame: pd.DataFrame, ds: Dataset, lang: str = "zh") -> pd.DataFrame:
-    """The evaluation of one indicator (or all) for reading: names, labels, no NaN."""
-    names = ds.names(lang)
+    """The evaluation of one indicator (or all) for reading: names, labels, no NaN; a frame
+    arranged by ``grouped.arrange`` shows its subtotal and total rows as such and the
+    group of every row."""
     out = pd.DataFrame(
         {
-            t("targets.region", lang): frame["region_code"].map(names).to_numpy(),
+            t("targets.region", lang): grouped.region_names(ds, frame, lang),
             t("targets.indicator", lang): [ds.label(i, lang) for i in frame["indicator"]],
             t("targets.baseline", lang): frame["baseline"].to_numpy(),
             t("evaluation.final_year", lang): frame["final_year"].astype("Int64").to_numpy(),
@@ -40,7 +41,128 @@ def display(frame: pd.DataFrame, ds: Dataset, lang: str = "zh") -> pd.DataFrame:
     )
     if frame["indicator"].nunique() == 1:  # the caption names the indicator
         out = out.drop(columns=[t("targets.indicator", lang)])
+    if grouped.ROW in frame.columns:
+        out = grouped.with_group_column(ds, out, frame, lang)
     return tidy(out, 1)
+
+
+def attention(frame: pd.DataFrame) -> np.ndarray:
+    """Rows needing attention in a table of final results: the target not met (or no final
+    value), or a status that flips under the census-held population."""
+    flips = frame["flips"].astype(bool) if "flips" in frame.columns else False
+    return (~frame["met"].astype(bool) | flips).to_numpy(bool)
+
+
+GROUP_COLUMNS = (
+    "indicator",
+    "region_code",
+    "final_year",
+    "final",
+    "target_year",
+    "target",
+    "difference",
+    "difference_pct",
+    "met",
+    "status",
+    "units",
+    "units_met",
+    "units_short",
+    "units_no_data",
+)
+
+
+def group_frame(frame: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
+    """Per indicator, each region of the group level (prefectures) with its final value,
+    target, status (the results model's own row) and how many of its units met the target,
+    fell short or have no final value; most severe first (not met by the largest share of
+    the target, then the largest share of units short, then code), the top row last.
+    Empty without an intermediate level."""
+    members = grouped.members(ds)
+    if not members:
+        return pd.DataFrame(columns=list(GROUP_COLUMNS))
+    parts = []
+    for _, f in frame.groupby("indicator", sort=False):
+        f = f.set_index("region_code")
+        rows = f.loc[[*members, ds.top]].reset_index()
+        counts = []
+        for code in rows["region_code"]:
+            us = f.loc[members.get(code, ds.unit_codes)]
+            known = us["final"].notna()
+            met = int((us["met"].astype(bool) & known).sum())
+            counts.append((len(us), met, int(known.sum()) - met, int((~known).sum())))
+        rows[["units", "units_met", "units_short", "units_no_data"]] = counts
+        pref = rows.iloc[:-1]
+        missed = ~pref["met"].astype(bool).to_numpy()
+        gap = np.where(missed, -pref["difference_pct"].fillna(0.0).to_numpy(float), 0.0)
+        share = (pref["units_short"] / pref["units"]).to_numpy(float)
+        severity = pd.Series(missed * 1e6 + gap * 1e3 + share, index=pref["region_code"].to_numpy())
+        order = grouped.severity_order(severity)
+        parts.append(
+            pd.concat([pref.set_index("region_code").loc[order].reset_index(), rows.iloc[-1:]])
+        )
+    return pd.concat(parts, ignore_index=True)[list(GROUP_COLUMNS)]
+
+
+def group_display(
+    gf: pd.DataFrame, frame: pd.DataFrame, ds: Dataset, lang: str = "zh"
+) -> pd.DataFrame:
+    """``group_frame`` for reading: each region's final value, target, result and its units
+    met (k/n), with its units short of the target (``frame``, the evaluation) named most
+    severe first."""
+    names = ds.names(lang)
+    members = grouped.members(ds)
+    w = {"units": ds.units_word(lang), "groups": grouped.group_word(ds, lang)}
+    out = pd.DataFrame(
+        {
+            t("targets.indicator", lang): [ds.label(i, lang) for i in gf["indicator"]],
+            t("targets.region", lang): [
+                t("targets.total_name", lang, name=names[c]) if c == ds.top else names[c]
+                for c in gf["region_code"]
+            ],
+            t("evaluation.final", lang): gf["final"].to_numpy(),
+            t("targets.target", lang): gf["target"].to_numpy(),
+            t("evaluation.difference", lang): gf["difference"].to_numpy(),
+            t("findings_evaluation.col.result", lang): status_labels(gf["status"], lang).to_numpy(),
+            t("findings_evaluation.col.group_units_met", lang, **w): [
+                f"{m}/{n}" for m, n in zip(gf["units_met"], gf["units"], strict=True)
+            ],
+            t("findings_evaluation.col.group_units_short", lang, **w): [
+                plan_words.name_list(ds, short_units(frame, i, members.get(c, ds.unit_codes)), lang)
+                if k
+                else None
+                for i, c, k in zip(
+                    gf["indicator"], gf["region_code"], gf["units_short"], strict=True
+                )
+            ],
+        }
+    )
+    return tidy(out, 1)
+
+
+def short_units(frame: pd.DataFrame, ind: str, codes) -> list[str]:
+    """The units among ``codes`` whose final value misses the target of ``ind``, most severe
+    first (the largest shortfall as a share of the target)."""
+    f = frame[(frame["indicator"] == ind) & frame["region_code"].isin(list(codes))]
+    f = f[f["final"].notna() & ~f["met"].astype(bool)]
+    return list(f.sort_values(["difference_pct", "region_code"])["region_code"])
+
+
+def group_attention(gf: pd.DataFrame) -> np.ndarray:
+    """Rows of ``group_frame`` needing attention: the region misses the target, or one of
+    its units misses it or has no final value."""
+    return (~gf["met"].astype(bool) | (gf["units_short"] > 0) | (gf["units_no_data"] > 0)).to_numpy(
+        bool
+    )
+
+
+def group_caption(ds: Dataset, target_year: int, lang: str = "zh") -> str:
+    """Title of the per-group results table (``findings_evaluation.table_groups``)."""
+    return t(
+        "findings_evaluation.table_groups",
+        lang,
+        groups=grouped.group_word(ds, lang),
+        year=target_year,
+    )
 
 
 def summary_display(summ: pd.DataFrame, ds: Dataset, lang: str = "zh") -> pd.DataFrame:
@@ -151,7 +273,8 @@ def plan_findings(frame: pd.DataFrame, ds: Dataset, target_year: int, lang: str 
                     **w,
                 )
             )
-        elif f["top_met"]:
+        problems.extend(group_sentences(frame, ds, ind, lab, lang))
+        if not f["short"] and f["top_met"]:
             done.append(lab)
             done_ids.append(ind)
         if np.isfinite(f["difference"]):
@@ -185,6 +308,42 @@ def plan_findings(frame: pd.DataFrame, ds: Dataset, target_year: int, lang: str 
         raise_ = t(key("action.raise"), lang, labels=t("chapter.sep", lang).join(done), **w)
         actions.append(Sentence(raise_, ill))
     return {"status": status, "problems": problems, "gaps": gaps, "actions": actions}
+
+
+def group_sentences(frame: pd.DataFrame, ds: Dataset, ind: str, lab: str, lang: str = "zh"):
+    """The regions of the group level (prefectures) against the target of ``ind``: how many
+    miss it as a whole (named, most severe first) and the one with the most units short
+    (``findings_evaluation.problem.groups`` / ``problem.groups_all``); none when every unit
+    met it or there is no intermediate level."""
+    members = grouped.members(ds)
+    if not members:
+        return []
+    f = frame[frame["indicator"] == ind].set_index("region_code")
+    short = {g: short_units(frame, ind, us) for g, us in members.items()}
+    if not any(short.values()):
+        return []
+    prefs = f.loc[list(members)]
+    missed = prefs[prefs["final"].notna() & ~prefs["met"].astype(bool)]
+    low = list(missed.sort_values(["difference_pct"]).index)
+    count = pd.Series({g: len(v) + len(v) / len(members[g]) / 2 for g, v in short.items()})
+    most = grouped.severity_order(count)[0]
+    tied = sum(len(v) == len(short[most]) for v in short.values()) > 1
+    key = "findings_evaluation.problem.groups" + ("" if low else "_all") + ("_even" if tied else "")
+    return [
+        t(
+            key,
+            lang,
+            label=lab,
+            n=len(members),
+            groups=grouped.group_word(ds, lang),
+            k=len(low),
+            names=plan_words.name_list(ds, low, lang),
+            most=ds.name(most, lang),
+            m=len(members[most]),
+            b=len(short[most]),
+            units=ds.units_word(lang),
+        )
+    ]
 
 
 def with_basis(sentence: str, f: dict, lang: str = "zh") -> str:

@@ -8,20 +8,21 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.analyses import county_targets as ct
 from analysis.analyses.next_period import facts
 from analysis.data import Dataset, words
 from analysis.messages import t
 from analysis.present.findings import Sentence, flag
 from analysis.present.numbers import fmt
-from analysis.present.words import periods, plan_words
+from analysis.present.words import grouped, periods, plan_words
 from analysis.present.words.labels import rule_label
 from analysis.present.words.targets import source_titles
 from analysis.present.words.tidy import tidy
 
 
 def display(frame: pd.DataFrame, ds: Dataset, p: float, lang: str = "zh") -> pd.DataFrame:
-    """One indicator's next-period table for reading."""
-    names = ds.names(lang)
+    """One indicator's next-period table for reading (an arranged frame with its subtotal
+    and total rows marked and the group of every row, ``grouped.arrange``)."""
     basis = {
         "standard": t("evaluation.basis_standard", lang),
         "trend": t("evaluation.basis_trend", lang),
@@ -40,9 +41,154 @@ def display(frame: pd.DataFrame, ds: Dataset, p: float, lang: str = "zh") -> pd.
             t("targets.increment", lang): frame["increment"].to_numpy(),
             t("findings_targets.share", lang, whole=ds.whole_word(lang)): frame["share"].to_numpy(),
         },
-        index=pd.Index(frame["region_code"].map(names), name=t("targets.region", lang)),
+        index=pd.Index(grouped.region_names(ds, frame, lang), name=t("targets.region", lang)),
+    )
+    if grouped.ROW in frame.columns:
+        out = grouped.with_group_column(ds, out, frame, lang, at=0)
+    return tidy(out, 1)
+
+
+def raised(frame: pd.DataFrame, ds: Dataset) -> pd.Series:
+    """Rows whose target is raised to the standard (basis ``standard``, above the baseline in
+    the indicator's direction): the units that need more than their trend."""
+    sgn = frame["indicator"].map(lambda i: ct.sign(ds, i))
+    up = sgn * (frame["target"] - frame["baseline"]) > 1e-9
+    return (frame["basis"].eq("standard") & up).fillna(False).astype(bool)
+
+
+def attention(frame: pd.DataFrame, ds: Dataset) -> np.ndarray:
+    """Rows needing attention in a next-period table: targets raised to the standard."""
+    return raised(frame, ds).to_numpy(bool)
+
+
+GROUP_COLUMNS = (
+    "indicator",
+    "region_code",
+    "baseline_year",
+    "baseline",
+    "target_year",
+    "projected_p",
+    "standard",
+    "target",
+    "basis",
+    "increment",
+    "units",
+    "units_raised",
+)
+
+
+def group_frame(frame: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
+    """Per indicator, the next-period target of each region of the group level
+    (prefectures; the results model's own rows) in code order, the top row last, with the
+    number of its units and of those whose target is raised to the standard. Empty
+    without an intermediate level."""
+    members = grouped.members(ds)
+    if not members:
+        return pd.DataFrame(columns=list(GROUP_COLUMNS))
+    up = frame.assign(_raised=raised(frame, ds).to_numpy())
+    parts = []
+    for _, f in up.groupby("indicator", sort=False):
+        f = f.set_index("region_code")
+        rows = f.loc[[*members, ds.top]].reset_index()
+        rows["units"] = [len(members.get(c, ds.unit_codes)) for c in rows["region_code"]]
+        rows["units_raised"] = [
+            int(f.loc[members.get(c, ds.unit_codes), "_raised"].sum()) for c in rows["region_code"]
+        ]
+        parts.append(rows)
+    return pd.concat(parts, ignore_index=True)[list(GROUP_COLUMNS)]
+
+
+def group_display(
+    gf: pd.DataFrame, frame: pd.DataFrame, ds: Dataset, p: float, lang: str = "zh"
+) -> pd.DataFrame:
+    """``group_frame`` for reading, with the units raised to the standard named (most
+    raised first, from ``frame``)."""
+    names = ds.names(lang)
+    members = grouped.members(ds)
+    w = {"units": ds.units_word(lang), "groups": grouped.group_word(ds, lang)}
+    basis = {
+        "standard": t("evaluation.basis_standard", lang),
+        "trend": t("evaluation.basis_trend", lang),
+        "aggregate": t("evaluation.basis_aggregate", lang, **words.fields(ds, lang)),
+        "": "",
+    }
+    out = pd.DataFrame(
+        {
+            t("targets.indicator", lang): [ds.label(i, lang) for i in gf["indicator"]],
+            t("targets.region", lang): [
+                t("targets.total_name", lang, name=names[c]) if c == ds.top else names[c]
+                for c in gf["region_code"]
+            ],
+            t("targets.baseline", lang): gf["baseline"].to_numpy(),
+            t("evaluation.projected_p", lang, p=f"{p:.0%}"): gf["projected_p"].to_numpy(),
+            t("evaluation.standard", lang): gf["standard"].to_numpy(),
+            t("evaluation.proposed", lang): gf["target"].to_numpy(),
+            t("evaluation.basis", lang): gf["basis"].map(basis).to_numpy(),
+            t("findings_next.col.group_raised", lang, **w): [
+                plan_words.name_list(
+                    ds, raised_units(frame, ds, i, members.get(c, ds.unit_codes)), lang
+                )
+                if k
+                else None
+                for i, c, k in zip(
+                    gf["indicator"], gf["region_code"], gf["units_raised"], strict=True
+                )
+            ],
+        }
     )
     return tidy(out, 1)
+
+
+def raised_units(frame: pd.DataFrame, ds: Dataset, ind: str, codes) -> list[str]:
+    """The units among ``codes`` whose target of ``ind`` is raised to the standard, the
+    largest rise first."""
+    f = frame[(frame["indicator"] == ind) & frame["region_code"].isin(list(codes))]
+    f = f[raised(f, ds).to_numpy()]
+    rise = (f["target"] - f["baseline"]).abs() * -1.0
+    return list(f.assign(_r=rise.to_numpy()).sort_values(["_r", "region_code"])["region_code"])
+
+
+def group_attention(gf: pd.DataFrame) -> np.ndarray:
+    """Rows of ``group_frame`` needing attention: regions with a unit raised to the standard."""
+    return (gf["units_raised"] > 0).to_numpy(bool)
+
+
+def group_caption(ds: Dataset, target_year: int, lang: str = "zh") -> str:
+    """Title of the per-group targets table (``findings_next.table_groups``)."""
+    return t(
+        "findings_next.table_groups", lang, groups=grouped.group_word(ds, lang), target=target_year
+    )
+
+
+def group_sentences(frame: pd.DataFrame, ds: Dataset, ind: str, lab: str, lang: str = "zh"):
+    """Where the units raised to the standard are, by region of the group level (most
+    first), and the region with the most (``findings_next.problem.groups``); none without
+    an intermediate level or when no unit is raised."""
+    members = grouped.members(ds)
+    if not members:
+        return []
+    up = {g: raised_units(frame, ds, ind, us) for g, us in members.items()}
+    count = pd.Series({g: len(v) + len(v) / len(members[g]) / 2 for g, v in up.items()})
+    hit = [g for g in grouped.severity_order(count) if up[g]]
+    if not hit:
+        return []
+    most = hit[0]
+    tied = sum(len(up[g]) == len(up[most]) for g in hit) > 1
+    return [
+        t(
+            "findings_next.problem.groups_even" if tied else "findings_next.problem.groups",
+            lang,
+            label=lab,
+            groups=grouped.group_word(ds, lang),
+            n=len(members),
+            k=len(hit),
+            names=plan_words.name_list(ds, hit, lang),
+            most=ds.name(most, lang),
+            m=len(members[most]),
+            b=len(up[most]),
+            units=ds.units_word(lang),
+        )
+    ]
 
 
 def summary_display(
@@ -132,6 +278,7 @@ def plan_findings(
                     **w,
                 )
             )
+        problems.extend(group_sentences(frame, ds, ind, lab, lang))
         hist = f["top_history"]
         if round(f["top_required"], plan_words.decimals(ds, ind)) <= 0:
             gap_key = "gap.top_hold"

@@ -88,9 +88,9 @@ def facts(view: Any, ind: str) -> dict[str, Any]:
             "behind": len(behind),
             "no_data": int((units["status"] == "no_data").sum()),
         },
-        "behind": list(units.loc[behind].sort_values("prob", kind="stable").index),
-        "unlikely": list(units.loc[unlikely].sort_values("prob").index),
-        "slipping": list(units.loc[slipping].sort_values("prob", kind="stable").index),
+        "behind": _by_severity(units, behind, short),
+        "unlikely": _by_severity(units, unlikely, short),
+        "slipping": _by_severity(units, slipping, short),
         "below": list(below.index),
     }
     fy, hist_top = _annual_change(view.history.loc[(ind, ds.top)], sgn)
@@ -111,6 +111,25 @@ def facts(view: Any, ind: str) -> dict[str, Any]:
             worst_first_year=fy,
         )
     return out
+
+
+def _by_severity(units: pd.DataFrame, codes, short: pd.Series) -> list[str]:
+    """``codes`` most severe first: the lowest probability of meeting the target, then the
+    largest shortfall from it now, then by code (never the order of the region codes
+    alone: many units share a probability below 1 %)."""
+    codes = list(codes)
+    if not codes:
+        return []
+    prob = units.loc[codes, "prob"].astype(float).round(6)
+    f = pd.DataFrame(
+        {
+            "p": prob.fillna(np.inf).to_numpy(),
+            "g": -short.reindex(codes).astype(float).fillna(-np.inf).to_numpy(),
+            "c": [str(c) for c in codes],
+        },
+        index=codes,
+    )
+    return list(f.sort_values(["p", "g", "c"], kind="stable").index)
 
 
 def _key(name: str) -> str:

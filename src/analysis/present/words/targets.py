@@ -15,14 +15,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.analyses import county_targets as ct
 from analysis.analyses.targets import TargetView, benchmarks
 from analysis.data import Dataset
 from analysis.errors import user_error
 from analysis.messages import t
-from analysis.methods import projection
+from analysis.methods import decompose, projection
 from analysis.present.captions import localise
 from analysis.present.numbers import fmt, missing
-from analysis.present.words import periods, target_findings
+from analysis.present.words import grouped, periods, target_findings
 from analysis.present.words.labels import (
     fallback_label,
     method_label,
@@ -96,7 +97,8 @@ def county_display(ds: Dataset, frame: pd.DataFrame, lang: str = "zh") -> pd.Dat
     for col in ("baseline_amount", "target_amount"):  # persons, square metres: whole units,
         if col in out:  # a target amount rounded up (640.5 persons needed: 641)
             out[col] = np.ceil(out[col].round(6)).astype("Int64")
-    out.index = pd.Index([names[c] for c in frame["region_code"]], name=_t("region", lang))
+    del names
+    out.index = pd.Index(grouped.region_names(ds, frame, lang), name=_t("region", lang))
     heads = {
         "baseline_year": _t("baseline_year", lang),
         "baseline": _t("baseline", lang),
@@ -107,7 +109,60 @@ def county_display(ds: Dataset, frame: pd.DataFrame, lang: str = "zh") -> pd.Dat
         "baseline_amount": _t("baseline_amount", lang),
         "target_amount": _t("target_amount", lang),
     }
-    return tidy(out.rename(columns=heads), 1)
+    out = out.rename(columns=heads)
+    if grouped.ROW in frame.columns:
+        out = grouped.with_group_column(ds, out, frame, lang, at=0)
+    return tidy(out, 1)
+
+
+def county_frame(view: TargetView, indicator: str, rule: str | None = None) -> pd.DataFrame:
+    """The plan's split of ``indicator`` (``TargetView.county_frame``); with an intermediate
+    level the split top -> intermediate regions -> units (``county_targets`` with its
+    levels: the same unit rows), arranged by ``grouped.arrange``."""
+    frame = view.county_frame(indicator, rule)
+    if grouped.level(view.ds) is None:
+        return frame
+    value = float(view.targets.loc[indicator, "target_value"])
+    rule = decompose.check_rule(view.rule if rule is None else rule)
+    full = ct.county_targets(
+        view.ds, indicator, value, rule, view.basis_year, view.target_year, with_levels=True
+    )
+    return grouped.arrange(view.ds, full)
+
+
+def still_short(view: TargetView, frame: pd.DataFrame) -> np.ndarray:
+    """Rows of a county-target frame whose region's latest value (the view's, up to the
+    as-of year) is still short of its target in the indicator's direction, or unknown."""
+    s = view.summary.set_index(["indicator", "region_code"])["latest_value"]
+    keys = list(zip(frame["indicator"], frame["region_code"].astype(str), strict=True))
+    latest = s.reindex(pd.MultiIndex.from_tuples(keys)).to_numpy(float)
+    sgn = np.array([ct.sign(view.ds, i) for i in frame["indicator"]], dtype=float)
+    gap = sgn * (frame["target"].to_numpy(float) - latest)
+    return ~(np.isfinite(gap) & (gap <= 1e-9))
+
+
+def projection_attention(view: TargetView, observed: bool = True) -> np.ndarray:
+    """Rows of ``projection_table`` needing attention: not met and not on track (behind, or
+    no data since the base year), or a status the probability puts at risk; when nothing
+    is ``observed`` after the base year (no status yet), a probability of meeting the
+    target below ``target_findings.LIKELY``."""
+    s = view.summary
+    if not observed:
+        prob = s["prob"].astype(float)
+        return (prob.notna() & (prob < target_findings.LIKELY)).to_numpy(bool)
+    ok = s["status"].isin(["met", "on_track"]) & s["risk"].astype(str).eq("")
+    return (~ok).to_numpy(bool)
+
+
+def with_groups(view: TargetView, frame: pd.DataFrame) -> pd.DataFrame:
+    """A code-named frame with ``region_code`` and the code of each row's region of the
+    group level (a column named after the level; the region itself for the group's own
+    row, blank for the top); unchanged without an intermediate level."""
+    lv = grouped.level(view.ds)
+    if lv is None:
+        return frame
+    of = grouped.group_of_rows(view.ds, frame["region_code"])
+    return frame.assign(**{lv: of})
 
 
 def title(view: TargetView, lang: str = "zh") -> str:
@@ -218,6 +273,10 @@ def projection_table(
             _t("status", lang): status_with_risk(s["status"], s["risk"], lang),
         }
     )
+    if grouped.level(view.ds) is not None:
+        col = t("targets.group_col", lang, groups=grouped.group_word(view.ds, lang))
+        codes = grouped.group_of_rows(view.ds, s["region_code"])
+        out.insert(2, col, [r.get(c, "") for c in codes])
     if models:  # the model of each series and why a simpler one replaced it
         out[_t("method", lang)] = [method_label(m, lang) for m in s["method"]]
         out[_t("fallback", lang)] = [fallback_label(c, lang) for c in s["fallback"]]
@@ -291,14 +350,14 @@ def county_table(
     view: TargetView, indicator: str, rule: str | None = None, lang: str = "zh"
 ) -> pd.DataFrame:
     """County targets for reading: baseline, target, increment and share of the
-    increment; the last row is the prefecture."""
-    return county_display(view.ds, view.county_frame(indicator, rule), lang)
+    increment; the last row is the whole region (units grouped by the intermediate level
+    with its subtotal rows, when there is one)."""
+    return county_display(view.ds, county_frame(view, indicator, rule), lang)
 
 
 def scenario_table(view: TargetView, lang: str = "zh") -> pd.DataFrame:
     """Display table: one row per indicator and region (aggregate first), the year the
     target is reached in each scenario (accelerated, business as usual, slow)."""
-    f = view.scenario_frame()
     horizon = int(view.forecast.years.max())
 
     def show(year: float, last_year: float, bounded: bool) -> str:
@@ -309,11 +368,7 @@ def scenario_table(view: TargetView, lang: str = "zh") -> pd.DataFrame:
         return str(int(year))
 
     cols = ("accelerated", "bau", "slow")
-    order = {r: k for k, r in enumerate(view.regions)}
-    f = f.assign(
-        _i=f["indicator"].map({i: k for k, i in enumerate(view.indicators)}),
-        _r=f["region_code"].map(order),
-    ).sort_values(["_i", "_r"])
+    f = _scenario_rows(view)
     labels = _ind_labels(view, lang)
     names = view.ds.names(lang)
     out = pd.DataFrame(
@@ -328,3 +383,21 @@ def scenario_table(view: TargetView, lang: str = "zh") -> pd.DataFrame:
             for y, ly in zip(f[f"{c}_year"], f["last_year"], strict=True)
         ]
     return out
+
+
+def _scenario_rows(view: TargetView) -> pd.DataFrame:
+    """``scenario_frame`` in the order of the scenario table (indicator, then region)."""
+    f = view.scenario_frame()
+    order = {r: k for k, r in enumerate(view.regions)}
+    return f.assign(
+        _i=f["indicator"].map({i: k for k, i in enumerate(view.indicators)}),
+        _r=f["region_code"].map(order),
+    ).sort_values(["_i", "_r"])
+
+
+def scenario_attention(view: TargetView) -> np.ndarray:
+    """Rows of ``scenario_table`` needing attention: on the business-as-usual path the target
+    is not reached by the target year."""
+    f = _scenario_rows(view)
+    bau = f["bau_year"].to_numpy(float)
+    return ~(np.isfinite(bau) & (bau <= view.target_year))
