@@ -71,7 +71,7 @@ def default(tmp_path_factory):
 
 def _csv(b: dict, report: str, name: str) -> pd.DataFrame:
     return pd.read_csv(
-        b["out"] / "data" / report / f"{name}.csv", dtype={"region_code": str, "prefecture": str}
+        b["out"] / "data" / report / f"{name}.csv", dtype={"region_code": str, "prefecture_code": str}
     )
 
 
@@ -165,7 +165,7 @@ def test_county_csvs_grouped_with_subtotals_and_prefecture_column(gz):
         ("03_target_projection_2025", "county_targets_facility_area_per_100hh"),
     ):
         f = _csv(gz, report, name)
-        assert {"region_code", "prefecture", "row"} <= set(f.columns), name
+        assert {"region_code", "prefecture_code", "row"} <= set(f.columns), name
         assert f["row"].iloc[-1] == "total" and f["region_code"].iloc[-1] == ds.top
         assert len(f) == len(ds.unit_codes) + len(members) + 1
         k = 0
@@ -173,7 +173,7 @@ def test_county_csvs_grouped_with_subtotals_and_prefecture_column(gz):
             block = f.iloc[k : k + len(kids) + 1]
             assert list(block["region_code"]) == [*kids, g], (name, g)
             assert list(block["row"]) == ["unit"] * len(kids) + ["subtotal"]
-            assert set(block["prefecture"].astype(str)) == {g}
+            assert set(block["prefecture_code"].astype(str)) == {g}
             k += len(kids) + 1
     # 03's split top -> prefecture -> county: a prefecture's target amount is the sum of its
     # counties' (the amounts of a ratio standard), and the top's the sum of all counties'

@@ -17,20 +17,10 @@ import pandas as pd
 from analysis.analyses import levels
 from analysis.analyses.gap_params import Spec
 from analysis.data import Dataset
-from analysis.data import words as region_words
 from analysis.messages import t
 from analysis.present.words.gap_text import reading
-
-
-def level(ds: Dataset) -> str | None:
-    """The level the units are grouped by (``levels.group_level``), None without one."""
-    return levels.group_level(ds)
-
-
-def groups_word(ds: Dataset, lang: str = "zh") -> str:
-    """What the regions of the intermediate level are called together (the prefectures)."""
-    lv = level(ds)
-    return region_words.units_word(lv, (), lang) if lv else ""
+from analysis.present.words.grouped import group_word as groups_word
+from analysis.present.words.grouped import level
 
 
 def _t(key: str, ds: Dataset, lang: str, **fields) -> str:

@@ -52,7 +52,7 @@ def arrange(ds: Dataset, frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` (one indicator; rows for the top, intermediate regions and units, column
     ``region_code``) grouped: units by group, each group's own row after its units, other
     intermediate rows (deeper trees) before the top row, the top last; with the group's
-    code in a column named after the level and ``row``. Unchanged without a level."""
+    code in a column ``<level>_code`` and ``row``. Unchanged without a level."""
     lv = level(ds)
     if lv is None:
         return frame
@@ -63,7 +63,7 @@ def arrange(ds: Dataset, frame: pd.DataFrame) -> pd.DataFrame:
         rest["group"] = group_of_rows(ds, rest["region_code"])
         rest[ROW] = levels.SUBTOTAL
         out = pd.concat([out.iloc[:-1], rest, out.iloc[-1:]], ignore_index=True)
-    return out.rename(columns={"group": lv}).reset_index(drop=True)
+    return out.rename(columns={"group": f"{lv}_code"}).reset_index(drop=True)
 
 
 def arrange_all(ds: Dataset, frame: pd.DataFrame) -> pd.DataFrame:
@@ -91,7 +91,7 @@ def group_names(ds: Dataset, arranged: pd.DataFrame, lang: str = "zh") -> list[s
     """The group's name of each row of an arranged frame ("" for the top row)."""
     lv = level(ds)
     names = ds.names(lang)
-    return [names.get(str(g), "") if isinstance(g, str) and g else "" for g in arranged[lv]]
+    return [names.get(str(g), "") if isinstance(g, str) and g else "" for g in arranged[f"{lv}_code"]]
 
 
 def with_group_column(

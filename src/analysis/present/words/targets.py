@@ -162,7 +162,7 @@ def with_groups(view: TargetView, frame: pd.DataFrame) -> pd.DataFrame:
     if lv is None:
         return frame
     of = grouped.group_of_rows(view.ds, frame["region_code"])
-    return frame.assign(**{lv: of})
+    return frame.assign(**{f"{lv}_code": of})
 
 
 def title(view: TargetView, lang: str = "zh") -> str:
