@@ -71,7 +71,8 @@ def default(tmp_path_factory):
 
 def _csv(b: dict, report: str, name: str) -> pd.DataFrame:
     return pd.read_csv(
-        b["out"] / "data" / report / f"{name}.csv", dtype={"region_code": str, "prefecture_code": str}
+        b["out"] / "data" / report / f"{name}.csv",
+        dtype={"region_code": str, "prefecture_code": str},
     )
 
 

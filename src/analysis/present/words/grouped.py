@@ -91,7 +91,9 @@ def group_names(ds: Dataset, arranged: pd.DataFrame, lang: str = "zh") -> list[s
     """The group's name of each row of an arranged frame ("" for the top row)."""
     lv = level(ds)
     names = ds.names(lang)
-    return [names.get(str(g), "") if isinstance(g, str) and g else "" for g in arranged[f"{lv}_code"]]
+    return [
+        names.get(str(g), "") if isinstance(g, str) and g else "" for g in arranged[f"{lv}_code"]
+    ]
 
 
 def with_group_column(
