@@ -245,9 +245,10 @@ def ranked_bar(
     height, font = _rows(rows, 1.6 + (0.6 if several else 0.0), 0.48, min_font=min_font)
     fig = style.new_figure("full", height_cm=height)
     axes = list(fig.subplots(1, len(panels), squeeze=False, sharex=True)[0])
-    behind = highlight is None and standard is not None and np.isfinite(standard)
-    if highlight is None:
-        highlight = behind_standard(v, standard, lower_is_better) if behind else ()
+    ref = float("nan") if standard is None else float(standard)
+    behind = highlight is None and bool(np.isfinite(ref))
+    if highlight is None:  # by default: the units short of the standard
+        highlight = behind_standard(v, ref, lower_is_better) if behind else ()
     hl = {str(h) for h in highlight}
     span = np.nanmax(np.abs(np.r_[vals, [standard or 0.0]])) or 1.0
     std = float(standard) if standard is not None else float("nan")
@@ -312,11 +313,10 @@ def ranked_bar(
     if handles:  # below the axes: never on the standard line or a bar
         # several panels: above them, the shared axis label takes the bottom
         where = "outside upper center" if several and xlabel else "outside lower center"
-        fig.legend(handles=handles, loc=where, ncol=len(handles))
+        fig.legend(handles=handles, loc=cast(Any, where), ncol=len(handles))
     _title(fig, None if several else axes[0], title)
     if has_std:
-        for ax, texts in zip(axes, texts_by_ax, strict=True):
-            _clear_line(fig, ax, texts, std, span)
+        _clear_line(fig, list(zip(axes, texts_by_ax, strict=True)), std, span)
     return fig
 
 
@@ -328,26 +328,28 @@ def behind_standard(values: pd.Series, standard: float, lower_is_better: bool = 
     return [str(k) for k in v.index[short.to_numpy()]]
 
 
-def _clear_line(fig: Figure, ax: Axes, texts: list, x_line: float, span: float) -> None:
+def _clear_line(fig: Figure, panels: list, x_line: float, span: float) -> None:
     """Move value labels that the vertical line at ``x_line`` would strike through to just right
-    of the line, widening the axis when a moved label would leave it."""
+    of the line, widening the axis when a moved label would leave it; ``panels`` are
+    (axes, labels) pairs sharing their x axis, checked together after one layout pass."""
     for _ in range(4):  # widening the axis shrinks the scale: check again
-        fig.canvas.draw()
+        fig.draw_without_rendering()  # the layout and the text boxes, no pixels
         renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-        to_data = ax.transData.inverted()
-        xd = ax.transData.transform((x_line, 0))[0]
-        right = ax.get_xlim()[1]
         moved = False
-        for txt in texts:
-            box = txt.get_window_extent(renderer)
-            if box.x0 - 1 <= xd <= box.x1 + 1:
-                txt.set_x(x_line + span * 0.01)
-                txt.set_horizontalalignment("left")
-                moved = True
-                width = to_data.transform((box.x1, 0))[0] - to_data.transform((box.x0, 0))[0]
-                right = max(right, x_line + span * 0.01 + width * 1.15)
-        if right > ax.get_xlim()[1]:
-            ax.set_xlim(ax.get_xlim()[0], right)
+        for ax, texts in panels:
+            to_data = ax.transData.inverted()
+            xd = ax.transData.transform((x_line, 0))[0]
+            right = ax.get_xlim()[1]
+            for txt in texts:
+                box = txt.get_window_extent(renderer)
+                if box.x0 - 1 <= xd <= box.x1 + 1:
+                    txt.set_x(x_line + span * 0.01)
+                    txt.set_horizontalalignment("left")
+                    moved = True
+                    width = to_data.transform((box.x1, 0))[0] - to_data.transform((box.x0, 0))[0]
+                    right = max(right, x_line + span * 0.01 + width * 1.15)
+            if right > ax.get_xlim()[1]:
+                ax.set_xlim(ax.get_xlim()[0], right)
         if not moved:
             return
 

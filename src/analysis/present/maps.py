@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from matplotlib import patheffects
+from matplotlib.artist import Artist
 from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
@@ -223,7 +224,7 @@ def choropleth(
     )
     pc.set_array(vals[has])
     ax.add_collection(pc)
-    handles = []
+    handles: list[Artist] = []
     if grp is not None:
         for path in group_outlines(feats, grp):
             ax.add_patch(

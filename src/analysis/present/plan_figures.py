@@ -274,7 +274,7 @@ def _heatmap(c: _Ctx) -> list[PlanItem]:
     # one colour scale for every page: the range of the whole matrix
     full = matrix.to_numpy(dtype=float)
     ok = np.isfinite(full)
-    scale = {"vmin": float(full[ok].min()), "vmax": float(full[ok].max())} if ok.any() else {}
+    lo, hi = (float(full[ok].min()), float(full[ok].max())) if ok.any() else (None, None)
     out = []
     for rows in chunks:
         sub = matrix.iloc[list(rows)]
@@ -283,7 +283,8 @@ def _heatmap(c: _Ctx) -> list[PlanItem]:
             annot=annot.iloc[list(rows)],
             max_rows=PAGE_ROWS,
             min_font=figures.MIN_FONT_PT,  # a Word page: split, rows fit one A4 page
-            **scale,
+            vmin=lo,
+            vmax=hi,
             **kw,
         )
         codes = [k for k, name in c.names.items() if name in set(sub.index)]
