@@ -245,10 +245,10 @@ def ranked_bar(
     height, font = _rows(rows, 1.6 + (0.6 if several else 0.0), 0.48, min_font=min_font)
     fig = style.new_figure("full", height_cm=height)
     axes = list(fig.subplots(1, len(panels), squeeze=False, sharex=True)[0])
-    ref = float("nan") if standard is None else float(standard)
-    behind = highlight is None and bool(np.isfinite(ref))
+    level = float("nan") if standard is None else float(standard)
+    behind = highlight is None and bool(np.isfinite(level))
     if highlight is None:  # by default: the units short of the standard
-        highlight = behind_standard(v, ref, lower_is_better) if behind else ()
+        highlight = behind_standard(v, level, lower_is_better) if behind else ()
     hl = {str(h) for h in highlight}
     span = np.nanmax(np.abs(np.r_[vals, [standard or 0.0]])) or 1.0
     std = float(standard) if standard is not None else float("nan")
