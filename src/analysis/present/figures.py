@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from typing import Any, cast
 
+import matplotlib as mpl
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -73,19 +74,29 @@ def format_values(values) -> list[str]:
 
 
 MAX_HEIGHT_CM = 22.0  # an A4 page's text block is about 24.7 cm tall; leave room for the caption
-MIN_FONT_PT = 6.0  # no row label below this at print size
+MIN_FONT_PT = 6.0  # no row label below this at print size (Word pages: ``min_font``)
+PAGE_FONT_PT = 8.0  # the default: row labels of page figures, shown at print size (96 px/in)
 PANEL_ROWS = 40  # ranked bars: at most this many units in one panel
 MAX_FULL_PANELS = 3  # ... and up to this many panels side by side (120 units drawn in full)
 EXTREMES = 40  # beyond that: the highest and the lowest units, the full ranking in the table
 HEATMAP_ROWS = 60  # heatmap and status chart: rows drawn in full up to twice this, else ends
 
 
-def _rows(n: int, fixed_cm: float, per_row_cm: float, min_cm: float = 5.0) -> tuple[float, float]:
+def _rows(
+    n: int,
+    fixed_cm: float,
+    per_row_cm: float,
+    min_cm: float = 5.0,
+    min_font: float = MIN_FONT_PT,
+) -> tuple[float, float]:
     """Figure height (cm) for ``n`` rows and the row-label font size (pt): rows shrink so the
-    figure fits one A4 page, but never below ``MIN_FONT_PT`` (the figure grows instead)."""
-    least = MIN_FONT_PT / 0.75 / 72 * 2.54  # row height (cm) that holds a MIN_FONT_PT label
+    figure fits one A4 page, but never below ``min_font`` (the figure grows instead).
+
+    A label of ``f`` pt needs a row of ``f / 0.75`` pt; height = ``fixed_cm + n * row``;
+    font = ``clip(row * 0.75, min_font, max(7.5, min_font))``."""
+    least = min_font / 0.75 / 72 * 2.54  # row height (cm) that holds a min_font label
     per_row = max(least, min(per_row_cm, (MAX_HEIGHT_CM - fixed_cm) / max(n, 1)))
-    font = float(min(7.5, max(MIN_FONT_PT, per_row / 2.54 * 72 * 0.75)))
+    font = float(min(max(7.5, min_font), max(min_font, per_row / 2.54 * 72 * 0.75)))
     return max(min_cm, fixed_cm + per_row * n), font
 
 
@@ -199,18 +210,24 @@ def ranked_bar(
     *,
     standard: float | None = None,
     standard_label: str | None = None,
-    highlight: Iterable[str] = (),
+    highlight: Iterable[str] | None = None,
+    lower_is_better: bool = False,
     title: str = "",
     xlabel: str = "",
     lang: str = "zh",
+    min_font: float = PAGE_FONT_PT,
 ) -> Figure:
     """Horizontal bars sorted from largest (top) to smallest, with an optional standard line.
 
-    ``values`` is indexed by display label; labels in ``highlight`` are drawn in orange.
+    ``values`` is indexed by display label; labels in ``highlight`` are drawn in orange. By
+    default (``highlight=None``) with a standard, the units short of it are the orange ones
+    (below it, or above it with ``lower_is_better``; ``behind_standard``), named in the
+    legend as short of the standard; ``highlight=()`` draws every bar in blue.
     Missing values are listed as ``figures.no_data`` at the bottom. Many units are split into
     side-by-side panels of at most ``PANEL_ROWS`` (``rank_panels``); beyond
     ``PANEL_ROWS * MAX_FULL_PANELS`` only the first and last ``EXTREMES`` are drawn, with a
-    note that the full ranking is in the table. Labels are never below ``MIN_FONT_PT``.
+    note that the full ranking is in the table. Row labels are never below ``min_font``
+    (default ``PAGE_FONT_PT``, for pages; ``MIN_FONT_PT`` for a Word page).
     """
     style.check_lang(lang)
     _non_empty(values, "what_ranked_bar")
@@ -225,9 +242,13 @@ def ranked_bar(
     panels = rank_panels(n)
     rows = max(len(p) for p in panels)
     several = len(panels) > 1
-    height, font = _rows(rows, 1.6 + (0.6 if several else 0.0), 0.48)
+    height, font = _rows(rows, 1.6 + (0.6 if several else 0.0), 0.48, min_font=min_font)
     fig = style.new_figure("full", height_cm=height)
     axes = list(fig.subplots(1, len(panels), squeeze=False, sharex=True)[0])
+    level = float("nan") if standard is None else float(standard)
+    behind = highlight is None and bool(np.isfinite(level))
+    if highlight is None:  # by default: the units short of the standard
+        highlight = behind_standard(v, level, lower_is_better) if behind else ()
     hl = {str(h) for h in highlight}
     span = np.nanmax(np.abs(np.r_[vals, [standard or 0.0]])) or 1.0
     std = float(standard) if standard is not None else float("nan")
@@ -273,47 +294,62 @@ def ranked_bar(
         )
     drawn = {labels[k] for rng in panels for k in rng}
     if hl & drawn:
-        handles.append(
-            Line2D([], [], color=style.ORANGE, linewidth=6, label=flabel("highlight", lang))
-        )
+        if behind:
+            ref = standard_label or flabel("standard", lang)
+            key = "above_ref" if lower_is_better else "below_ref"
+            hl_label = t(f"figures.{key}", lang, ref=ref)
+        else:
+            hl_label = flabel("highlight", lang)
+        handles.append(Line2D([], [], color=style.ORANGE, linewidth=6, label=hl_label))
     axes[0].set_xlim(min(0.0, np.nanmin(vals) * 1.12), max(span * 1.12, (standard or 0) * 1.05))
     omitted = n - len(drawn)
     if omitted:  # in the legend row: a figure copied out of its report still says it
         handles.append(Line2D([], [], linestyle="none", label=t("scale.omitted", lang, n=omitted)))
-    if xlabel:
-        for ax in axes:
-            # several panels: wrapped to a panel's width less its row labels (about 50 pt)
-            width = style.FULL_WIDTH_CM / 2.54 * 72 / len(axes) - 50
-            ax.set_xlabel(xlabel if not several else fit_text(xlabel, width, 8.0))
+    if xlabel and several:  # one label under all the panels: never wider than the figure
+        size = float(mpl.rcParams["axes.labelsize"])
+        fig.supxlabel(fit_text(xlabel, fig.get_figwidth() * 72 * 0.9, size), fontsize=size)
+    elif xlabel:
+        axes[0].set_xlabel(xlabel)
     if handles:  # below the axes: never on the standard line or a bar
-        fig.legend(handles=handles, loc="outside lower center", ncol=len(handles))
+        # several panels: above them, the shared axis label takes the bottom
+        where = "outside upper center" if several and xlabel else "outside lower center"
+        fig.legend(handles=handles, loc=cast(Any, where), ncol=len(handles))
     _title(fig, None if several else axes[0], title)
     if has_std:
-        for ax, texts in zip(axes, texts_by_ax, strict=True):
-            _clear_line(fig, ax, texts, std, span)
+        _clear_line(fig, list(zip(axes, texts_by_ax, strict=True)), std, span)
     return fig
 
 
-def _clear_line(fig: Figure, ax: Axes, texts: list, x_line: float, span: float) -> None:
+def behind_standard(values: pd.Series, standard: float, lower_is_better: bool = False) -> list:
+    """Labels of ``values`` short of ``standard``: below it, or above it when lower is
+    better (missing values are not counted)."""
+    v = values.astype(float)
+    short = v > standard if lower_is_better else v < standard
+    return [str(k) for k in v.index[short.to_numpy()]]
+
+
+def _clear_line(fig: Figure, panels: list, x_line: float, span: float) -> None:
     """Move value labels that the vertical line at ``x_line`` would strike through to just right
-    of the line, widening the axis when a moved label would leave it."""
+    of the line, widening the axis when a moved label would leave it; ``panels`` are
+    (axes, labels) pairs sharing their x axis, checked together after one layout pass."""
     for _ in range(4):  # widening the axis shrinks the scale: check again
-        fig.canvas.draw()
+        fig.draw_without_rendering()  # the layout and the text boxes, no pixels
         renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-        to_data = ax.transData.inverted()
-        xd = ax.transData.transform((x_line, 0))[0]
-        right = ax.get_xlim()[1]
         moved = False
-        for txt in texts:
-            box = txt.get_window_extent(renderer)
-            if box.x0 - 1 <= xd <= box.x1 + 1:
-                txt.set_x(x_line + span * 0.01)
-                txt.set_horizontalalignment("left")
-                moved = True
-                width = to_data.transform((box.x1, 0))[0] - to_data.transform((box.x0, 0))[0]
-                right = max(right, x_line + span * 0.01 + width * 1.15)
-        if right > ax.get_xlim()[1]:
-            ax.set_xlim(ax.get_xlim()[0], right)
+        for ax, texts in panels:
+            to_data = ax.transData.inverted()
+            xd = ax.transData.transform((x_line, 0))[0]
+            right = ax.get_xlim()[1]
+            for txt in texts:
+                box = txt.get_window_extent(renderer)
+                if box.x0 - 1 <= xd <= box.x1 + 1:
+                    txt.set_x(x_line + span * 0.01)
+                    txt.set_horizontalalignment("left")
+                    moved = True
+                    width = to_data.transform((box.x1, 0))[0] - to_data.transform((box.x0, 0))[0]
+                    right = max(right, x_line + span * 0.01 + width * 1.15)
+            if right > ax.get_xlim()[1]:
+                ax.set_xlim(ax.get_xlim()[0], right)
         if not moved:
             return
 
@@ -500,11 +536,16 @@ def heatmap(
     lang: str = "zh",
     cmap: str | None = None,
     max_rows: int = 2 * HEATMAP_ROWS,
+    vmin: float | None = None,
+    vmax: float | None = None,
+    min_font: float = PAGE_FONT_PT,
 ) -> Figure:
     """County x indicator matrix as coloured cells (rows = counties, columns = indicators).
 
-    Up to ``max_rows`` rows are drawn in full (the figure grows, labels stay >= 6 pt); beyond,
-    the first and the last ``max_rows // 2`` with a note that the table has them all.
+    Up to ``max_rows`` rows are drawn in full (the figure grows, row labels stay >=
+    ``min_font``); beyond, the first and the last ``max_rows // 2`` with a note that the table
+    has them all. One colour scale for every panel: ``vmin``..``vmax``, by default the range
+    of ``matrix`` (a figure drawn in parts passes the range of the whole).
 
     ``annot`` (same shape) is written in the cells, e.g. the raw values when the colour
     shows a normalised score. Missing cells are light grey, marked "—".
@@ -515,7 +556,8 @@ def heatmap(
     nr, nc = m.shape
     parts = row_parts(nr, max_rows // 2)
     shown = sum(len(p) for p in parts)
-    height, font = _rows(shown + 2 * (len(parts) - 1), 3.6 if nc <= 6 else 6.0, 0.5, 6.0)
+    fixed = 3.6 if nc <= 6 else 6.0
+    height, font = _rows(shown + 2 * (len(parts) - 1), fixed, 0.5, 6.0, min_font)
     fig = style.new_figure("full", height_cm=height)
     axes = list(
         fig.subplots(len(parts), 1, squeeze=False, height_ratios=[len(p) for p in parts])[:, 0]
@@ -525,6 +567,7 @@ def heatmap(
     cm = mpl.colormaps[cmap or style.SEQUENTIAL_CMAP].with_extremes(bad=style.LIGHT_GREY)
     full = m.to_numpy()
     lo, hi = (np.nanmin(full), np.nanmax(full)) if np.isfinite(full).any() else (0.0, 1.0)
+    lo, hi = (lo if vmin is None else float(vmin)), (hi if vmax is None else float(vmax))
     norm = mpl.colors.Normalize(lo, hi)
     a = annot.reindex(index=m.index, columns=m.columns) if annot is not None else None
     src = a if a is not None else m
@@ -847,12 +890,18 @@ def _status_cells(ax: Axes, cells: pd.DataFrame, size: float, font: float) -> No
 
 # -- status dashboard -----------------------------------------------------------------
 def status_dashboard(
-    status: pd.DataFrame, *, title: str = "", lang: str = "zh", max_rows: int = 2 * HEATMAP_ROWS
+    status: pd.DataFrame,
+    *,
+    title: str = "",
+    lang: str = "zh",
+    max_rows: int = 2 * HEATMAP_ROWS,
+    min_font: float = PAGE_FONT_PT,
 ) -> Figure:
     """Progress status per region (rows) and indicator (columns): a symbol on a coloured disc.
 
     Cells take one of met, on_track, moderate, limited, backwards, no_data (the CAGR-ratio
     categories of SDG progress reports); shapes differ, so it reads in black and white.
+    Row labels are never below ``min_font`` (the figure grows; ``MIN_FONT_PT`` for Word).
     """
     style.check_lang(lang)
     _non_empty(status, "what_status")
@@ -863,7 +912,8 @@ def status_dashboard(
     nr, nc = cells.shape
     parts = row_parts(nr, max_rows // 2)
     drawn = sum(len(p) for p in parts)
-    height, font = _rows(drawn + 2 * (len(parts) - 1), 4.4 if nc <= 6 else 6.8, 0.55, 6.0)
+    fixed = 4.4 if nc <= 6 else 6.8
+    height, font = _rows(drawn + 2 * (len(parts) - 1), fixed, 0.55, 6.0, min_font)
     fig = style.new_figure("full", height_cm=height)
     size = 95 * min(1.0, font / 7.5) ** 2
     axes = list(

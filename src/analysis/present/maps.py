@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,8 +20,11 @@ import numpy as np
 import pandas as pd
 import shapely
 from matplotlib import patheffects
+from matplotlib.artist import Artist
 from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
 
@@ -154,6 +158,8 @@ def choropleth(
     show_values: bool = True,
     labels: bool | None = None,
     illustrative: bool = False,
+    groups: Mapping[str, str] | pd.Series | None = None,
+    groups_label: str = "",
 ) -> Figure:
     """County map coloured by ``values`` (indexed by region code), labelled as schematic
     (``figures.schematic``).
@@ -162,9 +168,21 @@ def choropleth(
     Labels show the name and, with ``show_values``, the value; they are placed without
     overlap. ``labels=None`` labels maps of up to 150 units. ``illustrative`` adds the
     illustrative-data mark (``style.mark_illustrative``).
+
+    ``groups`` maps unit code -> the code of its group (the prefecture of a county, from
+    ``analysis.analyses.levels.group_of``): each group's outline (the union of its units'
+    areas, ``group_outlines``) is drawn over the fill in a thicker dark line, named
+    ``groups_label`` in the legend; a map of numbered units lists them group by group in its
+    key, under the group's name (from ``names``).
     """
     style.check_lang(lang)
     feats = read_features(geojson_path)
+    grp = _groups(feats, groups)
+    if grp is not None:  # number the units group by group (groups by code, stable inside)
+        keyed = pd.DataFrame({"g": grp.fillna("~").to_numpy(), "k": np.arange(len(feats))})
+        feats = feats.iloc[keyed.sort_values(["g", "k"], kind="stable")["k"]]
+        feats = feats.reset_index(drop=True)
+        grp = grp.reindex(feats["code"])
     v = values.copy()
     v.index = v.index.astype(str)
     extra = sorted(set(v.index) - set(feats["code"]))
@@ -188,18 +206,10 @@ def choropleth(
     ratio = (y1 - y0) / max((x1 - x0) * np.cos(np.deg2rad((y0 + y1) / 2)), 1e-9)  # height / width
     height_cm = 13.0 if ratio >= 0.8 else 11.0
     width_cm = float(np.clip(height_cm / ratio + 3.0, style.HALF_WIDTH_CM, style.FULL_WIDTH_CM))
-    key_rows = 0
     if numbered:  # the key of names takes the full width below the map
         width_cm = style.FULL_WIDTH_CM
-        key_rows = -(-len(feats) // KEY_COLUMNS)
-        height_cm += key_rows * LABEL_PT * 1.3 / 72 * 2.54 + 0.6
     fig = style.new_figure(width_cm, height_cm=height_cm)
-    if numbered:
-        ax, key_ax = fig.subplots(
-            2, 1, height_ratios=[13.0, key_rows * LABEL_PT * 1.3 / 72 * 2.54 + 0.3]
-        )
-    else:
-        ax, key_ax = fig.add_subplot(), None
+    ax = fig.add_subplot()
     paths = [_mpl_path(g) for g in feats["geometry"]]
     has = ~np.isnan(vals)
     cm = mpl.colormaps[cmap or style.SEQUENTIAL_CMAP]
@@ -214,6 +224,24 @@ def choropleth(
     )
     pc.set_array(vals[has])
     ax.add_collection(pc)
+    handles: list[Artist] = []
+    if grp is not None:
+        for path in group_outlines(feats, grp):
+            ax.add_patch(
+                PathPatch(
+                    _mpl_path(path),
+                    facecolor="none",
+                    edgecolor=OUTLINE_COLOUR,
+                    linewidth=OUTLINE_WIDTH,
+                    joinstyle="round",
+                    zorder=2,
+                    gid=OUTLINE_GID,
+                )
+            )
+        if groups_label:
+            handles.append(
+                Line2D([], [], color=OUTLINE_COLOUR, linewidth=OUTLINE_WIDTH, label=groups_label)
+            )
     if (~has).any():
         ax.add_collection(
             PatchCollection(
@@ -225,17 +253,17 @@ def choropleth(
                 zorder=1,
             )
         )
-        ax.legend(
-            handles=[
-                Patch(
-                    facecolor=style.LIGHT_GREY,
-                    hatch="////",
-                    edgecolor="white",
-                    label=_t("no_data", lang),
-                )
-            ],
-            loc="lower right",
+        handles.append(
+            Patch(
+                facecolor=style.LIGHT_GREY,
+                hatch="////",
+                edgecolor="white",
+                label=_t("no_data", lang),
+            )
         )
+    if handles:
+        # under the map's lower right corner: never over an area
+        ax.legend(handles=handles, loc="upper right", bbox_to_anchor=(1.0, 0.0), ncol=2)
     mx, my = (x1 - x0) * 0.03, (y1 - y0) * 0.03
     ax.set_xlim(x0 - mx, x1 + mx)
     ax.set_ylim(y0 - my, y1 + my)
@@ -268,42 +296,171 @@ def choropleth(
         ax.set_title(title, loc="left")
     if illustrative:
         style.mark_illustrative(fig, lang)
-    if numbered and key_ax is not None:
-        _key(key_ax, feats, vals, names, show_values, lang)
+    if numbered:
+        _key(fig, feats, vals, names, show_values, lang, grp)
     if labels:
         _place_labels(fig, ax, feats, vals, names, show_values and not numbered, numbered)
     return fig
 
 
-KEY_COLUMNS = 5
+OUTLINE_GID = "group-outline"  # the outline patches of the groups (prefectures)
+OUTLINE_COLOUR = "#1A1A1A"
+OUTLINE_WIDTH = 1.6  # points; the units' own borders are 0.8 pt white
+KEY_GID = "map-key"  # the texts of the key of a numbered map
+KEY_MARGIN_IN = 0.08  # the key's margin at the figure's edges (inches)
+KEY_LINE = 1.35  # line height of the key, in font sizes
 
 
-def _key(ax, feats: pd.DataFrame, vals: np.ndarray, names: dict, show_values: bool, lang: str):
-    """The key of a numbered map: number, name (and value) of every area, in columns."""
+def group_args(ds, lang: str = "zh") -> dict:
+    """``choropleth`` keywords that outline the groups of a data set's units: the first level
+    below its top (``levels.group_of``: the prefectures of a province), with the legend's name
+    of the outlines (``figures.group_outline``); empty for a tree without such a level."""
+    from analysis.analyses import levels
+    from analysis.data import words
+
+    level = levels.group_level(ds)
+    if level is None:
+        return {}
+    groups = levels.group_of(ds, level).dropna()
+    what = words.units_word(level, ds.regions.loc[ds.regions["level"] == level, "name_zh"], lang)
+    return {"groups": groups, "groups_label": t("figures.group_outline", lang, groups=what)}
+
+
+def _groups(feats: pd.DataFrame, groups) -> pd.Series | None:
+    """``groups`` as a series by the features' codes (None without groups or with one)."""
+    if groups is None:
+        return None
+    g = pd.Series(groups, dtype=object)
+    g.index = g.index.astype(str)
+    g = g.reindex(feats["code"]).astype(object)
+    g = g.where(g.notna(), None)
+    if g.dropna().nunique() < 2:  # a single group: its outline is the map's edge
+        return None
+    g.index = feats["code"].to_numpy()
+    return g
+
+
+def group_outlines(feats: pd.DataFrame, groups: pd.Series) -> list:
+    """One (multi)polygon per group, groups by code: the union of its units' areas, small
+    gaps between neighbouring areas (slivers of simplified boundaries, narrower than 0.2 %
+    of the map's extent) closed by a buffer out and back in."""
+    x0, y0, x1, y1 = shapely.total_bounds(feats["geometry"].to_numpy())
+    eps = 0.001 * max(x1 - x0, y1 - y0)
+    geoms = feats["geometry"].to_numpy()
+    g = groups.reindex(feats["code"]).to_numpy(dtype=object)
+    out = []
+    for code in sorted({str(x) for x in g if x is not None and x == x}):
+        members = geoms[g == code]
+        grown = shapely.buffer(members, eps, join_style="mitre")
+        out.append(shapely.buffer(shapely.union_all(grown), -eps, join_style="mitre"))
+    return out
+
+
+def _key_lines(
+    feats: pd.DataFrame,
+    vals: np.ndarray,
+    names: dict,
+    show_values: bool,
+    lang: str,
+    groups: pd.Series | None,
+) -> list[tuple[str, bool]]:
+    """The key's lines: (text, is a group heading); entries numbered as on the map."""
     from analysis.present.figures import format_values
 
-    ax.set_axis_off()
     shown = format_values(vals)
-    entries = []
+    lines: list[tuple[str, bool]] = []
+    last = object()
     for k, (code, val, txt) in enumerate(zip(feats["code"], vals, shown, strict=True)):
+        if groups is not None and groups.get(code) != last:
+            last = groups.get(code)
+            if last is not None:
+                lines.append((str(names.get(last, last)), True))
         entry = f"{k + 1} {names.get(code, code)}"
         if show_values:
             entry += f" {txt if not np.isnan(val) else _t('no_data', lang)}"
-        entries.append(entry)
-    rows = -(-len(entries) // KEY_COLUMNS)
-    for j in range(KEY_COLUMNS):
-        col = entries[j * rows : (j + 1) * rows]
-        if col:
-            ax.text(
-                j / KEY_COLUMNS,
-                1.0,
-                "\n".join(col),
-                transform=ax.transAxes,
-                ha="left",
-                va="top",
-                fontsize=LABEL_PT,
-                linespacing=1.3,
-            )
+        lines.append((entry, False))
+    return lines
+
+
+def key_columns(widths: list[float], heads: list[bool], avail: float, gap: float) -> list[int]:
+    """How many lines go into each column of the key: the fewest rows (most columns) whose
+    columns, each as wide as its widest line plus ``gap``, fit ``avail`` (same unit as the
+    widths); lines run down the columns, and a group heading never ends a column."""
+    n = len(widths)
+    for k in range(n, 0, -1):
+        rows = -(-n // k)
+        sizes, start = [], 0
+        while start < n:
+            stop = min(start + rows, n)
+            if stop < n and heads[stop - 1] and stop - 1 > start:
+                stop -= 1  # the heading moves to the top of the next column
+            sizes.append(stop - start)
+            start = stop
+        if len(sizes) > k:
+            continue
+        total, start = 0.0, 0
+        for size in sizes:
+            total += max(widths[start : start + size]) + gap
+            start += size
+        if total - gap <= avail:
+            return sizes
+    return [n]
+
+
+def _key(
+    fig: Figure,
+    feats: pd.DataFrame,
+    vals: np.ndarray,
+    names: dict,
+    show_values: bool,
+    lang: str,
+    groups: pd.Series | None = None,
+) -> None:
+    """The key of a numbered map in a strip added below it: number, name (and value) of
+    every area, under its group's name; columns as wide as their widest entry, measured with
+    the renderer (``key_columns``), so no entry runs into the next."""
+    lines = _key_lines(feats, vals, names, show_values, lang, groups)
+    indent = LABEL_PT / 72 if groups is not None else 0.0  # inches: entries under a heading
+    texts = [
+        fig.text(
+            0,
+            0,
+            text,
+            transform=fig.dpi_scale_trans,
+            ha="left",
+            va="top",
+            fontsize=LABEL_PT,
+            color=style.BLACK if head else "#333333",
+            gid=KEY_GID,
+        )
+        for text, head in lines
+    ]
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    heads = [head for _, head in lines]
+    widths = [
+        t.get_window_extent(renderer).width / fig.dpi + (0.0 if head else indent)
+        for t, head in zip(texts, heads, strict=True)
+    ]
+    avail = fig.get_figwidth() - 2 * KEY_MARGIN_IN
+    sizes = key_columns(widths, heads, avail, gap=LABEL_PT / 72)
+    line_in = LABEL_PT * KEY_LINE / 72
+    strip = max(sizes) * line_in + 2 * KEY_MARGIN_IN
+    height = fig.get_figheight()
+    fig.set_figheight(height + strip)
+    engine = fig.get_layout_engine()
+    if isinstance(engine, ConstrainedLayoutEngine):  # the map above the strip
+        x0, y0, w, h = engine.get()["rect"]  # keeps a strip at the top (style.mark_illustrative)
+        bottom, top = y0 * height + strip, (y0 + h) * height + strip
+        total = height + strip
+        engine.set(rect=(x0, bottom / total, w, (top - bottom) / total))
+    x, start = KEY_MARGIN_IN, 0
+    for size in sizes:
+        for row in range(size):
+            k = start + row
+            dx = 0.0 if heads[k] else indent
+            texts[k].set_position((x + dx, strip - KEY_MARGIN_IN - row * line_in))
+        x += max(widths[start : start + size]) + LABEL_PT / 72
+        start += size
 
 
 def _place_labels(

@@ -229,10 +229,12 @@ def _ranked(c: _Ctx, ind: str) -> PlanItem:
     kw = gap_words.ranked_input(c.ds, ind, c.year, c.lang)
     kw.pop("title")  # the caption carries the title
     values, std = kw["values"], kw["standard"]
-    ref = std if std is not None else c.ds.values([ind], c.year, [c.ds.top])[ind].iloc[0]
-    lower = c.ds.indicator(ind)["direction"] == "lower"
-    behind = values > ref if lower else values < ref
-    fig = figures.ranked_bar(highlight=list(values.index[behind.to_numpy()]), **kw)
+    lower = bool(c.ds.indicator(ind)["direction"] == "lower")
+    # short of the standard (the default of ranked_bar, as on page 02); without one, short of
+    # the whole region's value
+    top = c.ds.values([ind], c.year, [c.ds.top])[ind].iloc[0]
+    hl = None if std is not None else figures.behind_standard(values, top, lower)
+    fig = figures.ranked_bar(highlight=hl, lower_is_better=lower, **kw)
     tg = c.target(ind)
     return c.figure(
         f"bar_{ind}",
@@ -271,10 +273,22 @@ def _heatmap(c: _Ctx) -> list[PlanItem]:
     kw.pop("title")
     matrix, annot = kw.pop("matrix"), kw.pop("annot")
     chunks = row_chunks(len(matrix))
+    # one colour scale for every page: the range of the whole matrix
+    full = matrix.to_numpy(dtype=float)
+    ok = np.isfinite(full)
+    lo, hi = (float(full[ok].min()), float(full[ok].max())) if ok.any() else (None, None)
     out = []
     for rows in chunks:
         sub = matrix.iloc[list(rows)]
-        fig = figures.heatmap(sub, annot=annot.iloc[list(rows)], max_rows=PAGE_ROWS, **kw)
+        fig = figures.heatmap(
+            sub,
+            annot=annot.iloc[list(rows)],
+            max_rows=PAGE_ROWS,
+            min_font=figures.MIN_FONT_PT,  # a Word page: split, rows fit one A4 page
+            vmin=lo,
+            vmax=hi,
+            **kw,
+        )
         codes = [k for k, name in c.names.items() if name in set(sub.index)]
         out.append(
             c.figure(
@@ -327,7 +341,7 @@ def _map(c: _Ctx) -> PlanItem | None:
         return None
     kw.pop("title")
     obs = c.ds.obs(c.spec.indicators, c.units, c.year)
-    fig = maps.choropleth(**kw, illustrative=c.illustrative(obs))
+    fig = maps.choropleth(**kw, **maps.group_args(c.ds, c.lang), illustrative=c.illustrative(obs))
     return c.figure(
         "map_index",
         c.tr("map_title", year=c.year),
@@ -477,7 +491,9 @@ def _status(c: _Ctx) -> list[PlanItem]:
     title = c.tr("final_status_title", target_year=c.period[1])
     out = []
     for rows in chunks:
-        fig = figures.status_dashboard(matrix.iloc[list(rows)], lang=c.lang, max_rows=PAGE_ROWS)
+        fig = figures.status_dashboard(
+            matrix.iloc[list(rows)], lang=c.lang, max_rows=PAGE_ROWS, min_font=figures.MIN_FONT_PT
+        )
         out.append(
             c.figure(
                 "final_status",

@@ -191,8 +191,9 @@ def mark_illustrative(fig: Figure, lang: str = "zh") -> Figure:
         return fig
     strip = (MARK_PT * 1.6) / (fig.get_figheight() * 72)
     engine = fig.get_layout_engine()
-    if isinstance(engine, ConstrainedLayoutEngine):
-        engine.set(rect=(0.0, 0.0, 1.0, 1.0 - strip))
+    if isinstance(engine, ConstrainedLayoutEngine):  # keeps a strip reserved at the bottom
+        x0, y0, w, h = engine.get()["rect"]
+        engine.set(rect=(x0, y0, w, min(y0 + h, 1.0 - strip) - y0))
     fig.text(
         0.995,
         0.997,
