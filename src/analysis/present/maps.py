@@ -271,7 +271,14 @@ def choropleth(
     ax.set_axis_off()
     from analysis.present.figures import colorbar_below
 
-    colorbar_below(fig, mpl.cm.ScalarMappable(norm=norm, cmap=cm), ax, cbar_label)
+    cb = colorbar_below(fig, mpl.cm.ScalarMappable(norm=norm, cmap=cm), ax, cbar_label)
+    shown = np.asarray(values, dtype=float)
+    shown = shown[np.isfinite(shown)]
+    if shown.size and np.all(shown == np.round(shown)):  # counts: whole-number ticks
+        from matplotlib.ticker import MaxNLocator
+
+        cb.locator = MaxNLocator(integer=True)
+        cb.update_ticks()
     ax.text(
         0.0,
         0.0,

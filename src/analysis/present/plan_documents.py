@@ -289,6 +289,7 @@ def _met_map(d: _Doc, data: pd.DataFrame, inds: list[str], obs: pd.DataFrame, ye
         cbar_label=d.tr("eval.map_legend", n=len(inds)),
         lang=lang,
         illustrative=ill,
+        **maps.group_args(ds, lang),
     )
     geo_src = ds.sources.loc[ds.sources["id"].str.contains("geo", case=False), "id"].tolist()
     note = captions.source_note(

@@ -97,6 +97,7 @@ def ranked_input(frame: pd.DataFrame, ds: Dataset, ind: str, year: int, lang: st
         "title": _t("ranked_title", ds, lang, label=ds.label(ind, lang, unit=False), year=year),
         "xlabel": ds.label(ind, lang),
         "lang": lang,
+        "lower_is_better": ds.indicator(ind)["direction"] == "lower",
     }
 
 

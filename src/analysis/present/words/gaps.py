@@ -73,6 +73,7 @@ def ranked_input(ds: Dataset, ind: str, year: int, lang: str = "zh") -> dict:
         "title": t("gaps.ranked_title", lang, label=label, year=year),
         "xlabel": ds.label(ind, lang),
         "lang": lang,
+        "lower_is_better": ds.indicator(ind)["direction"] == "lower",
     }
 
 
@@ -141,6 +142,7 @@ def map_input(ds: Dataset, index: pd.DataFrame, lang: str = "zh") -> dict | None
         "title": t("gaps.map_title", lang),
         "cbar_label": t("gaps.header.index", lang),
         "lang": lang,
+        **maps.group_args(ds, lang),
     }
 
 
