@@ -295,3 +295,26 @@ def test_notebook_and_batch_call_the_same_builder(ds):
     top = batch.nav_bar(Nav()) + batch.toc(body)
     want = batch.embed_font(body.replace("<body>\n", "<body>\n" + top + "\n", 1))
     assert got["html"]["report"] == want.encode()
+
+
+def test_ranks_shared_by_units_read_as_ties(computed):
+    """Every county has 100 % rural facility coverage: its rank reads 均相同, not 1/12; a
+    rank shared by some units reads 并列k/n; an unshared one k/n (counted by hand)."""
+    ctx = PP.context(computed, "zh")
+    ranks = ctx.batch.ranks
+    for code in ranks.index:
+        table = PP.indicator_table(ctx, code).set_index(PP.header("indicator", "zh"))
+        col = table[PP.header("rank", "zh")]
+        for ind in ranks.columns:
+            col_r = ranks[ind].dropna()
+            if code not in col_r.index:
+                continue
+            shared = int((col_r == col_r[code]).sum())
+            cell = col[ctx.label_unit[ind]]
+            if shared == len(col_r):
+                assert cell == "均相同", (code, ind)
+            elif shared > 1:
+                assert cell == f"并列{int(col_r[code])}/{len(col_r)}", (code, ind)
+            else:
+                assert cell == f"{int(col_r[code])}/{len(col_r)}", (code, ind)
+    assert ranks["rural_facility_coverage"].nunique() == 1  # the all-equal case is exercised

@@ -522,7 +522,7 @@ def _column_labels(ax: Axes, labels: list[str], lang: str) -> None:
     ax.xaxis.tick_top()
     fig = cast(Figure, ax.get_figure(root=True))
     col_pt = fig.get_figwidth() * 72 * 0.72 / max(nc, 1)
-    size = 7.0 if nc <= 6 else 6.0
+    size = 7.0  # readable at print size in Word (at least 7 pt), more lines when narrow
     width = max(3, int(col_pt / size))
     ax.set_xticks(np.arange(nc), [_wrap(c, width) for c in labels], fontsize=size)
 

@@ -304,6 +304,16 @@ def position_table(ctx: Context, code: str) -> pd.DataFrame:
     return display.formatted(pos, lang=ctx.lang, decimals={pos.columns[1]: 1})
 
 
+def _rank_text(ctx: Context, ind: str, rank: float, n: float) -> str:
+    """ "3/12"; a rank shared with other units "=3/12" (并列); every unit equal: said so."""
+    ranks = ctx.batch.ranks[ind].dropna()
+    shared = int((ranks == rank).sum())
+    if shared == len(ranks) and shared > 1:
+        return t("profile.rank_all_equal", ctx.lang)
+    key = "profile.rank_tied" if shared > 1 else "profile.rank_of"
+    return t(key, ctx.lang, rank=int(rank), n=int(n))
+
+
 def indicator_table(ctx: Context, code: str) -> pd.DataFrame:
     """Table 2: every indicator with the county's value, the whole region's, the units'
     median, the standard, rank, tier and gap; numbers to each indicator's precision."""
@@ -313,11 +323,7 @@ def indicator_table(ctx: Context, code: str) -> pd.DataFrame:
     rows = []
     for i, r in prof.iterrows():
         ind = str(i)
-        rank = (
-            t("profile.rank_of", lang, rank=int(r["rank"]), n=int(r["n"]))
-            if pd.notna(r["rank"])
-            else missing
-        )
+        rank = _rank_text(ctx, ind, r["rank"], r["n"]) if pd.notna(r["rank"]) else missing
         rows.append(
             [
                 ctx.label_unit[ind],
