@@ -12,7 +12,9 @@ Each indicator aggregates by one rule, from the optional ``aggregate`` column of
 - ``none``: not aggregable (a rate without a weight).
 
 A parent gets a value for a year only when every one of its children has one (complete
-coverage); a partial sum would understate the total. The tree is walked bottom-up, so a
+coverage); a partial sum would understate the total. A weight not observed in a year is
+taken from the child's latest earlier year (weights such as committee counts are published
+less often than the rates they weigh), never from a later year. The tree is walked bottom-up, so a
 province aggregates its prefectures after they have aggregated their counties.
 Observed parent values always win; where an observed total and its children's aggregate
 differ by more than ``rtol`` (relative) and by more than half a unit of the observed value's
@@ -94,6 +96,20 @@ def _join_sources(sources: pd.Series) -> str:
     return SOURCE_SEP.join(sorted(ids))
 
 
+def _with_weights(v: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
+    """``v`` with each row's weight ``w`` (indicator ``w_ind`` of the same region): of the
+    same year, else of the latest earlier year observed (a count of committees or workers
+    published up to 2023 weighs the 2025 rates), never of a later year."""
+    wv = values.rename(columns={"indicator": "w_ind", "value": "w", "source": "w_src"})
+    wv = wv.loc[wv["w_ind"].isin(set(v["w_ind"])), ["region_code", "year", "w_ind", "w", "w_src"]]
+    wv = wv.dropna(subset=["w"]).astype({"year": "int64"}).sort_values("year", kind="stable")
+    order = v.index
+    left = v.astype({"year": "int64"}).sort_values("year", kind="stable")
+    out = pd.merge_asof(left, wv, on="year", by=["region_code", "w_ind"], direction="backward")
+    out.index = left.index
+    return out.loc[order].reset_index(drop=True)
+
+
 def _one_level(
     values: pd.DataFrame, children: pd.DataFrame, rule: pd.Series, weight: pd.Series
 ) -> pd.DataFrame:
@@ -104,13 +120,7 @@ def _one_level(
     v = v[v["rule"].isin(["sum", "mean"])]
     if v.empty:
         return pd.DataFrame(columns=[*KEY, "value", "source", "note"])
-    w_ids = v["indicator"].map(weight).fillna("")
-    wv = values.rename(columns={"indicator": "w_ind", "value": "w", "source": "w_src"})
-    v = v.assign(w_ind=w_ids).merge(
-        wv[["region_code", "year", "w_ind", "w", "w_src"]],
-        on=["region_code", "year", "w_ind"],
-        how="left",
-    )
+    v = _with_weights(v.assign(w_ind=v["indicator"].map(weight).fillna("")), values)
     is_mean = v["rule"].eq("mean")
     v = v[~is_mean | (v["w"].notna() & (v["w"] > 0))]
     v = v.assign(

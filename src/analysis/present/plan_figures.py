@@ -229,12 +229,12 @@ def _ranked(c: _Ctx, ind: str) -> PlanItem:
     kw = gap_words.ranked_input(c.ds, ind, c.year, c.lang)
     kw.pop("title")  # the caption carries the title
     values, std = kw["values"], kw["standard"]
-    lower = bool(c.ds.indicator(ind)["direction"] == "lower")
+    lower = kw["lower_is_better"]
     # short of the standard (the default of ranked_bar, as on page 02); without one, short of
     # the whole region's value
     top = c.ds.values([ind], c.year, [c.ds.top])[ind].iloc[0]
     hl = None if std is not None else figures.behind_standard(values, top, lower)
-    fig = figures.ranked_bar(highlight=hl, lower_is_better=lower, **kw)
+    fig = figures.ranked_bar(highlight=hl, **kw)
     tg = c.target(ind)
     return c.figure(
         f"bar_{ind}",
