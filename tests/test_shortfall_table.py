@@ -36,7 +36,7 @@ def test_rows_by_severity_with_code_prefecture_and_total(province, item):
     code, pref, unit, ind = f.columns[:4]
     assert (code, pref, unit) == ("区划代码", "市（州）", ds.units_word("zh"))
     # most severe first: the relative gap never increases down the table
-    pct = body["差距占目标（%）"].astype(float).to_numpy()
+    pct = body[t("plan.gap_pct_short", "zh")].astype(float).to_numpy()
     assert len(body) > 30 and (np.diff(pct) <= 1e-9).all()
     # every row's prefecture is its county's parent
     parent = dict(zip(ds.regions["code"], ds.regions["parent_code"], strict=True))

@@ -678,6 +678,8 @@ def _table_shortfall(c: _Ctx) -> PlanItem | None:
     short = shortfall_rows(short)
     keep = ["region_code", "indicator", "value", "target", "gap", "gap_pct", "quantity", "cost"]
     shown = gap_words.display(short[keep], ds, c.lang)
+    # a short header: the Word table's narrow numeric column (gap as % of the target)
+    shown = shown.rename(columns={shown.columns[6]: c.tr("gap_pct_short")})
     fmts = {col: "0.0" for col in shown.columns[3:]}
     fmts[shown.columns[-2]] = "#,##0"
     fmts[shown.columns[-1]] = "#,##0.0"
