@@ -87,12 +87,25 @@ def _levels_with_values(data: dict[str, Any], ind: str) -> set[str]:
     return {r["level"] for r, v in zip(data["regions"], row, strict=True) if v is not None}
 
 
+def _scope_levels(data: dict[str, Any]) -> set[str]:
+    """Levels of the top region and the regions below it (not of regions above the top)."""
+    children: dict[str, list[dict[str, Any]]] = {}
+    for r in data["regions"]:
+        children.setdefault(r["parent"], []).append(r)
+    out, todo = set(), [r for r in data["regions"] if r["code"] == data["top"]]
+    while todo:
+        r = todo.pop()
+        out.add(r["level"])
+        todo.extend(children.get(r["code"], []))
+    return out
+
+
 def _defaults(data: dict[str, Any]) -> dict[str, str]:
     """Initial indicator (the first with a projection, else with a standard, else the first;
-    among each, one with values at every level first, so that each level shows from the
-    first load) and region (the first unit)."""
+    among each, one with values at every level from the top down first, so that each level
+    shows from the first load) and region (the first unit)."""
     inds = data["indicators"]
-    every = set(data["levels"])
+    every = _scope_levels(data)
     with_fan = [i["id"] for i in inds if i["id"] in data["fan"]]
     with_std = [i["id"] for i in inds if i["standard"] is not None]
     ranked = [
