@@ -187,3 +187,30 @@ def test_page_in_headless_chromium(browser, ds, tmp_path):
     urls = _requests(browser)
     assert any(u.startswith("file:") and "plotly-" in u for u in urls)
     assert [u for u in urls if not u.startswith(LOCAL)] == []
+
+
+def test_prefecture_level_from_the_first_load_with_its_map(browser, tmp_path):
+    """A province: the level picker offers every level at once, named with the data set's
+    words, and the prefecture level draws its map (one region per prefecture)."""
+    from analysis.data import load, synthetic
+
+    root = synthetic.write_tree(tmp_path / "data", levels=(4, 24))
+    synthetic.write_grid_map(root)
+    ds = load(root)
+    page = build_page(ds, tmp_path / "html")
+    browser.get(page.as_uri())
+    _wait_ready(browser)
+    options = Select(browser.find_element(By.ID, "level")).options
+    assert [o.get_attribute("value") for o in options] == ["county", "prefecture", "province"]
+    assert [o.text for o in options] == ["县（市、区）", "市（州）", "全省"]
+    Select(browser.find_element(By.ID, "level")).select_by_value("prefecture")
+    _wait_ready(browser, "prefecture")
+    assert browser.find_element(By.ID, "map").is_displayed()
+    drawn = browser.execute_script(
+        "return document.getElementById('map').data.map(t => t.name).filter(Boolean)"
+    )
+    prefectures = ds.regions.loc[ds.regions["level"] == "prefecture", "code"].tolist()
+    assert sorted(set(drawn)) == sorted(prefectures)
+    rows = browser.find_elements(By.CSS_SELECTOR, "#table tbody tr")
+    assert sorted(r.get_attribute("data-code") for r in rows) == sorted(prefectures)
+    assert "示意数据来源" in browser.find_element(By.ID, "data-note").text

@@ -152,3 +152,60 @@ def test_88_counties_three_levels_with_a_map(tmp_path):
     assert sum(r["level"] == "county" for r in data["regions"]) == 88
     page = build_page(sds, tmp_path / "html")
     assert page.stat().st_size < 2_000_000
+
+
+@pytest.fixture(scope="module")
+def province(tmp_path_factory):
+    """A synthetic province: 4 prefectures, 30 county units with districts, a grid map."""
+    root = synthetic.write_tree(tmp_path_factory.mktemp("province") / "data", levels=(4, 30))
+    synthetic.write_grid_map(root)
+    return load(root)
+
+
+def _area(ring) -> float:
+    """Shoelace area of a closed ring."""
+    xs, ys = [p[0] for p in ring], [p[1] for p in ring]
+    return abs(sum(xs[k] * ys[k + 1] - xs[k + 1] * ys[k] for k in range(len(ring) - 1))) / 2
+
+
+def test_prefecture_level_has_its_map_and_the_data_sets_level_words(province):
+    from analysis.present.explore.page import _defaults
+
+    ds = province
+    data = explore_data(ds)
+    assert data["levels"] == ["county", "prefecture", "province"]
+    pref = ds.regions.loc[ds.regions["level"] == "prefecture", "code"].tolist()
+    parent = dict(zip(ds.regions["code"], ds.regions["parent_code"], strict=True))
+    # each prefecture drawn as the union of its counties' squares: same area, fewer rings
+    for p in pref:
+        mine = [c for c in ds.unit_codes if parent[c] == p]
+        whole = sum(_area(r) for r in data["geo"][p])
+        parts = sum(_area(r) for c in mine for r in data["geo"][c])
+        assert whole == pytest.approx(parts, rel=1e-3) and len(data["geo"][p]) < len(mine)
+    # level words of the data set (its units include districts), the top as a whole
+    zh = data["labels"]["zh"]
+    assert zh["level_county"] == ds.units_word("zh") == "县（市、区）"
+    assert zh["level_prefecture"] == "市（州）" and zh["level_province"] == ds.whole_word("zh")
+    assert data["labels"]["en"]["level_prefecture"] == "Prefectures"
+    # the first view is of an indicator with values at every level
+    ind = _defaults(data)["indicator"]
+    row = data["values"][ind][max(data["values"][ind], key=int)]
+    have = {r["level"] for r, v in zip(data["regions"], row, strict=True) if v is not None}
+    assert have == set(data["levels"])
+
+
+def test_data_note_quotes_the_data_sets_sources(province):
+    """The note names the illustrative sources as sources.csv has them, and claims no
+    calibration the data set does not state."""
+    data = explore_data(province)
+    src = province.sources.set_index("id")
+    ill = src.index[src["kind"] == "illustrative"]
+    assert set(data["sources"]) == set(ill)
+    for sid in ill:
+        assert data["sources"][sid]["zh"].startswith(src.loc[sid, "title"])
+        assert str(src.loc[sid, "reference"]) in data["sources"][sid]["zh"]
+    used = {s for i in data["indicators"] for s in i["sources"]}
+    assert used and used <= set(ill)
+    for lang in ("zh", "en"):
+        note = data["labels"][lang]["illustrative_note"]
+        assert "{listed}" in note and "校准" not in note and "calibrat" not in note

@@ -31,7 +31,7 @@ from matplotlib.figure import Figure
 
 from analysis import paths, results
 from analysis.analyses import baseline, evaluation, gaps, next_period, targets
-from analysis.data import words
+from analysis.data import Dataset, words
 from analysis.data.denominators import census_years
 from analysis.errors import check_choice
 from analysis.io import write_bytes
@@ -654,17 +654,64 @@ def _table_gaps(c: _Ctx) -> PlanItem:
     )
 
 
+def intermediate(ds: Dataset) -> dict[str, str]:
+    """Unit code -> its region one level below the top (a county's prefecture in a province);
+    empty when the units lie directly below the top (no intermediate level)."""
+    parent = dict(
+        zip(
+            ds.regions["code"].astype(str),
+            ds.regions["parent_code"].fillna("").astype(str),
+            strict=True,
+        )
+    )
+    out = {}
+    for unit in ds.unit_codes:
+        up, seen = unit, set()
+        while parent.get(up, "") not in ("", ds.top) and up not in seen:
+            seen.add(up)
+            up = parent[up]
+        out[unit] = up
+    return out if any(u != g for u, g in out.items()) else {}
+
+
+def shortfall_rows(short: pd.DataFrame) -> pd.DataFrame:
+    """The shortfall rows by severity: largest gap as % of the target first, then larger
+    cost, then region code (``gap_pct`` compares indicators of different units)."""
+    return short.sort_values(
+        ["gap_pct", "cost", "region_code", "indicator"],
+        ascending=[False, False, True, True],
+        na_position="last",
+        kind="stable",
+    ).reset_index(drop=True)
+
+
 def _table_shortfall(c: _Ctx) -> PlanItem | None:
+    """Units below a standard (benchmarks excluded by ``gaps.shortfall_table``), most severe
+    first, with region code, the intermediate region (a county's prefecture) when there is
+    one, and a total row of the costs."""
     ds = c.ds
     short = gaps.shortfall_table(ds, c.year)
     if short.empty:
         return None
-    keep = ["region_code", "indicator", "value", "target", "gap", "quantity", "cost"]
+    short = shortfall_rows(short)
+    keep = ["region_code", "indicator", "value", "target", "gap", "gap_pct", "quantity", "cost"]
     shown = gap_words.display(short[keep], ds, c.lang)
-    shown = shown.drop(columns=shown.columns[0])  # the region code: names are enough
-    fmts = {col: "0.0" for col in shown.columns[2:]}
+    # a short header: the Word table's narrow numeric column (gap as % of the target)
+    shown = shown.rename(columns={shown.columns[6]: c.tr("gap_pct_short")})
+    fmts = {col: "0.0" for col in shown.columns[3:]}
     fmts[shown.columns[-2]] = "#,##0"
     fmts[shown.columns[-1]] = "#,##0.0"
+    group = intermediate(ds)
+    if group:
+        regs = ds.regions.set_index("code")
+        word = words.units_word(
+            str(regs.loc[next(iter(group.values())), "level"]),
+            regs.loc[sorted(set(group.values())), "name_zh"],
+            c.lang,
+        )
+        shown.insert(
+            1, word[:1].upper() + word[1:], short["region_code"].map(group).map(c.names).to_numpy()
+        )
     # the shortfall quantities are of different units (m², persons ...): a unit column
     units = [
         str(ds.indicator(q)[f"unit_{c.lang}"] or "") if isinstance(q, str) and q else ""
@@ -674,7 +721,7 @@ def _table_shortfall(c: _Ctx) -> PlanItem | None:
     total: dict[str, object] = {col: "" for col in shown.columns}
     total[shown.columns[0]] = c.tr("total")
     total[shown.columns[-1]] = float(pd.to_numeric(shown.iloc[:, -1], errors="coerce").sum())
-    for col in shown.columns[2:-2]:
+    for col in list(fmts)[:-1]:  # no sum across indicators of different units
         total[col] = np.nan
     shown = pd.concat([shown, pd.DataFrame([total])], ignore_index=True)
     ids = sorted(set(short["indicator"]))

@@ -30,7 +30,7 @@ from analysis.runner import cache as C
 from analysis.runner.config import Task, load_config, region_tree, safe_piece, select
 from analysis.runner.executors import KINDS as EXECUTORS
 from analysis.runner.executors import Executor, RunFault, open_executor
-from analysis.runner.site import illustrative_notice, index_html
+from analysis.runner.site import illustrative_notice, illustrative_sources, index_html, read_tree
 
 __all__ = ["EXECUTORS", "Options", "RunFault", "Summary", "run"]
 STATE_DIR = ".runner"
@@ -404,21 +404,6 @@ def index_rows(plan: Plan, records: C.Records, outputs: Path) -> list[dict[str, 
     return rows
 
 
-def _illustrative_titles(data: Path) -> list[str]:
-    """Titles of the data set's illustrative sources (none when sources.csv is unreadable)."""
-    import pandas as pd
-
-    try:
-        src = pd.read_csv(
-            data / "sources.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig"
-        )
-    except (OSError, ValueError, UnicodeDecodeError):
-        return []
-    if not {"kind", "title"} <= set(src.columns):
-        return []
-    return sorted(src.loc[src["kind"] == "illustrative", "title"])
-
-
 def manifest(plan: Plan, records: C.Records, data_dir: Path) -> dict[str, Any]:
     """What was built from which inputs: data hashes, code hash, versions, report records."""
     names = {t.name for t in plan.tasks}
@@ -497,9 +482,9 @@ def plan_task(plan: Plan, name: str) -> Task:
 def write_site(plan: Plan, records: C.Records, data: Path, outputs: Path) -> None:
     """The index page and the manifest (each rewritten only when its text changed)."""
     rows = index_rows(plan, records, outputs)
-    notice = illustrative_notice(_illustrative_titles(data))
+    notice = illustrative_notice(illustrative_sources(data))
     explore = (outputs / "html" / "explore.html").exists()
-    page = index_html(rows, notice=notice, explore=explore)
+    page = index_html(rows, notice=notice, explore=explore, tree=read_tree(data))
     _write_if_changed(outputs / "html" / "index.html", page)
     man = (
         json.dumps(manifest(plan, records, data), sort_keys=True, ensure_ascii=False, indent=1)

@@ -13,8 +13,9 @@ Checks, by the notebook a task runs (``CHECKS``; a notebook not listed gets the 
 check only):
 
 - every report: a top region with analysis units below it (``scope``);
-- 01 baseline: the units' urbanisation rate in the base year and the top region's
-  division counts (the two figures drawn whatever else is missing);
+- 01 baseline: the units' urbanisation rate in the base year (the figure drawn whatever
+  else is missing; the division-count trend is the top region's counts, else the sum of
+  its units, else a sentence naming the units without counts: never a refusal);
 - 02 gaps, county profiles, 04 plan figures: at least two units to compare, unit data for
   the index indicators in the year asked (``gaps.resolve``); a profile's region is one of
   the units (its ``expand``);
@@ -110,9 +111,9 @@ def _observed(ds: Dataset, inds: list[str], regions: list[str], year: int | None
 
 
 def _baseline(ds: Dataset, v: Mapping[str, Any], task: Task) -> None:
-    # the urbanisation figure of the units and the division-count trend of the top region
+    # the urbanisation figure of the units (the division-count trend needs nothing: the
+    # report sums the units or says which lack counts, ``analyses.baseline.division_trend``)
     _observed(ds, ["urbanisation_rate"], ds.unit_codes, int(v.get("base_year", 2020)))
-    _observed(ds, ["resident_committees", "village_committees"], [ds.top], None)
 
 
 def _compared(ds: Dataset) -> None:

@@ -56,8 +56,20 @@ def unit_indicators(ds: Dataset) -> list[str]:
     return [i for i in ds.indicators["id"] if i in have]
 
 
+def _rings(geom: Any, tol: float) -> list[list[list[float]]]:
+    """Outer rings of a (multi)polygon, simplified by ``tol``, rounded to ``GEO_DECIMALS``."""
+    g = shapely.simplify(geom, tol, preserve_topology=True)
+    return [
+        [[round(x, GEO_DECIMALS), round(y, GEO_DECIMALS)] for x, y in p.exterior.coords]
+        for p in shapely.get_parts(g)
+        if hasattr(p, "exterior")
+    ]
+
+
 def _geo(ds: Dataset) -> dict[str, list[list[list[float]]]]:
-    """Unit polygons (outer rings, simplified) by region code from the data set's map file."""
+    """Polygons (outer rings, simplified) by region code: the units' from the data set's map
+    file, and every region between the units and the top as the union (dissolve) of its
+    units' polygons, drawn only when the map covers all of its units."""
     files = sorted((ds.root / "geo").glob("*.geojson")) if (ds.root / "geo").is_dir() else []
     if not files:
         return {}
@@ -67,15 +79,25 @@ def _geo(ds: Dataset) -> dict[str, list[list[list[float]]]]:
         return {}
     x0, y0, x1, y1 = shapely.total_bounds(feats["geometry"].to_numpy())
     tol = max(x1 - x0, y1 - y0) / 800  # below a pixel at page size
-    out: dict[str, list[list[list[float]]]] = {}
-    for code, geom in zip(feats["code"], feats["geometry"], strict=True):
-        g = shapely.simplify(geom, tol, preserve_topology=True)
-        polys = list(getattr(g, "geoms", [g]))
-        out[str(code)] = [
-            [[round(x, GEO_DECIMALS), round(y, GEO_DECIMALS)] for x, y in p.exterior.coords]
-            for p in polys
-            if hasattr(p, "exterior")
-        ]
+    geom = dict(zip(feats["code"].astype(str), feats["geometry"], strict=True))
+    out = {code: _rings(g, tol) for code, g in geom.items()}
+    for code, units in _between(ds).items():
+        if units and all(u in geom for u in units):
+            out[code] = _rings(shapely.union_all([geom[u] for u in units]), tol)
+    return out
+
+
+def _between(ds: Dataset) -> dict[str, list[str]]:
+    """Each region between the units and the top -> the units below it."""
+    codes = ds.regions["code"].astype(str)
+    parent = dict(zip(codes, ds.regions["parent_code"].fillna("").astype(str), strict=True))
+    out: dict[str, list[str]] = {}
+    for unit in ds.unit_codes:
+        up, seen = parent.get(unit, ""), {unit}
+        while up and up != ds.top and up not in seen:
+            out.setdefault(up, []).append(unit)
+            seen.add(up)
+            up = parent.get(up, "")
     return out
 
 
@@ -172,6 +194,9 @@ def _indicator_meta(ds: Dataset, ids: Sequence[str]) -> list[dict[str, Any]]:
                 "direction": str(row["direction"]),
                 "standard": num(std[i]) if i in std.index else None,
                 "illustrative": ds.is_illustrative(obs),
+                "sources": sorted(
+                    ds.sources_of(obs).query("kind == 'illustrative'")["id"].astype(str)
+                ),
             }
         )
     return out
@@ -212,13 +237,50 @@ def explore_data(ds: Dataset) -> dict[str, Any]:
         "geo": _geo(ds),
         "labels": {lg: _labels(ds, lg) for lg in ("zh", "en")},
         "illustrative": bool(ds.is_illustrative(ds.obs(ids, ds.unit_codes))),
+        "sources": _sources(ds),
     }
 
 
 def _labels(ds: Dataset, lang: str) -> dict[str, str]:
-    """The page's texts (catalogue ``explore.*``) with the data set's words for its units."""
+    """The page's texts (catalogue ``explore.*``) with the data set's words for its units;
+    ``level_<level>`` names each level as the data set's regions do (``level_words``)."""
     w = words.fields(ds, lang)
-    return {k: words.fill(v, w) for k, v in labels("explore", lang).items()}
+    out = {k: words.fill(v, w) for k, v in labels("explore", lang).items()}
+    out.update({f"level_{lv}": word for lv, word in level_words(ds, lang).items()})
+    return out
+
+
+def level_words(ds: Dataset, lang: str) -> dict[str, str]:
+    """Each level of the data set named as its regions are (``data.words``: "counties and
+    districts" where the units include districts, "prefectures", and a level holding only
+    the top region as that region as a whole, "the province"); the catalogue's
+    ``explore.level_<level>`` otherwise."""
+    out = {}
+    for lv in levels(ds):
+        regs = ds.regions[ds.regions["level"] == lv]
+        if len(regs) == 1 and str(regs["code"].iloc[0]) == ds.top:
+            word = ds.whole_word(lang)
+        elif lv in ("county", "prefecture", "province"):
+            word = words.units_word(lv, regs["name_zh"], lang)
+        else:
+            word = labels("explore", lang)[f"level_{lv}"]
+        out[lv] = word[:1].upper() + word[1:]
+    return out
+
+
+def _sources(ds: Dataset) -> dict[str, dict[str, str]]:
+    """Illustrative sources of the data set by id: their titles as sources.csv gives them,
+    with publisher and reference, in each language (the page's data note quotes them)."""
+    out: dict[str, dict[str, str]] = {}
+    src = ds.sources[ds.sources["kind"] == "illustrative"]
+    for row in src.to_dict("records"):
+        extra = [str(row.get(k) or "").strip() for k in ("publisher", "reference")]
+        extra = [x for x in extra if x]
+        zh, en = str(row["title"]), str(row.get("title_en") or row["title"])
+        aside_zh = "\uff08" + "\uff0c".join(extra) + "\uff09" if extra else ""
+        aside_en = " (" + ", ".join(extra) + ")" if extra else ""
+        out[str(row["id"])] = {"zh": zh + aside_zh, "en": en + aside_en}
+    return out
 
 
 def ranks(values: Sequence[float | None], direction: str) -> list[int | None]:

@@ -81,8 +81,8 @@
     s = $("year"); s.innerHTML = "";
     ys.forEach(function (y) { option(s, String(y), String(y)); });
     s.value = String(st.year);
-    var lvs = levelsWithData();
-    if (lvs.indexOf(st.level) < 0) { st.level = lvs[0] || D.levels[0]; }
+    var lvs = D.levels;  // every level from the first load, with or without values
+    if (lvs.indexOf(st.level) < 0) { st.level = D.levels[0]; }
     s = $("level"); s.innerHTML = "";
     lvs.forEach(function (lv) { option(s, lv, L("level_" + lv)); });
     s.value = st.level;
@@ -98,6 +98,8 @@
     document.documentElement.lang = st.lang === "zh" ? "zh-CN" : "en";
     document.querySelectorAll("[data-l]").forEach(function (el) { el.textContent = L(el.getAttribute("data-l")); });
     document.title = L("title");
+    // the region picker is named after the level shown
+    document.querySelectorAll('[data-l="county"]').forEach(function (el) { el.textContent = L("level_" + st.level); });
   }
 
   var CFG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["toImage", "lasso2d", "select2d"] };
@@ -114,12 +116,13 @@
 
   function drawMap(rs) {
     var el = $("map");
-    var unit = st.level === D.levels[0] && Object.keys(D.geo).length > 0;
+    // units from the map file; a level above them as the union of its units' polygons
+    var unit = rs.some(function (r) { return D.geo[r.code]; });
     $("map-missing").style.display = unit ? "none" : "block";
     el.style.display = unit ? "block" : "none";
     if (!unit) { Plotly.purge(el); return; }
     var vals = rs.filter(function (r) { return r.value !== null; }).map(function (r) { return r.value; });
-    var lo = Math.min.apply(null, vals), hi = Math.max.apply(null, vals);
+    var lo = vals.length ? Math.min.apply(null, vals) : 0, hi = vals.length ? Math.max.apply(null, vals) : 1;
     var traces = [], codes = [];
     rs.forEach(function (r) {
       var rings = D.geo[r.code];
@@ -149,7 +152,7 @@
     mid = (Math.min.apply(null, ys) + Math.max.apply(null, ys)) / 2;
     Plotly.react(el, traces, {
       font: FONT, margin: { l: 10, r: 10, t: 30, b: 10 }, height: 420, hovermode: "closest",
-      title: { text: P(L("map_title")), x: 0, font: { size: 13 } },
+      title: { text: P(L("map_title_level").split("{level}").join(L("level_" + st.level))), x: 0, font: { size: 13 } },
       xaxis: { visible: false }, yaxis: { visible: false, scaleanchor: "x", scaleratio: 1 / Math.cos(mid * Math.PI / 180) },
       plot_bgcolor: "#ffffff"
     }, CFG);
@@ -244,6 +247,11 @@
     var th = document.createElement("thead"); th.appendChild(tr); table.appendChild(th);
   }
   function note() { return ind().illustrative ? L("illustrative") : ""; }
+  /* the titles of the indicator's illustrative sources, as the data set's sources.csv has them */
+  function sourceTitles() {
+    return (ind().sources || []).map(function (id) { return (D.sources[id] || {})[st.lang] || id; })
+      .join(st.lang === "zh" ? "\uff1b" : "; ");
+  }
 
   function drawTable(rs) {
     var t = $("table"); t.innerHTML = "";
@@ -313,7 +321,11 @@
     fillLabels(); fillControls();
     var illus = ind().illustrative;
     $("badge").style.display = illus ? "inline-block" : "none";
-    $("data-note").textContent = illus ? L("illustrative_note") : L("official_note");
+    var note = illus ? L("illustrative_note").split("{listed}").join(sourceTitles()) : L("official_note");
+    if (levelsWithData().indexOf(st.level) < 0) {
+      note += " " + L("level_no_data").split("{level}").join(L("level_" + st.level)).split("{year}").join(st.year);
+    }
+    $("data-note").textContent = note;
     var rs = rows();
     drawTable(rs); drawBar(rs); drawMap(rs); drawTrend(); drawIndex();
     document.body.setAttribute("data-ready", [st.ind, st.year, st.level, st.code, st.lang].join("|"));

@@ -78,15 +78,45 @@ def write_asset(html_dir: Path) -> str:
     return f"{ASSETS}/{name}"
 
 
+def _levels_with_values(data: dict[str, Any], ind: str) -> set[str]:
+    """Levels with a value of ``ind`` in its latest year."""
+    per = data["values"].get(ind, {})
+    if not per:
+        return set()
+    row = per[max(per, key=int)]
+    return {r["level"] for r, v in zip(data["regions"], row, strict=True) if v is not None}
+
+
+def _scope_levels(data: dict[str, Any]) -> set[str]:
+    """Levels of the top region and the regions below it (not of regions above the top)."""
+    children: dict[str, list[dict[str, Any]]] = {}
+    for r in data["regions"]:
+        children.setdefault(r["parent"], []).append(r)
+    out, todo = set(), [r for r in data["regions"] if r["code"] == data["top"]]
+    while todo:
+        r = todo.pop()
+        out.add(r["level"])
+        todo.extend(children.get(r["code"], []))
+    return out
+
+
 def _defaults(data: dict[str, Any]) -> dict[str, str]:
-    """Initial indicator (the first with a projection, else with a standard, else the first)
-    and region (the first unit)."""
+    """Initial indicator (the first with a projection, else with a standard, else the first;
+    among each, one with values at every level from the top down first, so that each level
+    shows from the first load) and region (the first unit)."""
     inds = data["indicators"]
+    every = _scope_levels(data)
     with_fan = [i["id"] for i in inds if i["id"] in data["fan"]]
     with_std = [i["id"] for i in inds if i["standard"] is not None]
-    first = (with_fan or with_std or [inds[0]["id"]])[0]
+    ranked = [
+        i
+        for group in (with_fan, with_std, [x["id"] for x in inds])
+        for full in (True, False)
+        for i in group
+        if (_levels_with_values(data, i) >= every) == full
+    ]
     unit = next(r["code"] for r in data["regions"] if r["level"] == data["levels"][0])
-    return {"indicator": first, "code": unit}
+    return {"indicator": ranked[0], "code": unit}
 
 
 def page_html(data: dict[str, Any], asset: str, lang: str = "zh", key: str = "") -> str:

@@ -33,7 +33,7 @@ from analysis.errors import UserError, check_lang, user_error
 from analysis.messages import t
 from analysis.methods import composite
 from analysis.present import figures, findings, maps, style
-from analysis.present.explore.export import levels, plan_view, unit_indicators
+from analysis.present.explore.export import level_words, levels, plan_view, unit_indicators
 from analysis.present.words import gaps as gap_words
 from analysis.present.words import targets as target_words
 
@@ -315,7 +315,7 @@ class Explorer:
                 options=self.years(s["indicator"]), value=s["year"], description=lab("year")
             ),
             "level": W.Dropdown(
-                options=[(lab(f"level_{lv}"), lv) for lv in levels(ds)],
+                options=[(w, lv) for lv, w in level_words(ds, lang).items()],
                 value=s["level"],
                 description=lab("level"),
             ),

@@ -77,12 +77,26 @@ def plan_figures(r: Baseline) -> None:
 
 
 def structure(r: Baseline) -> None:
-    """Population, urbanisation, households, age and divisions of every unit."""
+    """Population, urbanisation, households, age and divisions of every unit; the note says
+    which of the whole region's figures are sums of its units (``baseline.summed_note``)."""
     pg, lang, year = r.pg, r.pg.lang, r.base_year
     chapter.paragraph(plan_text.sub_heading(r.page_text("structure"), 2, lang))
     shown = baseline_words.county_structure_values(pg.ds, year, year, lang)
-    note = captions.source_note(pg.ds, r.structure_obs, lang=lang)
+    top = r.structure_obs[r.structure_obs["region_code"] == pg.ds.top]
+    summed = sorted(set(top.loc[baseline.summed_from_units(top), "indicator"]))
+    method = _summed_note(r, summed)
+    note = captions.source_note(pg.ds, r.structure_obs, lang=lang, method=method)
     pg.table(shown, r.page_text("structure_table", year=year), note)
+
+
+def _summed_note(r: Baseline, indicators: list[str]) -> str:
+    """ "The whole region's X, Y: summed from its units" (empty without such figures)."""
+    if not indicators:
+        return ""
+    ds, lang = r.pg.ds, r.pg.lang
+    sep = r.pg.t("baseline.sep")
+    listed = sep.join(ds.label(i, lang, unit=False) for i in indicators)
+    return r.pg.t("baseline.summed_note", top=ds.name(ds.top, lang), listed=listed)
 
 
 def urbanisation(r: Baseline) -> None:
@@ -105,17 +119,57 @@ def urbanisation(r: Baseline) -> None:
 
 
 def divisions(r: Baseline) -> None:
-    """The whole region's urban communities and villages over the years."""
+    """The whole region's urban communities and villages over the years: its own counts, or
+    the sum of its units in the editions where every unit has one (said in the note); with
+    neither, a sentence naming the units without counts instead of a figure."""
     pg, ds, lang = r.pg, r.pg.ds, r.pg.lang
-    obs = ds.obs(DIVISIONS, ds.top)
-    units = obs.pivot(index="year", columns="indicator", values="value")
-    units.columns = [ds.label(c, lang) for c in units.columns]
     chapter.paragraph(plan_text.sub_heading(r.page_text("divisions"), 3, lang))
+    trend = baseline.division_trend(ds, tuple(DIVISIONS))
+    have = trend.dropna(subset=["value"])
+    if have.empty:
+        chapter.paragraph(_no_trend(r, trend))
+        return
+    units = have.pivot(index="year", columns="indicator", values="value")
+    units.columns = [ds.label(c, lang) for c in units.columns]
     fig = figures.trend_lines(
         units, title=ds.name(ds.top, lang), ylabel=pg.t("baseline.chart_units"), lang=lang
     )
-    note = captions.source_note(ds, obs, lang=lang)
+    summed = have[have["summed"]]
+    obs = ds.obs(DIVISIONS, ds.top)
+    obs = obs[obs["year"].isin(have["year"])]
+    if not summed.empty:  # the units' rows behind the sums
+        below = ds.obs(DIVISIONS, ds.unit_codes)
+        obs = pd.concat([obs, below[below["year"].isin(summed["year"])]], ignore_index=True)
+    method = _summed_note(r, sorted(set(summed["indicator"])))
+    left = sorted(set(trend["year"]) - set(have["year"]))
+    if left:
+        method = pg.t("baseline.sep").join(
+            x for x in (method, pg.t("baseline.years_left_out", years=_years(r, left))) if x
+        )
+    note = captions.source_note(ds, obs, lang=lang, method=method)
     pg.figure(fig, r.page_text("divisions_figure"), note, obs=obs)
+
+
+def _years(r: Baseline, years: list[int]) -> str:
+    return r.pg.t("baseline.sep").join(str(y) for y in years)
+
+
+def _no_trend(r: Baseline, trend: pd.DataFrame, shown: int = 5) -> str:
+    """Why no trend is drawn: the whole region has no counts and no edition covers all of
+    its units (each edition with the units it lacks, at most ``shown`` named)."""
+    ds, lang = r.pg.ds, r.pg.lang
+    sep = r.pg.t("baseline.sep")
+    per_year = trend.groupby("year")["missing"].agg(lambda m: sorted(set().union(*m)))
+    items = []
+    for year, codes in per_year.items():
+        names = sep.join(ds.name(c, lang) for c in codes[:shown])
+        more = r.pg.t("baseline.more_units", n=len(codes)) if len(codes) > shown else ""
+        items.append(r.pg.t("baseline.missing_item", year=year, names=names + more))
+    return r.pg.t(
+        "baseline.divisions_none",
+        top=ds.name(ds.top, lang),
+        items=r.pg.t("baseline.item_sep").join(items),
+    )
 
 
 def methods(r: Baseline) -> None:

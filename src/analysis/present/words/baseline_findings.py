@@ -65,13 +65,14 @@ def unit_measures(ds: Dataset, year: int) -> pd.DataFrame:
 
 
 def top_value(ds: Dataset, year: int, ind: str) -> float:
-    """The top region's figure, else the sum of the units (counts) -- NaN if neither."""
+    """The top region's figure, else the sum of the units (counts) when every unit has one
+    -- NaN otherwise (a partial sum would understate the total)."""
     w = structure(ds, year)
     v = w.loc[ds.top, ind]
     if pd.notna(v):
         return float(v)
     units = w.loc[ds.unit_codes, ind]
-    return float(units.sum()) if units.notna().any() else float("nan")
+    return float(units.sum()) if units.notna().all() else float("nan")
 
 
 def top_rate(ds: Dataset, year: int) -> float:
