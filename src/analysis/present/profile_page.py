@@ -174,9 +174,10 @@ def advice(ctx: Context, code: str) -> list[str]:
         out.append(t("profile.advice_lagging", lang, themes=themes, units=ctx.units))
     label = b.ds.label
     if a.unmet:
-        labels_ = [mid(label(i, lang, unit=False)) for i in a.unmet]
-        labels_ = plan_text.names(labels_, lang, ranked=False)
-        out.append(t("profile.advice_unmet", lang, year=a.target_year, labels=labels_))
+        unmet = plan_text.names(
+            [mid(label(i, lang, unit=False)) for i in a.unmet], lang, ranked=False
+        )
+        out.append(t("profile.advice_unmet", lang, year=a.target_year, labels=unmet))
     elif a.met:
         out.append(t("profile.advice_all_met", lang, year=a.target_year, n=len(a.met)))
     return [captions.localise(s, lang) for s in out]
