@@ -341,7 +341,7 @@ def _map(c: _Ctx) -> PlanItem | None:
         return None
     kw.pop("title")
     obs = c.ds.obs(c.spec.indicators, c.units, c.year)
-    fig = maps.choropleth(**kw, **maps.group_args(c.ds, c.lang), illustrative=c.illustrative(obs))
+    fig = maps.choropleth(**kw, illustrative=c.illustrative(obs))  # outlines: map_input
     return c.figure(
         "map_index",
         c.tr("map_title", year=c.year),
