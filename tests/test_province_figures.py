@@ -225,7 +225,11 @@ def test_ranked_bars_in_three_panels_keep_every_label_inside():
     names[87] = LONG  # the last place: the third panel
     values = pd.Series(5 + rng.permutation(88) * 0.4, index=names)
     xlabel = "每百户居民社区综合服务设施面积（平方米/百户）"
-    fig = F.ranked_bar(values, standard=30.0, xlabel=xlabel, title="T")
+    # a title as long as the pages': the legend once sat on it
+    title = "每百户居民社区综合服务设施面积（2025年）"
+    fig = F.ranked_bar(
+        values, standard=30.0, standard_label="国家标准 30", xlabel=xlabel, title=title
+    )
     assert [len(ax.get_yticklabels()) for ax in fig.axes] == [30, 30, 28]
     assert _outside(fig) == []
     assert overlapping_texts(fig) == []

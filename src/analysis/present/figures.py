@@ -305,15 +305,25 @@ def ranked_bar(
     omitted = n - len(drawn)
     if omitted:  # in the legend row: a figure copied out of its report still says it
         handles.append(Line2D([], [], linestyle="none", label=t("scale.omitted", lang, n=omitted)))
-    if xlabel and several:  # one label under all the panels: never wider than the figure
-        size = float(mpl.rcParams["axes.labelsize"])
-        fig.supxlabel(fit_text(xlabel, fig.get_figwidth() * 72 * 0.9, size), fontsize=size)
+    shared = ""  # several panels: one axis label under all of them, never wider than the figure
+    from matplotlib.font_manager import FontProperties
+
+    size = float(FontProperties(size=mpl.rcParams["axes.labelsize"]).get_size_in_points())
+    if xlabel and several:
+        shared = fit_text(xlabel, fig.get_figwidth() * 72 * 0.9, size)
     elif xlabel:
         axes[0].set_xlabel(xlabel)
-    if handles:  # below the axes: never on the standard line or a bar
-        # several panels: above them, the shared axis label takes the bottom
-        where = "outside upper center" if several and xlabel else "outside lower center"
-        fig.legend(handles=handles, loc=cast(Any, where), ncol=len(handles))
+    if handles:  # below the axes: never on the standard line, a bar or the title; the
+        # shared axis label heads the legend, so the two never overlap
+        fig.legend(
+            handles=handles,
+            loc=cast(Any, "outside lower center"),
+            ncol=len(handles),
+            title=shared or None,
+            title_fontsize=size,
+        )
+    elif shared:
+        fig.supxlabel(shared, fontsize=size)
     _title(fig, None if several else axes[0], title)
     if has_std:
         _clear_line(fig, list(zip(axes, texts_by_ax, strict=True)), std, span)
