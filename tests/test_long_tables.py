@@ -48,7 +48,7 @@ def test_long_table_shows_flagged_rows_then_folds_all(shown):
 
 def test_long_table_with_no_flag_says_so_and_folds(shown):
     chapter.table(_frame(40), None, "en", attention=[False] * 40)
-    assert "The 0 rows needing attention (of 40)" in _html(shown[0])
+    assert "None of the 40 rows needs attention" in _html(shown[0])
     assert "<details" in _html(shown[1]) and len(shown) == 2
 
 

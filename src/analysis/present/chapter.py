@@ -110,7 +110,8 @@ def _long_table(f: pd.DataFrame, ds, lang: str, decimals, attention, csv: str) -
         if mask.shape != (n,):
             raise ValueError(f"attention has {mask.shape} values for {n} rows")
         k = int(mask.sum())
-        _show(_markdown(t("chapter.attention_rows", lang, shown=k, rows=n)))
+        key = "chapter.attention_rows" if k else "chapter.attention_none"
+        _show(_markdown(t(key, lang, shown=k, rows=n)))
         if k:
             _show(_display.show(f[mask].reset_index(drop=True), ds, lang, decimals=decimals))
         summary = t("chapter.full_table", lang, rows=n)
