@@ -259,6 +259,27 @@ def test_synthetic_province_documents(tmp_path):
         ind = next(i for i in want if ds.label(i, "zh", unit=False) == row[1])
         d = indicator_decimals(ds, ind)
         assert row[6] == fmt(top.loc[ind, "final"], d)
+    # the prefecture level: one table of the prefectures' results, then unit tables grouped
+    # under their prefecture, each prefecture's row its results-model value (subtotal)
+    prefs = [c for c in ds.regions.loc[ds.regions["level"] == "prefecture", "code"]]
+    groups = ev.data["evaluation_groups"]
+    assert set(groups["region_code"]) == {*prefs, ds.top}
+    by = frame.set_index(["indicator", "region_code"])
+    names = ds.names("zh")
+    for ind in want:
+        units = ev.data[f"evaluation_units_{ind}"]
+        sub = units[units["row"] == "subtotal"]
+        assert sorted(sub["region_code"]) == sorted(prefs)
+        for code, final in zip(sub["region_code"], sub["final"], strict=True):
+            assert final == by.loc[(ind, code), "final"]
+        table = next(
+            tb
+            for tb in doc.tables[2:]
+            if [r[0] for r in _rows(tb)[1:]][-1].startswith(names[ds.top])
+            and len(tb.rows) == len(units) + 1
+        )
+        shown = [r[0] for r in _rows(table)[1:]]
+        assert sum(n.endswith("（小计）") for n in shown) == len(prefs)
     _pdf_bytes = tmp_path / "province.docx"
     _pdf_bytes.write_bytes(nx.docx())
     _pdf(_pdf_bytes, tmp_path)

@@ -39,8 +39,8 @@ from analysis.present.documents import (
 from analysis.present.numbers import fmt, indicator_decimals
 from analysis.present.tables import Table
 from analysis.present.words import evaluation as ew
+from analysis.present.words import grouped, periods, plan_words
 from analysis.present.words import next_period as npw
-from analysis.present.words import periods, plan_words
 from analysis.present.words.labels import status_label
 
 EVAL_COLUMNS = (
@@ -153,9 +153,55 @@ def _attribute(ds: Dataset, ind: str, year: int, lang: str) -> tuple[str, str]:
 
 
 def _regions_last_top(ds: Dataset, frame: pd.DataFrame) -> pd.DataFrame:
-    """The units in their order, then the whole region (the total row) last."""
+    """The units in their order, then the whole region (the total row) last; with an
+    intermediate level, units grouped under it with each group's subtotal row
+    (``grouped.arrange``, as on pages 05 and 06)."""
+    if grouped.level(ds) is not None:
+        return grouped.arrange(ds, frame)
     order = {c: k for k, c in enumerate([*ds.unit_codes, ds.top])}
-    return frame.sort_values("region_code", key=lambda s: s.map(order), kind="stable")
+    keep = frame[frame["region_code"].isin(order)]
+    return keep.sort_values("region_code", key=lambda s: s.map(order), kind="stable")
+
+
+def _region_column(d: _Doc, one: pd.DataFrame) -> dict[str, list[str]]:
+    """The region column of a unit table, and the group's column when there is a level."""
+    out = {d.tr("col.region"): grouped.region_names(d.ds, one, d.lang)}
+    if grouped.level(d.ds) is not None:
+        col = t("targets.group_col", d.lang, groups=grouped.group_word(d.ds, d.lang))
+        out[col] = grouped.group_names(d.ds, one, d.lang)
+    return out
+
+
+def _groups_table(d: _Doc, frame: pd.DataFrame, obs: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The intermediate level's results (page 05's ``group_frame``): each prefecture's final
+    value, target, difference and result per indicator, and its units met; empty without."""
+    gf = ew.group_frame(frame, d.ds)
+    if gf.empty:
+        return gf
+    names = d.ds.names(d.lang)
+    w = {"units": d.ds.units_word(d.lang), "groups": grouped.group_word(d.ds, d.lang)}
+    shown = pd.DataFrame(
+        {
+            d.tr("col.indicator"): [plan_words.label(d.ds, i, d.lang) for i in gf["indicator"]],
+            d.tr("col.region"): [
+                t("targets.total_name", d.lang, name=names[c]) if c == d.ds.top else names[c]
+                for c in gf["region_code"]
+            ],
+            d.tr("col.final", year=year): [
+                d.value(i, v) for i, v in zip(gf["indicator"], gf["final"], strict=True)
+            ],
+            d.tr("col.target", year=year): [
+                d.value(i, v) for i, v in zip(gf["indicator"], gf["target"], strict=True)
+            ],
+            d.tr("col.status"): [status_label(str(s), d.lang) for s in gf["status"]],
+            t("findings_evaluation.col.group_units_met", d.lang, **w): [
+                f"{m}/{n}" for m, n in zip(gf["units_met"], gf["units"], strict=True)
+            ],
+        }
+    )
+    title = ew.group_caption(d.ds, year, d.lang)
+    d.table(shown, title, obs, wrap=(d.tr("col.indicator"),))
+    return gf
 
 
 # -- the final evaluation --------------------------------------------------------------
@@ -224,12 +270,14 @@ def evaluation(
     fig_no = d.num.counts["figure"] + 1
     intro_key = "eval.units_intro" if has_map else "eval.units_intro_nomap"
     d.para(d.tr(intro_key, first=first, last=first + len(inds) - 1, figure=fig_no))
-    names = ds.names(lang)
+    groups = _groups_table(d, frame, obs_all, target_year)
+    arranged = {}
     for ind in inds:
         one = _regions_last_top(ds, data[data["indicator"] == ind])
+        arranged[ind] = one
         shown = pd.DataFrame(
             {
-                d.tr("col.region"): one["region_code"].map(names).to_numpy(),
+                **_region_column(d, one),
                 d.tr("col.baseline", year=base_year): [d.value(ind, v) for v in one["baseline"]],
                 d.tr("col.final", year=target_year): [d.value(ind, v) for v in one["final"]],
                 d.tr("col.target", year=target_year): [d.value(ind, v) for v in one["target"]],
@@ -260,7 +308,9 @@ def evaluation(
         {"evaluation_indicators": data[data["region_code"] == ds.top].reset_index(drop=True)},
     )
     for ind in inds:
-        doc.data[f"evaluation_units_{ind}"] = data[data["indicator"] == ind].reset_index(drop=True)
+        doc.data[f"evaluation_units_{ind}"] = arranged[ind].reset_index(drop=True)
+    if not groups.empty:
+        doc.data["evaluation_groups"] = groups.reset_index(drop=True)
     return doc
 
 
@@ -410,12 +460,13 @@ def next_period(
         )
 
     d.head(d.tr("next.annex"))
-    names = ds.names(lang)
+    arranged = {}
     for ind in inds:
         one = _regions_last_top(ds, data[data["indicator"] == ind])
+        arranged[ind] = one
         shown = pd.DataFrame(
             {
-                d.tr("col.region"): one["region_code"].map(names).to_numpy(),
+                **_region_column(d, one),
                 d.tr("col.baseline", year=base_year): [d.value(ind, v) for v in one["baseline"]],
                 d.tr("col.projected", year=target_year, p=pw): [
                     d.value(ind, v) for v in one["projected_p"]
@@ -442,6 +493,6 @@ def next_period(
         {"next_indicators": data[data["region_code"] == ds.top].reset_index(drop=True)},
     )
     for ind in inds:
-        doc.data[f"next_units_{ind}"] = data[data["indicator"] == ind].reset_index(drop=True)
+        doc.data[f"next_units_{ind}"] = arranged[ind].reset_index(drop=True)
     del frame
     return doc

@@ -306,7 +306,7 @@ def position_table(ctx: Context, code: str) -> pd.DataFrame:
 
 
 def _rank_text(ctx: Context, ind: str, rank: float, n: float) -> str:
-    """"3/12"; a rank shared with other units "=3/12" (tied); every unit equal: said so."""
+    """ "3/12"; a rank shared with other units "=3/12" (tied); every unit equal: said so."""
     ranks = ctx.batch.ranks[ind].dropna()
     shared = int((ranks == rank).sum())
     if shared == len(ranks) and shared > 1:
