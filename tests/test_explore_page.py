@@ -209,3 +209,17 @@ def test_data_note_quotes_the_data_sets_sources(province):
     for lang in ("zh", "en"):
         note = data["labels"][lang]["illustrative_note"]
         assert "{listed}" in note and "校准" not in note and "calibrat" not in note
+
+
+def test_first_indicator_shown_differs_between_units(data):
+    """The page opens on an indicator the units differ on (the default data's first
+    indicators are 100 % everywhere in 2025, where a rank would call every unit first)."""
+    from analysis.present.explore.page import _defaults, _varies
+
+    ind = _defaults(data)["indicator"]
+    per = data["values"][ind]
+    row = per[max(per, key=int)]
+    units = [v for r, v in zip(data["regions"], row, strict=True) if r["level"] == "county"]
+    assert len({v for v in units if v is not None}) > 1
+    flat = [i["id"] for i in data["indicators"] if not _varies(data, i["id"])]
+    assert flat  # the case is exercised: some indicator is equal everywhere

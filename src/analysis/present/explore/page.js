@@ -270,8 +270,11 @@
     t.appendChild(body);
     var sel = rs.filter(function (r) { return r.code === st.code; })[0];
     var have = rs.filter(function (r) { return r.value !== null; }).length;
+    /* a rank shared by others reads as a tie; all equal: said so, not "first" */
+    var shared = sel && sel.rank ? rs.filter(function (r) { return r.rank === sel.rank; }).length : 0;
+    var key = shared === have && have > 1 ? "rank_all_equal" : shared > 1 ? "rank_tied" : "rank_of";
     $("selection").textContent = sel ? name(sel.i) + colon() + fmt(sel.value) + " " + ind().unit[st.lang] +
-      (sel.rank ? paren(L("rank_of").replace("{rank}", sel.rank).replace("{n}", have)) : "") : "";
+      (sel.rank ? paren(L(key).replace("{rank}", sel.rank).replace("{n}", have)) : "") : "";
     $("selection").setAttribute("data-value", sel && sel.value !== null ? String(sel.value) : "");
   }
 

@@ -87,6 +87,17 @@ def _levels_with_values(data: dict[str, Any], ind: str) -> set[str]:
     return {r["level"] for r, v in zip(data["regions"], row, strict=True) if v is not None}
 
 
+def _varies(data: dict[str, Any], ind: str) -> bool:
+    """Whether the units differ on ``ind`` in its latest year (all at 100 % ranks nothing)."""
+    per = data["values"].get(ind, {})
+    if not per:
+        return False
+    unit = data["levels"][0]
+    row = per[max(per, key=int)]
+    vals = {v for r, v in zip(data["regions"], row, strict=True) if r["level"] == unit}
+    return len(vals - {None}) > 1
+
+
 def _scope_levels(data: dict[str, Any]) -> set[str]:
     """Levels of the top region and the regions below it (not of regions above the top)."""
     children: dict[str, list[dict[str, Any]]] = {}
@@ -102,8 +113,9 @@ def _scope_levels(data: dict[str, Any]) -> set[str]:
 
 def _defaults(data: dict[str, Any]) -> dict[str, str]:
     """Initial indicator (the first with a projection, else with a standard, else the first;
-    among each, one with values at every level from the top down first, so that each level
-    shows from the first load) and region (the first unit)."""
+    among each, one on which the units differ first, then one with values at every level
+    from the top down, so that each level shows from the first load) and region (the first
+    unit)."""
     inds = data["indicators"]
     every = _scope_levels(data)
     with_fan = [i["id"] for i in inds if i["id"] in data["fan"]]
@@ -111,9 +123,10 @@ def _defaults(data: dict[str, Any]) -> dict[str, str]:
     ranked = [
         i
         for group in (with_fan, with_std, [x["id"] for x in inds])
+        for varies in (True, False)
         for full in (True, False)
         for i in group
-        if (_levels_with_values(data, i) >= every) == full
+        if _varies(data, i) == varies and (_levels_with_values(data, i) >= every) == full
     ]
     unit = next(r["code"] for r in data["regions"] if r["level"] == data["levels"][0])
     return {"indicator": ranked[0], "code": unit}
