@@ -497,7 +497,8 @@ def _layout_key(fig: Figure) -> tuple:
 def _no_layout_engine(fig: Figure) -> None:
     """Remove ``fig``'s layout engine altogether. ``set_layout_engine("none")`` leaves a
     placeholder engine, and ``savefig`` draws a figure with any engine twice (once without
-    rendering, for the layout): a third of a page's time for the same pixels."""
+    rendering, for the layout): a third of a page's time for the same pixels. (``savefig``
+    itself puts back the style's constrained engine when it is done.)"""
     with matplotlib.rc_context(
         {"figure.autolayout": False, "figure.constrained_layout.use": False}
     ):
@@ -550,6 +551,7 @@ def figure_png(ctx: Context, code: str) -> bytes:
             )
             if _layout_key(template) == ctx.layouts["key"]:  # e.g. a title on more lines
                 _shared_canvas(ctx, template)  # the canvas may have drawn another figure
+                _no_layout_engine(template)  # savefig put back the style's engine
                 return style.to_bytes(template, "png", dpi=FIGURE_DPI)
             ctx.layouts.pop("template")  # a new figure below, and the next template
     fig = figure(ctx, code)
