@@ -26,6 +26,13 @@ CPU seconds per page of each and the ratio:
 
     .venv/bin/python benchmarks/profiles.py 2850 --against /tmp/base/src --pages 50
 
+Measured 2026-12-04 (issue 23, shared machine, load 3-10; CPU time), 2,850 counties in the
+national tree, 60 pages, best of 2, against the tree before the batch's template figure:
+0.080 CPU s per page against 0.150 (x1.87), i.e. all 2,850 pages in about 114 s on two
+idle cores. With the fonts already cut (the synthetic names repeat their characters):
+0.066 s per page; left per page: one Agg draw and PNG (70 %), the page's words and tables
+(25 %). Bytes unchanged (every page compared with the earlier tree's).
+
 Measured 2026-12-01 on the shared 2-core machine (load average 3-7 from other work, so wall
 times are inflated; "x2" = profiles per CPU second x 2 cores, what two idle cores give):
 
