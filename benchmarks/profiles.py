@@ -18,6 +18,21 @@ notebook pages do) against the one shared subset per batch.
     .venv/bin/python benchmarks/profiles.py [n_units ...] [--jobs 2] [--no-dask]
     .venv/bin/python benchmarks/profiles.py 12 500 2850
 
+Side by side (``--against``): this tree's pages against another tree's (e.g. the commit
+before a change: ``git archive <commit> src | tar -x -C /tmp/base``), in fresh processes
+taking turns on the same synthetic tree (``national.write_data``: the national run's levels)
+and the same pages, each with an empty cache folder (so both cut the same fonts); prints
+CPU seconds per page of each and the ratio:
+
+    .venv/bin/python benchmarks/profiles.py 2850 --against /tmp/base/src --pages 50
+
+Measured 2026-12-04 (issue 23, shared machine, load 3-10; CPU time), 2,850 counties in the
+national tree, 60 pages, best of 2, against the tree before the batch's template figure:
+0.080 CPU s per page against 0.150 (x1.87), i.e. all 2,850 pages in about 114 s on two
+idle cores. With the fonts already cut (the synthetic names repeat their characters):
+0.066 s per page; left per page: one Agg draw and PNG (70 %), the page's words and tables
+(25 %). Bytes unchanged (every page compared with the earlier tree's).
+
 Measured 2026-12-01 on the shared 2-core machine (load average 3-7 from other work, so wall
 times are inflated; "x2" = profiles per CPU second x 2 cores, what two idle cores give):
 
@@ -138,13 +153,72 @@ def font_cost(n_pages: int = 3) -> tuple[float, float]:
     return per_page, time.perf_counter() - t0
 
 
+CHILD = """
+import json, sys, time
+from analysis.data import load
+from analysis.runner import batch
+from analysis.runner.config import Nav
+d, n = sys.argv[1], int(sys.argv[2])
+run = {"data_dir": d, "top": "", "level": ""}
+codes = load(d).unit_codes
+items = [batch.Item(f"p{c}", c, c, Nav()) for c in codes][:: max(1, len(codes) // n)][:n]
+module = "analysis.present.profile_page"
+t0 = time.process_time()
+batch.render_chunk(module, run, {"lang": "zh"}, items[:1])
+setup = time.process_time() - t0
+t0 = time.process_time()
+res = batch.render_chunk(module, run, {"lang": "zh"}, items)
+assert all(r["ok"] for r in res), [r for r in res if not r["ok"]][:1]
+print(json.dumps({"setup": setup, "page": (time.process_time() - t0) / len(res)}))
+"""
+
+
+def side_by_side(n: int, src: Path, pages: int, rounds: int) -> None:
+    """CPU seconds per page (and of the set-up: load, prepare, first page) of this tree and
+    of the tree at ``src``, alternating in fresh processes on one data set of ``n`` units."""
+    import json
+    import os
+    import subprocess
+
+    import national
+
+    trees = {"this": paths.PROJECT_ROOT / "src", "other": src.resolve()}
+    with tempfile.TemporaryDirectory() as tmp:
+        data = national.write_data(Path(tmp) / "d", n) if n != 12 else paths.data_dir(None)
+        got: dict[str, list[dict]] = {k: [] for k in trees}
+        for r in range(rounds):
+            for name, tree in trees.items():
+                env = {
+                    **os.environ,
+                    "PYTHONPATH": str(tree),
+                    "ANALYSIS_CACHE_DIR": str(Path(tmp) / f"cache-{name}-{r}"),
+                }
+                cmd = [sys.executable, "-c", CHILD, str(data), str(pages)]
+                out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
+                got[name].append(json.loads(out.stdout.strip().splitlines()[-1]))
+                print(f"  round {r + 1} {name:5s} {got[name][-1]}", flush=True)
+    best = {k: {f: min(x[f] for x in v) for f in ("setup", "page")} for k, v in got.items()}
+    print(f"{n} counties, {pages} pages, best of {rounds} (CPU seconds):")
+    for f in ("setup", "page"):
+        a, b = best["this"][f], best["other"][f]
+        print(f"  {f:5s} this {a:7.3f}  other {b:7.3f}  other/this x{b / a:5.2f}")
+    print(f"  all {n} pages on 2 idle cores: this {n * best['this']['page'] / 2:.0f} s")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("sizes", nargs="*", type=int, default=[12, 500])
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--no-dask", action="store_true")
     ap.add_argument("--no-run", action="store_true", help="in-process costs only")
+    ap.add_argument("--against", type=Path, help="another tree's src/: side by side")
+    ap.add_argument("--pages", type=int, default=50, help="pages per side-by-side run")
+    ap.add_argument("--rounds", type=int, default=2, help="side-by-side runs of each tree")
     args = ap.parse_args()
+    if args.against:
+        for n in args.sizes:
+            side_by_side(n, args.against, args.pages, args.rounds)
+        return
     executors = ["local"] if args.no_dask else ["local", "dask"]
     rows = []
     costs = []

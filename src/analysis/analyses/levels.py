@@ -37,14 +37,20 @@ from analysis.data.schema import LEVELS
 UNIT, SUBTOTAL, TOTAL = "unit", "subtotal", "total"
 
 
+def _levels(ds: Dataset) -> dict[str, object]:
+    """Region code -> level, as a dict (a lookup per ancestor of every unit: a pandas
+    ``Series.get`` there made a national profile batch quadratic in time)."""
+    return dict(zip(ds.regions["code"], ds.regions["level"], strict=True))
+
+
 def intermediate_levels(ds: Dataset) -> list[str]:
     """Levels strictly between the top region's level and the unit level, top down, that
     hold at least one ancestor of a unit."""
     units = ds.unit_codes
     if not units:
         return []
-    level = ds.regions.set_index("code")["level"]
-    seen = {str(level.get(a, "")) for u in units for a in ds.ancestors(u) if a != ds.top}
+    level = _levels(ds)
+    seen = {str(level.get(a, "")) for a in {a for u in units for a in ds.ancestors(u)} - {ds.top}}
     top_level = str(level.get(ds.top, ""))
     ranked = [lv for lv in LEVELS if lv in seen and lv not in (top_level, ds.unit_level)]
     # ancestors above the top are not intermediate
@@ -69,7 +75,7 @@ def group_of(ds: Dataset, level: str | None = None) -> pd.Series:
     level = level or group_level(ds)
     if level is None:
         return pd.Series(dtype=object, name="group")
-    lv = ds.regions.set_index("code")["level"]
+    lv = _levels(ds)
     out = {}
     for u in ds.unit_codes:
         hit = [a for a in ds.ancestors(u) if lv.get(a) == level]

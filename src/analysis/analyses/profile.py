@@ -46,6 +46,7 @@ class Batch:
     lower: pd.Series  # True where lower is better
     index_ranks: pd.DataFrame  # unit x dimension (overall index and themes), 1 = best
     units: list[str] = field(default_factory=list)
+    groups: pd.Series = field(default_factory=lambda: pd.Series(dtype=object))  # group_of
     _short_rows: dict[str, np.ndarray] = field(default_factory=dict)
 
 
@@ -87,6 +88,7 @@ def compute(
         lower=lower,
         index_ranks=index[dims].rank(ascending=False, method="min"),
         units=list(ds.unit_codes),
+        groups=levels.group_of(ds),
         _short_rows={
             str(k): np.asarray(rows)
             for k, rows in short.groupby("region_code", sort=True).indices.items()
@@ -161,7 +163,7 @@ def facts(batch: Batch, code: str) -> Facts:
     values = batch.values.reindex(columns=prof.index)
     tied = [i for i in prof.index if values[i].notna().sum() > 1 and values[i].nunique() == 1]
     rel = (prof["rank"] / prof["n"]).drop(index=tied).dropna()
-    groups = levels.group_of(batch.ds)
+    groups = batch.groups  # levels.group_of, once per batch (not once per unit)
     group, group_rank, group_n = "", 0, 0
     if not groups.empty and pd.notna(groups.get(code)):
         group = str(groups[code])

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
+import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -396,16 +397,24 @@ def shortfall_table(ctx: Context, code: str) -> pd.DataFrame:
 # --- the page ------------------------------------------------------------------------------
 
 
+def _dots(ctx: Context, code: str) -> pd.DataFrame:
+    """The dot plot's rows: county, whole region and standard as % of the units' median."""
+    return gap_words.profile_dots(P.profile(ctx.batch, code), ctx.batch.ds, ctx.lang)
+
+
+def _series_labels(ctx: Context, code: str) -> dict[str, str]:
+    return {"county": ctx.names[code], "prefecture": ctx.whole}
+
+
 def figure(ctx: Context, code: str) -> Figure:
     """The dot plot: county, whole region and standard as % of the units' median."""
-    b, lang = ctx.batch, ctx.lang
-    dots = gap_words.profile_dots(P.profile(b, code), b.ds, lang)
+    lang = ctx.lang
     fig = figures.dot_plot(
-        dots,
+        _dots(ctx, code),
         title=ctx.names[code],
         xlabel=t("gaps.profile_xlabel", lang, units=ctx.units),
         lang=lang,
-        series_labels={"county": ctx.names[code], "prefecture": ctx.whole},
+        series_labels=_series_labels(ctx, code),
     )
     return style.mark_illustrative(fig, lang) if ctx.illustrative else fig
 
@@ -548,31 +557,82 @@ def _layout_key(fig: Figure) -> tuple:
     )
 
 
+def _no_layout_engine(fig: Figure) -> None:
+    """Remove ``fig``'s layout engine altogether. ``set_layout_engine("none")`` leaves a
+    placeholder engine, and ``savefig`` draws a figure with any engine twice (once without
+    rendering, for the layout): a third of a page's time for the same pixels. (``savefig``
+    itself puts back the style's constrained engine when it is done.)"""
+    with matplotlib.rc_context(
+        {"figure.autolayout": False, "figure.constrained_layout.use": False}
+    ):
+        fig.set_layout_engine(None)
+
+
+def _shared_canvas(ctx: Context, fig: Figure) -> None:
+    """Draw ``fig`` on the batch's one Agg canvas: its renderer (kept while the figure size
+    and resolution stay the same) is the key of matplotlib's text-size cache, so the labels
+    every county's figure shares are measured once per batch, not once per page. The canvas
+    clears its pixels before each draw: the same pixels as a canvas of its own."""
+    canvas = ctx.layouts.get("canvas")
+    if canvas is None:
+        ctx.layouts["canvas"] = fig.canvas
+        return
+    canvas.figure = fig
+    fig.set_canvas(canvas)
+
+
 def figure_png(ctx: Context, code: str) -> bytes:
-    """The county's figure as PNG bytes, without running the layout engine for every county.
+    """The county's figure as PNG bytes, without running the layout engine for every county
+    and without making a new figure for every county.
 
     Constrained layout takes about half of a dot plot's drawing time, and its result is the
     same for every county whose figure has the same size, row labels and axis labels. So
     the layout of the first unit's figure (the canonical layout; computed once per
     ``Context``) is applied to every figure with the same layout key; any other figure gets
-    its own layout. A county's bytes therefore do not depend on which counties a worker
-    rendered before it.
+    its own layout. The first figure with the canonical layout is then kept as the batch's
+    template: a later county with the same rows redraws it with its own values
+    (``figures.redraw_dot_plot``: the pixels of a new figure, a test checks it), a county
+    with other rows gets a new figure. A county's bytes therefore do not depend on which
+    counties a worker rendered before it.
     """
-    fig = figure(ctx, code)
-    key = _layout_key(fig)
     if "key" not in ctx.layouts:
         first = figure(ctx, ctx.batch.units[0])
         style.to_bytes(first, "png", dpi=FIGURE_DPI)  # the layout at the page's resolution
         ctx.layouts.update(
             key=_layout_key(first), positions=[ax.get_position(original=True) for ax in first.axes]
         )
-    if key == ctx.layouts["key"]:
-        fig.set_layout_engine("none")
+    template = ctx.layouts.get("template")
+    if template is not None:
+        dots = _dots(ctx, code)
+        if _rows_key(dots) == ctx.layouts["rows"]:
+            figures.redraw_dot_plot(
+                template,
+                dots,
+                title=ctx.names[code],
+                lang=ctx.lang,
+                series_labels=_series_labels(ctx, code),
+            )
+            if _layout_key(template) == ctx.layouts["key"]:  # e.g. a title on more lines
+                _shared_canvas(ctx, template)  # the canvas may have drawn another figure
+                _no_layout_engine(template)  # savefig put back the style's engine
+                return style.to_bytes(template, "png", dpi=FIGURE_DPI)
+            ctx.layouts.pop("template")  # a new figure below, and the next template
+    fig = figure(ctx, code)
+    if _layout_key(fig) == ctx.layouts["key"]:
+        _no_layout_engine(fig)
         # room on the right for half of the last x tick label, which differs by county
         right = 1 - RIGHT_PAD_PT / (fig.get_figwidth() * 72)
         for ax, pos in zip(fig.axes, ctx.layouts["positions"], strict=True):
             ax.set_position((pos.x0, pos.y0, min(pos.x1, right) - pos.x0, pos.height))
+        if "template" not in ctx.layouts:
+            ctx.layouts.update(template=fig, rows=_rows_key(_dots(ctx, code)))
+    _shared_canvas(ctx, fig)
     return style.to_bytes(fig, "png", dpi=FIGURE_DPI)
+
+
+def _rows_key(dots: pd.DataFrame) -> tuple:
+    """What a redrawn template must share with a county's figure: its rows and series."""
+    return (tuple(dots.index), tuple(dots.columns), bool(dots["target"].notna().any()))
 
 
 def figure_html(png_bytes: bytes, alt: str) -> str:

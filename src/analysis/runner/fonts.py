@@ -90,6 +90,7 @@ def _cut(font_bytes: bytes, chars: str, flavor: str | None, desubroutinize: bool
     return out.getvalue()
 
 
+@cache
 def likely_chars() -> str:
     """The characters of the prepared font: GB 2312 hanzi, CJK symbols and punctuation,
     full-width forms."""
@@ -110,9 +111,11 @@ def full_font() -> bytes:
     return font_path().read_bytes()
 
 
+@cache
 def _cache_file() -> Path:
     """Where the prepared font is kept between runs: the user's cache folder, keyed by the
-    font file, the fontTools version and the character set."""
+    font file, the fontTools version and the character set (once per process: every page's
+    subset is keyed by it, and listing the GB 2312 characters takes a tenth of a second)."""
     import hashlib
     import os
 
