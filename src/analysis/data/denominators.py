@@ -25,8 +25,8 @@ is, with its **basis**:
     otherwise (P has children outside the data, e.g. one prefecture of a province)
     X_R = X_P·ŝ_R;
   * an observed value of a region replaces its estimate, and its children are scaled to it;
-  * an estimated part never exceeds its whole (``PART_OF``): in the default data county
-    522728's urban share of the prefecture grew from 2010 to 2020 fast enough that its
+  * an estimated part never exceeds its whole (``PART_OF``): in the default data
+    one county's urban share of the prefecture grew from 2010 to 2020 fast enough that its
     extrapolated urban population passes its total population from 2027; it is capped there.
 
 For Qiannan no prefecture or county yearly totals were found (only the 2023 population of

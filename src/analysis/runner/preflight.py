@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from analysis.analyses import baseline
 from analysis.data import Dataset
 from analysis.errors import UserError
 from analysis.messages import pair
@@ -111,9 +112,16 @@ def _observed(ds: Dataset, inds: list[str], regions: list[str], year: int | None
 
 
 def _baseline(ds: Dataset, v: Mapping[str, Any], task: Task) -> None:
-    # the urbanisation figure of the units (the division-count trend needs nothing: the
-    # report sums the units or says which lack counts, ``analyses.baseline.division_trend``)
+    # the urbanisation figure of the units; the structure table's indicators defined; the
+    # division counts of the top region or of its units (the trend sums the units, or says
+    # which lack counts: ``analyses.baseline.division_trend``)
     _observed(ds, ["urbanisation_rate"], ds.unit_codes, int(v.get("base_year", 2020)))
+    undefined = [i for i in baseline.STRUCTURE if i not in set(ds.indicators["id"])]
+    if undefined:
+        raise UserError(*pair("preflight.undefined_indicators", indicators=", ".join(undefined)))
+    counts = ["resident_committees", "village_committees"]
+    if ds.obs(counts, [ds.top]).empty:
+        _observed(ds, counts, ds.unit_codes, None)
 
 
 def _compared(ds: Dataset) -> None:
