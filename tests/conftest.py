@@ -61,3 +61,30 @@ def guizhou_dir(tmp_path_factory) -> Path:
     if not guizhou.available():
         pytest.skip("../shared/data/census is not present")
     return guizhou.build(tmp_path_factory.mktemp("guizhou") / "data")
+
+
+# -- end-to-end builds shared by test files and xdist workers (tests/once.py) -----------------
+@pytest.fixture(scope="session")
+def three_level_tree(tmp_path_factory) -> Path:
+    """The synthetic province of 5 prefectures and 40 counties with its grid map (seed 0),
+    written once per test run (read only: tests that edit data copy it)."""
+    import builds
+    from once import once
+
+    return once(tmp_path_factory, "three_level_tree", builds.tree)
+
+
+@pytest.fixture(scope="session")
+def province_build(three_level_tree, tmp_path_factory) -> dict:
+    """Every report of reports.toml, the explorer page and the profiles of two counties built
+    once per test run by ``analysis run`` on ``three_level_tree`` with the province as the top
+    region (read by test_one_answer and test_three_levels; nothing may write into it)."""
+    import builds
+    from once import once
+
+    counties = builds.province_counties(three_level_tree)
+    return once(
+        tmp_path_factory,
+        "province_build",
+        lambda folder: builds.build(three_level_tree, folder, counties, explore=True),
+    )

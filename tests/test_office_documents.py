@@ -221,8 +221,11 @@ def _pdf(docx: Path, folder: Path) -> Path:
         pytest.skip(
             "LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui"
         )
+    # a profile of its own: with the user's shared one, a soffice already running (another
+    # test worker, another program) makes this conversion fail with exit status 1
+    profile = f"-env:UserInstallation={(folder / 'soffice-profile').as_uri()}"
     subprocess.run(
-        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(docx)],
+        [soffice, profile, "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(docx)],
         check=True,
         capture_output=True,
         timeout=240,

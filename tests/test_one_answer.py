@@ -9,66 +9,38 @@ status shown beside a probability contradicts the stated rule."""
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
+from builds import build
 from consistency import conflicts, disagreements, explorer_facts, facts, ordering_faults
 
-from analysis import paths
 from analysis.analyses import status as rules
-from analysis.data import load, synthetic
-from analysis.runner import Options, run
+from analysis.data import load
 
 pytestmark = [pytest.mark.notebook, pytest.mark.slow, pytest.mark.cost(90)]
 
 
-def _config(tmp: Path, profiles: list[str]) -> Path:
-    text = (paths.PROJECT_ROOT / "reports.toml").read_text(encoding="utf-8")
-    text = text.replace('notebook = "notebooks/', f'notebook = "{paths.NOTEBOOKS_DIR.as_posix()}/')
-    listed = ", ".join(f'"{c}"' for c in profiles)
-    text, n = re.subn(
-        r'expand = \{ region_code = "@counties" \}',
-        f"expand = {{ region_code = [{listed}] }}",
-        text,
-    )
-    assert n == 1
-    path = tmp / "reports.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def _build(tmp: Path, data: Path | None) -> dict:
-    ds = load(data)
-    outputs = tmp / "outputs"
-    summary = run(
-        Options(
-            config=_config(tmp, ds.unit_codes[:2]),
-            data_dir=data,
-            outputs=outputs,
-            jobs=2,
-            progress=False,
-            explore=True,
-        )
-    )
-    assert not summary.failed, {k: v.get("evalue") for k, v in summary.failed.items()}
-    return {"ds": ds, "outputs": outputs}
-
-
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory):
-    tree = synthetic.write_tree(tmp_path_factory.mktemp("province") / "data", seed=0)
+def builds(request, tmp_path_factory):
+    """The default data's build (this module's) and the synthetic province's (built once per
+    test run and shared with test_three_levels: ``province_build`` in conftest.py; asked for
+    second, so that another worker building it meanwhile is seldom waited for)."""
+    tmp = tmp_path_factory.mktemp("default")
+    default = build(None, tmp, load().unit_codes[:2], explore=True)
+    province = request.getfixturevalue("province_build")
+    tree = request.getfixturevalue("three_level_tree")
     return {
-        "default": _build(tmp_path_factory.mktemp("default"), None),
-        "province": _build(tmp_path_factory.mktemp("province_out"), tree),
+        "default": {**default, "ds": load()},
+        "province": {**province, "ds": load(tree)},
     }
 
 
 @pytest.fixture(scope="module", params=["default", "province"])
 def built(request, builds):
     b = builds[request.param]
+    s = b["summary"]
+    assert not s.failed, {k: v.get("evalue") for k, v in s.failed.items()}
     b["facts"] = facts(b["outputs"])
     return b
 

@@ -1,107 +1,50 @@
 """Acceptance (issue 15): a synthetic three-level set - a province of 5 prefectures and 40
 counties, observations at county level only - runs the reports of reports.toml through
-``analysis run`` with warm kernels, with one prefecture as the top region (``--top``) and
-with the province, into separate outputs (one module-scoped build per top; the seconds of
-each build are printed with ``pytest -s``).
+``analysis run``, with one prefecture as the top region (``--top``) and with the province,
+into separate outputs (the seconds of each build are printed with ``pytest -s``).
 
-To keep the suite affordable, the prefecture runs every report (01, 02, 03 x2, 04, 05, 06
-and two county profiles named in a list); the province runs 01, 03 (2025), 05, 06, one
-county profile and the explorer page, while the analyses of its two heaviest reports run
-in-process (02 here, 04 in test_county_only_aggregation.py on the same kind of set; 03 for
-2030 is the notebook already run for 2025, with other parameters)."""
+Every build runs every report (01, 02, 03 x2, 04, 05, 06, 07) and the county profiles of two
+counties named in a list. The province's build, with the explorer page, is made once per test
+run and shared with test_one_answer (``province_build`` in conftest.py, ``tests/builds.py``);
+the prefecture's and the by-prefecture builds are this module's. The analyses of 02 for the
+province's 40 counties also run in-process here (04's: test_county_only_aggregation.py)."""
 
 from __future__ import annotations
 
 import json
-import re
-import time
-from pathlib import Path
 
 import pytest
+from builds import PREFECTURE, build
 
-from analysis import paths
 from analysis.analyses import gaps
-from analysis.data import load, synthetic
+from analysis.data import load
 from analysis.present.words import gaps as gap_words
-from analysis.runner import Options, preflight, run
-from analysis.runner.config import load_config
 
 pytestmark = [pytest.mark.notebook, pytest.mark.slow, pytest.mark.cost(100)]
-PREFECTURE = "900100"  # the first prefecture (its counties are 900101 ...)
 
 
-@pytest.fixture(scope="module")
-def tree(tmp_path_factory) -> Path:
-    root = synthetic.write_tree(tmp_path_factory.mktemp("three_levels") / "data", seed=0)
-    synthetic.write_grid_map(root)
-    return root
+def _with_names(b: dict, ds) -> dict:
+    """The build ``b`` with its data set and the report names it should have built."""
+    names = sorted(REPORTS + [f"county_profile_{c}" for c in b["counties"]])
+    print(f"\nthree-level build, top {ds.top}: {b['s']:.1f} s")  # noqa: T201
+    return {**b, "ds": ds, "names": names}
 
 
-def _config(tmp: Path, counties: list[str]) -> Path:
-    """The project's reports.toml with absolute notebook paths and the county profiles for
-    ``counties`` only (a list instead of every county)."""
-    text = (paths.PROJECT_ROOT / "reports.toml").read_text(encoding="utf-8")
-    text = text.replace('notebook = "notebooks/', f'notebook = "{paths.NOTEBOOKS_DIR.as_posix()}/')
-    listed = ", ".join(f'"{c}"' for c in counties)
-    text, n = re.subn(
-        r'expand = \{ region_code = "@counties" \}',
-        f"expand = {{ region_code = [{listed}] }}",
-        text,
-    )
-    assert n == 1, "reports.toml: the county profile no longer expands over @counties"
-    path = tmp / "reports.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-PREFECTURE_ONLY = ("02_county_gaps", "03_target_projection_2030", "04_plan_figures")
-
-
-def _build(
-    tree: Path, tmp: Path, top: str | None, explore: bool = False, only=(), level=None
-) -> dict:
-    ds = load(tree, top=top, unit_level=level)
-    county_ds = ds if level is None else load(tree, top=top)
+def _build(tree, tmp, top=None, level=None) -> dict:
+    county_ds = load(tree, top=top)
     counties = [c for c in county_ds.unit_codes if c.startswith(PREFECTURE[:4])][:2]
-    outputs = tmp / "outputs"
-    config = _config(tmp, counties)
-    # what `analysis validate --config` says about these reports in this scope
-    needs = {n.task: n.en for n in preflight.check(load_config(config, tree, top, level), ds)}
-    t0 = time.perf_counter()
-    summary = run(
-        Options(
-            config=config,
-            data_dir=tree,
-            outputs=outputs,
-            top=top,
-            unit_level=level,
-            jobs=2,
-            progress=False,
-            explore=explore,
-            only=list(only),
-        )
-    )
-    seconds = time.perf_counter() - t0
-    print(f"\nthree-level build, top {ds.top}: {seconds:.1f} s")  # noqa: T201
-    names = sorted(REPORTS + [f"county_profile_{c}" for c in counties])
-    if only:
-        names = [n for n in names if n in only]
-    return {
-        "summary": summary,
-        "outputs": outputs,
-        "ds": ds,
-        "names": names,
-        "s": seconds,
-        "needs": needs,
-    }
+    b = build(tree, tmp, counties, top=top, level=level)
+    return _with_names(b, load(tree, top=top, unit_level=level))
 
 
 @pytest.fixture(scope="module")
-def province(tree, tmp_path_factory):
-    light = [r for r in REPORTS if r not in PREFECTURE_ONLY] + [
-        f"county_profile_{PREFECTURE[:4]}01"
-    ]
-    return _build(tree, tmp_path_factory.mktemp("province"), None, explore=True, only=light)
+def tree(three_level_tree):
+    return three_level_tree
+
+
+@pytest.fixture(scope="module")
+def province(province_build, tree):
+    return _with_names(province_build, load(tree))
 
 
 @pytest.fixture(scope="module")
