@@ -281,6 +281,8 @@ def main() -> int:
         flush=True,
     )
     expected = n_reports + 1  # every report of reports.toml + this county's data sheet
+    if rerun != expected:  # say which: the runner's summary and failures
+        print(proc.stdout[-3000:], proc.stderr[-3000:], sep="\n", flush=True)
     results.append(
         check(rerun == expected, f"edit: {rerun} rebuilt = {n_reports} reports + 1 sheet")
     )

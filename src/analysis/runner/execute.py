@@ -178,23 +178,41 @@ def execute(
     ``run_params``: the runner's parameters (data_dir, top, level, outputs_dir); those the
     notebook declares (``task.run_params``) are passed with the report's own parameters."""
     mine = {k: v for k, v in (run_params or {}).items() if k in task.run_params}
-    try:
-        papermill.execute_notebook(
-            str(task.notebook),
-            str(out),
-            parameters={**task.parameters, **mine},
-            kernel_name=_kernel_name(task.notebook),
-            progress_bar=False,
-            log_output=False,
-            cwd=str(task.cwd or task.notebook.parent),
-            record_timing=False,
-            shutdown_kernel="immediate",
-            start_timeout=300,  # a loaded machine can take minutes to start a kernel
-            **options,
-        )
-    except Exception as exc:  # a cell raised, the kernel died, ...: report, never crash the run
-        return error_info(exc)
-    return None
+    for attempt in range(1 + STARTUP_RETRIES):
+        try:
+            papermill.execute_notebook(
+                str(task.notebook),
+                str(out),
+                parameters={**task.parameters, **mine},
+                kernel_name=_kernel_name(task.notebook),
+                progress_bar=False,
+                log_output=False,
+                cwd=str(task.cwd or task.notebook.parent),
+                record_timing=False,
+                shutdown_kernel="immediate",
+                start_timeout=300,  # a loaded machine can take minutes to start a kernel
+                **options,
+            )
+        except Exception as exc:  # a cell raised, the kernel died, ...: report, never crash
+            if attempt < STARTUP_RETRIES and died_at_start(exc):
+                continue
+            return error_info(exc)
+        return None
+    return None  # pragma: no cover (the loop returns)
+
+
+# Kernels started at the same moment can pick the same free TCP port and one dies before
+# it answers (papermill issues 239 and 776): a kernel that dies before running any cell is
+# started again, at most this many times; a cell's error is never retried.
+STARTUP_RETRIES = 2
+
+
+def died_at_start(exc: BaseException) -> bool:
+    """Whether ``exc`` is a kernel dying before it ran a cell (the port race), not an error
+    of the notebook."""
+    return not isinstance(exc, PapermillExecutionError) and "before replying to kernel_info" in str(
+        exc
+    )
 
 
 def read_executed(out: Path, name: str) -> bytes:
