@@ -173,34 +173,14 @@ def _region_column(d: _Doc, one: pd.DataFrame) -> dict[str, list[str]]:
 
 
 def _groups_table(d: _Doc, frame: pd.DataFrame, obs: pd.DataFrame, year: int) -> pd.DataFrame:
-    """The intermediate level's results (page 05's ``group_frame``): each prefecture's final
-    value, target, difference and result per indicator, and its units met; empty without."""
+    """The intermediate level's results, page 05's table (``group_frame`` shown by
+    ``group_display``) with the indicator decimals of the Word tables; empty without."""
     gf = ew.group_frame(frame, d.ds)
     if gf.empty:
         return gf
-    names = d.ds.names(d.lang)
-    w = {"units": d.ds.units_word(d.lang), "groups": grouped.group_word(d.ds, d.lang)}
-    shown = pd.DataFrame(
-        {
-            d.tr("col.indicator"): [plan_words.label(d.ds, i, d.lang) for i in gf["indicator"]],
-            d.tr("col.region"): [
-                t("targets.total_name", d.lang, name=names[c]) if c == d.ds.top else names[c]
-                for c in gf["region_code"]
-            ],
-            d.tr("col.final", year=year): [
-                d.value(i, v) for i, v in zip(gf["indicator"], gf["final"], strict=True)
-            ],
-            d.tr("col.target", year=year): [
-                d.value(i, v) for i, v in zip(gf["indicator"], gf["target"], strict=True)
-            ],
-            d.tr("col.status"): [status_label(str(s), d.lang) for s in gf["status"]],
-            t("findings_evaluation.col.group_units_met", d.lang, **w): [
-                f"{m}/{n}" for m, n in zip(gf["units_met"], gf["units"], strict=True)
-            ],
-        }
-    )
+    shown = ew.group_display(gf, frame, d.ds, d.lang, value=d.value)
     title = ew.group_caption(d.ds, year, d.lang)
-    d.table(shown, title, obs, wrap=(d.tr("col.indicator"),))
+    d.table(shown, title, obs, wrap=(str(shown.columns[0]), str(shown.columns[-1])))
     return gf
 
 

@@ -13,7 +13,7 @@ from analysis.analyses.evaluation import facts
 from analysis.data import Dataset
 from analysis.messages import t
 from analysis.present.findings import Sentence
-from analysis.present.numbers import fmt
+from analysis.present.numbers import fmt, missing
 from analysis.present.words import grouped, periods, plan_words
 from analysis.present.words.labels import rule_label, status_label, status_labels
 from analysis.present.words.tidy import tidy
@@ -104,11 +104,18 @@ def group_frame(frame: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
 
 
 def group_display(
-    gf: pd.DataFrame, frame: pd.DataFrame, ds: Dataset, lang: str = "zh"
+    gf: pd.DataFrame, frame: pd.DataFrame, ds: Dataset, lang: str = "zh", value=None
 ) -> pd.DataFrame:
     """``group_frame`` for reading: each region's final value, target, result and its units
     met (k/n), with its units short of the target (``frame``, the evaluation) named most
-    severe first."""
+    severe first. ``value(indicator, x)``, when given, writes each number as a string (the
+    Word table's indicator decimals); else numbers stay numbers for the page."""
+
+    def cell(col: pd.Series):
+        if value is None:
+            return col.to_numpy()
+        return [value(i, v) for i, v in zip(gf["indicator"], col, strict=True)]
+
     names = ds.names(lang)
     members = grouped.members(ds)
     w = {"units": ds.units_word(lang), "groups": grouped.group_word(ds, lang)}
@@ -119,9 +126,9 @@ def group_display(
                 t("targets.total_name", lang, name=names[c]) if c == ds.top else names[c]
                 for c in gf["region_code"]
             ],
-            t("evaluation.final", lang): gf["final"].to_numpy(),
-            t("targets.target", lang): gf["target"].to_numpy(),
-            t("evaluation.difference", lang): gf["difference"].to_numpy(),
+            t("evaluation.final", lang): cell(gf["final"]),
+            t("targets.target", lang): cell(gf["target"]),
+            t("evaluation.difference", lang): cell(gf["difference"]),
             t("findings_evaluation.col.result", lang): status_labels(gf["status"], lang).to_numpy(),
             t("findings_evaluation.col.group_units_met", lang, **w): [
                 f"{m}/{n}" for m, n in zip(gf["units_met"], gf["units"], strict=True)
@@ -136,7 +143,7 @@ def group_display(
             ],
         }
     )
-    return tidy(out, 1)
+    return tidy(out, 1) if value is None else out.where(out.notna(), missing(lang))
 
 
 def short_units(frame: pd.DataFrame, ind: str, codes) -> list[str]:
