@@ -38,7 +38,7 @@ from analysis.analyses import levels
 from analysis.analyses import status as status_rules
 from analysis.analyses import targets as tg
 from analysis.data import Dataset
-from analysis.data.derived import basis, denominators, rates
+from analysis.data.derived import bases, denominators, rates
 from analysis.methods import progress
 
 COLUMNS = (
@@ -194,13 +194,7 @@ def _basis(
     ds: Dataset, ind: str, regions: list[str], years: pd.Series, assumption: str
 ) -> np.ndarray:
     """The denominator basis of each region's final value ("" when not a derived rate)."""
-    if not str(ds.indicator(ind).get("numerator", "") or ""):
-        return np.full(len(regions), "", dtype=object)
-    out = []
-    for r in regions:
-        y = years.get(r)
-        out.append("" if y is None or pd.isna(y) else basis(ds, ind, r, int(y), assumption))
-    return np.asarray(out, dtype=object)
+    return bases(ds, ind, regions, [years.get(r) for r in regions], assumption)
 
 
 def _limit(meta: pd.Series) -> float:

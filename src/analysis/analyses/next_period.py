@@ -116,29 +116,33 @@ def _above_row(now, projected: float, standard: float, aggregate, higher: bool, 
     }
 
 
-def _prefecture(
-    ds: Dataset,
-    ind: str,
-    target: pd.Series,
-    base_year: int,
-    target_year: int,
-    units: list[str] | None = None,
-) -> float:
-    """The aggregate of ``units``' targets (default: every unit) by the indicator's rule:
-    the sum for counts, a ratio of sums, else a weighted mean."""
+def _weights(ds: Dataset, ind: str, base_year: int, target_year: int) -> pd.Series | None:
+    """Each unit's weight in the aggregate of ``ind``'s targets (``_prefecture``): the
+    denominator in the target year for a ratio, the rate base (``RATE_BASES``) or the
+    population in the base year for another standard kind; None for counts (a sum)."""
     meta = ds.indicator(ind)
-    units = ds.unit_codes if units is None else units
-    target = target.reindex(units)
+    units = ds.unit_codes
     if meta["kind"] not in ct.STANDARD_KINDS:
-        return float(target.sum())
+        return None
     if meta["numerator"]:
-        den = denominators(ds, meta["denominator"], [target_year]).reindex(units)[target_year]
-        return float((target * den).sum() / den.sum())
+        return denominators(ds, meta["denominator"], [target_year]).reindex(units)[target_year]
     base = RATE_BASES.get(ind)
     if base is not None:
-        w = ct.latest(ds, base, units, base_year)["value"]
-    else:
-        w = denominators(ds, "population", [base_year]).reindex(units)[base_year]
+        return ct.latest(ds, base, units, base_year)["value"]
+    return denominators(ds, "population", [base_year]).reindex(units)[base_year]
+
+
+def _prefecture(
+    ds: Dataset, ind: str, target: pd.Series, weights: pd.Series | None, units: list[str]
+) -> float:
+    """The aggregate of ``units``' targets by the indicator's rule: the sum for counts
+    (``weights`` None), a ratio of sums, else a weighted mean (``_weights``)."""
+    target = target.reindex(units)
+    if weights is None:
+        return float(target.sum())
+    w = weights.reindex(units)
+    if ds.indicator(ind)["numerator"]:
+        return float((target * w).sum() / w.sum())
     ok = target.notna() & w.notna()
     return float((target[ok] * w[ok]).sum() / w[ok].sum())
 
@@ -201,14 +205,17 @@ def indicator_targets(
     inc = (f["increment"] if higher else -f["increment"]).clip(lower=0).fillna(0.0)
     f["share"] = inc / inc.sum() * 100 if inc.sum() > 0 else inc * 0.0
     unit_share = f["share"].copy()
+    mids_now = ct.latest(ds, ind, mids, base_year)
+    weights = _weights(ds, ind, base_year, target_year)
     for m in mids:  # the intermediate regions: as the whole region, over their own units
-        us = [u for u in units if m in ds.ancestors(u)]
-        m_now = ct.latest(ds, ind, [m], base_year).iloc[0]
+        below = ds.descendants(m)
+        us = [u for u in units if u in below]
+        m_now = mids_now.loc[m]
         m_std = standard if meta["kind"] in ct.STANDARD_KINDS else float(split.loc[m, "target"])
-        agg = _prefecture(ds, ind, f["target"], base_year, target_year, us)
+        agg = _prefecture(ds, ind, f["target"], weights, us)
         f.loc[m] = _above_row(m_now, trend.loc[m], m_std, agg, higher, float(unit_share[us].sum()))
     top_now = ct.latest(ds, ind, [top], base_year).iloc[0]
-    aggregate = _prefecture(ds, ind, f["target"], base_year, target_year, units)
+    aggregate = _prefecture(ds, ind, f["target"], weights, units)
     share = 100.0 if inc.sum() > 0 else 0.0
     f.loc[top] = _above_row(top_now, trend.loc[top], standard, aggregate, higher, share)
     f["indicator"], f["target_year"] = ind, target_year

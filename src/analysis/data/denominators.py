@@ -239,7 +239,22 @@ def stocks(
     ds, indicator: str, years: Sequence[int], assumption: str = "estimated"
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The stock ``indicator`` of data set ``ds`` as region x year values and bases; an
-    estimated part (``PART_OF``) is capped at the estimate of its whole."""
+    estimated part (``PART_OF``) is capped at the estimate of its whole. Computed once per
+    data set, indicator, years and assumption (kept on ``ds``; copies are returned): the
+    evaluation and the next-period targets ask for the same stock once per region above
+    the units, hundreds of times at national scale."""
+    memo = ds.__dict__.setdefault("_stocks_memo", {})  # frozen Dataset: no attribute set
+    key = (indicator, tuple(int(y) for y in years), assumption)
+    if key not in memo:
+        memo[key] = _stocks(ds, indicator, years, assumption)
+    wide, basis = memo[key]
+    return wide.copy(), basis.copy()
+
+
+def _stocks(
+    ds, indicator: str, years: Sequence[int], assumption: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``stocks`` computed (not memoised)."""
     o = ds.observations[ds.observations["indicator"] == indicator]
     wide, basis = stock_frame(o, ds.regions, years, assumption)
     whole = PART_OF.get(indicator)

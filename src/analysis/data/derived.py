@@ -17,6 +17,7 @@ its note says so in a phrase.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -173,17 +174,46 @@ def basis(
     """The denominator basis (census / interpolated / estimated / observed) of derived
     ``indicator`` for ``region`` in ``year``: the basis of its stock side; "observed" when
     neither side is a stock; "" when ``indicator`` is not derived."""
+    return str(bases(ds, indicator, [region], [year], assumption)[0])
+
+
+def bases(
+    ds: Dataset,
+    indicator: str,
+    regions: Sequence[str],
+    years: Sequence[float | None],
+    assumption: str = "estimated",
+) -> np.ndarray:
+    """``basis`` for each pair of ``regions`` and ``years`` ("" where the year is missing),
+    the stock estimated once for all of them (one call per region recomputed it: quadratic
+    at national scale)."""
+    out = np.full(len(regions), "", dtype=object)
     row = ds.indicator(indicator)
     if not str(row.get("numerator", "") or ""):
-        return ""
+        return out
     theme = ds.indicators.set_index("id")["theme"]
     side = next(
         (s for s in (row["denominator"], row["numerator"]) if theme.get(s) in STOCK_THEMES),
         None,
     )
+    yrs = pd.Series(list(years), dtype="Float64")
+    known = yrs.notna().to_numpy()
     if side is None:
-        return "observed"
-    return str(stocks(ds, side, [int(year)], assumption)[1].loc[region, int(year)])
+        out[known] = "observed"
+        return out
+    wanted = sorted({int(y) for y in yrs[known]})
+    if not wanted:
+        return out
+    frame = stocks(ds, side, wanted, assumption)[1]
+    codes = pd.Index([str(r) for r in regions])
+    rows = frame.index.astype(str).get_indexer(codes)
+    cols = pd.Index(frame.columns).get_indexer(
+        [int(y) if k else wanted[0] for y, k in zip(yrs, known, strict=True)]
+    )
+    values = frame.to_numpy(object)
+    for i in np.flatnonzero(known):
+        out[i] = str(values[rows[i], cols[i]]) if rows[i] >= 0 else ""
+    return out
 
 
 def rates(ds: Dataset, indicator: str, assumption: str = "estimated") -> pd.DataFrame:
