@@ -144,7 +144,11 @@ def standard_targets(
 def _members(ds: Dataset, mids: list[str]) -> dict[str, list[str]]:
     """Intermediate region -> its units (in unit order)."""
     units = ds.unit_codes
-    return {m: [u for u in units if m in ds.ancestors(u)] for m in mids}
+    out = {}
+    for m in mids:
+        below = ds.descendants(m)
+        out[m] = [u for u in units if u in below]
+    return out
 
 
 def _mid_amounts(ds, mids, base, amount_now, amount, dens, scale) -> pd.DataFrame:

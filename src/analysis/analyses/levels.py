@@ -45,7 +45,11 @@ def _levels(ds: Dataset) -> dict[str, object]:
 
 def intermediate_levels(ds: Dataset) -> list[str]:
     """Levels strictly between the top region's level and the unit level, top down, that
-    hold at least one ancestor of a unit."""
+    hold at least one ancestor of a unit (computed once per data set)."""
+    return list(ds.memo("intermediate_levels", lambda: _intermediate_levels(ds)))
+
+
+def _intermediate_levels(ds: Dataset) -> list[str]:
     units = ds.unit_codes
     if not units:
         return []
@@ -75,6 +79,10 @@ def group_of(ds: Dataset, level: str | None = None) -> pd.Series:
     level = level or group_level(ds)
     if level is None:
         return pd.Series(dtype=object, name="group")
+    return ds.memo(("group_of", level), lambda: _group_of(ds, level)).copy()
+
+
+def _group_of(ds: Dataset, level: str) -> pd.Series:
     lv = _levels(ds)
     out = {}
     for u in ds.unit_codes:

@@ -10,10 +10,11 @@ Usage::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -116,20 +117,39 @@ class Dataset:
             return words.whole_word("", "", lang)
         return words.whole_word(str(row.iloc[0]["level"]), str(row.iloc[0]["name_zh"]), lang)
 
+    def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per data set and ``key``, then the kept value (a Dataset is
+        frozen and its frames are not changed in place, so what is derived from them stays
+        true: the units, the stocks, the region groups that national tables ask for once
+        per region). Callers that may change the value get a copy."""
+        kept = self.__dict__.setdefault("_memo", {})  # frozen: no attribute assignment
+        if key not in kept:
+            kept[key] = compute()
+        return kept[key]
+
     def units_word(self, lang: str = "zh") -> str:
         """What the analysis units are called together (catalogue ``regions.units_*``)."""
-        return words.units_word(self.unit_level, self.units()["name_zh"], lang)
+        return self.memo(
+            ("units_word", lang),
+            lambda: words.units_word(self.unit_level, self._units()["name_zh"], lang),
+        )
+
+    def _units(self) -> pd.DataFrame:
+        def compute() -> pd.DataFrame:
+            f = self.regions[self.regions["level"] == self.unit_level]
+            if self.scope[0]:
+                f = f[f["code"].astype(str).isin(self.descendants(self.scope[0]))]
+            return f.reset_index(drop=True)
+
+        return self.memo("units", compute)
 
     def units(self) -> pd.DataFrame:
         """The analysis units: regions of ``unit_level`` below ``top``, sorted by code."""
-        f = self.regions[self.regions["level"] == self.unit_level]
-        if self.scope[0]:
-            f = f[f["code"].astype(str).isin(self.descendants(self.scope[0]))]
-        return f.reset_index(drop=True)
+        return self._units().copy()
 
     @property
     def unit_codes(self) -> list[str]:
-        return self.units()["code"].tolist()
+        return list(self.memo("unit_codes", lambda: self._units()["code"].tolist()))
 
     def name(self, code: str, lang: str = "zh") -> str:
         """Region name in Chinese (``zh``) or English (``en``): a dict lookup (called once per
@@ -164,9 +184,10 @@ class Dataset:
     # -- indicators ------------------------------------------------------------------
     def indicator(self, ind: str) -> pd.Series:
         """Metadata row of one indicator (a row of the table indexed by id once per data
-        set: tables call this once per county and indicator)."""
+        set: tables call this once per county and indicator; each row is looked up once and
+        kept, a ``.loc`` costs tens of microseconds and national tables ask 10^5 times)."""
         self.check_indicators([ind])
-        return self._indicators_by_id.loc[ind]
+        return self.memo(("indicator", ind), lambda: self._indicators_by_id.loc[ind])
 
     @cached_property
     def _indicators_by_id(self) -> pd.DataFrame:

@@ -240,14 +240,11 @@ def stocks(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The stock ``indicator`` of data set ``ds`` as region x year values and bases; an
     estimated part (``PART_OF``) is capped at the estimate of its whole. Computed once per
-    data set, indicator, years and assumption (kept on ``ds``; copies are returned): the
+    data set, indicator, years and assumption (``Dataset.memo``; copies are returned): the
     evaluation and the next-period targets ask for the same stock once per region above
     the units, hundreds of times at national scale."""
-    memo = ds.__dict__.setdefault("_stocks_memo", {})  # frozen Dataset: no attribute set
-    key = (indicator, tuple(int(y) for y in years), assumption)
-    if key not in memo:
-        memo[key] = _stocks(ds, indicator, years, assumption)
-    wide, basis = memo[key]
+    key = ("stocks", indicator, tuple(int(y) for y in years), assumption)
+    wide, basis = ds.memo(key, lambda: _stocks(ds, indicator, years, assumption))
     return wide.copy(), basis.copy()
 
 

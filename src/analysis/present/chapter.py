@@ -120,7 +120,7 @@ def _long_table(f: pd.DataFrame, ds, lang: str, decimals, attention, csv: str) -
     link = (
         f' <a href="{html.escape(csv)}" download>{t("chapter.csv_link", lang)}</a>' if csv else ""
     )
-    body = _display.show(f, ds, lang, decimals=decimals).to_html()
+    body = _display.html_table(f, ds, lang, decimals=decimals)
     _show(
         HTML(
             f'<details class="full-table"><summary>{html.escape(summary)}</summary>'

@@ -17,6 +17,7 @@ the values carry); ``decimals`` overrides per column. Every cell goes through
 from __future__ import annotations
 
 from collections.abc import Mapping
+from html import escape
 
 import pandas as pd
 
@@ -96,15 +97,40 @@ def show(frame: pd.DataFrame, ds=None, lang: str = "zh", **kw):
     # cells and headers hold names from data: escaped (a Styler does not escape by default)
     styler = out.style.format(escape="html").format_index(escape="html", axis=1)
     styler = styler.hide(axis="index")
-    # astype(str): an empty table's columns are not strings (no AttributeError from .str)
-    text = [
-        i for i in range(out.shape[1]) if not out.iloc[:, i].astype(str).str.match(_NUMBER).all()
-    ]
+    text = _text_columns(out)
     if text and out.columns.is_unique:  # words read from the left, numbers from the right
         styler = styler.set_properties(subset=list(out.columns[text]), **{"text-align": "left"})
         heads = [{"selector": f"th.col{i}", "props": "text-align: left"} for i in text]
         styler = styler.set_table_styles(heads, overwrite=False)
     return styler
+
+
+def _text_columns(out: pd.DataFrame) -> list[int]:
+    """Positions of the columns read as words (not every cell a number, dash or blank)."""
+    # astype(str): an empty table's columns are not strings (no AttributeError from .str)
+    return [
+        i for i in range(out.shape[1]) if not out.iloc[:, i].astype(str).str.match(_NUMBER).all()
+    ]
+
+
+def html_table(frame: pd.DataFrame, ds=None, lang: str = "zh", **kw) -> str:
+    """The cells of ``show(frame, ...)`` as a plain HTML table: the same headers and strings,
+    escaped, words aligned left, without a Styler's per-cell ids and CSS rules. For tables
+    of thousands of rows (a national folded table), where a Styler's rendering takes seconds
+    and its per-cell rules most of the page's bytes."""
+    if "decimals" not in kw and frame.attrs.get("decimals"):
+        kw["decimals"] = frame.attrs["decimals"]
+    out = formatted(frame, ds, lang, **kw)
+    left = set(_text_columns(out))
+    attr = [' style="text-align: left"' if i in left else "" for i in range(out.shape[1])]
+    head = "".join(f"<th{a}>{escape(str(c))}</th>" for a, c in zip(attr, out.columns, strict=True))
+    rows = "".join(
+        "<tr>"
+        + "".join(f"<td{a}>{escape(v)}</td>" for a, v in zip(attr, row, strict=True))
+        + "</tr>"
+        for row in out.itertuples(index=False, name=None)
+    )
+    return f'<table class="plain-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
 def markdown(*parts: str):
