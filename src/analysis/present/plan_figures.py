@@ -480,7 +480,8 @@ def _eval_obs(c: _Ctx) -> pd.DataFrame:
 
 
 def _target_sources(c: _Ctx, inds) -> list[str]:
-    return sorted({str(tg["source"]) for i in inds if (tg := c.target(i)) is not None})
+    # each indicator once: ``inds`` is an indicator column, one entry per region
+    return sorted({str(tg["source"]) for i in set(inds) if (tg := c.target(i)) is not None})
 
 
 def _status(c: _Ctx) -> list[PlanItem]:

@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -84,6 +85,7 @@ class Results:
         self.key = _data_key(ds, method)
         self.folder = (cache_dir or paths.cache_dir()) / self.key
         self._horizons: dict[tuple[int, int, tuple[str, ...]], fcs.HorizonForecast] = {}
+        self._tables: dict[str, Any] = {}
 
     def indicators(self, extra: Sequence[str] = ()) -> list[str]:
         """The forecast's indicators: every one with a target, plus ``extra``."""
@@ -141,6 +143,23 @@ class Results:
             in_force=targets,
         )
 
+    def _kept(self, what: str, args: tuple, compute):
+        """``compute()`` once per data set, scope, method, code and ``args``: kept in this
+        process and persisted beside the forecasts, so every report kernel of a run reads
+        the table the runner computed before them (a copy: callers may add columns)."""
+        tag = hashlib.sha256(repr(args).encode()).hexdigest()[:12]
+        name = f"{what}_{tag}"
+        if name not in self._tables:
+            value = store.read_value(self.folder, name)
+            if value is None:
+                value = compute()
+                store.write_value(value, self.folder, name)
+            self._tables[name] = value
+        value = self._tables[name]
+        if isinstance(value, tuple):
+            return tuple(v.copy() for v in value)
+        return value.copy()
+
     def evaluation(
         self,
         base_year: int,
@@ -149,7 +168,13 @@ class Results:
         rule: str = "gap",
     ) -> pd.DataFrame:
         """The final evaluation of a plan period (report 05)."""
-        return ev.evaluate(self.ds, base_year, target_year, target_values, rule)
+        values = sorted((str(k), repr(v)) for k, v in (target_values or {}).items())
+        args = (repr(base_year), repr(target_year), values, rule)
+        return self._kept(
+            "evaluation",
+            args,
+            lambda: ev.evaluate(self.ds, base_year, target_year, target_values, rule),
+        )
 
     def next_targets(
         self,
@@ -160,9 +185,15 @@ class Results:
         rule: str = "gap",
     ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Next-period targets (report 06) from the shared forecast of ``target_year``."""
-        std = npd.standards_for(self.ds, base_year, target_year, standards)
-        hf = self.horizon(target_year, None, list(std.index))
-        return npd.next_targets(self.ds, base_year, target_year, p, standards, rule, horizon=hf)
+        values = sorted((str(k), repr(v)) for k, v in (standards or {}).items())
+        args = (repr(base_year), repr(target_year), repr(p), values, rule)
+
+        def compute() -> tuple[pd.DataFrame, pd.DataFrame]:
+            std = npd.standards_for(self.ds, base_year, target_year, standards)
+            hf = self.horizon(target_year, None, list(std.index))
+            return npd.next_targets(self.ds, base_year, target_year, p, standards, rule, horizon=hf)
+
+        return self._kept("next_targets", args, compute)
 
 
 def open(ds: Dataset, method: str = "auto", cache_dir: Path | None = None) -> Results:  # noqa: A001

@@ -61,3 +61,22 @@ def read(folder: Path, name: str, horizon: int, as_of_year: int, method: str):
         ):
             return hf
     return None
+
+
+def write_value(value: object, folder: Path, name: str) -> None:
+    """Write any picklable answer (a results table) as ``<name>.pkl`` in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    data = pickle.dumps({"format": FORMAT, "value": value}, protocol=pickle.HIGHEST_PROTOCOL)
+    write_bytes(folder / f"{name}.pkl", data)
+
+
+def read_value(folder: Path, name: str) -> object | None:
+    """The answer written by ``write_value``, or None when it is missing or unreadable."""
+    try:
+        with (folder / f"{name}.pkl").open("rb") as fh:
+            state = pickle.load(fh)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+        return None
+    if isinstance(state, dict) and state.get("format") == FORMAT and "value" in state:
+        return state["value"]
+    return None
