@@ -52,7 +52,12 @@ class Executor(ABC):
         index = {id(f): i for i, f in enumerate(futures)}
         if during is not None:
             during()
-        for fut in self.as_completed(futures):
+        done = self.as_completed(futures)
+        # only ``as_completed`` holds the futures now, and lets go of each once yielded: a
+        # handled result (a national report's notebook and pages, tens of MB) is freed
+        # instead of staying in this list until the last call ends
+        del futures
+        for fut in done:
             try:
                 yield index[id(fut)], fut.result(), None
             except Exception as exc:  # noqa: BLE001 - the call raised or its worker died
