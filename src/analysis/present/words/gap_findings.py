@@ -166,15 +166,9 @@ def _lagging_items(tier: pd.DataFrame, ds: Dataset, lang: str, index: pd.DataFra
     nm = ds.names(lang)
     dims = [c for c in tier.columns if c != "index"]
     lag = _lagging_order(tier, index)
+    count = (tier.loc[lag, dims] == "lagging").sum(axis=1).astype(int)
     return [
-        t(
-            "findings_gaps.lag_item",
-            lang,
-            name=nm[c],
-            k=int((tier.loc[c, dims] == "lagging").sum()),
-            m=len(dims),
-        )
-        for c in lag
+        t("findings_gaps.lag_item", lang, name=nm[c], k=int(count[c]), m=len(dims)) for c in lag
     ]
 
 
@@ -183,10 +177,10 @@ def _lagging_order(tier: pd.DataFrame, index: pd.DataFrame | None = None) -> lis
     dimensions, then by the development index (lowest first), then by code."""
     dims = [c for c in tier.columns if c != "index"]
     lag = list(tier.index[tier["index"] == "lagging"])
-    count = {c: int((tier.loc[c, dims] == "lagging").sum()) for c in lag}
+    count = (tier.loc[lag, dims] == "lagging").sum(axis=1).astype(int).to_dict()
     score = {c: 0.0 for c in lag}
     if index is not None:
-        score = {c: float(index.loc[c, "index"]) for c in lag}
+        score = index["index"].reindex(lag).astype(float).to_dict()
     return sorted(lag, key=lambda c: (-count[c], score[c], str(c)))
 
 
