@@ -112,8 +112,9 @@ def _long_table(f: pd.DataFrame, ds, lang: str, decimals, attention, csv: str) -
         k = int(mask.sum())
         key = "chapter.attention_rows" if k else "chapter.attention_none"
         _show(_markdown(t(key, lang, shown=k, rows=n)))
-        if k:
-            _show(_display.show(f[mask].reset_index(drop=True), ds, lang, decimals=decimals))
+        if k:  # plain HTML as the folded table: at national scale thousands of rows too
+            part = f[mask].reset_index(drop=True)
+            _show(HTML(_display.html_table(part, ds, lang, decimals=decimals)))
         summary = t("chapter.full_table", lang, rows=n)
     else:
         summary = t("chapter.full_table_only", lang, rows=n)
