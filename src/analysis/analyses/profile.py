@@ -48,6 +48,21 @@ class Batch:
     units: list[str] = field(default_factory=list)
     groups: pd.Series = field(default_factory=lambda: pd.Series(dtype=object))  # group_of
     _short_rows: dict[str, np.ndarray] = field(default_factory=dict)
+    _kept: dict = field(default_factory=dict)  # ``_memo``: per batch, and for the last unit
+
+
+def _memo(batch: Batch, key: tuple, compute):
+    """``compute()`` once per batch and ``key``; keys naming a unit (``("unit", code, ...)``)
+    are kept for the last unit only (a page asks for its unit's profile several times; a
+    batch of 2,850 pages would otherwise keep them all)."""
+    kept = batch._kept
+    if key[0] == "unit" and kept.get("unit") != key[1]:
+        for k in [k for k in kept if isinstance(k, tuple) and k[0] == "unit"]:
+            del kept[k]
+        kept["unit"] = key[1]
+    if key not in kept:
+        kept[key] = compute()
+    return kept[key]
 
 
 def compute(
@@ -107,6 +122,10 @@ def check(batch: Batch, code: str | int) -> str:
 def profile(batch: Batch, code: str) -> pd.DataFrame:
     """One unit on every indicator; the same frame as ``gaps.profile(ds, code, spec)``."""
     code = check(batch, code)
+    return _memo(batch, ("unit", code, "profile"), lambda: _profile(batch, code)).copy()
+
+
+def _profile(batch: Batch, code: str) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "value": batch.values.loc[code],
@@ -153,23 +172,42 @@ class Facts:
     group_n: int = 0  # units of that region ranked
 
 
+def _tied(batch: Batch, ids: list[str]) -> list[str]:
+    """Indicators on which every unit with a value has the same value (once per batch)."""
+    values = batch.values.reindex(columns=ids)
+    return [i for i in ids if values[i].notna().sum() > 1 and values[i].nunique() == 1]
+
+
+def _group_ranks(batch: Batch) -> tuple[pd.Series, pd.Series]:
+    """Each unit's rank on the composite index among the units of its group (1 = best) and
+    the number of units ranked in its group (once per batch)."""
+    groups = batch.groups.reindex(batch.index.index).dropna().astype(str)
+    score = batch.index.loc[groups.index, "index"]
+    ranks = score.groupby(groups).rank(ascending=False, method="min")
+    sizes = groups.map(groups.value_counts())
+    return ranks, sizes
+
+
 def facts(batch: Batch, code: str) -> Facts:
     """Rank, tier, indicators below the standard and the largest shortfall of one unit."""
-    prof = profile(batch, code)
     code = check(batch, code)
+    return _memo(batch, ("unit", code, "facts"), lambda: _facts(batch, code))
+
+
+def _facts(batch: Batch, code: str) -> Facts:
+    prof = profile(batch, code)
     has = prof[prof["target"].notna() & prof["value"].notna()]
     below = has[has["gap"] > 0].sort_values(["gap_pct", "gap"], ascending=False, kind="stable")
     # relative rank (rank / n) so indicators with fewer units compare fairly; ties: list order
-    values = batch.values.reindex(columns=prof.index)
-    tied = [i for i in prof.index if values[i].notna().sum() > 1 and values[i].nunique() == 1]
+    tied = list(_memo(batch, ("tied", tuple(prof.index)), lambda: _tied(batch, list(prof.index))))
     rel = (prof["rank"] / prof["n"]).drop(index=tied).dropna()
     groups = batch.groups  # levels.group_of, once per batch (not once per unit)
     group, group_rank, group_n = "", 0, 0
     if not groups.empty and pd.notna(groups.get(code)):
         group = str(groups[code])
-        peers = batch.index.loc[batch.index.index.isin(groups.index[groups == group]), "index"]
-        group_rank = int(peers.rank(ascending=False, method="min")[code])
-        group_n = len(peers)
+        ranks, sizes = _memo(batch, ("group_ranks",), lambda: _group_ranks(batch))
+        group_rank = int(ranks[code])
+        group_n = int(sizes[code])
     return Facts(
         code=code,
         year=batch.spec.year,
@@ -221,7 +259,11 @@ def advice(batch: Batch, code: str, evaluation: pd.DataFrame | None = None) -> A
     lag = [dims[k] for k in order]
     year, unmet, met = 0, [], []
     if evaluation is not None and len(evaluation):
-        rows = evaluation[evaluation["region_code"].astype(str) == code]
+        kept = batch._kept.get("evaluation_rows")
+        if kept is None or kept[0] is not evaluation:  # the rows of each unit, once per table
+            kept = (evaluation, evaluation.groupby(evaluation["region_code"].astype(str)).indices)
+            batch._kept["evaluation_rows"] = kept
+        rows = evaluation.iloc[kept[1].get(code, [])]
         if len(rows):
             year = int(rows["target_year"].iloc[0])
             missed = rows[rows["status"] == "not_met"]

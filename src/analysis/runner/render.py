@@ -86,7 +86,7 @@ def _exporter(view: str) -> Any:
         """``HTMLExporter`` with its page pass done by ``accessible`` (same filters and
         template; nbconvert 7's ``from_notebook_node`` otherwise)."""
 
-        def from_notebook_node(self, nb, resources=None, **kw):  # type: ignore[override]
+        def from_notebook_node(self, nb, resources=None, **kw):
             info = nb.metadata.get("language_info", {})
             lexer = info.get("pygments_lexer", info.get("name", None))
             highlight = self.filters.get(
