@@ -98,3 +98,22 @@ def write_text(path: str | os.PathLike, text: str) -> Path:
 def write_csv(path: str | os.PathLike, frame) -> Path:
     """Write a DataFrame as UTF-8 CSV without index, atomically and deterministically."""
     return write_text(path, frame.to_csv(index=False, lineterminator="\n"))
+
+
+def give_back_memory() -> None:
+    """Return the memory freed by a large step (a national Word document, a report's pages)
+    to the operating system: glibc keeps freed blocks in its heap, so a kernel that built a
+    60 MB document.xml held 1 GB after it was written (measured: 1,298 -> 378 MiB). Calls
+    ``malloc_trim(0)`` where the C library has it (glibc); elsewhere nothing."""
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    name = ctypes.util.find_library("c")
+    try:
+        trim = ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):
+        trim = None
+    if trim is not None:
+        trim(0)

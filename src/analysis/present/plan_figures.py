@@ -34,7 +34,7 @@ from analysis.analyses import baseline, evaluation, gaps, next_period, targets
 from analysis.data import Dataset, words
 from analysis.data.denominators import census_years
 from analysis.errors import check_choice
-from analysis.io import write_bytes
+from analysis.io import give_back_memory, write_bytes
 from analysis.messages import t
 from analysis.present import captions, display, figures, maps, style
 from analysis.present.datatables import write_table
@@ -990,6 +990,7 @@ def write(
         written["tables"].append(write_xlsx(tables, out / "tables" / f"plan_tables{sfx}.xlsx"))
     title = title or t("plan.doc_title", lang)
     written["docx"].append(write_docx(doc_items, out / f"plan_figures{sfx}.docx", title=title))
+    give_back_memory()  # the document's XML tree (a national set: 1 GB) is gone
     return written
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from analysis import paths
 from analysis.errors import unknown, user_error
-from analysis.io import write_bytes, write_text
+from analysis.io import give_back_memory, write_bytes, write_text
 from analysis.messages import pair
 from analysis.runner import cache as C
 from analysis.runner.config import Task, load_config, region_tree, safe_piece, select
@@ -360,6 +360,7 @@ def before_kernels(
         return
     finally:  # the kernels read the stored data set and forecasts: hold none of it here
         results.forget()
+        give_back_memory()
 
 
 def _write_if_changed(path: Path, text: str) -> None:

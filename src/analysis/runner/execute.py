@@ -23,6 +23,7 @@ import nbformat
 import papermill  # imported once per worker process: the warm-worker speed lever
 from papermill.exceptions import PapermillExecutionError
 
+from analysis.io import give_back_memory
 from analysis.messages import pair
 from analysis.runner import render as R
 from analysis.runner.config import Task
@@ -260,4 +261,6 @@ def run_task(
         html, render_error = render_views(nb_bytes, task, error is None)
         error = error or render_error
     seconds = round(time.perf_counter() - t0, 3)
-    return Result(task.name, error is None, seconds, nb_bytes, html, error)
+    result = Result(task.name, error is None, seconds, nb_bytes, html, error)
+    give_back_memory()  # the worker parsed and rendered a page of up to tens of MB
+    return result

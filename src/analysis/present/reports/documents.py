@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis import paths
+from analysis.io import give_back_memory
 from analysis.present import chapter, plan_documents
 from analysis.present.documents import FigureItem, HeadingItem, TableItem
 from analysis.present.escape import markdown_text
@@ -87,7 +88,9 @@ def _show(r: Documents, doc: plan_documents.Document, key: str) -> Path:
 def evaluation(r: Documents) -> Path:
     """The final evaluation report of the period."""
     doc = plan_documents.evaluation(r.pg.ds, r.base_year, r.target_year, r.pg.lang, rule=r.rule)
-    return _show(r, doc, "reports.documents.evaluation")
+    path = _show(r, doc, "reports.documents.evaluation")
+    give_back_memory()  # a national document's XML tree is gone
+    return path
 
 
 def next_period(r: Documents) -> Path:
@@ -95,4 +98,6 @@ def next_period(r: Documents) -> Path:
     doc = plan_documents.next_period(
         r.pg.ds, r.target_year, r.next_year, r.p, r.pg.lang, rule=r.rule
     )
-    return _show(r, doc, "reports.documents.next")
+    path = _show(r, doc, "reports.documents.next")
+    give_back_memory()
+    return path
