@@ -419,10 +419,11 @@ def manifest(plan: Plan, records: C.Records, data_dir: Path) -> dict[str, Any]:
 
 
 def _execute(
-    plan: Plan, opts: Options, data: Path, outputs: Path, records: C.Records, ds: Any = None
+    plan: Plan, opts: Options, data: Path, outputs: Path, records: C.Records, held: list[Any]
 ) -> Summary:
-    """Run ``plan.to_run`` on one executor, storing each result as it arrives (``ds``: the
-    data set already loaded for the preflight, passed on to ``before_kernels``)."""
+    """Run ``plan.to_run`` on one executor, storing each result as it arrives (``held``: the
+    data set already loaded for the preflight, in a list this function empties when it
+    passes it on to ``before_kernels``, so that no frame keeps it while the kernels run)."""
     summary = Summary()
     jobs = max(1, min(opts.jobs or os.cpu_count() or 1, len(plan.to_run)))
     # the runner's parameters of every notebook (declared in its parameters cell)
@@ -460,17 +461,19 @@ def _execute(
     logfile = outputs / STATE_DIR / "workers.log"  # worker and kernel output of this run
     logfile.write_bytes(b"")
     clear_products(plan.to_run, outputs)
-    before_kernels(plan, data, outputs, run_params, ds)
+    before_kernels(plan, data, outputs, run_params, held.pop() if held else None)
     try:
         with open_executor(
             resolve_executor(opts), jobs, scheduler=opts.scheduler, log=logfile, preload=preload
         ) as ex:
+            # the reports first: a batch leaves its computation (a national data set and
+            # its tables) in each worker, which would sit idle beside the report kernels
+            if ordered:
+                run_reports(ex, ordered, run_params, on_done)
             if batch_tasks:  # pages rendered from one computation per worker (batch.py)
                 from analysis.runner import batch
 
                 batch.run(ex, batch_tasks, run_params, outputs, on_done=on_done)
-            if ordered:
-                run_reports(ex, ordered, run_params, on_done)
     finally:
         bar.close()
     return summary
@@ -526,7 +529,11 @@ def run(opts: Options, *, log: Callable[[str], None] | None = None) -> Summary:
                 if t.name in refused:
                     _store(_refused(t, refused[t.name]), t, plan, outputs, records)
             plan.to_run = [t for t in plan.to_run if t.name not in refused]
-            summary = _execute(plan, opts, data, outputs, records, ds) if plan.to_run else Summary()
+            held = [ds]  # handed to the warm-up, then dropped: not held while kernels run
+            del ds
+            summary = (
+                _execute(plan, opts, data, outputs, records, held) if plan.to_run else Summary()
+            )
             for name, need in refused.items():
                 summary.failed[name] = _refused(plan_task(plan, name), need).error or {}
             summary.needs = needs
