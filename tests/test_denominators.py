@@ -11,7 +11,7 @@ import stocks_by_hand
 from cases import FIXTURES
 
 from analysis.data import load
-from analysis.data.derived import basis, rates
+from analysis.data.derived import bases, basis, rates
 
 P, A, B, C = "990000", "990001", "990002", "990003"
 CENSUS = {  # population: counties sum to the province in both censuses
@@ -107,6 +107,19 @@ def test_denominator_basis_column_and_lookup(ds):
     assert set(held.loc[held["year"] > 2020, "denominator_basis"]) == {"census"}
     notes = ds.obs("workers_per_10k").set_index(["region_code", "year"])["note"]
     assert "estimated from the published totals above" in notes[(A, 2021)]
+
+
+def test_bases_of_many_regions_are_the_lookups_one_by_one(ds):
+    """``bases`` (one stock estimate for all regions) gives ``basis`` region by region; a
+    missing year gives ""."""
+    regions = [A, B, C, P, A, B]
+    years = [2015, 2022, 2023, 2022, 2021, None]
+    one_by_one = [
+        basis(ds, "workers_per_10k", r, y) if y else "" for r, y in zip(regions, years, strict=True)
+    ]
+    assert list(bases(ds, "workers_per_10k", regions, years)) == one_by_one
+    assert one_by_one[:5] == ["interpolated", "observed", "estimated", "observed", "estimated"]
+    assert list(bases(ds, "population", regions, years)) == [""] * 6
 
 
 def test_default_data_one_county_year_by_hand():

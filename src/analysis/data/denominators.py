@@ -243,8 +243,11 @@ def stocks(
     data set, indicator, years and assumption (``Dataset.memo``; copies are returned): the
     evaluation and the next-period targets ask for the same stock once per region above
     the units, hundreds of times at national scale."""
+    memo = getattr(ds, "memo", None)  # a Dataset; any object with the frames computes
+    if memo is None:
+        return _stocks(ds, indicator, years, assumption)
     key = ("stocks", indicator, tuple(int(y) for y in years), assumption)
-    wide, basis = ds.memo(key, lambda: _stocks(ds, indicator, years, assumption))
+    wide, basis = memo(key, lambda: _stocks(ds, indicator, years, assumption))
     return wide.copy(), basis.copy()
 
 
