@@ -509,7 +509,8 @@ def run(opts: Options, *, log: Callable[[str], None] | None = None) -> Summary:
     if opts.dry_run:  # what would run, and what the selected reports lack (preflight)
         plan = make_plan(opts, records, loaded)
         summary = Summary(planned=[t.name for t in plan.to_run], outputs=outputs)
-        summary.skipped = [t.name for t in plan.selected if t not in plan.to_run]
+        will_run = set(summary.planned)  # a set: thousands of counties, one pass
+        summary.skipped = [t.name for t in plan.selected if t.name not in will_run]
         summary.needs = check_inputs(opts, data, plan.selected)[1]
         summary.seconds = time.perf_counter() - t0
         return summary
@@ -530,7 +531,8 @@ def run(opts: Options, *, log: Callable[[str], None] | None = None) -> Summary:
                 summary.failed[name] = _refused(plan_task(plan, name), need).error or {}
             summary.needs = needs
             summary.planned = planned
-            summary.skipped = [t.name for t in plan.selected if t.name not in planned]
+            ran = set(planned)
+            summary.skipped = [t.name for t in plan.selected if t.name not in ran]
             if opts.explore:
                 from analysis.present.explore import write_explore_page
                 from analysis.runner.fonts import embed_all
