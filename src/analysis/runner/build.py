@@ -29,7 +29,7 @@ from analysis.messages import pair
 from analysis.runner import cache as C
 from analysis.runner.config import Task, load_config, region_tree, safe_piece, select
 from analysis.runner.executors import KINDS as EXECUTORS
-from analysis.runner.executors import Executor, RunFault, open_executor
+from analysis.runner.executors import Executor, RunFault, open_executor, prestart
 from analysis.runner.site import illustrative_notice, illustrative_sources, index_html, read_tree
 
 __all__ = ["EXECUTORS", "Options", "RunFault", "Summary", "run"]
@@ -459,10 +459,12 @@ def _execute(
     logfile = outputs / STATE_DIR / "workers.log"  # worker and kernel output of this run
     logfile.write_bytes(b"")
     clear_products(plan.to_run, outputs)
+    kind = resolve_executor(opts)
+    prestart(kind)  # the local forkserver loads papermill and nbconvert meanwhile
     before_kernels(plan, data, outputs, run_params, ds)
     try:
         with open_executor(
-            resolve_executor(opts), jobs, scheduler=opts.scheduler, log=logfile, preload=preload
+            kind, jobs, scheduler=opts.scheduler, log=logfile, preload=preload
         ) as ex:
             if batch_tasks:  # pages rendered from one computation per worker (batch.py)
                 from analysis.runner import batch

@@ -24,7 +24,7 @@ from analysis.runner.executors.base import Executor, worker_init
 
 # imported once by the forkserver before it forks workers (heavy, and free of state that
 # depends on the environment or on what a run computes)
-SERVER_PRELOAD = ("analysis.runner.execute",)
+SERVER_PRELOAD = ("analysis.runner.executors.server",)
 
 
 def context() -> Any:
@@ -35,6 +35,15 @@ def context() -> Any:
         ctx.set_forkserver_preload(list(SERVER_PRELOAD))  # no effect once the server runs
         return ctx
     return mp.get_context("spawn")
+
+
+def start_server() -> None:
+    """Start the forkserver now (if this platform has one and it is not running), so that it
+    loads ``SERVER_PRELOAD`` while the runner prepares the run; returns at once."""
+    if context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
 
 
 def caller() -> tuple[dict[str, str], str, list[str]]:
