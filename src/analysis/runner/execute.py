@@ -64,7 +64,7 @@ def warm_up() -> None:
     )
     table = v4.new_output("display_data", {"text/html": "<table><tr><td>1</td></tr></table>"})
     nb.cells = [
-        v4.new_markdown_cell("# \u9884\u70ed warm-up\n\n| a | b |\n|---|---|\n| 1 | $x^2$ |"),
+        v4.new_markdown_cell("# warm-up\n\n| a | b |\n|---|---|\n| 1 | $x^2$ |"),
         v4.new_code_cell("x = 1", execution_count=1, outputs=[figure, table]),
     ]
     for view in R.VIEWS:
