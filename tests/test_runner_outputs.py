@@ -171,6 +171,21 @@ def test_worker_pools_are_created_only_by_the_executors():
         assert _calls_outside_executors(name) == [], name
 
 
+def test_local_workers_start_in_the_environment_and_folder_of_their_run(tmp_path, monkeypatch):
+    """Workers forked from a server started by an earlier run still see this run's
+    environment and working directory, as freshly spawned workers would."""
+    from analysis.runner.executors import open_executor
+
+    for value in ("first", "second"):
+        monkeypatch.setenv("ANALYSIS_TEST_MARK", value)
+        folder = tmp_path / value
+        folder.mkdir()
+        monkeypatch.chdir(folder)
+        with open_executor("local", 1) as ex:
+            assert ex.submit(os.getenv, "ANALYSIS_TEST_MARK").result() == value
+            assert ex.submit(os.getcwd).result() == str(folder)
+
+
 class Recording(Executor):
     """An in-process executor recording every function submitted to it."""
 

@@ -6,8 +6,10 @@ into separate outputs (the seconds of each build are printed with ``pytest -s``)
 Every build runs every report (01, 02, 03 x2, 04, 05, 06, 07) and the county profiles of two
 counties named in a list. The province's build, with the explorer page, is made once per test
 run and shared with test_one_answer (``province_build`` in conftest.py, ``tests/builds.py``);
-the prefecture's and the by-prefecture builds are this module's. The analyses of 02 for the
-province's 40 counties also run in-process here (04's: test_county_only_aggregation.py)."""
+the prefecture's and the by-prefecture builds are in test_three_levels_prefecture.py and
+test_three_levels_by_prefecture.py (one build per file, so the two xdist workers build them
+side by side). The analyses of 02 for the province's 40 counties also run in-process here
+(04's: test_county_only_aggregation.py)."""
 
 from __future__ import annotations
 
@@ -47,18 +49,6 @@ def province(province_build, tree):
     return _with_names(province_build, load(tree))
 
 
-@pytest.fixture(scope="module")
-def prefecture(tree, tmp_path_factory):
-    return _build(tree, tmp_path_factory.mktemp("prefecture"), PREFECTURE)
-
-
-@pytest.fixture(scope="module")
-def by_prefecture(tree, tmp_path_factory):
-    """The province with prefectures as units (--level prefecture): every report runs, and
-    the county profiles (listed counties, not units at this level) are refused."""
-    return _build(tree, tmp_path_factory.mktemp("by_prefecture"), None, level="prefecture")
-
-
 REPORTS = [
     "01_baseline",
     "02_county_gaps",
@@ -71,9 +61,9 @@ REPORTS = [
 ]
 
 
-@pytest.mark.parametrize("which", ["province", "prefecture"])
-def test_every_report_builds(which, request):
-    b = request.getfixturevalue(which)
+def check_every_report_builds(b: dict) -> None:
+    """Validate passes, every report and listed profile builds without a traceback, about the
+    top region, and the manifest lists them (the three-level acceptance of one build)."""
     s, outputs, ds = b["summary"], b["outputs"], b["ds"]
     assert b["needs"] == {}  # validate passes, and every report builds
     assert not s.failed, {k: v.get("evalue") for k, v in s.failed.items()}
@@ -87,6 +77,11 @@ def test_every_report_builds(which, request):
     assert ds.name(ds.top) in baseline
     manifest = json.loads((outputs / "manifest.json").read_text(encoding="utf-8"))
     assert sorted(r["name"] for r in manifest["reports"]) == expected
+
+
+@pytest.mark.parametrize("which", ["province"])
+def test_every_report_builds(which, request):
+    check_every_report_builds(request.getfixturevalue(which))
 
 
 def test_the_heavy_reports_of_the_province_in_process(province):
@@ -103,30 +98,3 @@ def test_the_heavy_reports_of_the_province_in_process(province):
 def test_the_explorer_page_of_the_province(province):
     page = (province["outputs"] / "html" / "explore.html").read_text(encoding="utf-8")
     assert province["ds"].name(province["ds"].unit_codes[-1]) in page
-
-
-def test_the_tops_differ(province, prefecture):
-    assert province["ds"].top == "900000" and prefecture["ds"].top == PREFECTURE
-    assert len(province["ds"].unit_codes) == 40
-    assert 0 < len(prefecture["ds"].unit_codes) < 40
-    # a prefecture's reports never show another prefecture's counties
-    other = next(c for c in province["ds"].unit_codes if not c.startswith(PREFECTURE[:4]))
-    gaps = (prefecture["outputs"] / "html" / "02_county_gaps.html").read_text(encoding="utf-8")
-    assert province["ds"].name(other) not in gaps
-
-
-def test_validate_passes_exactly_for_the_reports_that_build(by_prefecture):
-    """Acceptance (issue 22): at --level prefecture, the reports preflight passes build; the
-    others are the ones it names (the county profiles: their ``expand`` gives counties),
-    refused before any kernel starts."""
-    b = by_prefecture
-    s, needs = b["summary"], b["needs"]
-    profiles = sorted(n for n in b["names"] if n.startswith("county_profile_"))
-    assert sorted(needs) == profiles and len(profiles) == 2
-    assert all("expand" in v and "reports.toml" in v for v in needs.values())
-    assert sorted(s.built) == REPORTS, {k: v.get("evalue") for k, v in s.failed.items()}
-    assert sorted(s.failed) == profiles
-    assert all(e["ename"] == "Preflight" for e in s.failed.values())
-    assert len(b["ds"].unit_codes) == 5
-    gaps_page = (b["outputs"] / "html" / "02_county_gaps.html").read_text(encoding="utf-8")
-    assert b["ds"].name("900500") in gaps_page  # a prefecture is a unit of the comparison

@@ -29,7 +29,7 @@ from analysis.messages import pair
 from analysis.runner import cache as C
 from analysis.runner.config import Task, load_config, region_tree, safe_piece, select
 from analysis.runner.executors import KINDS as EXECUTORS
-from analysis.runner.executors import Executor, RunFault, open_executor
+from analysis.runner.executors import Executor, RunFault, open_executor, prestart
 from analysis.runner.site import illustrative_notice, illustrative_sources, index_html, read_tree
 
 __all__ = ["EXECUTORS", "Options", "RunFault", "Summary", "run"]
@@ -461,10 +461,12 @@ def _execute(
     logfile = outputs / STATE_DIR / "workers.log"  # worker and kernel output of this run
     logfile.write_bytes(b"")
     clear_products(plan.to_run, outputs)
+    kind = resolve_executor(opts)
+    prestart(kind)  # the local forkserver loads papermill and nbconvert meanwhile
     before_kernels(plan, data, outputs, run_params, held.pop() if held else None)
     try:
         with open_executor(
-            resolve_executor(opts), jobs, scheduler=opts.scheduler, log=logfile, preload=preload
+            kind, jobs, scheduler=opts.scheduler, log=logfile, preload=preload
         ) as ex:
             # the reports first: a batch leaves its computation (a national data set and
             # its tables) in each worker, which would sit idle beside the report kernels
@@ -513,7 +515,8 @@ def run(opts: Options, *, log: Callable[[str], None] | None = None) -> Summary:
     if opts.dry_run:  # what would run, and what the selected reports lack (preflight)
         plan = make_plan(opts, records, loaded)
         summary = Summary(planned=[t.name for t in plan.to_run], outputs=outputs)
-        summary.skipped = [t.name for t in plan.selected if t not in plan.to_run]
+        will_run = set(summary.planned)  # a set: thousands of counties, one pass
+        summary.skipped = [t.name for t in plan.selected if t.name not in will_run]
         summary.needs = check_inputs(opts, data, plan.selected)[1]
         summary.seconds = time.perf_counter() - t0
         return summary
@@ -538,7 +541,8 @@ def run(opts: Options, *, log: Callable[[str], None] | None = None) -> Summary:
                 summary.failed[name] = _refused(plan_task(plan, name), need).error or {}
             summary.needs = needs
             summary.planned = planned
-            summary.skipped = [t.name for t in plan.selected if t.name not in planned]
+            ran = set(planned)
+            summary.skipped = [t.name for t in plan.selected if t.name not in ran]
             if opts.explore:
                 from analysis.present.explore import write_explore_page
                 from analysis.runner.fonts import embed_all

@@ -43,11 +43,31 @@ class Result:
     error: dict[str, Any] | None = None
 
 
+# a 1x1 PNG: the warm-up page's figure
+_PIXEL = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5Erk"
+    "Jggg=="
+)
+
+
 def warm_up() -> None:
-    """Build and exercise the HTML exporters once (template compilation), e.g. in the
-    forkserver before workers are forked from it."""
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell("warm-up")]
+    """Build and exercise the HTML exporters once, as a report page does: templates compiled,
+    Python's highlighter, Markdown tables and formulas, a figure, the CJK font prepared. Run
+    by the local executor's forkserver (``executors/server.py``), so that the workers forked
+    from it render their first page without that set-up."""
+    v4 = nbformat.v4
+    nb = v4.new_notebook()
+    nb.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
+    figure = v4.new_output(
+        "display_data",
+        {"image/png": _PIXEL, "text/plain": "f"},
+        metadata={"image/png": {"width": 10}},
+    )
+    table = v4.new_output("display_data", {"text/html": "<table><tr><td>1</td></tr></table>"})
+    nb.cells = [
+        v4.new_markdown_cell("# warm-up\n\n| a | b |\n|---|---|\n| 1 | $x^2$ |"),
+        v4.new_code_cell("x = 1", execution_count=1, outputs=[figure, table]),
+    ]
     for view in R.VIEWS:
         R.render(nb, view)
 

@@ -15,7 +15,7 @@ from analysis.runner.executors.base import Executor, RunFault
 
 KINDS = ("local", "dask")
 
-__all__ = ["KINDS", "Executor", "RunFault", "open_executor"]
+__all__ = ["KINDS", "Executor", "RunFault", "open_executor", "prestart"]
 
 
 def open_executor(
@@ -38,3 +38,12 @@ def open_executor(
     from analysis.runner.executors.local import LocalExecutor
 
     return LocalExecutor(jobs, log=log, preload=preload)
+
+
+def prestart(kind: str) -> None:
+    """Start, ahead of ``open_executor``, what the executor of ``kind`` can load while the
+    runner still prepares the run (the local executor's forkserver); returns at once."""
+    if kind == "local":
+        from analysis.runner.executors.local import start_server
+
+        start_server()
