@@ -112,3 +112,29 @@ def test_sc_face_is_copied_out_of_the_collection_deterministically():
     with TTCollection(str(src), lazy=True) as ttc:
         jp = next(f for f in ttc.fonts if f["name"].getDebugName(1) == "Noto Sans CJK JP")
         assert jp.getBestCmap()[ord("骨")] != cmap[ord("骨")]
+
+
+def _labelled_figure():
+    fig = style.new_figure("full")
+    ax = fig.add_subplot()
+    ax.barh(["都匀市", "福泉市", "三都水族自治县"], [3.5, 12.25, 7.0])
+    ax.set_title("每百户城乡社区综合服务设施面积（平方米）")
+    ax.set_xlabel("平方米")
+    style.mark_illustrative(fig, "zh")
+    return fig
+
+
+def test_one_layout_for_every_format():
+    """``to_formats`` lays the figure out once (for the PNG) and keeps the positions for the
+    SVG and PDF: the PNG is that of a figure saved alone, every format has the PNG's axes
+    position, the figure keeps its layout engine, and a second figure gives the same bytes."""
+    fig = _labelled_figure()
+    engine = fig.get_layout_engine()
+    assert engine is not None
+    once = style.to_formats(fig, ("png", "svg", "pdf"))
+    assert fig.get_layout_engine() is engine
+    alone = _labelled_figure()
+    assert once["png"] == style.to_bytes(alone, "png")
+    laid_out = alone.axes[0].get_position().bounds
+    assert fig.axes[0].get_position().bounds == laid_out
+    assert style.to_formats(_labelled_figure(), ("png", "svg", "pdf")) == once

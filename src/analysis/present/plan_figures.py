@@ -974,9 +974,10 @@ def write(
     for it in items:
         name = stem(it, lang)
         if it.figure is not None:
-            png = style.to_bytes(it.figure, "png")
+            files = style.to_formats(it.figure, ("png", *[f for f in formats if f != "png"]))
+            png = files["png"]
             for fmt in formats:
-                data = png if fmt == "png" else style.to_bytes(it.figure, fmt)
+                data = files[fmt]
                 written["figures"].append(write_bytes(out / "figures" / f"{name}.{fmt}", data))
             doc_items.append(FigureItem(png, it.caption, it.note, it.width_cm))
         elif it.table is not None:

@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
-import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -557,17 +556,6 @@ def _layout_key(fig: Figure) -> tuple:
     )
 
 
-def _no_layout_engine(fig: Figure) -> None:
-    """Remove ``fig``'s layout engine altogether. ``set_layout_engine("none")`` leaves a
-    placeholder engine, and ``savefig`` draws a figure with any engine twice (once without
-    rendering, for the layout): a third of a page's time for the same pixels. (``savefig``
-    itself puts back the style's constrained engine when it is done.)"""
-    with matplotlib.rc_context(
-        {"figure.autolayout": False, "figure.constrained_layout.use": False}
-    ):
-        fig.set_layout_engine(None)
-
-
 def _shared_canvas(ctx: Context, fig: Figure) -> None:
     """Draw ``fig`` on the batch's one Agg canvas: its renderer (kept while the figure size
     and resolution stay the same) is the key of matplotlib's text-size cache, so the labels
@@ -614,12 +602,12 @@ def figure_png(ctx: Context, code: str) -> bytes:
             )
             if _layout_key(template) == ctx.layouts["key"]:  # e.g. a title on more lines
                 _shared_canvas(ctx, template)  # the canvas may have drawn another figure
-                _no_layout_engine(template)  # savefig put back the style's engine
+                style.no_layout_engine(template)  # savefig put back the style's engine
                 return style.to_bytes(template, "png", dpi=FIGURE_DPI)
             ctx.layouts.pop("template")  # a new figure below, and the next template
     fig = figure(ctx, code)
     if _layout_key(fig) == ctx.layouts["key"]:
-        _no_layout_engine(fig)
+        style.no_layout_engine(fig)
         # room on the right for half of the last x tick label, which differs by county
         right = 1 - RIGHT_PAD_PT / (fig.get_figwidth() * 72)
         for ax, pos in zip(fig.axes, ctx.layouts["positions"], strict=True):

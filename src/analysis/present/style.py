@@ -227,15 +227,48 @@ def to_bytes(fig: Figure, fmt: str = "png", dpi: int = DPI) -> bytes:
     return buf.getvalue()
 
 
+def no_layout_engine(fig: Figure) -> None:
+    """Remove ``fig``'s layout engine altogether. ``set_layout_engine("none")`` leaves a
+    placeholder engine, and ``savefig`` draws a figure with any engine twice (once without
+    rendering, for the layout); ``set_layout_engine(None)`` alone would take the style's
+    constrained engine again from the rc parameters. (``savefig`` itself puts back the
+    style's constrained engine when it is done.)"""
+    with matplotlib.rc_context(
+        {"figure.autolayout": False, "figure.constrained_layout.use": False}
+    ):
+        fig.set_layout_engine(None)
+
+
+def to_formats(fig: Figure, formats: Sequence[str] = FORMATS, dpi: int = DPI) -> dict[str, bytes]:
+    """``to_bytes`` of ``fig`` in each of ``formats`` at ``dpi``, laid out once: the layout
+    engine runs for the first format (the PNG) and its positions are kept for the others,
+    so the PNG, SVG and PDF of a figure have the same geometry (a layout per format would
+    differ by fractions of a point, text being measured by each format's renderer) for one
+    layout pass instead of three."""
+    engine = fig.get_layout_engine()
+    out: dict[str, bytes] = {}
+    try:
+        for k, fmt in enumerate(formats):
+            if k:
+                no_layout_engine(fig)
+            out[fmt] = to_bytes(fig, fmt, dpi)
+    finally:  # the figure's own engine again (None stays None, not the rc's engine)
+        if engine is None:
+            no_layout_engine(fig)
+        else:
+            fig.set_layout_engine(engine)
+    return out
+
+
 def save(
     fig: Figure, path_without_suffix: str | os.PathLike, formats: Sequence[str] = FORMATS
 ) -> list[Path]:
     """Write ``fig`` as PNG (300 dpi), SVG and PDF side by side, atomically; return the paths."""
     base = Path(path_without_suffix)
-    out = []
-    for fmt in formats:
-        out.append(write_bytes(base.with_name(f"{base.name}.{fmt}"), to_bytes(fig, fmt)))
-    return out
+    return [
+        write_bytes(base.with_name(f"{base.name}.{fmt}"), data)
+        for fmt, data in to_formats(fig, formats).items()
+    ]
 
 
 class MissingGlyphError(UserError):

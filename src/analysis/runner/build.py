@@ -455,9 +455,10 @@ def _execute(
 
     ordered = [t for t in _order(plan.to_run, records) if not t.batch]
     batch_tasks = [t for t in plan.to_run if t.batch]
-    preload = (["analysis.runner.execute"] if ordered else []) + sorted(
-        {t.batch for t in batch_tasks}
-    )
+    # a batch's renderer (pandas, matplotlib, the national tables it prepares) is imported
+    # by its first chunk, after the reports: preloaded, it would sit in every worker beside
+    # the report kernels (150-200 MB each at national scale)
+    preload = ["analysis.runner.execute"] if ordered else sorted({t.batch for t in batch_tasks})
     logfile = outputs / STATE_DIR / "workers.log"  # worker and kernel output of this run
     logfile.write_bytes(b"")
     clear_products(plan.to_run, outputs)
