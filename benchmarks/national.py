@@ -18,6 +18,15 @@ profile pages' rate (pages per second of worker time) and the no-change rerun. G
 (issue 23): at 2,850 counties every report and profile <= 5 minutes and <= 3 GiB on a 2-core
 machine; a no-change run <= 1 s at 12 counties and <= 5 s at 2,850.
 
+Measured 2026-12-05 (issue 23, after: quadratic per-region loops removed, results tables
+persisted, plain long tables, nbconvert's page pass without BeautifulSoup, memory given
+back), 2,850 counties with every profile, idle machine, four runs: validate 10.6-12.5 s +
+run 175.2-183.6 s (188-196 s in all; goal 300 s), peak 2,988-3,665 MiB (goal 3,072: met in
+two of four; the peak is the 04 and 07 kernels building national Word documents at the same
+time, 1.4 GB and 0.8 GB), profiles 13.6-14.9 per second per worker, no-change rerun
+1.33-1.47 s. Per report: 01 4, 02 12, 03 9 and 7, 04 39-46, 05 4, 06 4, 07 21-23 s.
+Before, on the same machine: validate 13.0 s + run 340.7 s, 4,447 MiB.
+
 Measured 2026-12-01 (issue 15, before the results model and the stored Dataset), profiles
 excluded: 2,850 counties validate 15 s + run 416 s, 3.6 GiB. Issue 23 (before): 227 s and
 4.2 GiB without the profiles, 206 s more for the profiles.
