@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import io
 import os
 import re
@@ -105,15 +106,22 @@ def give_back_memory() -> None:
     to the operating system: glibc keeps freed blocks in its heap, so a kernel that built a
     60 MB document.xml held 1 GB after it was written (measured: 1,298 -> 378 MiB). Calls
     ``malloc_trim(0)`` where the C library has it (glibc); elsewhere nothing."""
-    import ctypes
-    import ctypes.util
     import gc
 
     gc.collect()
-    name = ctypes.util.find_library("c")
-    try:
-        trim = ctypes.CDLL(name).malloc_trim if name else None
-    except (OSError, AttributeError):
-        trim = None
+    trim = _malloc_trim()
     if trim is not None:
         trim(0)
+
+
+@functools.cache
+def _malloc_trim():
+    """glibc's ``malloc_trim``, or None (looked up once: ``find_library`` runs ldconfig)."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        return ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):
+        return None
