@@ -141,21 +141,11 @@ def standard_targets(
     return _finish(both, top_row, indicator, standard, target_year)
 
 
-def _members(ds: Dataset, mids: list[str]) -> dict[str, list[str]]:
-    """Intermediate region -> its units (in unit order)."""
-    units = ds.unit_codes
-    out = {}
-    for m in mids:
-        below = ds.descendants(m)
-        out[m] = [u for u in units if u in below]
-    return out
-
-
 def _mid_amounts(ds, mids, base, amount_now, amount, dens, scale) -> pd.DataFrame:
     """Intermediate rows of a ratio standard: the sums of their units' amounts over the sums
     of their denominators (a ratio of sums)."""
     rows = {}
-    for m, us in _members(ds, mids).items():
+    for m, us in levels.members(ds, mids).items():
         rows[m] = {
             "baseline": base.loc[m, "value"],
             "baseline_year": base.loc[m, "year"],
@@ -169,7 +159,7 @@ def _mid_amounts(ds, mids, base, amount_now, amount, dens, scale) -> pd.DataFram
 
 def _group_shares(ds: Dataset, mids: list[str], share: pd.Series) -> pd.Series:
     """An intermediate region's share of the increment: the sum of its units' shares."""
-    return pd.Series({m: float(share[us].sum()) for m, us in _members(ds, mids).items()})
+    return pd.Series({m: float(share[us].sum()) for m, us in levels.members(ds, mids).items()})
 
 
 def split_levels(
@@ -231,7 +221,7 @@ def total_targets(
     out["baseline_amount"], out["target_amount"] = out["baseline"], out["target"]
     mids = levels.intermediate_codes(ds) if with_levels else []
     if mids:
-        members = _members(ds, mids)
+        members = levels.members(ds, mids)
         mid = pd.DataFrame(
             {
                 "baseline": [cur[members[m]].sum(min_count=1) for m in mids],

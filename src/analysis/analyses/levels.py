@@ -92,6 +92,17 @@ def _group_of(ds: Dataset, level: str) -> pd.Series:
     return pd.Series(out, dtype=object, name="group").reindex(ds.unit_codes)
 
 
+def members(ds: Dataset, regions: list[str]) -> dict[str, list[str]]:
+    """Region -> the units below it, in unit order (a walk down the tree per region: a scan
+    of every unit's ancestors per region was quadratic at national scale)."""
+    units = ds.unit_codes
+    out = {}
+    for m in regions:
+        below = ds.descendants(m)
+        out[m] = [u for u in units if u in below]
+    return out
+
+
 def intermediate_codes(ds: Dataset) -> list[str]:
     """Every intermediate region, level by level (top down), by code within a level."""
     return [c for lv in intermediate_levels(ds) for c in codes_at(ds, lv)]

@@ -207,9 +207,9 @@ def indicator_targets(
     unit_share = f["share"].copy()
     mids_now = ct.latest(ds, ind, mids, base_year)
     weights = _weights(ds, ind, base_year, target_year)
+    below = levels.members(ds, mids)
     for m in mids:  # the intermediate regions: as the whole region, over their own units
-        below = ds.descendants(m)
-        us = [u for u in units if u in below]
+        us = below[m]
         m_now = mids_now.loc[m]
         m_std = standard if meta["kind"] in ct.STANDARD_KINDS else float(split.loc[m, "target"])
         agg = _prefecture(ds, ind, f["target"], weights, us)

@@ -15,7 +15,6 @@ it. The readable tables are the published ones (``results.tables``).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import pickle
 from pathlib import Path
@@ -25,7 +24,7 @@ import pandas as pd
 from analysis.analyses.forecasts import HorizonForecast
 from analysis.io import write_bytes
 
-FORMAT = "forecast-2"
+FORMAT = "forecast-3"  # {"format": FORMAT, "value": answer}
 
 
 def fingerprint(*frames: pd.DataFrame, extra: str = "") -> str:
@@ -39,27 +38,19 @@ def fingerprint(*frames: pd.DataFrame, extra: str = "") -> str:
 
 def write(hf: HorizonForecast, folder: Path, name: str) -> None:
     """Write the forecast of one horizon as ``<name>.pkl`` in ``folder`` (atomically)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    data = pickle.dumps({"format": FORMAT, "forecast": hf}, protocol=pickle.HIGHEST_PROTOCOL)
-    write_bytes(folder / f"{name}.pkl", data)
+    write_value(hf, folder, name)
 
 
 def read(folder: Path, name: str, horizon: int, as_of_year: int, method: str):
     """The forecast written by ``write``, or None when it is missing, unreadable or not of
     this horizon, as-of year and method."""
-    try:
-        with (folder / f"{name}.pkl").open("rb") as fh:
-            state = pickle.load(fh)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
-        return None
-    with contextlib.suppress(AttributeError, KeyError, TypeError):
-        hf = state["forecast"]
-        if (
-            state["format"] == FORMAT
-            and isinstance(hf, HorizonForecast)
-            and (hf.horizon, hf.as_of_year, hf.method) == (int(horizon), int(as_of_year), method)
-        ):
-            return hf
+    hf = read_value(folder, name)
+    if isinstance(hf, HorizonForecast) and (hf.horizon, hf.as_of_year, hf.method) == (
+        int(horizon),
+        int(as_of_year),
+        method,
+    ):
+        return hf
     return None
 
 
