@@ -9,6 +9,7 @@ into a failure; they do not decide when things happen.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
@@ -25,7 +26,7 @@ from test_runner import make_notebook, make_project
 pytestmark = pytest.mark.cost(30)  # rough seconds: scheduled early (conftest.py)
 
 
-HANG_GUARD = 600  # seconds: only to fail instead of hanging forever
+HANG_GUARD = 300  # seconds: only to fail instead of hanging forever
 
 
 def _processes_using(marker: str) -> list[int]:
@@ -41,31 +42,59 @@ def _processes_using(marker: str) -> list[int]:
     return pids
 
 
-def _wait_for_exit(pids: list[int]) -> None:
-    """Block until every process in ``pids`` has exited (pidfd becomes readable)."""
-    fds = []
+def _wait_for_exit(pids: list[int], limit: float = HANG_GUARD) -> list[int]:
+    """Block until every process in ``pids`` has exited (its pidfd becomes readable), or
+    ``limit`` seconds pass; the pids still running."""
+    fds = {}
     for pid in pids:
         try:
-            fds.append(os.pidfd_open(pid))
+            fds[os.pidfd_open(pid)] = pid
         except ProcessLookupError:  # already gone
             continue
     try:
         pending = list(fds)
         while pending:
-            ready, _, _ = select.select(pending, [], [], HANG_GUARD)
-            assert ready, f"processes still running: {pids}"
+            ready, _, _ = select.select(pending, [], [], limit)
+            if not ready:
+                break
             pending = [fd for fd in pending if fd not in ready]
+        return [fds[fd] for fd in pending]
     finally:
         for fd in fds:
             os.close(fd)
 
 
-def _wait_until(condition, proc: subprocess.Popen) -> None:
+def _diagnosis(tmp: Path, marker: str) -> str:
+    """What a hung run was doing: every process of the run dumps its threads' stacks
+    (``PYTHONFAULTHANDLER``, on SIGABRT) into the runner's stderr or the workers' log; the
+    process list, the runner's output, the workers' log and the records and signals so far."""
+    pids = _processes_using(marker)
+    ps = subprocess.run(
+        ["ps", "-o", "pid,ppid,stat,etime,args", "-p", ",".join(map(str, pids)) or "1"],
+        capture_output=True,
+        text=True,
+    ).stdout
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGABRT)
+    _wait_for_exit(pids, limit=30)  # each dumps its stacks, then ends
+    parts = [f"processes:\n{ps}"]
+    for f in sorted(tmp.rglob("*")):
+        if f.is_file() and (f.suffix in (".log", ".txt") or "signals" in f.parts):
+            parts.append(f"--- {f.relative_to(tmp)}\n{f.read_text(errors='replace')[-20000:]}")
+        elif f.is_file() and "records" in f.parts:
+            parts.append(f"--- {f.relative_to(tmp)}")
+    return "\n".join(parts)
+
+
+def _wait_until(condition, proc: subprocess.Popen, tmp: Path, marker: str) -> None:
     """Poll the file system for ``condition`` (an event the run produces)."""
     start = time.monotonic()
     while not condition():
-        assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
-        assert time.monotonic() - start < HANG_GUARD, "the run never reached the state"
+        if proc.poll() is not None:
+            raise AssertionError("the run ended early\n" + _diagnosis(tmp, marker))
+        if time.monotonic() - start > HANG_GUARD:
+            raise AssertionError("the run never reached the state\n" + _diagnosis(tmp, marker))
         time.sleep(0.05)
 
 
@@ -105,16 +134,20 @@ def test_sigkill_mid_run_then_rerun_completes(tmp_path):
         ],
     )
     records = p["outputs"] / ".runner" / "records"
-    proc = subprocess.Popen(
-        _cmd(p),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env={**os.environ, "ANALYSIS_DATA_DIR": str(p["data"])},
-    )
+    # the runner's output goes to files (a pipe nobody reads could fill and block it); every
+    # process of the run can dump its stacks if the run hangs (_diagnosis)
+    env = {**os.environ, "ANALYSIS_DATA_DIR": str(p["data"]), "PYTHONFAULTHANDLER": "1"}
+    with (
+        open(tmp_path / "runner.out.txt", "wb") as out,
+        open(tmp_path / "runner.err.txt", "wb") as err,
+    ):
+        proc = subprocess.Popen(_cmd(p), stdout=out, stderr=err, env=env)
     # tasks start in name order with 2 workers: overview finishes, profile_522701 waits
     _wait_until(
         lambda: (records / "overview.json").exists() and (signals / "started_522701").exists(),
         proc,
+        tmp_path,
+        str(p["data"]),
     )
     assert _processes_using(str(p["data"]))  # the pool's workers and the kernels
     proc.send_signal(signal.SIGKILL)
@@ -124,7 +157,10 @@ def test_sigkill_mid_run_then_rerun_completes(tmp_path):
     # workers and kernels die with the runner (PR_SET_PDEATHSIG, ipykernel's parent poller)
     # (a kernel forked just before the kill is listed on the next round)
     while left := _processes_using(str(p["data"])):
-        _wait_for_exit(left)
+        if _wait_for_exit(left):
+            raise AssertionError(
+                "processes outlived the runner\n" + _diagnosis(tmp_path, str(p["data"]))
+            )
 
     (signals / "go").touch()
     again = subprocess.run(_cmd(p), capture_output=True, text=True, timeout=HANG_GUARD)

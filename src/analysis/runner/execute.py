@@ -165,7 +165,12 @@ def kernel_options() -> dict[str, Any]:
     (a fresh ``ipykernel`` process): kernels forked from a preloaded helper were measured
     slower, not faster (``benchmarks/regenerate.py --kernels-only``: cold/warm 0.74-0.86),
     and were removed (issue 23)."""
-    return {"extra_arguments": [f"--IPKernelApp.exec_lines={line}" for line in KERNEL_SETUP]}
+    from analysis.runner.kernels import LocalSocketKernelManager
+
+    return {
+        "extra_arguments": [f"--IPKernelApp.exec_lines={line}" for line in KERNEL_SETUP],
+        "kernel_manager_class": LocalSocketKernelManager,  # no TCP port to race for
+    }
 
 
 def error_info(exc: BaseException, prefix: str = "") -> dict[str, Any]:
