@@ -290,8 +290,11 @@ def test_overrides_reach_the_tasks_and_bad_ones_exit_2(tmp_path, capsys):
 # misuse of the run command
 
 
-def test_unreachable_scheduler_says_so(tmp_path, capsys):
+def test_unreachable_scheduler_says_so(tmp_path, capsys, monkeypatch):
     pytest.importorskip("dask.distributed")
+    from analysis.runner.executors import dask as D
+
+    monkeypatch.setattr(D, "CONNECT_TIMEOUT", "1s")  # nothing listens: no need to wait 5 s
     p = make_project(tmp_path)
     assert _main(p, "--scheduler", "tcp://127.0.0.1:9", "--only", "overview") == 1
     err = capsys.readouterr().err

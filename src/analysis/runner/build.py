@@ -280,12 +280,36 @@ def run_reports(
     run_params: dict[str, str],
     on_done: Callable[[Task, Any], None],
 ) -> None:
-    """Execute notebook tasks on ``ex``, calling ``on_done(task, result)`` as each ends."""
+    """Execute notebook tasks on ``ex`` in the order given, calling ``on_done(task, result)``
+    as each ends. At most ``ex.jobs`` run at once, and never two with the same
+    ``Task.exclusive`` name: the next task that may start takes a freed worker."""
     from analysis.runner.execute import run_task
 
-    calls = [(t, run_params, KERNEL_ENV) for t in tasks]
-    for i, res, exc in ex.map_unordered(run_task, calls):
-        on_done(tasks[i], res if exc is None else _failed(tasks[i], exc))
+    waiting = list(tasks)
+    running: dict[Any, Task] = {}  # future -> task
+
+    def start() -> None:
+        busy = {t.exclusive for t in running.values() if t.exclusive}
+        for t in list(waiting):
+            if len(running) >= ex.jobs:
+                return
+            if t.exclusive and t.exclusive in busy:
+                continue
+            waiting.remove(t)
+            running[ex.submit(run_task, t, run_params, KERNEL_ENV)] = t
+            busy.add(t.exclusive)
+
+    start()
+    while running:
+        fut = next(iter(ex.as_completed(list(running))))
+        task = running.pop(fut)
+        try:
+            res = fut.result()
+        except Exception as exc:  # noqa: BLE001 - the call raised or its worker died
+            res = _failed(task, exc)
+        del fut
+        start()  # the freed worker starts the next task before this one's files are written
+        on_done(task, res)
 
 
 def clear_products(tasks: Sequence[Task], outputs: Path) -> None:

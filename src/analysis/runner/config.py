@@ -14,6 +14,8 @@ Format (one ``[[report]]`` table per report; paths relative to the toml file)::
     products = ["plan_figures.docx"]        # optional; extra files (under outputs/) it writes
     batch = "analysis.present.profile_page" # optional; pages rendered in one batch by this
                                             # module (runner/batch.py), not one kernel each
+    exclusive = "word_document"             # optional; reports sharing the name run one at
+                                            # a time (build.run_reports)
 
 Expansion tokens, over the regions below the top region (``analysis run --top CODE``;
 default: the lowest common ancestor of the units, as ``Dataset.top``): ``@counties`` and
@@ -62,6 +64,7 @@ REPORT_KEYS = (
     "reads",
     "products",
     "batch",
+    "exclusive",
 )
 READS = ("all", "region")
 EXPAND_TOKENS = ("@counties", "@regions", "@prefectures", "@units")
@@ -121,6 +124,7 @@ class Task:
     nav: Nav = Nav()
     batch: str = ""  # module rendering the pages in one batch (batch.py), not a kernel
     run_params: tuple[str, ...] = ()  # RUN_PARAMS the notebook declares
+    exclusive: str = ""  # tasks with the same non-empty name never run at the same time
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,7 @@ class ReportSpec:
     reads: str | tuple[str, ...]
     products: tuple[str, ...]
     batch: str = ""  # a page renderer module of analysis.present (see batch.py)
+    exclusive: str = ""  # reports sharing this name run one at a time (build.run_reports)
 
 
 def region_tree(data_dir: Path, top: str | None = None, unit_level: str | None = None) -> Dataset:
@@ -449,6 +454,9 @@ def parse_report(rep: Mapping[str, Any], label: str, base: Path) -> ReportSpec:
     batch = rep.get("batch", "")
     if not isinstance(batch, str) or (batch and not _batch_module_ok(batch, expand)):
         raise user_error("runner.batch_bad", report=name)
+    exclusive = rep.get("exclusive", "")
+    if not isinstance(exclusive, str):
+        raise user_error("runner.exclusive_not_string", report=name)
     return ReportSpec(
         name=name,
         notebook=nb,
@@ -459,6 +467,7 @@ def parse_report(rep: Mapping[str, Any], label: str, base: Path) -> ReportSpec:
         reads=_parse_reads(name, rep.get("reads", "all")),
         products=_parse_products(name, rep.get("products", [])),
         batch=batch,
+        exclusive=exclusive,
     )
 
 
@@ -585,6 +594,7 @@ def expand(
                 cwd=spec.notebook.parent,
                 batch=spec.batch,
                 run_params=tuple(p for p in RUN_PARAMS if p in declared),
+                exclusive=spec.exclusive,
             )
         )
     return tasks
