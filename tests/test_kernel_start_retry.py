@@ -1,6 +1,7 @@
-"""A kernel that dies before answering kernel_info (two kernels started at the same moment
-can take the same TCP port: papermill issues 239 and 776) is started again; an error in a
-cell is reported at once, never retried."""
+"""A kernel that dies before answering kernel_info (over TCP, two kernels started at the same
+moment could take the same port: papermill issues 239 and 776; report kernels now use sockets
+of their own, runner/kernels.py) is started again; an error in a cell is reported at once,
+never retried."""
 
 from __future__ import annotations
 

@@ -307,7 +307,6 @@ def run_reports(
             res = fut.result()
         except Exception as exc:  # noqa: BLE001 - the call raised or its worker died
             res = _failed(task, exc)
-        del fut
         start()  # the freed worker starts the next task before this one's files are written
         on_done(task, res)
 

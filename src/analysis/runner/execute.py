@@ -227,15 +227,16 @@ def execute(
     return None  # pragma: no cover (the loop returns)
 
 
-# Kernels started at the same moment can pick the same free TCP port and one dies before
-# it answers (papermill issues 239 and 776): a kernel that dies before running any cell is
-# started again, at most this many times; a cell's error is never retried.
+# A kernel that dies before running any cell is started again, at most this many times; a
+# cell's error is never retried. Report kernels talk over sockets of their own
+# (runner/kernels.py), so the TCP port race (papermill issues 239 and 776) no longer causes
+# this; the retry stays for a kernel that dies at start for any other reason.
 STARTUP_RETRIES = 2
 
 
 def died_at_start(exc: BaseException) -> bool:
-    """Whether ``exc`` is a kernel dying before it ran a cell (the port race), not an error
-    of the notebook."""
+    """Whether ``exc`` is a kernel dying before it ran a cell, not an error of the
+    notebook."""
     return not isinstance(exc, PapermillExecutionError) and "before replying to kernel_info" in str(
         exc
     )
